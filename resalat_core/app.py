@@ -1,0 +1,374 @@
+"""The application factory: config, database, sign-in, plugins, blueprints and error handling."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Blueprint, Flask, abort, g, request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+import resalat_core.models  # noqa: F401  (map every host table before plugins load)
+from resalat_core.access import access_of, is_api_request
+from resalat_core.cli import register_host_commands
+from resalat_core.config import load_config
+from resalat_core.db import Database
+from resalat_core.errors import BadInput, PluginError, ResalatError
+from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from resalat_core.plugins.activation import is_active
+from resalat_core.plugins.base import Permission, Plugin
+from resalat_core.plugins.manager import PluginManager, PluginRecord
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+HOST_PERMISSIONS = [
+    Permission("core.modules.manage", "مدیریت ماژول‌ها", "Manage modules", ("admin",)),
+    Permission("core.members.manage", "مدیریت اعضا", "Manage members", ("admin",)),
+    Permission("core.members.view", "دیدن اعضا", "View members", ("admin", "guide", "social_leader")),
+]
+# Blueprint names the host keeps for itself; a plugin may not take them.
+HOST_BLUEPRINTS = {"web", "auth", "api", "static"}
+
+
+@dataclass
+class HostState:
+    """Everything the host keeps per app; reached with ``current_app.extensions['resalat']``."""
+
+    config: dict[str, Any]
+    db: Database
+    plugins: PluginManager
+    permissions: dict[str, Permission] = field(default_factory=dict)
+    # blueprint name -> plugin name, to find which module a request belongs to.
+    blueprint_owner: dict[str, str] = field(default_factory=dict)
+    plugin_loaders: dict[str, Any] = field(default_factory=dict)
+    cli_groups: dict[str, click.Command] = field(default_factory=dict)
+
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+
+def create_app(
+    overrides: dict[str, Any] | None = None, *, extra_plugins: dict[str, Plugin] | None = None
+) -> Flask:
+    """Build the app: every installed plugin is discovered, ordered, and wired in or isolated."""
+    config = load_config(overrides)
+    app = Flask(
+        "resalat_core",
+        template_folder=str(HERE / "web" / "templates"),
+        static_folder=str(HERE / "web" / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(
+        RESALAT=config,
+        SECRET_KEY=config["secret_key"],
+        TESTING=bool(config.get("testing")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(config["session_cookie_secure"]),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=bool(config["session_cookie_secure"]),
+        REMEMBER_COOKIE_DURATION=int(config["remember_days"]) * 86400,
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_ENABLED=bool(config.get("csrf", True)),
+        MAX_CONTENT_LENGTH=int(config.get("max_upload_bytes", 8 * 1024 * 1024)),
+        BABEL_DEFAULT_LOCALE=config.get("default_language", DEFAULT_LANGUAGE),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # Persian in JSON stays readable
+    if config.get("testing"):
+        from resalat_core.members.passwords import use_fast_hashing
+
+        use_fast_hashing()
+
+    state = HostState(config=config, db=Database(config["database_url"]), plugins=PluginManager())
+    app.extensions["resalat"] = state
+    state.permissions = {p.name: p for p in HOST_PERMISSIONS}
+
+    _init_auth(app)
+    csrf.init_app(app)
+    _register_host_blueprints(app)
+    register_host_commands(app)
+
+    state.plugins.discover(extra_plugins)
+    state.plugins.load(lambda record: _wire_plugin(app, state, record))
+
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(HERE / "web" / "templates")), PrefixLoader(state.plugin_loaders)]
+    )
+    translation_dirs = [str(HERE / "translations")] + [
+        str(r.plugin.root / "translations")
+        for r in state.plugins.loaded
+        if (r.plugin.root / "translations").is_dir()
+    ]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    from resalat_core.web.templating import init_templating
+
+    init_templating(app)
+    _init_request_hooks(app)
+    _init_error_handlers(app)
+    _check_every_route_declares_access(app)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        state.db.remove()
+
+    return app
+
+
+# --- plugins -----------------------------------------------------------------------------------
+
+
+def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
+    """Accept a plugin's wiring after checking every name is in its namespace; raise to refuse."""
+    name = record.name
+    plugin = record.plugin
+    assert plugin is not None
+    hooks = record.hooks
+    # Models must be mapped before migrations and before other plugins' relationships refer to them.
+    if importlib.util.find_spec(f"{plugin.package}.models") is not None:
+        importlib.import_module(f"{plugin.package}.models")
+    blueprints: list[Blueprint] = []
+    perms: list[Permission] = []
+    group = None
+    if hooks is not None:
+        if hasattr(hooks, "resalat_blueprints"):
+            blueprints = list(hooks.resalat_blueprints() or [])
+        if hasattr(hooks, "resalat_permissions"):
+            perms = list(hooks.resalat_permissions() or [])
+        if hasattr(hooks, "resalat_cli"):
+            group = hooks.resalat_cli()
+    # Check everything before touching the app, so a refused plugin leaves no trace.
+    for bp in blueprints:
+        _check_blueprint(name, bp, state)
+    for perm in perms:
+        if not perm.name.startswith(f"{name}."):
+            raise PluginError(f"permission {perm.name!r} must start with '{name}.'")
+        if perm.name in state.permissions:
+            raise PluginError(f"permission {perm.name!r} is already declared")
+    if group is not None and group.name != name:
+        raise PluginError(f"CLI group must be named {name!r}, not {group.name!r}")
+    if group is not None and name in state.cli_groups:
+        raise PluginError(f"CLI group {name!r} is already taken")
+    templates = plugin.templates_dir
+    if templates is not None:
+        stray = [p.name for p in templates.iterdir() if p.is_dir() and p.name != name]
+        if stray:
+            raise PluginError(
+                f"templates must live in templates/{name}/; found templates/{', '.join(stray)}/"
+            )
+    for bp in blueprints:
+        app.register_blueprint(bp)
+        state.blueprint_owner[bp.name] = name
+    for perm in perms:
+        state.permissions[perm.name] = perm
+    if group is not None:
+        state.cli_groups[name] = group
+        app.cli.add_command(group)
+    if templates is not None and (templates / name).is_dir():
+        state.plugin_loaders[name] = FileSystemLoader(str(templates / name))
+
+
+def _check_blueprint(name: str, bp: Blueprint, state: HostState) -> None:
+    if bp.name != name and not bp.name.startswith(f"{name}_"):
+        raise PluginError(f"blueprint {bp.name!r} must be named {name!r} or start with '{name}_'")
+    if bp.name in HOST_BLUEPRINTS or bp.name in state.blueprint_owner:
+        raise PluginError(f"blueprint name {bp.name!r} is already taken")
+    prefix = (bp.url_prefix or "").rstrip("/")
+    allowed = (f"/{name}", f"/api/v1/{name}")
+    if not any(prefix == a or prefix.startswith(a + "/") for a in allowed):
+        raise PluginError(
+            f"blueprint {bp.name!r} has URL prefix {bp.url_prefix!r}; use /{name} or /api/v1/{name}"
+        )
+    # Register on a scratch app to see its views before the real app commits to them.
+    probe = Flask(f"probe_{name}")
+    probe.register_blueprint(bp)
+    undeclared = [
+        endpoint
+        for endpoint, view in probe.view_functions.items()
+        if not _is_static(endpoint) and access_of(view) is None
+    ]
+    if undeclared:
+        raise PluginError(
+            "views must declare who may call them (public, login_required or "
+            f"permission_required): {', '.join(sorted(undeclared))}"
+        )
+
+
+def module_of_request() -> str | None:
+    """The plugin that owns the current request's endpoint, or None for host routes."""
+    from flask import current_app
+
+    bp = request.blueprint
+    if not bp:
+        return None
+    return current_app.extensions["resalat"].blueprint_owner.get(bp.split(".")[0])
+
+
+# --- auth --------------------------------------------------------------------------------------
+
+
+def _init_auth(app: Flask) -> None:
+    from resalat_core.auth.services import member_for_token
+    from resalat_core.db import db_session
+    from resalat_core.i18n import _l
+    from resalat_core.members.models import Member
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> Member | None:
+        member_id, _, version = user_id.partition(":")
+        if not member_id.isdigit():
+            return None
+        member = db_session().get(Member, int(member_id))
+        if member is None or not member.is_active or str(member.session_version) != version:
+            return None
+        return member
+
+    @login_manager.request_loader
+    def _load_from_token(req: Any) -> Member | None:
+        header = req.headers.get("Authorization", "")
+        if not header.lower().startswith("bearer "):
+            return None
+        member = member_for_token(db_session(), header[7:].strip())
+        if member is not None:
+            g.resalat_token_auth = True
+            db_session().commit()
+        return member
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    if is_api_request():
+        best = request.accept_languages.best_match(LANGUAGES)
+        if best:
+            return best
+    from flask import current_app
+
+    return current_app.config["RESALAT"].get("default_language", DEFAULT_LANGUAGE)
+
+
+def _register_host_blueprints(app: Flask) -> None:
+    from resalat_core.auth.views import bp as auth_bp
+    from resalat_core.rest.views import bp as api_bp
+    from resalat_core.web.views import bp as web_bp
+
+    for bp in (web_bp, auth_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+# --- requests and errors -----------------------------------------------------------------------
+
+
+def _init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _gate() -> None:
+        module = module_of_request()
+        if module is not None and not is_active(module, current_user):
+            # Switched off here: as if it did not exist.
+            abort(404)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        # Loading the user first tells whether a bearer token (no cookie, so no CSRF risk) was used.
+        signed_in = current_user.is_authenticated
+        if g.get("resalat_token_auth") or (is_api_request() and not signed_in):
+            return
+        csrf.protect()
+
+
+def _init_error_handlers(app: Flask) -> None:
+    from resalat_core.db import get_db
+    from resalat_core.i18n import _
+    from resalat_core.rest.core import error_response
+    from resalat_core.web.views import render_error
+
+    def _rollback() -> None:
+        get_db().session.rollback()
+
+    @app.errorhandler(ResalatError)
+    def _resalat_error(exc: ResalatError) -> Any:
+        _rollback()
+        if is_api_request():
+            return error_response(exc)
+        return render_error(exc.status, str(exc.message))
+
+    @app.errorhandler(ValidationError)
+    def _schema_error(exc: ValidationError) -> Any:
+        _rollback()
+        return _resalat_error(BadInput(_("Please correct the marked fields."), fields=exc.messages))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError) -> Any:
+        _rollback()
+        message = _("The form has expired or was tampered with. Please reload the page and try again.")
+        return _resalat_error(BadInput(message, code="csrf"))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        _rollback()
+        messages = {
+            400: _("The request could not be understood."),
+            403: _("You do not have permission to see this page."),
+            404: _("Nothing here: the page does not exist or is not available in your region."),
+            405: _("This address does not accept that kind of request."),
+            413: _("The upload is too large."),
+        }
+        status = exc.code or 500
+        message = messages.get(status, exc.description or "")
+        if is_api_request():
+            err = ResalatError(message, code=(exc.name or "error").lower().replace(" ", "_"))
+            err.status = status
+            return error_response(err)
+        return render_error(status, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        _rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if app.config.get("PROPAGATE_EXCEPTIONS") and app.config.get("TESTING"):
+            raise exc
+        message = _("Something went wrong on our side. It has been logged; please try again later.")
+        if is_api_request():
+            err = ResalatError(message, code="internal_error")
+            err.status = 500
+            return error_response(err)
+        return render_error(500, message)
+
+
+def _check_every_route_declares_access(app: Flask) -> None:
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if not _is_static(endpoint) and access_of(view) is None
+    ]
+    if missing:
+        raise RuntimeError(f"routes without an access declaration: {', '.join(sorted(missing))}")
+
+
+def _is_static(endpoint: str) -> bool:
+    return endpoint == "static" or endpoint.endswith(".static")

@@ -1,0 +1,166 @@
+"""Signing in: password checks with throttling, password changes and API bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from resalat_core.auth.models import ApiToken, LoginAttempt
+from resalat_core.db import utcnow
+from resalat_core.errors import BadInput, NotFound, TooManyAttempts
+from resalat_core.i18n import _
+from resalat_core.identity import normalize_mobile, normalize_national_code
+from resalat_core.members.models import Member
+from resalat_core.members.passwords import (
+    hash_password,
+    needs_rehash,
+    validate_new_password,
+    verify_password,
+)
+from resalat_core.members.services import find_member
+from resalat_core.text import to_latin_digits
+
+TOKEN_PREFIX = "rst_"  # noqa: S105 (a public prefix, not a secret)
+
+
+def _identifier_key(identifier: str) -> str:
+    """One throttling key per person, however they typed their mobile or national code."""
+    raw = to_latin_digits(identifier or "").strip()
+    for normalise in (normalize_mobile, normalize_national_code):
+        try:
+            return "id:" + normalise(raw)
+        except BadInput:
+            continue
+    return "id:" + raw[:60]
+
+
+def _check_throttle(session: Session, keys: list[str], max_failures: int, window: int) -> None:
+    since = utcnow() - timedelta(seconds=window)
+    failures = session.execute(
+        select(LoginAttempt.key, func.count())
+        .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
+        .group_by(LoginAttempt.key)
+    ).all()
+    if any(count >= max_failures for _key, count in failures):
+        minutes = max(1, window // 60)
+        raise TooManyAttempts(
+            _(
+                "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                minutes=minutes,
+            )
+        )
+
+
+def authenticate(
+    session: Session,
+    identifier: str,
+    password: str,
+    *,
+    address: str = "",
+    max_failures: int = 5,
+    window: int = 900,
+) -> Member:
+    """The member these credentials belong to; BadInput or TooManyAttempts otherwise.
+
+    The message never says which half was wrong, so it cannot be used to find members.
+    """
+    keys = [_identifier_key(identifier)]
+    if address:
+        # An address gets more room: a village centre may share one connection.
+        keys.append("ip:" + address)
+    _check_throttle(session, keys[:1], max_failures, window)
+    if address:
+        _check_throttle(session, keys[1:], max_failures * 10, window)
+    member = find_member(session, identifier or "")
+    ok = member is not None and member.is_active and verify_password(member.password_hash, password or "")
+    if not ok:
+        for key in keys:
+            session.add(LoginAttempt(key=key))
+        session.flush()
+        raise BadInput(
+            _("The mobile/national code or the password is wrong."),
+            fields={"password": _("The mobile/national code or the password is wrong.")},
+            code="bad_credentials",
+        )
+    session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    member.last_login_at = utcnow()
+    session.flush()
+    return member
+
+
+def change_password(session: Session, member: Member, current: str, new: str, confirm: str) -> None:
+    errors: dict[str, str] = {}
+    if not verify_password(member.password_hash, current or ""):
+        errors["current"] = _("The current password is wrong.")
+    problem = validate_new_password(new)
+    if problem:
+        errors["new"] = problem
+    elif new != confirm:
+        errors["confirm"] = _("The two new passwords differ.")
+    if errors:
+        raise BadInput(_("Please correct the marked fields."), fields=errors)
+    member.password_hash = hash_password(new)
+    member.session_version += 1
+    session.flush()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session, member: Member, name: str = "api", days: int | None = 90
+) -> tuple[str, ApiToken]:
+    """A new bearer token for ``member``; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise BadInput(_("Give the token a name of 1 to 80 characters."), fields={"name": _("Required.")})
+    if days is not None and days <= 0:
+        raise BadInput(_("A token must last at least one day."), fields={"days": _("Must be positive.")})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        member=member,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[:12],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    session.add(token)
+    session.flush()
+    return plain, token
+
+
+def member_for_token(session: Session, plain: str) -> Member | None:
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at < now):
+        return None
+    if not token.member.is_active:
+        return None
+    # Only touch the row once a minute: a token used in a loop should not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        session.flush()
+    return token.member
+
+
+def revoke_token(session: Session, member: Member, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.member_id != member.id:
+        raise NotFound(_("No such token."))
+    token.revoked_at = utcnow()
+    session.flush()
+
+
+def tokens_of(session: Session, member: Member) -> list[ApiToken]:
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.member_id == member.id).order_by(ApiToken.id))
+    )

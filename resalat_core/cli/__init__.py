@@ -1,0 +1,57 @@
+"""The host's CLI groups (db, demo, plugins, plugin, modules, members, regions) and their helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+
+from resalat_core.errors import ResalatError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cli_errors(fn: F) -> F:
+    """Turn a bad-input error into a clear message and exit code 1, with nothing changed."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from resalat_core.db import get_db
+
+        try:
+            return fn(*args, **kwargs)
+        except ResalatError as exc:
+            get_db().session.rollback()
+            lines = [str(exc.message)]
+            for field, problem in exc.fields.items():
+                lines.append(f"  {field}: {problem}")
+            raise click.ClickException("\n".join(lines)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def json_option(fn: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(fn)
+
+
+def register_host_commands(app: Flask) -> None:
+    from resalat_core.cli import db, demo, members, modules, plugins, regions
+
+    for group in (
+        db.db,
+        demo.demo,
+        plugins.plugins,
+        plugins.plugin,
+        modules.modules,
+        members.members,
+        regions.regions,
+    ):
+        app.cli.add_command(group)

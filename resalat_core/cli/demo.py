@@ -1,0 +1,41 @@
+"""`resalat demo`: load the demo world (host and every plugin), or reload it with --reset."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import text
+
+from resalat_core import migrate
+from resalat_core.db import Base, db_session, get_db
+from resalat_core.demo import DEMO_PASSWORD, PERSONAS, demo_loaded, load_demo
+
+
+def reset_database() -> None:
+    """Drop every table of the host and plugins (and Alembic's), then migrate from scratch."""
+    db = get_db()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Drop everything and load the demo again.")
+def demo(reset: bool) -> None:
+    """Load a small demo: regions, one persona per role, and every plugin's demo data."""
+    if reset:
+        reset_database()
+    migrate.upgrade(current_app)
+    session = db_session()
+    if demo_loaded(session):
+        click.echo("the demo is already loaded (use --reset to load it again)")
+        return
+    names = [n for n, _ in current_app.extensions["resalat"].plugins.impls("resalat_demo")]
+    with click.progressbar(length=len(names) + 1, label="demo") as bar:
+        load_demo(current_app, session, progress=lambda _name: bar.update(1))
+        session.commit()
+        bar.update(1)
+    click.echo(f"demo loaded; every persona's password is {DEMO_PASSWORD}")
+    for p in PERSONAS:
+        click.echo(f"  {p.key:<14} {p.mobile}  {p.name}")

@@ -1,0 +1,71 @@
+"""`resalat modules`: switch sub-systems on and off per region."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from resalat_core.cli import cli_errors, echo_json, json_option
+from resalat_core.db import db_session
+from resalat_core.plugins.activation import load_activation, set_module
+from resalat_core.regions.services import get_region, provinces
+
+modules = AppGroup("modules", help="Which sub-system is on in which region.")
+
+
+def _switch(name: str, region_code: str | None, everywhere: bool, enabled: bool) -> None:
+    if bool(region_code) == everywhere:
+        raise click.UsageError("give exactly one of --region CODE or --all")
+    session = db_session()
+    region = get_region(session, region_code) if region_code else None
+    set_module(session, name, enabled=enabled, region=region)
+    session.commit()
+    where = region.code if region else "all regions"
+    click.echo(f"{name}: {'enabled' if enabled else 'disabled'} for {where}")
+
+
+@modules.command("enable")
+@click.argument("name")
+@click.option("--region", "region_code", help="Province or place code.")
+@click.option("--all", "everywhere", is_flag=True, help="Everywhere (clears regional choices).")
+@cli_errors
+def enable(name: str, region_code: str | None, everywhere: bool) -> None:
+    """Switch module NAME on for a region or everywhere."""
+    _switch(name, region_code, everywhere, True)
+
+
+@modules.command("disable")
+@click.argument("name")
+@click.option("--region", "region_code", help="Province or place code.")
+@click.option("--all", "everywhere", is_flag=True, help="Everywhere (clears regional choices).")
+@cli_errors
+def disable(name: str, region_code: str | None, everywhere: bool) -> None:
+    """Switch module NAME off for a region or everywhere."""
+    _switch(name, region_code, everywhere, False)
+
+
+@modules.command("list")
+@json_option
+def list_modules(as_json: bool) -> None:
+    """A matrix of loaded modules by province (places that differ are listed under it)."""
+    session = db_session()
+    snap = load_activation(session)
+    names = [r.name for r in current_app.extensions["resalat"].plugins.loaded]
+    provs = provinces(session)
+    matrix = {n: {p.code: snap.is_active(n, p) for p in provs} for n in names}
+    overrides = [
+        {"module": m, "region_id": rid, "enabled": on}
+        for (m, rid), on in sorted(snap._rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+    ]
+    if as_json:
+        echo_json({"modules": names, "matrix": matrix, "rows": overrides})
+        return
+    if not names:
+        click.echo("no modules loaded")
+        return
+    width = max(len(p.code) for p in provs) if provs else 8
+    click.echo(" " * width + "  " + " ".join(f"{n[:10]:<10}" for n in names))
+    for p in provs:
+        cells = " ".join(f"{'on' if matrix[n][p.code] else '-':<10}" for n in names)
+        click.echo(f"{p.code:<{width}}  {cells}")

@@ -1,0 +1,60 @@
+"""Configuration: config/default.toml (or RESALAT_CONFIG) overridden by RESALAT_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS: dict[str, Any] = {
+    "database_url": "sqlite:///instance/resalat.db",
+    "secret_key": "dev-only-change-me",
+    "default_language": "fa",
+    "login_max_failures": 5,
+    "login_window_seconds": 900,
+    "session_cookie_secure": False,
+    "remember_days": 30,
+    "api_token_days": 90,
+    "per_page": 20,
+    "max_per_page": 100,
+    "enable_new_modules": True,
+    "testing": False,
+}
+
+
+def _coerce(raw: str, like: Any) -> Any:
+    """Read an environment string as the type of the default it overrides."""
+    if isinstance(like, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(raw)
+    return raw
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge defaults, the TOML file, the environment and explicit overrides, in that order."""
+    config = dict(DEFAULTS)
+    path = Path(os.environ.get("RESALAT_CONFIG", PROJECT_ROOT / "config" / "default.toml"))
+    if path.is_file():
+        with path.open("rb") as fh:
+            config.update(tomllib.load(fh))
+    for key, value in os.environ.items():
+        if key.startswith("RESALAT_") and key not in {"RESALAT_CONFIG"}:
+            name = key.removeprefix("RESALAT_").lower()
+            config[name] = _coerce(value, DEFAULTS.get(name, ""))
+    if overrides:
+        config.update(overrides)
+    config["database_url"] = _absolute_sqlite(config["database_url"])
+    return config
+
+
+def _absolute_sqlite(url: str) -> str:
+    """Anchor a relative SQLite path at the project root so every command finds the same file."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        path = PROJECT_ROOT / url.removeprefix(prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url

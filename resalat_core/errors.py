@@ -1,0 +1,82 @@
+"""The one error type for bad input, and the few others the host maps to HTTP statuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ResalatError(Exception):
+    """Base of every error the host turns into a clear message instead of a 500."""
+
+    status: int = 400
+    code: str = "bad_input"
+
+    def __init__(
+        self,
+        message: Any,
+        *,
+        fields: dict[str, Any] | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        # Kept as given: a lazy translation renders in the reader's language at display time.
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "code": self.code,
+                "message": str(self.message),
+                "fields": {k: _as_list(v) for k, v in self.fields.items()},
+            }
+        }
+
+
+def _as_list(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _as_list(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+class BadInput(ResalatError):
+    """Input that fails validation: 400, changes nothing."""
+
+    status = 400
+    code = "bad_input"
+
+
+class NotAllowed(ResalatError):
+    """The caller is known but may not do this: 403."""
+
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ResalatError):
+    """No such thing, or not visible to this caller: 404."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ResalatError):
+    """The request clashes with current state (a used idempotency key, a duplicate): 409."""
+
+    status = 409
+    code = "conflict"
+
+
+class TooManyAttempts(ResalatError):
+    """Throttled: 429."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
+class PluginError(Exception):
+    """A plugin set that cannot be loaded as declared (missing or cyclic requirement, clash)."""

@@ -1,0 +1,1 @@
+"""Members: identity, roles and permissions."""

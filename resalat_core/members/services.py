@@ -1,0 +1,194 @@
+"""Membership rules: registering, roles, permissions. No Flask here: pages, API and CLI call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from resalat_core.errors import BadInput, NotFound
+from resalat_core.i18n import _
+from resalat_core.identity import (
+    normalize_mobile,
+    normalize_national_code,
+    normalize_person_name,
+)
+from resalat_core.members.models import ROLES, SUPPORTER_KINDS, Member, RoleGrant
+from resalat_core.members.passwords import hash_password, validate_new_password
+from resalat_core.regions.models import Region
+from resalat_core.regions.services import get_region
+
+MIN_PASSWORD = 8
+
+
+@dataclass
+class Registration:
+    national_code: str
+    mobile: str
+    name: str
+    region: str | int
+    password: str
+    language: str = "fa"
+
+
+def find_member(session: Session, identifier: str) -> Member | None:
+    """The member whose mobile or national code this is (any digits, any spelling), or None."""
+    try:
+        mobile = normalize_mobile(identifier)
+    except BadInput:
+        mobile = None
+    if mobile:
+        return session.scalar(select(Member).where(Member.mobile == mobile))
+    try:
+        code = normalize_national_code(identifier)
+    except BadInput:
+        return None
+    return session.scalar(select(Member).where(Member.national_code == code))
+
+
+def get_member(session: Session, identifier: str | int) -> Member:
+    member = (
+        session.get(Member, identifier) if isinstance(identifier, int) else find_member(session, identifier)
+    )
+    if member is None:
+        raise NotFound(_("No member has that mobile or national code."), code="unknown_member")
+    return member
+
+
+def register_member(session: Session, data: Registration) -> Member:
+    """Create a member after checking every field; all problems are reported together."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field, check in (
+        ("national_code", normalize_national_code),
+        ("mobile", normalize_mobile),
+        ("name", normalize_person_name),
+    ):
+        try:
+            values[field] = check(getattr(data, field), field=field)
+        except BadInput as exc:
+            errors[field] = str(exc.message)
+    try:
+        region = get_region(session, data.region)
+    except (BadInput, NotFound):
+        errors["region"] = _("Choose your region from the list.")
+        region = None
+    problem = validate_new_password(data.password)
+    if problem:
+        errors["password"] = problem
+    if "national_code" in values and session.scalar(
+        select(Member.id).where(Member.national_code == values["national_code"])
+    ):
+        errors["national_code"] = _("A member with this national code already exists.")
+    if "mobile" in values and session.scalar(select(Member.id).where(Member.mobile == values["mobile"])):
+        errors["mobile"] = _("A member with this mobile number already exists.")
+    if errors:
+        raise BadInput(_("Please correct the marked fields."), fields=errors)
+    member = Member(
+        national_code=values["national_code"],
+        mobile=values["mobile"],
+        name=values["name"],
+        region=region,
+        password_hash=hash_password(data.password),
+        language=data.language if data.language in ("fa", "en") else "fa",
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def grant_role(
+    session: Session,
+    member: Member,
+    role: str,
+    *,
+    region: Region | None = None,
+    kind: str | None = None,
+) -> RoleGrant:
+    """Give ``member`` a role, nationwide or in ``region``; granting it again changes nothing."""
+    if role not in ROLES:
+        raise BadInput(
+            _("Unknown role %(role)s; roles are: %(roles)s.", role=role, roles=", ".join(ROLES)),
+            fields={"role": _("Unknown role.")},
+        )
+    if role == "supporter":
+        if kind not in SUPPORTER_KINDS:
+            raise BadInput(
+                _("A supporter needs a kind: %(kinds)s.", kinds=", ".join(SUPPORTER_KINDS)),
+                fields={"kind": _("Choose a supporter kind.")},
+            )
+    elif kind is not None:
+        raise BadInput(_("Only supporters have a kind."), fields={"kind": _("Only supporters have a kind.")})
+    region_id = region.id if region else None
+    for grant in member.roles:
+        if grant.role == role and grant.region_id == region_id and grant.kind == kind:
+            return grant
+    grant = RoleGrant(member=member, role=role, region=region, kind=kind)
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+def revoke_role(session: Session, member: Member, role: str, *, region: Region | None = None) -> int:
+    region_id = region.id if region else None
+    removed = [g for g in member.roles if g.role == role and g.region_id == region_id]
+    for grant in removed:
+        member.roles.remove(grant)
+    session.flush()
+    return len(removed)
+
+
+def _covers(grant: RoleGrant, region: Region | None) -> bool:
+    """Does a role held in ``grant.region`` reach ``region`` (None: anywhere at all)?"""
+    if grant.region_id is None or region is None:
+        return True
+    return grant.region_id in (region.id, region.parent_id)
+
+
+def roles_of(member: Any) -> set[str]:
+    if member is None or getattr(member, "is_anonymous", True):
+        return set()
+    return {"member"} | {g.role for g in member.roles}
+
+
+def has_role(member: Any, role: str, region: Region | None = None, kind: str | None = None) -> bool:
+    if member is None or getattr(member, "is_anonymous", True):
+        return False
+    if role == "member":
+        return True
+    return any(
+        g.role == role and (kind is None or g.kind == kind) and _covers(g, region) for g in member.roles
+    )
+
+
+def can(member: Any, permission: str, region: Region | None, registry: dict[str, Any]) -> bool:
+    """Does ``member`` hold ``permission`` in ``region`` (None: anywhere)?
+
+    A permission is held through any role that grants it, in the role's region and every place
+    under it; admins hold every permission in their region.
+    """
+    if member is None or getattr(member, "is_anonymous", True) or not member.is_active:
+        return False
+    perm = registry.get(permission)
+    if perm is None:
+        return False
+    roles = set(perm.roles)
+    if "member" in roles:
+        return True
+    return any((g.role in roles or g.role == "admin") and _covers(g, region) for g in member.roles)
+
+
+def regions_where(member: Member, roles: Iterable[str]) -> list[int | None]:
+    """Region ids where ``member`` holds one of ``roles`` (None in the list means nationwide)."""
+    wanted = set(roles)
+    return sorted(
+        {g.region_id for g in member.roles if g.role in wanted},
+        key=lambda r: (r is not None, r or 0),
+    )
+
+
+def count_members(session: Session) -> int:
+    return session.scalar(select(func.count(Member.id))) or 0

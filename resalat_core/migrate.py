@@ -1,0 +1,92 @@
+"""Migrations: one Alembic history with a branch for the host and one per loaded plugin."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+
+import resalat_core.models  # noqa: F401  (every host table in the metadata)
+from resalat_core.db import Base, is_sqlite
+
+HERE = Path(__file__).resolve().parent
+HOST_BRANCH = "core"
+HOST_BASE_REVISION = "c0de00000001"
+
+
+def alembic_config(app: Flask) -> Config:
+    """A Config whose version locations are the host's and every loaded plugin's."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE / "migrations"))
+    cfg.set_main_option("path_separator", "os")
+    locations = [str(HERE / "migrations" / "versions")]
+    for record in app.extensions["resalat"].plugins.loaded:
+        versions = record.plugin.migrations_dir
+        if versions is not None:
+            locations.append(str(versions))
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
+    cfg.attributes["app"] = app
+    return cfg
+
+
+def upgrade(app: Flask, target: str = "heads") -> None:
+    command.upgrade(alembic_config(app), target)
+
+
+def downgrade(app: Flask, target: str) -> None:
+    command.downgrade(alembic_config(app), target)
+
+
+def heads(app: Flask) -> list[str]:
+    return list(ScriptDirectory.from_config(alembic_config(app)).get_heads())
+
+
+def current(app: Flask) -> list[str]:
+    engine = app.extensions["resalat"].db.engine
+    with engine.connect() as conn:
+        return list(MigrationContext.configure(conn).get_current_heads())
+
+
+def schema_drift(app: Flask) -> list[Any]:
+    """What differs between the migrated database and the models (empty when they agree)."""
+    engine = app.extensions["resalat"].db.engine
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "render_as_batch": is_sqlite(engine)}
+        )
+        return compare_metadata(ctx, Base.metadata)
+
+
+def revision(app: Flask, message: str, *, branch: str, autogenerate: bool = True) -> Any:
+    """Write a new migration on ``branch`` (``core`` or a plugin's name)."""
+    cfg = alembic_config(app)
+    script = ScriptDirectory.from_config(cfg)
+    if branch == HOST_BRANCH:
+        version_path = str(HERE / "migrations" / "versions")
+    else:
+        plugin = app.extensions["resalat"].plugins.plugin(branch)
+        if plugin is None:
+            raise ValueError(f"no loaded plugin named {branch!r}")
+        version_path = str(plugin.root / "migrations" / "versions")
+        Path(version_path).mkdir(parents=True, exist_ok=True)
+    has_branch = any(branch in (rev.branch_labels or ()) for rev in script.walk_revisions())
+    kwargs: dict[str, Any] = {
+        "message": message,
+        "autogenerate": autogenerate,
+        "version_path": version_path,
+    }
+    if has_branch:
+        kwargs["head"] = f"{branch}@head"
+    else:
+        kwargs["head"] = "base"
+        kwargs["branch_label"] = branch
+        if branch != HOST_BRANCH:
+            kwargs["depends_on"] = HOST_BASE_REVISION
+    return command.revision(cfg, **kwargs)

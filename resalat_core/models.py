@@ -1,0 +1,17 @@
+"""Imports every host model so the metadata (and Alembic) sees all host tables."""
+
+from resalat_core.auth.models import ApiToken, LoginAttempt
+from resalat_core.members.models import Member, RoleGrant
+from resalat_core.plugins.models import ModuleActivation
+from resalat_core.regions.models import Region
+from resalat_core.rest.models import IdempotencyRecord
+
+__all__ = [
+    "ApiToken",
+    "IdempotencyRecord",
+    "LoginAttempt",
+    "Member",
+    "ModuleActivation",
+    "Region",
+    "RoleGrant",
+]

@@ -1,0 +1,190 @@
+"""The one place that decides whether a module is active for a region.
+
+Routes, tiles, navigation and region-scoped hook calls all ask ``is_active`` or ``region_hook``;
+no plugin checks activation itself. The activation table is read once per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from resalat_core.db import db_session
+from resalat_core.errors import BadInput, NotFound
+from resalat_core.i18n import _
+from resalat_core.plugins.models import ModuleActivation
+from resalat_core.regions.models import Region
+
+
+class Activation:
+    """A snapshot of the activation table: the most specific row wins (place, province, all)."""
+
+    def __init__(self, rows: list[tuple[str, int | None, bool]]) -> None:
+        self._rows = {(module, region_id): enabled for module, region_id, enabled in rows}
+
+    def is_active(self, module: str, region: Region | None) -> bool:
+        if region is None:
+            # Someone not signed in: a module's public pages are reachable if it is on anywhere.
+            return any(enabled for (m, _r), enabled in self._rows.items() if m == module)
+        for region_id in (region.id, region.parent_id):
+            if region_id is not None and (module, region_id) in self._rows:
+                return self._rows[(module, region_id)]
+        return self._rows.get((module, None), False)
+
+    def state(self, module: str, region_id: int | None) -> bool | None:
+        return self._rows.get((module, region_id))
+
+
+def load_activation(session: Session) -> Activation:
+    rows = session.execute(
+        select(ModuleActivation.module, ModuleActivation.region_id, ModuleActivation.enabled)
+    ).all()
+    return Activation([tuple(r) for r in rows])
+
+
+def activation() -> Activation:
+    """This request's snapshot (read once, cached on ``g``)."""
+    if has_app_context() and "resalat_activation" in g:
+        return g.resalat_activation
+    snapshot = load_activation(db_session())
+    if has_app_context():
+        g.resalat_activation = snapshot
+    return snapshot
+
+
+def forget_activation() -> None:
+    if has_app_context():
+        g.pop("resalat_activation", None)
+
+
+def _plugins() -> Any:
+    return current_app.extensions["resalat"].plugins
+
+
+def region_of(subject: Any) -> Region | None:
+    """A member's region, a region itself, or None (anonymous)."""
+    if subject is None or getattr(subject, "is_anonymous", False):
+        return None
+    if isinstance(subject, Region):
+        return subject
+    return getattr(subject, "region", None)
+
+
+def is_active(module: str, subject: Any) -> bool:
+    """Is ``module`` loaded and switched on for this member's (or region's) place?"""
+    return _plugins().is_loaded(module) and activation().is_active(module, region_of(subject))
+
+
+def active_modules(subject: Any) -> list[str]:
+    snap = activation()
+    region = region_of(subject)
+    return [r.name for r in _plugins().loaded if snap.is_active(r.name, region)]
+
+
+def region_hook(hook_name: str, subject: Any) -> Any:
+    """A hook caller that reaches only the plugins active for ``subject``'s region."""
+    manager = _plugins()
+    snap = activation()
+    region = region_of(subject)
+    inactive = [r.hooks for r in manager.loaded if r.hooks is not None and not snap.is_active(r.name, region)]
+    if not inactive:
+        return getattr(manager.pm.hook, hook_name)
+    return manager.pm.subset_hook_caller(hook_name, remove_plugins=inactive)
+
+
+# --- changing activation (CLI and admin pages call these) --------------------------------------
+
+
+def _require_module(name: str) -> Any:
+    plugin = _plugins().plugin(name)
+    if plugin is None:
+        raise NotFound(_("No loaded module is named %(name)s.", name=name), code="unknown_module")
+    return plugin
+
+
+def _active_everywhere(snap: Activation, module: str, session: Session) -> bool:
+    if not snap.state(module, None):
+        return False
+    disabled = session.scalar(
+        select(ModuleActivation.id).where(
+            ModuleActivation.module == module, ModuleActivation.enabled.is_(False)
+        )
+    )
+    return disabled is None
+
+
+def set_module(session: Session, module: str, *, enabled: bool, region: Region | None = None) -> None:
+    """Switch ``module`` on or off for ``region`` (None: everywhere, clearing regional overrides).
+
+    Refuses to switch a module on where a module it requires is off, and to switch one off where
+    an active module requires it, naming the modules in the way.
+    """
+    plugin = _require_module(module)
+    snap = load_activation(session)
+    manager = _plugins()
+    if enabled:
+        if region is None:
+            off = [r for r in plugin.requires if not _active_everywhere(snap, r, session)]
+        else:
+            off = [r for r in plugin.requires if not snap.is_active(r, region)]
+        if off:
+            raise BadInput(
+                _(
+                    "%(module)s requires %(missing)s, which is off there; enable it first.",
+                    module=module,
+                    missing=", ".join(off),
+                ),
+                code="requirement_off",
+            )
+    else:
+        dependants = [
+            r.name
+            for r in manager.loaded
+            if module in r.requires
+            and (
+                snap.is_active(r.name, region)
+                if region is not None
+                else any(enabled for (m, _x), enabled in snap._rows.items() if m == r.name)
+            )
+        ]
+        if dependants:
+            raise BadInput(
+                _(
+                    "%(names)s require %(module)s there; disable them first.",
+                    names=", ".join(dependants),
+                    module=module,
+                ),
+                code="required_by_active",
+            )
+    if region is None:
+        session.execute(delete(ModuleActivation).where(ModuleActivation.module == module))
+        session.add(ModuleActivation(module=module, region_id=None, enabled=enabled))
+    else:
+        row = session.scalar(
+            select(ModuleActivation).where(
+                ModuleActivation.module == module, ModuleActivation.region_id == region.id
+            )
+        )
+        if row is None:
+            session.add(ModuleActivation(module=module, region_id=region.id, enabled=enabled))
+        else:
+            row.enabled = enabled
+        if region.parent_id is None:
+            # A province-level decision replaces the decisions of its places.
+            places = select(Region.id).where(Region.parent_id == region.id)
+            session.execute(
+                delete(ModuleActivation).where(
+                    ModuleActivation.module == module, ModuleActivation.region_id.in_(places)
+                )
+            )
+    session.flush()
+    forget_activation()
+
+
+def enable_everything(session: Session) -> None:
+    """Switch every loaded module on nationwide, in load order (so requirements come first)."""
+    for record in _plugins().loaded:
+        set_module(session, record.name, enabled=True)

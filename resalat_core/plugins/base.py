@@ -1,0 +1,128 @@
+"""What a plugin declares about itself, and the small value types hooks return."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+@dataclass
+class Plugin:
+    """A plugin's identity card, the object its ``resalat.plugins`` entry point names.
+
+    ``package`` is the import name of the plugin's package (pass ``__name__`` from its
+    ``__init__``); the host finds ``templates/<name>/``, ``static/`` and ``migrations/`` there and
+    imports ``<package>.hooks`` for the hook implementations.
+    """
+
+    name: str
+    version: str
+    title_fa: str
+    title_en: str
+    package: str
+    requires: tuple[str, ...] = ()
+    description_fa: str = ""
+    description_en: str = ""
+    icon: str = "grid"
+    # Settings as data, with defaults; the host exposes them as config["plugins"][name].
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not NAME_RE.match(self.name):
+            raise ValueError(
+                f"plugin name {self.name!r} must be lower-case letters, digits and _ (2-40 chars)"
+            )
+        self.requires = tuple(self.requires)
+
+    @property
+    def root(self) -> Path:
+        module = importlib.import_module(self.package)
+        return Path(module.__file__).resolve().parent
+
+    @property
+    def migrations_dir(self) -> Path | None:
+        path = self.root / "migrations" / "versions"
+        return path if path.is_dir() else None
+
+    @property
+    def templates_dir(self) -> Path | None:
+        path = self.root / "templates"
+        return path if path.is_dir() else None
+
+    def title(self, lang: str = "fa") -> str:
+        return self.title_fa if lang == "fa" else self.title_en
+
+    def load_hooks(self) -> Any:
+        """Import the plugin's hooks module (None if it has none)."""
+        try:
+            return importlib.import_module(f"{self.package}.hooks")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{self.package}.hooks":
+                return None
+            raise
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission a plugin declares, and the roles that hold it by default."""
+
+    name: str
+    title_fa: str
+    title_en: str
+    roles: tuple[str, ...] = ("admin",)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A home-screen tile."""
+
+    title_fa: str
+    title_en: str
+    url: str
+    icon: str = "grid"
+    description_fa: str = ""
+    description_en: str = ""
+    badge: int | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the layout's top bar, with an optional count (unread messages...)."""
+
+    title_fa: str
+    title_en: str
+    url: str
+    badge: int | None = None
+    icon: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Message:
+    """A notification for one member, in both languages."""
+
+    title_fa: str
+    title_en: str
+    body_fa: str = ""
+    body_en: str = ""
+    url: str | None = None
+    # The plugin that sends it and a kind of its choosing ("order.shipped"), for grouping.
+    source: str = "host"
+    kind: str = "info"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure for the dashboard."""
+
+    label_fa: str
+    label_en: str
+    value: int
+    unit_fa: str = ""
+    unit_en: str = ""

@@ -1,0 +1,1 @@
+"""Regions: provinces and places."""

@@ -1,0 +1,83 @@
+"""Loading and looking up regions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from resalat_core.errors import NotFound
+from resalat_core.i18n import _
+from resalat_core.regions.models import Region
+
+DATA = Path(__file__).with_name("data.json")
+
+
+def region_data() -> list[dict[str, Any]]:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def load_regions(session: Session) -> tuple[int, int]:
+    """Insert or update the 31 provinces and their places; returns (added, updated)."""
+    existing = {r.code: r for r in session.scalars(select(Region))}
+    added = updated = 0
+
+    def upsert(code: str, name_fa: str, name_en: str, kind: str, parent: Region | None) -> Region:
+        nonlocal added, updated
+        region = existing.get(code)
+        if region is None:
+            region = Region(code=code, name_fa=name_fa, name_en=name_en, kind=kind, parent=parent)
+            session.add(region)
+            existing[code] = region
+            added += 1
+        elif (region.name_fa, region.name_en, region.kind) != (name_fa, name_en, kind):
+            region.name_fa, region.name_en, region.kind = name_fa, name_en, kind
+            updated += 1
+        return region
+
+    for province in region_data():
+        prov = upsert(province["code"], province["name_fa"], province["name_en"], "province", None)
+        for place in province.get("places", []):
+            upsert(place["code"], place["name_fa"], place["name_en"], place["kind"], prov)
+    session.flush()
+    return added, updated
+
+
+def get_region(session: Session, ref: str | int | Region) -> Region:
+    """A region by id or code; NotFound with a clear message otherwise."""
+    if isinstance(ref, Region):
+        return ref
+    region = None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        region = session.get(Region, int(ref))
+    elif isinstance(ref, str):
+        region = session.scalar(select(Region).where(Region.code == ref.strip().lower()))
+    if region is None:
+        raise NotFound(_("No region has the code %(code)s.", code=ref), code="unknown_region")
+    return region
+
+
+def provinces(session: Session) -> list[Region]:
+    return list(session.scalars(select(Region).where(Region.parent_id.is_(None)).order_by(Region.code)))
+
+
+def places_of(session: Session, province: Region) -> list[Region]:
+    return list(session.scalars(select(Region).where(Region.parent_id == province.id).order_by(Region.code)))
+
+
+def all_regions(session: Session) -> list[Region]:
+    """Provinces, each followed by its places: for select boxes."""
+    rows = list(session.scalars(select(Region).order_by(Region.code)))
+    children: dict[int, list[Region]] = {}
+    for r in rows:
+        if r.parent_id is not None:
+            children.setdefault(r.parent_id, []).append(r)
+    ordered: list[Region] = []
+    for r in rows:
+        if r.parent_id is None:
+            ordered.append(r)
+            ordered.extend(children.get(r.id, []))
+    return ordered

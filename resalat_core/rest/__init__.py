@@ -1,0 +1,1 @@
+"""The JSON API conventions: errors, schemas, pagination, OpenAPI, idempotency."""

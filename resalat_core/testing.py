@@ -1,0 +1,407 @@
+"""pytest fixtures for the host and every plugin (loaded as the ``resalat`` pytest plugin).
+
+Every fixture that touches the database runs twice: on SQLite and, when
+``RESALAT_TEST_DATABASE_URL`` is set, on PostgreSQL. Tables are emptied after each test (the
+regions stay), and every loaded module starts switched on everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+PG_ENV = "RESALAT_TEST_DATABASE_URL"
+REQUIRE_PG_ENV = "RESALAT_REQUIRE_POSTGRES"
+PASSWORD = "test-pass-1404"  # noqa: S105 (test members only)
+_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+_ran_on_postgres: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite only")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "[postgresql" in report.nodeid:
+        _ran_on_postgres.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get(REQUIRE_PG_ENV) and not _ran_on_postgres and exitstatus == 0:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"FAILED: {REQUIRE_PG_ENV} is set but no test ran on PostgreSQL", red=True)
+        session.exitstatus = 1
+
+
+# --- apps and databases ------------------------------------------------------------------------
+
+
+def _backends() -> list[Any]:
+    pg = pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"),
+    )
+    return ["sqlite", pg]
+
+
+@pytest.fixture(scope="session")
+def _sqlite_path() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="resalat-test-") as tmp:
+        yield Path(tmp) / "test.db"
+
+
+@pytest.fixture(scope="session", params=_backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    """'sqlite' or 'postgresql': every database test runs on both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, _sqlite_path: Path) -> str:
+    if backend == "postgresql":
+        return os.environ[PG_ENV]
+    return f"sqlite:///{_sqlite_path}"
+
+
+def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "database_url": database_url,
+        "testing": True,
+        "secret_key": "test-secret",
+        "login_max_failures": 5,
+    }
+    config.update(overrides)
+    return config
+
+
+def _reset_schema(app: Flask) -> None:
+    """Start each test session from an empty database, then migrate it like production does."""
+    from resalat_core.cli.demo import reset_database
+    from resalat_core.migrate import upgrade
+    from resalat_core.regions.services import load_regions
+
+    with app.app_context():
+        reset_database()
+        upgrade(app)
+        db = app.extensions["resalat"].db
+        with db.new_session() as s:
+            load_regions(s)
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    from resalat_core.app import create_app
+
+    app = create_app(test_config(database_url))
+    _reset_schema(app)
+    yield app
+    app.extensions["resalat"].db.dispose()
+
+
+KEEP_TABLES = {"regions", "alembic_version"}
+
+
+def empty_tables(app: Flask) -> None:
+    """Delete every row but the regions, quickly, then switch every loaded module on again."""
+    from resalat_core.db import Base, is_sqlite
+    from resalat_core.plugins.models import ModuleActivation
+
+    db = app.extensions["resalat"].db
+    db.session.remove()
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with db.engine.begin() as conn:
+        if is_sqlite(db.engine):
+            for table in tables:
+                conn.execute(table.delete())
+        elif tables:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for record in app.extensions["resalat"].plugins.loaded:
+            conn.execute(
+                ModuleActivation.__table__.insert().values(module=record.name, region_id=None, enabled=True)
+            )
+
+
+@pytest.fixture
+def app(_session_app: Flask) -> Iterator[Flask]:
+    """The app on a clean database (on SQLite and on PostgreSQL), every module on everywhere."""
+    empty_tables(_session_app)
+    yield _session_app
+    _session_app.extensions["resalat"].db.session.remove()
+
+
+@pytest.fixture
+def make_app(database_url: str, _session_app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the same (migrated) database, e.g. with extra plugins given in code."""
+    from resalat_core.app import create_app
+
+    made: list[Flask] = []
+
+    def factory(*, extra_plugins: dict[str, Any] | None = None, **overrides: Any) -> Flask:
+        built = create_app(test_config(database_url, **overrides), extra_plugins=extra_plugins)
+        made.append(built)
+        return built
+
+    empty_tables(_session_app)
+    yield factory
+    for built in made:
+        built.extensions["resalat"].db.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    """The app's database session inside an app context."""
+    with app.app_context():
+        yield app.extensions["resalat"].db.session()
+
+
+# --- members and clients -----------------------------------------------------------------------
+
+_counter = count(1)
+
+
+@dataclass
+class Roles:
+    """Build members with roles: ``make_member('guide', region='zanjan')``."""
+
+    app: Flask
+    created: list[Any] = field(default_factory=list)
+
+    def __call__(
+        self,
+        role: str | None = None,
+        *,
+        region: str = "zanjan/gorg-tappeh",
+        role_region: str | None = "__same__",
+        kind: str | None = None,
+        name: str = "عضو آزمایشی",
+        password: str = PASSWORD,
+    ) -> Any:
+        from resalat_core.identity import national_code_with_check_digit
+        from resalat_core.members.services import Registration, grant_role, register_member
+        from resalat_core.regions.services import get_region
+
+        n = next(_counter) + os.getpid() % 1000 * 10000
+        with self.app.app_context():
+            db = self.app.extensions["resalat"].db
+            s = db.session()
+            member = register_member(
+                s,
+                Registration(
+                    national_code=national_code_with_check_digit(f"{n:09d}"),
+                    mobile=f"0935{n:07d}",
+                    name=name,
+                    region=region,
+                    password=password,
+                ),
+            )
+            if role and role != "member":
+                if role_region == "__same__":
+                    where = get_region(s, region)
+                    where = where.parent or where  # a role is held in the member's province
+                elif role_region is None:
+                    where = None
+                else:
+                    where = get_region(s, role_region)
+                if role == "supporter" and kind is None:
+                    kind = "credit"
+                grant_role(s, member, role, region=where, kind=kind)
+            s.commit()
+            member_id = member.id
+            db.session.remove()
+        return member_id
+
+
+@pytest.fixture
+def make_member(app: Flask) -> Roles:
+    """A factory: ``make_member('guide', region='zanjan/zanjan')`` returns the new member's id."""
+    return Roles(app)
+
+
+class ResalatClient(FlaskClient):
+    """A test client that can fill forms with their CSRF token and sign in as a member."""
+
+    def csrf_token(self, url: str = "/auth/login") -> str:
+        html = self.get(url).get_data(as_text=True)
+        match = _CSRF_RE.search(html)
+        if not match:
+            raise AssertionError(f"no CSRF token on {url}")
+        return match.group(1)
+
+    def form(self, url: str, data: dict[str, Any], *, token_from: str | None = None, **kw: Any) -> Any:
+        """POST ``data`` to ``url`` as the browser would, with the CSRF token of the form's page."""
+        data = dict(data)
+        data.setdefault("csrf_token", self.csrf_token(token_from or url))
+        return self.post(url, data=data, **kw)
+
+    def sign_in(self, member_id: int) -> ResalatClient:
+        from resalat_core.members.models import Member
+
+        with self.application.app_context():
+            member = self.application.extensions["resalat"].db.session.get(Member, member_id)
+            user_id = member.get_id()
+            self.application.extensions["resalat"].db.session.remove()
+        with self.session_transaction() as sess:
+            sess["_user_id"] = user_id
+            sess["_fresh"] = True
+        return self
+
+
+@pytest.fixture
+def client(app: Flask) -> ResalatClient:
+    """An anonymous client."""
+    app.test_client_class = ResalatClient
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def client_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
+    """``client_as('guide', region='zanjan/zanjan')``: a client signed in as a new member with that role."""
+
+    def factory(role: str | None = None, **kwargs: Any) -> ResalatClient:
+        member_id = make_member(role, **kwargs)
+        app.test_client_class = ResalatClient
+        c: ResalatClient = app.test_client()  # type: ignore[assignment]
+        c.member_id = member_id  # type: ignore[attr-defined]
+        return c.sign_in(member_id)
+
+    return factory
+
+
+@pytest.fixture
+def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
+    """``api_as('admin')``: a client that sends a bearer token of a new member with that role."""
+    from resalat_core.auth.services import issue_token
+    from resalat_core.members.models import Member
+
+    def factory(role: str | None = None, **kwargs: Any) -> ResalatClient:
+        member_id = make_member(role, **kwargs)
+        with app.app_context():
+            db = app.extensions["resalat"].db
+            s = db.session()
+            plain, _token = issue_token(s, s.get(Member, member_id), "test")
+            s.commit()
+            db.session.remove()
+        app.test_client_class = ResalatClient
+        c: ResalatClient = app.test_client()  # type: ignore[assignment]
+        c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
+        c.member_id = member_id  # type: ignore[attr-defined]
+        return c
+
+    return factory
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def counting_queries(app: Flask) -> Iterator[QueryCounter]:
+    """Count the SQL statements the app sends inside the block (transaction control excluded)."""
+    engine = app.extensions["resalat"].db.engine
+    counter = QueryCounter()
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if head not in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"}:
+            counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as q: ...; q.count``: SQL statements sent in the block."""
+    return lambda: counting_queries(app)
+
+
+# --- a real server and a real browser ----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on 127.0.0.1 by a real WSGI server in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+CHROMIUM = os.environ.get("RESALAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+]
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: the test set-up must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser: Any) -> Iterator[Any]:
+    """A fresh browser page (phone-sized when ``page.set_viewport_size`` says so)."""
+    context = _playwright_browser.new_context(locale="fa-IR")
+    pg = context.new_page()
+    yield pg
+    context.close()

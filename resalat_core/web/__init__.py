@@ -1,0 +1,1 @@
+"""The web layer: layout, home tiles, language and error pages."""
