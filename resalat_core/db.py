@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
+from flask.globals import _cv_app
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -75,6 +76,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def _scope() -> int:
+    """One session per app context (as Flask-SQLAlchemy does), so a nested context gets its own
+    and its teardown cannot close the outer one's; outside any context, one per thread."""
+    ctx = _cv_app.get(None)
+    return id(ctx) if ctx is not None else threading.get_ident()
+
+
 class Database:
     """An engine and a thread-scoped session factory bound to one Flask app."""
 
@@ -82,7 +90,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self.session = scoped_session(self.session_factory, scopefunc=threading.get_ident)
+        self.session = scoped_session(self.session_factory, scopefunc=_scope)
 
     def remove(self) -> None:
         self.session.remove()

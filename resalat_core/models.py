@@ -5,6 +5,7 @@ from resalat_core.members.models import Member, RoleGrant
 from resalat_core.plugins.models import ModuleActivation
 from resalat_core.regions.models import Region
 from resalat_core.rest.models import IdempotencyRecord
+from resalat_core.wallet.models import Account, Entry, Transfer
 
 __all__ = [
     "ApiToken",
@@ -14,4 +15,7 @@ __all__ = [
     "ModuleActivation",
     "Region",
     "RoleGrant",
+    "Account",
+    "Entry",
+    "Transfer",
 ]

@@ -1,0 +1,689 @@
+"""The ledger's rules: opening accounts, moving money, two-phase and linked transfers, verifying.
+
+Invariants (checked by ``verify`` and by the tests that try to break them):
+1. every posted transfer writes exactly two entries, ``-amount`` and ``+amount``: the sum of all
+   entries, and so of all balances, is zero;
+2. an account's ``posted`` equals the sum of its entries, and its pending fields equal the sums of
+   its open pending transfers;
+3. a non-negative account never has ``posted - pending_debits < 0``, under any concurrency: the
+   debit is one conditional UPDATE, and accounts are updated in id order so that two transfers
+   in opposite directions cannot dead-lock;
+4. a key moves money once: the same key with the same content returns the first transfer, with
+   different content it is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from resalat_core.db import utcnow
+from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound
+from resalat_core.i18n import _
+from resalat_core.members.models import Member
+from resalat_core.wallet.models import (
+    EARMARKED,
+    KINDS,
+    MEMBER_MAIN,
+    PENDING,
+    POSTED,
+    SYSTEM,
+    SYSTEM_ACCOUNTS,
+    VOIDED,
+    Account,
+    Entry,
+    Transfer,
+)
+
+MAX_AMOUNT = 10**15  # rials; far above any real transfer, far below BIGINT's limit
+PURPOSE_MAX = 64
+
+
+@dataclass(frozen=True)
+class Spend:
+    """What an earmarked account is asked to pay for; ``details`` come from the spending plugin."""
+
+    amount: int
+    purpose: str
+    reference: str | None
+    credit_account: Account
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpendDecision:
+    """A spend policy's answer: allowed or not, and the rule that decided (shown to the member)."""
+
+    allowed: bool
+    rule: str
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    """One transfer to make; used alone or in a linked group."""
+
+    key: str
+    debit: Account | int
+    credit: Account | int
+    amount: int
+    purpose: str
+    reference: str | None = None
+    memo: str | None = None
+    pending: bool = False
+    timeout: timedelta | None = None
+    spend_details: dict[str, Any] | None = None
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def open_account(
+    session: Session,
+    *,
+    kind: str,
+    code: str,
+    name_fa: str,
+    name_en: str,
+    owner: Member | None = None,
+    non_negative: bool = True,
+    purpose: str | None = None,
+    spend_rules: dict[str, Any] | None = None,
+    expires_at: datetime | None = None,
+) -> Account:
+    """Open an account, or return the one already open under ``code`` (safe to call twice)."""
+    if kind not in KINDS:
+        raise BadInput(_("Unknown account kind %(kind)s.", kind=kind))
+    existing = session.scalar(select(Account).where(Account.code == code))
+    if existing is not None:
+        return existing
+    account = Account(
+        kind=kind,
+        code=code,
+        name_fa=name_fa,
+        name_en=name_en,
+        owner=owner,
+        non_negative=non_negative,
+        purpose=purpose,
+        spend_rules=spend_rules,
+        expires_at=expires_at,
+        posted=0,
+        pending_debits=0,
+        pending_credits=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError:
+        # Opened by a concurrent request between our read and insert.
+        return session.scalars(select(Account).where(Account.code == code)).one()
+    return account
+
+
+def main_account(session: Session, member: Member) -> Account:
+    """The member's main account (opened on first use)."""
+    return open_account(
+        session,
+        kind=MEMBER_MAIN,
+        code=f"member:{member.id}:main",
+        name_fa="حساب اصلی",
+        name_en="Main account",
+        owner=member,
+    )
+
+
+def open_earmarked(
+    session: Session,
+    member: Member,
+    *,
+    code: str,
+    purpose: str,
+    name_fa: str,
+    name_en: str,
+    purposes: Iterable[str],
+    rules: dict[str, Any] | None = None,
+    expires_at: datetime | None = None,
+) -> Account:
+    """An earmarked account: it can pay only for ``purposes``, and only where a spend policy agrees."""
+    spend_rules = dict(rules or {})
+    spend_rules["purposes"] = sorted(set(purposes))
+    if not spend_rules["purposes"]:
+        raise BadInput(_("Earmarked money needs at least one purpose it may pay for."))
+    return open_account(
+        session,
+        kind=EARMARKED,
+        code=code,
+        name_fa=name_fa,
+        name_en=name_en,
+        owner=member,
+        purpose=purpose,
+        spend_rules=spend_rules,
+        expires_at=expires_at,
+    )
+
+
+def system_account(session: Session, code: str) -> Account:
+    """A system account by code (``loan_fund``, ``escrow``, ...), opened on first use."""
+    if code not in SYSTEM_ACCOUNTS:
+        raise NotFound(_("No system account is named %(code)s.", code=code))
+    name_fa, name_en, may_go_negative = SYSTEM_ACCOUNTS[code]
+    return open_account(
+        session,
+        kind=SYSTEM,
+        code=f"system:{code}",
+        name_fa=name_fa,
+        name_en=name_en,
+        non_negative=not may_go_negative,
+    )
+
+
+def get_account(session: Session, ref: Account | int | str) -> Account:
+    if isinstance(ref, Account):
+        return ref
+    account = (
+        session.get(Account, ref)
+        if isinstance(ref, int)
+        else session.scalar(select(Account).where(Account.code == ref))
+    )
+    if account is None:
+        raise NotFound(_("No such account."), code="unknown_account")
+    return account
+
+
+def accounts_of(session: Session, member: Member) -> list[Account]:
+    return list(session.scalars(select(Account).where(Account.owner_id == member.id).order_by(Account.id)))
+
+
+# --- moving money ------------------------------------------------------------------------------
+
+
+def _check_amount(amount: Any) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise BadInput(_("An amount is a whole number of rials."), fields={"amount": _("Whole rials.")})
+    if amount <= 0:
+        message = _("The amount must be more than zero.")
+        raise BadInput(message, fields={"amount": message})
+    if amount > MAX_AMOUNT:
+        message = _("The amount is too large.")
+        raise BadInput(message, fields={"amount": message})
+    return amount
+
+
+def _fingerprint(spec: TransferSpec, debit_id: int, credit_id: int) -> str:
+    body = json.dumps(
+        [debit_id, credit_id, spec.amount, spec.purpose, spec.reference, spec.pending],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _policy_hook() -> Any:
+    if not has_app_context() or "resalat" not in current_app.extensions:
+        return None
+    return current_app.extensions["resalat"].plugins.pm.hook.resalat_spend_allowed
+
+
+def check_spend(account: Account, spend: Spend, now: datetime | None = None) -> None:
+    """Refuse, naming the rule, unless earmarked ``account`` may pay for ``spend``.
+
+    The account's own rules (open, not expired, an allowed purpose) come first; then the plugins'
+    spend policies. With no policy answering, the money stays closed.
+    """
+    now = now or utcnow()
+    rules = account.spend_rules or {}
+    if account.expires_at is not None and account.expires_at < now:
+        raise NotAllowed(_("This earmarked money expired and can no longer be spent."), code="spend_refused")
+    if spend.purpose not in rules.get("purposes", []):
+        raise NotAllowed(
+            _(
+                "This earmarked money may only pay for: %(purposes)s.",
+                purposes=", ".join(rules.get("purposes", [])) or "-",
+            ),
+            code="spend_refused",
+        )
+    hook = _policy_hook()
+    decision = hook(account=account, spend=spend) if hook is not None else None
+    if decision is None:
+        raise NotAllowed(
+            _("No spending rule allows this earmarked money to pay for this."), code="spend_refused"
+        )
+    if not decision.allowed:
+        raise NotAllowed(decision.rule, code="spend_refused")
+
+
+def _existing(session: Session, key: str) -> Transfer | None:
+    return session.scalar(select(Transfer).where(Transfer.key == key))
+
+
+def _apply(
+    session: Session, debit: Account, credit: Account, amount: int, *, pending: bool
+) -> tuple[int, int]:
+    """Move the balances in id order; returns the posted balances after (debit, credit).
+
+    The debit is a conditional UPDATE, so a non-negative account cannot be overdrawn even when
+    many transfers race: the database decides, not a value read earlier.
+    """
+    results: dict[int, int] = {}
+    for account in sorted((debit, credit), key=lambda a: a.id):
+        if account.id == debit.id:
+            values = (
+                {"pending_debits": Account.pending_debits + amount}
+                if pending
+                else {"posted": Account.posted - amount}
+            )
+            stmt = (
+                update(Account)
+                .where(
+                    Account.id == debit.id,
+                    or_(
+                        Account.non_negative.is_(False),
+                        Account.posted - Account.pending_debits >= amount,
+                    ),
+                )
+                .values(**values)
+                .returning(Account.posted)
+                .execution_options(synchronize_session=False)
+            )
+            row = session.execute(stmt).first()
+            if row is None:
+                message = _("Not enough money in the account for this amount.")
+                raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
+        else:
+            values = (
+                {"pending_credits": Account.pending_credits + amount}
+                if pending
+                else {"posted": Account.posted + amount}
+            )
+            stmt = (
+                update(Account)
+                .where(Account.id == credit.id)
+                .values(**values)
+                .returning(Account.posted)
+                .execution_options(synchronize_session=False)
+            )
+            row = session.execute(stmt).first()
+        results[account.id] = row[0]
+    return results[debit.id], results[credit.id]
+
+
+def _write_entries(session: Session, transfer: Transfer, debit_after: int, credit_after: int) -> None:
+    session.add_all(
+        [
+            Entry(
+                transfer_id=transfer.id,
+                account_id=transfer.debit_account_id,
+                amount=-transfer.amount,
+                balance_after=debit_after,
+            ),
+            Entry(
+                transfer_id=transfer.id,
+                account_id=transfer.credit_account_id,
+                amount=transfer.amount,
+                balance_after=credit_after,
+            ),
+        ]
+    )
+
+
+def _refresh(session: Session, *accounts: Account) -> None:
+    for account in accounts:
+        session.expire(account, ["posted", "pending_debits", "pending_credits"])
+
+
+def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
+    if not spec.key or len(spec.key) > 200:
+        raise BadInput(_("A transfer needs a key of 1 to 200 characters."), code="bad_key")
+    if not spec.purpose or len(spec.purpose) > PURPOSE_MAX:
+        raise BadInput(_("A transfer needs a purpose code."), code="bad_purpose")
+    amount = _check_amount(spec.amount)
+    debit = get_account(session, spec.debit)
+    credit = get_account(session, spec.credit)
+    if debit.id == credit.id:
+        message = _("The two accounts of a transfer must differ.")
+        raise BadInput(message, fields={"credit": message}, code="same_account")
+    fingerprint = _fingerprint(spec, debit.id, credit.id)
+    existing = _existing(session, spec.key)
+    if existing is not None:
+        return _same_or_conflict(existing, fingerprint)
+    for account in (debit, credit):
+        if account.closed_at is not None:
+            raise BadInput(_("The account %(name)s is closed.", name=account.name_en), code="closed")
+    if debit.kind == EARMARKED:
+        check_spend(
+            debit,
+            Spend(amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
+        )
+    transfer = Transfer(
+        key=spec.key,
+        fingerprint=fingerprint,
+        debit_account_id=debit.id,
+        credit_account_id=credit.id,
+        amount=amount,
+        purpose=spec.purpose,
+        reference=spec.reference,
+        memo=spec.memo,
+        state=PENDING if spec.pending else POSTED,
+        link_id=link_id,
+        timeout_at=utcnow() + spec.timeout if spec.pending and spec.timeout else None,
+        created_by_id=actor.id if actor else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(transfer)
+            session.flush()
+    except IntegrityError:
+        # The same key committed by a concurrent caller: answer as if we had come second.
+        existing = _existing(session, spec.key)
+        if existing is None:
+            raise
+        return _same_or_conflict(existing, fingerprint)
+    debit_after, credit_after = _apply(session, debit, credit, amount, pending=spec.pending)
+    if not spec.pending:
+        _write_entries(session, transfer, debit_after, credit_after)
+    session.flush()
+    _refresh(session, debit, credit)
+    return transfer
+
+
+def _same_or_conflict(existing: Transfer, fingerprint: str) -> Transfer:
+    if existing.fingerprint != fingerprint:
+        raise Conflict(_("This transfer key was already used for a different transfer."), code="key_reused")
+    return existing
+
+
+def transfer(
+    session: Session,
+    key: str,
+    debit: Account | int,
+    credit: Account | int,
+    amount: int,
+    purpose: str,
+    reference: str | None = None,
+    *,
+    memo: str | None = None,
+    pending: bool = False,
+    timeout: timedelta | None = None,
+    spend_details: dict[str, Any] | None = None,
+    actor: Member | None = None,
+) -> Transfer:
+    """Move ``amount`` rials from ``debit`` to ``credit``, once per ``key``.
+
+    Runs inside the caller's transaction (so a plugin can write its order and move the money
+    atomically) within a savepoint: on any error nothing of it remains.
+    """
+    spec = TransferSpec(key, debit, credit, amount, purpose, reference, memo, pending, timeout, spend_details)
+    return transfer_linked(session, [spec], actor=actor)[0]
+
+
+def transfer_linked(
+    session: Session, specs: list[TransferSpec], *, actor: Member | None = None
+) -> list[Transfer]:
+    """Make several transfers that succeed or fail together (one savepoint)."""
+    if not specs:
+        raise BadInput(_("No transfers given."))
+    link_id = uuid.uuid4().hex if len(specs) > 1 else None
+    with session.begin_nested():
+        return [_one(session, spec, link_id, actor) for spec in specs]
+
+
+def _pending(session: Session, ref: Transfer | int | str) -> Transfer:
+    if isinstance(ref, Transfer):
+        return ref
+    found = session.get(Transfer, ref) if isinstance(ref, int) else _existing(session, ref)
+    if found is None:
+        raise NotFound(_("No such transfer."), code="unknown_transfer")
+    return found
+
+
+def _resolve(session: Session, ref: Transfer | int | str, outcome: str) -> Transfer:
+    pending = _pending(session, ref)
+    if pending.state == outcome and pending.resolved_at is not None:
+        return pending  # resolving twice the same way is a no-op
+    # Claim the resolution with a conditional update so two resolvers cannot both win.
+    claimed = session.execute(
+        update(Transfer)
+        .where(Transfer.id == pending.id, Transfer.state == PENDING)
+        .values(state=outcome, resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.expire(pending)
+    if not claimed:
+        if pending.state == outcome:
+            return pending
+        raise Conflict(_("This transfer is already %(state)s.", state=pending.state), code="already_resolved")
+    amount = pending.amount
+    debit, credit = pending.debit_account, pending.credit_account
+    after: dict[int, int] = {}
+    for account in sorted((debit, credit), key=lambda a: a.id):
+        if account.id == debit.id:
+            values: dict[str, Any] = {"pending_debits": Account.pending_debits - amount}
+            if outcome == POSTED:
+                values["posted"] = Account.posted - amount
+        else:
+            values = {"pending_credits": Account.pending_credits - amount}
+            if outcome == POSTED:
+                values["posted"] = Account.posted + amount
+        row = session.execute(
+            update(Account)
+            .where(Account.id == account.id)
+            .values(**values)
+            .returning(Account.posted)
+            .execution_options(synchronize_session=False)
+        ).first()
+        after[account.id] = row[0]
+    if outcome == POSTED:
+        _write_entries(session, pending, after[debit.id], after[credit.id])
+    session.flush()
+    _refresh(session, debit, credit)
+    return pending
+
+
+def post_pending(session: Session, ref: Transfer | int | str) -> Transfer:
+    """Complete a pending transfer: the reserved amount moves for good."""
+    with session.begin_nested():
+        return _resolve(session, ref, POSTED)
+
+
+def void_pending(session: Session, ref: Transfer | int | str) -> Transfer:
+    """Cancel a pending transfer: the reservation is released, nothing moves."""
+    with session.begin_nested():
+        return _resolve(session, ref, VOIDED)
+
+
+def expire_pending(
+    session: Session, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> int:
+    """Void every pending transfer past its timeout; returns how many."""
+    now = now or utcnow()
+    ids = list(
+        session.scalars(
+            select(Transfer.id).where(
+                Transfer.state == PENDING, Transfer.timeout_at.is_not(None), Transfer.timeout_at < now
+            )
+        )
+    )
+    done = 0
+    for transfer_id in ids:
+        try:
+            void_pending(session, transfer_id)
+            done += 1
+        except Conflict:
+            pass  # resolved meanwhile by its owner: nothing to expire
+        if progress:
+            progress(1)
+    return done
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def statement_query(
+    account: Account,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    purpose: str | None = None,
+    direction: str | None = None,
+) -> Any:
+    """The account's entries, newest first, filtered; page it with the SDK's ``paginate``."""
+    stmt = select(Entry).where(Entry.account_id == account.id)
+    if since is not None:
+        stmt = stmt.where(Entry.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Entry.created_at < until)
+    if direction == "in":
+        stmt = stmt.where(Entry.amount > 0)
+    elif direction == "out":
+        stmt = stmt.where(Entry.amount < 0)
+    if purpose:
+        stmt = stmt.join(Transfer, Transfer.id == Entry.transfer_id).where(Transfer.purpose == purpose)
+    return stmt.order_by(Entry.id.desc())
+
+
+def pending_of(session: Session, account: Account) -> list[Transfer]:
+    return list(
+        session.scalars(
+            select(Transfer)
+            .where(
+                Transfer.state == PENDING,
+                or_(Transfer.debit_account_id == account.id, Transfer.credit_account_id == account.id),
+            )
+            .order_by(Transfer.id.desc())
+        )
+    )
+
+
+# --- verifying ---------------------------------------------------------------------------------
+
+
+@dataclass
+class VerifyReport:
+    accounts: int = 0
+    transfers: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "accounts": self.accounts,
+            "transfers": self.transfers,
+            "problems": self.problems,
+        }
+
+
+def verify(
+    session: Session, progress: Callable[[int], None] | None = None, batch: int = 1000
+) -> VerifyReport:
+    """Recompute every balance from entries and transfers and check the invariants.
+
+    Three aggregate queries per batch of accounts, so it stays fast with millions of entries.
+    """
+    report = VerifyReport()
+    total = session.scalar(select(func.coalesce(func.sum(Account.posted), 0)))
+    if total != 0:
+        report.problems.append(f"the balances sum to {total}, not zero")
+    entry_total = session.scalar(select(func.coalesce(func.sum(Entry.amount), 0)))
+    if entry_total != 0:
+        report.problems.append(f"the entries sum to {entry_total}, not zero")
+    unbalanced = session.execute(
+        select(Entry.transfer_id, func.sum(Entry.amount), func.count())
+        .group_by(Entry.transfer_id)
+        .having(or_(func.sum(Entry.amount) != 0, func.count() != 2))
+        .limit(20)
+    ).all()
+    for transfer_id, amount_sum, n in unbalanced:
+        report.problems.append(f"transfer {transfer_id} has {n} entries summing to {amount_sum}")
+    posted_without = session.scalar(
+        select(func.count(Transfer.id)).where(
+            Transfer.state == POSTED, ~select(Entry.id).where(Entry.transfer_id == Transfer.id).exists()
+        )
+    )
+    if posted_without:
+        report.problems.append(f"{posted_without} posted transfers have no entries")
+    report.transfers = session.scalar(select(func.count(Transfer.id))) or 0
+    last_id = 0
+    while True:
+        accounts = list(
+            session.scalars(select(Account).where(Account.id > last_id).order_by(Account.id).limit(batch))
+        )
+        if not accounts:
+            break
+        ids = [a.id for a in accounts]
+        sums = dict(
+            session.execute(
+                select(Entry.account_id, func.sum(Entry.amount))
+                .where(Entry.account_id.in_(ids))
+                .group_by(Entry.account_id)
+            ).all()
+        )
+        pend_debit = dict(
+            session.execute(
+                select(Transfer.debit_account_id, func.sum(Transfer.amount))
+                .where(Transfer.state == PENDING, Transfer.debit_account_id.in_(ids))
+                .group_by(Transfer.debit_account_id)
+            ).all()
+        )
+        pend_credit = dict(
+            session.execute(
+                select(Transfer.credit_account_id, func.sum(Transfer.amount))
+                .where(Transfer.state == PENDING, Transfer.credit_account_id.in_(ids))
+                .group_by(Transfer.credit_account_id)
+            ).all()
+        )
+        for a in accounts:
+            expected = sums.get(a.id, 0) or 0
+            if a.posted != expected:
+                report.problems.append(f"account {a.code}: balance {a.posted} but entries sum to {expected}")
+            if a.pending_debits != (pend_debit.get(a.id, 0) or 0):
+                report.problems.append(
+                    f"account {a.code}: pending debits {a.pending_debits} but open transfers hold "
+                    f"{pend_debit.get(a.id, 0) or 0}"
+                )
+            if a.pending_credits != (pend_credit.get(a.id, 0) or 0):
+                report.problems.append(
+                    f"account {a.code}: pending credits {a.pending_credits} but open transfers hold "
+                    f"{pend_credit.get(a.id, 0) or 0}"
+                )
+            if a.non_negative and a.posted - a.pending_debits < 0:
+                report.problems.append(f"account {a.code} is below zero: {a.posted - a.pending_debits}")
+        report.accounts += len(accounts)
+        last_id = accounts[-1].id
+        if progress:
+            progress(len(accounts))
+    return report
+
+
+__all__ = [
+    "MAX_AMOUNT",
+    "Spend",
+    "SpendDecision",
+    "TransferSpec",
+    "accounts_of",
+    "check_spend",
+    "expire_pending",
+    "get_account",
+    "main_account",
+    "open_account",
+    "open_earmarked",
+    "pending_of",
+    "post_pending",
+    "statement_query",
+    "system_account",
+    "transfer",
+    "transfer_linked",
+    "verify",
+    "void_pending",
+]

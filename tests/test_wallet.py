@@ -1,0 +1,197 @@
+"""The ledger's promises, told as the members' money story: every rial accounted for, once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from resalat_core.errors import BadInput, Conflict, NotAllowed
+from resalat_core.members.models import Member
+from resalat_core.plugins.base import Plugin
+from resalat_core.wallet import services as ledger
+from resalat_core.wallet.models import Account, Entry
+
+
+@pytest.fixture
+def people(session, make_member):
+    ids = [make_member() for _ in range(3)]
+    return [session.get(Member, i) for i in ids]
+
+
+def fund(session, member, rials, key="topup"):
+    """Cash in from outside: the cash-in account is the world's side of the ledger."""
+    cash = ledger.system_account(session, "cash_in")
+    cash.non_negative = False  # the outside world may owe the ledger
+    return ledger.transfer(
+        session, f"{key}:{member.id}", cash, ledger.main_account(session, member), rials, "cash_in"
+    )
+
+
+def test_a_transfer_moves_the_same_rials_out_and_in(session, people):
+    maryam, jafar, _ = people
+    fund(session, maryam, 1_000_000)
+    t = ledger.transfer(
+        session,
+        "gift-1",
+        ledger.main_account(session, maryam),
+        ledger.main_account(session, jafar),
+        250_000,
+        "member_transfer",
+    )
+    session.commit()
+    assert ledger.main_account(session, maryam).posted == 750_000
+    assert ledger.main_account(session, jafar).posted == 250_000
+    entries = session.scalars(select(Entry).where(Entry.transfer_id == t.id)).all()
+    assert sorted(e.amount for e in entries) == [-250_000, 250_000]
+    assert ledger.verify(session).ok
+
+
+def test_the_same_key_moves_money_once(session, people):
+    maryam, jafar, _ = people
+    fund(session, maryam, 1_000_000)
+    a, b = ledger.main_account(session, maryam), ledger.main_account(session, jafar)
+    first = ledger.transfer(session, "k1", a, b, 100, "member_transfer")
+    again = ledger.transfer(session, "k1", a, b, 100, "member_transfer")
+    session.commit()
+    assert first.id == again.id
+    assert ledger.main_account(session, jafar).posted == 100
+    with pytest.raises(Conflict):
+        ledger.transfer(session, "k1", a, b, 101, "member_transfer")
+
+
+@pytest.mark.parametrize("amount", [0, -5, 1.5, True, "100", 10**16])
+def test_bad_amounts_move_nothing(session, people, amount):
+    maryam, jafar, _ = people
+    fund(session, maryam, 1_000)
+    with pytest.raises(BadInput):
+        ledger.transfer(
+            session,
+            "bad",
+            ledger.main_account(session, maryam),
+            ledger.main_account(session, jafar),
+            amount,
+            "member_transfer",
+        )
+    session.commit()
+    assert ledger.main_account(session, maryam).posted == 1_000
+    assert ledger.verify(session).ok
+
+
+def test_a_member_account_cannot_be_overdrawn(session, people):
+    maryam, jafar, _ = people
+    fund(session, maryam, 1_000)
+    with pytest.raises(BadInput) as err:
+        ledger.transfer(
+            session,
+            "over",
+            ledger.main_account(session, maryam),
+            ledger.main_account(session, jafar),
+            1_001,
+            "member_transfer",
+        )
+    assert err.value.code == "insufficient_funds"
+    session.commit()
+    assert ledger.main_account(session, maryam).posted == 1_000
+
+
+def test_pending_reserves_then_posts_or_voids(session, people):
+    buyer, seller, _ = people
+    fund(session, buyer, 10_000)
+    escrow = ledger.system_account(session, "escrow")
+    main = ledger.main_account(session, buyer)
+    hold = ledger.transfer(session, "order-1", main, escrow, 7_000, "bazaar_purchase", pending=True)
+    session.commit()
+    assert main.available == 3_000 and main.posted == 10_000
+    # The reservation counts: what is held cannot be spent twice.
+    with pytest.raises(BadInput):
+        ledger.transfer(session, "order-2", main, escrow, 3_001, "bazaar_purchase", pending=True)
+    ledger.post_pending(session, hold)
+    ledger.post_pending(session, hold)  # twice is harmless
+    session.commit()
+    assert main.posted == 3_000 and main.pending_debits == 0
+    with pytest.raises(Conflict):
+        ledger.void_pending(session, hold)
+    hold2 = ledger.transfer(session, "order-3", main, escrow, 2_000, "bazaar_purchase", pending=True)
+    ledger.void_pending(session, hold2)
+    session.commit()
+    assert main.posted == 3_000 and main.available == 3_000
+    assert ledger.verify(session).ok
+
+
+def test_expired_reservations_are_voided_by_the_periodic_command(session, people):
+    buyer, _, _ = people
+    fund(session, buyer, 5_000)
+    main = ledger.main_account(session, buyer)
+    ledger.transfer(
+        session,
+        "hold",
+        main,
+        ledger.system_account(session, "escrow"),
+        5_000,
+        "bazaar_purchase",
+        pending=True,
+        timeout=timedelta(seconds=-1),
+    )
+    session.commit()
+    assert main.available == 0
+    assert ledger.expire_pending(session) == 1
+    session.commit()
+    assert main.available == 5_000
+
+
+def test_linked_transfers_succeed_or_fail_together(session, people):
+    buyer, seller, _ = people
+    fund(session, buyer, 5_000)
+    main = ledger.main_account(session, buyer)
+    escrow = ledger.system_account(session, "escrow")
+    with pytest.raises(BadInput):
+        ledger.transfer_linked(
+            session,
+            [
+                ledger.TransferSpec("part-a", main, escrow, 4_000, "bazaar_purchase"),
+                ledger.TransferSpec("part-b", main, escrow, 4_000, "bazaar_purchase"),
+            ],
+        )
+    session.commit()
+    assert main.posted == 5_000
+    assert ledger.verify(session).ok
+    done = ledger.transfer_linked(
+        session,
+        [
+            ledger.TransferSpec("part-c", main, escrow, 1_000, "bazaar_purchase"),
+            ledger.TransferSpec("part-d", main, escrow, 2_000, "bazaar_purchase"),
+        ],
+    )
+    session.commit()
+    assert done[0].link_id == done[1].link_id is not None
+    assert main.posted == 2_000
+
+
+def test_loan_money_cannot_leave_the_bazaar(session, people):
+    borrower, other, _ = people
+    loan = ledger.open_earmarked(
+        session,
+        borrower,
+        code=f"loan:{borrower.id}:1",
+        purpose="livestock",
+        name_fa="وام دام سبک",
+        name_en="Light livestock loan",
+        purposes=["bazaar_purchase"],
+    )
+    fund_account = ledger.system_account(session, "loan_fund")
+    fund_account.non_negative = False
+    ledger.transfer(session, "disburse", fund_account, loan, 50_000_000, "loan_disbursal")
+    session.commit()
+    with pytest.raises(NotAllowed) as err:  # not as cash to a member
+        ledger.transfer(
+            session, "cash-out", loan, ledger.main_account(session, borrower), 1_000, "member_transfer"
+        )
+    assert "bazaar_purchase" in str(err.value.message)
+    with pytest.raises(NotAllowed):  # right purpose, but no policy opened it
+        ledger.transfer(
+            session, "buy", loan, ledger.system_account(session, "escrow"), 1_000, "bazaar_purchase"
+        )
+    session.commit()
+    assert session.get(Account, loan.id).posted == 50_000_000
