@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -176,6 +176,20 @@ def session(app: Flask) -> Iterator[Any]:
 _counter = count(1)
 
 
+@contextmanager
+def _app_session(app: Flask) -> Iterator[Any]:
+    """The session of the current app context if the test holds one, else a context of its own.
+
+    Reusing the test's session matters on SQLite: a second session in the same thread would wait
+    for the first one's write lock.
+    """
+    if has_app_context() and current_app._get_current_object() is app:
+        yield app.extensions["resalat"].db.session()
+        return
+    with app.app_context():
+        yield app.extensions["resalat"].db.session()
+
+
 @dataclass
 class Roles:
     """Build members with roles: ``make_member('guide', region='zanjan')``."""
@@ -198,9 +212,7 @@ class Roles:
         from resalat_core.regions.services import get_region
 
         n = next(_counter) + os.getpid() % 1000 * 10000
-        with self.app.app_context():
-            db = self.app.extensions["resalat"].db
-            s = db.session()
+        with _app_session(self.app) as s:
             member = register_member(
                 s,
                 Registration(
@@ -224,7 +236,6 @@ class Roles:
                 grant_role(s, member, role, region=where, kind=kind)
             s.commit()
             member_id = member.id
-            db.session.remove()
         return member_id
 
 
@@ -236,6 +247,13 @@ def make_member(app: Flask) -> Roles:
 
 class ResalatClient(FlaskClient):
     """A test client that can fill forms with their CSRF token and sign in as a member."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        # What the test wrote through its own session becomes visible to the app (and, on
+        # SQLite, the test's transaction stops holding the write lock the request needs).
+        if has_app_context() and current_app._get_current_object() is self.application:
+            self.application.extensions["resalat"].db.session.commit()
+        return super().open(*args, **kwargs)
 
     def csrf_token(self, url: str = "/auth/login") -> str:
         html = self.get(url).get_data(as_text=True)
@@ -253,10 +271,9 @@ class ResalatClient(FlaskClient):
     def sign_in(self, member_id: int) -> ResalatClient:
         from resalat_core.members.models import Member
 
-        with self.application.app_context():
-            member = self.application.extensions["resalat"].db.session.get(Member, member_id)
-            user_id = member.get_id()
-            self.application.extensions["resalat"].db.session.remove()
+        with _app_session(self.application) as s:
+            user_id = s.get(Member, member_id).get_id()
+            s.commit()
         with self.session_transaction() as sess:
             sess["_user_id"] = user_id
             sess["_fresh"] = True
@@ -292,12 +309,9 @@ def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
 
     def factory(role: str | None = None, **kwargs: Any) -> ResalatClient:
         member_id = make_member(role, **kwargs)
-        with app.app_context():
-            db = app.extensions["resalat"].db
-            s = db.session()
+        with _app_session(app) as s:
             plain, _token = issue_token(s, s.get(Member, member_id), "test")
             s.commit()
-            db.session.remove()
         app.test_client_class = ResalatClient
         c: ResalatClient = app.test_client()  # type: ignore[assignment]
         c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"

@@ -125,56 +125,56 @@ def idempotent(view: F) -> F:
         who = current_user.get_id() if current_user.is_authenticated else "anonymous"
         scope = f"{who.split(':')[0]}:{request.endpoint}"
         fingerprint = _request_hash()
-        db = get_db()
-        with db.new_session() as s:
-            existing = s.scalar(
-                select(IdempotencyRecord).where(
-                    IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-                )
-            )
-            if existing is not None:
-                return _replay(existing, fingerprint)
+        # Everything goes through the request's own session: a second session in the same thread
+        # would wait on the first one's write lock on SQLite.
+        session = get_db().session
+        session.commit()  # end what the sign-in check read; the claim is its own transaction
+        found = _record(session, scope, key)
+        if found is not None:
+            session.rollback()
+            return _replay(found, fingerprint)
         try:
-            with db.new_session() as s:
-                s.add(IdempotencyRecord(scope=scope, key=key, request_hash=fingerprint))
+            session.add(IdempotencyRecord(scope=scope, key=key, request_hash=fingerprint))
+            session.commit()
         except IntegrityError:
             # Another request with this key got in first between our read and insert.
-            with db.new_session() as s:
-                existing = s.scalar(
-                    select(IdempotencyRecord).where(
-                        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-                    )
-                )
-                return _replay(existing, fingerprint)
+            session.rollback()
+            return _replay(_record(session, scope, key), fingerprint)
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except ResalatError as exc:
+            session.rollback()  # an error changes nothing, and the same error is the answer
             response = error_response(exc)
         except BaseException:
-            _forget(scope, key)
+            session.rollback()
+            _forget(session, scope, key)
             raise
         if response.status_code >= 500:
-            _forget(scope, key)
+            session.rollback()
+            _forget(session, scope, key)
             return response
-        with db.new_session() as s:
-            record = s.scalar(
-                select(IdempotencyRecord).where(
-                    IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-                )
-            )
-            record.status = response.status_code
-            record.body = response.get_json(silent=True)
+        record = _record(session, scope, key)
+        record.status = response.status_code
+        record.body = response.get_json(silent=True)
+        # Committed with whatever the view left uncommitted: the answer and the work land together.
+        session.commit()
         return response
 
     wrapper._resalat_idempotent = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
-def _forget(scope: str, key: str) -> None:
-    with get_db().new_session() as s:
-        s.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-        )
+def _record(session: Any, scope: str, key: str) -> IdempotencyRecord | None:
+    return session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+    )
+
+
+def _forget(session: Any, scope: str, key: str) -> None:
+    session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+    )
+    session.commit()
 
 
 def _replay(record: IdempotencyRecord | None, fingerprint: str) -> Response:
