@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from resalat_core.errors import BadInput, Conflict, NotAllowed
 from resalat_core.members.models import Member
-from resalat_core.plugins.base import Plugin
 from resalat_core.wallet import services as ledger
 from resalat_core.wallet.models import Account, Entry
 
