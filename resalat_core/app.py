@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Blueprint, Flask, abort, g, request, session
+from flask import Blueprint, Flask, abort, g, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -155,8 +155,13 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
         if hasattr(hooks, "resalat_cli"):
             group = hooks.resalat_cli()
     # Check everything before touching the app, so a refused plugin leaves no trace.
+    seen: set[str] = set()
     for bp in blueprints:
         _check_blueprint(name, bp, state)
+        # Flask refuses a second blueprint of the same name only after the first is registered.
+        if bp.name in seen:
+            raise PluginError(f"blueprint name {bp.name!r} is already taken")
+        seen.add(bp.name)
     for perm in perms:
         if not perm.name.startswith(f"{name}."):
             raise PluginError(f"permission {perm.name!r} must start with '{name}.'")
@@ -164,7 +169,8 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
             raise PluginError(f"permission {perm.name!r} is already declared")
     if group is not None and group.name != name:
         raise PluginError(f"CLI group must be named {name!r}, not {group.name!r}")
-    if group is not None and name in state.cli_groups:
+    # app.cli holds the host's groups (db, members...) too, which add_command would silently replace.
+    if group is not None and name in app.cli.commands:
         raise PluginError(f"CLI group {name!r} is already taken")
     templates = plugin.templates_dir
     if templates is not None:
@@ -259,6 +265,10 @@ def _init_auth(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        # CLI commands: no session or user to ask, and lazy messages (BadInput from the identity
+        # checks) are rendered here; the CLI speaks the English msgids, as `_` already does there.
+        return "en"
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang

@@ -11,6 +11,7 @@ from typing import Any
 from flask_login import current_user
 
 from resalat_core.access import can, login_required, permission_required, public, require
+from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError
 from resalat_core.formats import format_date, format_money, parse_jalali_date, parse_money
@@ -71,9 +72,11 @@ __all__ = [
     "active_modules",
     "api_doc",
     "can",
+    "cli_errors",
     "current_member",
     "db_session",
     "dump",
+    "echo_json",
     "find_member",
     "format_date",
     "format_money",
@@ -88,6 +91,7 @@ __all__ = [
     "is_active",
     "is_sqlite",
     "is_valid_national_code",
+    "json_option",
     "lazy_gettext",
     "load",
     "login_required",

@@ -120,10 +120,13 @@ def change_password() -> Any:
     status = 200
     if request.method == "POST":
         session = db_session()
+        # The member itself, not the proxy: login_user() below stores what it is given, and a
+        # stored proxy would resolve to itself forever.
+        member = current_user._get_current_object()
         try:
             services.change_password(
                 session,
-                current_user,
+                member,
                 request.form.get("current", ""),
                 request.form.get("new", ""),
                 request.form.get("confirm", ""),
@@ -136,7 +139,7 @@ def change_password() -> Any:
         else:
             session.commit()
             # The session version changed: sign in again with the fresh id so this tab stays in.
-            login_user(current_user)
+            login_user(member)
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("web.home"))
     return render_template("core/password.html", errors=errors), status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 
 from resalat_core import migrate
 from resalat_core.db import Base, db_session, get_db
@@ -16,6 +16,11 @@ def reset_database() -> None:
     db = get_db()
     db.session.remove()
     with db.engine.begin() as conn:
+        # Tables of plugins no longer installed go first: PostgreSQL refuses to drop members while
+        # one of them still references it.
+        found = MetaData()
+        found.reflect(conn)
+        found.drop_all(conn, tables=[t for t in found.sorted_tables if t.name not in Base.metadata.tables])
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 

@@ -8,6 +8,8 @@ from flask.cli import AppGroup
 
 from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import db_session
+from resalat_core.errors import BadInput
+from resalat_core.i18n import _
 from resalat_core.plugins.activation import load_activation, set_module
 from resalat_core.regions.services import get_region, provinces
 
@@ -16,7 +18,8 @@ modules = AppGroup("modules", help="Which sub-system is on in which region.")
 
 def _switch(name: str, region_code: str | None, everywhere: bool, enabled: bool) -> None:
     if bool(region_code) == everywhere:
-        raise click.UsageError("give exactly one of --region CODE or --all")
+        # Bad input like any other: exit code 1 and the message, as scripts expect.
+        raise BadInput(_("Give exactly one of --region CODE or --all."), code="usage")
     session = db_session()
     region = get_region(session, region_code) if region_code else None
     set_module(session, name, enabled=enabled, region=region)

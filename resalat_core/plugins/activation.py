@@ -125,11 +125,15 @@ def set_module(session: Session, module: str, *, enabled: bool, region: Region |
     plugin = _require_module(module)
     snap = load_activation(session)
     manager = _plugins()
+    # A province's decision replaces its places' own (below), so requirements must hold in each.
+    scope = [region]
+    if region is not None and region.parent_id is None:
+        scope += list(session.scalars(select(Region).where(Region.parent_id == region.id)))
     if enabled:
         if region is None:
             off = [r for r in plugin.requires if not _active_everywhere(snap, r, session)]
         else:
-            off = [r for r in plugin.requires if not snap.is_active(r, region)]
+            off = [r for r in plugin.requires if not all(snap.is_active(r, x) for x in scope)]
         if off:
             raise BadInput(
                 _(
@@ -145,7 +149,7 @@ def set_module(session: Session, module: str, *, enabled: bool, region: Region |
             for r in manager.loaded
             if module in r.requires
             and (
-                snap.is_active(r.name, region)
+                any(snap.is_active(r.name, x) for x in scope)
                 if region is not None
                 else any(enabled for (m, _x), enabled in snap._rows.items() if m == r.name)
             )

@@ -7,6 +7,7 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
 from marshmallow import Schema, fields
 
@@ -42,12 +43,22 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
     return _CONVERTER.sub(lambda m: "{" + m.group("name") + "}", rule), params
 
 
+def _schema_name(schema: Any) -> str:
+    """A component name: ``Region`` for the host's schemas, ``<plugin>.Name`` for a plugin's."""
+    schema_cls = resolve_schema_cls(schema)
+    name = schema_cls.__name__.removesuffix("Schema") or schema_cls.__name__
+    if schema_cls.__module__.split(".")[0] != "resalat_core":
+        name = f"{schema_cls.__module__.split('.')[0].removeprefix('resalat_')}.{name}"
+    return name
+
+
 def build_openapi(app: Flask) -> dict[str, Any]:
     spec = APISpec(
         title="M-Resalat API",
         version=__version__,
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        # Nested schemas are registered by apispec itself: same names as ref() below gives.
+        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
         info={
             "description": "The API of the Resalat super-app: the host and every installed plugin. "
             "Authenticate with `Authorization: Bearer <token>` (`resalat members token`). "
@@ -60,11 +71,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     seen_schemas: set[str] = {"Error", "PageMeta"}
 
     def ref(schema_cls: type[Schema]) -> str:
-        name = schema_cls.__name__.removesuffix("Schema") or schema_cls.__name__
-        if schema_cls.__module__.split(".")[0] != "resalat_core":
-            plugin = schema_cls.__module__.split(".")[0].removeprefix("resalat_")
-            name = f"{plugin}.{name}"
-        if name not in seen_schemas:
+        name = _schema_name(schema_cls)
+        # Already there if an earlier schema nested it (MemberSchema nests RegionSchema).
+        if name not in seen_schemas and name not in spec.components.schemas:
             spec.components.schema(name, schema=schema_cls)
             seen_schemas.add(name)
         return name
