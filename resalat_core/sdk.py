@@ -1,7 +1,8 @@
 """The host's SDK: the only module of ``resalat_core`` a plugin may import.
 
 Everything a plugin needs from the host is re-exported here, so the host can reorganise itself
-without breaking plugins, and a test can check that plugins reach nothing else.
+without breaking plugins, and a test can check that plugins reach nothing else. Money moves only
+through ``ledger`` (``ledger.transfer``, ``ledger.main_account``, ``ledger.open_earmarked`` ...).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region
 from resalat_core.rest.core import api_doc, dump, idempotent, load
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
+from resalat_core.wallet import services as ledger
+from resalat_core.wallet.models import Account, Entry, Transfer
+from resalat_core.wallet.services import Spend, SpendDecision, TransferSpec
 
 
 def notify(member: Member, message: Message) -> Any:
@@ -49,6 +53,13 @@ def current_member() -> Member | None:
 
 
 __all__ = [
+    "Account",
+    "Entry",
+    "Spend",
+    "SpendDecision",
+    "Transfer",
+    "TransferSpec",
+    "ledger",
     "ROLES",
     "SUPPORTER_KINDS",
     "BadInput",

@@ -43,7 +43,7 @@ def json_option(fn: F) -> F:
 
 
 def register_host_commands(app: Flask) -> None:
-    from resalat_core.cli import db, demo, members, modules, plugins, regions
+    from resalat_core.cli import db, demo, members, modules, plugins, regions, wallet
 
     for group in (
         db.db,
@@ -53,5 +53,6 @@ def register_host_commands(app: Flask) -> None:
         modules.modules,
         members.members,
         regions.regions,
+        wallet.wallet,
     ):
         app.cli.add_command(group)

@@ -20,7 +20,8 @@ KINDS = (MEMBER_MAIN, EARMARKED, DEPOSIT, SYSTEM)
 
 # The system accounts the host opens on first use (code -> names and whether they may go negative).
 SYSTEM_ACCOUNTS: dict[str, tuple[str, str, bool]] = {
-    "cash_in": ("ورود وجه", "Cash in", False),
+    # The outside world's side of top-ups: its balance is minus what members brought in.
+    "cash_in": ("ورود وجه", "Cash in", True),
     "loan_fund": ("صندوق قرض‌الحسنه", "Qard al-Hasan loan fund", False),
     "fee_income": ("درآمد کارمزد", "Fee income", True),
     "insurance_pool": ("صندوق بیمه", "Insurance pool", True),
