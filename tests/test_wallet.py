@@ -194,3 +194,56 @@ def test_loan_money_cannot_leave_the_bazaar(session, people):
         )
     session.commit()
     assert session.get(Account, loan.id).posted == 50_000_000
+
+
+@pytest.fixture
+def spend_app(make_app, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent / "fixtures"))
+    from resalat_fixture_spend import plugin
+
+    return make_app(extra_plugins={"fixture_spend": plugin})
+
+
+def test_loan_money_buys_only_what_the_policy_allows(spend_app, make_member):
+    member_id = make_member()
+    with spend_app.app_context():
+        session = spend_app.extensions["resalat"].db.session()
+        borrower = session.get(Member, member_id)
+        loan = ledger.open_earmarked(
+            session,
+            borrower,
+            code="loan:policy",
+            purpose="livestock",
+            name_fa="وام دام",
+            name_en="Livestock loan",
+            purposes=["bazaar_purchase"],
+            rules={"categories": ["livestock", "feed"]},
+        )
+        issuer = ledger.system_account(session, "cash_in")
+        ledger.transfer(session, "fund-loan", issuer, loan, 10_000, "loan_disbursal")
+        escrow = ledger.system_account(session, "escrow")
+        ledger.transfer(
+            session,
+            "buy-sheep",
+            loan,
+            escrow,
+            6_000,
+            "bazaar_purchase",
+            spend_details={"category": "livestock"},
+        )
+        with pytest.raises(NotAllowed) as refused:
+            ledger.transfer(
+                session,
+                "buy-phone",
+                loan,
+                escrow,
+                1_000,
+                "bazaar_purchase",
+                spend_details={"category": "electronics"},
+            )
+        assert "livestock, feed" in str(refused.value.message)
+        session.commit()
+        assert session.get(Account, loan.id).posted == 4_000
+        assert ledger.verify(session).ok
