@@ -22,9 +22,7 @@ def packages() -> list[Path]:
 
 def extracted(package: Path) -> set[str]:
     ids: set[str] = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(package), METHODS, keywords=KEYWORDS
-    ):
+    for _file, _line, message, _comments, _ctx in extract_from_dir(str(package), METHODS, keywords=KEYWORDS):
         ids.add(message if isinstance(message, str) else message[0])
     return ids
 
@@ -47,6 +45,11 @@ def test_every_message_has_a_persian_translation(package: Path) -> None:
     assert not missing, f"{package.name}: untranslated (run scripts/i18n, then translate): {missing}"
 
 
+def _key(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    """Plural messages come as lists from one reader and tuples from the other."""
+    return value if isinstance(value, str) else tuple(value)
+
+
 @pytest.mark.parametrize("package", packages(), ids=lambda p: p.name)
 def test_compiled_catalog_matches_its_source(package: Path) -> None:
     po_path = package / "translations" / "fa" / "LC_MESSAGES" / "messages.po"
@@ -55,7 +58,7 @@ def test_compiled_catalog_matches_its_source(package: Path) -> None:
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.is_file(), f"{package.name}: compile the catalog with scripts/i18n"
     with po_path.open("rb") as fh:
-        source = {m.id: m.string for m in read_po(fh) if m.id and m.string}
+        source = {_key(m.id): _key(m.string) for m in read_po(fh) if m.id and m.string}
     with mo_path.open("rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert compiled == source, f"{package.name}: messages.mo is stale; run scripts/i18n"

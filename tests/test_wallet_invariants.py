@@ -30,12 +30,16 @@ operation = st.tuples(
 def _open_accounts(session, tag):
     owner = session.scalars(select(Member)).first()
     accounts = [
-        ledger.open_account(session, kind="member_main", code=f"{tag}:m{i}", name_fa="آزمون",
-                            name_en="test", owner=owner)
+        ledger.open_account(
+            session, kind="member_main", code=f"{tag}:m{i}", name_fa="آزمون", name_en="test", owner=owner
+        )
         for i in range(N_ACCOUNTS)
     ]
-    accounts.append(ledger.open_account(session, kind="system", code=f"{tag}:issuer", name_fa="ناشر",
-                                        name_en="issuer", non_negative=False))
+    accounts.append(
+        ledger.open_account(
+            session, kind="system", code=f"{tag}:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
+        )
+    )
     session.flush()
     return accounts
 
@@ -55,12 +59,9 @@ def test_no_sequence_of_operations_breaks_the_invariants(session, make_member, o
         key = f"{tag}:{n}"
         debit, credit = accounts[src], accounts[dst]
         if kind in ("post", "pending"):
-            expected_ok = src != dst and (
-                src == N_ACCOUNTS or posted[src] - reserved[src] >= amount
-            )
+            expected_ok = src != dst and (src == N_ACCOUNTS or posted[src] - reserved[src] >= amount)
             try:
-                t = ledger.transfer(session, key, debit, credit, amount, "test",
-                                    pending=(kind == "pending"))
+                t = ledger.transfer(session, key, debit, credit, amount, "test", pending=(kind == "pending"))
             except BadInput:
                 assert not expected_ok, f"refused a valid {kind} of {amount} from {src} to {dst}"
                 continue
@@ -109,12 +110,14 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
     db = app.extensions["resalat"].db
     with app.app_context(), db.new_session() as s:
         owner = s.get(Member, make_member())
-        issuer = ledger.open_account(s, kind="system", code="conc:issuer", name_fa="ناشر",
-                                     name_en="issuer", non_negative=False)
+        issuer = ledger.open_account(
+            s, kind="system", code="conc:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
+        )
         ids = []
         for i in range(4):
-            acc = ledger.open_account(s, kind="member_main", code=f"conc:{i}", name_fa="آزمون",
-                                      name_en="test", owner=owner)
+            acc = ledger.open_account(
+                s, kind="member_main", code=f"conc:{i}", name_fa="آزمون", name_en="test", owner=owner
+            )
             s.flush()
             ledger.transfer(s, f"conc:fund:{i}", issuer, acc, 10_000, "fund")
             ids.append(acc.id)
@@ -122,8 +125,9 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
     results: list[str] = []
     jobs = []
     for n in range(8):
-        plan = [(f"conc:{n}:{k}", *rng.sample(ids, 2), rng.choice([500, 1_500, 4_000, 9_000]))
-                for k in range(25)]
+        plan = [
+            (f"conc:{n}:{k}", *rng.sample(ids, 2), rng.choice([500, 1_500, 4_000, 9_000])) for k in range(25)
+        ]
         jobs.append(plan)
 
     def client(plan):
@@ -145,13 +149,20 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
         assert all(b >= 0 for b in balances.values())
         # No lost update: each balance is exactly what the committed transfers add up to.
         for account_id, balance in balances.items():
-            incoming = s.scalar(select(func.coalesce(func.sum(Transfer.amount), 0)).where(
-                Transfer.credit_account_id == account_id))
-            outgoing = s.scalar(select(func.coalesce(func.sum(Transfer.amount), 0)).where(
-                Transfer.debit_account_id == account_id))
+            incoming = s.scalar(
+                select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+                    Transfer.credit_account_id == account_id
+                )
+            )
+            outgoing = s.scalar(
+                select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+                    Transfer.debit_account_id == account_id
+                )
+            )
             assert balance == incoming - outgoing
         assert s.scalar(select(func.count(Transfer.id)).where(Transfer.purpose == "concurrency")) == (
-            results.count("ok"))
+            results.count("ok")
+        )
         report = ledger.verify(s)
         assert report.ok, report.problems
 
@@ -160,12 +171,11 @@ def test_the_same_key_sent_by_many_clients_at_once_moves_money_once(app, make_me
     db = app.extensions["resalat"].db
     with app.app_context(), db.new_session() as s:
         owner = s.get(Member, make_member())
-        issuer = ledger.open_account(s, kind="system", code="dup:issuer", name_fa="ناشر",
-                                     name_en="issuer", non_negative=False)
-        a = ledger.open_account(s, kind="member_main", code="dup:a", name_fa="آ", name_en="a",
-                                owner=owner)
-        b = ledger.open_account(s, kind="member_main", code="dup:b", name_fa="ب", name_en="b",
-                                owner=owner)
+        issuer = ledger.open_account(
+            s, kind="system", code="dup:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
+        )
+        a = ledger.open_account(s, kind="member_main", code="dup:a", name_fa="آ", name_en="a", owner=owner)
+        b = ledger.open_account(s, kind="member_main", code="dup:b", name_fa="ب", name_en="b", owner=owner)
         s.flush()
         ledger.transfer(s, "dup:fund", issuer, a, 1_000, "fund")
         a_id, b_id = a.id, b.id
@@ -186,7 +196,14 @@ def test_the_same_key_sent_by_many_clients_at_once_moves_money_once(app, make_me
 
 def test_spend_refusal_is_not_a_crash(session, make_member):
     member = session.get(Member, make_member())
-    loan = ledger.open_earmarked(session, member, code="ear:1", purpose="solar", name_fa="وام خورشیدی",
-                                 name_en="Solar loan", purposes=["bazaar_purchase"])
+    loan = ledger.open_earmarked(
+        session,
+        member,
+        code="ear:1",
+        purpose="solar",
+        name_fa="وام خورشیدی",
+        name_en="Solar loan",
+        purposes=["bazaar_purchase"],
+    )
     with pytest.raises(NotAllowed):
         ledger.check_spend(loan, ledger.Spend(10, "cash_out", None, loan))

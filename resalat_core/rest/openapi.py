@@ -86,11 +86,14 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             continue
         path, params = _path_and_params(rule.rule)
         access = access_of(view) or {}
+        blueprint = rule.endpoint.split(".")[0]
+        # By owner, not by splitting "<plugin>_api" at "_": plugin names may hold "_" themselves.
+        default_tag = app.extensions["resalat"].blueprint_owner.get(blueprint, blueprint)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op: dict[str, Any] = {
                 "summary": doc["summary"],
                 "operationId": f"{rule.endpoint}.{method.lower()}",
-                "tags": doc["tags"] or [rule.endpoint.split(".")[0].split("_")[0]],
+                "tags": doc["tags"] or [default_tag],
                 "parameters": list(params),
                 "responses": {
                     "400": {"description": "Bad input", "content": _json("Error")},

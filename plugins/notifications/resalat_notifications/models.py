@@ -1,0 +1,48 @@
+"""The notification: one message for one member, kept in both languages until it is read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from resalat_core.sdk import Base, utcnow
+
+TITLE_MAX = 200
+BODY_MAX = 4000
+URL_MAX = 500
+SOURCE_MAX = 40
+KIND_MAX = 60
+
+
+class Notification(Base):
+    """Something a plugin (``source``) told a member; unread while ``read_at`` is None."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The unread count (on every page, in the nav badge) is answered from this index alone.
+        Index("ix_notifications_member_id_read_at", "member_id", "read_at"),
+        # The inbox, newest first, walks this index backwards.
+        Index("ix_notifications_member_id_id", "member_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX))
+    kind: Mapped[str] = mapped_column(String(KIND_MAX))
+    title_fa: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title_en: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body_fa: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    # A path on this site ("/bazaar/orders/12"); opening the notification goes there.
+    url: Mapped[str | None] = mapped_column(String(URL_MAX))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} member={self.member_id} {self.source}/{self.kind}>"
