@@ -62,7 +62,9 @@ class Account(Base):
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    owner: Mapped[Member | None] = relationship(lazy="joined")
+    # Loaded on access: the transfer hot path never needs the owner, pages that list owners
+    # ask for it with selectinload.
+    owner: Mapped[Member | None] = relationship(lazy="select")
 
     @property
     def available(self) -> int:

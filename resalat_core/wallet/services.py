@@ -339,14 +339,28 @@ def _refresh(session: Session, *accounts: Account) -> None:
         session.expire(account, ["posted", "pending_debits", "pending_credits"])
 
 
+def _accounts(
+    session: Session, debit: Account | int | str, credit: Account | int | str
+) -> tuple[Account, Account]:
+    """Both accounts of a transfer, in one query when they are given by id."""
+    if isinstance(debit, int) and isinstance(credit, int) and not isinstance(debit, bool):
+        found = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_((debit, credit))))}
+        if debit not in found or credit not in found:
+            raise NotFound(_("No such account."), code="unknown_account")
+        return found[debit], found[credit]
+    return get_account(session, debit), get_account(session, credit)
+
+
 def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
     if not spec.key or len(spec.key) > 200:
         raise BadInput(_("A transfer needs a key of 1 to 200 characters."), code="bad_key")
     if not spec.purpose or len(spec.purpose) > PURPOSE_MAX:
         raise BadInput(_("A transfer needs a purpose code."), code="bad_purpose")
     amount = _check_amount(spec.amount)
-    debit = get_account(session, spec.debit)
-    credit = get_account(session, spec.credit)
+    if not isinstance(spec.debit, Account) and spec.debit == spec.credit:
+        message = _("The two accounts of a transfer must differ.")
+        raise BadInput(message, fields={"credit": message}, code="same_account")
+    debit, credit = _accounts(session, spec.debit, spec.credit)
     if debit.id == credit.id:
         message = _("The two accounts of a transfer must differ.")
         raise BadInput(message, fields={"credit": message}, code="same_account")
@@ -376,16 +390,9 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         timeout_at=utcnow() + spec.timeout if spec.pending and spec.timeout else None,
         created_by_id=actor.id if actor else None,
     )
-    try:
-        with session.begin_nested():
-            session.add(transfer)
-            session.flush()
-    except IntegrityError:
-        # The same key committed by a concurrent caller: answer as if we had come second.
-        existing = _existing(session, spec.key)
-        if existing is None:
-            raise
-        return _same_or_conflict(existing, fingerprint)
+    session.add(transfer)
+    # A concurrent caller with the same key makes this flush fail; transfer_linked retries.
+    session.flush()
     debit_after, credit_after = _apply(session, debit, credit, amount, pending=spec.pending)
     if not spec.pending:
         _write_entries(session, transfer, debit_after, credit_after)
@@ -431,8 +438,14 @@ def transfer_linked(
     if not specs:
         raise BadInput(_("No transfers given."))
     link_id = uuid.uuid4().hex if len(specs) > 1 else None
-    with session.begin_nested():
-        return [_one(session, spec, link_id, actor) for spec in specs]
+    try:
+        with session.begin_nested():
+            return [_one(session, spec, link_id, actor) for spec in specs]
+    except IntegrityError:
+        # A key was taken by a concurrent caller after we looked: the savepoint undid our part;
+        # now the key is visible, so the second pass answers as if we had come second.
+        with session.begin_nested():
+            return [_one(session, spec, link_id, actor) for spec in specs]
 
 
 def _pending(session: Session, ref: Transfer | int | str) -> Transfer:
