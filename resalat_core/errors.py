@@ -25,6 +25,12 @@ class ResalatError(Exception):
         if code:
             self.code = code
 
+    def form_errors(self) -> dict[str, str]:
+        """What a page shows: one message per field, and the summary under ``_form``."""
+        errors = {k: str(v[0] if isinstance(v, list | tuple) and v else v) for k, v in self.fields.items()}
+        errors["_form"] = str(self.message)
+        return errors
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "error": {

@@ -99,8 +99,7 @@ def register() -> Any:
             region_hook("resalat_member_joined", member)(member=member)
         except BadInput as exc:
             session.rollback()
-            errors.update({k: str(v) for k, v in exc.fields.items()})
-            errors["_form"] = str(exc.message)
+            errors.update(exc.form_errors())
             status = 400
         else:
             session.commit()
@@ -133,8 +132,7 @@ def change_password() -> Any:
             )
         except BadInput as exc:
             session.rollback()
-            errors = {k: str(v) for k, v in exc.fields.items()}
-            errors["_form"] = str(exc.message)
+            errors = exc.form_errors()
             status = 400
         else:
             session.commit()

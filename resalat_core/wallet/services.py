@@ -597,6 +597,14 @@ class VerifyReport:
         }
 
 
+def _open_pending_sums(session: Session, side: Any, ids: list[int]) -> dict[int, int]:
+    """Per account, what its open pending transfers hold on one side (debit or credit)."""
+    rows = session.execute(
+        select(side, func.sum(Transfer.amount)).where(Transfer.state == PENDING, side.in_(ids)).group_by(side)
+    ).all()
+    return dict(rows)
+
+
 def verify(
     session: Session, progress: Callable[[int], None] | None = None, batch: int = 1000
 ) -> VerifyReport:
@@ -642,20 +650,8 @@ def verify(
                 .group_by(Entry.account_id)
             ).all()
         )
-        pend_debit = dict(
-            session.execute(
-                select(Transfer.debit_account_id, func.sum(Transfer.amount))
-                .where(Transfer.state == PENDING, Transfer.debit_account_id.in_(ids))
-                .group_by(Transfer.debit_account_id)
-            ).all()
-        )
-        pend_credit = dict(
-            session.execute(
-                select(Transfer.credit_account_id, func.sum(Transfer.amount))
-                .where(Transfer.state == PENDING, Transfer.credit_account_id.in_(ids))
-                .group_by(Transfer.credit_account_id)
-            ).all()
-        )
+        pend_debit = _open_pending_sums(session, Transfer.debit_account_id, ids)
+        pend_credit = _open_pending_sums(session, Transfer.credit_account_id, ids)
         for a in accounts:
             expected = sums.get(a.id, 0) or 0
             if a.posted != expected:
