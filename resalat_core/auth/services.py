@@ -76,7 +76,12 @@ def authenticate(
     if address:
         _check_throttle(session, keys[1:], max_failures * 10, window)
     member = find_member(session, identifier or "")
-    ok = member is not None and member.is_active and verify_password(member.password_hash, password or "")
+    if member is None:
+        # One argon2 run either way, so the time taken does not tell who is a member either.
+        hash_password(password or "")
+        ok = False
+    else:
+        ok = verify_password(member.password_hash, password or "") and member.is_active
     if not ok:
         for key in keys:
             session.add(LoginAttempt(key=key))

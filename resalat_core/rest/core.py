@@ -99,6 +99,8 @@ def _request_hash() -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(request.path.encode())
+    # The query can change what a request does, so it belongs to the request as much as the body.
+    digest.update(b"?" + request.query_string)
     body = request.get_json(silent=True)
     payload = json.dumps(body, sort_keys=True, ensure_ascii=False) if body is not None else request.get_data()
     digest.update(payload.encode() if isinstance(payload, str) else payload)

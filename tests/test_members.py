@@ -1,0 +1,196 @@
+"""Region-scoped roles: who holds which permission where."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from resalat_core.errors import BadInput
+from resalat_core.members import services
+from resalat_core.members.models import Member, RoleGrant
+from resalat_core.plugins.base import Permission
+from resalat_core.regions.services import get_region
+
+GUIDE_PERMISSION = "core.members.view"  # held by guides, social leaders and admins
+ADMIN_PERMISSION = "core.modules.manage"  # admins only
+
+
+@pytest.fixture
+def registry(app):
+    return app.extensions["resalat"].permissions
+
+
+@pytest.fixture
+def member_in(session, make_member):
+    """A fresh member, loaded in the test's session: ``member_in('guide', role_region='zanjan')``."""
+
+    def factory(role=None, **kwargs):
+        return session.get(Member, make_member(role, **kwargs))
+
+    return factory
+
+
+def place(session, code):
+    return get_region(session, code)
+
+
+def holds(member, permission, session, registry, code):
+    return services.can(member, permission, place(session, code) if code else None, registry)
+
+
+def test_the_guide_permission_is_declared_for_guides(registry):
+    # The other tests lean on this; if the host's permissions move, they must be re-aimed.
+    assert "guide" in registry[GUIDE_PERMISSION].roles
+    assert "guide" not in registry[ADMIN_PERMISSION].roles
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("zanjan", True),
+        ("zanjan/zanjan", True),
+        ("zanjan/abhar", True),
+        ("tehran", False),
+        ("tehran/varamin", False),
+        (None, True),
+    ],
+)
+def test_a_guide_of_zanjan_guides_zanjan_and_its_places_but_not_tehran(
+    session, member_in, registry, where, expected
+):
+    guide = member_in("guide", region="zanjan/gorg-tappeh", role_region="zanjan")
+
+    assert holds(guide, GUIDE_PERMISSION, session, registry, where) is expected
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [("zanjan/abhar", True), ("zanjan/zanjan", False), ("zanjan", False), ("tehran", False)],
+)
+def test_a_guide_of_one_town_does_not_reach_the_rest_of_the_province(
+    session, member_in, registry, where, expected
+):
+    guide = member_in("guide", region="zanjan/abhar", role_region="zanjan/abhar")
+
+    assert holds(guide, GUIDE_PERMISSION, session, registry, where) is expected
+
+
+def test_a_guide_does_not_hold_what_only_admins_hold(session, member_in, registry):
+    guide = member_in("guide", role_region="zanjan")
+
+    assert not holds(guide, ADMIN_PERMISSION, session, registry, "zanjan")
+    assert not holds(guide, ADMIN_PERMISSION, session, registry, None)
+
+
+def test_a_plain_member_holds_no_role_permission_anywhere(session, member_in, registry):
+    member = member_in()
+
+    assert not any(
+        holds(member, name, session, registry, where)
+        for name, perm in registry.items()
+        if "member" not in perm.roles
+        for where in (None, "zanjan", "tehran")
+    )
+
+
+def test_a_nationwide_admin_holds_every_permission_everywhere(session, member_in, registry):
+    admin = member_in("admin", role_region=None)
+
+    for name in registry:
+        for where in (None, "tehran", "zanjan/abhar", "sistan-baluchestan"):
+            assert holds(admin, name, session, registry, where), (name, where)
+
+
+def test_an_admin_of_tehran_administers_tehran_only(session, member_in, registry):
+    admin = member_in("admin", region="tehran/tehran", role_region="tehran")
+
+    assert holds(admin, ADMIN_PERMISSION, session, registry, "tehran/varamin")
+    assert not holds(admin, ADMIN_PERMISSION, session, registry, "zanjan")
+
+
+def test_nobody_holds_a_permission_nobody_declared(session, member_in, registry):
+    admin = member_in("admin", role_region=None)
+
+    assert not services.can(admin, "core.nothing.declared", None, registry)
+
+
+def test_a_permission_for_every_member_is_held_by_every_signed_in_member(session, member_in):
+    registry = {"core.read": Permission("core.read", "خواندن", "Read", ("member",))}
+
+    assert services.can(member_in(), "core.read", None, registry)
+    assert not services.can(None, "core.read", None, registry)
+
+
+def test_a_deactivated_admin_holds_nothing(session, member_in, registry):
+    admin = member_in("admin", role_region=None)
+    admin.is_active = False
+
+    assert not holds(admin, ADMIN_PERMISSION, session, registry, None)
+
+
+def test_a_supporter_needs_a_kind(session, member_in):
+    member = member_in()
+
+    with pytest.raises(BadInput) as refused:
+        services.grant_role(session, member, "supporter", region=place(session, "zanjan"))
+
+    assert "kind" in refused.value.fields
+    assert not services.has_role(member, "supporter")
+
+
+def test_a_supporter_of_one_kind_is_not_a_supporter_of_another(session, member_in):
+    member = member_in()
+
+    services.grant_role(session, member, "supporter", region=place(session, "zanjan"), kind="credit")
+
+    assert services.has_role(member, "supporter", place(session, "zanjan/abhar"), kind="credit")
+    assert not services.has_role(member, "supporter", kind="technical")
+    assert not services.has_role(member, "supporter", place(session, "tehran"), kind="credit")
+
+
+def test_only_supporters_have_a_kind(session, member_in):
+    member = member_in()
+
+    with pytest.raises(BadInput) as refused:
+        services.grant_role(session, member, "guide", kind="credit")
+
+    assert "kind" in refused.value.fields
+    assert services.roles_of(member) == {"member"}
+
+
+def test_an_unknown_role_is_refused_and_grants_nothing(session, member_in):
+    member = member_in()
+
+    with pytest.raises(BadInput) as refused:
+        services.grant_role(session, member, "emperor")
+
+    assert "role" in refused.value.fields
+    assert "emperor" in str(refused.value.message)
+    assert session.scalar(select(func.count(RoleGrant.id))) == 0
+
+
+def test_granting_a_role_twice_keeps_one_grant(session, member_in):
+    member = member_in()
+    zanjan = place(session, "zanjan")
+
+    first = services.grant_role(session, member, "guide", region=zanjan)
+    again = services.grant_role(session, member, "guide", region=zanjan)
+
+    assert first is again
+    assert len(member.roles) == 1
+
+
+def test_revoking_a_role_takes_its_permissions_away(session, member_in, registry):
+    guide = member_in("guide", role_region="zanjan")
+
+    removed = services.revoke_role(session, guide, "guide", region=place(session, "zanjan"))
+
+    assert removed == 1
+    assert not holds(guide, GUIDE_PERMISSION, session, registry, "zanjan")
+
+
+def test_regions_where_lists_nationwide_first(session, member_in):
+    member = member_in("guide", role_region="zanjan")
+    services.grant_role(session, member, "guide")
+
+    assert services.regions_where(member, ["guide"]) == [None, place(session, "zanjan").id]
