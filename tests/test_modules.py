@@ -236,6 +236,16 @@ def test_a_module_others_require_cannot_be_switched_off_under_them(modules_app: 
     assert activation_rows(app) == before
 
 
+def test_an_admin_can_switch_off_a_module_with_what_requires_it(modules_app: Any) -> None:
+    app = modules_app(framing=True)
+    ok(cli(app, "modules", "disable", "gallery", "--region", "zanjan", "--with-dependants"))
+    zanjan = region_id(app, "zanjan")
+    rows = {(m, r): on for m, r, on in activation_rows(app)}
+    assert rows[("framing", zanjan)] is False  # the dependant first ...
+    assert rows[("gallery", zanjan)] is False  # ... then the module itself
+    assert rows[("gallery", None)] is True  # elsewhere nothing changed
+
+
 def test_a_province_cannot_switch_off_what_a_village_of_it_still_uses(modules_app: Any) -> None:
     app = modules_app(framing=True)
     ok(cli(app, "modules", "disable", "framing", "--region", "zanjan"))

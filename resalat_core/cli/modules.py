@@ -16,13 +16,15 @@ from resalat_core.regions.services import get_region, provinces
 modules = AppGroup("modules", help="Which sub-system is on in which region.")
 
 
-def _switch(name: str, region_code: str | None, everywhere: bool, enabled: bool) -> None:
+def _switch(
+    name: str, region_code: str | None, everywhere: bool, enabled: bool, with_dependants: bool = False
+) -> None:
     if bool(region_code) == everywhere:
         # Bad input like any other: exit code 1 and the message, as scripts expect.
         raise BadInput(_("Give exactly one of --region CODE or --all."), code="usage")
     session = db_session()
     region = get_region(session, region_code) if region_code else None
-    set_module(session, name, enabled=enabled, region=region)
+    set_module(session, name, enabled=enabled, region=region, with_dependants=with_dependants)
     session.commit()
     where = region.code if region else "all regions"
     click.echo(f"{name}: {'enabled' if enabled else 'disabled'} for {where}")
@@ -42,10 +44,11 @@ def enable(name: str, region_code: str | None, everywhere: bool) -> None:
 @click.argument("name")
 @click.option("--region", "region_code", help="Province or place code.")
 @click.option("--all", "everywhere", is_flag=True, help="Everywhere (clears regional choices).")
+@click.option("--with-dependants", is_flag=True, help="Also switch off the modules that require NAME there.")
 @cli_errors
-def disable(name: str, region_code: str | None, everywhere: bool) -> None:
+def disable(name: str, region_code: str | None, everywhere: bool, with_dependants: bool) -> None:
     """Switch module NAME off for a region or everywhere."""
-    _switch(name, region_code, everywhere, False)
+    _switch(name, region_code, everywhere, False, with_dependants)
 
 
 @modules.command("list")

@@ -116,11 +116,19 @@ def _active_everywhere(snap: Activation, module: str, session: Session) -> bool:
     return disabled is None
 
 
-def set_module(session: Session, module: str, *, enabled: bool, region: Region | None = None) -> None:
+def set_module(
+    session: Session,
+    module: str,
+    *,
+    enabled: bool,
+    region: Region | None = None,
+    with_dependants: bool = False,
+) -> None:
     """Switch ``module`` on or off for ``region`` (None: everywhere, clearing regional overrides).
 
     Refuses to switch a module on where a module it requires is off, and to switch one off where
-    an active module requires it, naming the modules in the way.
+    an active module requires it, naming the modules in the way; with ``with_dependants`` those
+    modules are switched off there first (latest-loaded first).
     """
     plugin = _require_module(module)
     snap = load_activation(session)
@@ -154,7 +162,11 @@ def set_module(session: Session, module: str, *, enabled: bool, region: Region |
                 else any(enabled for (m, _x), enabled in snap._rows.items() if m == r.name)
             )
         ]
-        if dependants:
+        if dependants and with_dependants:
+            for name in reversed([r.name for r in manager.loaded if r.name in dependants]):
+                set_module(session, name, enabled=False, region=region, with_dependants=True)
+            snap = load_activation(session)
+        elif dependants:
             raise BadInput(
                 _(
                     "%(names)s require %(module)s there; disable them first.",

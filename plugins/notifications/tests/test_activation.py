@@ -13,7 +13,7 @@ MEETING = Message(title_fa="جلسه‌ی هسته", title_en="Core meeting", so
 def switch_off_in_zanjan(app):
     def switch() -> None:
         result = app.test_cli_runner().invoke(
-            args=["modules", "disable", "notifications", "--region", "zanjan"]
+            args=["modules", "disable", "notifications", "--region", "zanjan", "--with-dependants"]
         )
         assert result.exit_code == 0, result.output
 

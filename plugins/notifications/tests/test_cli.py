@@ -89,7 +89,9 @@ def test_a_broadcast_to_all_reaches_everyone_and_skips_regions_where_it_is_off(
 ):
     in_zanjan = make_member(region="zanjan/zanjan")
     in_tehran = make_member(region="tehran/tehran")
-    assert run("modules", "disable", "notifications", "--region", "tehran").exit_code == 0
+    assert (
+        run("modules", "disable", "notifications", "--region", "tehran", "--with-dependants").exit_code == 0
+    )
 
     result = run("notifications", "send", "--all", "--title-fa", "اطلاعیه", "--title-en", "Notice", "--json")
 
@@ -126,7 +128,9 @@ def test_bad_input_is_refused_with_exit_code_1_and_sends_nothing(
 
 def test_sending_to_a_member_where_notifications_are_off_is_refused(app, run, make_member, unread_of):
     maryam = make_member(region="zanjan/gorg-tappeh")
-    assert run("modules", "disable", "notifications", "--region", "zanjan").exit_code == 0
+    assert (
+        run("modules", "disable", "notifications", "--region", "zanjan", "--with-dependants").exit_code == 0
+    )
 
     result = run("notifications", "send", mobile_of(app, maryam), "--title-fa", "ا", "--title-en", "N")
 
