@@ -19,16 +19,26 @@ from resalat_core.formats import format_date, format_money, parse_jalali_date, p
 from resalat_core.i18n import _, _l, gettext, lazy_gettext, ngettext
 from resalat_core.identity import (
     is_valid_national_code,
+    national_code_with_check_digit,
     normalize_mobile,
     normalize_national_code,
     normalize_person_name,
     normalize_sheba,
 )
 from resalat_core.members.models import ROLES, SUPPORTER_KINDS, Member, RoleGrant
-from resalat_core.members.services import find_member, get_member, grant_role, has_role
+from resalat_core.members.services import (
+    Registration,
+    area_of,
+    find_member,
+    get_member,
+    grant_role,
+    has_role,
+    regions_where,
+    register_member,
+)
 from resalat_core.pagination import Page, page_args, paginate
 from resalat_core.plugins.activation import active_modules, is_active, region_hook
-from resalat_core.plugins.base import Figure, Message, NavItem, Permission, Plugin, Tile
+from resalat_core.plugins.base import CreditSignal, Figure, Message, NavItem, Permission, Plugin, Tile
 from resalat_core.plugins.spec import hookimpl
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region
@@ -53,6 +63,12 @@ def current_member() -> Member | None:
 
 
 __all__ = [
+    "area_of",
+    "CreditSignal",
+    "Registration",
+    "national_code_with_check_digit",
+    "register_member",
+    "regions_where",
     "Account",
     "Entry",
     "Spend",

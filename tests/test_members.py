@@ -194,3 +194,19 @@ def test_regions_where_lists_nationwide_first(session, member_in):
     services.grant_role(session, member, "guide")
 
     assert services.regions_where(member, ["guide"]) == [None, place(session, "zanjan").id]
+
+
+def test_a_guides_area_is_their_province_and_every_place_under_it(session, make_member):
+    from resalat_core.members.services import area_of
+    from resalat_core.regions.models import Region
+
+    guide = session.get(Member, make_member("guide", region="zanjan/zanjan"))
+    area = set(area_of(session, guide, ["guide"]))
+    zanjan = session.scalar(select(Region).where(Region.code == "zanjan"))
+    places = set(session.scalars(select(Region.id).where(Region.parent_id == zanjan.id)))
+    assert area == {zanjan.id} | places
+    tehran = session.scalar(select(Region.id).where(Region.code == "tehran/tehran"))
+    assert tehran not in area
+    admin = session.get(Member, make_member("admin", role_region=None))
+    assert area_of(session, admin, ["admin"]) is None  # nationwide
+    assert area_of(session, admin, ["guide"]) == []

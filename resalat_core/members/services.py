@@ -190,5 +190,19 @@ def regions_where(member: Member, roles: Iterable[str]) -> list[int | None]:
     )
 
 
+def area_of(session: Session, member: Member, roles: Iterable[str]) -> list[int] | None:
+    """Every region id where ``member`` acts in one of ``roles``: the regions of their grants and
+    the places under them. None means nationwide; an empty list means nowhere.
+
+    Use it as ``Model.region_id.in_(area)`` so that a guide sees only their area, in one query.
+    """
+    ids = regions_where(member, roles)
+    if None in ids:
+        return None
+    if not ids:
+        return []
+    return list(session.scalars(select(Region.id).where((Region.id.in_(ids)) | (Region.parent_id.in_(ids)))))
+
+
 def count_members(session: Session) -> int:
     return session.scalar(select(func.count(Member.id))) or 0

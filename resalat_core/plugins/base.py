@@ -126,3 +126,20 @@ class Figure:
     value: int
     unit_fa: str = ""
     unit_en: str = ""
+
+
+@dataclass(frozen=True)
+class CreditSignal:
+    """One thing a plugin knows about a member's creditworthiness, for Merat's score.
+
+    ``kind`` names the signal (``social_guarantee``, ``repayment_on_time``...); ``value`` is its
+    size in the signal's own unit (rials for a guarantee cap, a count, a ratio in thousandths);
+    Merat's configured weights turn kinds and values into points, so plugins never score.
+    """
+
+    source: str
+    kind: str
+    value: int
+    description_fa: str
+    description_en: str
+    reference: str | None = None
