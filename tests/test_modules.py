@@ -195,8 +195,11 @@ def test_modules_list_json_gives_a_module_by_province_matrix(modules_app: Any) -
     assert len(data["matrix"]["gallery"]) == 31  # every province
     assert data["matrix"]["gallery"]["zanjan"] is False
     assert data["matrix"]["gallery"]["tehran"] is True
-    village = region_id(app, GORG_TAPPEH)
-    assert {"module": "gallery", "region_id": village, "enabled": True} in data["rows"]
+    assert {"module": "gallery", "region": GORG_TAPPEH, "enabled": True} in data["rows"]
+    assert {"module": "gallery", "region": None, "enabled": True} in data["rows"]
+    # The matrix shows provinces; a village's own decision is listed under it in the text output.
+    text = ok(cli(app, "modules", "list")).output
+    assert f"{GORG_TAPPEH}: gallery on" in text
 
 
 # --- requirements ------------------------------------------------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import db_session
 from resalat_core.errors import BadInput
 from resalat_core.i18n import _
 from resalat_core.plugins.activation import load_activation, set_module
+from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region, provinces
 
 modules = AppGroup("modules", help="Which sub-system is on in which region.")
@@ -60,9 +62,14 @@ def list_modules(as_json: bool) -> None:
     names = [r.name for r in current_app.extensions["resalat"].plugins.loaded]
     provs = provinces(session)
     matrix = {n: {p.code: snap.is_active(n, p) for p in provs} for n in names}
+    rows = snap.rows()
+    ids = [rid for _m, rid, _on in rows if rid is not None]
+    codes = (
+        dict(session.execute(select(Region.id, Region.code).where(Region.id.in_(ids))).all()) if ids else {}
+    )
     overrides = [
-        {"module": m, "region_id": rid, "enabled": on}
-        for (m, rid), on in sorted(snap._rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+        {"module": m, "region": codes.get(rid) if rid is not None else None, "enabled": on}
+        for m, rid, on in rows
     ]
     if as_json:
         echo_json({"modules": names, "matrix": matrix, "rows": overrides})
@@ -75,3 +82,7 @@ def list_modules(as_json: bool) -> None:
     for p in provs:
         cells = " ".join(f"{'on' if matrix[n][p.code] else '-':<10}" for n in names)
         click.echo(f"{p.code:<{width}}  {cells}")
+    # Decisions below province level do not show in the matrix: list them.
+    for row in overrides:
+        if row["region"] and "/" in row["region"]:
+            click.echo(f"  {row['region']}: {row['module']} {'on' if row['enabled'] else 'off'}")

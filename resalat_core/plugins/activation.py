@@ -28,11 +28,20 @@ class Activation:
     def is_active(self, module: str, region: Region | None) -> bool:
         if region is None:
             # Someone not signed in: a module's public pages are reachable if it is on anywhere.
-            return any(enabled for (m, _r), enabled in self._rows.items() if m == module)
+            return self.enabled_anywhere(module)
         for region_id in (region.id, region.parent_id):
             if region_id is not None and (module, region_id) in self._rows:
                 return self._rows[(module, region_id)]
         return self._rows.get((module, None), False)
+
+    def enabled_anywhere(self, module: str) -> bool:
+        return any(enabled for (m, _r), enabled in self._rows.items() if m == module)
+
+    def rows(self) -> list[tuple[str, int | None, bool]]:
+        """Every decision, as (module, region id or None for nationwide, enabled), sorted."""
+        return sorted(
+            ((m, r, on) for (m, r), on in self._rows.items()), key=lambda row: (row[0], row[1] or 0)
+        )
 
     def state(self, module: str, region_id: int | None) -> bool | None:
         return self._rows.get((module, region_id))
@@ -159,7 +168,7 @@ def set_module(
             and (
                 any(snap.is_active(r.name, x) for x in scope)
                 if region is not None
-                else any(enabled for (m, _x), enabled in snap._rows.items() if m == r.name)
+                else snap.enabled_anywhere(r.name)
             )
         ]
         if dependants and with_dependants:
