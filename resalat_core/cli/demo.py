@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import MetaData, text
 
 from resalat_core import migrate
@@ -27,6 +28,7 @@ def reset_database() -> None:
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Drop everything and load the demo again.")
+@with_appcontext
 def demo(reset: bool) -> None:
     """Load a small demo: regions, one persona per role, and every plugin's demo data."""
     if reset:

@@ -68,6 +68,7 @@ def nav_items() -> list[Any]:
 
 
 def init_templating(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")  # for the pager macro's dict updates
     app.jinja_env.filters.update(
         money=money, jdate=jdate, digits=digits, number=number, ltr=ltr, localized=localized
     )
