@@ -54,12 +54,19 @@ def current(app: Flask) -> list[str]:
         return list(MigrationContext.configure(conn).get_current_heads())
 
 
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Leave out what the ORM does not own: full-text search tables a plugin maintains itself
+    (any table whose name contains ``_fts``, with SQLite FTS5's shadow tables)."""
+    return not (type_ == "table" and name is not None and "_fts" in name)
+
+
 def schema_drift(app: Flask) -> list[Any]:
     """What differs between the migrated database and the models (empty when they agree)."""
     engine = app.extensions["resalat"].db.engine
     with engine.connect() as conn:
         ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": is_sqlite(engine)}
+            conn,
+            opts={"compare_type": True, "render_as_batch": is_sqlite(engine), "include_name": include_name},
         )
         return compare_metadata(ctx, Base.metadata)
 

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import MetaData, text
 
 from resalat_core import migrate
-from resalat_core.db import Base, db_session, get_db
+from resalat_core.db import Base, db_session, get_db, is_sqlite
 from resalat_core.demo import DEMO_PASSWORD, PERSONAS, demo_loaded, load_demo
 
 
@@ -17,6 +17,15 @@ def reset_database() -> None:
     db = get_db()
     db.session.remove()
     with db.engine.begin() as conn:
+        if is_sqlite(db.engine):
+            # Search indexes (FTS5 virtual tables) go first; their shadow tables go with them.
+            virtual = conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+                )
+            ).scalars()
+            for name in list(virtual):
+                conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
         # Tables of plugins no longer installed go first: PostgreSQL refuses to drop members while
         # one of them still references it.
         found = MetaData()

@@ -6,6 +6,7 @@ from alembic import context
 
 import resalat_core.models  # noqa: F401  (every host table in the metadata)
 from resalat_core.db import Base, is_sqlite
+from resalat_core.migrate import include_name
 
 config = context.config
 app = config.attributes["app"]
@@ -20,6 +21,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             # SQLite cannot ALTER most things; batch mode copies the table instead.
             render_as_batch=is_sqlite(engine),
+            include_name=include_name,
             compare_type=True,
         )
         with context.begin_transaction():
