@@ -143,3 +143,14 @@ class CreditSignal:
     description_fa: str
     description_en: str
     reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Reputation:
+    """Reviews and reports about a booth or product, as social supervision sums them up."""
+
+    rating: float | None  # average stars 1..5, None before the first review
+    reviews: int
+    open_reports: int
+    url: str | None = None
+    hidden: bool = False  # hidden by a supervisor's decision

@@ -98,6 +98,15 @@ def resalat_spend_allowed(account: Any, spend: Any) -> Any:
     """
 
 
+@hookspec(firstresult=True)
+def resalat_reputation(kind: str, subject_id: int) -> Any:
+    """What the community says about a thing: ``kind`` is ``"booth"`` or ``"product"``.
+
+    Return a ``Reputation`` (average stars, review count, open reports, a link to the history),
+    or None. M-Bazar shows it on booth and product pages; social supervision answers it.
+    """
+
+
 @hookspec
 def resalat_credit_signals(member: Any) -> list[Any]:
     """Return the credit signals this plugin knows about ``member`` for Merat's score."""
