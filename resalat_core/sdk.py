@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_login import current_user
 
 from resalat_core.access import can, login_required, permission_required, public, require
+from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError
@@ -38,7 +40,16 @@ from resalat_core.members.services import (
 )
 from resalat_core.pagination import Page, page_args, paginate
 from resalat_core.plugins.activation import active_modules, is_active, region_hook
-from resalat_core.plugins.base import CreditSignal, Figure, Message, NavItem, Permission, Plugin, Tile
+from resalat_core.plugins.base import (
+    CreditSignal,
+    Figure,
+    Message,
+    NavItem,
+    Permission,
+    Plugin,
+    Reputation,
+    Tile,
+)
 from resalat_core.plugins.spec import hookimpl
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region
@@ -57,12 +68,30 @@ def notify(member: Member, message: Message) -> Any:
     return region_hook("resalat_notify", member)(member=member, message=message)
 
 
+def confirm_password(session: Any, member: Member, password: str) -> bool:
+    """Is ``password`` the member's own? For acts signed by re-entering it (a social guarantee).
+
+    Shares the sign-in throttle (config ``login_max_failures`` per ``login_window_seconds``):
+    raises TooManyAttempts (429) when spent. A wrong password is recorded in ``session``; commit
+    after refusing the act so that the failure counts.
+    """
+    config = current_app.config["RESALAT"]
+    return auth_services.confirm_password(
+        session,
+        member,
+        password,
+        max_failures=int(config["login_max_failures"]),
+        window=int(config["login_window_seconds"]),
+    )
+
+
 def current_member() -> Member | None:
     """The signed-in member, or None."""
     return current_user if current_user and current_user.is_authenticated else None
 
 
 __all__ = [
+    "Reputation",
     "area_of",
     "CreditSignal",
     "Registration",
@@ -99,6 +128,7 @@ __all__ = [
     "active_modules",
     "api_doc",
     "can",
+    "confirm_password",
     "cli_errors",
     "current_member",
     "db_session",

@@ -99,6 +99,24 @@ def authenticate(
     return member
 
 
+def confirm_password(
+    session: Session, member: Member, password: str, *, max_failures: int = 5, window: int = 900
+) -> bool:
+    """Is ``password`` ``member``'s own? For a weighty act signed by re-entering it (a guarantee).
+
+    Throttled and recorded like a sign-in on the member's mobile, so a borrowed session cannot be
+    used to guess the password: TooManyAttempts once the budget is spent. A wrong password is
+    recorded (flushed, not committed); the caller refuses the act and commits to keep the record.
+    """
+    key = _identifier_key(member.mobile)
+    _check_throttle(session, [key], max_failures, window)
+    if verify_password(member.password_hash, password or ""):
+        return True
+    session.add(LoginAttempt(key=key))
+    session.flush()
+    return False
+
+
 def change_password(session: Session, member: Member, current: str, new: str, confirm: str) -> None:
     errors: dict[str, str] = {}
     if not verify_password(member.password_hash, current or ""):
