@@ -290,3 +290,23 @@ def test_a_plugin_stepping_outside_its_namespace_is_refused_and_leaves_no_trace(
     assert app.test_client().get(f"/{name}/").status_code == 404
     # The plugin next to it is unharmed.
     assert listing(app)["gallery"]["status"] == "loaded"
+
+
+def test_a_plugin_setting_comes_from_the_config_file_or_its_default(make_app: Any) -> None:
+    from resalat_core.plugins.base import Plugin
+
+    plugin = Plugin(
+        name="tuned",
+        version="1",
+        title_fa="تنظیم",
+        title_en="Tuned",
+        package="resalat_core",
+        settings={"limit": 10, "days": 7},
+    )
+    app = make_app(plugins={"tuned": {"limit": 25}})
+    with app.app_context():
+        assert plugin.setting("limit") == 25  # set by the deployment
+        assert plugin.setting("days") == 7  # the plugin's default
+        with pytest.raises(KeyError):
+            plugin.setting("undeclared")
+    assert plugin.setting("limit") == 10  # outside an app: the default

@@ -29,7 +29,8 @@ class Plugin:
     description_fa: str = ""
     description_en: str = ""
     icon: str = "grid"
-    # Settings as data, with defaults; the host exposes them as config["plugins"][name].
+    # Settings as data, with defaults; a deployment overrides them in the config file's
+    # [plugins.<name>] table, and the plugin reads them with ``plugin.setting(key)``.
     settings: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -56,6 +57,19 @@ class Plugin:
 
     def title(self, lang: str = "fa") -> str:
         return self.title_fa if lang == "fa" else self.title_en
+
+    def setting(self, key: str) -> Any:
+        """A setting: the ``[plugins.<name>]`` table of the config file if it sets ``key``,
+        else the default the plugin declared in ``settings`` (KeyError for an undeclared key)."""
+        from flask import current_app, has_app_context
+
+        if key not in self.settings:
+            raise KeyError(f"plugin {self.name} declares no setting {key!r}")
+        if has_app_context():
+            configured = (current_app.config["RESALAT"].get("plugins") or {}).get(self.name) or {}
+            if key in configured:
+                return configured[key]
+        return self.settings[key]
 
     def load_hooks(self) -> Any:
         """Import the plugin's hooks module (None if it has none)."""

@@ -32,11 +32,5 @@ plugin = Plugin(
 
 
 def setting(key: str) -> Any:
-    """A setting of this plugin: ``config["plugins"]["leaders"][key]`` if set, else its default."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        configured = (current_app.config["RESALAT"].get("plugins") or {}).get(plugin.name) or {}
-        if key in configured:
-            return configured[key]
-    return plugin.settings[key]
+    """A setting of this plugin: ``[plugins.leaders]`` in the config file, else its default."""
+    return plugin.setting(key)
