@@ -1,0 +1,98 @@
+"""The demo world holds the brochure's example cores, most approved, and shares them with other plugins."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from resalat_cores import demo
+from resalat_cores.models import Core
+from sqlalchemy import select
+
+from resalat_core.sdk import Member, Region, get_db, get_region
+
+
+def test_the_demo_loads_the_example_cores(app, run):
+    with app.app_context():  # `resalat demo` gets its context from the `resalat` command itself
+        loaded = app.test_cli_runner().invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+
+    with app.app_context():
+        s = get_db().session
+        cores = {c.name: c for c in s.scalars(select(Core))}
+        jafar = cores["هسته‌ی دام سبک جعفر قراجه‌لو"]
+        asipour = cores["هسته‌ی کاربافان زهرا آسی‌پور"]
+        samiei = cores["هسته‌ی کاشت و برداشت زعفران سمیعی"]
+        clothing = [c for c in cores.values() if c.region.code == "sistan-baluchestan/arbab"]
+
+        assert len(cores) == len(demo.CORES) == 22
+        assert (jafar.code, jafar.leader.mobile, jafar.approved_by.mobile) == (
+            "ZNJ-LIVESTOCK-000001",
+            "09120000003",  # the core-leader persona, approved by the Zanjan guide persona
+            "09120000005",
+        )
+        assert (asipour.region.code, asipour.field.code, asipour.code) == (
+            "yazd/ardakan",
+            "hand_weaving",
+            "YZD-HAND_WEAVING-000001",
+        )
+        assert sorted(m.relation for m in samiei.members) == [
+            "child",
+            "child",
+            "leader",
+            "parent",
+            "relative",
+            "spouse",
+        ]
+        assert len(clothing) == 15 and len({c.leader_id for c in clothing}) == 15
+        assert sorted(c.status for c in cores.values()).count("candidate") == 3
+        # The new leaders can sign in with the demo password like every persona.
+        assert s.scalar(select(Member).where(Member.name == "زهرا آسی‌پور")).mobile.startswith("0913210")
+
+    queue = run("cores", "list", "--status", "candidate", "--region", "zanjan", "--json")
+    assert [c["name"] for c in json.loads(queue.stdout)["items"]] == ["هسته‌ی لبنیات محلی مریم احمدی"]
+
+
+@dataclass
+class StandInWorld:
+    """What the host's demo World offers a plugin: personas, regions by code, and extras."""
+
+    session: Any
+    members: dict[str, Member] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def region(self, code: str) -> Region:
+        return get_region(self.session, code)
+
+
+def test_other_plugins_find_the_cores_by_short_key(app, make_member):
+    personas = {
+        "admin": make_member("admin", role_region=None),
+        "guide": make_member("guide", region="zanjan/zanjan"),
+        "core_leader": make_member(name="جعفر قراجه‌لو"),
+        "member": make_member(name="مریم احمدی"),
+    }
+    with app.app_context():
+        s = get_db().session
+        world = StandInWorld(session=s, members={k: s.get(Member, v) for k, v in personas.items()})
+        from resalat_cores import hooks
+
+        hooks.resalat_demo(session=s, world=world)
+        s.commit()
+        made = world.extras["cores"]
+
+        assert {
+            "gharajehlou",
+            "samiei",
+            "asipour",
+            "andisheh_sabz",
+            "safarnia",
+            "sharifinia",
+            "ahmadi",
+        } <= set(made)
+        assert [f"alghadir_{n}" for n in range(1, 16)] == sorted(
+            (k for k in made if k.startswith("alghadir_")), key=lambda k: int(k.split("_")[1])
+        )
+        assert made["gharajehlou"].leader_id == personas["core_leader"]
+        assert made["alghadir_1"].status == "active" and made["alghadir_15"].status == "candidate"

@@ -1,0 +1,80 @@
+"""How cores show up elsewhere: home tiles, the dashboard figure, Merat's signal, switching the module off."""
+
+from __future__ import annotations
+
+from resalat_cores import hooks
+from resalat_cores.models import Core
+
+from resalat_core.sdk import Member, get_db
+
+
+def test_a_member_without_a_core_is_invited_to_register_one(client_as):
+    home = client_as().get("/").get_data(as_text=True)
+
+    assert 'href="/cores/"' in home
+    assert "هسته‌ی خانوادگی خود را ثبت کنید" in home
+    assert 'href="/cores/queue"' not in home
+
+
+def test_a_leader_finds_their_cores_from_home(client_as, new_core):
+    jafar = client_as()
+    new_core(jafar.member_id, name="هسته‌ی دام سبک قراجه‌لو")
+
+    home = jafar.get("/").get_data(as_text=True)
+    mine = jafar.get("/cores/mine").get_data(as_text=True)
+
+    assert 'href="/cores/mine"' in home
+    assert "هسته‌ی دام سبک قراجه‌لو" in mine
+    assert "در انتظار بررسی رهیار" in mine
+
+
+def test_a_guide_sees_how_many_candidates_wait_in_their_area(client_as, make_member, new_core):
+    guide = client_as("guide", region="zanjan/zanjan")
+    for _ in range(2):
+        new_core(make_member())
+    new_core(make_member(region="yazd/ardakan"), region="yazd/ardakan", field="hand_weaving")
+
+    home = guide.get("/").get_data(as_text=True)
+
+    tile = home.split('href="/cores/queue"')[1].split("</a>")[0]
+    assert "۲" in tile
+
+
+def test_the_dashboard_counts_active_cores(app, make_member, new_core):
+    admin = make_member("admin", role_region=None)
+    new_core(make_member(), approve_by=admin)
+    new_core(make_member())
+
+    with app.app_context():
+        (figure,) = hooks.resalat_stats()
+
+    assert (figure.label_en, figure.value) == ("Active cores", 1)
+
+
+def test_leading_an_active_core_is_a_credit_signal_for_merat(app, make_member, new_core):
+    leader_id = make_member()
+    new_core(leader_id)
+    with app.app_context():
+        s = get_db().session
+        assert hooks.resalat_credit_signals(member=s.get(Member, leader_id)) == []
+    new_core(leader_id, approve_by=make_member("admin", role_region=None))
+
+    with app.app_context():
+        s = get_db().session
+        (signal,) = hooks.resalat_credit_signals(member=s.get(Member, leader_id))
+
+    assert (signal.source, signal.kind, signal.value) == ("cores", "active_core_leader", 1)
+
+
+def test_switched_off_the_pages_and_api_answer_404(app, client_as, new_core, make_member, run):
+    member = client_as()
+    core_id = new_core(make_member(), approve_by=make_member("admin", role_region=None))
+    assert member.get(f"/cores/{core_id}").status_code == 200
+
+    assert run("modules", "disable", "cores", "--all").exit_code == 0
+
+    assert member.get(f"/cores/{core_id}").status_code == 404
+    assert member.get("/api/v1/cores").status_code == 404
+    assert 'href="/cores/' not in member.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert get_db().session.get(Core, core_id).status == "active"  # nothing is lost
