@@ -71,7 +71,7 @@ def test_switched_off_the_pages_and_api_answer_404(app, client_as, new_core, mak
     core_id = new_core(make_member(), approve_by=make_member("admin", role_region=None))
     assert member.get(f"/cores/{core_id}").status_code == 200
 
-    assert run("modules", "disable", "cores", "--all").exit_code == 0
+    assert run("modules", "disable", "cores", "--all", "--with-dependants").exit_code == 0
 
     assert member.get(f"/cores/{core_id}").status_code == 404
     assert member.get("/api/v1/cores").status_code == 404
