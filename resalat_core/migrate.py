@@ -45,7 +45,21 @@ def downgrade(app: Flask, target: str) -> None:
 
 
 def heads(app: Flask) -> list[str]:
-    return list(ScriptDirectory.from_config(alembic_config(app)).get_heads())
+    """The revisions ``alembic_version`` holds once every branch is upgraded.
+
+    A branch head that another branch depends on (a plugin whose tables refer to another
+    plugin's) is absorbed by the dependent branch, as Alembic records it, so it is not listed.
+    """
+    return list(ScriptDirectory.from_config(alembic_config(app)).get_heads(consider_depends_on=True))
+
+
+def applied(app: Flask) -> set[str]:
+    """Every revision the database has: its current heads and all they rest on, dependencies too."""
+    script = ScriptDirectory.from_config(alembic_config(app))
+    heads_now = tuple(current(app))
+    if not heads_now:
+        return set()
+    return {rev.revision for rev in script.revision_map.iterate_revisions(heads_now, "base")}
 
 
 def current(app: Flask) -> list[str]:

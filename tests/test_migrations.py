@@ -74,7 +74,8 @@ def test_every_installed_plugin_with_migrations_reaches_its_own_head(fresh_app: 
     upgrade_from_the_cli(fresh_app)
 
     script = ScriptDirectory.from_config(migrate.alembic_config(fresh_app))
-    current = set(migrate.current(fresh_app))
+    # A head another branch depends on is absorbed by it in alembic_version, yet applied.
+    current = migrate.applied(fresh_app)
     branches = [migrate.HOST_BRANCH] + [
         r.name for r in fresh_app.extensions["resalat"].plugins.loaded if r.plugin.migrations_dir
     ]
