@@ -1,0 +1,73 @@
+"""How the plugin sits in the host: loaded, switched on and off per region, documented, counted."""
+
+from __future__ import annotations
+
+import json
+
+from resalat_centers import hooks
+
+API = "/api/v1/centers"
+
+
+def test_the_plugin_is_installed_and_loaded_after_cores(app):
+    result = app.test_cli_runner().invoke(args=["plugins", "list", "--json"])
+    plugins = {row["name"]: row for row in json.loads(result.stdout)}
+    assert plugins["centers"]["status"] == "loaded", plugins["centers"]["error"]
+    names = [r.name for r in app.extensions["resalat"].plugins.loaded]
+    assert names.index("cores") < names.index("centers")
+
+
+def test_it_declares_who_registers_and_who_manages_centres(app):
+    perms = app.extensions["resalat"].permissions
+    assert perms["centers.register"].roles == ("supporter", "admin")
+    assert perms["centers.manage"].roles == ("social_leader", "admin")
+
+
+def test_switched_off_in_sistan_baluchestan_it_has_no_tile_and_answers_404_there(app, alghadir, person):
+    zanjani = person(region="zanjan/zanjan")
+    result = app.test_cli_runner().invoke(
+        args=["modules", "disable", "centers", "--region", "sistan-baluchestan"]
+    )
+    assert result.exit_code == 0, result.output
+    ghaderi = alghadir.ghaderi
+
+    assert ghaderi.web.get("/centers/").status_code == 404
+    assert ghaderi.api.get(f"{API}/{alghadir.id}").status_code == 404
+    assert 'href="/centers/"' not in ghaderi.web.get("/").get_data(as_text=True)
+    assert zanjani.web.get(f"/centers/{alghadir.id}").status_code == 200
+    assert 'href="/centers/"' in zanjani.web.get("/").get_data(as_text=True)
+
+
+def test_every_endpoint_is_in_the_openapi_document_under_centers(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    ours = {path: ops for path, ops in paths.items() if path.startswith(API)}
+
+    assert len(ours) == 16
+    assert {tag for ops in ours.values() for op in ops.values() for tag in op["tags"]} == {"centers"}
+    assert set(ours[f"{API}/orders/{{order_id}}/shares"]) == {"get", "post"}
+
+
+def test_the_dashboard_figures_count_centres_cores_orders_and_units_delivered(
+    app, alghadir, make_order, split, act
+):
+    order = make_order(alghadir.id, 20)
+    (share,) = split(order, [(alghadir.cores[0], 20)])
+    act("accept", share)
+    act("deliver", share, 12)
+
+    with app.app_context():
+        figures = {f.label_en: f.value for f in hooks.resalat_stats()}
+
+    assert figures == {
+        "Cooperation centres": 1,
+        "Cores in centres": 3,
+        "Centres' orders": 1,
+        "Units delivered": 12,
+    }
+
+
+def test_pages_speak_english_too(alghadir):
+    web = alghadir.ghaderi.web
+    web.get("/lang/en")
+    page = web.get(f"/centers/{alghadir.id}").get_data(as_text=True)
+    assert 'dir="ltr"' in page and "Cores of the centre" in page
