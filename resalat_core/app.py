@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 from flask import Blueprint, Flask, abort, g, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, Domain
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -53,6 +53,8 @@ class HostState:
     blueprint_owner: dict[str, str] = field(default_factory=dict)
     plugin_loaders: dict[str, Any] = field(default_factory=dict)
     cli_groups: dict[str, click.Command] = field(default_factory=dict)
+    # plugin name -> its translation domain (its catalog over those of what it requires).
+    domains: dict[str, Domain] = field(default_factory=dict)
 
 
 csrf = CSRFProtect()
@@ -110,13 +112,7 @@ def create_app(
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(HERE / "web" / "templates")), PrefixLoader(state.plugin_loaders)]
     )
-    translation_dirs = [str(HERE / "translations")] + [
-        str(r.plugin.root / "translations")
-        for r in state.plugins.loaded
-        if (r.plugin.root / "translations").is_dir()
-    ]
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs)
-    babel.init_app(app, locale_selector=_select_locale)
+    _init_translations(app, state)
 
     from resalat_core.web.templating import init_templating
 
@@ -264,6 +260,41 @@ def _init_auth(app: Flask) -> None:
         return member
 
 
+def _init_translations(app: Flask, state: HostState) -> None:
+    """One Persian catalog per plugin, layered over the host's and its requirements'.
+
+    A message id can be worded differently by two plugins ("Review" is a core's review in one and
+    a buyer's review in another), so a plugin's pages read its own catalog first. Host pages read
+    every catalog with the host's last, so the host's wording wins there.
+    """
+    own = {
+        r.name: str(r.plugin.root / "translations")
+        for r in state.plugins.loaded
+        if (r.plugin.root / "translations").is_dir()
+    }
+    host = str(HERE / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*own.values(), host])
+    babel.init_app(app, locale_selector=_select_locale)
+    for record in state.plugins.loaded:
+        layers = [host]
+        for name in state.plugins.order:  # load order: what it requires comes first
+            if name in own and (name == record.name or name in _requirements(state, record.name)):
+                layers.append(own[name])
+        state.domains[record.name] = Domain(translation_directories=layers)
+
+
+def _requirements(state: HostState, name: str) -> set[str]:
+    """Everything ``name`` requires, directly or through what it requires."""
+    seen: set[str] = set()
+    stack = list(state.plugins.records[name].requires)
+    while stack:
+        req = stack.pop()
+        if req not in seen:
+            seen.add(req)
+            stack.extend(state.plugins.records[req].requires)
+    return seen
+
+
 def _select_locale() -> str:
     if not has_request_context():
         # CLI commands: no session or user to ask, and lazy messages (BadInput from the identity
@@ -302,6 +333,8 @@ def _init_request_hooks(app: Flask) -> None:
         if module is not None and not is_active(module, current_user):
             # Switched off here: as if it did not exist.
             abort(404)
+        if module is not None:
+            app.extensions["resalat"].domains[module].as_default()
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         # Loading the user first tells whether a bearer token (no cookie, so no CSRF risk) was used.

@@ -62,3 +62,22 @@ def test_compiled_catalog_matches_its_source(package: Path) -> None:
     with mo_path.open("rb") as fh:
         compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     assert compiled == source, f"{package.name}: messages.mo is stale; run scripts/i18n"
+
+
+def test_a_plugin_page_reads_its_own_wording_and_host_pages_the_hosts(make_app, monkeypatch):
+    """Two catalogs may word one message id differently; each page reads its owner's."""
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "fixtures"))
+    from resalat_fixture_words import plugin
+
+    app = make_app(extra_plugins={"fixture_words": plugin})
+    with app.app_context():
+        from resalat_core.plugins.activation import set_module
+
+        session = app.extensions["resalat"].db.session()
+        set_module(session, "fixture_words", enabled=True)
+        session.commit()
+    client = app.test_client()
+    assert "ورود به میز آزمایشی" in client.get("/fixture_words/").get_data(as_text=True)
+    login = client.get("/auth/login").get_data(as_text=True)
+    assert "ورود به میز آزمایشی" not in login
+    assert "ورود به ام‌رسالت" in login

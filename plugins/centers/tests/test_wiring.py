@@ -26,7 +26,7 @@ def test_it_declares_who_registers_and_who_manages_centres(app):
 def test_switched_off_in_sistan_baluchestan_it_has_no_tile_and_answers_404_there(app, alghadir, person):
     zanjani = person(region="zanjan/zanjan")
     result = app.test_cli_runner().invoke(
-        args=["modules", "disable", "centers", "--region", "sistan-baluchestan"]
+        args=["modules", "disable", "centers", "--region", "sistan-baluchestan", "--with-dependants"]
     )
     assert result.exit_code == 0, result.output
     ghaderi = alghadir.ghaderi

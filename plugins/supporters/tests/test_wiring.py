@@ -107,7 +107,7 @@ def test_switched_off_in_a_region_it_has_no_tile_pages_or_signal_there(
     assert signals_of(in_arbab)
 
     result = app.test_cli_runner().invoke(
-        args=["modules", "disable", "supporters", "--region", "sistan-baluchestan"]
+        args=["modules", "disable", "supporters", "--region", "sistan-baluchestan", "--with-dependants"]
     )
     assert result.exit_code == 0, result.output
 
