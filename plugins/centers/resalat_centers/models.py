@@ -172,7 +172,8 @@ class Share(Base):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     answered_at: Mapped[datetime | None]
 
-    order: Mapped[Order] = relationship()
+    # By full path: another plugin (M-Bazar) has an Order class too, in the same registry.
+    order: Mapped[Order] = relationship("resalat_centers.models.Order")
     core: Mapped[Core] = relationship(Core)
 
     @property
