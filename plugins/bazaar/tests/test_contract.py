@@ -58,6 +58,11 @@ def test_reputation_from_supervision_shows_on_booth_and_product_pages(app, clien
 
 def test_no_reputation_without_supervision(app, client, make_shop):
     shop = make_shop()
+    # Supervision may be installed beside M-Bazar: switched off, it must leave no trace here.
+    off = app.test_cli_runner().invoke(
+        args=["modules", "disable", "supervision", "--all", "--with-dependants"]
+    )
+    assert off.exit_code in (0, 1), off.output  # 1: not installed, nothing to switch off
     assert 'data-testid="reputation"' not in client.get(f"/bazaar/booths/{shop.booth_id}").get_data(
         as_text=True
     )
