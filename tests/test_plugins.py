@@ -303,10 +303,13 @@ def test_a_plugin_setting_comes_from_the_config_file_or_its_default(make_app: An
         package="resalat_core",
         settings={"limit": 10, "days": 7},
     )
-    app = make_app(plugins={"tuned": {"limit": 25}})
+    app = make_app(plugins={"tuned": {"limit": 25}}, tuned_days="9")
     with app.app_context():
-        assert plugin.setting("limit") == 25  # set by the deployment
-        assert plugin.setting("days") == 7  # the plugin's default
+        assert plugin.setting("limit") == 25  # set by the deployment's config file
+        assert plugin.setting("days") == 9  # set as RESALAT_TUNED_DAYS, read as a number
         with pytest.raises(KeyError):
             plugin.setting("undeclared")
     assert plugin.setting("limit") == 10  # outside an app: the default
+    plain = make_app()
+    with plain.app_context():
+        assert plugin.setting("days") == 7  # the plugin's default

@@ -59,17 +59,27 @@ class Plugin:
         return self.title_fa if lang == "fa" else self.title_en
 
     def setting(self, key: str) -> Any:
-        """A setting: the ``[plugins.<name>]`` table of the config file if it sets ``key``,
-        else the default the plugin declared in ``settings`` (KeyError for an undeclared key)."""
+        """A setting: the config file's ``[plugins.<name>]`` table, else the flat key
+        ``<name>_<key>`` (so ``RESALAT_BAZAAR_LOW_STOCK`` in the environment works), else the
+        default the plugin declared in ``settings`` (KeyError for an undeclared key). Values from
+        the environment are read as the type of the default."""
         from flask import current_app, has_app_context
 
         if key not in self.settings:
             raise KeyError(f"plugin {self.name} declares no setting {key!r}")
-        if has_app_context():
-            configured = (current_app.config["RESALAT"].get("plugins") or {}).get(self.name) or {}
-            if key in configured:
-                return configured[key]
-        return self.settings[key]
+        default = self.settings[key]
+        if not has_app_context():
+            return default
+        config = current_app.config["RESALAT"]
+        table = (config.get("plugins") or {}).get(self.name) or {}
+        if key in table:
+            return table[key]
+        raw = config.get(f"{self.name}_{key}", default)
+        if isinstance(default, bool) and isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int) and not isinstance(default, bool) and isinstance(raw, str):
+            return int(raw.strip())
+        return raw
 
     def load_hooks(self) -> Any:
         """Import the plugin's hooks module (None if it has none)."""

@@ -13,7 +13,7 @@ plugin = Plugin(
     description_fa="بازار اعضا: غرفه‌ها (ساتِ)، کالا و خدمات، جست‌وجو، سبد خرید، پرداخت امانی، سفارش‌ها.",
     description_en="The members' market: booths, goods and services, search, cart, escrow checkout, orders.",
     icon="shop",
-    # Defaults; each can be overridden by config key bazaar_<name> (env RESALAT_BAZAAR_<NAME>).
+    # Defaults; a deployment overrides them in [plugins.bazaar] or as RESALAT_BAZAAR_<NAME>.
     settings={
         "auto_complete_days": 7,
         "low_stock": 3,

@@ -28,7 +28,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import jdatetime
-from flask import current_app, has_app_context
 from resalat_cores import services as cores
 from sqlalchemy import Select, desc, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -212,14 +211,8 @@ SORTS = {
 
 
 def setting(name: str) -> Any:
-    """A plugin setting: config key ``bazaar_<name>`` (env ``RESALAT_BAZAAR_<NAME>``) or the default."""
-    default = plugin.settings[name]
-    if not has_app_context():
-        return default
-    raw = current_app.config["RESALAT"].get(f"bazaar_{name}", default)
-    if isinstance(default, int) and not isinstance(raw, int):
-        return int(str(raw).strip())
-    return raw
+    """A plugin setting: ``[plugins.bazaar]``, or ``RESALAT_BAZAAR_<NAME>``, or the default."""
+    return plugin.setting(name)
 
 
 def _invalid(errors: dict[str, Any]) -> BadInput:
