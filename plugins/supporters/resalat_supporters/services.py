@@ -151,7 +151,7 @@ def _num(n: int) -> str:
 
 
 def _region_name(region: Region) -> str:
-    return region.name_fa if _lang().startswith("fa") else region.name_en
+    return region.name("fa" if _lang().startswith("fa") else "en")
 
 
 def _fix(errors: dict[str, Any]) -> BadInput:

@@ -333,15 +333,13 @@ def _sponsorship_form(values: Any, errors: dict[str, Any] | None = None, status:
     # A year is the usual period; the supporter changes it as they like.
     values.setdefault("ends_on", _jalali(start + timedelta(days=364)))
     centres = services.sponsorable_centres(session, me)
-    fa = _lang() == "fa"
+    lang = "fa" if _lang() == "fa" else "en"
     return render_template(
         "supporters/sponsorship_form.html",
         values=values,
         errors=errors or {},
         centres=centres,
-        centre_options=[
-            (c.id, f"{c.name} ({c.region.name_fa if fa else c.region.name_en})") for c in centres
-        ],
+        centre_options=[(c.id, f"{c.name} ({c.region.name(lang)})") for c in centres],
     ), status
 
 
