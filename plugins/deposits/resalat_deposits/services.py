@@ -156,7 +156,7 @@ def window_of(now: datetime | None = None) -> tuple[datetime, datetime]:
 
 
 def read_rials(value: Any, field: str, errors: dict[str, Any]) -> int | None:
-    """Rials from an int (the API, loans), or from tomans typed on a page; None with a message in ``errors``."""
+    """Rials from an int (the API, loans) or tomans typed on a page; else None, the message in ``errors``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         errors[field] = _("Enter an amount.")
         return None
@@ -249,7 +249,14 @@ def deposit(session: Session, member: Member, amount: Any, *, key: Any) -> Trans
         )
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
     return ledger.transfer(
-        session, ledger_key, main, account, rials, DEPOSIT_PURPOSE, reference=deposit_code(member), actor=member
+        session,
+        ledger_key,
+        main,
+        account,
+        rials,
+        DEPOSIT_PURPOSE,
+        reference=deposit_code(member),
+        actor=member,
     )
 
 
@@ -270,7 +277,14 @@ def withdraw(session: Session, member: Member, amount: Any, *, key: Any) -> Tran
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
     main = ledger.main_account(session, member)
     return ledger.transfer(
-        session, ledger_key, account, main, rials, WITHDRAW_PURPOSE, reference=deposit_code(member), actor=member
+        session,
+        ledger_key,
+        account,
+        main,
+        rials,
+        WITHDRAW_PURPOSE,
+        reference=deposit_code(member),
+        actor=member,
     )
 
 
@@ -645,7 +659,8 @@ def credit_signals(session: Session, member: Member, *, now: datetime | None = N
             source=plugin.name,
             kind="deposit_average",
             value=average,
-            description_fa=f"میانگین سپرده‌ی قرض‌الحسنه در {to_persian_digits(str(months))} ماه گذشته: {format_money(average, lang='fa')}",
+            description_fa=f"میانگین سپرده‌ی قرض‌الحسنه در {to_persian_digits(str(months))} ماه گذشته: "
+            f"{format_money(average, lang='fa')}",
             description_en=f"Average Qard al-Hasan deposit over the last {months} months: "
             f"{format_money(average, lang='en')}",
             reference=deposit_code(member),

@@ -79,7 +79,7 @@ def test_a_bad_window_stops_the_plugin_from_loading_with_the_reason(make_app):
     built = make_app(plugins={"deposits": {"window_months": 12}})
     record = built.extensions["resalat"].plugins.records["deposits"]
     assert record.status == "failed"
-    assert "window_months" in record.reason
+    assert "window_months" in record.error
 
 
 def test_points_breakdown_counts_received_given_used_and_released(db, funded, history, points, t0):

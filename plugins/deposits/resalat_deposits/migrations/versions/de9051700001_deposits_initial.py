@@ -56,12 +56,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "reference", name="uq_deposits_points_movements_kind_reference"),
     )
     with op.batch_alter_table("deposits_points_movements", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_deposits_points_movements_member_id_id", ["member_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_deposits_points_movements_counterpart_id", ["counterpart_id"], unique=False
-        )
+        batch_op.create_index("ix_deposits_points_movements_member_id_id", ["member_id", "id"], unique=False)
+        batch_op.create_index("ix_deposits_points_movements_counterpart_id", ["counterpart_id"], unique=False)
 
 
 def downgrade() -> None:
