@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from resalat_bazaar import plugin, services
 from resalat_bazaar.api import bp as api_bp
 from resalat_bazaar.cli import bazaar as bazaar_cli
 from resalat_bazaar.demo import load_demo
+from resalat_bazaar.models import COMPLETED, Order
 from resalat_bazaar.views import bp as pages_bp
 from resalat_core.sdk import (
     Account,
+    CreditSignal,
     Figure,
     Member,
     NavItem,
@@ -24,6 +27,7 @@ from resalat_core.sdk import (
     Tile,
     db_session,
     hookimpl,
+    to_persian_digits,
 )
 
 
@@ -114,6 +118,25 @@ def resalat_stats() -> list[Figure]:
 
 
 # --- questions -----------------------------------------------------------------------------------
+
+
+@hookimpl
+def resalat_credit_signals(member: Member) -> list[CreditSignal]:
+    """Sales the member completed through their booths: Merat weighs them (one query)."""
+    sold = _session_of(member).scalar(
+        select(func.count(Order.id)).where(Order.seller_id == member.id, Order.status == COMPLETED)
+    )
+    if not sold:
+        return []
+    return [
+        CreditSignal(
+            source=plugin.name,
+            kind="bazaar_sales_completed",
+            value=sold,
+            description_fa=f"{to_persian_digits(str(sold))} فروش تکمیل‌شده در غرفه‌های ام‌بازار این عضو",
+            description_en=f"{sold} completed sales in the member's M-Bazar booths",
+        )
+    ]
 
 
 @hookimpl

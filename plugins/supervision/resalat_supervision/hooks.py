@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import url_for
 from resalat_bazaar import services as bazaar
-from sqlalchemy import select
+from resalat_bazaar.models import Booth
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    CreditSignal,
     Figure,
     Member,
     Permission,
@@ -24,7 +26,7 @@ from resalat_core.sdk import (
 from resalat_supervision import plugin, services
 from resalat_supervision.api import bp as api_bp
 from resalat_supervision.cli import supervision as supervision_cli
-from resalat_supervision.models import BOOTH, PRICE, PRODUCT, QUALITY, TAKE, WARN
+from resalat_supervision.models import BOOTH, PRICE, PRODUCT, QUALITY, TAKE, WARN, Review
 from resalat_supervision.views import HANDLE, REPORT, REVIEW
 from resalat_supervision.views import bp as pages_bp
 
@@ -113,6 +115,37 @@ def resalat_stats() -> list[Figure]:
 @hookimpl
 def resalat_reputation(kind: str, subject_id: int) -> Reputation | None:
     return services.reputation(db_session(), kind, subject_id)
+
+
+@hookimpl
+def resalat_credit_signals(member: Member) -> list[CreditSignal]:
+    """What buyers think of the products of the member's booths: the average stars × 10, for
+    Merat; nothing before the first review (one query)."""
+    count, average = (
+        _session_of(member)
+        .execute(
+            select(func.count(Review.id), func.avg(Review.stars))
+            .join(Booth, Booth.id == Review.booth_id)
+            .where(Booth.owner_id == member.id, Review.kind == PRODUCT)
+        )
+        .one()
+    )
+    if not count:
+        return []
+    value = round(float(average) * 10)
+    stars = f"{value / 10:.1f}"
+    return [
+        CreditSignal(
+            source=plugin.name,
+            kind="bazaar_review_stars",
+            value=value,
+            description_fa=(
+                f"میانگین {to_persian_digits(stars.replace('.', '٫'))} ستاره در "
+                f"{to_persian_digits(str(count))} نظر خریداران درباره‌ی کالاهای غرفه‌های این عضو"
+            ),
+            description_en=f"Average {stars} stars in {count} buyers' reviews of the member's booth products",
+        )
+    ]
 
 
 @hookimpl
