@@ -376,14 +376,14 @@ def current_score(session: Session, member: Member) -> Score | None:
     ).first()
 
 
-def scores_of(session: Session, member: Member, page: int | None = None, per_page: int | None = None) -> Page:
+def scores_of(session: Session, member: Member, page: int = 1, per_page: int = 20) -> Page:
     """The member's score history, newest first (lines load in one more query per page)."""
     stmt = select(Score).where(Score.member_id == member.id).order_by(Score.id.desc())
     return paginate(session, stmt, page, per_page)
 
 
 def requests_of(
-    session: Session, member: Member, page: int | None = None, per_page: int | None = None
+    session: Session, member: Member, page: int = 1, per_page: int = 20
 ) -> Page:
     """Who asked for the member's score, and why, newest first."""
     stmt = (
@@ -469,7 +469,7 @@ def save_profile(
 
 
 def profile_changes(
-    session: Session, member: Member, page: int | None = None, per_page: int | None = None
+    session: Session, member: Member, page: int = 1, per_page: int = 20
 ) -> Page:
     stmt = (
         select(FinancialProfileChange)

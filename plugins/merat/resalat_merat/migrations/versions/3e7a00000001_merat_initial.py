@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.Column("computed_at", sa.DateTime(), nullable=False),
         sa.Column("valid_until", sa.DateTime(), nullable=False),
         sa.CheckConstraint("value >= 0 AND value <= 1000", name=op.f("ck_merat_scores_value_range")),
-        sa.CheckConstraint(
-            "max_monthly_repayment >= 0", name=op.f("ck_merat_scores_capacity_not_negative")
-        ),
+        sa.CheckConstraint("max_monthly_repayment >= 0", name=op.f("ck_merat_scores_capacity_not_negative")),
         sa.CheckConstraint("valid_until > computed_at", name=op.f("ck_merat_scores_valid_after_computed")),
         _member_fk("merat_scores", "member_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_merat_scores")),

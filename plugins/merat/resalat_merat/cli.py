@@ -1,0 +1,110 @@
+"""`resalat merat`: a member's score, the periodic refresh of every stale score, and the weights."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from resalat_core.sdk import cli_errors, db_session, echo_json, get_member, json_option
+from resalat_merat import services
+from resalat_merat.models import Score
+
+merat = AppGroup("merat", help="Merat credit scores: score a member, refresh stale scores, show the weights.")
+
+
+def score_json(score: Score) -> dict[str, Any]:
+    return {
+        "id": score.id,
+        "member": {"id": score.member_id, "name": score.member.name, "mobile": score.member.mobile},
+        "value": score.value,
+        "rating": score.rating,
+        "max_monthly_repayment_rials": score.max_monthly_repayment,
+        "base": score.base,
+        "reason": score.reason,
+        "computed_at": score.computed_at.isoformat(),
+        "valid_until": score.valid_until.isoformat(),
+        "lines": [
+            {
+                "source": line.source,
+                "kind": line.kind,
+                "value": line.value,
+                "weight": line.weight,
+                "points": line.points,
+                "description_fa": line.description_fa,
+                "description_en": line.description_en,
+            }
+            for line in score.lines
+        ],
+    }
+
+
+@merat.command("score")
+@click.argument("member")
+@json_option
+@cli_errors
+def score(member: str, as_json: bool) -> None:
+    """Compute MEMBER's score now (a mobile or national code) and print it with every signal."""
+    session = db_session()
+    found = get_member(session, member)
+    made = services.score_member(session, found, requested_by=None, reason=services.ON_DEMAND)
+    session.commit()
+    if as_json:
+        echo_json(score_json(made))
+        return
+    click.echo(f"{found.name} ({found.mobile}): {made.value} / 1000, rating {made.rating}")
+    click.echo(f"max monthly repayment: {made.max_monthly_repayment:,} rials")
+    click.echo(f"valid until: {made.valid_until:%Y-%m-%d}")
+    click.echo(f"{'base':<34} {'':>14} {made.base:>+6}")
+    for line in made.lines:
+        weight = "no weight" if line.weight is None else f"{line.weight_points}/{line.weight_per}"
+        click.echo(f"{line.source + ':' + line.kind:<34} {line.value:>14,} {line.points:>+6}  ({weight})")
+
+
+@merat.command("refresh")
+@click.option(
+    "--stale-only",
+    is_flag=True,
+    help="Only members with no score newer than the stale_days setting (default: every member).",
+)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=None, help="Members per batch.")
+@json_option
+@cli_errors
+def refresh(stale_only: bool, batch_size: int | None, as_json: bool) -> None:
+    """Recompute members' scores (reason "periodic"): run it from cron, e.g. nightly with --stale-only."""
+    session = db_session()
+    ids = services.members_to_refresh(session, stale_only=stale_only)
+    with click.progressbar(length=len(ids), label="scoring", file=sys.stderr) as bar:
+        result = services.refresh(session, ids, batch_size=batch_size, progress=bar.update)
+    if as_json:
+        echo_json({"scored": result.scored, "stale_only": stale_only, "by_rating": result.by_rating})
+        return
+    ratings = ", ".join(f"{r}: {n}" for r, n in result.by_rating.items())
+    click.echo(f"scored {result.scored} members ({ratings})")
+
+
+@merat.command("weights")
+@json_option
+@cli_errors
+def weights(as_json: bool) -> None:
+    """The weights, rating thresholds and capacity shares in force (defaults and [plugins.merat])."""
+    table = services.weights()
+    data = {
+        "base_score": services.base_score(),
+        "weights": {k: {"points": w.points, "per": w.per, "max": w.max} for k, w in sorted(table.items())},
+        "ratings": dict(services.thresholds()),
+        "capacity_percent": {r: services.capacity_percent(r) for r in services.RATINGS},
+        "validity_months": services.validity_months(),
+    }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"base score: {data['base_score']}   validity: {data['validity_months']} months")
+    for kind, w in data["weights"].items():
+        cap = "no cap" if w["max"] is None else f"max {w['max']:+}"
+        click.echo(f"{kind:<32} {w['points']:>+5} per {w['per']:>14,}  {cap}")
+    for rating, floor in data["ratings"].items():
+        click.echo(f"rating {rating}: {floor}+  capacity {data['capacity_percent'][rating]}%")
+    click.echo(f"rating E: below  capacity {data['capacity_percent']['E']}%")
