@@ -87,8 +87,8 @@ class Note(Base):
     endorsements: Mapped[list[Endorsement]] = relationship(
         back_populates="note", order_by="Endorsement.position", lazy="selectin", cascade="all, delete-orphan"
     )
-    history: Mapped[list[StatusChange]] = relationship(
-        back_populates="note", order_by="StatusChange.id", lazy="raise", cascade="all, delete-orphan"
+    history: Mapped[list[NoteStatusChange]] = relationship(
+        back_populates="note", order_by="NoteStatusChange.id", lazy="raise", cascade="all, delete-orphan"
     )
 
     @property
@@ -156,7 +156,7 @@ class Endorsement(Base):
     note: Mapped[Note] = relationship(back_populates="endorsements", lazy="raise")
 
 
-class StatusChange(Base):
+class NoteStatusChange(Base):
     """One step of a note's life: who moved it, when, for what reference and why."""
 
     __tablename__ = "icap_status_changes"

@@ -63,7 +63,7 @@ from resalat_icap.models import (
     Guarantor,
     Note,
     SerialCounter,
-    StatusChange,
+    NoteStatusChange,
 )
 
 __all__ = [
@@ -306,12 +306,14 @@ def issue_note(
     place_of_payment: Any = None,
     guarantors: Iterable[Mapping[str, Any]] | None = None,
     key: str,
+    on_demand: bool | None = None,
     on: date | None = None,
 ) -> Note:
     """Issue a promissory note and pay its stamp duty from the issuer's main account, once per ``key``.
 
     ``amount`` is in rials (int, or text as typed); ``due_date`` a date, Jalali text, or None/empty
-    for on demand. With no payee given, the note is made out to the Qard al-Hasan bank of the
+    for on demand (``on_demand=True`` says so outright and ignores ``due_date``; ``on_demand=False``
+    requires a date). With no payee given, the note is made out to the Qard al-Hasan bank of the
     settings. Every bad field is reported at once (BadInput with ``fields``) and nothing is stored;
     too little money in the main account is refused (code ``insufficient_funds``) with nothing
     stored either. The same ``key`` again returns the first note and pays nothing more.
@@ -321,7 +323,13 @@ def issue_note(
     if not key or len(key) > KEY_MAX:
         errors["key"] = _("This form has expired; open it again.")
     value = read_amount(amount, errors)
-    due = read_due_date(due_date, errors, on)
+    if on_demand:
+        due = None
+    elif on_demand is False and not normalize_text(str(due_date or "")):
+        due = None
+        errors["due_date"] = _("Enter the due date, or choose «on demand».")
+    else:
+        due = read_due_date(due_date, errors, on)
     if not normalize_text(str(payee_name or "")) and not normalize_text(str(payee_code or "")):
         payee_name, payee_code = setting("default_payee_name"), setting("default_payee_code")
     kind, name, code = read_payee(payee_name, payee_code, errors)
@@ -380,7 +388,9 @@ def issue_note(
                     actor=issuer,
                 )
                 note.duty_transfer_id = transfer.id
-            session.add(StatusChange(note_id=note.id, from_status=None, to_status=ISSUED, actor_id=issuer.id))
+            session.add(
+                NoteStatusChange(note_id=note.id, from_status=None, to_status=ISSUED, actor_id=issuer.id)
+            )
             session.flush()
     except IntegrityError:
         # The same key sent twice at once: the other request issued it; answer with that note.
@@ -444,11 +454,15 @@ def visible_note(session: Session, viewer: Member, note_id: Any) -> Note:
     return note
 
 
-def history_of(session: Session, note: Note) -> list[StatusChange]:
+def history_of(session: Session, note: Note) -> list[NoteStatusChange]:
     from sqlalchemy.orm import joinedload
 
-    stmt = select(StatusChange).where(StatusChange.note_id == note.id).options(joinedload(StatusChange.actor))
-    return list(session.scalars(stmt.order_by(StatusChange.id)))
+    stmt = (
+        select(NoteStatusChange)
+        .where(NoteStatusChange.note_id == note.id)
+        .options(joinedload(NoteStatusChange.actor))
+    )
+    return list(session.scalars(stmt.order_by(NoteStatusChange.id)))
 
 
 def _check_status(status: str | None) -> None:
@@ -613,7 +627,7 @@ def _move(
     if result.rowcount != 1:
         raise Conflict(_("Someone else changed this note a moment ago; reload and look again."))
     session.add(
-        StatusChange(
+        NoteStatusChange(
             note_id=note.id,
             from_status=note.status,
             to_status=to,
