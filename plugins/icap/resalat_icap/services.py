@@ -62,8 +62,8 @@ from resalat_icap.models import (
     Endorsement,
     Guarantor,
     Note,
-    SerialCounter,
     NoteStatusChange,
+    SerialCounter,
 )
 
 __all__ = [
