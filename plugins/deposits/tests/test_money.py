@@ -1,0 +1,88 @@
+"""Deposits and withdrawals move real money through the ledger, once per key, and never overdraw."""
+
+from __future__ import annotations
+
+import pytest
+from resalat_deposits import services
+
+from resalat_core.sdk import BadInput, Conflict, Member, ledger
+
+M = 10_000_000
+
+
+def balances(db, member_id: int) -> tuple[int, int]:
+    with db() as s:
+        member = s.get(Member, member_id)
+        return ledger.main_account(s, member).posted, services.balance_of(s, member)
+
+
+def act(db, what, member_id: int, amount, key="k"):
+    with db() as s:
+        return what(s, s.get(Member, member_id), amount, key=key)
+
+
+def test_deposit_then_withdraw_moves_money_between_the_members_own_accounts(db, funded):
+    member = funded(100 * M)
+    act(db, services.deposit, member, 70 * M, key="d1")
+    assert balances(db, member) == (30 * M, 70 * M)
+    act(db, services.withdraw, member, 20 * M, key="w1")
+    assert balances(db, member) == (50 * M, 50 * M)
+    with db() as s:
+        account = services.deposit_account(s, s.get(Member, member))
+        assert account.kind == "deposit" and account.owner_id == member
+        assert [e.amount for e in s.scalars(services.statement_query(account))] == [-20 * M, 70 * M]
+        assert ledger.verify(s).problems == []
+
+
+def test_tomans_typed_on_a_page_are_rials_times_ten(db, funded):
+    member = funded(100 * M)
+    act(db, services.deposit, member, "۱٬۰۰۰٬۰۰۰", key="d1")
+    assert balances(db, member) == (99 * M, 1 * M)  # a million tomans is ten million rials
+
+
+def test_the_same_key_deposits_once_and_another_amount_under_it_is_a_conflict(db, funded):
+    member = funded(100 * M)
+    first = act(db, services.deposit, member, 10 * M, key="same").id
+    assert act(db, services.deposit, member, 10 * M, key="same").id == first
+    with pytest.raises(Conflict):
+        act(db, services.deposit, member, 11 * M, key="same")
+    assert balances(db, member) == (90 * M, 10 * M)
+
+
+def test_a_deposit_cannot_overdraw_the_main_account(db, funded, snapshot):
+    member = funded(10 * M)
+    before = snapshot()
+    with pytest.raises(BadInput) as refused:
+        act(db, services.deposit, member, 10 * M + 1)
+    assert refused.value.code == "insufficient_funds"
+    assert snapshot() == before
+
+
+def test_a_withdrawal_cannot_overdraw_the_deposit(db, funded, snapshot):
+    member = funded(10 * M)
+    with pytest.raises(BadInput):
+        act(db, services.withdraw, member, 1)  # no deposit yet
+    act(db, services.deposit, member, 5 * M, key="d")
+    before = snapshot()
+    with pytest.raises(BadInput) as refused:
+        act(db, services.withdraw, member, 5 * M + 1, key="w")
+    assert "amount" in refused.value.fields
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("amount", [0, -1, "", "abc", None, 1.5, True, 10**16])
+def test_bad_amounts_are_refused_and_change_nothing(db, funded, snapshot, amount):
+    member = funded(10 * M)
+    before = snapshot()
+    with pytest.raises(BadInput) as refused:
+        act(db, services.deposit, member, amount)
+    assert refused.value.fields.get("amount")
+    assert snapshot() == before
+
+
+def test_a_missing_key_is_refused(db, funded, snapshot):
+    member = funded(10 * M)
+    before = snapshot()
+    with pytest.raises(BadInput):
+        act(db, services.deposit, member, 1 * M, key="")
+    assert snapshot() == before
