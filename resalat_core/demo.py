@@ -88,6 +88,14 @@ PERSONAS = (
         "yazd/ardakan",
         (("counsellor", None, None),),
     ),
+    Persona(
+        "credit_officer",
+        "محمد اعتباری",
+        "09120000009",
+        "001000009",
+        "zanjan/zanjan",
+        (("credit_officer", "zanjan", None),),
+    ),
 )
 
 

@@ -19,6 +19,8 @@ ROLES = (
     "supporter",
     "operator",
     "counsellor",
+    # Decides Qard al-Hasan loan requests (the loans plugin), within their region.
+    "credit_officer",
     "admin",
 )
 SUPPORTER_KINDS = ("credit", "technical", "commercial", "cultural", "credit_behaviour")

@@ -27,6 +27,8 @@ SYSTEM_ACCOUNTS: dict[str, tuple[str, str, bool]] = {
     "insurance_pool": ("صندوق بیمه", "Insurance pool", True),
     "escrow": ("امانی خرید", "Purchase escrow", True),
     "voucher_float": ("پشتوانهٔ بن", "Voucher float", True),
+    # Stamp duty collected on electronic promissory notes (iCAP), owed to the tax office.
+    "stamp_duty": ("حق تمبر سفته", "Promissory-note stamp duty", False),
 }
 
 
