@@ -1,0 +1,197 @@
+"""The loans demo: three products, a funded loan fund, Jafar's light-livestock loan and a request in Zanjan.
+
+Products are data: the demo seeds them (a deployment adds or edits its own with
+``resalat loans product CODE ...``). Everything goes through the real services, so the demo obeys
+the same rules as a member would; where another plugin's demo did not leave what is needed (no
+introduction, no score), that part is skipped and said on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from typing import Any
+
+from resalat_icap import services as icap
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from resalat_core.sdk import Member, ResalatError, ledger
+from resalat_loans import services
+from resalat_loans.models import Instalment
+
+TOMAN = 10
+PRODUCTS: tuple[dict[str, Any], ...] = (
+    {
+        "code": "general",
+        "name_fa": "وام عمومی کسب‌وکار",
+        "name_en": "General business loan",
+        "amount_min": 5_000_000 * TOMAN,
+        "amount_max": 300_000_000 * TOMAN,
+        "instalments_min": 6,
+        "instalments_max": 36,
+        "fee_bps": 200,
+        "min_score": 400,
+        "requires_note": True,
+        "guarantors_required": 1,
+        "social_guarantee_accepted": True,
+        "uses_points": True,
+        "categories": [
+            "raw_materials",
+            "equipment",
+            "livestock",
+            "feed",
+            "textiles",
+            "honey",
+            "solar_kits",
+            "services",
+        ],
+    },
+    {
+        "code": "livestock",
+        "name_fa": "برنامه‌ی دام سبک",
+        "name_en": "Light livestock programme",
+        "programme": "livestock",
+        "amount_min": 20_000_000 * TOMAN,
+        "amount_max": 500_000_000 * TOMAN,
+        "instalments_min": 12,
+        "instalments_max": 36,
+        "fee_bps": 200,
+        "min_score": 300,
+        "requires_note": True,
+        "uses_points": False,
+        "introduction_required": True,
+        "categories": ["livestock", "feed", "husbandry_equipment", "veterinary"],
+        "programmes": [],
+    },
+    {
+        "code": "solar",
+        "name_fa": "برنامه‌ی نیروگاه خورشیدی خانگی",
+        "name_en": "Home solar programme",
+        "programme": "solar",
+        "amount_min": 30_000_000 * TOMAN,
+        "amount_max": 300_000_000 * TOMAN,
+        "instalments_min": 12,
+        "instalments_max": 48,
+        "fee_bps": 200,
+        "min_score": 300,
+        "requires_note": True,
+        "uses_points": False,
+        "categories": ["solar_kits", "repair"],
+        "programmes": ["solar"],
+    },
+)
+FUND = 20_000_000_000 * TOMAN
+
+
+def _say(text: str) -> None:
+    print(f"loans demo: {text}", file=sys.stderr)
+
+
+def _top_up(session: Session, member: Member, tomans: int, key: str) -> None:
+    ledger.transfer(
+        session,
+        key,
+        ledger.system_account(session, "cash_in"),
+        ledger.main_account(session, member),
+        tomans * TOMAN,
+        "cash_topup",
+    )
+
+
+def _note(session: Session, member: Member, amount: int, key: str) -> Any:
+    return icap.issue_note(
+        session,
+        member,
+        amount=amount,
+        due_date=None,
+        payee_name="",
+        payee_code="",
+        purpose="تضمین وام قرض‌الحسنه",
+        place_of_payment="زنجان",
+        guarantors=[],
+        key=key,
+    )
+
+
+def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
+    jafar = world.members.get("core_leader")
+    intro = (world.extras.get("supporters") or {}).get("introduction")
+    if jafar is None or intro is None or officer is None:
+        _say("no introduction of the core leader, so no livestock loan")
+        return None
+    amount = intro.amount
+    fee = services.fee_for(amount, 200)
+    _top_up(session, jafar, 30_000_000, "demo:loans:jafar:topup")
+    try:
+        with session.begin_nested():
+            note = _note(session, jafar, amount + fee, "demo:loans:jafar:note")
+            loan = services.request_loan(
+                session,
+                jafar,
+                product="livestock",
+                amount=amount,
+                instalments=24,
+                key="demo:loans:jafar",
+                introduction=intro.id,
+                note=note.id,
+            )
+            services.decide(
+                session, officer, loan.id, approve=True, reason="طرح دام سبک هسته‌ی قراجه‌لو تأیید شد"
+            )
+    except ResalatError as exc:
+        _say(f"the livestock loan was refused: {exc.message}")
+        return None
+    # The loan was paid out three months ago and three instalments were paid: the demo moves the
+    # calendar, never the money, so every rial still went through the ledger.
+    start = services.today() - timedelta(days=92)
+    for line in services.schedule_for(loan.amount, loan.fee, loan.instalments, start):
+        session.execute(
+            update(Instalment)
+            .where(Instalment.loan_id == loan.id, Instalment.seq == line.seq)
+            .values(due_on=line.due_on)
+        )
+    loan.disbursed_on = start
+    session.expire(loan, ["schedule"])
+    services.pay(session, jafar, loan.id, key="demo:loans:jafar:pay", count=3)
+    return loan
+
+
+def _pending(session: Session, world: Any) -> Any:
+    """A general-loan request of a Zanjan member waiting in the credit officer's queue."""
+    member = world.members.get("member")
+    if member is None:
+        return None
+    try:
+        with session.begin_nested():
+            _top_up(session, member, 5_000_000, "demo:loans:pending:topup")
+            amount = 20_000_000 * TOMAN
+            note = _note(session, member, amount + services.fee_for(amount, 200), "demo:loans:pending:note")
+            guarantor = world.members.get("core_leader") or world.members.get("supporter")
+            return services.request_loan(
+                session,
+                member,
+                product="livestock"
+                if (world.extras.get("supporters") or {}).get("introduction") is None
+                else "general",
+                amount=amount,
+                instalments=12,
+                key="demo:loans:pending",
+                note=note.id,
+                guarantors=[guarantor.mobile] if guarantor is not None else [],
+                purpose="خرید دار قالی و نخ برای کارگاه خانگی",
+            )
+    except ResalatError as exc:
+        _say(f"the pending request was refused: {exc.message}")
+        return None
+
+
+def load_demo(session: Session, world: Any) -> None:
+    made: dict[str, Any] = {
+        "products": {p["code"]: services.save_product(session, dict(p)) for p in PRODUCTS}
+    }
+    services.fund(session, FUND, key="demo:loans:fund")
+    officer = world.members.get("credit_officer")
+    made["jafar_loan"] = _jafar(session, world, officer)
+    made["pending"] = _pending(session, world)
+    world.extras["loans"] = made

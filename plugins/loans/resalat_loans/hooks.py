@@ -1,0 +1,116 @@
+"""How the loans plugin plugs into the host: wiring, tiles, Merat's credit signals, figures and demo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
+
+from resalat_core.sdk import (
+    CreditSignal,
+    Figure,
+    Member,
+    Permission,
+    Tile,
+    db_session,
+    has_role,
+    hookimpl,
+)
+from resalat_loans import plugin, services
+from resalat_loans.api import bp as api_bp
+from resalat_loans.cli import loans as loans_cli
+from resalat_loans.demo import load_demo
+from resalat_loans.models import DISBURSED, Loan
+from resalat_loans.views import bp as pages_bp
+
+
+def _session_of(member: Member) -> Session:
+    # The caller's own session, so what we read shares its transaction.
+    return object_session(member) or db_session()
+
+
+@hookimpl
+def resalat_blueprints() -> list[Any]:
+    return [pages_bp, api_bp]
+
+
+@hookimpl
+def resalat_cli() -> Any:
+    return loans_cli
+
+
+@hookimpl
+def resalat_permissions() -> list[Permission]:
+    return [
+        Permission(
+            "loans.decide",
+            "بررسی و تصمیم درباره‌ی درخواست‌های وام",
+            "Review and decide loan requests",
+            ("credit_officer", "admin"),
+        ),
+        Permission(
+            "loans.follow",
+            "پیگیری وام‌های معرفی‌شدگان",
+            "Follow the loans of the members one introduced",
+            ("supporter", "admin"),
+        ),
+    ]
+
+
+@hookimpl
+def resalat_tiles(member: Member) -> list[Tile]:
+    # One query: the member's running loans make the badge.
+    running = (
+        _session_of(member).scalar(
+            select(func.count(Loan.id)).where(Loan.member_id == member.id, Loan.status == DISBURSED)
+        )
+        or 0
+    )
+    tiles = [
+        Tile(
+            title_fa=plugin.title_fa,
+            title_en=plugin.title_en,
+            url=url_for("loans.home"),
+            icon=plugin.icon,
+            description_fa="وام‌های من، اقساط و درخواست وام",
+            description_en="My loans, instalments and loan requests",
+            badge=running or None,
+            order=35,
+        )
+    ]
+    if has_role(member, "credit_officer") or has_role(member, "admin"):
+        tiles.append(
+            Tile(
+                title_fa="کارتابل وام",
+                title_en="Loan requests",
+                url=url_for("loans.officer_queue"),
+                icon="inbox",
+                description_fa="درخواست‌های وام منطقه‌ی شما",
+                description_en="Loan requests of your area",
+                order=36,
+            )
+        )
+    return tiles
+
+
+@hookimpl
+def resalat_credit_signals(member: Member) -> list[CreditSignal]:
+    """Repayment history: instalments on time, late and overdue, and loans repaid."""
+    return services.credit_signals(_session_of(member), member)
+
+
+@hookimpl
+def resalat_stats() -> list[Figure]:
+    lent, total, repaid = services.figures(db_session())
+    return [
+        Figure("وام‌های پرداخت‌شده", "Loans paid out", lent, "وام", "loans"),
+        Figure("مبلغ وام‌های پرداخت‌شده", "Amount lent", total // 10, "تومان", "tomans"),
+        Figure("وام‌های تسویه‌شده", "Loans repaid", repaid, "وام", "loans"),
+    ]
+
+
+@hookimpl
+def resalat_demo(session: Any, world: Any) -> None:
+    load_demo(session, world)

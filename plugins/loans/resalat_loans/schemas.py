@@ -1,0 +1,97 @@
+"""The shapes of the loans API: products, loans with their schedule, and the bodies it takes."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from resalat_loans.models import STATUSES
+
+_RIALS = {"description": "integer rials"}
+
+
+class ProductSchema(Schema):
+    code = fields.String(metadata={"example": "livestock"})
+    name_fa = fields.String()
+    name_en = fields.String()
+    programme = fields.String(allow_none=True)
+    amount_min = fields.Integer(metadata=_RIALS)
+    amount_max = fields.Integer(metadata=_RIALS)
+    instalments_min = fields.Integer()
+    instalments_max = fields.Integer()
+    fee_bps = fields.Integer(metadata={"description": "the fixed fee in basis points: 200 = 2%"})
+    min_score = fields.Integer()
+    requires_note = fields.Boolean()
+    guarantors_required = fields.Integer()
+    social_guarantee_accepted = fields.Boolean()
+    uses_points = fields.Boolean()
+    introduction_required = fields.Boolean()
+    spend_rules = fields.Dict()
+
+
+class InstalmentSchema(Schema):
+    seq = fields.Integer()
+    due_on = fields.Date()
+    due_on_jalali = fields.String(metadata={"example": "1405/09/08"})
+    principal = fields.Integer(metadata=_RIALS)
+    fee = fields.Integer(metadata=_RIALS)
+    amount = fields.Integer(metadata=_RIALS)
+    paid_on = fields.Date(allow_none=True)
+    late = fields.Boolean()
+
+
+class LoanSchema(Schema):
+    id = fields.Integer()
+    member = fields.Dict()
+    product = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    bucket = fields.String()
+    amount = fields.Integer(metadata=_RIALS)
+    fee = fields.Integer(metadata=_RIALS)
+    total = fields.Integer(metadata=_RIALS)
+    instalments = fields.Integer()
+    introduction_id = fields.Integer(allow_none=True)
+    note_id = fields.Integer(allow_none=True)
+    score_value = fields.Integer(allow_none=True)
+    reason = fields.String()
+    account_id = fields.Integer(allow_none=True)
+    disbursed_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+    schedule = fields.List(fields.Nested(InstalmentSchema))
+
+
+class RequestBodySchema(Schema):
+    product = fields.String(
+        required=True, metadata={"description": "the product's code", "example": "general"}
+    )
+    amount_rials = fields.Integer(required=True, validate=validate.Range(min=1), metadata=_RIALS)
+    instalments = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
+    introduction_id = fields.Integer(load_default=None, allow_none=True)
+    note_id = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "the iCAP note to pledge"}
+    )
+    guarantors = fields.List(
+        fields.String(), load_default=list, metadata={"description": "guarantor members' mobiles"}
+    )
+    purpose = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class PayBodySchema(Schema):
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=120))
+    everything = fields.Boolean(load_default=False, metadata={"description": "repay everything left now"})
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer()
+    amount = fields.Integer(metadata=_RIALS)
+    instalments = fields.Integer()
+    loan = fields.Nested(LoanSchema)
+
+
+class DecisionBodySchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class QueueQuerySchema(Schema):
+    status = fields.String(load_default="requested", validate=validate.OneOf(("", *STATUSES)))
+    product = fields.String(load_default=None)
