@@ -1,0 +1,182 @@
+"""The pages: Jafar issues a note by the form, reads it and prints it; others cannot see it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from resalat_icap.models import Note
+from sqlalchemy import select
+
+from resalat_core.testing import PASSWORD
+
+
+def _key(client) -> str:
+    html = client.get("/icap/new").get_data(as_text=True)
+    return re.search(r'name="key" value="([^"]+)"', html).group(1)
+
+
+def _form(key: str, **kw) -> dict:
+    data = {
+        "key": key,
+        "amount": "۱۵۰٬۰۰۰٬۰۰۰",
+        "due_date": "",
+        "on_demand": "1",
+        "payee_name": "بانک قرض‌الحسنه‌ی رسالت",
+        "payee_code": "10380284790",
+        "purpose": "تضمین وام قرض‌الحسنه‌ی خرید دام سبک",
+        "place_of_payment": "زنجان",
+        "confirm_duty": "1",
+    }
+    data.update(kw)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def jafar_web(client_as, fund):
+    client = client_as(name="جعفر قراجه‌لو")
+    fund(client.member_id, 1_000_000)
+    return client
+
+
+def test_jafar_issues_a_note_by_the_form_and_sees_it_with_its_printable_page(jafar_web, db, balances):
+    key = _key(jafar_web)
+    before = balances(jafar_web.member_id)
+
+    response = jafar_web.form("/icap/new", _form(key), token_from="/icap/new")
+    again = jafar_web.form("/icap/new", _form(key), token_from="/icap/new")  # the form sent twice
+
+    assert response.status_code == 302 and again.status_code == 302
+    assert response.headers["Location"] == again.headers["Location"]
+    with db() as s:
+        notes = list(s.scalars(select(Note).where(Note.issuer_id == jafar_web.member_id)))
+    assert len(notes) == 1
+    assert balances(jafar_web.member_id)[0] == before[0] - 75_000
+    page = jafar_web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "یکصد و پنجاه میلیون ریال" in page
+    printable = jafar_web.get(f"/icap/notes/{notes[0].id}/print")
+    html = printable.get_data(as_text=True)
+    assert printable.status_code == 200
+    assert "@media print" in html
+    assert "عندالمطالبه" in html
+    assert "۱۵۰٬۰۰۰٬۰۰۰ ریال" in html
+
+
+def test_the_stamp_duty_must_be_confirmed(jafar_web, counts):
+    before = counts()
+    response = jafar_web.form("/icap/new", _form(_key(jafar_web), confirm_duty=None), token_from="/icap/new")
+    assert response.status_code == 400
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"amount": "-5000000"}, "amount", "منفی"),
+        ({"payee_code": "0012345678"}, "payee_code", "کد ملی"),
+        ({"on_demand": None, "due_date": "1400/01/01"}, "due_date", "گذشته"),
+        ({"on_demand": None, "due_date": ""}, "due_date", "عندالمطالبه"),
+        (
+            {"g0_name": "غریبه", "g0_national_code": "0012345679", "g0_mobile": "09129999999"},
+            "g0_mobile",
+            "عضو",
+        ),
+    ],
+)
+def test_bad_input_on_the_form_is_marked_on_its_field_and_changes_nothing(
+    jafar_web, counts, balances, values, field, message
+):
+    before = (counts(), balances(jafar_web.member_id))
+    response = jafar_web.form("/icap/new", _form(_key(jafar_web), **values), token_from="/icap/new")
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 400
+    assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', html, re.S), field
+    assert message in html
+    assert (counts(), balances(jafar_web.member_id)) == before
+
+
+def test_too_little_money_is_said_on_the_form(client_as, fund, counts):
+    poor = client_as(name="رضا کم‌پول")
+    fund(poor.member_id, 10_000)
+    before = counts()
+    response = poor.form("/icap/new", _form(_key(poor)), token_from="/icap/new")
+    assert response.status_code == 400
+    assert "حق تمبر" in response.get_data(as_text=True)
+    assert counts() == before
+
+
+def test_another_member_cannot_see_my_note_but_an_officer_can(jafar, issue, client_as):
+    note_id = issue(jafar.id)
+    stranger = client_as(name="حسین غریبه")
+    officer = client_as("credit_officer", region="zanjan/zanjan")
+    far_officer = client_as("credit_officer", region="yazd/ardakan")
+
+    for url in (f"/icap/notes/{note_id}", f"/icap/notes/{note_id}/print"):
+        assert stranger.get(url).status_code == 404
+        assert officer.get(url).status_code == 200
+        assert far_officer.get(url).status_code == 404
+    assert (
+        stranger.form(f"/icap/notes/{note_id}/endorse", {"payee_name": "x"}, token_from="/icap/").status_code
+        == 404
+    )
+
+
+def test_maryam_signs_on_the_notes_she_is_asked_to_guarantee(jafar, member, issue, client, note_of):
+    maryam = member()
+    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    client.sign_in(maryam.id)
+
+    listing = client.get("/icap/guarantee").get_data(as_text=True)
+    assert jafar.name in listing
+    wrong = client.form(
+        f"/icap/notes/{note_id}/sign", {"password": "wrong"}, token_from=f"/icap/notes/{note_id}"
+    )
+    assert wrong.status_code == 400
+    assert note_of(note_id)["signed"] == [False]
+    signed = client.form(
+        f"/icap/notes/{note_id}/sign", {"password": PASSWORD}, token_from=f"/icap/notes/{note_id}"
+    )
+    assert signed.status_code == 302
+    assert note_of(note_id)["signed"] == [True]
+
+
+def test_jafar_endorses_by_the_form_and_a_pledged_note_refuses(jafar, issue, client, note_of, db):
+    note_id = issue(jafar.id)
+    client.sign_in(jafar.id)
+    url = f"/icap/notes/{note_id}/endorse"
+
+    bad = client.form(url, {"payee_name": "حسین", "payee_code": "123"}, token_from=f"/icap/notes/{note_id}")
+    ok = client.form(
+        url, {"payee_name": "حسین حامی", "payee_code": "0012345679"}, token_from=f"/icap/notes/{note_id}"
+    )
+
+    assert (bad.status_code, ok.status_code) == (400, 302)
+    assert note_of(note_id)["endorsements"] == [(0, "حسین حامی", "0012345679")]
+    from resalat_icap import services
+
+    from resalat_core.sdk import Member
+
+    with db() as s:
+        services.pledge_note(s, note_id, s.get(Member, jafar.id), reference="loan:1", amount=1_000_000)
+    refused = client.form(
+        url, {"payee_name": "علی", "payee_code": "0012345679"}, token_from=f"/icap/notes/{note_id}"
+    )
+    assert refused.status_code == 409
+    assert note_of(note_id)["endorsements"] == [(0, "حسین حامی", "0012345679")]
+
+
+def test_my_notes_cost_the_same_queries_for_2_or_8_notes(jafar, member, issue, client, count_queries):
+    maryam = member()
+    client.sign_in(jafar.id)
+    for _ in range(2):
+        issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    client.get("/icap/")
+    with count_queries() as few:
+        assert client.get("/icap/").status_code == 200
+    for _ in range(6):
+        issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    with count_queries() as many:
+        page = client.get("/icap/").get_data(as_text=True)
+    assert page.count('data-testid="note"') == 8
+    assert many.count == few.count

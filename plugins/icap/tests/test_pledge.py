@@ -1,0 +1,142 @@
+"""Jafar's note secures his loan: pledged once, released when repaid, protested when it defaults."""
+
+from __future__ import annotations
+
+import pytest
+from resalat_icap import services
+
+from resalat_core.sdk import BadInput, Conflict, Member
+
+
+@pytest.fixture
+def pledge(db):
+    def act(note_id: int, member_id: int, reference: str = "loan:12", amount: int = 100_000_000):
+        with db() as s:
+            return services.pledge_note(
+                s, note_id, s.get(Member, member_id), reference=reference, amount=amount
+            ).id
+
+    return act
+
+
+def test_jafar_pledges_his_signed_note_to_his_loan_request(jafar, member, issue, sign, pledge, note_of):
+    maryam = member()
+    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    sign(note_id, maryam.id)
+
+    pledge(note_id, jafar.id, "loan:12")
+
+    note = note_of(note_id)
+    assert (note["status"], note["reference"]) == ("pledged", "loan:12")
+    assert note["history"][-1] == ("issued", "pledged", "loan:12", "", jafar.id)
+
+
+def test_pledging_again_to_the_same_loan_changes_nothing(jafar, issue, pledge, note_of, counts):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+    before = (note_of(note_id), counts())
+
+    assert pledge(note_id, jafar.id, "loan:12") == note_id
+    assert (note_of(note_id), counts()) == before
+
+
+def test_a_second_pledge_to_another_loan_is_refused_clearly_and_changes_nothing(
+    jafar, issue, pledge, note_of, counts
+):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+    before = (note_of(note_id), counts())
+
+    with pytest.raises(Conflict) as refused:
+        pledge(note_id, jafar.id, "loan:13")
+
+    assert refused.value.code == "already_pledged"
+    assert "loan:12" in str(refused.value)
+    assert (note_of(note_id), counts()) == before
+
+
+def test_a_note_waiting_for_a_guarantors_signature_cannot_be_pledged(jafar, member, issue, pledge, note_of):
+    maryam = member()
+    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+
+    with pytest.raises(BadInput) as refused:
+        pledge(note_id, jafar.id)
+
+    assert refused.value.code == "unsigned"
+    assert note_of(note_id)["status"] == "issued"
+
+
+def test_a_note_smaller_than_the_loan_or_someone_elses_cannot_be_pledged(
+    jafar, member, issue, pledge, note_of
+):
+    note_id = issue(jafar.id, amount=50_000_000)
+    other = member(name="حسین حامی")
+
+    with pytest.raises(BadInput) as small:
+        pledge(note_id, jafar.id, amount=60_000_000)
+    with pytest.raises(BadInput) as not_his:
+        pledge(note_id, other.id)
+    with pytest.raises(BadInput):
+        pledge(note_id, jafar.id, reference="")
+
+    assert (small.value.code, not_his.value.code) == ("too_small", "not_yours")
+    assert note_of(note_id)["status"] == "issued"
+
+
+def test_usable_notes_are_his_issued_signed_and_large_enough(jafar, member, issue, sign, pledge, db):
+    maryam = member()
+    small = issue(jafar.id, amount=20_000_000)
+    big = issue(jafar.id, amount=200_000_000)
+    unsigned = issue(jafar.id, amount=300_000_000, guarantors=[maryam.as_guarantor()])
+    signed = issue(jafar.id, amount=250_000_000, guarantors=[maryam.as_guarantor()])
+    sign(signed, maryam.id)
+    pledged = issue(jafar.id, amount=400_000_000)
+    pledge(pledged, jafar.id, "loan:99")
+
+    with db() as s:
+        usable = [n.id for n in services.usable_notes(s, s.get(Member, jafar.id), 100_000_000)]
+
+    assert usable == [big, signed]
+    assert small not in usable and unsigned not in usable and pledged not in usable
+
+
+def test_the_note_is_released_when_the_loan_is_repaid(jafar, issue, pledge, note_of, db):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+
+    with db() as s:
+        released = services.release_note(s, reference="loan:12")
+        assert released.id == note_id
+        assert services.release_note(s, reference="loan:12").status == "released"  # twice is harmless
+        assert services.release_note(s, reference="loan:404") is None
+
+    note = note_of(note_id)
+    assert note["status"] == "released"
+    assert [h[1] for h in note["history"]] == ["issued", "pledged", "released"]
+    with pytest.raises(Conflict):
+        pledge(note_id, jafar.id, "loan:14")  # a released note is done
+
+
+def test_the_note_is_protested_when_the_loan_defaults(jafar, make_member, issue, pledge, note_of, db):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+    officer = make_member("credit_officer")
+
+    with db() as s:
+        with pytest.raises(BadInput):
+            services.protest_note(s, reference="loan:12", reason=" ", actor=s.get(Member, officer))
+        protested = services.protest_note(
+            s, reference="loan:12", reason="سه قسط پیاپی پرداخت نشد", actor=s.get(Member, officer)
+        )
+        assert protested.status == "protested"
+        with pytest.raises(Conflict):
+            services.release_note(s, reference="loan:12")
+
+    note = note_of(note_id)
+    assert note["history"][-1] == ("pledged", "protested", "loan:12", "سه قسط پیاپی پرداخت نشد", officer)
+
+
+def test_the_printable_page_of_a_note_is_its_url(jafar, issue, db):
+    note_id = issue(jafar.id)
+    with db() as s:
+        assert services.note_url(services.get_note(s, note_id)) == f"/icap/notes/{note_id}/print"
