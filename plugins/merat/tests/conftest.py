@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from resalat_merat.models import FinancialProfile, FinancialProfileChange, Score, ScoringRequest
 from sqlalchemy import func, select
 
 from resalat_core.sdk import Member, get_db
-from resalat_merat.models import FinancialProfile, FinancialProfileChange, Score, ScoringRequest
 
 
 @contextmanager

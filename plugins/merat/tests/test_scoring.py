@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from resalat_merat import services
+from resalat_merat.models import Score, ScoringRequest
 from sqlalchemy import func, select
 
 from resalat_core.sdk import BadInput, Member, utcnow
-from resalat_merat import services
-from resalat_merat.models import Score, ScoringRequest
 
 from .conftest import score_in, work
 
@@ -83,7 +83,12 @@ def test_the_rating_follows_the_thresholds(signals_app, make_member, base, ratin
 
 
 def test_the_thresholds_are_config_too(signals_app, make_member):
-    custom = signals_app([], base_score=600, ratings={"A": 590, "B": 550, "C": 400, "D": 200}, weights={"membership_days": {"points": 0}})
+    custom = signals_app(
+        [],
+        base_score=600,
+        ratings={"A": 590, "B": 550, "C": 400, "D": 200},
+        weights={"membership_days": {"points": 0}},
+    )
     assert score_in(custom, make_member())["rating"] == "A"
 
 
