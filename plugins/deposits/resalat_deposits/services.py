@@ -381,7 +381,9 @@ def _insert(session: Session, *rows: PointsMovement) -> bool:
 
 def _find(session: Session, kind: str, reference: str) -> PointsMovement | None:
     return session.scalar(
-        select(PointsMovement).where(PointsMovement.kind == kind, PointsMovement.reference == reference)
+        select(PointsMovement)
+        .where(PointsMovement.kind == kind, PointsMovement.reference == reference)
+        .options(joinedload(PointsMovement.counterpart))
     )
 
 
@@ -547,7 +549,7 @@ def give_points(
         member_id=giver.id,
         kind=GIVEN,
         amount=rials,
-        counterpart_id=recipient.id,
+        counterpart=recipient,
         relation=relation,
         reference=reference,
     )
