@@ -288,13 +288,10 @@ def save_product(session: Session, data: dict[str, Any]) -> LoanProduct:
         )
     min_score = _int(current("min_score", 0), "min_score", errors, low=0, high=1000)
     guarantors = _int(current("guarantors_required", 0), "guarantors_required", errors, low=0, high=5)
+    old_rules = (existing.spend_rules or {}) if existing is not None else {}
     rules = {
-        "categories": _codes(
-            current("categories", (existing.spend_rules or {}).get("categories") if existing else [])
-        ),
-        "programmes": _codes(
-            current("programmes", (existing.spend_rules or {}).get("programmes") if existing else [])
-        ),
+        name: _codes(data[name] if data.get(name) is not None else old_rules.get(name, []))
+        for name in ("categories", "programmes")
     }
     if programme and programme not in rules["programmes"] and "programmes" not in data:
         rules["programmes"] = [programme]
@@ -899,8 +896,9 @@ def _repaid(session: Session, loan: Loan) -> None:
     loan.status = REPAID
     loan.repaid_at = utcnow()
     loan.bucket = CURRENT
-    if loan.note_id is not None:
+    if loan.note_id is not None and loan.note_protested_at is None:
         icap.release_note(session, reference=f"loan:{loan.id}")
+    # A protested note stays protested (iCAP keeps its history); the repayment is on the loan.
     _event(session, loan, REPAID)
     _tell(
         loan.member,

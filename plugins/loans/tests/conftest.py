@@ -321,3 +321,14 @@ def notifications(app: Flask) -> Callable[[int], list[str]]:
             )
 
     return read
+
+
+@pytest.fixture
+def person_mobile(app: Flask) -> Callable[[int], str]:
+    """``person_mobile(member_id)``: the member's mobile, as a form would name them."""
+
+    def read(member_id: int) -> str:
+        with work(app) as s:
+            return s.get(Member, member_id).mobile
+
+    return read

@@ -1,0 +1,116 @@
+"""`resalat loans run-due`: reminders once, delinquency buckets by --today, guarantees called, never a fee."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from resalat_icap.models import Note
+from resalat_leaders import services as leaders
+from resalat_loans import services
+
+from resalat_core.sdk import Member
+from resalat_core.testing import PASSWORD
+
+TOMAN = 10
+AMOUNT = 120_000_000 * TOMAN
+
+
+@pytest.fixture
+def loan_id(world, make_member, person_mobile):
+    """Jafar's livestock loan with a guarantor member and a social guarantee, paid out."""
+    intro = world.introduce()
+    guarantor = make_member(name="ضامن جعفر")
+    loan = world.request(
+        product="livestock",
+        amount=AMOUNT,
+        instalments=12,
+        introduction=intro,
+        note=world.note(),
+        guarantors=[person_mobile(guarantor)],
+    )
+    world.decide(loan)
+    world.guarantor = guarantor
+    return loan
+
+
+def parts(world, loan_id):
+    return [(p, f) for _s, _d, p, f, _paid in world.loan(loan_id)["schedule"]]
+
+
+def run(app, day, *extra):
+    result = app.test_cli_runner().invoke(
+        args=["loans", "run-due", "--today", day.isoformat(), "--json", *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output[result.output.index("{") :])
+
+
+def test_buckets_follow_the_days_overdue_and_a_second_run_changes_nothing(app, world, loan_id, notifications):
+    first_due = world.loan(loan_id)["schedule"][0][1]
+    # Three days before: a reminder (once), no bucket.
+    assert run(app, first_due - timedelta(days=3))["reminded"] == 1
+    assert run(app, first_due - timedelta(days=2))["reminded"] == 0
+    assert notifications(world.member).count("loan.due") == 1
+    owed = parts(world, loan_id)
+    expected = {1: "1-30", 30: "1-30", 31: "31-60", 61: "61-90", 91: "90+"}
+    for days, bucket in expected.items():
+        day = first_due + timedelta(days=days)
+        run(app, day)
+        assert world.loan(loan_id)["bucket"] == bucket, days
+        again = world.snapshot()
+        assert run(app, day) == {"reminded": 0, "moved": 0, "guarantees_called": 0, "protested": 0}
+        assert world.snapshot() == again
+    # The amounts owed never changed: no late fee, ever.
+    assert parts(world, loan_id) == owed
+    assert sum(p + f for p, f in owed) == AMOUNT + services.fee_for(AMOUNT, 200)
+
+
+def test_guarantors_are_called_then_the_note_is_protested(app, world, loan_id, notifications, db):
+    first_due = world.loan(loan_id)["schedule"][0][1]
+    run(app, first_due + timedelta(days=10))
+    assert "loan.guarantee_called" not in notifications(world.guarantor)
+    result = run(app, first_due + timedelta(days=35))
+    assert result["guarantees_called"] == 1
+    assert notifications(world.guarantor).count("loan.guarantee_called") == 1
+    run(app, first_due + timedelta(days=36))
+    assert notifications(world.guarantor).count("loan.guarantee_called") == 1  # once
+    assert run(app, first_due + timedelta(days=95))["protested"] == 1
+    with db() as s:
+        assert s.get(Note, world.loan(loan_id)["note_id"]).status == "protested"
+
+
+def test_a_social_guarantee_stands_in_for_a_guarantor_and_its_leader_is_called(
+    app, world, db, make_member, notifications
+):
+    leader = make_member("social_leader", name="فاطمه قادری")
+    with db() as s:
+        jafar = s.get(Member, world.member)
+        leaders.sign_guarantee(
+            s,
+            s.get(Member, leader),
+            member=jafar.mobile,
+            cap=100_000_000,
+            statement="جعفر را می‌شناسم و ضمانت می‌کنم.",
+            password=PASSWORD,
+        )
+    world.points(world.member, 200_000_000)
+    loan = world.request(product="general", amount=50_000_000 * TOMAN, instalments=12, note=world.note())
+    world.decide(loan)
+    first_due = world.loan(loan)["schedule"][0][1]
+    run(app, first_due + timedelta(days=40))
+    assert "loan.guarantee_called" in notifications(leader)
+
+
+def test_overdue_instalments_count_against_the_member_in_merat(world, loan_id, db):
+    world.shift(loan_id, 70)  # two instalments overdue
+    with db() as s:
+        signals = {sig.kind: sig.value for sig in services.credit_signals(s, s.get(Member, world.member))}
+    assert signals == {"instalments_overdue": 2}
+
+
+def test_a_bad_day_is_a_clear_message(app):
+    result = app.test_cli_runner().invoke(args=["loans", "run-due", "--today", "1404/01/01"])
+    assert result.exit_code == 1
+    assert "YYYY-MM-DD" in result.output
