@@ -150,6 +150,7 @@ def pay(loan_id: int) -> Any:
         key=request.headers.get("Idempotency-Key", ""),
         count=data["count"],
         everything=data["everything"],
+        first=data["first"],
     )
     session.commit()
     loan = services.get_loan(session, loan_id)

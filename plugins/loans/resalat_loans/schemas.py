@@ -78,6 +78,11 @@ class RequestBodySchema(Schema):
 class PayBodySchema(Schema):
     count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=120))
     everything = fields.Boolean(load_default=False, metadata={"description": "repay everything left now"})
+    first = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the instalment number meant to be paid first; 409 if it is already paid"},
+    )
 
 
 class PaymentSchema(Schema):

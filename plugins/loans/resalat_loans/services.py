@@ -539,11 +539,17 @@ def request_loan(
                 minimum=_num(found.min_score),
             )
             raise BadInput(message, fields={"score": message}, code="score_below_threshold")
+        # What the member already owes each month on other loans counts against the same capacity.
+        others = session.execute(
+            select(Loan.amount, Loan.fee, Loan.instalments).where(
+                Loan.member_id == member.id, Loan.id != loan.id, Loan.status.in_((REQUESTED, DISBURSED))
+            )
+        ).all()
         monthly = monthly_instalment(rials, fee, n)
-        if monthly > score.max_monthly_repayment:
+        if monthly + sum(monthly_instalment(*row) for row in others) > score.max_monthly_repayment:
             message = _(
-                "The monthly instalment would be %(monthly)s, over the %(capacity)s a month Merat "
-                "finds you can repay: ask for less or for more instalments.",
+                "The monthly instalment would be %(monthly)s which, with your other loans, is over "
+                "the %(capacity)s a month Merat finds you can repay: ask for less or for more instalments.",
                 monthly=_money(monthly),
                 capacity=_money(score.max_monthly_repayment),
             )
@@ -816,12 +822,21 @@ def unpaid(loan: Loan) -> list[Instalment]:
 
 
 def pay(
-    session: Session, member: Member, loan_id: int, *, key: str, count: Any = 1, everything: bool = False
+    session: Session,
+    member: Member,
+    loan_id: int,
+    *,
+    key: str,
+    count: Any = 1,
+    everything: bool = False,
+    first: int | None = None,
 ) -> Payment:
     """Pay the next ``count`` instalments (or ``everything`` left: early repayment, no discount, no
     extra charge) from the member's main account; once per ``key``.
 
-    Each instalment is claimed with a conditional update and its money moves under keys derived
+    ``first``, when given, is the instalment the caller means to start from (what the page showed):
+    if it is paid already the payment is refused rather than paying the one after it. Each
+    instalment is claimed with a conditional update and its money moves under keys derived
     from it, so racing payments pay it once; the loser gets a Conflict and pays nothing.
     """
     loan = own_loan(session, member, loan_id)
@@ -845,6 +860,9 @@ def pay(
         if errors:
             raise _invalid(errors)
     chosen = left[:n]
+    if first is not None and (not chosen or chosen[0].seq != int(first)):
+        # The page showed instalment ``first`` as the next to pay: someone paid it meanwhile.
+        raise Conflict(_("This instalment was already paid."), code="already_paid")
     now, day = utcnow(), today()
     main = ledger.main_account(session, member)
     fund_account = ledger.system_account(session, "loan_fund")

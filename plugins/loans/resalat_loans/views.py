@@ -193,6 +193,7 @@ def pay(loan_id: int) -> Any:
             key=form.get("key", ""),
             count=form.get("count", "1"),
             everything=form.get("all") == "1",
+            first=int(form["first"]) if form.get("first", "").isdigit() else None,
         )
     except (BadInput, Conflict) as exc:
         session.rollback()
