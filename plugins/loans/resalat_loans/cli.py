@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from resalat_core.sdk import BadInput, cli_errors, db_session, echo_json, json_option
+from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
 from resalat_loans import services
 from resalat_loans.models import STATUSES, Instalment, Loan, LoanProduct
 
@@ -50,7 +50,7 @@ def run_due(on: str | None, as_json: bool) -> None:
         try:
             day = date.fromisoformat(on)
         except ValueError:
-            raise BadInput("--today must be a day as YYYY-MM-DD.", fields={"today": on}) from None
+            raise BadInput(_("--today must be a day as YYYY-MM-DD."), fields={"today": on}) from None
     session = db_session()
     total = session.scalar(select(func.count(Loan.id)).where(Loan.status == "disbursed")) or 0
     with click.progressbar(length=max(total, 1), label="loans", file=sys.stderr) as bar:

@@ -158,28 +158,24 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
 
 
 def _pending(session: Session, world: Any) -> Any:
-    """A general-loan request of a Zanjan member waiting in the credit officer's queue."""
+    """A home-solar request of a Gorg Tappeh member waiting in the Zanjan credit officer's queue."""
     member = world.members.get("member")
     if member is None:
         return None
+    amount = 40_000_000 * TOMAN
     try:
         with session.begin_nested():
-            _top_up(session, member, 5_000_000, "demo:loans:pending:topup")
-            amount = 20_000_000 * TOMAN
+            _top_up(session, member, 2_000_000, "demo:loans:pending:topup")
             note = _note(session, member, amount + services.fee_for(amount, 200), "demo:loans:pending:note")
-            guarantor = world.members.get("core_leader") or world.members.get("supporter")
             return services.request_loan(
                 session,
                 member,
-                product="livestock"
-                if (world.extras.get("supporters") or {}).get("introduction") is None
-                else "general",
+                product="solar",
                 amount=amount,
-                instalments=12,
+                instalments=24,
                 key="demo:loans:pending",
                 note=note.id,
-                guarantors=[guarantor.mobile] if guarantor is not None else [],
-                purpose="خرید دار قالی و نخ برای کارگاه خانگی",
+                purpose="پنل خورشیدی ۱ کیلوواتی و نصب روی بام خانه در گرگ‌تپه",
             )
     except ResalatError as exc:
         _say(f"the pending request was refused: {exc.message}")
