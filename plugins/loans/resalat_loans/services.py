@@ -28,7 +28,7 @@ from resalat_leaders import services as leaders
 from resalat_merat import services as merat
 from resalat_supporters import services as supporters
 from sqlalchemy import Select, case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     BadInput,
@@ -1063,7 +1063,15 @@ def run_due(
             progress(1)
     call_at = int(setting("call_guarantors_bucket"))
     protest_at = int(setting("protest_bucket"))
-    running = list(session.scalars(select(Loan).where(Loan.status == DISBURSED).order_by(Loan.id)))
+    # Schedules and guarantees in two more queries, whatever the number of loans.
+    running = list(
+        session.scalars(
+            select(Loan)
+            .where(Loan.status == DISBURSED)
+            .options(selectinload(Loan.schedule), selectinload(Loan.guarantees))
+            .order_by(Loan.id)
+        )
+    )
     for loan in running:
         if _rebucket(session, loan, day):
             result.moved += 1

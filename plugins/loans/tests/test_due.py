@@ -10,7 +10,7 @@ from resalat_icap.models import Note
 from resalat_leaders import services as leaders
 from resalat_loans import services
 
-from resalat_core.sdk import Member
+from resalat_core.sdk import Member, hookimpl
 from resalat_core.testing import PASSWORD
 
 TOMAN = 10
@@ -114,3 +114,38 @@ def test_a_bad_day_is_a_clear_message(app):
     result = app.test_cli_runner().invoke(args=["loans", "run-due", "--today", "1404/01/01"])
     assert result.exit_code == 1
     assert "YYYY-MM-DD" in result.output
+
+
+class Probe:
+    """Hears the loans plugin's events as another plugin would."""
+
+    def __init__(self) -> None:
+        self.disbursed: list[int] = []
+        self.due: list[tuple[int, int]] = []
+
+    @hookimpl
+    def resalat_loan_disbursed(self, loan):
+        self.disbursed.append(loan.id)
+
+    @hookimpl
+    def resalat_instalment_due(self, item):
+        self.due.append((item.loan_id, item.seq))
+
+
+def test_other_plugins_hear_of_disbursal_and_of_each_instalment_falling_due_once(app, world):
+    probe = Probe()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(probe, name="loans_test_probe")
+    try:
+        intro = world.introduce()
+        loan = world.request(
+            product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
+        )
+        world.decide(loan)
+        assert probe.disbursed == [loan]
+        first_due = world.loan(loan)["schedule"][0][1]
+        run(app, first_due)
+        run(app, first_due + timedelta(days=1))
+        assert probe.due == [(loan, 1)]
+    finally:
+        pm.unregister(probe)
