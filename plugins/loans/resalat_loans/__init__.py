@@ -34,6 +34,8 @@ plugin = Plugin(
         "call_guarantors_bucket": 1,
         # From this bucket the iCAP note is protested (واخواست); -1 never.
         "protest_bucket": 3,
+        # Instalment parts are rounded down to this many rials (1,000 tomans), the rest on the last.
+        "instalment_rounding": 10_000,
         # The fee a product may charge at most, in basis points (4%, the cap of general funds).
         "max_fee_bps": 400,
     },

@@ -154,6 +154,13 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
     loan.disbursed_on = start
     session.expire(loan, ["schedule"])
     services.pay(session, jafar, loan.id, key="demo:loans:jafar:pay", count=3)
+    # ...each on its due day, as Jafar did.
+    session.execute(
+        update(Instalment)
+        .where(Instalment.loan_id == loan.id, Instalment.paid_at.is_not(None))
+        .values(paid_on=Instalment.due_on)
+    )
+    session.expire(loan, ["schedule"])
     return loan
 
 

@@ -175,24 +175,37 @@ class Line:
         return self.principal + self.fee
 
 
-def schedule_for(amount: int, fee: int, instalments: int, start: date) -> list[Line]:
+def _unit(total: int, instalments: int, unit: int) -> int:
+    # Round parts to ``unit`` rials only when a part is at least that big; tiny loans stay exact.
+    return unit if unit > 1 and total // instalments >= unit else 1
+
+
+def schedule_for(
+    amount: int, fee: int, instalments: int, start: date, *, unit: int | None = None
+) -> list[Line]:
     """Equal monthly instalments of (amount + fee) / n, monthly from ``start``; remainders on the last.
 
-    Each instalment is split into a principal part (amount / n) and a fee part (fee / n), so the
-    principal parts sum to the amount and the fee parts to the fee, exactly.
+    Each instalment is split into a principal part (amount / n) and a fee part (fee / n), each
+    rounded down to ``unit`` rials (the ``instalment_rounding`` setting: round tomans on the
+    member's page); the last instalment carries what rounding left, so the principal parts sum to
+    the amount and the fee parts to the fee, exactly.
     """
-    p, pr = divmod(amount, instalments)
-    f, fr = divmod(fee, instalments)
+    unit = int(setting("instalment_rounding")) if unit is None else unit
+    pu, fu = _unit(amount, instalments, unit), _unit(fee, instalments, unit)
+    p = amount // instalments // pu * pu
+    f = fee // instalments // fu * fu
     lines = []
     for seq in range(1, instalments + 1):
         last = seq == instalments
-        lines.append(Line(seq, add_months(start, seq), p + (pr if last else 0), f + (fr if last else 0)))
+        principal = amount - p * (instalments - 1) if last else p
+        fee_part = fee - f * (instalments - 1) if last else f
+        lines.append(Line(seq, add_months(start, seq), principal, fee_part))
     return lines
 
 
 def monthly_instalment(amount: int, fee: int, instalments: int) -> int:
     """The largest instalment (the last, which carries the remainders)."""
-    return amount // instalments + amount % instalments + fee // instalments + fee % instalments
+    return schedule_for(amount, fee, instalments, date(2000, 1, 1))[-1].amount
 
 
 # --- products ----------------------------------------------------------------------------------

@@ -36,17 +36,30 @@ def test_the_fee_is_two_percent_rounded_to_a_rial():
 
 
 def test_equal_instalments_with_the_remainders_on_the_last():
-    lines = services.schedule_for(1_000_000, 20_001, 3, date(2026, 3, 21))
+    lines = services.schedule_for(1_000_000, 20_001, 3, date(2026, 3, 21), unit=1)
     assert [line.principal for line in lines] == [333_333, 333_333, 333_334]
     assert [line.fee for line in lines] == [6_667, 6_667, 6_667]
     assert sum(line.amount for line in lines) == 1_020_001
     assert len({line.amount for line in lines[:-1]}) == 1
 
 
+def test_instalments_are_round_tomans_with_the_rest_on_the_last():
+    # 200 million tomans over 24 months with its 2% fee: 8,499,000 tomans a month, then the rest.
+    amount = 2_000_000_000
+    lines = services.schedule_for(amount, services.fee_for(amount, 200), 24, date(2026, 3, 21), unit=10_000)
+    assert {line.amount for line in lines[:-1]} == {84_990_000}
+    assert lines[-1].amount == 85_230_000
+    assert sum(line.principal for line in lines) == amount
+    assert sum(line.fee for line in lines) == 40_000_000
+    # A loan too small to round stays exact.
+    tiny = services.schedule_for(1_000, 20, 12, date(2026, 3, 21), unit=10_000)
+    assert sum(line.amount for line in tiny) == 1_020 and all(line.amount > 0 for line in tiny)
+
+
 def test_due_dates_step_jalali_months():
     # 31 Shahrivar 1405 (22 September 2026): Mehr has 30 days, so the next is 30 Mehr.
     start = date(2026, 9, 22)
-    lines = services.schedule_for(60, 0, 6, start)
+    lines = services.schedule_for(60, 0, 6, start, unit=1)
     assert lines[0].due_on == date(2026, 10, 22)  # 30 Mehr 1405
     assert lines[5].due_on == date(2027, 3, 20)  # 29 Esfand 1405 (not a leap year)
     assert services.add_months(date(2026, 3, 21), 12) == date(2027, 3, 21)  # 1 Farvardin to 1 Farvardin
