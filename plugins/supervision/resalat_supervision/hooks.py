@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import url_for
 from resalat_bazaar import services as bazaar
-from resalat_bazaar.models import Booth
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -125,8 +124,8 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
         _session_of(member)
         .execute(
             select(func.count(Review.id), func.avg(Review.stars))
-            .join(Booth, Booth.id == Review.booth_id)
-            .where(Booth.owner_id == member.id, Review.kind == PRODUCT)
+            .join(bazaar.Booth, bazaar.Booth.id == Review.booth_id)
+            .where(bazaar.Booth.owner_id == member.id, Review.kind == PRODUCT)
         )
         .one()
     )
