@@ -14,7 +14,6 @@ from resalat_core.sdk import (
     db_session,
     dump,
     idempotent,
-    ledger,
     load,
     login_required,
     page_args,
@@ -56,7 +55,7 @@ def mine() -> Any:
         MyDepositSchema,
         {
             "balance": services.balance_of(session, me),
-            "main_balance": ledger.main_account(session, me).available,
+            "main_balance": services.main_balance(session, me),
             "points": services.points_of(session, me),
         },
     )

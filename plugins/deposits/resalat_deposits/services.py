@@ -230,6 +230,12 @@ def balance_of(session: Session, member: Member) -> int:
     return account.posted if account is not None else 0
 
 
+def main_balance(session: Session, member: Member) -> int:
+    """What the member's main account can spend now (0 before it exists); reading opens nothing."""
+    account = session.scalar(select(Account).where(Account.code == f"member:{member.id}:main"))
+    return account.available if account is not None else 0
+
+
 def deposit(session: Session, member: Member, amount: Any, *, key: Any) -> Transfer:
     """Move ``amount`` from the member's main account into their deposit, once per ``key``.
 

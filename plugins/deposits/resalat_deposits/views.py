@@ -16,7 +16,6 @@ from resalat_core.sdk import (
     area_of,
     current_member,
     db_session,
-    ledger,
     login_required,
     page_args,
     paginate,
@@ -71,7 +70,7 @@ def _mine(errors: dict[str, str] | None = None, form: str = "", status: int = 20
     return render_template(
         "deposits/mine.html",
         account=account,
-        main=ledger.main_account(session, me),
+        main_balance=services.main_balance(session, me),
         points=services.points_of(session, me),
         statement=statement,
         errors=errors or {},
