@@ -12,9 +12,10 @@ plugin = Plugin(
     title_fa="وام قرض‌الحسنه",
     title_en="Qard al-Hasan loans",
     package=__name__,
-    # An introduction comes from supporters, the score from Merat, the pledge from iCAP, the term
-    # from deposits, social guarantees from leaders, and the money is spent in M-Bazar.
-    requires=("supporters", "merat", "icap", "deposits", "leaders", "bazaar"),
+    # An introduction comes from supporters (of a member of a core), the score from Merat, the
+    # pledge from iCAP, the term from deposits, social guarantees from leaders, and the money is
+    # spent in M-Bazar.
+    requires=("cores", "supporters", "merat", "icap", "deposits", "leaders", "bazaar"),
     description_fa=(
         "وام قرض‌الحسنه‌ی بدون بهره با کارمزد ثابت: درخواست با معرفی حامی، اعتبارسنجی مرآت و سفته‌ی "
         "آیکاپ، تصمیم کارشناس اعتباری، پرداخت به حساب اعتباری مخصوص خرید از بازار و بازپرداخت اقساطی."

@@ -27,10 +27,12 @@ from resalat_merat import services as merat
 from resalat_supporters import services as supporters
 from sqlalchemy import func, select, update
 
-from resalat_core.sdk import Account, Entry, Member, Transfer, get_db, get_region, ledger, utcnow
+from resalat_core.sdk import Account, Entry, Member, Transfer, get_db, get_region, hookimpl, ledger, utcnow
 
 TOMAN = 10
 _n = count(1)
+Note = icap.Note
+Intro = supporters.Introduction
 
 
 @contextmanager
@@ -186,9 +188,6 @@ class World:
     def snapshot(self) -> tuple[Any, ...]:
         """Rows of every loans table, ledger balances and transfers, note and introduction states."""
         with work(self.app) as s:
-            from resalat_icap.models import Note
-            from resalat_supporters.models import Introduction
-
             return (
                 tuple(s.execute(select(Loan.id, Loan.status, Loan.bucket)).all()),
                 s.scalar(select(func.count(Instalment.id))),
@@ -199,9 +198,7 @@ class World:
                 tuple(s.execute(select(Account.code, Account.posted).order_by(Account.code)).all()),
                 s.scalar(select(func.count(Transfer.id))),
                 tuple(s.execute(select(Note.id, Note.status).order_by(Note.id)).all()),
-                tuple(
-                    s.execute(select(Introduction.id, Introduction.status).order_by(Introduction.id)).all()
-                ),
+                tuple(s.execute(select(Intro.id, Intro.status).order_by(Intro.id)).all()),
                 s.scalar(select(func.count(merat.Score.id))),
             )
 
@@ -304,23 +301,28 @@ def buy(app: Flask) -> Callable[..., list[int]]:
     return run
 
 
+class Told:
+    """Hears every notification the app sends, as a notification plugin would, and passes it on."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    @hookimpl
+    def resalat_notify(self, member: Any, message: Any) -> None:
+        self.sent.append((member.id, message.kind))
+        return None  # not an answer: the notifications plugin, if any, still delivers it
+
+
 @pytest.fixture
-def notifications(app: Flask) -> Callable[[int], list[str]]:
+def notifications(app: Flask) -> Iterator[Callable[[int], list[str]]]:
     """``notifications(member_id)``: the kinds of what the member was told, oldest first."""
-
-    def read(member_id: int) -> list[str]:
-        from resalat_notifications.models import Notification
-
-        with work(app) as s:
-            return list(
-                s.scalars(
-                    select(Notification.kind)
-                    .where(Notification.member_id == member_id)
-                    .order_by(Notification.id)
-                )
-            )
-
-    return read
+    told = Told()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(told, name="loans_test_told")
+    try:
+        yield lambda member_id: [kind for who, kind in told.sent if who == member_id]
+    finally:
+        pm.unregister(told)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from resalat_icap.models import Note
+from resalat_icap import services as icap
 from resalat_leaders import services as leaders
 from resalat_loans import services
 
@@ -78,7 +78,7 @@ def test_guarantors_are_called_then_the_note_is_protested(app, world, loan_id, n
     assert notifications(world.guarantor).count("loan.guarantee_called") == 1  # once
     assert run(app, first_due + timedelta(days=95))["protested"] == 1
     with db() as s:
-        assert s.get(Note, world.loan(loan_id)["note_id"]).status == "protested"
+        assert s.get(icap.Note, world.loan(loan_id)["note_id"]).status == "protested"
 
 
 def test_a_social_guarantee_stands_in_for_a_guarantor_and_its_leader_is_called(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from resalat_icap.models import Note
+from resalat_icap import services as icap
 from resalat_loans import services
 from resalat_merat import services as merat
-from resalat_supporters.models import Introduction
+from resalat_supporters import services as supporters
 
 from resalat_core.sdk import Member
 
@@ -25,8 +25,8 @@ def test_from_introduction_to_the_last_instalment(world, shop, buy, notification
         loan = s.get(services.Loan, loan_id)
         assert loan.status == "requested"
         assert loan.score_value is not None  # scored in Merat for this request
-        assert s.get(Note, note).status == "pledged"
-        assert s.get(Introduction, intro).status == "requested"
+        assert s.get(icap.Note, note).status == "pledged"
+        assert s.get(supporters.Introduction, intro).status == "requested"
         assert merat.current_score(s, s.get(Member, world.member)).id == loan.score_id
     world.verify()
 
@@ -37,7 +37,7 @@ def test_from_introduction_to_the_last_instalment(world, shop, buy, notification
     assert world.balance(account_id=state["account_id"]) == amount
     assert world.balance(world.member) == main_before
     with db() as s:
-        assert s.get(Introduction, intro).status == "disbursed"
+        assert s.get(supporters.Introduction, intro).status == "disbursed"
     assert "loan.disbursed" in notifications(world.member)
     schedule = state["schedule"]
     assert len(schedule) == 12
@@ -78,8 +78,8 @@ def test_from_introduction_to_the_last_instalment(world, shop, buy, notification
     state = world.loan(loan_id)
     assert state["status"] == "repaid"
     with db() as s:
-        assert s.get(Note, note).status == "released"
-        assert s.get(Introduction, intro).status == "disbursed"
+        assert s.get(icap.Note, note).status == "released"
+        assert s.get(supporters.Introduction, intro).status == "disbursed"
         # Merat's next score hears of the repayment.
         score = merat.score_member(s, s.get(Member, world.member), requested_by=None, reason="on_demand")
         kinds = {line.kind: line.value for line in score.lines}

@@ -21,19 +21,20 @@ def sign_in(app, member_id):
 
 
 def bearer(app, member_id):
-    from resalat_core.auth.services import issue_token
+    """A client with a bearer token the member got from the API with their password."""
     from resalat_core.sdk import Member
-    from resalat_core.testing import ResalatClient
+    from resalat_core.testing import PASSWORD, ResalatClient
 
-    with app.app_context():
-        from resalat_core.sdk import get_db
+    from .conftest import work
 
-        s = get_db().session()
-        plain, _t = issue_token(s, s.get(Member, member_id), "test")
-        s.commit()
+    with work(app) as s:
+        mobile = s.get(Member, member_id).mobile
     app.test_client_class = ResalatClient
     c = app.test_client()
-    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
+    token = c.post("/api/v1/auth/tokens", json={"identifier": mobile, "password": PASSWORD}).get_json()[
+        "token"
+    ]
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return c
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from resalat_deposits import services as deposits
-from resalat_icap.models import Note
+from resalat_icap import services as icap
 from resalat_loans import services
-from resalat_supporters.models import Introduction
+from resalat_supporters import services as supporters
 
 from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed
 
@@ -173,8 +173,8 @@ def test_rejecting_needs_a_reason_then_releases_the_note(world, db, notification
     assert err.code == "reason_required" and "reason" in err.fields
     assert world.decide(loan_id, approve=False, reason="طرح توجیه اقتصادی ندارد") == "rejected"
     with db() as s:
-        assert s.get(Note, note).status == "released"
-        assert s.get(Introduction, intro).status == "rejected"
+        assert s.get(icap.Note, note).status == "released"
+        assert s.get(supporters.Introduction, intro).status == "rejected"
     assert "loan.rejected" in notifications(world.member)
     # Deciding twice is a conflict that changes nothing.
     refused(world, Conflict, lambda: world.decide(loan_id, approve=True))
@@ -194,7 +194,7 @@ def test_the_member_cancels_before_the_decision_and_gets_points_back(world, db, 
         services.cancel(s, s.get(Member, world.member), loan_id)
     with db() as s:
         assert deposits.points_of(s, s.get(Member, world.member)).available == before
-        assert s.get(Note, note).status == "released"
+        assert s.get(icap.Note, note).status == "released"
     assert world.loan(loan_id)["status"] == "cancelled"
 
 

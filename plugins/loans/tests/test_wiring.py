@@ -78,3 +78,34 @@ def test_tiles_and_english_pages(app, world):
     officer.get("/lang/en")
     queue = officer.get("/loans/officer").get_data(as_text=True)
     assert "Loan requests in your area" in queue
+
+
+def test_every_page_renders_in_both_languages(app, world):
+    from resalat_core.testing import ResalatClient
+
+    intro = world.introduce()
+    loan = world.request(
+        product="livestock", amount=100_000_000 * TOMAN, instalments=12, introduction=intro, note=world.note()
+    )
+    app.test_client_class = ResalatClient
+    pages = {
+        world.officer: ["/loans/officer", f"/loans/officer/{loan}", "/loans/officer?status=&product=solar"],
+        world.member: ["/loans/", "/loans/new", "/loans/new?product=solar", f"/loans/{loan}"],
+        world.supporter: ["/loans/introductions"],
+    }
+    for lang in ("fa", "en"):
+        for who, paths in pages.items():
+            client = app.test_client().sign_in(who)
+            client.get(f"/lang/{lang}")
+            for path in paths:
+                assert client.get(path).status_code == 200, (lang, path)
+    world.decide(loan)
+    world.top_up(world.member, 20_000_000)
+    member = app.test_client().sign_in(world.member)
+    for path in (
+        f"/loans/{loan}",
+        f"/loans/{loan}/pay?count=2",
+        f"/loans/{loan}/pay?all=1",
+        f"/loans/{loan}/pay?count=x",
+    ):
+        assert member.get(path).status_code == 200, path
