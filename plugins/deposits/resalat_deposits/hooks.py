@@ -110,8 +110,9 @@ def resalat_stats() -> list[Figure]:
 # --- demo --------------------------------------------------------------------------------------
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo world's documented password)
-# The core leader's wife, a member of her own, who gives him part of her points (spouse).
-SPOUSE_PERSONA = ("زینب قراجه‌لو", "09150000601", "006000601", "zanjan/gorg-tappeh")
+# The core leader's wife (keeping her own family name, as Iranian women do), a member of her own,
+# who gives him part of her points as his spouse.
+SPOUSE_PERSONA = ("زینب صالحی", "09150000601", "006000601", "zanjan/gorg-tappeh")
 
 
 def _backdate(session: Session, transfer: Transfer, at: datetime) -> None:

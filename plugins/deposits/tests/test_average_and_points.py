@@ -131,3 +131,20 @@ def test_release_points_gives_them_back_once_and_ignores_unknown_references(db, 
             services.release_points(s, reference="loan:unknown")
     p = points(member)
     assert (p.used, p.available) == (0, 40 * M)
+
+
+def test_the_average_costs_two_queries_however_long_the_history(app, funded, history, count_queries, t0):
+    member = funded()
+    history(member, [(t0 - days(300), 10 * M)] + [(t0 - days(170 - i), M) for i in range(30)])
+    with app.app_context():
+        from resalat_core.sdk import get_db
+
+        s = get_db().session()
+        who = s.get(Member, member)
+        with count_queries() as q:
+            average = services.deposit_average(s, who, now=t0)
+        assert q.count == 2
+        # 10M all window long, and one more million from each of the days -170 .. -141.
+        assert average == (10 * M * 180 * 86400 + sum(M * (170 - i) * 86400 for i in range(30))) // (
+            180 * 86400
+        )
