@@ -27,6 +27,7 @@ def test_jafar_issues_a_note_on_his_phone_and_opens_its_printable_page(live_serv
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.fill("#f-amount", "۱۵۰٬۰۰۰٬۰۰۰")
+    assert page.locator("[data-testid=duty-amount]").inner_text() == "۷۵٬۰۰۰ ریال"
     page.check("#f-on_demand")
     page.fill("#f-purpose", "تضمین وام قرض‌الحسنه‌ی خرید دام سبک")
     page.fill("#f-g0_name", maryam.name)
