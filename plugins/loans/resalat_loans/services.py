@@ -1072,8 +1072,6 @@ def run_due(
             kind="due",
         )
         result.reminded += 1
-        if progress:
-            progress(1)
     call_at = int(setting("call_guarantors_bucket"))
     protest_at = int(setting("protest_bucket"))
     # Schedules and guarantees in two more queries, whatever the number of loans.

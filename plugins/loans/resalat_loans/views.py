@@ -95,6 +95,10 @@ def _request_form(values: Any, errors: dict[str, Any] | None = None, status: int
         )
         if intro is not None:
             values.setdefault("amount", str(intro.amount // 10))
+            # An introduction is for a programme: offer the first one that takes introductions.
+            programme = next((p for p in services.products(session) if p.introduction_required), None)
+            if programme is not None:
+                values.setdefault("product", programme.code)
     notes = services.notes_for(session, me)
     return render_template(
         "loans/request_form.html",
