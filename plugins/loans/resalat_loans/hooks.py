@@ -51,6 +51,12 @@ def resalat_permissions() -> list[Permission]:
             ("credit_officer", "admin"),
         ),
         Permission(
+            "loans.admin",
+            "تعریف و ویرایش طرح‌های وام",
+            "Define and edit loan products",
+            ("admin",),
+        ),
+        Permission(
             "loans.follow",
             "پیگیری وام‌های معرفی‌شدگان",
             "Follow the loans of the members one introduced",
@@ -90,6 +96,18 @@ def resalat_tiles(member: Member) -> list[Tile]:
                 description_fa="درخواست‌های وام منطقه‌ی شما",
                 description_en="Loan requests of your area",
                 order=36,
+            )
+        )
+    if has_role(member, "admin"):
+        tiles.append(
+            Tile(
+                title_fa="طرح‌های وام",
+                title_en="Loan products",
+                url=url_for("loans.products"),
+                icon="sliders",
+                description_fa="تعریف طرح‌ها و برنامه‌های وام قرض‌الحسنه",
+                description_en="Define Qard al-Hasan loan products and programmes",
+                order=37,
             )
         )
     return tiles

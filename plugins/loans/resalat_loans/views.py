@@ -28,6 +28,8 @@ from resalat_loans.models import BUCKETS, CURRENT, STATUSES
 bp = Blueprint("loans", __name__, url_prefix="/loans")
 
 DECIDE = "loans.decide"
+ADMIN = "loans.admin"
+FLAGS = ("requires_note", "social_guarantee_accepted", "uses_points", "introduction_required", "active")
 FOLLOW = "loans.follow"
 STATUS_STYLE = {
     "requested": "warning",
@@ -286,6 +288,99 @@ def introductions() -> Any:
     page, per_page = page_args()
     intros, loans, progress = services.introductions_page(db_session(), _me(), page, per_page)
     return render_template("loans/introductions.html", page=intros, loans=loans, progress=progress)
+
+
+# --- products (admin) --------------------------------------------------------------------------
+
+
+def _product_values(product: Any) -> dict[str, Any]:
+    if product is None:
+        return {"fee_bps": "200", "active": True, "requires_note": True}
+    rules = product.spend_rules or {}
+    return {
+        "code": product.code,
+        "name_fa": product.name_fa,
+        "name_en": product.name_en,
+        "programme": product.programme or "",
+        "amount_min": str(product.amount_min // 10),
+        "amount_max": str(product.amount_max // 10),
+        "instalments_min": str(product.instalments_min),
+        "instalments_max": str(product.instalments_max),
+        "fee_bps": str(product.fee_bps),
+        "min_score": str(product.min_score),
+        "guarantors_required": str(product.guarantors_required),
+        "categories": ", ".join(rules.get("categories", [])),
+        "programmes": ", ".join(rules.get("programmes", [])),
+        **{flag: getattr(product, flag) for flag in FLAGS},
+    }
+
+
+def _product_form(
+    values: dict[str, Any], existing: bool, errors: dict[str, Any] | None = None, status: int = 200
+) -> Any:
+    return render_template(
+        "loans/product_form.html",
+        values=values,
+        existing=existing,
+        errors=errors or {},
+        programmes=services.bazaar.PROGRAMMES,
+        flags=FLAGS,
+    ), status
+
+
+@bp.get("/products")
+@permission_required(ADMIN)
+def products() -> Any:
+    """Every product and programme, active or not, for the administrator to edit."""
+    return render_template("loans/products.html", products=services.products(db_session(), active_only=False))
+
+
+@bp.get("/products/new")
+@permission_required(ADMIN)
+def new_product() -> Any:
+    return _product_form(_product_values(None), existing=False)
+
+
+@bp.get("/products/<code>")
+@permission_required(ADMIN)
+def edit_product(code: str) -> Any:
+    return _product_form(_product_values(services.get_product(db_session(), code)), existing=True)
+
+
+@bp.post("/products")
+@permission_required(ADMIN)
+def save_product() -> Any:
+    session = db_session()
+    form = request.form
+    data: dict[str, Any] = {
+        name: form.get(name, "")
+        for name in (
+            "code",
+            "name_fa",
+            "name_en",
+            "amount_min",
+            "amount_max",
+            "instalments_min",
+            "instalments_max",
+            "fee_bps",
+            "min_score",
+            "guarantors_required",
+            "categories",
+            "programmes",
+        )
+    }
+    data["programme"] = form.get("programme") or None
+    data.update({flag: form.get(flag) == "1" for flag in FLAGS})
+    existing = form.get("existing") == "1"
+    try:
+        services.save_product(session, data)
+    except BadInput as exc:
+        session.rollback()
+        values = {**form.to_dict(), **{flag: data[flag] for flag in FLAGS}}
+        return _product_form(values, existing, exc.form_errors(), exc.status)
+    session.commit()
+    flash(_("The product was saved."), "success")
+    return redirect(url_for("loans.products"))
 
 
 __all__ = ["bp", "BUCKETS"]

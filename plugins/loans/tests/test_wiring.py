@@ -109,3 +109,45 @@ def test_every_page_renders_in_both_languages(app, world):
         f"/loans/{loan}/pay?count=x",
     ):
         assert member.get(path).status_code == 200, path
+
+
+def test_the_admin_edits_a_product_and_a_bad_fee_changes_nothing(app, world, db):
+    from resalat_loans import services
+
+    from resalat_core.testing import ResalatClient
+
+    app.test_client_class = ResalatClient
+    admin = app.test_client().sign_in(world.admin)
+    listing = admin.get("/loans/products").get_data(as_text=True)
+    assert listing.count('data-testid="product"') == 3
+    form = admin.get("/loans/products/solar")
+    assert form.status_code == 200
+    values = {
+        "existing": "1",
+        "code": "solar",
+        "name_fa": "برنامه‌ی نیروگاه خورشیدی خانگی",
+        "name_en": "Home solar programme",
+        "programme": "solar",
+        "amount_min": "30000000",
+        "amount_max": "300000000",
+        "instalments_min": "12",
+        "instalments_max": "48",
+        "min_score": "300",
+        "guarantors_required": "0",
+        "categories": "solar_kits, repair",
+        "programmes": "solar",
+        "requires_note": "1",
+        "active": "1",
+    }
+    bad = admin.form("/loans/products", {**values, "fee_bps": "500"}, token_from="/loans/products/solar")
+    assert bad.status_code == 400
+    with db() as s:
+        assert services.get_product(s, "solar").fee_bps == 200
+    saved = admin.form("/loans/products", {**values, "fee_bps": "150"}, token_from="/loans/products/solar")
+    assert saved.status_code == 302
+    with db() as s:
+        product = services.get_product(s, "solar")
+        assert (product.fee_bps, product.amount_max, product.uses_points) == (150, 300_000_000 * TOMAN, False)
+    member = app.test_client().sign_in(world.member)
+    assert member.get("/loans/products").status_code == 403
+    assert admin.get("/loans/products/new").status_code == 200
