@@ -86,3 +86,37 @@ def test_a_missing_key_is_refused(db, funded, snapshot):
     with pytest.raises(BadInput):
         act(db, services.deposit, member, 1 * M, key="")
     assert snapshot() == before
+
+
+def test_eight_withdrawals_race_and_the_deposit_never_goes_below_zero(app, db, funded):
+    import threading
+
+    from resalat_core.sdk import get_db
+
+    member = funded(100 * M)
+    act(db, services.deposit, member, 100 * M, key="all")
+    barrier = threading.Barrier(8)
+    outcomes: list = [None] * 8
+
+    def run(i: int) -> None:
+        with app.test_request_context():
+            session = get_db().session()
+            try:
+                barrier.wait(timeout=30)
+                services.withdraw(session, session.get(Member, member), 30 * M, key=f"race-{i}")
+                session.commit()
+                outcomes[i] = "withdrawn"
+            except BadInput as exc:
+                session.rollback()
+                outcomes[i] = exc.code
+            except BaseException as exc:  # noqa: BLE001 (reported by the assertion below)
+                session.rollback()
+                outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(map(str, outcomes)) == ["insufficient_funds"] * 5 + ["withdrawn"] * 3, outcomes
+    assert balances(db, member) == (90 * M, 10 * M)
