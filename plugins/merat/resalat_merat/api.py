@@ -22,7 +22,7 @@ from resalat_core.sdk import (
     utcnow,
 )
 from resalat_merat import services
-from resalat_merat.models import FinancialProfile, Score, ScoringRequest
+from resalat_merat.models import FinancialProfile, FinancialProfileChange, Score, ScoringRequest
 from resalat_merat.schemas import (
     LookupBodySchema,
     ProfileBodySchema,
@@ -93,6 +93,15 @@ def _profile(p: FinancialProfile | None) -> dict[str, Any]:
         "monthly_expenses_rials": p.monthly_expenses,
         "note": p.note,
         "updated_at": p.updated_at,
+    }
+
+
+def _change(c: FinancialProfileChange) -> dict[str, Any]:
+    return {
+        "monthly_income_rials": c.monthly_income,
+        "monthly_expenses_rials": c.monthly_expenses,
+        "note": c.note,
+        "updated_at": c.created_at,
     }
 
 
@@ -169,6 +178,15 @@ def put_profile() -> Any:
         raise
     session.commit()
     return dump(ProfileSchema, _profile(profile))
+
+
+@bp.get("/me/profile/changes")
+@api_doc(summary="Every version of my declared profile, newest first", response=ProfileSchema, paginated=True)
+@login_required
+def my_profile_changes() -> Any:
+    page, per_page = page_args()
+    result = services.profile_changes(db_session(), _me(), page, per_page)
+    return _listed(result, _change, ProfileSchema)
 
 
 # --- staff -------------------------------------------------------------------------------------

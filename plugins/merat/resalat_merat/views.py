@@ -25,6 +25,7 @@ from resalat_merat import TOMAN, services
 
 bp = Blueprint("merat", __name__, url_prefix="/merat")
 
+CHANGES_SHOWN = 5
 RATING_STYLE = {"A": "success", "B": "primary", "C": "info", "D": "warning", "E": "danger"}
 RATING_LABELS = {
     "A": _l("Excellent"),
@@ -70,6 +71,8 @@ def _report(member: Member, *, staff: bool = False) -> dict[str, Any]:
         "subject": member,
         "score": services.newest_score(session, member),
         "profile": services.profile_of(session, member),
+        # The last few declarations, so a change of heart stays visible.
+        "changes": services.profile_changes(session, member, 1, CHANGES_SHOWN).items,
         "staff": staff,
     }
 

@@ -38,6 +38,9 @@ def test_my_profile_in_rials_and_the_capacity_it_gives(api_as):
     assert put.status_code == 200 and put.get_json()["monthly_expenses_rials"] == 180_000_000
 
     score = me.post("/api/v1/merat/me/score").get_json()
+    me.put("/api/v1/merat/me/profile", json={"monthly_income_rials": 1, "monthly_expenses_rials": 0})
+    changes = me.get("/api/v1/merat/me/profile/changes").get_json()["items"]
+    assert [c["monthly_income_rials"] for c in changes] == [1, 300_000_000]
 
     shares = {"A": 50, "B": 40, "C": 30, "D": 20, "E": 0}
     assert score["max_monthly_repayment_rials"] == 120_000_000 * shares[score["rating"]] // 100

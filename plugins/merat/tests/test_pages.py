@@ -53,6 +53,7 @@ def test_the_profile_form_stores_tomans_as_rials_with_history(app, client_as):
         assert list(changes) == [300_000_000, 350_000_000]
     page = me.get("/merat/").get_data(as_text=True)
     assert 'value="35000000"' in page
+    assert page.count('data-testid="profile-change"') == 2
 
 
 def test_bad_amounts_on_the_profile_form_are_explained_and_change_nothing(app, client_as, snapshot):
