@@ -27,6 +27,7 @@ from resalat_core.sdk import (
     can,
     find_member,
     format_money,
+    is_active,
     normalize_text,
     paginate,
     parse_money,
@@ -554,7 +555,12 @@ def refresh(
     scored = 0
     for start in range(0, len(member_ids), size):
         ids = list(member_ids[start : start + size])
-        members = list(session.scalars(select(Member).where(Member.id.in_(ids)).order_by(Member.id)))
+        members = [
+            m
+            for m in session.scalars(select(Member).where(Member.id.in_(ids)).order_by(Member.id))
+            # Where Merat is switched off nobody is scored periodically (the snapshot is cached).
+            if is_active(plugin.name, m)
+        ]
         profiles = {
             p.member_id: p
             for p in session.scalars(select(FinancialProfile).where(FinancialProfile.member_id.in_(ids)))

@@ -95,3 +95,16 @@ def test_weights_prints_the_weights_in_force(signals_app):
     assert data["ratings"] == {"A": 800, "B": 650, "C": 500, "D": 350}
     assert data["validity_months"] == 12
     assert "base score: 321" in custom.test_cli_runner().invoke(args=["merat", "weights"]).output
+
+
+def test_refresh_skips_members_where_merat_is_switched_off(app, make_member):
+    here, far = make_member(), make_member(region="sistan-baluchestan/arbab")
+    off = app.test_cli_runner().invoke(
+        args=["modules", "disable", "merat", "--region", "sistan-baluchestan", "--with-dependants"]
+    )
+    assert off.exit_code == 0, off.output
+
+    assert json.loads(run(app, "refresh", "--json").stdout)["scored"] == 1
+    with work(app) as s:
+        assert list(s.scalars(select(Score.member_id))) == [here]
+        assert far not in list(s.scalars(select(ScoringRequest.member_id)))
