@@ -559,6 +559,13 @@ def request_loan(
             )
         ).all()
         monthly = monthly_instalment(rials, fee, n)
+        if score.max_monthly_repayment <= 0:
+            # Merat sets no capacity before the member declares income and expenses: say where.
+            message = _(
+                "Merat has no monthly repayment capacity for you yet: declare your monthly income and "
+                "expenses on your Merat credit report, then ask again."
+            )
+            raise BadInput(message, fields={"instalments": message}, code="over_capacity")
         if monthly + sum(monthly_instalment(*row) for row in others) > score.max_monthly_repayment:
             message = _(
                 "The monthly instalment would be %(monthly)s which, with your other loans, is over "

@@ -91,6 +91,21 @@ def test_an_instalment_over_the_repayment_capacity_is_refused(world):
     assert "instalments" in err.fields
 
 
+def test_with_no_repayment_capacity_the_member_is_sent_to_merat(world):
+    world.profile(world.member, income=20_000_000, expenses=20_000_000)  # nothing left each month
+    intro = world.introduce()
+    note = world.note()
+    err = refused(
+        world,
+        BadInput,
+        lambda: world.request(
+            product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note
+        ),
+    )
+    assert err.code == "over_capacity"
+    assert "مرآت" in str(err.message) or "Merat" in str(err.message)
+
+
 def test_a_term_over_the_deposit_ratio_is_refused(world, make_member, person_mobile):
     guarantor = person_mobile(make_member(name="ضامن"))
     world.points(world.member, 100_000_000)  # 70 million of 100 million points: 70% allows 24 months
