@@ -171,6 +171,29 @@ def session(app: Flask) -> Iterator[Any]:
         yield app.extensions["resalat"].db.session()
 
 
+@contextmanager
+def work(app: Flask) -> Iterator[Any]:
+    """The app context's own session, committed at the end, as a request or a CLI command would.
+
+    Tests arrange and read the world through it between client requests: holding the ``session``
+    fixture across requests would keep one SQLite write transaction open and lock them out.
+    """
+    with app.app_context():
+        session = app.extensions["resalat"].db.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@pytest.fixture
+def db(app: Flask) -> Callable[[], Any]:
+    """``with db() as s:``: ``work(app)`` as a fixture."""
+    return lambda: work(app)
+
+
 # --- members and clients -----------------------------------------------------------------------
 
 _counter = count(1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -22,22 +21,10 @@ from resalat_bazaar.media import LocalStorage
 from resalat_bazaar.models import Booth, Order, Product
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Account, Member, Transfer, get_db, hookimpl, ledger
+from resalat_core.sdk import Account, Member, Transfer, hookimpl, ledger
+from resalat_core.testing import work
 
 _n = count(1)
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,7 @@ one SQLite write transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
@@ -22,23 +21,10 @@ from resalat_cores.services import approve_core, ensure_default_fields, register
 from sqlalchemy import func, select
 
 from resalat_core.sdk import Member, format_date, get_db, to_latin_digits
-from resalat_core.testing import ResalatClient
+from resalat_core.testing import ResalatClient, work
 
 ARBAB = "sistan-baluchestan/arbab"
 _n = count(1)
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 def _jalali(days: int, *, persian: bool = False) -> str:

@@ -7,8 +7,7 @@ SQLite write transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from itertools import count
 from typing import Any
 
@@ -18,7 +17,8 @@ from resalat_cores import services
 from resalat_cores.models import Core, CoreMember, CoreStatusChange, Field
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_db, national_code_with_check_digit
+from resalat_core.sdk import Member, national_code_with_check_digit
+from resalat_core.testing import work
 
 _bodies = count(700_000_001)
 
@@ -26,19 +26,6 @@ _bodies = count(700_000_001)
 def a_national_code() -> str:
     """A valid national code nobody else in the test uses."""
     return national_code_with_check_digit(f"{next(_bodies):09d}")
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 @pytest.fixture

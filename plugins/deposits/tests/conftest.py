@@ -7,7 +7,6 @@ way another request would.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import count
@@ -20,27 +19,9 @@ from resalat_deposits.models import PointsMovement
 from sqlalchemy import select, update
 
 from resalat_core.sdk import Account, Entry, Member, Transfer, get_db, ledger
+from resalat_core.testing import work
 
 _keys = count(1)
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: a session of the app's own, committed at the end."""
-    return lambda: work(app)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from itertools import count
 from typing import Any
 
@@ -19,29 +18,10 @@ from resalat_guides import services
 from resalat_guides.models import Advice, Candidate, CoreLink, StatusChange
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_db, national_code_with_check_digit
-from resalat_core.testing import PASSWORD
+from resalat_core.sdk import Member, national_code_with_check_digit
+from resalat_core.testing import PASSWORD, db, work  # noqa: F401 (a fixture)
 
 _n = count(1)
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s: ...``: a session of the app's own, committed at the end of the block."""
-    return lambda: work(app)
 
 
 def _new_person() -> dict[str, str]:

@@ -8,8 +8,7 @@ SQLite write transaction open and lock the requests out).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,28 +18,10 @@ from resalat_icap import services
 from resalat_icap.models import Endorsement, Guarantor, Note, NoteStatusChange
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, Transfer, get_db, ledger
+from resalat_core.sdk import Member, Transfer, ledger
+from resalat_core.testing import work
 
 _keys = itertools.count(1)
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: a session of the app's own, committed at the end."""
-    return lambda: work(app)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ SQLite write transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,30 +19,11 @@ from resalat_leaders.models import SocialGuarantee, TalentIntroduction, TradeInt
 from sqlalchemy import select
 
 from resalat_core.sdk import Member, get_db
-from resalat_core.testing import PASSWORD
+from resalat_core.testing import PASSWORD, db, work  # noqa: F401 (a fixture)
 
 ARBAB = "sistan-baluchestan/arbab"
 ZABOL = "sistan-baluchestan/zabol"
 GORG_TAPPEH = "zanjan/gorg-tappeh"
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: a session of the app's own, committed at the end."""
-    return lambda: work(app)
 
 
 @dataclass(frozen=True)

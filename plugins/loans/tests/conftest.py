@@ -8,7 +8,6 @@ SQLite write transaction open and lock the requests out).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
@@ -27,31 +26,13 @@ from resalat_merat import services as merat
 from resalat_supporters import services as supporters
 from sqlalchemy import func, select, update
 
-from resalat_core.sdk import Account, Entry, Member, Transfer, get_db, get_region, hookimpl, ledger, utcnow
+from resalat_core.sdk import Account, Entry, Member, Transfer, get_region, hookimpl, ledger, utcnow
+from resalat_core.testing import work
 
 TOMAN = 10
 _n = count(1)
 Note = icap.Note
 Intro = supporters.Introduction
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: a session of the app's own, committed at the end."""
-    return lambda: work(app)
 
 
 @dataclass

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,26 +11,8 @@ from flask import Flask
 from resalat_merat.models import FinancialProfile, FinancialProfileChange, Score, ScoringRequest
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_db
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's session, committed at the end, as a request or a CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: the app context's session, committed at the end of the block."""
-    return lambda: work(app)
+from resalat_core.sdk import Member
+from resalat_core.testing import work
 
 
 @pytest.fixture

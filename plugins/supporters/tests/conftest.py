@@ -7,8 +7,7 @@ write transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,20 +18,8 @@ from resalat_cores import services as cores
 from resalat_supporters.models import Introduction, IntroductionEvent, Sponsorship, SupportAction
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_db, get_region
-
-
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's session, committed at the end, as a request or a CLI command would."""
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+from resalat_core.sdk import Member, get_region
+from resalat_core.testing import work
 
 
 @dataclass(frozen=True)
@@ -170,12 +157,6 @@ def introduction_status(app: Flask) -> Callable[[int], str]:
             return s.get(Introduction, introduction_id).status
 
     return read
-
-
-@pytest.fixture
-def db(app: Flask) -> Callable[[], Any]:
-    """``with db() as s:``: the app context's session, committed at the end of the block."""
-    return lambda: work(app)
 
 
 @pytest.fixture
