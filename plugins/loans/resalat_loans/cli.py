@@ -54,7 +54,7 @@ def run_due(on: str | None, as_json: bool) -> None:
     session = db_session()
     total = session.scalar(select(func.count(Loan.id)).where(Loan.status == "disbursed")) or 0
     with click.progressbar(length=max(total, 1), label="loans", file=sys.stderr) as bar:
-        result = services.run_due(session, day, progress=bar.update)
+        result = services.run_due(session, day, progress=bar.update, commit=session.commit)
     session.commit()
     if as_json:
         echo_json(result.as_dict())

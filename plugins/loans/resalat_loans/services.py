@@ -1042,73 +1042,100 @@ def run_due(
     *,
     actor: Member | None = None,
     progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
+    commit: Callable[[], None] | None = None,
 ) -> DueResult:
     """The periodic job: remind and fire ``resalat_instalment_due`` for instalments due within the
     reminder days (once each), move overdue loans through the buckets (telling the member), call
     the guarantees at the configured bucket and protest the note at the last. Never a late fee.
     Idempotent: a second run on the same day changes nothing more.
+
+    Works through ``batch_size`` rows at a time (keyset by id) and calls ``commit`` after each
+    batch when given, so a million running loans never sit in one session or one transaction; a
+    run cut short is finished by the next one.
     """
     day = on or today()
     result = DueResult()
     now = utcnow()
     soon = timedelta(days=int(setting("reminder_days")))
-    due = list(
-        session.scalars(
-            select(Instalment)
-            .join(Loan, Loan.id == Instalment.loan_id)
-            .where(
-                Loan.status == DISBURSED,
-                Instalment.paid_at.is_(None),
-                Instalment.reminded_on.is_(None),
-                Instalment.due_on <= day + soon,
+    size = max(1, int(batch_size))
+    last = 0
+    while True:
+        due = list(
+            session.scalars(
+                select(Instalment)
+                .join(Loan, Loan.id == Instalment.loan_id)
+                .where(
+                    Loan.status == DISBURSED,
+                    Instalment.paid_at.is_(None),
+                    Instalment.reminded_on.is_(None),
+                    Instalment.due_on <= day + soon,
+                    Instalment.id > last,
+                )
+                .order_by(Instalment.id)
+                .limit(size)
+                # The loans (with their members) of the whole batch in one more query, not one each.
+                .options(selectinload(Instalment.loan))
             )
-            .order_by(Instalment.id)
         )
-    )
-    for item in due:
-        item.reminded_on = day
-        loan = item.loan
-        region_hook("resalat_instalment_due", loan.member)(item=item)
-        _tell(
-            loan.member,
-            loan,
-            f"قسط {_num(item.seq)} وام شما: {format_date(item.due_on, lang='fa')}",
-            f"Instalment {item.seq} of your loan: {format_date(item.due_on, lang='en')}",
-            f"مبلغ قسط {_money(item.amount)}؛ از حساب اصلی پرداخت کنید.",
-            f"The instalment is {_money(item.amount, 'en')}; pay it from your main account.",
-            kind="due",
-        )
-        result.reminded += 1
+        if not due:
+            break
+        for item in due:
+            item.reminded_on = day
+            loan = item.loan
+            region_hook("resalat_instalment_due", loan.member)(item=item)
+            _tell(
+                loan.member,
+                loan,
+                f"قسط {_num(item.seq)} وام شما: {format_date(item.due_on, lang='fa')}",
+                f"Instalment {item.seq} of your loan: {format_date(item.due_on, lang='en')}",
+                f"مبلغ قسط {_money(item.amount)}؛ از حساب اصلی پرداخت کنید.",
+                f"The instalment is {_money(item.amount, 'en')}; pay it from your main account.",
+                kind="due",
+            )
+            result.reminded += 1
+        last = due[-1].id
+        session.flush()
+        if commit is not None:
+            commit()
     call_at = int(setting("call_guarantors_bucket"))
     protest_at = int(setting("protest_bucket"))
-    # Schedules and guarantees in two more queries, whatever the number of loans.
-    running = list(
-        session.scalars(
-            select(Loan)
-            .where(Loan.status == DISBURSED)
-            .options(selectinload(Loan.schedule), selectinload(Loan.guarantees))
-            .order_by(Loan.id)
-        )
-    )
-    for loan in running:
-        if _rebucket(session, loan, day):
-            result.moved += 1
-        level = BUCKETS.index(loan.bucket) if loan.bucket in BUCKETS else -1
-        if level >= call_at >= 0 and loan.guarantors_called_at is None:
-            result.guarantees_called += _call_guarantees(session, loan, now)
-        if level >= protest_at >= 0 and loan.note_id is not None and loan.note_protested_at is None:
-            icap.protest_note(
-                session,
-                reference=f"loan:{loan.id}",
-                reason=f"loan {loan.id}: {loan.bucket} days overdue",
-                actor=actor,
+    last = 0
+    while True:
+        # Each batch's schedules and guarantees in two more queries, whatever its size.
+        running = list(
+            session.scalars(
+                select(Loan)
+                .where(Loan.status == DISBURSED, Loan.id > last)
+                .options(selectinload(Loan.schedule), selectinload(Loan.guarantees))
+                .order_by(Loan.id)
+                .limit(size)
             )
-            loan.note_protested_at = now
-            _event(session, loan, "note_protested")
-            result.protested += 1
-        if progress:
-            progress(1)
-    session.flush()
+        )
+        if not running:
+            break
+        for loan in running:
+            if _rebucket(session, loan, day):
+                result.moved += 1
+            level = BUCKETS.index(loan.bucket) if loan.bucket in BUCKETS else -1
+            if level >= call_at >= 0 and loan.guarantors_called_at is None:
+                result.guarantees_called += _call_guarantees(session, loan, now)
+            if level >= protest_at >= 0 and loan.note_id is not None and loan.note_protested_at is None:
+                icap.protest_note(
+                    session,
+                    reference=f"loan:{loan.id}",
+                    reason=f"loan {loan.id}: {loan.bucket} days overdue",
+                    actor=actor,
+                )
+                loan.note_protested_at = now
+                _event(session, loan, "note_protested")
+                result.protested += 1
+            if progress:
+                progress(1)
+        last = running[-1].id
+        session.flush()
+        if commit is not None:
+            commit()
     return result
 
 

@@ -67,6 +67,19 @@ def test_buckets_follow_the_days_overdue_and_a_second_run_changes_nothing(app, w
     assert sum(p + f for p, f in owed) == AMOUNT + services.fee_for(AMOUNT, 200)
 
 
+def test_run_due_works_in_committed_batches_and_gives_the_same_answer(app, world, loan_id, db):
+    first_due = world.loan(loan_id)["schedule"][0][1]
+    day = first_due + timedelta(days=95)  # four instalments due, the loan 90+ days late
+    commits = []
+    with db() as s:
+        result = services.run_due(s, day, batch_size=1, commit=lambda: commits.append(s.commit()))
+    assert result.as_dict() == {"reminded": 4, "moved": 1, "guarantees_called": 1, "protested": 1}
+    # Four one-instalment batches of reminders, one one-loan batch of buckets.
+    assert len(commits) == 5
+    assert world.loan(loan_id)["bucket"] == "90+"
+    assert run(app, day) == {"reminded": 0, "moved": 0, "guarantees_called": 0, "protested": 0}
+
+
 def test_guarantors_are_called_then_the_note_is_protested(app, world, loan_id, notifications, db):
     first_due = world.loan(loan_id)["schedule"][0][1]
     run(app, first_due + timedelta(days=10))
