@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     db_session,
     format_money,
     hookimpl,
+    is_active,
     ledger,
     utcnow,
 )
@@ -124,7 +125,8 @@ def resalat_demo(session: Any, world: Any) -> None:
             )
             services.send_money(session, members[sender], draft, f"demo:{n}")
     leader = members.get("core_leader")
-    if leader is not None:
+    # With the loans plugin on, the core leader's livestock loan is a real one (its demo makes it).
+    if leader is not None and not is_active("loans", leader):
         world.extras["hesam_livestock_loan"] = _demo_livestock_loan(session, leader)
 
 

@@ -12,6 +12,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
+from resalat_bazaar import services as bazaar
 from resalat_icap import services as icap
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -164,6 +165,32 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
     return loan
 
 
+def _shop(session: Session, world: Any, loan: Any) -> Any:
+    """Step 6: Jafar spends part of the loan in M-Bazar on ten fattening lambs and 400 kg of hay
+    from the Safarnia farm (the loan's categories allow them); the seller accepts the order."""
+    goods = ((world.extras.get("bazaar") or {}).get("products") or {}).get("safarnia")
+    if loan is None or not goods:
+        return None
+    hay, lamb = goods[0], goods[-1]
+    try:
+        with session.begin_nested():
+            for product, quantity in ((hay, 400), (lamb, 10)):
+                bazaar.set_cart_quantity(session, loan.member, product.id, quantity)
+            request = bazaar.CheckoutRequest(
+                key="demo:loans:jafar:shop",
+                funding=bazaar.FUND_EARMARKED,
+                earmarked_account_id=loan.account_id,
+                delivery={hay.booth_id: hay.booth.delivery_options[0]},
+                address="زنجان، گرگ‌تپه، دامداری قراجه‌لو",
+            )
+            order = bazaar.checkout(session, loan.member, request).orders[0]
+            bazaar.transition(session, order, "accept", order.booth.owner)
+            return order
+    except ResalatError as exc:
+        _say(f"the loan's purchase in M-Bazar was refused: {exc.message}")
+        return None
+
+
 def _pending(session: Session, world: Any) -> Any:
     """A home-solar request of a Gorg Tappeh member waiting in the Zanjan credit officer's queue."""
     member = world.members.get("member")
@@ -196,5 +223,6 @@ def load_demo(session: Session, world: Any) -> None:
     services.fund(session, FUND, key="demo:loans:fund")
     officer = world.members.get("credit_officer")
     made["jafar_loan"] = _jafar(session, world, officer)
+    made["jafar_order"] = _shop(session, world, made["jafar_loan"])
     made["pending"] = _pending(session, world)
     world.extras["loans"] = made

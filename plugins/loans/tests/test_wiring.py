@@ -10,7 +10,7 @@ from resalat_loans.models import Loan, LoanProduct
 from resalat_supporters import services as supporters
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_region
+from resalat_core.sdk import Account, Entry, Member, get_region, ledger
 
 TOMAN = 10
 
@@ -37,6 +37,25 @@ def test_the_demo_lends_jafar_for_livestock_and_queues_a_request(world, db):
         assert sum(1 for i in jafar.schedule if i.paid_at is not None) == 3
         assert made["pending"].status == "requested"
     world.verify()
+
+
+def test_in_the_whole_demo_jafar_buys_lambs_and_hay_with_his_loan(app, db):
+    loaded = app.test_cli_runner().invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    with db() as s:
+        jafar = s.scalar(select(Member).where(Member.mobile == "09120000003"))
+        loan = s.scalar(select(Loan).where(Loan.member_id == jafar.id))
+        account = s.get(Account, loan.account_id)
+        spent = -s.scalar(
+            select(func.sum(Entry.amount)).where(Entry.account_id == account.id, Entry.amount < 0)
+        )
+        # 400 kg of hay at 12,000 tomans and ten lambs at 9,500,000 tomans: from the loan, into escrow.
+        assert spent == (400 * 12_000 + 10 * 9_500_000) * TOMAN
+        assert account.posted == loan.amount - spent
+        # No stand-in loan money beside the real one.
+        codes = set(s.scalars(select(Account.code).where(Account.owner_id == jafar.id)))
+        assert not {c for c in codes if "demo:livestock" in c}
+        assert ledger.verify(s).ok
 
 
 def test_the_demo_does_without_an_introduction(db):
