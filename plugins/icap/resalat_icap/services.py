@@ -736,6 +736,30 @@ def protest_note(session: Session, *, reference: str, reason: str, actor: Member
     return note
 
 
+def settle_note(session: Session, *, reference: str, actor: Member | None = None) -> Note | None:
+    """The debt behind a protested note was paid after all: the note goes back to its issuer
+    (released), and its protest stays in the history. None if the reference pledged no note;
+    settling twice is harmless; a note that was never protested is released by ``release_note``.
+    """
+    note = _pledged_to(session, _reference(reference))
+    if note is None or note.status == RELEASED:
+        return note
+    if note.status != PROTESTED:
+        raise Conflict(
+            _("Note %(serial)s was not protested: release it instead.", serial=note.serial),
+            code="not_protested",
+        )
+    _move(
+        session,
+        note,
+        RELEASED,
+        reference=note.pledged_reference,
+        reason=_("Settled after the protest: the debt was paid."),
+        actor=actor,
+    )
+    return note
+
+
 # --- labels and figures --------------------------------------------------------------------------
 
 

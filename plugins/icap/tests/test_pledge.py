@@ -136,6 +136,25 @@ def test_the_note_is_protested_when_the_loan_defaults(jafar, make_member, issue,
     assert note["history"][-1] == ("pledged", "protested", "loan:12", "سه قسط پیاپی پرداخت نشد", officer)
 
 
+def test_a_protested_note_is_settled_when_the_debt_is_paid_after_all(
+    jafar, make_member, issue, pledge, note_of, db
+):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:13")
+    officer = make_member("credit_officer")
+    with db() as s:
+        with pytest.raises(Conflict):  # never protested: releasing is the way
+            services.settle_note(s, reference="loan:13")
+        services.protest_note(s, reference="loan:13", reason="چهار قسط معوق", actor=s.get(Member, officer))
+    with db() as s:
+        settled = services.settle_note(s, reference="loan:13")
+        assert settled.status == "released"
+        assert services.settle_note(s, reference="loan:13").status == "released"  # twice is harmless
+        assert services.settle_note(s, reference="loan:99") is None
+    history = [(change[0], change[1]) for change in note_of(note_id)["history"]]
+    assert history[-2:] == [("pledged", "protested"), ("protested", "released")]
+
+
 def test_the_printable_page_of_a_note_is_its_url(jafar, issue, db):
     note_id = issue(jafar.id)
     with db() as s:

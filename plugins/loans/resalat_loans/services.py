@@ -934,9 +934,12 @@ def _repaid(session: Session, loan: Loan) -> None:
     loan.status = REPAID
     loan.repaid_at = utcnow()
     loan.bucket = CURRENT
-    if loan.note_id is not None and loan.note_protested_at is None:
-        icap.release_note(session, reference=f"loan:{loan.id}")
-    # A protested note stays protested (iCAP keeps its history); the repayment is on the loan.
+    if loan.note_id is not None:
+        # A protested note is settled: it goes back to the member too, its protest kept in iCAP.
+        if loan.note_protested_at is None:
+            icap.release_note(session, reference=f"loan:{loan.id}")
+        else:
+            icap.settle_note(session, reference=f"loan:{loan.id}")
     _event(session, loan, REPAID)
     _tell(
         loan.member,

@@ -92,6 +92,12 @@ def test_guarantors_are_called_then_the_note_is_protested(app, world, loan_id, n
     assert run(app, first_due + timedelta(days=95))["protested"] == 1
     with db() as s:
         assert s.get(icap.Note, world.loan(loan_id)["note_id"]).status == "protested"
+    # Jafar pays everything after all: the protested note is settled and goes back to him.
+    world.top_up(world.member, 200_000_000)
+    world.pay(loan_id, everything=True)
+    assert world.loan(loan_id)["status"] == "repaid"
+    with db() as s:
+        assert s.get(icap.Note, world.loan(loan_id)["note_id"]).status == "released"
 
 
 def test_a_social_guarantee_stands_in_for_a_guarantor_and_its_leader_is_called(
