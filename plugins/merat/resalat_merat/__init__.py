@@ -35,9 +35,9 @@ plugin = Plugin(
         "weights": {
             "membership_days": {"points": 5, "per": 30, "max": 60},
             # A million tomans of declared monthly surplus (income − expenses) is worth 10 points.
-            "monthly_surplus": {"points": 10, "per": 1_000_000 * TOMAN, "max": 100},
-            "deposit_average": {"points": 10, "per": 10_000_000 * TOMAN, "max": 150},
-            "social_guarantee": {"points": 15, "per": 10_000_000 * TOMAN, "max": 150},
+            "monthly_surplus": {"points": 10, "per": 1_000_000 * TOMAN, "max": 100, "money": True},
+            "deposit_average": {"points": 10, "per": 10_000_000 * TOMAN, "max": 150, "money": True},
+            "social_guarantee": {"points": 15, "per": 10_000_000 * TOMAN, "max": 150, "money": True},
             "credit_behaviour_sponsorship": {"points": 40, "per": 1, "max": 80},
             "active_core_leader": {"points": 30, "per": 1, "max": 60},
             "bazaar_sales_completed": {"points": 2, "per": 1, "max": 80},

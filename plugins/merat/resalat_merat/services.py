@@ -98,6 +98,8 @@ class Weight:
     points: int
     per: int
     max: int | None
+    # The signal's value is rials: the report shows ``per`` as money (tomans), not a bare count.
+    money: bool = False
 
     def apply(self, value: int) -> int:
         # Whole units only, rounded toward zero, so half a unit earns nothing either way.
@@ -139,8 +141,20 @@ def weights() -> dict[str, Weight]:
             points=_int_setting(raw.get("points", 0), f"weights.{kind}.points"),
             per=per,
             max=None if cap is None else _int_setting(cap, f"weights.{kind}.max"),
+            money=_bool_setting(raw.get("money", False), f"weights.{kind}.money"),
         )
     return result
+
+
+def _bool_setting(raw: Any, name: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueError(f"merat setting {name} must be true or false, not {raw!r}")
+    return raw
+
+
+def money_kinds() -> frozenset[str]:
+    """The signal kinds whose value is rials, for the report's wording."""
+    return frozenset(kind for kind, weight in weights().items() if weight.money)
 
 
 def base_score() -> int:

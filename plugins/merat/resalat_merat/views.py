@@ -74,6 +74,7 @@ def _report(member: Member, *, staff: bool = False) -> dict[str, Any]:
         # The last few declarations, so a change of heart stays visible.
         "changes": services.profile_changes(session, member, 1, CHANGES_SHOWN).items,
         "staff": staff,
+        "money_kinds": services.money_kinds(),
     }
 
 
@@ -134,7 +135,7 @@ def history() -> Any:
     """My scores, newest first, each with its signals."""
     page, per_page = page_args()
     result = services.scores_of(db_session(), _me(), page, per_page)
-    return render_template("merat/history.html", page=result)
+    return render_template("merat/history.html", page=result, money_kinds=services.money_kinds())
 
 
 @bp.get("/requests")

@@ -37,6 +37,24 @@ def test_a_member_computes_their_score_and_reads_the_report(app, client_as):
         assert (asked.reason, asked.requested_by_id) == ("on_demand", me.member_id)
 
 
+def test_a_money_weight_reads_in_tomans_and_a_count_weight_as_a_number(app, client_as):
+    me = client_as()
+    me.form(
+        "/merat/profile",
+        {"monthly_income": "30000000", "monthly_expenses": "10000000"},
+        token_from="/merat/",
+    )
+    html = me.form("/merat/recompute", {}, token_from="/merat/", follow_redirects=True).get_data(as_text=True)
+
+    def line(kind: str) -> str:
+        return html.split(f'data-kind="{kind}"', 1)[1].split("</li>", 1)[0]
+
+    assert "تومان" in line("monthly_surplus")  # per 1,000,000 tomans, not 10,000,000 bare rials
+    assert "تومان" not in line("membership_days")
+    history = me.get("/merat/history").get_data(as_text=True)
+    assert history.count("تومان") >= 1
+
+
 def test_the_profile_form_stores_tomans_as_rials_with_history(app, client_as):
     me = client_as()
     for income in ("۳۰٬۰۰۰٬۰۰۰", "35,000,000"):
