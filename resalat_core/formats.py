@@ -95,6 +95,12 @@ def _grouped(n: int, persian: bool) -> str:
 # --- numbers and money ------------------------------------------------------------------------
 
 
+def today_in_iran() -> date:
+    """Today's date in Tehran: Iranian calendar days (due dates, validity, advice days) end at
+    Tehran's midnight, not at UTC's."""
+    return datetime.now(ZoneInfo(TEHRAN)).date()
+
+
 def format_number(n: int, lang: str = "fa") -> str:
     """An integer with thousands separators: '۱۲٬۵۰۰' in Persian, '12,500' in English."""
     _require_int(n)

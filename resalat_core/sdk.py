@@ -17,7 +17,7 @@ from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError
-from resalat_core.formats import format_date, format_money, parse_jalali_date, parse_money
+from resalat_core.formats import format_date, format_money, parse_jalali_date, parse_money, today_in_iran
 from resalat_core.i18n import _, _l, gettext, lazy_gettext, ngettext
 from resalat_core.identity import (
     is_valid_national_code,
@@ -58,6 +58,7 @@ from resalat_core.text import normalize_text, search_key, to_latin_digits, to_pe
 from resalat_core.wallet import services as ledger
 from resalat_core.wallet.models import Account, Entry, Transfer
 from resalat_core.wallet.services import Spend, SpendDecision, TransferSpec
+from resalat_core.web.templating import current_language
 
 
 def notify(member: Member, message: Message) -> Any:
@@ -130,6 +131,7 @@ __all__ = [
     "can",
     "confirm_password",
     "cli_errors",
+    "current_language",
     "current_member",
     "db_session",
     "dump",
@@ -137,6 +139,7 @@ __all__ = [
     "find_member",
     "format_date",
     "format_money",
+    "today_in_iran",
     "get_db",
     "get_member",
     "get_region",

@@ -14,11 +14,15 @@ from resalat_core import formats
 from resalat_core.text import to_persian_digits
 
 
-def current_language() -> str:
+def current_language(default: str = "fa") -> str:
+    """The reader's language for this request; ``default`` outside one (a CLI command, a job).
+
+    Services that write messages pass "en": a command's output and its log read in English.
+    """
     try:
-        return str(get_locale() or "fa")
+        return str(get_locale() or default)
     except (RuntimeError, AttributeError):
-        return "fa"
+        return default
 
 
 def localized(obj: Any, attr: str) -> str:

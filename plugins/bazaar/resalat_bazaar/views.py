@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from resalat_bazaar import charts, media, services
 from resalat_bazaar.models import DELIVERY_OPTIONS, FUND_MAIN, KINDS, PROGRAMMES, UNITS
@@ -18,6 +17,7 @@ from resalat_core.sdk import (
     NotFound,
     Page,
     _,
+    current_language,
     current_member,
     db_session,
     format_money,
@@ -37,10 +37,6 @@ def _me() -> Member:
     member = current_member()
     assert member is not None  # login_required let the request in
     return member
-
-
-def _lang() -> str:
-    return str(get_locale() or "fa")
 
 
 def _errors(exc: BadInput | NotAllowed | Conflict) -> dict[str, Any]:
@@ -482,7 +478,7 @@ def checkout() -> Any:
         flash(
             _(
                 "Paid %(amount)s. The money is held until you confirm you received your order.",
-                amount=format_money(result.checkout.total, lang=_lang()),
+                amount=format_money(result.checkout.total, lang=current_language()),
             ),
             "success",
         )
@@ -561,7 +557,7 @@ def dashboard() -> Any:
         period = "30d"
     raw_booth = request.args.get("booth", "")
     booth_id = int(raw_booth) if raw_booth.isdigit() else None
-    lang = _lang()
+    lang = current_language()
     figures = services.seller_dashboard(session, me, booth_id=booth_id, period=period, lang=lang)
     chart = charts.bar_chart(
         [(p.label, p.amount) for p in figures.series],

@@ -36,6 +36,7 @@ from resalat_core.sdk import (
     Transfer,
     _,
     confirm_password,
+    current_language,
     format_money,
     ledger,
     normalize_mobile,
@@ -250,8 +251,8 @@ def deposit(session: Session, member: Member, amount: Any, *, key: Any) -> Trans
     if replay is None and main.available < rials:
         message = _(
             "Your main account holds only %(have)s; you cannot deposit %(want)s.",
-            have=_money(main.available, _lang()),
-            want=_money(rials, _lang()),
+            have=_money(main.available, current_language("en")),
+            want=_money(rials, current_language("en")),
         )
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
     return ledger.transfer(
@@ -277,8 +278,8 @@ def withdraw(session: Session, member: Member, amount: Any, *, key: Any) -> Tran
     if account is None or (replay is None and have < rials):
         message = _(
             "Your deposit holds only %(have)s; you cannot withdraw %(want)s.",
-            have=_money(have, _lang()),
-            want=_money(rials, _lang()),
+            have=_money(have, current_language("en")),
+            want=_money(rials, current_language("en")),
         )
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
     main = ledger.main_account(session, member)
@@ -417,8 +418,8 @@ def use_points(session: Session, member: Member, amount: int, *, reference: str)
     if amount > available:
         message = _(
             "Not enough points: %(available)s available, %(wanted)s needed.",
-            available=_money(available, _lang()),
-            wanted=_money(amount, _lang()),
+            available=_money(available, current_language("en")),
+            wanted=_money(amount, current_language("en")),
         )
         raise BadInput(message, fields={"amount": message}, code="not_enough_points")
     row = PointsMovement(member_id=member.id, kind=USED, amount=amount, reference=reference)
@@ -468,15 +469,6 @@ def relation_name(relation: str | None, lang: str) -> str:
     if names is None:
         return ""
     return names[0] if lang == "fa" else names[1]
-
-
-def _lang() -> str:
-    try:
-        from flask_babel import get_locale
-
-        return "fa" if str(get_locale() or "en").startswith("fa") else "en"
-    except (RuntimeError, AttributeError):
-        return "en"
 
 
 def _recipient(session: Session, mobile: Any, national_code: Any, errors: dict[str, Any]) -> Member | None:
@@ -543,8 +535,8 @@ def give_points(
     if rials > available:
         message = _(
             "You have %(available)s points available; you cannot give %(wanted)s.",
-            available=_money(available, _lang()),
-            wanted=_money(rials, _lang()),
+            available=_money(available, current_language("en")),
+            wanted=_money(rials, current_language("en")),
         )
         raise BadInput(message, fields={"amount": message}, code="not_enough_points")
     # The signature comes last, once everything else is right, so a refusal records nothing else.

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from resalat_cores import services as cores
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
@@ -39,6 +38,7 @@ from resalat_core.sdk import (
     parse_jalali_date,
     search_key,
     to_latin_digits,
+    today_in_iran,
     utcnow,
 )
 from resalat_guides.models import (
@@ -68,7 +68,6 @@ from resalat_guides.models import (
 )
 
 Core = cores.Core
-TEHRAN = ZoneInfo("Asia/Tehran")
 # Roles whose holders act as a guide where they hold them (admins everywhere they administer).
 GUIDE_ROLES = ("guide", "admin")
 # The statuses a guide may set by hand, from each status. A core is registered with
@@ -95,10 +94,8 @@ CORE_STATUS_LABELS = cores.STATUS_LABELS
 LINK_STATUS_LABELS = {PENDING: _l("Pending"), ACCEPTED: _l("Accepted"), DECLINED: _l("Declined")}
 DASHBOARD_ROWS = 5
 
-
-def today() -> date:
-    """Today in Iran: an advice given at 1 a.m. Tehran time belongs to that Tehran day."""
-    return datetime.now(TEHRAN).date()
+# Iranian calendar days (due dates, validity, advice days) end at Tehran's midnight.
+today = today_in_iran
 
 
 # --- the guide's area --------------------------------------------------------------------------

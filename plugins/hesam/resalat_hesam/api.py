@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from flask_babel import get_locale
 
 from resalat_core.sdk import (
     Account,
@@ -14,6 +13,7 @@ from resalat_core.sdk import (
     Member,
     Transfer,
     api_doc,
+    current_language,
     current_member,
     db_session,
     dump,
@@ -39,11 +39,6 @@ def _me() -> Member:
     member = current_member()
     assert member is not None  # login_required let the request in
     return member
-
-
-def _lang() -> str:
-    # The language the host chose for this request (the member's, or Accept-Language).
-    return str(get_locale() or "en")
 
 
 def _account(a: Account) -> dict[str, Any]:
@@ -74,7 +69,7 @@ def _entry(e: Entry, me: Member) -> dict[str, Any]:
         "amount_rials": e.amount,
         "balance_after_rials": e.balance_after,
         "purpose": e.transfer.purpose,
-        "counterparty": services.account_label(services.counterparty(e), me, _lang()),
+        "counterparty": services.account_label(services.counterparty(e), me, current_language("en")),
         "note": e.transfer.memo,
     }
 
@@ -88,7 +83,7 @@ def _transfer(t: Transfer, me: Member) -> dict[str, Any]:
         "purpose": t.purpose,
         "state": t.state,
         "counterparty": services.account_label(
-            t.credit_account if outgoing else t.debit_account, me, _lang()
+            t.credit_account if outgoing else t.debit_account, me, current_language("en")
         ),
         "note": t.memo,
         "created_at": t.created_at,

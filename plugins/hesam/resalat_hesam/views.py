@@ -16,7 +16,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from resalat_core.sdk import (
@@ -26,6 +25,7 @@ from resalat_core.sdk import (
     Page,
     _,
     can,
+    current_language,
     current_member,
     db_session,
     format_date,
@@ -51,10 +51,6 @@ def _me() -> Member:
     return member
 
 
-def _lang() -> str:
-    return str(get_locale() or "fa")
-
-
 def _form_errors(exc: BadInput) -> dict[str, Any]:
     return {**exc.fields, "_form": exc.message}
 
@@ -73,7 +69,7 @@ def accounts() -> Any:
         "hesam/accounts.html",
         overview=found,
         services=services,
-        lang=_lang(),
+        lang=current_language(),
         can_topup=can("hesam.topup"),
     )
 
@@ -108,7 +104,7 @@ def statement(account_id: int) -> Any:
         errors=errors,
         purposes=services.purposes_of(session, account),
         services=services,
-        lang=_lang(),
+        lang=current_language(),
     ), (400 if errors else 200)
 
 
@@ -120,7 +116,7 @@ def statement_csv(account_id: int) -> Any:
     me = _me()
     account = services.owned_account(session, me, account_id)
     filters = services.read_filter(request.args)
-    lang = _lang()
+    lang = current_language()
 
     def rows() -> Any:
         # Flask ends the request (and closes its session) before the body is sent; the contexts
@@ -261,7 +257,7 @@ def receipt(transfer_id: int) -> Any:
         "hesam/receipt.html",
         transfer=transfer,
         outgoing=outgoing,
-        other=services.account_label(other, me, _lang()),
+        other=services.account_label(other, me, current_language()),
         services=services,
     )
 
@@ -316,7 +312,7 @@ def topup() -> Any:
         session.rollback()
         return _topup_form(values, {**exc.fields, "_form": exc.message}, exc.status)
     session.commit()
-    amount = format_money(sent.transfer.amount, lang=_lang())
+    amount = format_money(sent.transfer.amount, lang=current_language())
     if sent.replayed:
         flash(_("This top-up was already recorded; nothing was added again."), "info")
     else:

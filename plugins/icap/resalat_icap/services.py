@@ -15,9 +15,8 @@ Pages, the API, the CLI, the hooks and the loans plugin call these, so each rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jdatetime
 from num2fawords import words
@@ -33,6 +32,7 @@ from resalat_core.sdk import (
     _,
     can,
     confirm_password,
+    current_language,
     format_money,
     get_region,
     ledger,
@@ -42,6 +42,7 @@ from resalat_core.sdk import (
     parse_jalali_date,
     parse_money,
     to_latin_digits,
+    today_in_iran,
     utcnow,
 )
 from resalat_icap import setting
@@ -77,7 +78,6 @@ __all__ = [
     "usable_notes",
 ]
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 SERIAL_DIGITS = 12  # after the four digits of the year: sixteen in all, like a real e-safteh
 SERIAL_ATTEMPTS = 5
 BAD_SIGNATURE = "bad_signature"
@@ -86,23 +86,13 @@ DUTY_PURPOSE = "stamp_duty"
 ON_DEMAND_WORDS = ("عندالمطالبه", "عند المطالبه", "on demand", "on_demand")
 
 
-def today() -> date:
-    """Today in Iran: a note due 1405/01/15 may be issued until the end of that day in Tehran."""
-    return datetime.now(TEHRAN).date()
-
-
-def _lang() -> str:
-    try:
-        from flask_babel import get_locale
-
-        return "fa" if str(get_locale() or "en").startswith("fa") else "en"
-    except (RuntimeError, AttributeError):
-        return "en"
+# Iranian calendar days (due dates, validity, advice days) end at Tehran's midnight.
+today = today_in_iran
 
 
 def rials(amount: int) -> str:
     """An amount as a note writes it: in rials, Persian digits in Persian."""
-    return format_money(amount, lang=_lang(), unit="rial")
+    return format_money(amount, lang=current_language("en"), unit="rial")
 
 
 def amount_in_words(amount: int) -> str:

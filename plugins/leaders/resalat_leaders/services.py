@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from resalat_cores import services as cores
 from sqlalchemy import Select, and_, false, func, or_, select, true
@@ -35,6 +34,7 @@ from resalat_core.sdk import (
     _,
     area_of,
     confirm_password,
+    current_language,
     find_member,
     format_money,
     get_region,
@@ -45,6 +45,7 @@ from resalat_core.sdk import (
     search_key,
     to_latin_digits,
     to_persian_digits,
+    today_in_iran,
     utcnow,
 )
 from resalat_leaders import plugin, setting
@@ -68,7 +69,6 @@ from resalat_leaders.models import (
     TradeIntroduction,
 )
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 LEADER_ROLES = ("social_leader", "admin")
 # Where an introduction may go next; a closed one stays closed.
 NEXT_STATUS = {NEW: (FOLLOWED_UP, CLOSED), FOLLOWED_UP: (CLOSED,), CLOSED: ()}
@@ -77,23 +77,12 @@ BAD_SIGNATURE = "bad_signature"
 Area = list[int] | None  # region ids; None means nationwide
 
 
-def today() -> date:
-    """Today in Iran: a guarantee valid until 1404/06/31 holds to the end of that day in Tehran."""
-    return datetime.now(TEHRAN).date()
-
-
-def _lang() -> str:
-    # Messages are built in the reader's language; amounts and place names inside them follow it.
-    try:
-        from flask_babel import get_locale
-
-        return "fa" if str(get_locale() or "en").startswith("fa") else "en"
-    except (RuntimeError, AttributeError):
-        return "en"
+# Iranian calendar days (due dates, validity, advice days) end at Tehran's midnight.
+today = today_in_iran
 
 
 def _money(rials: int) -> str:
-    return format_money(rials, lang=_lang())
+    return format_money(rials, lang=current_language("en"))
 
 
 def _paragraphs(text: str | None) -> str:
@@ -136,7 +125,7 @@ def community_regions(session: Session, leader: Member) -> list[Region]:
 
 
 def _region_name(region: Region) -> str:
-    return region.name(_lang())
+    return region.name(current_language("en"))
 
 
 def member_in_community(

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jdatetime
 from resalat_bazaar import services as bazaar
@@ -54,6 +53,7 @@ from resalat_core.sdk import (
     region_hook,
     to_latin_digits,
     to_persian_digits,
+    today_in_iran,
     utcnow,
 )
 from resalat_loans import plugin, setting
@@ -91,7 +91,6 @@ __all__ = [
     "schedule_for",
 ]
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 OFFICER_ROLES = ("credit_officer", "admin")
 PURCHASE = bazaar.PURCHASE
 DEFAULT_FEE_BPS = 200
@@ -126,9 +125,8 @@ BUCKET_FA = {
 }
 
 
-def today() -> date:
-    """Today in Tehran: due dates are Iranian calendar days."""
-    return datetime.now(TEHRAN).date()
+# Iranian calendar days (due dates, validity, advice days) end at Tehran's midnight.
+today = today_in_iran
 
 
 def _invalid(errors: dict[str, Any], code: str = "invalid") -> BadInput:

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from resalat_core.sdk import (
     BadInput,
@@ -15,6 +14,7 @@ from resalat_core.sdk import (
     NotAllowed,
     NotFound,
     _,
+    current_language,
     current_member,
     db_session,
     ledger,
@@ -47,10 +47,6 @@ def _me() -> Member:
     return member
 
 
-def _lang() -> str:
-    return str(get_locale() or "fa")
-
-
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
@@ -58,7 +54,7 @@ def _helpers() -> dict[str, Any]:
         "status_style": lambda s: STATUS_STYLE.get(s, "secondary"),
         "bucket_label": lambda b: str(services.BUCKET_LABELS.get(b, b)),
         "bucket_style": lambda b: BUCKET_STYLE.get(b, "secondary"),
-        "product_name": lambda p: p.name(_lang()),
+        "product_name": lambda p: p.name(current_language()),
         "percent": lambda bps: f"{bps / 100:g}",
     }
 

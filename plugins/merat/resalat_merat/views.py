@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from resalat_core.sdk import (
     BadInput,
@@ -14,6 +13,7 @@ from resalat_core.sdk import (
     NotFound,
     _,
     _l,
+    current_language,
     current_member,
     db_session,
     login_required,
@@ -42,17 +42,13 @@ def _me() -> Member:
     return member
 
 
-def _lang() -> str:
-    return str(get_locale() or "fa")
-
-
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
         "rating_style": lambda rating: RATING_STYLE.get(rating, "secondary"),
         "rating_label": lambda rating: str(RATING_LABELS.get(rating, rating)),
         "reason_label": lambda reason: str(services.REASON_LABELS.get(reason, reason)),
-        "line_text": lambda line: line.description(_lang()),
+        "line_text": lambda line: line.description(current_language()),
         "is_valid": lambda score: score is not None and score.is_valid_at(services.utcnow()),
     }
 

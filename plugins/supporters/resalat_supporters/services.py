@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from resalat_centers.services import Centre, CentreMember, centres_query, get_centre
 from resalat_cores.services import ACTIVE, Core, cores_of_member, cores_of_member_query, get_core_by_code
@@ -34,6 +33,7 @@ from resalat_core.sdk import (
     Region,
     _,
     _l,
+    current_language,
     find_member,
     format_money,
     has_role,
@@ -46,6 +46,7 @@ from resalat_core.sdk import (
     parse_money,
     to_latin_digits,
     to_persian_digits,
+    today_in_iran,
     utcnow,
 )
 from resalat_supporters import plugin, setting
@@ -78,7 +79,6 @@ __all__ = [
     "mark_introduction",
 ]
 
-TEHRAN = ZoneInfo("Asia/Tehran")
 ROLE = "supporter"
 CREDIT = "credit"
 CULTURAL = "cultural"
@@ -127,31 +127,20 @@ CENTRES_IN_FORM = 500
 _HOURS_RE = re.compile(r"([0-9]{1,4})(?:[.\u066b/]([0-9]))?")
 
 
-def today() -> date:
-    """Today in Tehran: support days and sponsorship periods are Iranian calendar days."""
-    return datetime.now(TEHRAN).date()
-
-
-def _lang() -> str:
-    # Amounts inside a message are written in the reader's language, as the message itself is.
-    from flask_babel import get_locale
-
-    try:
-        return str(get_locale() or "en")
-    except (RuntimeError, AttributeError):
-        return "en"
+# Iranian calendar days (due dates, validity, advice days) end at Tehran's midnight.
+today = today_in_iran
 
 
 def _money(rials: int) -> str:
-    return format_money(rials, lang=_lang())
+    return format_money(rials, lang=current_language("en"))
 
 
 def _num(n: int) -> str:
-    return to_persian_digits(str(n)) if _lang().startswith("fa") else str(n)
+    return to_persian_digits(str(n)) if current_language("en").startswith("fa") else str(n)
 
 
 def _region_name(region: Region) -> str:
-    return region.name("fa" if _lang().startswith("fa") else "en")
+    return region.name("fa" if current_language("en").startswith("fa") else "en")
 
 
 def _fix(errors: dict[str, Any]) -> BadInput:

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from werkzeug.routing import BuildError
 
 from resalat_core.sdk import (
@@ -14,6 +13,7 @@ from resalat_core.sdk import (
     Conflict,
     Member,
     _,
+    current_language,
     current_member,
     db_session,
     format_date,
@@ -50,24 +50,20 @@ def _me() -> Member:
     return member
 
 
-def _lang() -> str:
-    return str(get_locale() or "fa")
-
-
 def _jalali(day: Any) -> str:
     """A day as a Jalali form value ('1404/01/31'), Latin digits outside the Persian interface.
 
     Forms always take Jalali days, so the English interface must not get the ISO date here.
     """
     text = format_date(day, lang="fa")
-    return text if _lang() == "fa" else to_latin_digits(text)
+    return text if current_language() == "fa" else to_latin_digits(text)
 
 
 def _hours(minutes: int | None) -> str:
     if minutes is None:
         return ""
     hours = f"{minutes / 60:.1f}".removesuffix(".0")
-    return to_persian_digits(hours.replace(".", "\u066b")) if _lang() == "fa" else hours
+    return to_persian_digits(hours.replace(".", "\u066b")) if current_language() == "fa" else hours
 
 
 @bp.context_processor
@@ -333,7 +329,7 @@ def _sponsorship_form(values: Any, errors: dict[str, Any] | None = None, status:
     # A year is the usual period; the supporter changes it as they like.
     values.setdefault("ends_on", _jalali(start + timedelta(days=364)))
     centres = services.sponsorable_centres(session, me)
-    lang = "fa" if _lang() == "fa" else "en"
+    lang = "fa" if current_language() == "fa" else "en"
     return render_template(
         "supporters/sponsorship_form.html",
         values=values,
