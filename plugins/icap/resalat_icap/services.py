@@ -298,6 +298,7 @@ def issue_note(
     key: str,
     on_demand: bool | None = None,
     on: date | None = None,
+    duty_confirmed: bool = True,
 ) -> Note:
     """Issue a promissory note and pay its stamp duty from the issuer's main account, once per ``key``.
 
@@ -307,11 +308,15 @@ def issue_note(
     settings. Every bad field is reported at once (BadInput with ``fields``) and nothing is stored;
     too little money in the main account is refused (code ``insufficient_funds``) with nothing
     stored either. The same ``key`` again returns the first note and pays nothing more.
+    ``duty_confirmed=False`` (the page's box left unticked) is one more field error, reported with
+    the others, so the member fixes everything in one go.
     """
     errors: dict[str, str] = {}
     key = normalize_text(str(key or ""))
     if not key or len(key) > KEY_MAX:
         errors["key"] = _("This form has expired; open it again.")
+    if not duty_confirmed:
+        errors["confirm_duty"] = _("Confirm that the stamp duty is paid from your wallet.")
     value = read_amount(amount, errors)
     if on_demand:
         due = None

@@ -104,32 +104,28 @@ def new() -> Any:
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        if not values.get("confirm_duty"):
-            message = _("Confirm that the stamp duty is paid from your wallet.")
-            errors = {"confirm_duty": message, "_form": message}
-            status = 400
+        try:
+            note = services.issue_note(
+                session,
+                me,
+                amount=values.get("amount"),
+                due_date=values.get("due_date"),
+                on_demand=bool(values.get("on_demand")),
+                payee_name=values.get("payee_name"),
+                payee_code=values.get("payee_code"),
+                purpose=values.get("purpose"),
+                place_of_payment=values.get("place_of_payment"),
+                guarantors=_guarantor_rows(request.form),
+                key=values.get("key", ""),
+                duty_confirmed=bool(values.get("confirm_duty")),
+            )
+        except ResalatError as exc:
+            errors = _errors_for_form(_refused(session, exc))
+            status = exc.status
         else:
-            try:
-                note = services.issue_note(
-                    session,
-                    me,
-                    amount=values.get("amount"),
-                    due_date=values.get("due_date"),
-                    on_demand=bool(values.get("on_demand")),
-                    payee_name=values.get("payee_name"),
-                    payee_code=values.get("payee_code"),
-                    purpose=values.get("purpose"),
-                    place_of_payment=values.get("place_of_payment"),
-                    guarantors=_guarantor_rows(request.form),
-                    key=values.get("key", ""),
-                )
-            except ResalatError as exc:
-                errors = _errors_for_form(_refused(session, exc))
-                status = exc.status
-            else:
-                session.commit()
-                flash(_("Note %(serial)s is issued and its stamp duty paid.", serial=note.serial), "success")
-                return redirect(url_for("icap.note", note_id=note.id))
+            session.commit()
+            flash(_("Note %(serial)s is issued and its stamp duty paid.", serial=note.serial), "success")
+            return redirect(url_for("icap.note", note_id=note.id))
     return render_template(
         "icap/new.html",
         values=values,

@@ -69,6 +69,18 @@ def test_the_stamp_duty_must_be_confirmed(jafar_web, counts):
     assert counts() == before
 
 
+def test_an_unticked_duty_box_is_reported_with_the_other_mistakes(jafar_web, counts):
+    before = counts()
+    response = jafar_web.form(
+        "/icap/new", _form(_key(jafar_web), confirm_duty=None, amount="-5000000"), token_from="/icap/new"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("confirm_duty", "amount"):
+        assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', html, re.S), field
+    assert counts() == before
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
