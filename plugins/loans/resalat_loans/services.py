@@ -220,7 +220,7 @@ def _int(value: Any, field: str, errors: dict[str, Any], *, low: int, high: int)
         errors[field] = _("Enter a whole number.")
         return None
     if not low <= number <= high:
-        errors[field] = _("Enter a number from %(low)s to %(high)s.", low=low, high=high)
+        errors[field] = _("Enter a number from %(low)s to %(high)s.", low=_num(low), high=_num(high))
         return None
     return number
 
