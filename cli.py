@@ -1,28 +1,6 @@
-"""The `resalat` command: the host's groups plus every group the loaded plugins contribute."""
+"""`python cli.py ...` from a checkout: the same `resalat` command the package installs."""
 
-from __future__ import annotations
-
-from flask.cli import FlaskGroup
-
-
-def _create_app():  # type: ignore[no-untyped-def]
-    from resalat_core.app import create_app
-
-    return create_app()
-
-
-cli = FlaskGroup(
-    name="resalat",
-    create_app=_create_app,
-    add_version_option=False,
-    load_dotenv=False,
-    help="M-Resalat: the host and its plugins. Run `resalat demo` then `resalat run`.",
-)
-
-
-def main() -> None:
-    cli.main(prog_name="resalat")
-
+from resalat_core.cli.main import main
 
 if __name__ == "__main__":
     main()

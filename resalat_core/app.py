@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +24,22 @@ from resalat_core.cli import register_host_commands
 from resalat_core.config import load_config
 from resalat_core.db import Database
 from resalat_core.errors import BadInput, PluginError, ResalatError
-from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from resalat_core.plugins.activation import is_active
 from resalat_core.plugins.base import Permission, Plugin
 from resalat_core.plugins.manager import PluginManager, PluginRecord
+from resalat_core.vocabulary import Vocabulary, messages_of
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 
 HOST_PERMISSIONS = [
-    Permission("core.modules.manage", "مدیریت ماژول‌ها", "Manage modules", ("admin",)),
-    Permission("core.members.manage", "مدیریت اعضا", "Manage members", ("admin",)),
-    Permission("core.members.view", "دیدن اعضا", "View members", ("admin", "guide", "social_leader")),
+    Permission("core.modules.manage", _l("Manage modules"), ("admin",)),
+    Permission("core.members.manage", _l("Manage members"), ("admin",)),
+    # Plugins' roles that look members up (guides, social leaders) add themselves with
+    # ``Role(permissions=("core.members.view",))``.
+    Permission("core.members.view", _l("View members"), ("admin",)),
+    Permission("core.dashboard.view", _l("See the dashboard of figures"), ("admin",)),
 ]
 # Blueprint names the host keeps for itself; a plugin may not take them.
 HOST_BLUEPRINTS = {"web", "auth", "api", "static"}
@@ -55,6 +59,8 @@ class HostState:
     cli_groups: dict[str, click.Command] = field(default_factory=dict)
     # plugin name -> its translation domain (its catalog over those of what it requires).
     domains: dict[str, Domain] = field(default_factory=dict)
+    # Roles, system accounts, account kinds, purposes and message kinds, each with its owner.
+    vocabulary: Vocabulary = field(default_factory=Vocabulary.of_host)
 
 
 csrf = CSRFProtect()
@@ -108,6 +114,7 @@ def create_app(
 
     state.plugins.discover(extra_plugins)
     state.plugins.load(lambda record: _wire_plugin(app, state, record))
+    _grant_role_permissions(state)
 
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(HERE / "web" / "templates")), PrefixLoader(state.plugin_loaders)]
@@ -140,6 +147,8 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
     # Models must be mapped before migrations and before other plugins' relationships refer to them.
     if importlib.util.find_spec(f"{plugin.package}.models") is not None:
         importlib.import_module(f"{plugin.package}.models")
+    messages = messages_of(plugin.optional_module("messages"))
+    state.vocabulary.check(name, plugin, messages)
     blueprints: list[Blueprint] = []
     perms: list[Permission] = []
     group = None
@@ -175,6 +184,19 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
             raise PluginError(
                 f"templates must live in templates/{name}/; found templates/{', '.join(stray)}/"
             )
+    for message in messages:
+        if message.source not in ("", name):
+            raise PluginError(f"message kind {message.kind!r} already belongs to {message.source}")
+    for message in messages:
+        object.__setattr__(message, "source", name)
+    state.vocabulary.add(
+        name,
+        roles=plugin.roles,
+        accounts=plugin.accounts,
+        account_kinds=plugin.account_kinds,
+        purposes=plugin.purposes,
+        messages=messages,
+    )
     for bp in blueprints:
         app.register_blueprint(bp)
         state.blueprint_owner[bp.name] = name
@@ -185,6 +207,15 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
         app.cli.add_command(group)
     if templates is not None and (templates / name).is_dir():
         state.plugin_loaders[name] = FileSystemLoader(str(templates / name))
+
+
+def _grant_role_permissions(state: HostState) -> None:
+    """Add each role to the permissions it says it holds (declared by the host or a plugin)."""
+    for role in state.vocabulary.roles.values():
+        for permission in role.permissions:
+            perm = state.permissions.get(permission)
+            if perm is not None and role.name not in perm.roles:
+                state.permissions[permission] = replace(perm, roles=(*perm.roles, role.name))
 
 
 def _check_blueprint(name: str, bp: Blueprint, state: HostState) -> None:
@@ -261,11 +292,13 @@ def _init_auth(app: Flask) -> None:
 
 
 def _init_translations(app: Flask, state: HostState) -> None:
-    """One Persian catalog per plugin, layered over the host's and its requirements'.
+    """One Persian catalog per plugin, and every page reads them all.
 
-    A message id can be worded differently by two plugins ("Review" is a core's review in one and
-    a buyer's review in another), so a plugin's pages read its own catalog first. Host pages read
-    every catalog with the host's last, so the host's wording wins there.
+    A page reads every catalog because it shows other plugins' words too (tiles, notifications,
+    statement lines, credit signals). One message id has one wording across the catalogs (a test
+    holds them to it; two senses of one English word take a context, ``pgettext``), so the order
+    only decides for a catalog outside this repository: a plugin's own pages read its own first,
+    then those of what it requires; host pages read the host's first.
     """
     own = {
         r.name: str(r.plugin.root / "translations")
@@ -273,13 +306,14 @@ def _init_translations(app: Flask, state: HostState) -> None:
         if (r.plugin.root / "translations").is_dir()
     }
     host = str(HERE / "translations")
+    # Later directories win when catalogs are merged, so the strongest comes last.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*own.values(), host])
     babel.init_app(app, locale_selector=_select_locale)
     for record in state.plugins.loaded:
-        layers = [host]
-        for name in state.plugins.order:  # load order: what it requires comes first
-            if name in own and (name == record.name or name in _requirements(state, record.name)):
-                layers.append(own[name])
+        mine = [record.name, *sorted(_requirements(state, record.name))]
+        others = [n for n in state.plugins.order if n in own and n not in mine]
+        layers = [own[n] for n in others] + [host]
+        layers += [own[n] for n in reversed(mine) if n in own]
         state.domains[record.name] = Domain(translation_directories=layers)
 
 

@@ -1,4 +1,5 @@
-"""The demo world: regions, one persona per role, every module on; plugins add theirs by hook."""
+"""The demo world: regions, the personas every declared role brings, every module on; then each
+plugin adds its part through ``resalat_demo``."""
 
 from __future__ import annotations
 
@@ -13,90 +14,12 @@ from resalat_core.identity import national_code_with_check_digit
 from resalat_core.members.models import Member
 from resalat_core.members.services import Registration, grant_role, register_member
 from resalat_core.plugins.activation import enable_everything
+from resalat_core.plugins.base import Persona, Role
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region, load_regions
+from resalat_core.vocabulary import vocabulary
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (documented in the README; demo only)
-
-
-@dataclass(frozen=True)
-class Persona:
-    key: str
-    name: str
-    mobile: str
-    body: str  # nine digits; the check digit is computed
-    region: str
-    roles: tuple[tuple[str, str | None, str | None], ...] = ()  # (role, region code, kind)
-
-
-# Names and places from the brochure's example cores (DOMAIN.md).
-PERSONAS = (
-    Persona(
-        "admin",
-        "مدیر سامانه",
-        "09120000001",
-        "001000001",
-        "tehran/tehran",
-        (("admin", None, None),),
-    ),
-    Persona("member", "مریم احمدی", "09120000002", "001000002", "zanjan/gorg-tappeh"),
-    Persona(
-        "core_leader",
-        "جعفر قراجه‌لو",
-        "09120000003",
-        "001000003",
-        "zanjan/gorg-tappeh",
-        (("core_leader", "zanjan", None),),
-    ),
-    Persona(
-        "social_leader",
-        "فاطمه قادری",
-        "09120000004",
-        "001000004",
-        "sistan-baluchestan/arbab",
-        (("social_leader", "sistan-baluchestan", None),),
-    ),
-    Persona(
-        "guide",
-        "علی رهیار زنجانی",
-        "09120000005",
-        "001000005",
-        "zanjan/zanjan",
-        (("guide", "zanjan", None),),
-    ),
-    Persona(
-        "supporter",
-        "حسین حامی",
-        "09120000006",
-        "001000006",
-        "tehran/tehran",
-        (("supporter", None, "credit"), ("supporter", None, "cultural")),
-    ),
-    Persona(
-        "operator",
-        "رضا متصدی",
-        "09120000007",
-        "001000007",
-        "zanjan/zanjan",
-        (("operator", "zanjan", None),),
-    ),
-    Persona(
-        "counsellor",
-        "زهرا مشاور",
-        "09120000008",
-        "001000008",
-        "yazd/ardakan",
-        (("counsellor", None, None),),
-    ),
-    Persona(
-        "credit_officer",
-        "محمد اعتباری",
-        "09120000009",
-        "001000009",
-        "zanjan/zanjan",
-        (("credit_officer", "zanjan", None),),
-    ),
-)
 
 
 @dataclass
@@ -115,7 +38,13 @@ class World:
 
 
 def demo_loaded(session: Session) -> bool:
-    return session.scalar(select(Member.id).where(Member.mobile == PERSONAS[0].mobile)) is not None
+    first = personas()[0][1].mobile
+    return session.scalar(select(Member.id).where(Member.mobile == first)) is not None
+
+
+def personas() -> list[tuple[Role, Persona]]:
+    """Every persona of every declared role (the host's and the loaded plugins'), by mobile."""
+    return sorted(vocabulary().personas(), key=lambda found: found[1].mobile)
 
 
 def load_demo(app: Flask, session: Session, progress: Any = None) -> World:
@@ -123,26 +52,25 @@ def load_demo(app: Flask, session: Session, progress: Any = None) -> World:
     load_regions(session)
     enable_everything(session)
     world = World(session=session)
-    for persona in PERSONAS:
-        member = register_member(
-            session,
-            Registration(
-                national_code=national_code_with_check_digit(persona.body),
-                mobile=persona.mobile,
-                name=persona.name,
-                region=persona.region,
-                password=DEMO_PASSWORD,
-            ),
-        )
-        for role, region_code, kind in persona.roles:
-            grant_role(
+    for role, persona in personas():
+        member = world.members.get(persona.key)
+        if member is None:
+            member = register_member(
                 session,
-                member,
-                role,
-                region=world.region(region_code) if region_code else None,
-                kind=kind,
+                Registration(
+                    national_code=national_code_with_check_digit(persona.body),
+                    mobile=persona.mobile,
+                    name=persona.name,
+                    region=persona.region,
+                    password=DEMO_PASSWORD,
+                ),
             )
-        world.members[persona.key] = member
+            world.members[persona.key] = member
+        if role.name == "member":
+            continue
+        where = world.region(persona.role_region) if persona.role_region else None
+        for kind in persona.kinds or (None,):
+            grant_role(session, member, role.name, region=where, kind=kind)
     session.flush()
     manager = app.extensions["resalat"].plugins
     for name, impl in manager.impls("resalat_demo"):

@@ -17,6 +17,7 @@ class ResalatError(Exception):
         *,
         fields: dict[str, Any] | None = None,
         code: str | None = None,
+        keep_changes: bool = False,
     ) -> None:
         super().__init__(str(message))
         # Kept as given: a lazy translation renders in the reader's language at display time.
@@ -24,6 +25,9 @@ class ResalatError(Exception):
         self.fields = fields or {}
         if code:
             self.code = code
+        # What the refused act already wrote must still be committed (a wrong password is
+        # counted towards throttling even though the act it signed is refused).
+        self.keep_changes = keep_changes
 
     def form_errors(self) -> dict[str, str]:
         """What a page shows: one message per field, and the summary under ``_form``."""

@@ -1,44 +1,82 @@
-"""Translation helpers: English message ids, Persian first at run time (Flask-Babel catalogs)."""
+"""Translation helpers: English message ids, Persian first at run time (Flask-Babel catalogs).
+
+Numbers, amounts and dates passed as a message's variables are written the reader's way: Persian
+digits in a Persian sentence, tomans with separators, Jalali dates (see ``resalat_core.words``),
+so no plugin formats them by hand before translating.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import has_request_context
-from flask_babel import gettext as _babel_gettext
-from flask_babel import lazy_gettext as _babel_lazy
-from flask_babel import ngettext as _babel_ngettext
+from flask_babel import get_domain
+from flask_babel.speaklater import LazyString
 
 LANGUAGES = ("fa", "en")
 DEFAULT_LANGUAGE = "fa"
 
 
-def gettext(message: str, **variables: object) -> str:
-    """Translate now; outside an app context the English text is returned unchanged."""
-    try:
-        return _babel_gettext(message, **variables)
-    except RuntimeError:  # no application context (import time, plain scripts)
-        return message % variables if variables else message
+_INTEGER = re.compile(r"%\((\w+)\)d")
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
-    try:
-        return _babel_ngettext(singular, plural, num, **variables)
-    except RuntimeError:
-        variables.setdefault("num", num)
-        text = singular if num == 1 else plural
-        return text % variables
+def _format(text: str, variables: dict[str, Any]) -> str:
+    """``text % variables`` with every number, amount and date written the reader's way.
+
+    A ``%(n)d`` is written as the reader's digits too, so catalogues may keep their ``d``.
+    """
+    from resalat_core.words import render_value
+
+    if not variables:
+        return text
+    rendered = {name: render_value(value) for name, value in variables.items()}
+    text = _INTEGER.sub(
+        lambda m: f"%({m.group(1)})s" if isinstance(rendered.get(m.group(1)), str) else m.group(0), text
+    )
+    return text % rendered
 
 
-lazy_gettext = _babel_lazy
+def gettext(message: str, **variables: Any) -> str:
+    """Translate now; outside an app context (no catalog) the English text is returned."""
+    text = get_domain().get_translations().ugettext(message)
+    return _format(text, variables)
+
+
+def pgettext(context: str, message: str, **variables: Any) -> str:
+    """Translate ``message`` in ``context``: one English word with two senses gets two wordings."""
+    text = get_domain().get_translations().upgettext(context, message)
+    return _format(text, variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = get_domain().get_translations().ungettext(singular, plural, num)
+    return _format(text, variables)
+
+
+def lazy_gettext(message: str, **variables: Any) -> LazyString:
+    """A text translated when it is shown, in the reader's language at that moment."""
+    return LazyString(gettext, message, **variables)
+
+
+def lazy_pgettext(context: str, message: str, **variables: Any) -> LazyString:
+    return LazyString(pgettext, context, message, **variables)
+
+
 _ = gettext
 _l = lazy_gettext
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "LazyString",
     "_",
     "_l",
     "gettext",
     "has_request_context",
     "lazy_gettext",
+    "lazy_pgettext",
     "ngettext",
+    "pgettext",
 ]

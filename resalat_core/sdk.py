@@ -1,24 +1,47 @@
-"""The host's SDK: the only module of ``resalat_core`` a plugin may import.
+"""The host's SDK, version ``SDK_VERSION``: the only module of ``resalat_core`` a plugin may import.
 
-Everything a plugin needs from the host is re-exported here, so the host can reorganise itself
-without breaking plugins, and a test can check that plugins reach nothing else. Money moves only
-through ``ledger`` (``ledger.transfer``, ``ledger.main_account``, ``ledger.open_earmarked`` ...).
+Everything a plugin needs from the host is named here, so the host can reorganise itself without
+breaking plugins, and a test checks that plugins reach nothing else. A plugin states the SDK
+versions it is written for (``Plugin(sdk=">=1,<2")``); the host refuses it, with the reason,
+when it does not satisfy them. Within a major version names are only added, never removed.
+
+What is here, by the plugin's rooms:
+
+- the plugin object and what it declares: ``Plugin``, ``Role``, ``RoleKind``, ``Persona``,
+  ``SystemAccount``, ``AccountKind``, ``Purpose``, ``MessageKind``, ``Permission``;
+- hooks: ``hookimpl`` to answer, ``hookspec`` and ``awaiting`` to offer hooks of one's own,
+  ``region_hook`` to call a hook only where plugins are active, and the values hooks carry
+  (``Tile``, ``NavItem``, ``Figure``, ``Message``, ``CreditSignal``, ``SignalKind``);
+- words: ``_``, ``_l``, ``ngettext``, ``pgettext``, typed variables (``Money``, ``Number``,
+  ``Digits``, ``Day``, ``Moment``, ``Words``) and ``render``;
+- the request edge: ``me``, ``read_money``, ``handle_form``, ``load``, ``dump``, ``api_doc``,
+  ``idempotent``, ``page_args``, ``paginate``, and the access decorators;
+- members, roles and regions: ``register_member``, ``grant_role``, ``area_of``, ``covers``,
+  ``ids_under``, ``region_choices`` ...;
+- money: the ledger's named functions (``transfer``, ``main_account`` ...), never its module;
+- the CLI's helpers and the database's ``Base`` and session.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from flask_login import current_user
 
 from resalat_core.access import can, login_required, permission_required, public, require
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
-from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError
-from resalat_core.formats import format_date, format_money, parse_jalali_date, parse_money, today_in_iran
-from resalat_core.i18n import _, _l, gettext, lazy_gettext, ngettext
+from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
+from resalat_core.formats import (
+    MAX_RIALS,
+    format_date,
+    format_money,
+    format_number,
+    parse_jalali_date,
+    today_in_iran,
+)
+from resalat_core.i18n import _, _l, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 from resalat_core.identity import (
     is_valid_national_code,
     national_code_with_check_digit,
@@ -27,7 +50,7 @@ from resalat_core.identity import (
     normalize_person_name,
     normalize_sheba,
 )
-from resalat_core.members.models import ROLES, SUPPORTER_KINDS, Member, RoleGrant
+from resalat_core.members.models import Member, RoleGrant
 from resalat_core.members.services import (
     Registration,
     area_of,
@@ -35,46 +58,95 @@ from resalat_core.members.services import (
     get_member,
     grant_role,
     has_role,
-    regions_where,
     register_member,
 )
 from resalat_core.pagination import Page, page_args, paginate
-from resalat_core.plugins.activation import active_modules, is_active, region_hook
+from resalat_core.plugins.activation import active_modules, region_hook
+from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
+    AccountKind,
     CreditSignal,
     Figure,
     Message,
+    MessageKind,
     NavItem,
     Permission,
+    Persona,
     Plugin,
-    Reputation,
+    Purpose,
+    Role,
+    RoleKind,
+    SignalKind,
+    SystemAccount,
     Tile,
 )
-from resalat_core.plugins.spec import hookimpl
+from resalat_core.plugins.spec import awaiting, hookimpl, hookspec
 from resalat_core.regions.models import Region
-from resalat_core.regions.services import get_region
+from resalat_core.regions.services import covers, get_region, ids_under, region_choices
 from resalat_core.rest.core import api_doc, dump, idempotent, load
+from resalat_core.sdk_version import SDK_VERSION
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
-from resalat_core.wallet import services as ledger
-from resalat_core.wallet.models import Account, Entry, Transfer
-from resalat_core.wallet.services import Spend, SpendDecision, TransferSpec
+from resalat_core.vocabulary import vocabulary
+from resalat_core.wallet.models import EARMARKED, MEMBER_MAIN, SYSTEM, Account, Entry, Transfer
+from resalat_core.wallet.services import (
+    MAX_AMOUNT,
+    Spend,
+    SpendDecision,
+    TransferSpec,
+    account_name,
+    accounts_of,
+    check_spend,
+    describe_transfer,
+    get_account,
+    main_account,
+    open_account,
+    open_earmarked,
+    pending_of,
+    post_pending,
+    statement_query,
+    system_account,
+    transfer,
+    transfer_linked,
+    void_pending,
+)
+from resalat_core.wallet.services import (
+    verify as verify_ledger,
+)
+from resalat_core.web.edge import current_member, handle_form, me, read_money
 from resalat_core.web.templating import current_language
+from resalat_core.words import (
+    Day,
+    Digits,
+    Moment,
+    Money,
+    Number,
+    Text,
+    Words,
+    decode_params,
+    encode_params,
+    join_words,
+    render,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def notify(member: Member, message: Message) -> Any:
     """Tell ``member`` something; returns what the notification plugin stored, or None.
 
     Reaches only a notification plugin active in the member's region; with none, nothing happens.
+    Runs in the caller's transaction.
     """
     return region_hook("resalat_notify", member)(member=member, message=message)
 
 
-def confirm_password(session: Any, member: Member, password: str) -> bool:
+def confirm_password(session: Session, member: Member, password: str) -> bool:
     """Is ``password`` the member's own? For acts signed by re-entering it (a social guarantee).
 
     Shares the sign-in throttle (config ``login_max_failures`` per ``login_window_seconds``):
-    raises TooManyAttempts (429) when spent. A wrong password is recorded in ``session``; commit
-    after refusing the act so that the failure counts.
+    raises TooManyAttempts (429) when spent. A wrong password is recorded in ``session``; refuse
+    the act with ``BadInput(..., keep_changes=True)`` so that the failure still counts.
     """
     config = current_app.config["RESALAT"]
     return auth_services.confirm_password(
@@ -86,75 +158,111 @@ def confirm_password(session: Any, member: Member, password: str) -> bool:
     )
 
 
-def current_member() -> Member | None:
-    """The signed-in member, or None."""
-    return current_user if current_user and current_user.is_authenticated else None
+# --- LEGACY(issue 10): names of SDK 0, kept while the plugins move to SDK 1; removed after. ---
+from resalat_core.formats import parse_money  # noqa: E402, F401
+from resalat_core.members.services import regions_where  # noqa: E402, F401
+from resalat_core.plugins.activation import is_active  # noqa: E402, F401
+from resalat_core.wallet import services as ledger  # noqa: E402, F401
 
+ROLES = ("member", "core_leader", "social_leader", "guide", "supporter", "credit_officer", "admin")
+SUPPORTER_KINDS = ("credit", "technical", "commercial", "cultural", "credit_behaviour")
 
 __all__ = [
-    "Reputation",
-    "area_of",
-    "CreditSignal",
-    "Registration",
-    "national_code_with_check_digit",
-    "register_member",
-    "regions_where",
+    "EARMARKED",
+    "MAX_AMOUNT",
+    "MAX_RIALS",
+    "MEMBER_MAIN",
+    "SDK_VERSION",
+    "SYSTEM",
     "Account",
-    "Entry",
-    "Spend",
-    "SpendDecision",
-    "Transfer",
-    "TransferSpec",
-    "ledger",
-    "ROLES",
-    "SUPPORTER_KINDS",
+    "AccountKind",
     "BadInput",
     "Base",
     "Conflict",
+    "CreditSignal",
+    "Day",
+    "Digits",
+    "Entry",
     "Figure",
     "Member",
     "Message",
+    "MessageKind",
+    "Moment",
+    "Money",
     "NavItem",
     "NotAllowed",
     "NotFound",
+    "Number",
     "Page",
     "Permission",
+    "Persona",
     "Plugin",
+    "Purpose",
     "Region",
+    "Registration",
     "ResalatError",
+    "Role",
     "RoleGrant",
+    "RoleKind",
+    "SignalKind",
+    "Spend",
+    "SpendDecision",
+    "SystemAccount",
+    "Text",
     "Tile",
+    "TooManyAttempts",
+    "Transfer",
+    "TransferSpec",
+    "Words",
     "_",
     "_l",
+    "account_name",
+    "accounts_of",
     "active_modules",
     "api_doc",
+    "area_of",
+    "awaiting",
     "can",
-    "confirm_password",
+    "check_spend",
     "cli_errors",
+    "confirm_password",
+    "covers",
     "current_language",
     "current_member",
     "db_session",
+    "decode_params",
+    "describe_transfer",
     "dump",
     "echo_json",
+    "encode_params",
     "find_member",
     "format_date",
     "format_money",
-    "today_in_iran",
+    "format_number",
+    "get_account",
     "get_db",
     "get_member",
     "get_region",
     "gettext",
     "grant_role",
+    "handle_form",
     "has_role",
     "hookimpl",
+    "hookspec",
     "idempotent",
-    "is_active",
+    "ids_under",
     "is_sqlite",
     "is_valid_national_code",
+    "join_words",
+    "national_code_with_check_digit",
     "json_option",
     "lazy_gettext",
+    "lazy_pgettext",
     "load",
     "login_required",
+    "main_account",
+    "me",
+    "module_active",
     "ngettext",
     "normalize_mobile",
     "normalize_national_code",
@@ -162,16 +270,32 @@ __all__ = [
     "normalize_sheba",
     "normalize_text",
     "notify",
+    "open_account",
+    "open_earmarked",
     "page_args",
     "paginate",
     "parse_jalali_date",
-    "parse_money",
+    "pending_of",
     "permission_required",
+    "pgettext",
+    "post_pending",
     "public",
+    "read_money",
+    "region_choices",
     "region_hook",
+    "register_member",
+    "render",
     "require",
     "search_key",
+    "statement_query",
+    "system_account",
     "to_latin_digits",
     "to_persian_digits",
+    "today_in_iran",
+    "transfer",
+    "transfer_linked",
     "utcnow",
+    "verify_ledger",
+    "vocabulary",
+    "void_pending",
 ]

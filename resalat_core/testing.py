@@ -75,8 +75,30 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def database_url(backend: str, _sqlite_path: Path) -> str:
     if backend == "postgresql":
-        return os.environ[PG_ENV]
+        return _worker_database(os.environ[PG_ENV])
     return f"sqlite:///{_sqlite_path}"
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (``test_gw0`` ...),
+    created beside the configured one, so that parallel workers never share tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -254,8 +276,12 @@ class Roles:
                     where = None
                 else:
                     where = get_region(s, role_region)
-                if role == "supporter" and kind is None:
-                    kind = "credit"
+                if kind is None:
+                    # A role held as a kind (a supporter) is held as its first kind unless told.
+                    from resalat_core.vocabulary import vocabulary
+
+                    declared = vocabulary().role(role)
+                    kind = declared.kinds[0].name if declared and declared.kinds else None
                 grant_role(s, member, role, region=where, kind=kind)
             s.commit()
             member_id = member.id
@@ -266,6 +292,75 @@ class Roles:
 def make_member(app: Flask) -> Roles:
     """A factory: ``make_member('guide', region='zanjan/zanjan')`` returns the new member's id."""
     return Roles(app)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member a test made: who they are and how they sign in."""
+
+    id: int
+    mobile: str
+    national_code: str
+    name: str
+    region: str
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def person(app: Flask, make_member: Roles) -> Callable[..., Person]:
+    """``person("guide", region="zanjan/zanjan")``: a new member (with that role) as a ``Person``.
+
+    Takes ``make_member``'s arguments: ``role_region`` (default: the member's province; None:
+    nationwide), ``kind``, ``name``, ``password``.
+    """
+    from resalat_core.members.models import Member
+
+    def make(role: str | None = None, **kwargs: Any) -> Person:
+        member_id = make_member(role, **kwargs)
+        with _app_session(app) as s:
+            m = s.get(Member, member_id)
+            return Person(
+                m.id,
+                m.mobile,
+                m.national_code,
+                m.name,
+                m.region.code,
+                kwargs.get("password", PASSWORD),
+            )
+
+    return make
+
+
+def _member_id(member: Any) -> int:
+    return member if isinstance(member, int) else int(member.id)
+
+
+@pytest.fixture
+def top_up(app: Flask) -> Callable[..., Any]:
+    """``top_up(member, rials=5_000_000)``: money into the member's main account from the outside
+    world (``cash_in``), committed, as an administrator's adjustment; returns the transfer id.
+
+    ``member`` is a ``Person``, a ``Member`` or an id; ``key`` makes the top-up idempotent.
+    """
+    from resalat_core.members.models import Member
+    from resalat_core.wallet import services as ledger
+
+    def give(member: Any, *, rials: int, key: str | None = None) -> int:
+        member_id = _member_id(member)
+        with _app_session(app) as s:
+            target = s.get(Member, member_id)
+            done = ledger.transfer(
+                s,
+                key or f"test-top-up:{member_id}:{next(_counter)}",
+                ledger.system_account(s, "cash_in"),
+                ledger.main_account(s, target),
+                rials,
+                "admin_adjustment",
+            )
+            s.commit()
+            return done.id
+
+    return give
 
 
 class ResalatClient(FlaskClient):

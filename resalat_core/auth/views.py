@@ -13,7 +13,6 @@ from resalat_core.db import db_session
 from resalat_core.errors import BadInput, TooManyAttempts
 from resalat_core.i18n import _
 from resalat_core.members.services import Registration, register_member
-from resalat_core.plugins.activation import region_hook
 from resalat_core.regions.services import all_regions
 from resalat_core.web.safety import safe_next
 
@@ -96,7 +95,6 @@ def register() -> Any:
             if errors:
                 raise BadInput(_("Please correct the marked fields."), fields={})
             member = register_member(session, data)
-            region_hook("resalat_member_joined", member)(member=member)
         except BadInput as exc:
             session.rollback()
             errors.update(exc.form_errors())

@@ -9,7 +9,7 @@ from sqlalchemy import MetaData, text
 
 from resalat_core import migrate
 from resalat_core.db import Base, db_session, get_db, is_sqlite
-from resalat_core.demo import DEMO_PASSWORD, PERSONAS, demo_loaded, load_demo
+from resalat_core.demo import DEMO_PASSWORD, demo_loaded, load_demo, personas
 
 
 def reset_database() -> None:
@@ -53,5 +53,8 @@ def demo(reset: bool) -> None:
         session.commit()
         bar.update(1)
     click.echo(f"demo loaded; every persona's password is {DEMO_PASSWORD}")
-    for p in PERSONAS:
-        click.echo(f"  {p.key:<14} {p.mobile}  {p.name}")
+    shown: set[str] = set()
+    for role, p in personas():
+        if p.key not in shown:
+            shown.add(p.key)
+            click.echo(f"  {p.key:<14} {p.mobile}  {p.name}  ({role.name})")

@@ -15,7 +15,6 @@ from resalat_core.members.services import (
     register_member,
     revoke_role,
 )
-from resalat_core.plugins.activation import region_hook
 from resalat_core.regions.services import get_region
 
 members = AppGroup("members", help="Members, roles and API tokens.")
@@ -47,7 +46,6 @@ def create(national_code: str, mobile: str, name: str, region: str, password: st
     """Register a member."""
     session = db_session()
     member = register_member(session, Registration(national_code, mobile, name, region, password))
-    region_hook("resalat_member_joined", member)(member=member)
     session.commit()
     if as_json:
         echo_json(_member_json(member))
@@ -76,7 +74,11 @@ def show(identifier: str, as_json: bool) -> None:
 @click.argument("identifier")
 @click.argument("role")
 @click.option("--region", default=None, help="Region code; nationwide if omitted.")
-@click.option("--kind", default=None, help="Supporter kind (credit, technical, ...).")
+@click.option(
+    "--kind",
+    default=None,
+    help="The kind, for roles held as one (a supporter: credit, technical ...).",
+)
 @cli_errors
 def grant(identifier: str, role: str, region: str | None, kind: str | None) -> None:
     """Give a member a ROLE, nationwide or in a region."""

@@ -10,21 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from resalat_core.db import Base, utcnow
 from resalat_core.regions.models import Region
 
-# The roles of the ecosystem (DOMAIN.md, "The people"). "member" is implied for everyone.
-ROLES = (
-    "member",
-    "core_leader",
-    "social_leader",
-    "guide",
-    "supporter",
-    "operator",
-    "counsellor",
-    # Decides Qard al-Hasan loan requests (the loans plugin), within their region.
-    "credit_officer",
-    "admin",
-)
-SUPPORTER_KINDS = ("credit", "technical", "commercial", "cultural", "credit_behaviour")
-
 
 class Member(Base):
     """One person of the ecosystem; signs in once with mobile or national code."""
@@ -78,7 +63,7 @@ class RoleGrant(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
-    # Only supporters have a kind (credit, technical, ...).
+    # For roles held as a kind (a supporter is a credit, technical ... supporter).
     kind: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

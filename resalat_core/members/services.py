@@ -16,10 +16,11 @@ from resalat_core.identity import (
     normalize_national_code,
     normalize_person_name,
 )
-from resalat_core.members.models import ROLES, SUPPORTER_KINDS, Member, RoleGrant
+from resalat_core.members.models import Member, RoleGrant
 from resalat_core.members.passwords import hash_password, validate_new_password
 from resalat_core.regions.models import Region
-from resalat_core.regions.services import get_region
+from resalat_core.regions.services import get_region, ids_under
+from resalat_core.vocabulary import vocabulary
 
 MIN_PASSWORD = 8
 
@@ -97,7 +98,19 @@ def register_member(session: Session, data: Registration) -> Member:
     )
     session.add(member)
     session.flush()
+    _announce_joined(member)
     return member
+
+
+def _announce_joined(member: Member) -> None:
+    """Tell the plugins active in the member's region, inside the registration's transaction."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or "resalat" not in current_app.extensions:
+        return
+    from resalat_core.plugins.activation import region_hook
+
+    region_hook("resalat_member_joined", member)(member=member)
 
 
 def grant_role(
@@ -108,20 +121,28 @@ def grant_role(
     region: Region | None = None,
     kind: str | None = None,
 ) -> RoleGrant:
-    """Give ``member`` a role, nationwide or in ``region``; granting it again changes nothing."""
-    if role not in ROLES:
+    """Give ``member`` a role, nationwide or in ``region``; granting it again changes nothing.
+
+    The role must be declared by the host or a loaded plugin; a role with kinds (a supporter)
+    is held as one of them, and a role without kinds as none.
+    """
+    declared = vocabulary().role(role)
+    if declared is None:
+        names = ", ".join(sorted(vocabulary().roles))
         raise BadInput(
-            _("Unknown role %(role)s; roles are: %(roles)s.", role=role, roles=", ".join(ROLES)),
+            _("Unknown role %(role)s; roles are: %(roles)s.", role=role, roles=names),
             fields={"role": _("Unknown role.")},
         )
-    if role == "supporter":
-        if kind not in SUPPORTER_KINDS:
+    if declared.kinds:
+        if declared.kind(kind or "") is None:
+            kinds = ", ".join(k.name for k in declared.kinds)
             raise BadInput(
-                _("A supporter needs a kind: %(kinds)s.", kinds=", ".join(SUPPORTER_KINDS)),
-                fields={"kind": _("Choose a supporter kind.")},
+                _("This role needs a kind: %(kinds)s.", kinds=kinds),
+                fields={"kind": _("Choose a kind.")},
             )
     elif kind is not None:
-        raise BadInput(_("Only supporters have a kind."), fields={"kind": _("Only supporters have a kind.")})
+        message = _("This role has no kinds.")
+        raise BadInput(message, fields={"kind": message})
     region_id = region.id if region else None
     for grant in member.roles:
         if grant.role == role and grant.region_id == region_id and grant.kind == kind:
@@ -164,6 +185,17 @@ def has_role(member: Any, role: str, region: Region | None = None, kind: str | N
     )
 
 
+def roles_holding(permission: str, registry: dict[str, Any]) -> set[str] | None:
+    """The roles that hold ``permission`` (admins always do); None when every member does."""
+    perm = registry.get(permission)
+    if perm is None:
+        return set()
+    roles = set(perm.roles)
+    if "member" in roles:
+        return None
+    return roles | {"admin"}
+
+
 def can(member: Any, permission: str, region: Region | None, registry: dict[str, Any]) -> bool:
     """Does ``member`` hold ``permission`` in ``region`` (None: anywhere)?
 
@@ -172,13 +204,10 @@ def can(member: Any, permission: str, region: Region | None, registry: dict[str,
     """
     if member is None or getattr(member, "is_anonymous", True) or not member.is_active:
         return False
-    perm = registry.get(permission)
-    if perm is None:
-        return False
-    roles = set(perm.roles)
-    if "member" in roles:
+    roles = roles_holding(permission, registry)
+    if roles is None:
         return True
-    return any((g.role in roles or g.role == "admin") and _covers(g, region) for g in member.roles)
+    return any(g.role in roles and _covers(g, region) for g in member.roles)
 
 
 def regions_where(member: Member, roles: Iterable[str]) -> list[int | None]:
@@ -190,18 +219,36 @@ def regions_where(member: Member, roles: Iterable[str]) -> list[int | None]:
     )
 
 
-def area_of(session: Session, member: Member, roles: Iterable[str]) -> list[int] | None:
-    """Every region id where ``member`` acts in one of ``roles``: the regions of their grants and
-    the places under them. None means nationwide; an empty list means nowhere.
+def area_for_roles(session: Session, member: Member, roles: Iterable[str]) -> list[int] | None:
+    """Every region id where ``member`` holds one of ``roles``, with the places under them.
 
-    Use it as ``Model.region_id.in_(area)`` so that a guide sees only their area, in one query.
+    None means nationwide; an empty list means nowhere.
     """
     ids = regions_where(member, roles)
     if None in ids:
         return None
-    if not ids:
-        return []
-    return list(session.scalars(select(Region.id).where((Region.id.in_(ids)) | (Region.parent_id.in_(ids)))))
+    return ids_under(session, [i for i in ids if i is not None])
+
+
+def area_of(
+    session: Session, member: Member, permission: str, registry: dict[str, Any] | None = None
+) -> list[int] | None:
+    """Every region id where ``member`` may act with ``permission``: the regions of the roles
+    that hold it (and of an admin's role) and the places under them. None means nationwide; an
+    empty list means nowhere.
+
+    Use it as ``Model.region_id.in_(area)`` so that a guide sees only their area, in one query.
+    """
+    if not isinstance(permission, str):  # LEGACY(issue 10): a list of roles
+        return area_for_roles(session, member, permission)
+    if registry is None:
+        from flask import current_app
+
+        registry = current_app.extensions["resalat"].permissions
+    roles = roles_holding(permission, registry)
+    if roles is None:
+        return None
+    return area_for_roles(session, member, roles)
 
 
 def count_members(session: Session) -> int:

@@ -1,14 +1,123 @@
-"""What a plugin declares about itself, and the small value types hooks return."""
+"""What a plugin declares about itself, and the small value types hooks take and return.
+
+Every text here is written once, in English, with lazy gettext (``_l``) and translated by the
+plugin's catalogue when it is shown; nothing is declared as a Persian/English pair, so another
+language (Azerbaijani, Kurdish) needs only catalogues.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from resalat_core.words import Text, encode_params, render
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
+
+
+@lru_cache(maxsize=1)
+def _distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+def distribution_version(package: str) -> str | None:
+    """The installed version of the distribution that ships the top-level ``package``, if any."""
+    top = package.split(".")[0]
+    for dist in _distributions().get(top, []):
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - stale metadata
+            continue
+    return None
+
+
+# --- what a plugin brings: roles, accounts, purposes --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleKind:
+    """A kind a role is held as (a supporter is a credit, technical ... supporter)."""
+
+    name: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A demo member who holds a role: ``resalat demo`` creates one per declared persona.
+
+    ``body`` is the national code's first nine digits (the check digit is computed);
+    ``role_region`` is the region code where the role is held (None: nationwide).
+    """
+
+    key: str
+    name: str
+    mobile: str
+    body: str
+    region: str
+    role_region: str | None = None
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a plugin adds to the ecosystem, held nationwide or in a region.
+
+    ``permissions`` names permissions declared elsewhere (the host's, another plugin's) that this
+    role also holds: the guides plugin's ``guide`` holds the host's ``core.members.view``.
+    """
+
+    name: str
+    title: Text
+    kinds: tuple[RoleKind, ...] = ()
+    permissions: tuple[str, ...] = ()
+    personas: tuple[Persona, ...] = ()
+    description: Text = ""
+
+    def kind(self, name: str) -> RoleKind | None:
+        return next((k for k in self.kinds if k.name == name), None)
+
+
+@dataclass(frozen=True)
+class SystemAccount:
+    """A ledger account the plugin's money moves through (``escrow``, ``loan_fund``).
+
+    Opened on first use by ``system_account(session, code)``; ``may_go_negative`` for accounts
+    that stand for the outside world or income (their balance is what they gave out).
+    """
+
+    code: str
+    name: Text
+    may_go_negative: bool = False
+
+
+@dataclass(frozen=True)
+class AccountKind:
+    """A kind of member account a plugin opens (``deposit``), and what its owner reads."""
+
+    name: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why money moved: a ledger transfer's ``purpose`` code and how a statement line reads.
+
+    ``detail`` is rendered with the transfer's ``params`` (``_l("Order %(order)s")``).
+    """
+
+    code: str
+    label: Text
+    detail: Text | None = None
+
+
+# --- the plugin ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -16,22 +125,31 @@ class Plugin:
     """A plugin's identity card, the object its ``resalat.plugins`` entry point names.
 
     ``package`` is the import name of the plugin's package (pass ``__name__`` from its
-    ``__init__``); the host finds ``templates/<name>/``, ``static/`` and ``migrations/`` there and
-    imports ``<package>.hooks`` for the hook implementations.
+    ``__init__``); the host finds ``templates/<name>/``, ``static/``, ``translations/`` and
+    ``migrations/`` there and imports ``<package>.models``, ``<package>.messages`` and
+    ``<package>.hooks``. ``sdk`` is the range of ``SDK_VERSION`` the plugin is written for
+    (``">=1,<2"``); the host refuses the plugin, with the reason, when it does not satisfy it.
+    ``hookspecs`` names the module of hooks the plugin offers to others. The version is read
+    from the installed distribution's metadata (one source: its pyproject).
     """
 
     name: str
-    version: str
-    title_fa: str
-    title_en: str
+    title: Text
     package: str
+    sdk: str
     requires: tuple[str, ...] = ()
-    description_fa: str = ""
-    description_en: str = ""
+    description: Text = ""
     icon: str = "grid"
     # Settings as data, with defaults; a deployment overrides them in the config file's
     # [plugins.<name>] table, and the plugin reads them with ``plugin.setting(key)``.
     settings: dict[str, Any] = field(default_factory=dict)
+    hookspecs: str | None = None
+    roles: tuple[Role, ...] = ()
+    accounts: tuple[SystemAccount, ...] = ()
+    account_kinds: tuple[AccountKind, ...] = ()
+    purposes: tuple[Purpose, ...] = ()
+    # Only for plugins that are not installed distributions (test fixtures given in code).
+    version: str = ""
 
     def __post_init__(self) -> None:
         if not NAME_RE.match(self.name):
@@ -39,10 +157,17 @@ class Plugin:
                 f"plugin name {self.name!r} must be lower-case letters, digits and _ (2-40 chars)"
             )
         self.requires = tuple(self.requires)
+        self.roles = tuple(self.roles)
+        self.accounts = tuple(self.accounts)
+        self.account_kinds = tuple(self.account_kinds)
+        self.purposes = tuple(self.purposes)
+        if not self.version:
+            self.version = distribution_version(self.package) or "0+unknown"
 
     @property
     def root(self) -> Path:
         module = importlib.import_module(self.package)
+        assert module.__file__ is not None
         return Path(module.__file__).resolve().parent
 
     @property
@@ -54,9 +179,6 @@ class Plugin:
     def templates_dir(self) -> Path | None:
         path = self.root / "templates"
         return path if path.is_dir() else None
-
-    def title(self, lang: str = "fa") -> str:
-        return self.title_fa if lang == "fa" else self.title_en
 
     def setting(self, key: str) -> Any:
         """A setting: the config file's ``[plugins.<name>]`` table, else the flat key
@@ -81,23 +203,33 @@ class Plugin:
             return int(raw.strip())
         return raw
 
-    def load_hooks(self) -> Any:
-        """Import the plugin's hooks module (None if it has none)."""
+    def optional_module(self, room: str) -> Any:
+        """Import ``<package>.<room>`` (None if the plugin has no such module)."""
         try:
-            return importlib.import_module(f"{self.package}.hooks")
+            return importlib.import_module(f"{self.package}.{room}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"{self.package}.hooks":
+            if exc.name == f"{self.package}.{room}":
                 return None
             raise
+
+    def load_hooks(self) -> Any:
+        """Import the plugin's hooks module (None if it has none)."""
+        return self.optional_module("hooks")
+
+
+# --- what hooks return ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Permission:
-    """A permission a plugin declares, and the roles that hold it by default."""
+    """A permission a plugin declares, and the roles that hold it by default.
+
+    Names are ``<plugin>.<action>``. Roles declared by other plugins may also hold it (a role's
+    ``permissions``); admins hold every permission in their region.
+    """
 
     name: str
-    title_fa: str
-    title_en: str
+    title: Text
     roles: tuple[str, ...] = ("admin",)
 
 
@@ -105,12 +237,10 @@ class Permission:
 class Tile:
     """A home-screen tile."""
 
-    title_fa: str
-    title_en: str
+    title: Text
     url: str
     icon: str = "grid"
-    description_fa: str = ""
-    description_en: str = ""
+    description: Text = ""
     badge: int | None = None
     order: int = 100
 
@@ -119,8 +249,7 @@ class Tile:
 class NavItem:
     """A link in the layout's top bar, with an optional count (unread messages...)."""
 
-    title_fa: str
-    title_en: str
+    title: Text
     url: str
     badge: int | None = None
     icon: str = ""
@@ -128,53 +257,126 @@ class NavItem:
 
 
 @dataclass(frozen=True)
-class Message:
-    """A notification for one member, in both languages."""
+class Figure:
+    """A figure for the administrators' dashboard: a label and a value (rials when ``money``)."""
 
-    title_fa: str
-    title_en: str
-    body_fa: str = ""
-    body_en: str = ""
-    url: str | None = None
-    # The plugin that sends it and a kind of its choosing ("order.shipped"), for grouping.
-    source: str = "host"
-    kind: str = "info"
+    label: Text
+    value: int
+    unit: Text = ""
+    money: bool = False
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A figure for the dashboard."""
+class MessageKind:
+    """One kind of notification a plugin sends, declared once in its ``messages`` module.
 
-    label_fa: str
-    label_en: str
-    value: int
-    unit_fa: str = ""
-    unit_en: str = ""
+    ``title`` and ``body`` are lazy texts with ``%(name)s`` variables. Calling the kind with the
+    variables (and a ``url``) makes the ``Message`` to send. Notifications store the kind and the
+    variables, not the sentence, so each reader reads it in their language, now and later.
+    The host sets ``source`` to the plugin's name when it loads the ``messages`` module.
+    """
+
+    kind: str
+    title: Text
+    body: Text = ""
+    source: str = ""
+    # Written by a person in each language (an administrator's announcement): the variables
+    # ``title_fa``, ``title_en``, ``body_fa``, ``body_en`` hold the texts, and the reader gets theirs.
+    authored: bool = False
+
+    def __call__(self, *, url: str | None = None, **params: Any) -> Message:
+        encode_params(params)  # refuse, now, a value that could not be stored
+        return Message(kind=self, params=params, url=url)
+
+    def render(self, params: dict[str, Any] | None = None) -> tuple[str, str]:
+        """(title, body) in the reader's language."""
+        if self.authored:
+            return authored_text(params or {}, "title"), authored_text(params or {}, "body")
+        body = render(self.body, params) if self.body else ""
+        return render(self.title, params), body
+
+
+def authored_text(params: dict[str, Any], attr: str) -> str:
+    """A person's own text in the reader's language (``<attr>_<lang>``), else in the other one."""
+    from resalat_core.web.templating import current_language
+
+    lang = current_language()
+    for key in (f"{attr}_{lang}", f"{attr}_fa", f"{attr}_en"):
+        if params.get(key):
+            return str(params[key])
+    return ""
+
+
+@dataclass(frozen=True, init=False)
+class Message:
+    """A notification for one member: a declared kind and its variables."""
+
+    kind: MessageKind
+    params: dict[str, Any]
+    url: str | None
+
+    def __init__(
+        self,
+        kind: MessageKind | str | None = None,
+        params: dict[str, Any] | None = None,
+        url: str | None = None,
+        **legacy: Any,
+    ) -> None:
+        if not isinstance(kind, MessageKind):  # LEGACY(issue 10): title_fa/title_en pairs
+            source = legacy.pop("source", "host")
+            kind = MessageKind(kind=f"legacy.{kind or 'info'}", title="", source=source, authored=True)
+            params = dict(legacy)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "params", dict(params or {}))
+        object.__setattr__(self, "url", url)
+
+    @property
+    def source(self) -> str:
+        return self.kind.source
+
+    @property
+    def title(self) -> str:
+        return self.kind.render(self.params)[0]
+
+    @property
+    def body(self) -> str:
+        return self.kind.render(self.params)[1]
+
+    def stored_params(self) -> dict[str, Any]:
+        return encode_params(self.params)
 
 
 @dataclass(frozen=True)
 class CreditSignal:
     """One thing a plugin knows about a member's creditworthiness, for Merat's score.
 
-    ``kind`` names the signal (``social_guarantee``, ``repayment_on_time``...); ``value`` is its
-    size in the signal's own unit (rials for a guarantee cap, a count, a ratio in thousandths);
-    Merat's configured weights turn kinds and values into points, so plugins never score.
+    ``kind`` names a signal the plugin declared with a ``SignalKind``; ``value`` is its size in
+    the kind's unit (rials when the kind is ``money``, else a count); Merat's weights turn kinds
+    and values into points, so plugins never score. ``params`` fill the kind's description.
     """
 
-    source: str
     kind: str
     value: int
-    description_fa: str
-    description_en: str
+    params: dict[str, Any] = field(default_factory=dict)
     reference: str | None = None
+    # Filled in by Merat with the name of the plugin that answered.
+    source: str = ""
+    description_fa: str = ""  # LEGACY(issue 10)
+    description_en: str = ""  # LEGACY(issue 10)
 
 
 @dataclass(frozen=True)
-class Reputation:
-    """Reviews and reports about a booth or product, as social supervision sums them up."""
+class SignalKind:
+    """A credit signal a plugin gives, with its description and its default weight.
 
-    rating: float | None  # average stars 1..5, None before the first review
-    reviews: int
-    open_reports: int
-    url: str | None = None
-    hidden: bool = False  # hidden by a supervisor's decision
+    ``points`` for every ``per`` of the value, never beyond ``cap`` (a negative cap for bad
+    signals: the points taken away stop there). A deployment overrides the weight in
+    ``[plugins.merat.weights.<kind>]``.
+    """
+
+    kind: str
+    description: Text
+    points: int
+    per: int
+    cap: int
+    money: bool = False

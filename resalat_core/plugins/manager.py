@@ -9,17 +9,21 @@ with the reason, and the host and the other plugins carry on.
 from __future__ import annotations
 
 import graphlib
+import importlib
 import logging
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
 from stevedore import ExtensionManager
 
 from resalat_core.errors import PluginError
 from resalat_core.plugins import spec
 from resalat_core.plugins.base import Plugin
+from resalat_core.sdk_version import SDK_VERSION
 
 log = logging.getLogger(__name__)
 NAMESPACE = "resalat.plugins"
@@ -58,8 +62,8 @@ class PluginRecord:
             "status": self.status,
             "requires": self.requires,
             "error": self.error,
-            "title_fa": self.plugin.title_fa if self.plugin else None,
-            "title_en": self.plugin.title_en if self.plugin else None,
+            "title": str(self.plugin.title) if self.plugin else None,
+            "sdk": self.plugin.sdk if self.plugin else None,
             "entry_point": self.entry_point,
         }
 
@@ -86,6 +90,19 @@ def resolve_order(plugins: dict[str, Plugin]) -> list[str]:
         raise PluginError(f"cyclic requirement: {' -> '.join(cycle)}") from exc
 
 
+def sdk_problem(plugin: Plugin, version: str = SDK_VERSION) -> str | None:
+    """Why the host's SDK does not suit ``plugin`` (None when it does)."""
+    try:
+        wanted = SpecifierSet(plugin.sdk)
+    except InvalidSpecifier:
+        return f"its sdk range {plugin.sdk!r} is not a version range such as '>=1,<2'"
+    if not plugin.sdk.strip():
+        return "it states no sdk range (for example sdk='>=1,<2')"
+    if not wanted.contains(Version(version), prereleases=True):
+        return f"it is written for SDK {plugin.sdk}, and this host offers SDK {version}"
+    return None
+
+
 class PluginManager:
     """The host's view of its plugins: discovery, order, hooks."""
 
@@ -94,6 +111,8 @@ class PluginManager:
         self.pm.add_hookspecs(spec)
         self.records: dict[str, PluginRecord] = {}
         self.order: list[str] = []
+        # hook name -> who declared it: "core" for the host's, else the plugin's name.
+        self.hook_owner: dict[str, str] = {name: "core" for name in dir(spec) if name.startswith("resalat_")}
 
     # -- discovery -----------------------------------------------------------------------------
     def discover(self, extra: dict[str, Plugin] | None = None) -> None:
@@ -148,10 +167,18 @@ class PluginManager:
             if failed_reqs:
                 record.fail(f"requires {', '.join(failed_reqs)}, which failed to load")
                 continue
+            assert record.plugin is not None
+            problem = sdk_problem(record.plugin)
+            if problem:
+                record.fail(f"incompatible: {problem}")
+                continue
             try:
+                # The plugin's own hooks exist before it, or anything that requires it, registers.
+                self._add_hookspecs(record)
                 record.hooks = record.plugin.load_hooks()
                 if record.hooks is not None:
                     self.pm.register(record.hooks, name=name)
+                    self._check_implementations(record)
                 register(record)
             except Exception as exc:
                 if record.hooks is not None and self.pm.is_registered(record.hooks):
@@ -161,6 +188,39 @@ class PluginManager:
                 continue
             record.status = "loaded"
             self.order.append(name)
+
+    def _add_hookspecs(self, record: PluginRecord) -> None:
+        assert record.plugin is not None
+        if not record.plugin.hookspecs:
+            return
+        module = importlib.import_module(record.plugin.hookspecs)
+        names = [n for n in dir(module) if n.startswith("resalat_") and callable(getattr(module, n))]
+        for hook in names:
+            owner = self.hook_owner.get(hook)
+            if owner is not None and owner != record.name:
+                raise PluginError(f"hook {hook} is already declared by {owner}")
+        self.pm.add_hookspecs(module)
+        for hook in names:
+            self.hook_owner[hook] = record.name
+
+    def _check_implementations(self, record: PluginRecord) -> None:
+        """Refuse an implementation of a hook nobody declares, unless it is marked optional.
+
+        A plugin that answers another plugin's hook without requiring it marks the answer
+        ``@hookimpl(optionalhook=True)``: with that plugin absent there is nobody to ask.
+        """
+        unknown = []
+        for impl in self.pm.get_hookcallers(record.hooks) or []:
+            if impl.has_spec():
+                continue
+            for hookimpl in impl.get_hookimpls():
+                if hookimpl.plugin_name == record.name and not hookimpl.optionalhook:
+                    unknown.append(impl.name)
+        if unknown:
+            raise PluginError(
+                f"implements {', '.join(sorted(unknown))}, which no loaded plugin declares; "
+                "if it belongs to a plugin that may be absent, mark it @hookimpl(optionalhook=True)"
+            )
 
     @staticmethod
     def _broken_by(candidates: dict[str, Plugin]) -> dict[str, str]:

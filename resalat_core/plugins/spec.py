@@ -1,150 +1,215 @@
-"""The hook contract between the host and its plugins: every hook, with its promise, in one place.
+"""The host's hooks: the wiring every plugin may answer and the host's own events and questions.
 
-A plugin implements any of these in its ``hooks`` module with ``@hookimpl`` (from the SDK). The
-host calls wiring hooks once per plugin at start-up, and event hooks whenever the event happens.
-Hooks that concern a member or a region are called only for the plugins active in that region:
-no plugin checks activation itself.
+A plugin implements any of these in its ``hooks`` module with ``@hookimpl`` (from the SDK).
+Hooks that belong to one plugin's domain (M-Bazar's orders, loans' instalments, Merat's signals)
+are not here: the plugin that owns them declares them in its own ``hookspecs`` module, named by
+its ``Plugin``, and the host adds them before the plugins that require it load.
+
+Every hook below says when it is called, its arguments, whether it runs inside the caller's
+database transaction, and what an exception does. Hooks that concern a member or a region are
+called only for the plugins active in that region (``region_hook``): no plugin checks
+activation itself. A hook that nobody implements yet says so with ``awaiting(...)``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from apispec import APISpec
+    from flask import Blueprint
+    from sqlalchemy.orm import Session
+
+    from resalat_core.demo import World
+    from resalat_core.members.models import Member
+    from resalat_core.plugins.base import Figure, Message, NavItem, Permission, Tile
+    from resalat_core.wallet.models import Account
+    from resalat_core.wallet.services import Spend, SpendDecision
 
 PROJECT = "resalat"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
+F = TypeVar("F", bound=Callable[..., Any])
+AWAITING_ATTR = "resalat_awaiting"
 
-# --- wiring -----------------------------------------------------------------------------------
+
+def awaiting(reason: str) -> Callable[[F], F]:
+    """Mark a hook that no plugin implements yet, saying who will (checked by the host's tests)."""
+
+    def mark(spec: F) -> F:
+        setattr(spec, AWAITING_ATTR, reason)
+        return spec
+
+    return mark
+
+
+# --- wiring: called once per plugin while the app is built -------------------------------------
 
 
 @hookspec
-def resalat_blueprints() -> list[Any]:
+def resalat_blueprints() -> list[Blueprint]:
     """Return the plugin's Flask blueprints (pages and API).
 
+    When: once, while the app is built. Arguments: none. Transaction: none.
     Names must be the plugin's name or start with ``<name>_``; URL prefixes must start with
-    ``/<name>`` (pages) or ``/api/v1/<name>`` (API). The host refuses anything else, so two
-    plugins can never shadow each other's routes. Every view must declare who may call it with
-    ``public``, ``login_required`` or ``permission_required`` from the SDK.
+    ``/<name>`` (pages) or ``/api/v1/<name>`` (API). Every view must declare who may call it
+    (``public``, ``login_required``, ``permission_required``). An exception, or a name outside
+    the plugin's namespace, refuses the whole plugin: it is marked failed with the reason.
+
+    Example::
+
+        @hookimpl
+        def resalat_blueprints():
+            return [views.bp, api.bp]
     """
 
 
 @hookspec
-def resalat_cli() -> Any:
-    """Return the plugin's click group; its name must be the plugin's name (``resalat <name> ...``)."""
+def resalat_cli() -> click.Group:
+    """Return the plugin's click group, named as the plugin (``resalat <name> ...``).
+
+    When: once, while the app is built. Transaction: none (each command opens its own).
+    An exception or another name refuses the plugin.
+
+    Example::
+
+        @hookimpl
+        def resalat_cli():
+            return cli.health
+    """
 
 
 @hookspec
-def resalat_permissions() -> list[Any]:
+def resalat_permissions() -> list[Permission]:
     """Return the ``Permission`` objects the plugin declares.
 
-    Names are ``<plugin>.<action>``; each lists the roles that hold it by default. A role held in a
-    region grants the permission in that region and every place under it.
+    When: once, while the app is built. Transaction: none. Names are ``<plugin>.<action>``; each
+    lists the roles that hold it. A role held in a region grants the permission in that region
+    and every place under it; admins hold every permission in their region. A name outside the
+    namespace or already declared refuses the plugin.
+
+    Example::
+
+        @hookimpl
+        def resalat_permissions():
+            return [Permission("health.visit", _l("Record a health visit"), ("health_worker",))]
     """
 
 
 @hookspec
-def resalat_tiles(member: Any) -> list[Any]:
-    """Return the home-screen ``Tile`` objects this plugin shows to ``member`` (region-scoped)."""
+def resalat_tiles(member: Member) -> list[Tile]:
+    """Return the home-screen ``Tile`` objects this plugin shows to ``member``.
+
+    When: on every home page a signed-in member opens; only plugins active in the member's
+    region are asked. Arguments: ``member``, the signed-in member. Transaction: the request's,
+    read only; keep it to one cheap query. An exception is a 500 of the home page: do not raise.
+
+    Example::
+
+        @hookimpl
+        def resalat_tiles(member):
+            return [Tile(plugin.title, url_for("health.index"), icon="heart")]
+    """
 
 
 @hookspec
-def resalat_nav_items(member: Any) -> list[Any]:
+def resalat_nav_items(member: Member) -> list[NavItem]:
     """Return ``NavItem`` objects for the layout's top bar, such as an inbox with its unread count.
 
-    Called on every page for a signed-in member, so it must cost at most one cheap query.
+    When: on every page a signed-in member opens (region-scoped). Arguments: ``member``.
+    Transaction: the request's, read only; at most one cheap query. Do not raise.
     """
 
 
 @hookspec
-def resalat_demo(session: Any, world: Any) -> None:
+def resalat_demo(session: Session, world: World) -> None:
     """Add the plugin's part of the demo world.
 
-    ``world`` holds the demo regions and personas (``world.members['guide']`` ...) and whatever
-    earlier plugins (in load order) put there. Called by ``resalat demo`` after the host's part.
+    When: by ``resalat demo``, after the host's regions and the personas every role declares,
+    in load order (what a plugin requires has added its part first). Arguments: ``session``, the
+    demo's session (flush, never commit); ``world`` holds the regions, the personas
+    (``world.members['guide']``) and what earlier plugins put in ``world.extras``.
+    Transaction: the demo's one transaction: an exception rolls the whole demo back.
     """
 
 
 @hookspec
-def resalat_stats() -> list[Any]:
-    """Return ``Figure`` objects for the dashboard (a label, a value, a unit)."""
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    """Return ``Figure`` objects for the administrators' dashboard, counted within ``area``.
+
+    When: on the dashboard page (``/admin``), for every loaded plugin. Arguments: ``session``;
+    ``area``, the region ids the administrator oversees (None: nationwide), to be used as
+    ``Model.region_id.in_(area)``. Transaction: the request's, read only. An exception is logged
+    and that plugin's figures are left out; the other plugins' still show.
+
+    Example::
+
+        @hookimpl
+        def resalat_stats(session, area):
+            return [Figure(_l("Health visits"), services.count_visits(session, area))]
+    """
 
 
 @hookspec
-def resalat_openapi(spec: Any) -> None:
-    """Add schemas or paths to the OpenAPI document beyond what the API views declare."""
+@awaiting("a plugin whose API needs schemas or paths its views cannot describe; none does yet")
+def resalat_openapi(spec: APISpec) -> None:
+    """Add schemas or paths to the OpenAPI document beyond what the API views declare.
+
+    When: each time ``/api/v1/openapi.json`` is built. Arguments: ``spec``, the apispec APISpec.
+    Transaction: none. An exception is a 500 of the document.
+    """
 
 
-# --- questions --------------------------------------------------------------------------------
+# --- questions ---------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
-def resalat_notify(member: Any, message: Any) -> Any:
+def resalat_notify(member: Member, message: Message) -> Any:
     """Deliver ``message`` (a ``Message``) to ``member``; the first plugin that answers wins.
 
-    The notifications plugin answers with the stored notification. Callers use the SDK's
-    ``notify()``, which returns None when no notification plugin is active in the member's region.
+    When: each time a plugin calls the SDK's ``notify()``; only plugins active in the member's
+    region are asked, and with none, nothing happens. Arguments: ``member``, the recipient;
+    ``message``, a declared kind and its variables. Transaction: the caller's (the notification
+    is stored, or rolled back, with what caused it). An exception propagates to the caller.
+    Answer with what was stored (the notifications plugin answers with the notification).
     """
 
 
 @hookspec(firstresult=True)
-def resalat_spend_allowed(account: Any, spend: Any) -> Any:
+def resalat_spend_allowed(account: Account, spend: Spend) -> SpendDecision | None:
     """May this earmarked ``account`` pay for ``spend``?
 
-    Return None to abstain, or a ``SpendDecision`` (allowed, and the rule that decided). Money with
-    no answer at all is refused: earmarked funds are closed unless a policy opens them.
+    When: by the ledger, for every transfer out of an earmarked account, after the account's own
+    rules (open, not expired, an allowed purpose) passed. Arguments: ``account``, the earmarked
+    account; ``spend``, the amount, purpose, reference, receiving account and the spending
+    plugin's ``details``. Transaction: the transfer's. Return None to abstain, or a
+    ``SpendDecision`` (allowed, and the rule that decided, shown to the member). Money with no
+    answer at all is refused: earmarked funds are closed unless a policy opens them. An exception
+    propagates and the transfer does not happen.
     """
 
 
-@hookspec(firstresult=True)
-def resalat_reputation(kind: str, subject_id: int) -> Any:
-    """What the community says about a thing: ``kind`` is ``"booth"`` or ``"product"``.
+# --- events ------------------------------------------------------------------------------------
 
-    Return a ``Reputation`` (average stars, review count, open reports, a link to the history),
-    or None. M-Bazar shows it on booth and product pages; social supervision answers it.
+
+@hookspec
+def resalat_member_joined(member: Member) -> None:
+    """A member has just registered.
+
+    When: by the member service's ``register_member``, whichever way the member came (the
+    sign-up page, the CLI, the API, a test); only plugins active in the member's region hear it.
+    Arguments: ``member``, flushed (it has an id). Transaction: the registration's, not yet
+    committed: write through ``object_session(member)`` so that a refused registration leaves
+    nothing behind. An exception refuses the registration.
+
+    Example::
+
+        @hookimpl
+        def resalat_member_joined(member):
+            notify(member, messages.WELCOME())
     """
-
-
-@hookspec
-def resalat_credit_signals(member: Any) -> list[Any]:
-    """Return the credit signals this plugin knows about ``member`` for Merat's score."""
-
-
-@hookspec
-def resalat_payment_methods(checkout: Any) -> list[Any]:
-    """Return ways to pay this checkout (instalments, vouchers, pay-later...)."""
-
-
-# --- events -----------------------------------------------------------------------------------
-
-
-@hookspec
-def resalat_member_joined(member: Any) -> None:
-    """A member has just registered (the row exists; the transaction is not yet committed)."""
-
-
-@hookspec
-def resalat_order_paid(order: Any) -> None:
-    """An M-Bazar order has been paid into escrow."""
-
-
-@hookspec
-def resalat_order_completed(order: Any) -> None:
-    """The buyer confirmed receipt; the seller has been paid."""
-
-
-@hookspec
-def resalat_loan_disbursed(loan: Any) -> None:
-    """A loan was credited to an earmarked account."""
-
-
-@hookspec
-def resalat_instalment_due(item: Any) -> None:
-    """An instalment (of a loan or a purchase plan) has fallen due."""
-
-
-@hookspec
-def resalat_shipment_delivered(shipment: Any) -> None:
-    """An M-ST shipment reached its recipient."""

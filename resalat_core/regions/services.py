@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,44 @@ def get_region(session: Session, ref: str | int | Region) -> Region:
     if region is None:
         raise NotFound(_("No region has the code %(code)s.", code=ref), code="unknown_region")
     return region
+
+
+def covers(outer: Region | None, inner: Region | None) -> bool:
+    """Does ``outer`` cover ``inner``: the same region, its province, or nationwide (None)?"""
+    if outer is None:
+        return True
+    if inner is None:
+        return False
+    return outer.id in (inner.id, inner.parent_id)
+
+
+def ids_under(session: Session, regions: Iterable[Region | int]) -> list[int]:
+    """The ids of ``regions`` and of every place under them, in one query."""
+    ids = [r.id if isinstance(r, Region) else int(r) for r in regions]
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Region.id).where(Region.id.in_(ids) | Region.parent_id.in_(ids)).order_by(Region.id)
+        )
+    )
+
+
+def region_choices(
+    session: Session, lang: str = "fa", within: list[int] | None = None
+) -> list[tuple[str, str]]:
+    """(code, label) pairs for a region picker: each province, then its places indented.
+
+    ``within`` keeps only those region ids (an area from ``area_of``); None keeps all.
+    """
+    keep = None if within is None else set(within)
+    choices = []
+    for region in all_regions(session):
+        if keep is not None and region.id not in keep:
+            continue
+        label = region.name_fa if lang == "fa" else region.name_en
+        choices.append((region.code, f"— {label}" if region.parent_id else label))
+    return choices
 
 
 def provinces(session: Session) -> list[Region]:

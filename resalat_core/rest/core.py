@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
 from sqlalchemy import delete, select
@@ -24,15 +24,27 @@ DOC_ATTR = "_resalat_api_doc"
 
 
 def error_response(error: ResalatError) -> Response:
-    response = jsonify(error.to_dict())
+    body = error.to_dict()
+    names = g.get("resalat_data_keys")
+    if names and body["error"]["fields"]:
+        # A service names a field as the schema's attribute ("amount_rials"); the client sent it
+        # under its data key ("amount"), so that is the name the answer uses.
+        body["error"]["fields"] = {names.get(k, k): v for k, v in body["error"]["fields"].items()}
+    response = jsonify(body)
     response.status_code = error.status
     return response
 
 
 def load(schema: Schema | type[Schema], data: Any = None) -> Any:
-    """Validate ``data`` (default: the JSON body) with a marshmallow schema; 400 with fields if bad."""
+    """Validate ``data`` (default: the JSON body) with a marshmallow schema; 400 with fields if bad.
+
+    The schema's data keys are remembered for the request, so an error a service raises later
+    about one of its attributes names the field as the client sent it.
+    """
     if isinstance(schema, type):
         schema = schema()
+    keys = {name: f.data_key for name, f in schema.fields.items() if f.data_key and f.data_key != name}
+    g.resalat_data_keys = {**g.get("resalat_data_keys", {}), **keys}
     if data is None:
         data = request.get_json(silent=True)
         if data is None:

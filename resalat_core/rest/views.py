@@ -52,8 +52,7 @@ class MemberSchema(Schema):
 class ModuleSchema(Schema):
     name = fields.String()
     version = fields.String()
-    title_fa = fields.String()
-    title_en = fields.String()
+    title = fields.Function(lambda plugin: str(plugin.title))
 
 
 class TokenRequestSchema(Schema):

@@ -11,25 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from resalat_core.db import Base, utcnow
 from resalat_core.members.models import Member
 
-# Account kinds. Member accounts may never go below zero; system accounts that issue money may.
-MEMBER_MAIN = "member_main"
-EARMARKED = "earmarked"
-DEPOSIT = "deposit"
-SYSTEM = "system"
-KINDS = (MEMBER_MAIN, EARMARKED, DEPOSIT, SYSTEM)
+# The account kinds the ledger itself knows; plugins declare theirs (``AccountKind``), and the
+# system accounts their money moves through (``SystemAccount``), on their ``Plugin``.
+from resalat_core.vocabulary import EARMARKED, MEMBER_MAIN, SYSTEM
 
-# The system accounts the host opens on first use (code -> names and whether they may go negative).
-SYSTEM_ACCOUNTS: dict[str, tuple[str, str, bool]] = {
-    # The outside world's side of top-ups: its balance is minus what members brought in.
-    "cash_in": ("ورود وجه", "Cash in", True),
-    "loan_fund": ("صندوق قرض‌الحسنه", "Qard al-Hasan loan fund", False),
-    "fee_income": ("درآمد کارمزد", "Fee income", True),
-    "insurance_pool": ("صندوق بیمه", "Insurance pool", True),
-    "escrow": ("امانی خرید", "Purchase escrow", True),
-    "voucher_float": ("پشتوانهٔ بن", "Voucher float", True),
-    # Stamp duty collected on electronic promissory notes (iCAP), owed to the tax office.
-    "stamp_duty": ("حق تمبر سفته", "Promissory-note stamp duty", False),
-}
+__all__ = ["EARMARKED", "MEMBER_MAIN", "SYSTEM", "Account", "Entry", "Transfer"]
 
 
 class Account(Base):
@@ -51,14 +37,14 @@ class Account(Base):
     code: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
-    name_fa: Mapped[str] = mapped_column(String(160))
-    name_en: Mapped[str] = mapped_column(String(160))
     non_negative: Mapped[bool] = mapped_column(default=True)
     posted: Mapped[int] = mapped_column(BigInteger, default=0)
     pending_debits: Mapped[int] = mapped_column(BigInteger, default=0)
     pending_credits: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Earmarked funds: what they were granted for and the rules of spending them.
+    # Earmarked funds: what they were granted for (a declared purpose code, whose wording names
+    # the account with ``params``) and the rules of spending them.
     purpose: Mapped[str | None] = mapped_column(String(120))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     spend_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     expires_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -73,8 +59,12 @@ class Account(Base):
         """What may still be spent: posted minus what open reservations hold."""
         return self.posted - self.pending_debits
 
-    def name(self, lang: str = "fa") -> str:
-        return self.name_fa if lang == "fa" else self.name_en
+    @property
+    def name(self) -> str:
+        """What the account's reader calls it, in their language (see ``account_name``)."""
+        from resalat_core.wallet.services import account_name
+
+        return account_name(self)
 
 
 PENDING = "pending"
@@ -106,6 +96,9 @@ class Transfer(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     purpose: Mapped[str] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(120), index=True)
+    # The variables of the purpose's wording (``Purpose.detail``), for the statement line.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What a member wrote on their own transfer; never text a plugin composes.
     memo: Mapped[str | None] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(8))
     # Transfers that must succeed or fail together share a link id.

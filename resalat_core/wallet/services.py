@@ -31,19 +31,19 @@ from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound
 from resalat_core.i18n import _
 from resalat_core.members.models import Member
+from resalat_core.vocabulary import vocabulary
 from resalat_core.wallet.models import (
     EARMARKED,
-    KINDS,
     MEMBER_MAIN,
     PENDING,
     POSTED,
     SYSTEM,
-    SYSTEM_ACCOUNTS,
     VOIDED,
     Account,
     Entry,
     Transfer,
 )
+from resalat_core.words import decode_params, encode_params, join_words, render
 
 MAX_AMOUNT = 10**15  # rials; far above any real transfer, far below BIGINT's limit
 PURPOSE_MAX = 64
@@ -82,6 +82,8 @@ class TransferSpec:
     pending: bool = False
     timeout: timedelta | None = None
     spend_details: dict[str, Any] | None = None
+    # Variables of the purpose's wording, for the statement line (Money, Digits, ... allowed).
+    params: dict[str, Any] | None = None
 
 
 # --- accounts ----------------------------------------------------------------------------------
@@ -92,16 +94,21 @@ def open_account(
     *,
     kind: str,
     code: str,
-    name_fa: str,
-    name_en: str,
     owner: Member | None = None,
     non_negative: bool = True,
     purpose: str | None = None,
+    params: dict[str, Any] | None = None,
     spend_rules: dict[str, Any] | None = None,
     expires_at: datetime | None = None,
+    **legacy: Any,  # LEGACY(issue 10): name_fa/name_en, no longer stored
 ) -> Account:
-    """Open an account, or return the one already open under ``code`` (safe to call twice)."""
-    if kind not in KINDS:
+    """Open an account, or return the one already open under ``code`` (safe to call twice).
+
+    ``kind`` is the host's (``member_main``, ``earmarked``, ``system``) or one a plugin declared
+    (``AccountKind``); the reader sees the kind's title, or for earmarked money the wording of its
+    declared ``purpose`` filled with ``params``.
+    """
+    if kind not in vocabulary().account_kinds:
         raise BadInput(_("Unknown account kind %(kind)s.", kind=kind))
     existing = session.scalar(select(Account).where(Account.code == code))
     if existing is not None:
@@ -109,11 +116,10 @@ def open_account(
     account = Account(
         kind=kind,
         code=code,
-        name_fa=name_fa,
-        name_en=name_en,
         owner=owner,
         non_negative=non_negative,
         purpose=purpose,
+        params=encode_params(params) if params else None,
         spend_rules=spend_rules,
         expires_at=expires_at,
         posted=0,
@@ -131,14 +137,7 @@ def open_account(
 
 def main_account(session: Session, member: Member) -> Account:
     """The member's main account (opened on first use)."""
-    return open_account(
-        session,
-        kind=MEMBER_MAIN,
-        code=f"member:{member.id}:main",
-        name_fa="حساب اصلی",
-        name_en="Main account",
-        owner=member,
-    )
+    return open_account(session, kind=MEMBER_MAIN, code=f"member:{member.id}:main", owner=member)
 
 
 def open_earmarked(
@@ -147,13 +146,17 @@ def open_earmarked(
     *,
     code: str,
     purpose: str,
-    name_fa: str,
-    name_en: str,
     purposes: Iterable[str],
+    params: dict[str, Any] | None = None,
     rules: dict[str, Any] | None = None,
     expires_at: datetime | None = None,
+    **legacy: Any,  # LEGACY(issue 10): name_fa/name_en, no longer stored
 ) -> Account:
-    """An earmarked account: it can pay only for ``purposes``, and only where a spend policy agrees."""
+    """An earmarked account: it can pay only for ``purposes``, and only where a spend policy agrees.
+
+    ``purpose`` is a declared ``Purpose`` code that names the account for its owner (with
+    ``params``), such as a loan's "Loan no. %(loan)s for %(product)s".
+    """
     spend_rules = dict(rules or {})
     spend_rules["purposes"] = sorted(set(purposes))
     if not spend_rules["purposes"]:
@@ -162,28 +165,53 @@ def open_earmarked(
         session,
         kind=EARMARKED,
         code=code,
-        name_fa=name_fa,
-        name_en=name_en,
         owner=member,
         purpose=purpose,
+        params=params,
         spend_rules=spend_rules,
         expires_at=expires_at,
     )
 
 
 def system_account(session: Session, code: str) -> Account:
-    """A system account by code (``loan_fund``, ``escrow``, ...), opened on first use."""
-    if code not in SYSTEM_ACCOUNTS:
-        raise NotFound(_("No system account is named %(code)s.", code=code))
-    name_fa, name_en, may_go_negative = SYSTEM_ACCOUNTS[code]
+    """A system account by code (``cash_in``, or one a loaded plugin declared), opened on first use."""
+    declared = vocabulary().accounts.get(code)
+    if declared is None:
+        raise NotFound(_("No system account is named %(code)s.", code=code), code="unknown_account")
     return open_account(
-        session,
-        kind=SYSTEM,
-        code=f"system:{code}",
-        name_fa=name_fa,
-        name_en=name_en,
-        non_negative=not may_go_negative,
+        session, kind=SYSTEM, code=f"system:{code}", non_negative=not declared.may_go_negative
     )
+
+
+def account_name(account: Account) -> str:
+    """What the reader calls ``account``, in their language.
+
+    A system account reads as its declaration names it; earmarked money by the wording of the
+    purpose it was granted for; any other account by its kind's title.
+    """
+    vocab = vocabulary()
+    if account.kind == SYSTEM:
+        declared = vocab.accounts.get(account.code.removeprefix("system:"))
+        if declared is not None:
+            return str(declared.name)
+    if account.kind == EARMARKED and account.purpose in vocab.purposes:
+        purpose = vocab.purposes[account.purpose]
+        wording = purpose.detail if purpose.detail is not None and account.params else purpose.label
+        try:
+            return render(wording, decode_params(account.params))
+        except (KeyError, TypeError, ValueError):
+            return str(purpose.label)
+    return str(vocab.account_kind_title(account.kind))
+
+
+def describe_transfer(transfer: Transfer) -> tuple[str, str]:
+    """A statement line's (label, detail) in the reader's language, from the transfer's purpose.
+
+    The detail is the purpose's wording filled with the transfer's ``params`` ('' when the
+    purpose has none); a member's own note (``memo``) is shown beside it by the page.
+    """
+    vocab = vocabulary()
+    return vocab.purpose_label(transfer.purpose), vocab.purpose_detail(transfer.purpose, transfer.params)
 
 
 def get_account(session: Session, ref: Account | int | str) -> Account:
@@ -246,7 +274,7 @@ def check_spend(account: Account, spend: Spend, now: datetime | None = None) -> 
         raise NotAllowed(
             _(
                 "This earmarked money may only pay for: %(purposes)s.",
-                purposes=", ".join(rules.get("purposes", [])) or "-",
+                purposes=join_words(vocabulary().purpose_label(p) for p in rules.get("purposes", [])),
             ),
             code="spend_refused",
         )
@@ -370,7 +398,7 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         return _same_or_conflict(existing, fingerprint)
     for account in (debit, credit):
         if account.closed_at is not None:
-            raise BadInput(_("The account %(name)s is closed.", name=account.name_en), code="closed")
+            raise BadInput(_("The account %(name)s is closed.", name=account_name(account)), code="closed")
     if debit.kind == EARMARKED:
         check_spend(
             debit,
@@ -384,6 +412,7 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         amount=amount,
         purpose=spec.purpose,
         reference=spec.reference,
+        params=encode_params(spec.params) if spec.params else None,
         memo=spec.memo,
         state=PENDING if spec.pending else POSTED,
         link_id=link_id,
@@ -420,14 +449,19 @@ def transfer(
     pending: bool = False,
     timeout: timedelta | None = None,
     spend_details: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
     actor: Member | None = None,
 ) -> Transfer:
     """Move ``amount`` rials from ``debit`` to ``credit``, once per ``key``.
 
     Runs inside the caller's transaction (so a plugin can write its order and move the money
-    atomically) within a savepoint: on any error nothing of it remains.
+    atomically) within a savepoint: on any error nothing of it remains. ``purpose`` is a declared
+    ``Purpose`` code; ``params`` fill its wording on the statement line; ``memo`` is only ever
+    what a member wrote.
     """
-    spec = TransferSpec(key, debit, credit, amount, purpose, reference, memo, pending, timeout, spend_details)
+    spec = TransferSpec(
+        key, debit, credit, amount, purpose, reference, memo, pending, timeout, spend_details, params
+    )
     return transfer_linked(session, [spec], actor=actor)[0]
 
 

@@ -77,6 +77,8 @@ def init_templating(app: Flask) -> None:
         money=money, jdate=jdate, digits=digits, number=number, ltr=ltr, localized=localized
     )
 
+    from resalat_core.access import can
+
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         lang = current_language()
@@ -85,5 +87,6 @@ def init_templating(app: Flask) -> None:
             "text_dir": "rtl" if lang == "fa" else "ltr",
             "localized": localized,
             "nav_items": nav_items,
+            "can": can,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

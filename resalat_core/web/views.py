@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from resalat_core.access import public
+from resalat_core.access import permission_required, public
 from resalat_core.db import db_session
 from resalat_core.i18n import LANGUAGES
-from resalat_core.plugins.activation import region_hook
+from resalat_core.plugins.activation import is_active, region_hook
 from resalat_core.web.safety import safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__)
 
@@ -20,7 +24,7 @@ def home_tiles(member: Any) -> list[Any]:
     """The tiles of the modules active in ``member``'s region, in a stable order."""
     caller = region_hook("resalat_tiles", member)
     tiles = [tile for result in caller(member=member) for tile in (result or [])]
-    return sorted(tiles, key=lambda t: (t.order, t.title_en))
+    return sorted(tiles, key=lambda t: (t.order, str(t.title)))
 
 
 @bp.get("/")
@@ -50,6 +54,50 @@ def health() -> Any:
 
     db_session().execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One plugin's part of the dashboard."""
+
+    plugin: str
+    title: str
+    figures: list[Any]
+
+
+def dashboard_sections(member: Any) -> list[Section]:
+    """Every active plugin's figures, counted within the area where ``member`` oversees them.
+
+    Each plugin is asked on its own, so one that fails is logged and left out; the rest show.
+    """
+    from flask import current_app
+
+    from resalat_core.members.services import area_of
+
+    session = db_session()
+    area = area_of(session, member, "core.dashboard.view")
+    manager = current_app.extensions["resalat"].plugins
+    sections = []
+    for name, impl in manager.impls("resalat_stats"):
+        if not is_active(name, member):
+            continue
+        try:
+            with session.begin_nested():
+                figures = list(impl(session=session, area=area) or [])
+        except Exception:
+            log.exception("the figures of %s could not be counted", name)
+            continue
+        plugin = manager.plugin(name)
+        if figures and plugin is not None:
+            sections.append(Section(name, str(plugin.title), figures))
+    return sections
+
+
+@bp.get("/admin")
+@permission_required("core.dashboard.view")
+def dashboard() -> Any:
+    """The administrators' dashboard: each sub-system's figures within the admin's area."""
+    return render_template("core/dashboard.html", sections=dashboard_sections(current_user))
 
 
 def render_error(status: int, message: str) -> Any:

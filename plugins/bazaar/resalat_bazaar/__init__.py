@@ -1,17 +1,16 @@
 """The M-Bazar plugin (ام‌بازار): members' booths, the catalogue and its search, cart, checkout, orders."""
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
 
 plugin = Plugin(
     name="bazaar",
-    version="0.1.0",
-    title_fa="ام‌بازار",
-    title_en="M-Bazar",
+    sdk=">=1,<2",
+    title=_l("M-Bazar"),
     package=__name__,
+    hookspecs="resalat_bazaar.hookspecs",
     # A core leader links one of their active cores (by core ID) to a booth.
     requires=("cores",),
-    description_fa="بازار اعضا: غرفه‌ها (ساتِ)، کالا و خدمات، جست‌وجو، سبد خرید، پرداخت امانی، سفارش‌ها.",
-    description_en="The members' market: booths, goods and services, search, cart, escrow checkout, orders.",
+    description=_l("The members' market: booths, goods and services, search, cart, escrow checkout, orders."),
     icon="shop",
     # Defaults; a deployment overrides them in [plugins.bazaar] or as RESALAT_BAZAAR_<NAME>.
     settings={
@@ -23,4 +22,11 @@ plugin = Plugin(
         "max_photos": 6,
         "media_dir": "",  # empty: <instance folder>/bazaar-media
     },
+    accounts=(SystemAccount("escrow", _l("Purchase escrow"), may_go_negative=True),),
+    purposes=(
+        Purpose("bazaar_purchase", _l("Purchase in M-Bazar")),
+        Purpose("bazaar_sale", _l("Sale in M-Bazar")),
+        Purpose("bazaar_refund", _l("Refund of an M-Bazar order")),
+        Purpose("livestock_loan", _l("Livestock loan money")),
+    ),
 )

@@ -25,6 +25,7 @@ from resalat_core.sdk import (
     Spend,
     SpendDecision,
     Tile,
+    _l,
     db_session,
     hookimpl,
     to_persian_digits,
@@ -52,11 +53,10 @@ def resalat_cli() -> Any:
 def resalat_permissions() -> list[Permission]:
     return [
         # Any member may open a booth and sell (a core leader links one of their cores).
-        Permission(services.SELL, "فروش در ام‌بازار", "Sell in M-Bazar", ("member",)),
+        Permission(services.SELL, _l("Sell in M-Bazar"), ("member",)),
         Permission(
             services.ADMIN,
-            "مدیریت ام‌بازار: پنهان کردن غرفه و کالا، بازپرداخت سفارش",
-            "Administer M-Bazar: hide booths and products, refund orders",
+            _l("Administer M-Bazar: hide booths and products, refund orders"),
             ("admin",),
         ),
     ]
@@ -67,12 +67,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     waiting = services.orders_to_handle(_session_of(member), member)
     return [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("bazaar.index"),
             icon="shop",
-            description_fa="خرید و فروش کالا و خدمات هسته‌ها",
-            description_en="Buy and sell the cores' goods and services",
+            description=_l("Buy and sell the cores' goods and services"),
             badge=waiting or None,
             order=15,
         )
@@ -85,8 +83,7 @@ def resalat_nav_items(member: Member) -> list[NavItem]:
     count = services.cart_count(_session_of(member), member)
     return [
         NavItem(
-            title_fa="سبد خرید",
-            title_en="Cart",
+            title=_l("Cart"),
             url=url_for("bazaar.cart_page"),
             badge=count or None,
             icon="cart",
@@ -99,20 +96,16 @@ def resalat_nav_items(member: Member) -> list[NavItem]:
 def resalat_stats() -> list[Figure]:
     session = db_session()
     return [
-        Figure("غرفه‌های ام‌بازار", "M-Bazar booths", services.count_booths(session), "غرفه", "booths"),
+        Figure(_l("M-Bazar booths"), services.count_booths(session), _l("booths")),
         Figure(
-            "کالا و خدمت در ام‌بازار",
-            "Products in M-Bazar",
+            _l("Products in M-Bazar"),
             services.count_products(session),
-            "کالا",
-            "products",
+            _l("products"),
         ),
         Figure(
-            "فروش تکمیل‌شده در ام‌بازار",
-            "Completed M-Bazar sales",
+            _l("Completed M-Bazar sales"),
             services.sold_total(session) // 10,
-            "تومان",
-            "tomans",
+            _l("tomans"),
         ),
     ]
 
@@ -120,7 +113,7 @@ def resalat_stats() -> list[Figure]:
 # --- questions -----------------------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Sales the member completed through their booths: Merat weighs them (one query)."""
     sold = _session_of(member).scalar(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import inspect
 
 from resalat_bazaar import services
+from resalat_bazaar.services import Reputation
 
-from resalat_core.sdk import Reputation, Spend, ledger
+from resalat_core.sdk import Spend, ledger
 
 from .conftest import work
 

@@ -12,7 +12,7 @@ from resalat_centers import plugin, services
 from resalat_centers.api import bp as api_bp
 from resalat_centers.cli import centers as centers_cli
 from resalat_centers.views import bp as pages_bp
-from resalat_core.sdk import Figure, Member, Permission, Tile, db_session, hookimpl
+from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, hookimpl
 
 
 @hookimpl
@@ -30,15 +30,13 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             services.REGISTER,
-            "ثبت کانون همیاری اجتماعی",
-            "Register a cooperation centre",
+            _l("Register a cooperation centre"),
             # Every supporter holds it; the services let only cultural supporters through.
             ("supporter", "admin"),
         ),
         Permission(
             services.MANAGE,
-            "اداره‌ی کانون‌های همیاری منطقه",
-            "Manage the cooperation centres of a region",
+            _l("Manage the cooperation centres of a region"),
             # A centre's own leader manages it whatever their role (checked in the services).
             ("social_leader", "admin"),
         ),
@@ -51,12 +49,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     waiting = services.awaiting_answer(db_session(), member)
     return [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("centers.index"),
             icon="people",
-            description_fa="کانون‌های محلی، هسته‌هایشان و سفارش‌هایی که میان هسته‌ها پخش می‌شود",
-            description_en="Local centres, their cores, and the orders they share among the cores",
+            description=_l("Local centres, their cores, and the orders they share among the cores"),
             badge=waiting or None,
             order=40,
         )
@@ -67,10 +63,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     f = services.figures(db_session())
     return [
-        Figure("کانون‌های همیاری", "Cooperation centres", f.centres),
-        Figure("هسته‌های عضو کانون‌ها", "Cores in centres", f.cores),
-        Figure("سفارش‌های کانون‌ها", "Centres' orders", f.orders),
-        Figure("واحدهای تحویل‌شده", "Units delivered", f.units_delivered),
+        Figure(_l("Cooperation centres"), f.centres),
+        Figure(_l("Cores in centres"), f.cores),
+        Figure(_l("Centres' orders"), f.orders),
+        Figure(_l("Units delivered"), f.units_delivered),
     ]
 
 

@@ -16,10 +16,10 @@ from resalat_core.sdk import (
     paginate,
     to_latin_digits,
 )
-from resalat_cores import plugin, services
+from resalat_cores import services
 from resalat_cores.models import STATUSES, Core, Field
 
-cores = AppGroup("cores", help=f"{plugin.title_en}: the registry of cores and their core IDs.")
+cores = AppGroup("cores", help="Entrepreneurship cores: the registry of cores and their core IDs.")
 
 
 def _core_dict(core: Core) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from resalat_core.sdk import (
     Member,
     Permission,
     Tile,
+    _l,
     area_of,
     db_session,
     has_role,
@@ -49,17 +50,15 @@ def resalat_permissions() -> list[Permission]:
     return [
         # Every member may register their own core; pages check it with login_required, since a
         # permission every member holds would close nothing.
-        Permission("cores.register", "ثبت هسته", "Register a core", ("member",)),
+        Permission("cores.register", _l("Register a core"), ("member",)),
         Permission(
             "cores.approve",
-            "تأیید هسته و صدور شناسه‌ی هسته",
-            "Approve a core and issue its core ID",
+            _l("Approve a core and issue its core ID"),
             ("guide", "admin"),
         ),
         Permission(
             "cores.suspend",
-            "تعلیق و فعال‌سازی دوباره‌ی هسته",
-            "Suspend and reactivate a core",
+            _l("Suspend and reactivate a core"),
             ("guide", "admin"),
         ),
     ]
@@ -74,12 +73,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     )
     tiles = [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("cores.mine") if mine else url_for("cores.search"),
             icon=plugin.icon,
-            description_fa="هسته‌های شما و شناسه‌ی هسته" if mine else "هسته‌ی خانوادگی خود را ثبت کنید",
-            description_en="Your cores and their core IDs" if mine else "Register your family business",
+            description=_l("Your cores and their core IDs") if mine else _l("Register your family business"),
             order=30,
         )
     ]
@@ -92,12 +89,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
         )
         tiles.append(
             Tile(
-                title_fa="هسته‌های منطقه‌ی من",
-                title_en="Cores of my area",
+                title=_l("Cores of my area"),
                 url=url_for("cores.queue"),
                 icon="clipboard-check",
-                description_fa="هسته‌های نامزد در انتظار تأیید",
-                description_en="Candidate cores waiting for approval",
+                description=_l("Candidate cores waiting for approval"),
                 badge=waiting or None,
                 order=31,
             )
@@ -108,14 +103,14 @@ def resalat_tiles(member: Member) -> list[Tile]:
 @hookimpl
 def resalat_stats() -> list[Figure]:
     return [
-        Figure("هسته‌های فعال", "Active cores", services.count_cores(db_session(), ACTIVE), "هسته", "cores"),
+        Figure(_l("Active cores"), services.count_cores(db_session(), ACTIVE), _l("cores")),
     ]
 
 
 # --- questions and events ----------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Leading an active core is social capital Merat may weigh (the value: how many)."""
     led = (

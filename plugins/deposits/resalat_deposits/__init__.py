@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import AccountKind, Plugin, Purpose, _l
 
 plugin = Plugin(
     name="deposits",
-    version="0.1.0",
-    title_fa="سپرده‌ی قرض‌الحسنه و امتیاز",
-    title_en="Qard al-Hasan deposits and points",
+    sdk=">=1,<2",
+    title=_l("Qard al-Hasan deposits and points"),
     package=__name__,
     requires=(),
-    description_fa=(
-        "سپرده‌ی قرض‌الحسنه‌ی عضو، حسابی در کیف پول است؛ میانگین موجودی آن در چند ماه گذشته "
-        "امتیاز وام می‌سازد، امتیاز به بستگان درجه یک منتقل می‌شود و نسبت وام به امتیاز، "
-        "بلندترین مدت بازپرداخت را تعیین می‌کند."
-    ),
-    description_en=(
-        "A member's Qard al-Hasan deposit is a wallet account; its average balance over the last months "
-        "earns loan points, points can be given to first-degree relatives, and the loan-to-points ratio "
-        "sets the longest repayment term."
+    description=_l(
+        "A member's Qard al-Hasan deposit is a wallet account; its average balance over the last "
+        "months earns loan points, points can be given to first-degree relatives, and the loan-to-"
+        "points ratio sets the longest repayment term."
     ),
     icon="piggy-bank",
     settings={
@@ -30,6 +24,11 @@ plugin = Plugin(
         # [max loan-to-points ratio in percent, longest term in months], ratio ascending.
         "term_table": [[20, 60], [40, 48], [60, 36], [80, 24], [100, 12]],
     },
+    account_kinds=(AccountKind("deposit", _l("Qard al-Hasan deposit")),),
+    purposes=(
+        Purpose("qard_deposit", _l("Into the Qard al-Hasan deposit")),
+        Purpose("qard_withdrawal", _l("Out of the Qard al-Hasan deposit")),
+    ),
 )
 
 

@@ -14,13 +14,14 @@ from resalat_core.sdk import (
     Entry,
     Figure,
     Member,
+    Money,
     Permission,
     Registration,
     Tile,
     Transfer,
+    _l,
     db_session,
     find_member,
-    format_money,
     hookimpl,
     ledger,
     national_code_with_check_digit,
@@ -59,8 +60,7 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             "deposits.view_totals",
-            "دیدن جمع سپرده‌های قرض‌الحسنه و امتیازها",
-            "See the totals of Qard al-Hasan deposits and points",
+            _l("See the totals of Qard al-Hasan deposits and points"),
             ("admin", "credit_officer"),
         )
     ]
@@ -72,12 +72,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     balance = services.balance_of(_session_of(member), member)
     return [
         Tile(
-            title_fa="سپرده‌ی قرض‌الحسنه و امتیاز",
-            title_en="Qard al-Hasan deposit and points",
+            title=_l("Qard al-Hasan deposit and points"),
             url=url_for("deposits.mine"),
             icon="piggy-bank",
-            description_fa=f"موجودی سپرده: {format_money(balance, lang='fa')}",
-            description_en=f"Deposit balance: {format_money(balance, lang='en')}",
+            description=_l("Deposit balance: %(balance)s", balance=Money(balance)),
             order=30,
         )
     ]
@@ -86,7 +84,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
 # --- questions ---------------------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """The deposit's average over the window, in rials, when above zero (two queries)."""
     return services.credit_signals(_session_of(member), member)
@@ -97,13 +95,12 @@ def resalat_stats() -> list[Figure]:
     totals = services.totals(db_session())
     return [
         Figure(
-            "سپرده‌های قرض‌الحسنه",
-            "Qard al-Hasan deposits",
+            _l("Qard al-Hasan deposits"),
             totals.total // 10,
             unit_fa="تومان",
             unit_en="tomans",
         ),
-        Figure("سپرده‌گذاران قرض‌الحسنه", "Qard al-Hasan depositors", totals.depositors),
+        Figure(_l("Qard al-Hasan depositors"), totals.depositors),
     ]
 
 

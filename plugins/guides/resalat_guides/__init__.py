@@ -1,18 +1,26 @@
 """The guides plugin (رهیاران): candidates, advice, registering their cores, and links between cores."""
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Persona, Plugin, Role, _l
 
 plugin = Plugin(
     name="guides",
-    version="0.1.0",
-    title_fa="رهیاران",
-    title_en="Guides",
+    sdk=">=1,<2",
+    title=_l("Guides"),
     package=__name__,
     # A candidate becomes a core through the cores registry, and links join two of its cores.
     requires=("cores",),
-    description_fa=(
-        "رهیار منطقه نامزدها را می‌یابد، راهنمایی می‌کند، هسته‌شان را ثبت و هسته‌ها را به هم پیوند می‌دهد."
-    ),
-    description_en="The area's guide finds candidates, advises them, registers their cores and links cores.",
+    description=_l("The area's guide finds candidates, advises them, registers their cores and links cores."),
     icon="compass",
+    roles=(
+        Role(
+            "guide",
+            _l("Guide"),
+            # A guide looks members up to register them as candidates and cores.
+            permissions=("core.members.view",),
+            description=_l("Finds and advises candidates in an area and registers their cores."),
+            personas=(
+                Persona("guide", "علی رهیار زنجانی", "09120000005", "001000005", "zanjan/zanjan", "zanjan"),
+            ),
+        ),
+    ),
 )

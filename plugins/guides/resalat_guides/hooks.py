@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     Member,
     Permission,
     Tile,
+    _l,
     can,
     db_session,
     hookimpl,
@@ -51,8 +52,7 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             MANAGE,
-            "کار رهیار: نامزدها، مشاوره، ثبت هسته و پیوند هسته‌ها در منطقه‌ی خود",
-            "A guide's work: candidates, advice, registering and linking cores in their area",
+            _l("A guide's work: candidates, advice, registering and linking cores in their area"),
             ("guide", "admin"),
         )
     ]
@@ -64,12 +64,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if can(MANAGE, member=member):
         tiles.append(
             Tile(
-                title_fa=plugin.title_fa,
-                title_en=plugin.title_en,
+                title=plugin.title,
                 url=url_for("guides.dashboard"),
                 icon="compass",
-                description_fa="نامزدهای منطقه، مشاوره‌ها و پیوند هسته‌ها",
-                description_en="Your area's candidates, advice and links between cores",
+                description=_l("Your area's candidates, advice and links between cores"),
                 order=30,
             )
         )
@@ -78,12 +76,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if waiting:
         tiles.append(
             Tile(
-                title_fa="پیشنهاد پیوند هسته‌ها",
-                title_en="Suggested links between cores",
+                title=_l("Suggested links between cores"),
                 url=url_for("guides.my_links"),
                 icon="link",
-                description_fa="رهیاران پیشنهاد کرده‌اند هسته‌ی شما با هسته‌ای دیگر در زنجیره‌ی ارزش کار کند",
-                description_en="Guides suggest your core works with another along the value chain",
+                description=_l("Guides suggest your core works with another along the value chain"),
                 badge=waiting,
                 order=31,
             )
@@ -95,11 +91,9 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     return [
         Figure(
-            "نامزدهای شناسایی‌شده به دست رهیاران",
-            "Candidates identified by guides",
+            _l("Candidates identified by guides"),
             services.candidates_count(db_session()),
-            "نفر",
-            "people",
+            _l("people"),
         )
     ]
 

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, object_session
 from resalat_core.sdk import (
     Figure,
     Member,
+    Money,
     Permission,
     Tile,
+    _l,
     db_session,
-    format_money,
     hookimpl,
     is_active,
     ledger,
@@ -50,8 +51,7 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             TOPUP,
-            "ثبت واریز نقدی به حساب اعضا",
-            "Record a cash top-up to a member's account",
+            _l("Record a cash top-up to a member's account"),
             ("admin",),
         )
     ]
@@ -63,12 +63,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     balance = services.main_balance(_session_of(member), member)
     return [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("hesam.accounts"),
             icon="wallet",
-            description_fa=f"موجودی: {format_money(balance, lang='fa')}",
-            description_en=f"Balance: {format_money(balance, lang='en')}",
+            description=_l("Balance: %(balance)s", balance=Money(balance)),
             order=20,
         )
     ]
@@ -78,11 +76,9 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     return [
         Figure(
-            "انتقال وجه میان اعضا",
-            "Transfers between members",
+            _l("Transfers between members"),
             services.transfers_between_members(db_session()),
-            "انتقال",
-            "transfers",
+            _l("transfers"),
         )
     ]
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
 
 plugin = Plugin(
     name="icap",
-    version="0.1.0",
-    title_fa="آیکاپ، سفته‌ی الکترونیکی",
-    title_en="iCAP electronic promissory notes",
+    sdk=">=1,<2",
+    title=_l("iCAP electronic promissory notes"),
     package=__name__,
-    description_fa=(
-        "عضو سفته‌ی الکترونیکی صادر می‌کند، حق تمبر آن را از کیف پول می‌پردازد، ضامنانش آن را امضا "
-        "می‌کنند و سفته در وثیقه‌ی وام قرض‌الحسنه می‌ماند تا وام بازپرداخت شود."
-    ),
-    description_en=(
+    description=_l(
         "A member issues an electronic promissory note, pays its stamp duty from the wallet, has its "
         "guarantors sign it, and pledges it to a Qard al-Hasan loan until the loan is repaid."
     ),
@@ -35,6 +30,8 @@ plugin = Plugin(
         "default_place_of_payment": "تهران",
         "max_guarantors": 3,
     },
+    accounts=(SystemAccount("stamp_duty", _l("Promissory-note stamp duty")),),
+    purposes=(Purpose("stamp_duty", _l("Stamp duty of a promissory note")),),
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.orm import Session, object_session
 
-from resalat_core.sdk import Figure, Member, Permission, Tile, db_session, hookimpl, ledger
+from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, hookimpl, ledger
 from resalat_icap import plugin, services
 from resalat_icap.api import bp as api_bp
 from resalat_icap.cli import icap as icap_cli
@@ -35,8 +35,7 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             "icap.view_all",
-            "دیدن سفته‌های الکترونیکی همه‌ی اعضا",
-            "See any member's electronic promissory notes",
+            _l("See any member's electronic promissory notes"),
             ("admin", "credit_officer"),
         )
     ]
@@ -48,12 +47,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     waiting = services.awaiting_signature(_session_of(member), member)
     return [
         Tile(
-            title_fa="سفته‌های الکترونیکی من",
-            title_en="My promissory notes",
+            title=_l("My promissory notes"),
             url=url_for("icap.mine"),
             icon=plugin.icon,
-            description_fa="صدور سفته با پرداخت حق تمبر از کیف پول، ضامن‌ها و وثیقه‌ی وام",
-            description_en="Issue a note paying its stamp duty from the wallet; guarantors; loan pledges",
+            description=_l("Issue a note paying its stamp duty from the wallet; guarantors; loan pledges"),
             badge=waiting or None,
             order=55,
         )
@@ -64,17 +61,15 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     figures = services.totals(db_session())
     return [
-        Figure("سفته‌های الکترونیکی صادرشده", "Promissory notes issued", figures["issued"]),
+        Figure(_l("Promissory notes issued"), figures["issued"]),
         Figure(
-            "مبلغ سفته‌های جاری (صادرشده یا در وثیقه)",
-            "Face value outstanding (issued or pledged)",
+            _l("Face value outstanding (issued or pledged)"),
             figures["outstanding"],
             unit_fa="ریال",
             unit_en="rials",
         ),
         Figure(
-            "حق تمبر دریافت‌شده",
-            "Stamp duty collected",
+            _l("Stamp duty collected"),
             figures["duty"],
             unit_fa="ریال",
             unit_en="rials",

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Persona, Plugin, Role, _l
 
 plugin = Plugin(
     name="leaders",
-    version="0.1.0",
-    title_fa="راهبران اجتماعی",
-    title_en="Social leaders",
+    sdk=">=1,<2",
+    title=_l("Social leaders"),
     package=__name__,
     # The community page lists the cores of the leader's region through the cores plugin.
     requires=("cores",),
-    description_fa=(
-        "راهبران اجتماعی استعدادها و مشاغل ریشه‌دار محلی را معرفی می‌کنند و با ضمانت اجتماعی، "
-        "سرمایه‌ی اجتماعی را جای وثیقه در اعتبارسنجی اعضا می‌نشانند."
-    ),
-    description_en=(
+    description=_l(
         "Social leaders introduce talented members and rooted local trades, and vouch for members "
         "with social guarantees that stand in for collateral in their credit scoring."
     ),
@@ -28,6 +23,25 @@ plugin = Plugin(
         # (500,000,000 tomans). Override in the config file under [plugins.leaders].
         "guarantee_cap_rials": 5_000_000_000,
     },
+    roles=(
+        Role(
+            "social_leader",
+            _l("Social leader"),
+            # A social leader looks members up to introduce them and to vouch for them.
+            permissions=("core.members.view",),
+            description=_l("Introduces local talents and vouches for members with social guarantees."),
+            personas=(
+                Persona(
+                    "social_leader",
+                    "فاطمه قادری",
+                    "09120000004",
+                    "001000004",
+                    "sistan-baluchestan/arbab",
+                    "sistan-baluchestan",
+                ),
+            ),
+        ),
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from resalat_core.sdk import (
     Permission,
     Registration,
     Tile,
+    _l,
     can,
     db_session,
     find_member,
@@ -51,14 +52,12 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             "leaders.guarantee",
-            "امضای ضمانت اجتماعی برای اعضای جامعه",
-            "Sign social guarantees for members of one's community",
+            _l("Sign social guarantees for members of one's community"),
             ("social_leader", "admin"),
         ),
         Permission(
             "leaders.introduce",
-            "معرفی استعدادها و مشاغل ریشه‌دار محلی",
-            "Introduce talented members and rooted local trades",
+            _l("Introduce talented members and rooted local trades"),
             ("social_leader", "admin"),
         ),
     ]
@@ -70,12 +69,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if can("leaders.introduce", member=member):
         tiles.append(
             Tile(
-                title_fa=plugin.title_fa,
-                title_en=plugin.title_en,
+                title=plugin.title,
                 url=url_for("leaders.desk"),
                 icon="people",
-                description_fa="استعدادها، مشاغل ریشه‌دار، ضمانت‌های اجتماعی و هسته‌های جامعه‌ی شما",
-                description_en="Talents, rooted trades, social guarantees and your community's cores",
+                description=_l("Talents, rooted trades, social guarantees and your community's cores"),
                 order=40,
             )
         )
@@ -83,12 +80,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     counting = services.counting_for(_session_of(member), member)
     tiles.append(
         Tile(
-            title_fa="ضمانت‌های اجتماعی من",
-            title_en="My social guarantees",
+            title=_l("My social guarantees"),
             url=url_for("leaders.mine"),
             icon="shield-check",
-            description_fa="راهبرانی که برای شما ضمانت داده‌اند",
-            description_en="Leaders who vouch for you",
+            description=_l("Leaders who vouch for you"),
             badge=counting or None,
             order=60,
         )
@@ -99,7 +94,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
 # --- questions ---------------------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Active, unexpired social guarantees: one signal, their caps summed in rials (one query)."""
     return services.credit_signals(_session_of(member), member)
@@ -109,10 +104,9 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 def resalat_stats() -> list[Figure]:
     figures = services.guarantee_figures(db_session())
     return [
-        Figure("ضمانت‌های اجتماعی فعال", "Active social guarantees", figures.count),
+        Figure(_l("Active social guarantees"), figures.count),
         Figure(
-            "سقف ضمانت‌های اجتماعی فعال",
-            "Sum of active social guarantees",
+            _l("Sum of active social guarantees"),
             figures.total // 10,
             unit_fa="تومان",
             unit_en="tomans",

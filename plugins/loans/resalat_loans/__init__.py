@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Persona, Plugin, Purpose, Role, SystemAccount, _l
 
 plugin = Plugin(
     name="loans",
-    version="0.1.0",
-    title_fa="وام قرض‌الحسنه",
-    title_en="Qard al-Hasan loans",
+    sdk=">=1,<2",
+    title=_l("Qard al-Hasan loans"),
     package=__name__,
+    hookspecs="resalat_loans.hookspecs",
     # An introduction comes from supporters (of a member of a core), the score from Merat, the
     # pledge from iCAP, the term from deposits, social guarantees from leaders, and the money is
     # spent in M-Bazar.
     requires=("cores", "supporters", "merat", "icap", "deposits", "leaders", "bazaar"),
-    description_fa=(
-        "وام قرض‌الحسنه‌ی بدون بهره با کارمزد ثابت: درخواست با معرفی حامی، اعتبارسنجی مرآت و سفته‌ی "
-        "آیکاپ، تصمیم کارشناس اعتباری، پرداخت به حساب اعتباری مخصوص خرید از بازار و بازپرداخت اقساطی."
-    ),
-    description_en=(
+    description=_l(
         "Interest-free loans with a fixed fee: requested through a supporter's introduction, a Merat "
         "score and an iCAP note, decided by a credit officer, paid as earmarked M-Bazar credit and "
         "repaid in equal instalments."
@@ -40,6 +36,29 @@ plugin = Plugin(
         # The fee a product may charge at most, in basis points (4%, the cap of general funds).
         "max_fee_bps": 400,
     },
+    roles=(
+        Role(
+            "credit_officer",
+            _l("Credit officer"),
+            description=_l("Decides Qard al-Hasan loan requests within their region."),
+            personas=(
+                Persona(
+                    "credit_officer", "محمد اعتباری", "09120000009", "001000009", "zanjan/zanjan", "zanjan"
+                ),
+            ),
+        ),
+    ),
+    accounts=(
+        SystemAccount("loan_fund", _l("Qard al-Hasan loan fund")),
+        SystemAccount("fee_income", _l("Loan fee income"), may_go_negative=True),
+    ),
+    purposes=(
+        Purpose("loan_disbursal", _l("Loan disbursal")),
+        Purpose("loan_repayment", _l("Loan repayment")),
+        Purpose("loan_fee", _l("Loan fee")),
+        Purpose("loan_funding", _l("Money into the loan fund")),
+        Purpose("loan", _l("Loan money")),
+    ),
 )
 
 

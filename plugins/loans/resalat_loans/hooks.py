@@ -14,6 +14,7 @@ from resalat_core.sdk import (
     Member,
     Permission,
     Tile,
+    _l,
     db_session,
     has_role,
     hookimpl,
@@ -46,20 +47,17 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             "loans.decide",
-            "بررسی و تصمیم درباره‌ی درخواست‌های وام",
-            "Review and decide loan requests",
+            _l("Review and decide loan requests"),
             ("credit_officer", "admin"),
         ),
         Permission(
             "loans.admin",
-            "تعریف و ویرایش طرح‌های وام",
-            "Define and edit loan products",
+            _l("Define and edit loan products"),
             ("admin",),
         ),
         Permission(
             "loans.follow",
-            "پیگیری وام‌های معرفی‌شدگان",
-            "Follow the loans of the members one introduced",
+            _l("Follow the loans of the members one introduced"),
             ("supporter", "admin"),
         ),
     ]
@@ -76,12 +74,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     )
     tiles = [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("loans.home"),
             icon=plugin.icon,
-            description_fa="وام‌های من، اقساط و درخواست وام",
-            description_en="My loans, instalments and loan requests",
+            description=_l("My loans, instalments and loan requests"),
             badge=running or None,
             order=35,
         )
@@ -89,24 +85,20 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if has_role(member, "credit_officer") or has_role(member, "admin"):
         tiles.append(
             Tile(
-                title_fa="کارتابل وام",
-                title_en="Loan requests",
+                title=_l("Loan requests"),
                 url=url_for("loans.officer_queue"),
                 icon="inbox",
-                description_fa="درخواست‌های وام منطقه‌ی شما",
-                description_en="Loan requests of your area",
+                description=_l("Loan requests of your area"),
                 order=36,
             )
         )
     if has_role(member, "admin"):
         tiles.append(
             Tile(
-                title_fa="طرح‌های وام",
-                title_en="Loan products",
+                title=_l("Loan products"),
                 url=url_for("loans.products"),
                 icon="sliders",
-                description_fa="تعریف طرح‌ها و برنامه‌های وام قرض‌الحسنه",
-                description_en="Define Qard al-Hasan loan products and programmes",
+                description=_l("Define Qard al-Hasan loan products and programmes"),
                 order=37,
             )
         )
@@ -123,9 +115,9 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 def resalat_stats() -> list[Figure]:
     lent, total, repaid = services.figures(db_session())
     return [
-        Figure("وام‌های پرداخت‌شده", "Loans paid out", lent, "وام", "loans"),
-        Figure("مبلغ وام‌های پرداخت‌شده", "Amount lent", total // 10, "تومان", "tomans"),
-        Figure("وام‌های تسویه‌شده", "Loans repaid", repaid, "وام", "loans"),
+        Figure(_l("Loans paid out"), lent, _l("loans")),
+        Figure(_l("Amount lent"), total // 10, _l("tomans")),
+        Figure(_l("Loans repaid"), repaid, _l("loans")),
     ]
 
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Plugin, _l
 
 # Rials of one toman; the weights below name their units in rials.
 TOMAN = 10
 
 plugin = Plugin(
     name="merat",
-    version="0.1.0",
-    title_fa="مرآت",
-    title_en="Merat",
+    sdk=">=1,<2",
+    title=_l("Merat"),
     package=__name__,
-    description_fa=(
-        "اعتبارسنجی اعضا از سابقه‌ی بازپرداخت، فروش و نظرهای م‌بازار، ضمانت اجتماعی، حمایت، "
-        "سپرده و سابقه‌ی عضویت؛ با گزارش هر نشانه، رتبه و سقف توان بازپرداخت ماهانه."
-    ),
-    description_en=(
+    hookspecs="resalat_merat.hookspecs",
+    description=_l(
         "Credit scores from repayment history, M-Bazar sales and reviews, social guarantees, "
-        "sponsorships, deposits and membership age; a report of every signal, a rating and a "
-        "maximum monthly repayment capacity."
+        "sponsorships, deposits and membership age; a report of every signal, a rating and a maximum "
+        "monthly repayment capacity."
     ),
     icon="speedometer",
     # Every weight is data: a deployment changes them in [plugins.merat] without touching code

@@ -12,9 +12,9 @@ from resalat_core.sdk import (
     Member,
     Permission,
     Tile,
+    _l,
     db_session,
     hookimpl,
-    to_persian_digits,
 )
 from resalat_merat import TOMAN, plugin, services
 from resalat_merat.api import bp as api_bp
@@ -47,8 +47,7 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(
             services.VIEW_REPORTS,
-            "دیدن گزارش اعتباری اعضا در مرآت",
-            "See members' credit reports in Merat",
+            _l("See members' credit reports in Merat"),
             services.STAFF_ROLES,
         )
     ]
@@ -59,30 +58,25 @@ def resalat_tiles(member: Member) -> list[Tile]:
     # One query: the member's newest valid score is the tile's description.
     score = services.current_score(_session_of(member), member)
     if score is None:
-        description_fa, description_en = "اعتبارسنجی خود را ببینید", "See your credit score"
+        description = _l("See your credit score")
     else:
-        description_fa = f"امتیاز {to_persian_digits(str(score.value))} · رتبه‌ی {score.rating}"
-        description_en = f"Score {score.value} · rating {score.rating}"
+        description = _l("Score %(score)s · rating %(rating)s", score=score.value, rating=score.rating)
     tiles = [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("merat.report"),
             icon=plugin.icon,
-            description_fa=description_fa,
-            description_en=description_en,
+            description=description,
             order=45,
         )
     ]
     if any(g.role in services.STAFF_ROLES for g in member.roles):
         tiles.append(
             Tile(
-                title_fa="گزارش اعتباری اعضا",
-                title_en="Members' credit reports",
+                title=_l("Members' credit reports"),
                 url=url_for("merat.staff"),
                 icon=plugin.icon,
-                description_fa="جست‌وجوی گزارش مرآت با شماره‌ی همراه یا کد ملی",
-                description_en="Look up a Merat report by mobile or national code",
+                description=_l("Look up a Merat report by mobile or national code"),
                 order=46,
             )
         )
@@ -93,8 +87,8 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     count, average = services.figures(db_session())
     return [
-        Figure("اعضای دارای امتیاز معتبر مرآت", "Members with a valid Merat score", count, "عضو", "members"),
-        Figure("میانگین امتیاز مرآت", "Average Merat score", average, "از ۱۰۰۰", "of 1000"),
+        Figure(_l("Members with a valid Merat score"), count, _l("members")),
+        Figure(_l("Average Merat score"), average, _l("of 1000")),
     ]
 
 

@@ -1,14 +1,12 @@
 """The notifications plugin (اعلان‌ها): one inbox for what every plugin tells a member."""
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
     name="notifications",
-    version="0.1.0",
-    title_fa="اعلان‌ها",
-    title_en="Notifications",
+    sdk=">=1,<2",
+    title=_l("Notifications"),
     package=__name__,
-    description_fa="صندوق اعلان‌های هر عضو: آنچه همه‌ی بخش‌های رسالت به او می‌گویند، در یک جا.",
-    description_en="Each member's inbox: what every part of Resalat tells them, in one place.",
+    description=_l("Each member's inbox: what every part of Resalat tells them, in one place."),
     icon="bell",
 )

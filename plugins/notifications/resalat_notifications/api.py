@@ -8,23 +8,22 @@ from flask import Blueprint, request
 
 from resalat_core.sdk import (
     BadInput,
-    Member,
-    Message,
     NotFound,
     api_doc,
-    current_member,
     db_session,
     dump,
     get_region,
     idempotent,
-    is_active,
     load,
     login_required,
+    me,
+    module_active,
     page_args,
     permission_required,
     require,
 )
 from resalat_notifications import plugin, services
+from resalat_notifications.messages import ANNOUNCEMENT
 from resalat_notifications.schemas import (
     BroadcastResultSchema,
     BroadcastSchema,
@@ -39,12 +38,6 @@ from resalat_notifications.schemas import (
 bp = Blueprint("notifications_api", __name__, url_prefix="/api/v1/notifications")
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
 @bp.get("")
 @api_doc(
     summary="My notifications, newest first",
@@ -56,7 +49,7 @@ def _me() -> Member:
 def list_notifications() -> Any:
     args = load(InboxQuerySchema, request.args.to_dict())
     page, per_page = page_args()
-    result = services.inbox(db_session(), _me(), unread_only=args["unread"], page=page, per_page=per_page)
+    result = services.inbox(db_session(), me(), unread_only=args["unread"], page=page, per_page=per_page)
     return {"items": dump(NotificationSchema, result.items, many=True), "meta": result.meta()}
 
 
@@ -64,7 +57,7 @@ def list_notifications() -> Any:
 @api_doc(summary="How many of my notifications are unread", response=UnreadCountSchema)
 @login_required
 def unread_count() -> Any:
-    return dump(UnreadCountSchema, {"unread": services.unread_count(db_session(), _me())})
+    return dump(UnreadCountSchema, {"unread": services.unread_count(db_session(), me())})
 
 
 @bp.get("/<int:notification_id>")
@@ -72,7 +65,7 @@ def unread_count() -> Any:
 @login_required
 def show(notification_id: int) -> Any:
     """Reading it here does not mark it read; another member's id answers 404."""
-    return dump(NotificationSchema, services.get_notification(db_session(), _me(), notification_id))
+    return dump(NotificationSchema, services.get_notification(db_session(), me(), notification_id))
 
 
 @bp.post("/mark-read")
@@ -82,7 +75,7 @@ def mark_read() -> Any:
     """Ids that are not in my inbox are left untouched and listed in ``not_found``."""
     data = load(MarkReadSchema)
     session = db_session()
-    member = _me()
+    member = me()
     result = services.mark_read(session, member, data["ids"])
     session.commit()
     return dump(
@@ -100,7 +93,7 @@ def mark_read() -> Any:
 @login_required
 def read_all() -> Any:
     session = db_session()
-    marked = services.mark_all_read(session, _me())
+    marked = services.mark_all_read(session, me())
     session.commit()
     return dump(ReadAllResultSchema, {"marked": marked, "unread": 0})
 
@@ -123,9 +116,9 @@ def broadcast() -> Any:
     except NotFound as exc:
         raise BadInput(exc.message, fields={"region": exc.message}) from None
     require("notifications.broadcast", region)
-    message = Message(source=plugin.name, kind="broadcast", **data)
+    message = ANNOUNCEMENT(**data)
     delivered = services.broadcast(
-        session, message, region=region, reaches=lambda place: is_active(plugin.name, place)
+        session, message, region=region, reaches=lambda place: module_active(plugin.name, place)
     )
     session.commit()
     return dump(BroadcastResultSchema, {"delivered": delivered, "region": region.code}), 201

@@ -10,32 +10,32 @@ from flask.cli import AppGroup
 
 from resalat_core.sdk import (
     BadInput,
-    Message,
     _,
     cli_errors,
     db_session,
     echo_json,
     get_member,
     get_region,
-    is_active,
     json_option,
+    module_active,
 )
 from resalat_notifications import plugin, services
+from resalat_notifications.messages import ANNOUNCEMENT
 from resalat_notifications.models import Notification
 
 notifications = AppGroup("notifications", help="Send notifications and read a member's inbox.")
 
 
 def _as_dict(n: Notification) -> dict[str, Any]:
+    title, body = services.text(n)
     return {
         "id": n.id,
         "member_id": n.member_id,
         "source": n.source,
         "kind": n.kind,
-        "title_fa": n.title_fa,
-        "title_en": n.title_en,
-        "body_fa": n.body_fa,
-        "body_en": n.body_en,
+        "title": title,
+        "body": body,
+        "params": n.params,
         "url": n.url,
         "created_at": n.created_at.isoformat(),
         "read_at": n.read_at.isoformat() if n.read_at else None,
@@ -49,7 +49,6 @@ def _as_dict(n: Notification) -> dict[str, Any]:
 @click.option("--body-fa", default="", help="Text in Persian.")
 @click.option("--body-en", default="", help="Text in English.")
 @click.option("--url", default=None, help="A path on this site that opening the notification goes to.")
-@click.option("--kind", default="announcement", show_default=True, help="A label for grouping.")
 @click.option("--region", "region_code", default=None, help="Send to every member of this region.")
 @click.option("--all", "everyone", is_flag=True, help="Send to every member.")
 @json_option
@@ -61,33 +60,24 @@ def send(
     body_fa: str,
     body_en: str,
     url: str | None,
-    kind: str,
     region_code: str | None,
     everyone: bool,
     as_json: bool,
 ) -> None:
-    """Send a notification to the member IDENTIFIER (mobile or national code), or to many.
+    """Send an announcement to the member IDENTIFIER (mobile or national code), or to many.
 
     With --region CODE or --all instead of IDENTIFIER it goes to every active member there whose
     region has notifications switched on.
     """
     if sum((bool(identifier), bool(region_code), everyone)) != 1:
         raise BadInput(_("Name one member (mobile or national code), or give --region CODE or --all."))
-    message = Message(
-        title_fa=title_fa,
-        title_en=title_en,
-        body_fa=body_fa,
-        body_en=body_en,
-        url=url,
-        source=plugin.name,
-        kind=kind,
-    )
+    message = ANNOUNCEMENT(url=url, title_fa=title_fa, title_en=title_en, body_fa=body_fa, body_en=body_en)
     # Every check comes before the first row is written: bad input changes nothing.
     services.check_message(message)
     session = db_session()
     if identifier:
         member = get_member(session, identifier)
-        if not is_active(plugin.name, member):
+        if not module_active(plugin.name, member):
             raise BadInput(
                 _(
                     "Notifications are switched off in %(region)s, where this member lives.",
@@ -109,7 +99,7 @@ def send(
             session,
             message,
             region=region,
-            reaches=lambda place: is_active(plugin.name, place),
+            reaches=lambda place: module_active(plugin.name, place),
             progress=bar.update,
         )
     session.commit()
@@ -148,5 +138,6 @@ def list_notifications(identifier: str, unread_only: bool, limit: int, as_json: 
         return
     for n in page.items:
         mark = " " if n.is_read else "*"
-        click.echo(f"{mark} {n.id:>6}  {n.created_at:%Y-%m-%d %H:%M}  {n.source}/{n.kind}  {n.title_en}")
+        title = services.text(n)[0]
+        click.echo(f"{mark} {n.id:>6}  {n.created_at:%Y-%m-%d %H:%M}  {n.source}/{n.kind}  {title}")
     click.echo(f"{page.total} in all, {services.unread_count(session, member)} unread (* = unread)")

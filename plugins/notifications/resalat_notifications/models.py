@@ -1,10 +1,11 @@
-"""The notification: one message for one member, kept in both languages until it is read."""
+"""The notification: one message for one member, kept as its kind and variables."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from resalat_core.sdk import Base, utcnow
@@ -17,7 +18,11 @@ KIND_MAX = 60
 
 
 class Notification(Base):
-    """Something a plugin (``source``) told a member; unread while ``read_at`` is None."""
+    """Something a plugin (``source``) told a member; unread while ``read_at`` is None.
+
+    The sentence is not stored: ``source`` and ``kind`` name the declared ``MessageKind`` and
+    ``params`` hold its variables, so each reader reads it in their language (``services.text``).
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -31,10 +36,7 @@ class Notification(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(SOURCE_MAX))
     kind: Mapped[str] = mapped_column(String(KIND_MAX))
-    title_fa: Mapped[str] = mapped_column(String(TITLE_MAX))
-    title_en: Mapped[str] = mapped_column(String(TITLE_MAX))
-    body_fa: Mapped[str] = mapped_column(Text, default="")
-    body_en: Mapped[str] = mapped_column(Text, default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # A path on this site ("/bazaar/orders/12"); opening the notification goes there.
     url: Mapped[str | None] = mapped_column(String(URL_MAX))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

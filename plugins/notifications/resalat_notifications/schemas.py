@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from resalat_notifications.models import BODY_MAX, TITLE_MAX, URL_MAX
-from resalat_notifications.services import MARK_MAX
+from resalat_notifications.services import MARK_MAX, text
 
 # Ids are database integers; anything bigger cannot exist and would only upset PostgreSQL.
 _ID_RANGE = validate.Range(min=1, max=2**31 - 1)
@@ -15,10 +15,10 @@ class NotificationSchema(Schema):
     id = fields.Integer()
     source = fields.String(metadata={"example": "bazaar"})
     kind = fields.String(metadata={"example": "order.shipped"})
-    title_fa = fields.String()
-    title_en = fields.String()
-    body_fa = fields.String()
-    body_en = fields.String()
+    title = fields.Function(
+        lambda n: text(n)[0], metadata={"description": "in the language of the request (Accept-Language)"}
+    )
+    body = fields.Function(lambda n: text(n)[1])
     url = fields.String(allow_none=True, metadata={"example": "/bazaar/orders/12"})
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)

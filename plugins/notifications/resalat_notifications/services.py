@@ -19,13 +19,16 @@ from resalat_core.sdk import (
     BadInput,
     Member,
     Message,
+    MessageKind,
     NotFound,
     Page,
     Region,
     _,
+    decode_params,
     normalize_text,
     paginate,
     utcnow,
+    vocabulary,
 )
 from resalat_notifications.models import (
     BODY_MAX,
@@ -67,28 +70,35 @@ def deliver(session: Session, member: Member, message: Message) -> Notification:
 
 
 def check_message(message: Message) -> dict[str, Any]:
-    """The message's columns, cleaned; BadInput naming every bad field (so nothing is stored)."""
+    """The message's columns, cleaned; BadInput naming every bad field (so nothing is stored).
+
+    What is stored is the kind and its variables; a person's own text (an announcement) is
+    checked for length and kept as typed, tidied.
+    """
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name in ("title_fa", "title_en"):
-        text = normalize_text(getattr(message, name) or "")
-        if not text:
-            errors[name] = _("Required.")
-        elif len(text) > TITLE_MAX:
-            errors[name] = _("At most %(max)d characters.", max=TITLE_MAX)
-        values[name] = text
-    for name in ("body_fa", "body_en"):
-        text = _normalize_paragraphs(getattr(message, name) or "")
-        if len(text) > BODY_MAX:
-            errors[name] = _("At most %(max)d characters.", max=BODY_MAX)
-        values[name] = text
-    for name, limit in (("source", SOURCE_MAX), ("kind", KIND_MAX)):
-        text = (getattr(message, name) or "").strip()
-        if not _NAME_RE.match(text) or len(text) > limit:
+    for name, text, limit in (
+        ("source", message.kind.source, SOURCE_MAX),
+        ("kind", message.kind.kind, KIND_MAX),
+    ):
+        if not _NAME_RE.match(text or "") or len(text) > limit:
             errors[name] = _(
                 "Use lower-case English letters, digits, '.', '_' or '-' (at most %(max)d).", max=limit
             )
         values[name] = text
+    params = message.stored_params()
+    if message.kind.authored:
+        for lang in ("fa", "en"):
+            title = normalize_text(str(params.get(f"title_{lang}") or ""))
+            body = _normalize_paragraphs(str(params.get(f"body_{lang}") or ""))
+            if not title:
+                errors[f"title_{lang}"] = _("Required.")
+            elif len(title) > TITLE_MAX:
+                errors[f"title_{lang}"] = _("At most %(max)d characters.", max=TITLE_MAX)
+            if len(body) > BODY_MAX:
+                errors[f"body_{lang}"] = _("At most %(max)d characters.", max=BODY_MAX)
+            params[f"title_{lang}"], params[f"body_{lang}"] = title, body
+    values["params"] = params
     url = (message.url or "").strip() or None
     if url is not None and (len(url) > URL_MAX or not is_local_path(url)):
         errors["url"] = _("Give a path on this site that starts with / (at most %(max)d).", max=URL_MAX)
@@ -96,6 +106,22 @@ def check_message(message: Message) -> dict[str, Any]:
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
     return values
+
+
+# Notifications stored before kinds were declared, and kinds whose plugin is gone, are read from
+# the texts they carry (as an announcement is).
+_STORED = MessageKind("stored", "", authored=True)
+
+
+def text(notification: Notification) -> tuple[str, str]:
+    """(title, body) of ``notification`` in the reader's language, from its kind and variables."""
+    params = decode_params(notification.params)
+    kind = vocabulary().message(notification.source, notification.kind)
+    if kind is not None:
+        return kind.render(params)
+    if params.get("title_fa") or params.get("title_en"):
+        return _STORED.render(params)
+    return _("A message from one of the services of M-Resalat"), ""
 
 
 def is_local_path(url: str) -> bool:

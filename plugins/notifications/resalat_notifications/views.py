@@ -7,22 +7,15 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from resalat_core.sdk import (
-    Member,
     _,
-    current_member,
     db_session,
     login_required,
+    me,
     page_args,
 )
 from resalat_notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
 
 
 def _back_to_inbox() -> Any:
@@ -37,13 +30,14 @@ def _back_to_inbox() -> Any:
 @login_required
 def inbox() -> Any:
     session = db_session()
-    member = _me()
+    member = me()
     unread_only = request.args.get("unread") == "1"
     page, per_page = page_args()
     result = services.inbox(session, member, unread_only=unread_only, page=page, per_page=per_page)
     return render_template(
         "notifications/inbox.html",
         page=result,
+        text=services.text,
         unread_only=unread_only,
         unread=services.unread_count(session, member),
     )
@@ -58,7 +52,7 @@ def open_notification(notification_id: int) -> Any:
     forged request could have is marking one of the member's own notifications read.
     """
     session = db_session()
-    notification = services.open_notification(session, _me(), notification_id)
+    notification = services.open_notification(session, me(), notification_id)
     session.commit()
     # Checked again at the door: only paths on this site, whatever got stored.
     if notification.url and services.is_local_path(notification.url):
@@ -70,7 +64,7 @@ def open_notification(notification_id: int) -> Any:
 @login_required
 def read_one(notification_id: int) -> Any:
     session = db_session()
-    services.open_notification(session, _me(), notification_id)
+    services.open_notification(session, me(), notification_id)
     session.commit()
     flash(_("Marked as read."), "success")
     return _back_to_inbox()
@@ -80,7 +74,7 @@ def read_one(notification_id: int) -> Any:
 @login_required
 def read_all() -> Any:
     session = db_session()
-    marked = services.mark_all_read(session, _me())
+    marked = services.mark_all_read(session, me())
     session.commit()
     if marked:
         # No count in the text: one message, no plural forms to translate.

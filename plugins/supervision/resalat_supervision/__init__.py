@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
     name="supervision",
-    version="0.1.0",
-    title_fa="نظارت اجتماعی",
-    title_en="Social supervision",
+    sdk=">=1,<2",
+    title=_l("Social supervision"),
     package=__name__,
     # Reviews and reports are about M-Bazar's booths, products and orders.
     requires=("bazaar",),
-    description_fa=(
-        "نظارت اجتماعی بر قیمت و کیفیت: خریداران سفارش‌های تحویل‌شده را نقد می‌کنند، اعضا مشکل قیمت "
-        "یا کیفیت را گزارش می‌دهند و راهبران اجتماعی منطقه به گزارش‌ها رسیدگی می‌کنند."
-    ),
-    description_en=(
+    description=_l(
         "Social supervision of price and quality: buyers review what they received, members report "
         "price or quality problems, and the region's social leaders handle the reports."
     ),

@@ -15,9 +15,9 @@ from resalat_core.sdk import (
     Member,
     Permission,
     Region,
-    Reputation,
     ResalatError,
     Tile,
+    _l,
     db_session,
     hookimpl,
     to_persian_digits,
@@ -51,12 +51,11 @@ def resalat_cli() -> Any:
 @hookimpl
 def resalat_permissions() -> list[Permission]:
     return [
-        Permission(REVIEW, "نوشتن نقد برای خریدهای تحویل‌شده", "Review what one bought", ("member",)),
-        Permission(REPORT, "گزارش مشکل قیمت یا کیفیت", "Report a price or quality problem", ("member",)),
+        Permission(REVIEW, _l("Review what one bought"), ("member",)),
+        Permission(REPORT, _l("Report a price or quality problem"), ("member",)),
         Permission(
             HANDLE,
-            "رسیدگی به گزارش‌های قیمت و کیفیت منطقه",
-            "Handle the price and quality reports of one's area",
+            _l("Handle the price and quality reports of one's area"),
             ("social_leader", "admin"),
         ),
     ]
@@ -67,12 +66,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if not services.is_handler(member):
         return [
             Tile(
-                title_fa=plugin.title_fa,
-                title_en=plugin.title_en,
+                title=plugin.title,
                 url=url_for("supervision.home"),
                 icon=plugin.icon,
-                description_fa="گزارش‌ها و نقدهای شما درباره‌ی قیمت و کیفیت در ام‌بازار",
-                description_en="Your reports and reviews about price and quality in M-Bazar",
+                description=_l("Your reports and reviews about price and quality in M-Bazar"),
                 order=60,
             )
         ]
@@ -80,12 +77,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
     waiting = services.pending_in_area(_session_of(member), member)
     return [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("supervision.queue"),
             icon=plugin.icon,
-            description_fa=f"{to_persian_digits(str(waiting))} گزارش در منطقه‌ی شما منتظر رسیدگی است",
-            description_en=f"{waiting} report(s) waiting in your area",
+            description=_l("Reports waiting in your area: %(count)s", count=waiting),
             badge=waiting or None,
             order=60,
         )
@@ -96,14 +91,12 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_stats() -> list[Figure]:
     found = services.stats(db_session())
     return [
-        Figure("نقدهای خریداران", "Buyers' reviews", found.reviews, "نقد", "reviews"),
-        Figure("گزارش‌های در انتظار رسیدگی", "Reports waiting", found.pending, "گزارش", "reports"),
+        Figure(_l("Buyers' reviews"), found.reviews, _l("reviews")),
+        Figure(_l("Reports waiting"), found.pending, _l("reports")),
         Figure(
-            "گزارش‌های رسیدگی‌شده",
-            "Reports decided",
+            _l("Reports decided"),
             found.reports_by_status.get("resolved", 0) + found.reports_by_status.get("closed", 0),
-            "گزارش",
-            "reports",
+            _l("reports"),
         ),
     ]
 
@@ -112,11 +105,11 @@ def resalat_stats() -> list[Figure]:
 
 
 @hookimpl
-def resalat_reputation(kind: str, subject_id: int) -> Reputation | None:
+def resalat_reputation(kind: str, subject_id: int) -> bazaar.Reputation | None:
     return services.reputation(db_session(), kind, subject_id)
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """What buyers think of the products of the member's booths: the average stars × 10, for
     Merat; nothing before the first review (one query)."""

@@ -32,7 +32,6 @@ from resalat_core.sdk import (
     NotAllowed,
     NotFound,
     Page,
-    Reputation,
     _,
     area_of,
     normalize_text,
@@ -851,7 +850,7 @@ def _tell_reporter(session: Session, report: Report, subject: Subject, action: s
 # --- reputation and figures --------------------------------------------------------------------
 
 
-def reputation(session: Session, kind: str, subject_id: int) -> Reputation | None:
+def reputation(session: Session, kind: str, subject_id: int) -> bazaar.Reputation | None:
     """What the community says about a booth (with its products) or a product: two queries.
 
     None for a kind this plugin does not know. ``hidden`` is True while a handler's decision to
@@ -869,7 +868,7 @@ def reputation(session: Session, kind: str, subject_id: int) -> Reputation | Non
             func.coalesce(func.max(case((is_this, 1), else_=0)), 0),
         ).where(_about(Report, kind, subject_id))
     ).one()
-    return Reputation(
+    return bazaar.Reputation(
         rating=round(float(rating), 2) if rating is not None else None,
         reviews=int(count or 0),
         open_reports=int(open_reports or 0),

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin
+from resalat_core.sdk import Persona, Plugin, Role, RoleKind, _l
 
 plugin = Plugin(
     name="supporters",
-    version="0.1.0",
-    title_fa="حامیان",
-    title_en="Supporters",
+    sdk=">=1,<2",
+    title=_l("Supporters"),
     package=__name__,
     # Introductions name a core by its core ID; sponsorships cover a social cooperation centre.
     requires=("cores", "centers"),
-    description_fa=(
-        "حامیان اعتباری، فنی، تجاری، فرهنگی و بهبوددهنده‌ی رفتار اعتباری: ثبت حمایت‌ها، "
-        "معرفی عضو هسته برای وام قرض‌الحسنه و حمایت از کانون‌های همیاری."
-    ),
-    description_en=(
+    description=_l(
         "Credit, technical, commercial, cultural and credit-behaviour supporters: their support, "
         "introducing core members for Qard al-Hasan loans, and sponsoring cooperation centres."
     ),
@@ -29,6 +24,31 @@ plugin = Plugin(
         # ...and never more than this (rials; 500 million tomans).
         "max_introduction_rials": 5_000_000_000,
     },
+    roles=(
+        Role(
+            "supporter",
+            _l("Supporter"),
+            kinds=(
+                RoleKind("credit", _l("Credit supporter")),
+                RoleKind("technical", _l("Technical supporter")),
+                RoleKind("commercial", _l("Commercial supporter")),
+                RoleKind("cultural", _l("Cultural supporter")),
+                RoleKind("credit_behaviour", _l("Credit-behaviour supporter")),
+            ),
+            description=_l("Helps cores with credit, know-how, trade or culture."),
+            personas=(
+                Persona(
+                    "supporter",
+                    "حسین حامی",
+                    "09120000006",
+                    "001000006",
+                    "tehran/tehran",
+                    None,
+                    ("credit", "cultural"),
+                ),
+            ),
+        ),
+    ),
 )
 
 

@@ -17,6 +17,7 @@ from resalat_core.sdk import (
     Permission,
     Registration,
     Tile,
+    _l,
     db_session,
     find_member,
     grant_role,
@@ -55,19 +56,15 @@ def resalat_cli() -> Any:
 def resalat_permissions() -> list[Permission]:
     # Supporters hold these whatever their kind; the services check the kind each act needs.
     return [
-        Permission(
-            "supporters.act", "ثبت حمایت از اعضا و هسته‌ها", "Record support given", ("supporter", "admin")
-        ),
+        Permission("supporters.act", _l("Record support given"), ("supporter", "admin")),
         Permission(
             "supporters.introduce",
-            "معرفی عضو هسته برای وام قرض‌الحسنه",
-            "Introduce a core member for a Qard al-Hasan loan",
+            _l("Introduce a core member for a Qard al-Hasan loan"),
             ("supporter", "admin"),
         ),
         Permission(
             "supporters.sponsor",
-            "حمایت از کانون همیاری برای بهبود رفتار اعتباری",
-            "Sponsor a cooperation centre's credit behaviour",
+            _l("Sponsor a cooperation centre's credit behaviour"),
             ("supporter", "admin"),
         ),
     ]
@@ -78,19 +75,15 @@ def resalat_tiles(member: Member) -> list[Tile]:
     # One query: the introductions waiting for this member's answer make the badge.
     awaiting = services.awaiting_count(_session_of(member), member)
     if services.kinds_of(member):
-        description_fa = "ثبت حمایت‌ها، معرفی برای وام و حمایت از کانون‌ها"
-        description_en = "Record support, introduce for loans, sponsor centres"
+        description = _l("Record support, introduce for loans, sponsor centres")
     else:
-        description_fa = "حمایت‌هایی که گرفته‌اید و معرفی‌های شما برای وام"
-        description_en = "Support you received and your loan introductions"
+        description = _l("Support you received and your loan introductions")
     return [
         Tile(
-            title_fa=plugin.title_fa,
-            title_en=plugin.title_en,
+            title=plugin.title,
             url=url_for("supporters.home"),
             icon="hands",
-            description_fa=description_fa,
-            description_en=description_en,
+            description=description,
             badge=awaiting or None,
             order=40,
         )
@@ -100,7 +93,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
 # --- questions ---------------------------------------------------------------------------------
 
 
-@hookimpl
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """While a credit-behaviour supporter sponsors one of the member's centres, Merat hears of it."""
     count = services.sponsorships_covering(_session_of(member), member)
@@ -124,8 +117,8 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 def resalat_stats() -> list[Figure]:
     count, total = services.introduction_totals(db_session())
     return [
-        Figure("معرفی برای وام قرض‌الحسنه", "Loan introductions", count, "معرفی", "introductions"),
-        Figure("مبلغ درخواستی معرفی‌ها", "Amount asked by introductions", total // 10, "تومان", "tomans"),
+        Figure(_l("Loan introductions"), count, _l("introductions")),
+        Figure(_l("Amount asked by introductions"), total // 10, _l("tomans")),
     ]
 
 
