@@ -90,6 +90,16 @@ def resolve_order(plugins: dict[str, Plugin]) -> list[str]:
         raise PluginError(f"cyclic requirement: {' -> '.join(cycle)}") from exc
 
 
+def _bound(impl: Any) -> Any:
+    """The implementation, called with just the hook arguments it declares (as pluggy calls it)."""
+    names = tuple(impl.argnames)
+
+    def call(**kwargs: Any) -> Any:
+        return impl.function(**{k: v for k, v in kwargs.items() if k in names})
+
+    return call
+
+
 def sdk_problem(plugin: Plugin, version: str = SDK_VERSION) -> str | None:
     """Why the host's SDK does not suit ``plugin`` (None when it does)."""
     try:
@@ -255,9 +265,13 @@ class PluginManager:
         return bool(record and record.status == "loaded")
 
     def impls(self, hook_name: str) -> list[tuple[str, Any]]:
-        """(plugin name, function) for each loaded plugin that implements ``hook_name``, in order."""
+        """(plugin name, function) for each loaded plugin that implements ``hook_name``, in order.
+
+        Each function takes the hook's arguments by keyword, as pluggy would pass them: only
+        those the implementation declares.
+        """
         caller = getattr(self.pm.hook, hook_name)
-        by_name = {impl.plugin_name: impl.function for impl in caller.get_hookimpls()}
+        by_name = {impl.plugin_name: _bound(impl) for impl in caller.get_hookimpls()}
         return [(n, by_name[n]) for n in self.order if n in by_name]
 
     def listing(self) -> list[dict[str, Any]]:
