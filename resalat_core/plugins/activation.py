@@ -51,7 +51,7 @@ def load_activation(session: Session) -> Activation:
     rows = session.execute(
         select(ModuleActivation.module, ModuleActivation.region_id, ModuleActivation.enabled)
     ).all()
-    return Activation([tuple(r) for r in rows])
+    return Activation([(str(m), r, bool(on)) for m, r, on in rows])
 
 
 def activation() -> Activation:

@@ -168,6 +168,7 @@ def idempotent(view: F) -> F:
             _forget(session, scope, key)
             return response
         record = _record(session, scope, key)
+        assert record is not None  # claimed above, in this request's own transaction
         record.status = response.status_code
         record.body = response.get_json(silent=True)
         # Committed with whatever the view left uncommitted: the answer and the work land together.
