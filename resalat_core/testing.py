@@ -42,6 +42,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller hears every report and decides
     if os.environ.get(REQUIRE_PG_ENV) and not _ran_on_postgres and exitstatus == 0:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:
@@ -126,14 +128,23 @@ def _reset_schema(app: Flask) -> None:
             load_regions(s)
 
 
-@pytest.fixture(scope="session")
-def _session_app(database_url: str) -> Iterator[Flask]:
+def session_app(database_url: str, extra_plugins: dict[str, Any] | None = None) -> Iterator[Flask]:
+    """The app a test session shares, on a freshly migrated database.
+
+    A plugin's ``conftest.py`` that needs test-only plugins beside the installed ones overrides
+    the ``_session_app`` fixture with ``yield from session_app(database_url, {"name": plugin})``.
+    """
     from resalat_core.app import create_app
 
-    app = create_app(test_config(database_url))
+    app = create_app(test_config(database_url), extra_plugins=extra_plugins)
     _reset_schema(app)
     yield app
     app.extensions["resalat"].db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(database_url)
 
 
 KEEP_TABLES = {"regions", "alembic_version"}

@@ -14,16 +14,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def _session_app(database_url: str) -> Iterator[Flask]:
-    from resalat_core.app import create_app
-    from resalat_core.testing import _reset_schema, test_config
+    from resalat_core.testing import session_app
 
     sys.path.insert(0, str(FIXTURES))
     from resalat_fixture_world import plugin
 
-    app = create_app(test_config(database_url), extra_plugins={"fixture_world": plugin})
-    _reset_schema(app)
-    yield app
-    app.extensions["resalat"].db.dispose()
+    yield from session_app(database_url, {"fixture_world": plugin})
 
 
 @pytest.fixture

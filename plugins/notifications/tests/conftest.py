@@ -18,6 +18,7 @@ from flask import Flask
 from resalat_notifications import services
 
 from resalat_core.sdk import Member, Message, Money, get_db, notify
+from resalat_core.testing import session_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -28,13 +29,7 @@ from resalat_fixture_sender.messages import ORDER_PAID  # noqa: E402
 
 @pytest.fixture(scope="session")
 def _session_app(database_url: str) -> Iterator[Flask]:
-    from resalat_core.app import create_app
-    from resalat_core.testing import _reset_schema, test_config
-
-    app = create_app(test_config(database_url), extra_plugins={"sender": sender})
-    _reset_schema(app)
-    yield app
-    app.extensions["resalat"].db.dispose()
+    yield from session_app(database_url, {"sender": sender})
 
 
 @pytest.fixture
