@@ -386,7 +386,11 @@ def _init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ResalatError)
     def _resalat_error(exc: ResalatError) -> Any:
-        _rollback()
+        if exc.keep_changes:
+            # Refused, but what it wrote must count (a wrong signing password, for throttling).
+            get_db().session.commit()
+        else:
+            _rollback()
         if is_api_request():
             return error_response(exc)
         return render_error(exc.status, str(exc.message))

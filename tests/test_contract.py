@@ -461,6 +461,79 @@ def test_a_bad_amount_is_named_by_the_field_the_client_sent(
     assert words in error["fields"]["amount"][0]  # in the member's language, Persian
 
 
+def test_an_api_error_that_says_so_keeps_what_was_written(edge_app: Flask, make_member: Any) -> None:
+    from sqlalchemy import func, select
+
+    from resalat_core.auth.services import issue_token
+    from resalat_core.identity import national_code_with_check_digit
+    from resalat_core.members.models import Member
+
+    with edge_app.app_context():
+        session = edge_app.extensions["resalat"].db.session()
+        plain, _token = issue_token(session, session.get(Member, make_member()), "t")
+        session.commit()
+        before = session.scalar(select(func.count(Member.id)))
+    headers = {"Authorization": f"Bearer {plain}"}
+    for n, refuse in enumerate(("drop", "keep"), start=5):
+        body = {
+            "national_code": national_code_with_check_digit(f"45700000{n}"),
+            "mobile": f"0912457000{n}",
+            "name": "عضو تازه",
+            "refuse": refuse,
+        }
+        assert (
+            edge_app.test_client().post("/api/v1/edge/register", json=body, headers=headers).status_code
+            == 400
+        )
+    with edge_app.app_context():
+        session = edge_app.extensions["resalat"].db.session()
+        assert session.scalar(select(func.count(Member.id))) == before + 1  # only the kept one
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("12", 12), ("۱۲", 12), ("1,200", 1200), (" ۱٬۲۰۰ ", 1200), (7, 7), ("-3", -3)]
+)
+def test_a_count_is_read_in_any_digits(typed: Any, expected: int) -> None:
+    from resalat_core.sdk import read_count
+
+    assert read_count(typed, field="quantity") == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "kwargs"),
+    [("", {}), ("1.5", {}), ("twelve", {}), (True, {}), ("0", {"minimum": 1}), ("101", {"maximum": 100})],
+)
+def test_a_bad_count_names_its_field(typed: Any, kwargs: dict[str, int]) -> None:
+    from resalat_core.errors import BadInput
+    from resalat_core.sdk import read_count
+
+    with pytest.raises(BadInput) as refused:
+        read_count(typed, field="quantity", **kwargs)
+    assert list(refused.value.fields) == ["quantity"]
+
+
+def test_a_caller_hears_who_gave_each_answer(make_app: Any, make_member: Any, fixtures: None) -> None:
+    from resalat_fixture_follow import follow_plugin
+    from resalat_fixture_offer import plugin as offer
+
+    from resalat_core.sdk import hook_answers
+
+    app = make_app(
+        extra_plugins={
+            "offer": offer,
+            "follower": follow_plugin("follower", requires=("offer",)),
+            "stranger": follow_plugin("stranger"),
+        }
+    )
+    switch_on(app, "offer", "follower")  # the stranger stays off: it is not asked
+    with app.app_context():
+        from resalat_core.members.models import Member
+
+        member = app.extensions["resalat"].db.session().get(Member, make_member())
+        answers = hook_answers("resalat_offer_ripened", member, fruit="fig")
+    assert answers == [("follower", "follower ate the fig")]
+
+
 # --- the dashboard ---------------------------------------------------------------------------------
 
 
