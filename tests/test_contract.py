@@ -606,3 +606,9 @@ def test_every_plugin_has_the_same_rooms_of_a_readable_size(folder: Path) -> Non
             continue
         lines = module.read_text(encoding="utf-8").count("\n")
         assert lines <= LONGEST_MODULE, f"{module.relative_to(ROOT)} has {lines} lines"
+
+
+def test_the_plugin_reference_says_what_the_code_says() -> None:
+    from resalat_core.hookdocs import TARGET, render
+
+    assert (ROOT / TARGET).read_text(encoding="utf-8") == render(), "run scripts/hook-docs"
