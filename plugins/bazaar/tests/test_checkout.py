@@ -5,10 +5,23 @@ from __future__ import annotations
 import pytest
 from resalat_bazaar import services
 from resalat_bazaar.models import Checkout, Order
+from sqlalchemy import select
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed, get_db, system_account, verify_ledger
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    NotAllowed,
+    Transfer,
+    describe_transfer,
+    get_db,
+    system_account,
+    verify_ledger,
+)
 
 from .conftest import work
+
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def test_a_cart_across_two_booths_becomes_two_orders_paid_into_escrow(
@@ -317,3 +330,23 @@ def test_conflicting_transitions_are_refused(app, make_member, make_shop, fund, 
     act(shop.owner_id, order_id, "accept")
     with pytest.raises(Conflict):
         act(shop.owner_id, order_id, "accept")
+
+
+def test_the_statement_lines_name_the_order_and_its_booth(app, make_member, make_shop, fund, buy, act):
+    shop = make_shop([{"price": "100000"}], name="عسل ارزنفود")
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    (order_id,) = buy(buyer, [(shop.product_ids[0], 1)])
+    act(buyer, order_id, "cancel", reason="اشتباه شد")
+
+    with work(app) as s:
+        lines = s.scalars(
+            select(Transfer).where(Transfer.reference == f"bazaar:order:{order_id}").order_by(Transfer.id)
+        ).all()
+        assert [t.purpose for t in lines] == ["bazaar_purchase", "bazaar_refund"]
+        assert all(t.memo is None for t in lines)  # a memo is only ever what a member wrote
+        with app.test_request_context("/"):  # read on a Persian page
+            assert describe_transfer(lines[0]) == (
+                "خرید از ام‌بازار",
+                f"سفارش {order_id} از عسل ارزنفود".translate(PERSIAN),
+            )

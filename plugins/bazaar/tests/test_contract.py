@@ -12,7 +12,8 @@ from resalat_core.sdk import Spend, get_account, system_account
 from .conftest import work
 
 
-def test_the_services_supervision_imports_are_there():
+def test_the_services_other_plugins_import_are_there():
+    # What supervision, loans and the benchmarks reach through ``resalat_bazaar.services``.
     for name in (
         "Booth",
         "Product",
@@ -25,6 +26,11 @@ def test_the_services_supervision_imports_are_there():
         "COMPLETED",
         "CANCELLED",
         "REFUNDED",
+        "PROGRAMMES",
+        "PURCHASE",
+        "FUND_EARMARKED",
+        "Reputation",
+        "PaymentMethod",
         "get_booth",
         "get_product",
         "get_order",
@@ -32,6 +38,19 @@ def test_the_services_supervision_imports_are_there():
         "set_product_hidden",
         "set_booth_hidden",
         "booth_region_id",
+        "reputation",
+        "ensure_categories",
+        "open_booth",
+        "create_product",
+        "add_to_cart",
+        "set_cart_quantity",
+        "CheckoutRequest",
+        "checkout",
+        "reserve_stock",
+        "transition",
+        "read_search_filters",
+        "search",
+        "search_query",
     ):
         assert hasattr(services, name), name
     hidden = inspect.signature(services.set_product_hidden)

@@ -16,6 +16,10 @@ and every rule lives once, in the module named by its responsibility:
 
 Services take typed values (integer rials, whole numbers, ids); what people type is read at the
 edge (``resalat_bazaar.forms``, the host's ``read_money``).
+
+The modules ``search``, ``cart`` and ``checkout`` share their names with the functions this face
+exports (``services.checkout`` is the function): reach a module's other names with
+``from resalat_bazaar.services.search import SEARCH_COUNT_CAP``.
 """
 
 from resalat_bazaar.hookspecs import PaymentMethod, Reputation
