@@ -59,6 +59,7 @@ def po_path(package: Path, language: str = LANGUAGE) -> Path:
 def extract(package: Path) -> Catalog:
     """Every message the package's code and templates use, as a catalogue template."""
     template = Catalog(project=package.name, fuzzy=False)
+    reading: list[str] = []
     try:
         found = list(
             extract_from_dir(
@@ -66,11 +67,13 @@ def extract(package: Path) -> Catalog:
                 METHODS,
                 options_map=OPTIONS,
                 keywords=KEYWORDS,
+                callback=lambda filename, _method, _options: reading.append(filename),
                 strip_comment_tags=True,
             )
         )
     except Exception as exc:  # a template syntax error, an unreadable file
-        raise ExtractionError(f"{package}: {exc}") from exc
+        where = reading[-1] if reading else "?"
+        raise ExtractionError(f"{package / where}: {exc}") from exc
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
