@@ -102,7 +102,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             }
             if view.__doc__:
                 op["description"] = view.__doc__.strip()
-            if access.get("kind") != "public":
+            if access.get("kind") == "public":
+                op["security"] = []  # open to anyone, against the document's default below
+            else:
                 op["security"] = [{"bearer": []}]
                 op["responses"]["401"] = {"description": "Not signed in", "content": _json("Error")}
             if access.get("kind") == "permission":
@@ -167,7 +169,10 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     app.extensions["resalat"].plugins.pm.hook.resalat_openapi(spec=spec)
-    return spec.to_dict()
+    document = spec.to_dict()
+    # Signed in by default; each public operation says so with an empty security list.
+    document["security"] = [{"bearer": []}]
+    return document
 
 
 def _json(name: str) -> dict[str, Any]:
