@@ -213,6 +213,35 @@ def _check_introduction(
     return _Checked(found_core, person, estimate_rials, amount_rials, ceiling, text)
 
 
+def _refuse_where_it_cannot_be(session: Session, supporter: Member, checked: _Checked) -> None:
+    """NotAllowed where the supporter's credit kind does not reach the core; Conflict if this
+    supporter already has an open introduction of the member for the core."""
+    if not holds_kind(supporter, CREDIT, checked.core.region):
+        raise NotAllowed(
+            _(
+                "Your role as credit supporter does not reach %(region)s, where this core works.",
+                region=region_name(checked.core.region),
+            ),
+            code="outside_your_region",
+        )
+    already = session.scalar(
+        select(Introduction.id).where(
+            Introduction.supporter_id == supporter.id,
+            Introduction.member_id == checked.person.id,
+            Introduction.core_id == checked.core.id,
+            Introduction.status.in_(OPEN_STATUSES),
+        )
+    )
+    if already is not None:
+        raise Conflict(
+            _(
+                "You already introduced this member for this core (number %(id)s); withdraw it first.",
+                id=already,
+            ),
+            code="already_introduced",
+        )
+
+
 def introduce(
     session: Session,
     supporter: Member,
@@ -246,30 +275,7 @@ def introduce(
         purpose=purpose,
         amount=amount,
     )
-    if not holds_kind(supporter, CREDIT, checked.core.region):
-        raise NotAllowed(
-            _(
-                "Your role as credit supporter does not reach %(region)s, where this core works.",
-                region=region_name(checked.core.region),
-            ),
-            code="outside_your_region",
-        )
-    already = session.scalar(
-        select(Introduction.id).where(
-            Introduction.supporter_id == supporter.id,
-            Introduction.member_id == checked.person.id,
-            Introduction.core_id == checked.core.id,
-            Introduction.status.in_(OPEN_STATUSES),
-        )
-    )
-    if already is not None:
-        raise Conflict(
-            _(
-                "You already introduced this member for this core (number %(id)s); withdraw it first.",
-                id=already,
-            ),
-            code="already_introduced",
-        )
+    _refuse_where_it_cannot_be(session, supporter, checked)
     now = utcnow()
     introduction = Introduction(
         supporter_id=supporter.id,
