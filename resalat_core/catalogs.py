@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -20,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 
 LANGUAGE = "fa"
 # The gettext functions the host's SDK gives plugins (and Jinja's i18n extension uses).
-KEYWORDS: dict[str, tuple[object, ...] | None] = {
+KEYWORDS: dict[str, Any] = {
     "_": None,
     "gettext": None,
     "_l": None,
@@ -156,7 +157,7 @@ def _translated(message: object) -> bool:
     string = getattr(message, "string", None)
     if isinstance(string, str):
         return bool(string)
-    return bool(string) and all(string)  # plural forms
+    return bool(string) and all(string or ())  # plural forms
 
 
 def packages_of(root: Path) -> list[Path]:
