@@ -1,8 +1,8 @@
 """What people type on the loans pages, read once into what the services take.
 
-Amounts become integer rials (the host's ``read_money``), counts whole numbers, a chosen note or
-introduction its id, a list of codes a list. Each field's error is kept, and the refusal names
-them together with the service's own, so a form shows every mistake at once.
+Amounts become integer rials (the host's ``read_money``), counts whole numbers (``read_count``),
+a chosen note or introduction its id, a list of codes a list. Each field's error is kept, and
+the refusal names them together with the service's own, so a form shows every mistake at once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from resalat_core.sdk import BadInput, _, read_money, to_latin_digits
+from resalat_core.sdk import BadInput, read_count, read_money, to_latin_digits
 
 T = TypeVar("T")
 
@@ -32,16 +32,12 @@ class Reader:
             return None
 
     def whole(self, value: Any, field: str) -> int | None:
-        """A whole number typed with any digits; None when left empty (the service decides)."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        text = to_latin_digits(value).strip() if isinstance(value, str) else ""
-        if not text:
+        """A whole number typed with any digits (the host's ``read_count``); None when left empty."""
+        try:
+            return read_count(value, field=field, required=False)
+        except BadInput as exc:
+            self.errors[field] = exc.fields.get(field, exc.message)
             return None
-        if not text.isdigit() or len(text) > 9:
-            self.errors[field] = _("Enter a whole number.")
-            return None
-        return int(text)
 
     def run(self, act: Callable[[], T]) -> T:
         """Run the service; refuse with every field's error, what was read and what it checked."""

@@ -387,5 +387,5 @@ def save_product() -> Any:
         act,
         again=lambda errors, status: _product_form({**form.to_dict(), **flags}, existing, errors, status),
         to=url_for("loans.products"),
-        done=_l("The product was saved."),
+        done=_l("The loan product was saved."),
     )

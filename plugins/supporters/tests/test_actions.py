@@ -96,7 +96,7 @@ def test_help_to_a_member_is_found_by_national_code_and_seen_only_by_them(
         ({"member": "{maryam}", "core": "{core}"}, "core", "نه هر دو"),
         ({"member": "09359999999"}, "member", "عضوی با این"),
         ({"member": "{self}"}, "member", "خودتان"),
-        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هسته‌ای با این شناسه نیست"),
+        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هیچ هسته‌ای این شناسه را ندارد"),
         ({"member": "{maryam}", "happened_on": "{tomorrow}"}, "happened_on", "آینده"),
         ({"member": "{maryam}", "happened_on": "1404/13/01"}, "happened_on", "تقویم"),
         ({"member": "{maryam}", "happened_on": "دیروز"}, "happened_on", "۱۴۰۴/۰۱/۳۱"),

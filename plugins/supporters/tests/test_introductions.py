@@ -206,7 +206,7 @@ def test_a_credit_supporter_of_another_province_may_not_introduce_here(
         ({"purpose": "   "}, "purpose", "الزامی"),
         ({"purpose": "م" * 301}, "purpose", "۳۰۰"),
         ({"core": ""}, "core", "شناسه‌ی هسته را وارد کنید"),
-        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هسته‌ای با این شناسه نیست"),
+        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هیچ هسته‌ای این شناسه را ندارد"),
         ({"mobile": "0912"}, "mobile", "۰۹۱۲۱۲۳۴۵۶۷"),
         ({"national_code": "0012345678"}, "national_code", "معتبر نیست"),
         ({"mobile": "09359999999"}, "national_code", "هم این شماره‌ی همراه و هم این کد ملی"),
@@ -261,7 +261,7 @@ def test_only_an_active_core_can_be_introduced_for(
     paused = introduce_form(hossein, suspended, suspended.leader_id)
 
     assert (unnamed.status_code, paused.status_code) == (400, 400)
-    assert "هسته‌ای با این شناسه نیست" in field_error(unnamed.get_data(as_text=True), "core")
+    assert "هیچ هسته‌ای این شناسه را ندارد" in field_error(unnamed.get_data(as_text=True), "core")
     assert "این هسته هنوز فعال نیست" in field_error(paused.get_data(as_text=True), "core")
     assert snapshot() == before
 
