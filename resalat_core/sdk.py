@@ -112,13 +112,22 @@ from resalat_core.wallet.services import (
 from resalat_core.wallet.services import (
     verify as verify_ledger,
 )
-from resalat_core.web.edge import current_member, handle_form, me, read_count, read_money
+from resalat_core.web.edge import (
+    FieldReader,
+    chosen_id,
+    current_member,
+    handle_form,
+    me,
+    read_count,
+    read_money,
+)
 from resalat_core.web.templating import current_language
 from resalat_core.words import (
     Day,
     Digits,
     Moment,
     Money,
+    Named,
     Number,
     Text,
     Words,
@@ -183,12 +192,14 @@ __all__ = [
     "Day",
     "Digits",
     "Entry",
+    "FieldReader",
     "Figure",
     "Member",
     "Message",
     "MessageKind",
     "Moment",
     "Money",
+    "Named",
     "NavItem",
     "NotAllowed",
     "NotFound",
@@ -224,6 +235,7 @@ __all__ = [
     "awaiting",
     "can",
     "check_spend",
+    "chosen_id",
     "cli_errors",
     "confirm_password",
     "covers",

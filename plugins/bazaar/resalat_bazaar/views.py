@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from resalat_cores import services as cores
 
 from resalat_bazaar import charts, media, services
-from resalat_bazaar.forms import Typed
 from resalat_bazaar.models import DELIVERY_OPTIONS, FUND_MAIN, KINDS, PROGRAMMES, UNITS
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     Money,
     NotAllowed,
     NotFound,
@@ -319,13 +319,13 @@ def _product_act(values: dict[str, Any], save: Callable[[Any, dict[str, Any]], A
     """The product form's unit of work: the price read in tomans, the stock in any digits."""
 
     def act(session: Any) -> Any:
-        typed = Typed()
+        typed = FieldReader()
         data = {
             **values,
-            "price": typed.money(values["price"], "price"),
+            "price": typed.money(values["price"], "price", allow_zero=True),
             "stock": typed.count(values["stock"], "stock"),
         }
-        return typed.then(lambda: save(session, data))
+        return typed.run(lambda: save(session, data))
 
     return act
 
@@ -423,9 +423,9 @@ def photo(name: str) -> Any:
 
 
 def _set_in_cart(session: Any, product_id: int, *, add: bool) -> Any:
-    typed = Typed()
+    typed = FieldReader()
     quantity = typed.count(request.form.get("quantity", ""), "quantity")
-    return typed.then(lambda: services.set_cart_quantity(session, me(), product_id, quantity, add=add))
+    return typed.run(lambda: services.set_cart_quantity(session, me(), product_id, quantity, add=add))
 
 
 @bp.post("/products/<int:product_id>/cart")

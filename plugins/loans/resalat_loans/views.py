@@ -10,9 +10,11 @@ from resalat_bazaar.services import PROGRAMMES
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     NotAllowed,
     NotFound,
     _l,
+    chosen_id,
     current_language,
     db_session,
     handle_form,
@@ -24,7 +26,7 @@ from resalat_core.sdk import (
 )
 from resalat_loans import services
 from resalat_loans.models import CURRENT, STATUSES
-from resalat_loans.reading import Reader, chosen_id, codes
+from resalat_loans.reading import codes
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
 
@@ -118,9 +120,9 @@ def create() -> Any:
     form = request.form
 
     def ask(session: Any) -> Any:
-        read = Reader()
-        amount = read.money(form.get("amount", ""), "amount")
-        instalments = read.whole(form.get("instalments", ""), "instalments")
+        read = FieldReader()
+        amount = read.money(form.get("amount", ""), "amount", required=False)
+        instalments = read.count(form.get("instalments", ""), "instalments", required=False)
         return read.run(
             lambda: services.request_loan(
                 session,
@@ -177,7 +179,7 @@ def confirm_pay(loan_id: int) -> Any:
     found = services.own_loan(session, member, loan_id)
     left = services.unpaid(found)
     everything = request.args.get("all") == "1"
-    asked = Reader().whole(request.args.get("count", "1"), "count") or 1
+    asked = FieldReader().count(request.args.get("count", "1"), "count", required=False) or 1
     count = len(left) if everything else max(1, min(asked, len(left)))
     chosen = left[:count]
     return render_template(
@@ -208,9 +210,9 @@ def pay(loan_id: int) -> Any:
     form = request.form
 
     def act(session: Any) -> Any:
-        read = Reader()
-        count = read.whole(form.get("count", "1"), "count")
-        first = read.whole(form.get("first", ""), "first")
+        read = FieldReader()
+        count = read.count(form.get("count", "1"), "count", required=False)
+        first = read.count(form.get("first", ""), "first", required=False)
         return read.run(
             lambda: services.pay(
                 session,
@@ -374,10 +376,10 @@ def save_product() -> Any:
     flags = {flag: form.get(flag) == "1" for flag in FLAGS}
 
     def act(session: Any) -> Any:
-        read = Reader()
+        read = FieldReader()
         data: dict[str, Any] = {name: form.get(name, "") for name in ("code", "name_fa", "name_en")}
-        data.update({name: read.money(form.get(name, ""), name) for name in MONEY_FIELDS})
-        data.update({name: read.whole(form.get(name, ""), name) for name in WHOLE_FIELDS})
+        data.update({name: read.money(form.get(name, ""), name, required=False) for name in MONEY_FIELDS})
+        data.update({name: read.count(form.get(name, ""), name, required=False) for name in WHOLE_FIELDS})
         data.update({name: codes(form.get(name, "")) for name in ("categories", "programmes")})
         data["programme"] = form.get("programme") or None
         data.update(flags)

@@ -234,7 +234,7 @@ def shop(app: Flask, make_member: Callable[..., int]) -> Callable[..., dict[str,
                 {
                     "title": "میش افشاری",
                     "category": "sheep",
-                    "price": "15000000",
+                    "price": 150_000_000,  # 15,000,000 tomans, in rials
                     "stock": 20,
                     "programmes": ["livestock"],
                 },
@@ -243,7 +243,7 @@ def shop(app: Flask, make_member: Callable[..., int]) -> Callable[..., dict[str,
                 s,
                 booth,
                 seller,
-                {"title": "گلیم دستباف", "category": "handicrafts", "price": "3000000", "stock": 5},
+                {"title": "گلیم دستباف", "category": "handicrafts", "price": 30_000_000, "stock": 5},
             )
             return {"owner": owner, "booth": booth.id, "ewe": ewe.id, "carpet": carpet.id}
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
+    FieldReader,
     Member,
     api_doc,
     db_session,
@@ -22,7 +23,7 @@ from resalat_core.sdk import (
 )
 from resalat_supporters import services
 from resalat_supporters.models import Introduction, Sponsorship, SupportAction
-from resalat_supporters.reading import Reader
+from resalat_supporters.reading import read_minutes
 from resalat_supporters.schemas import (
     ActionBodySchema,
     ActionSchema,
@@ -146,9 +147,9 @@ def create_action() -> Any:
     code) or a core (core ID), not both; the day is Jalali and not in the future."""
     data = load(ActionBodySchema)
     session = db_session()
-    read = Reader()
+    read = FieldReader()
     happened_on = read.day(data["happened_on"], "happened_on")
-    minutes = read.minutes(data["hours"])
+    minutes = read_minutes(read, data["hours"])
     action = read.run(
         lambda: services.record_action(
             session,
@@ -326,7 +327,7 @@ def create_sponsorship() -> Any:
     credit signal for Merat."""
     data = load(SponsorshipBodySchema)
     session = db_session()
-    read = Reader()
+    read = FieldReader()
     starts_on = read.day(data["starts_on"], "starts_on")
     ends_on = read.day(data["ends_on"], "ends_on")
     sponsorship = read.run(

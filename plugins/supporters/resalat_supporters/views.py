@@ -10,7 +10,9 @@ from werkzeug.routing import BuildError
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     _l,
+    chosen_id,
     current_language,
     db_session,
     format_date,
@@ -25,7 +27,7 @@ from resalat_core.sdk import (
 )
 from resalat_supporters import services
 from resalat_supporters.models import STATUSES
-from resalat_supporters.reading import Reader, chosen_id
+from resalat_supporters.reading import read_minutes
 
 bp = Blueprint("supporters", __name__, url_prefix="/supporters")
 
@@ -129,9 +131,9 @@ def record_action() -> Any:
     form = request.form
 
     def act(session: Any) -> Any:
-        read = Reader()
+        read = FieldReader()
         happened_on = read.day(form.get("happened_on", ""), "happened_on")
-        minutes = read.minutes(form.get("hours", ""))
+        minutes = read_minutes(read, form.get("hours", ""))
         amount = read.money(form.get("amount", ""), "amount", required=False)
         return read.run(
             lambda: services.record_action(
@@ -218,7 +220,7 @@ def introduce() -> Any:
         return _introduction_form(form)
 
     def act(session: Any) -> Any:
-        read = Reader()
+        read = FieldReader()
         estimate = read.money(form.get("estimate", ""), "estimate")
         amount = read.money(form.get("amount", ""), "amount")
         return read.run(
@@ -360,7 +362,7 @@ def sponsor() -> Any:
     form = request.form
 
     def act(session: Any) -> Any:
-        read = Reader()
+        read = FieldReader()
         starts_on = read.day(form.get("starts_on", ""), "starts_on")
         ends_on = read.day(form.get("ends_on", ""), "ends_on")
         return read.run(

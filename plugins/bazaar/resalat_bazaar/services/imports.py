@@ -9,11 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_bazaar.forms import Typed
 from resalat_bazaar.models import Booth, Product
 from resalat_bazaar.services.catalogue import category_tree
 from resalat_bazaar.services.seller import apply_product, product_fields, require_seller
-from resalat_core.sdk import BadInput, Member, _, join_words
+from resalat_core.sdk import BadInput, FieldReader, Member, _, join_words
 
 CSV_COLUMNS = ("title", "category", "price", "stock", "unit", "kind", "programmes", "description")
 CSV_REQUIRED = ("title", "category", "price", "stock")
@@ -67,14 +66,14 @@ def import_products(
     bad: list[tuple[int, str]] = []
     checked: list[dict[str, Any]] = []
     for line, row in rows:
-        typed = Typed()
+        typed = FieldReader()
         data = {
             **row,
-            "price": typed.money(row.get("price"), "price"),
+            "price": typed.money(row.get("price"), "price", allow_zero=True),
             "stock": typed.count(row.get("stock"), "stock"),
         }
         try:
-            checked.append(typed.then(lambda data=data: product_fields(tree, data, product=None)))
+            checked.append(typed.run(lambda data=data: product_fields(tree, data, product=None)))
         except BadInput as exc:
             detail = "; ".join(f"{k}: {v}" for k, v in exc.form_errors().items() if k != "_form")
             bad.append((line, detail))
