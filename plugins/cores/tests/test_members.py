@@ -8,7 +8,8 @@ import pytest
 from resalat_cores import services
 from resalat_cores.models import Core
 
-from resalat_core.sdk import BadInput, Member, NotAllowed, to_persian_digits
+from resalat_core.sdk import BadInput, Member, NotAllowed, Registration, register_member, to_persian_digits
+from resalat_core.testing import PASSWORD
 
 
 @pytest.fixture
@@ -148,10 +149,10 @@ def test_the_service_refuses_a_stranger(in_db, core_id, make_member):
         )
 
 
-def test_the_areas_guide_sees_the_people_with_their_national_codes(client_as, core_id, member_info, jafar):
-    guide = client_as("guide", region="zanjan/zanjan")
+def test_the_areas_reviewer_sees_the_people_with_their_national_codes(client_as, core_id, member_info, jafar):
+    reviewer = client_as("admin", region="zanjan/zanjan")
 
-    html = guide.get(f"/cores/{core_id}/members").get_data(as_text=True)
+    html = reviewer.get(f"/cores/{core_id}/members").get_data(as_text=True)
 
     assert to_persian_digits(member_info(jafar.member_id).national_code) in html
     assert 'data-testid="person"' in html
@@ -211,3 +212,29 @@ def test_a_family_member_who_joins_later_is_linked_to_their_core(
     with in_db() as s:
         son = s.query(Member).filter_by(national_code=code).one()
         assert [c.id for c in services.cores_of_member(s, son)] == [core_id]
+
+
+def test_a_wife_listed_before_she_joined_is_linked_to_her_new_account(
+    in_db, jafar, new_core, core_of, new_code
+):
+    wife = new_code()
+    core = new_core(
+        jafar.member_id, family=[{"name": "صغری محمدی", "national_code": wife, "relation": "spouse"}]
+    )
+    assert core_of(core)["members"][1][3] is None  # not a member yet
+
+    # However she joins (the sign-up page, the CLI, the API), the registration tells the cores.
+    with in_db() as s:
+        sughra = register_member(
+            s,
+            Registration(
+                national_code=wife,
+                mobile="09351112233",
+                name="صغری محمدی",
+                region="zanjan/gorg-tappeh",
+                password=PASSWORD,
+            ),
+        )
+        sughra_id = sughra.id
+
+    assert core_of(core)["members"][1][3] == sughra_id
