@@ -66,11 +66,9 @@ def test_the_api_answers_persian_when_asked(api_as):
     assert "لطفاً" in answer.get_json()["error"]["message"]
 
 
-def test_a_reviewer_registers_for_a_member_by_api_only_in_their_area(
-    api_as, make_member, member_info, snapshot
-):
+def test_a_reviewer_registers_for_a_member_by_api_only_in_their_area(api_as, make_member, snapshot, person):
     reviewer = api_as("admin", region="zanjan/zanjan")
-    near = member_info(make_member(region="zanjan/abhar"))
+    near = person(region="zanjan/abhar")
     body = {"leader": near.mobile, "name": "هسته‌ی ابهر", "field": "food", "existed_before": False}
 
     inside = reviewer.post("/api/v1/cores", json={**body, "region": "zanjan/abhar"})

@@ -31,7 +31,7 @@ def test_zanjans_admin_approves_jafars_core_and_issues_its_core_id(client_as, ma
     assert "ZNJ-LIVESTOCK-000001" in page
 
 
-def test_core_ids_count_per_province_and_field(in_db, make_member, new_core, core_of):
+def test_core_ids_count_per_province_and_field(db, make_member, new_core, core_of):
     admin = make_member("admin", role_region=None)
     leader = make_member()
     first = new_core(leader, field="livestock", region="zanjan/gorg-tappeh", approve_by=admin)
@@ -50,10 +50,10 @@ def test_core_ids_count_per_province_and_field(in_db, make_member, new_core, cor
     assert all(CODE_RE.match(code) for code in codes)
 
 
-def test_every_province_has_its_own_three_letter_abbreviation(in_db):
+def test_every_province_has_its_own_three_letter_abbreviation(db):
     from resalat_core.sdk import Region
 
-    with in_db() as s:
+    with db() as s:
         provinces = s.query(Region).filter(Region.parent_id.is_(None)).all()
         abbreviations = {p.code: services.province_abbreviation(p) for p in provinces}
 
@@ -64,7 +64,7 @@ def test_every_province_has_its_own_three_letter_abbreviation(in_db):
 
 
 def test_a_serial_taken_by_a_concurrent_approval_is_skipped_not_duplicated(
-    in_db, make_member, new_core, core_of, monkeypatch
+    db, make_member, new_core, core_of, monkeypatch
 ):
     admin = make_member("admin", role_region=None)
     leader = make_member()
@@ -75,7 +75,7 @@ def test_a_serial_taken_by_a_concurrent_approval_is_skipped_not_duplicated(
     answers = iter([1])
     monkeypatch.setattr(review, "_next_serial", lambda s, prefix: next(answers, None) or real(s, prefix))
 
-    with in_db() as s:
+    with db() as s:
         services.approve_core(s, s.get(Core, late), actor=s.get(Member, admin))
 
     assert core_of(taken)["code"] == "ZNJ-LIVESTOCK-000001"
@@ -182,20 +182,18 @@ def test_a_reviewer_cannot_approve_outside_their_area(
     assert snapshot() == before
 
 
-def test_the_service_itself_refuses_a_plain_member(in_db, make_member, new_core, snapshot):
+def test_the_service_itself_refuses_a_plain_member(db, make_member, new_core, snapshot):
     core_id = new_core(make_member())
     neighbour = make_member("core_leader")
     before = snapshot()
 
-    with pytest.raises(NotAllowed), in_db() as s:
+    with pytest.raises(NotAllowed), db() as s:
         services.approve_core(s, s.get(Core, core_id), actor=s.get(Member, neighbour))
 
     assert snapshot() == before
 
 
-def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(
-    in_db, make_member, new_core, monkeypatch
-):
+def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(db, make_member, new_core, monkeypatch):
     told = []
     # What the SDK's notify() would hand to the notifications plugin, where it is switched on.
     monkeypatch.setattr(review, "notify", lambda member, message: told.append((member.id, message)))
@@ -203,7 +201,7 @@ def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(
     admin = make_member("admin", role_region=None)
     core_id = new_core(leader_id, approve_by=admin)
 
-    with in_db() as s:
+    with db() as s:
         leader = s.get(Member, leader_id)
         core = s.get(Core, core_id)
         assert has_role(leader, "core_leader", core.region)

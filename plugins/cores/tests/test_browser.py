@@ -25,10 +25,10 @@ def _sign_in(page, base: str, mobile: str, next_url: str) -> None:
 
 
 def test_maryam_registers_her_core_on_her_phone_and_the_areas_admin_approves_it(
-    live_server, page, make_member, member_info, new_code
+    live_server, page, make_member, new_code, person
 ):
-    maryam = member_info(make_member(name="مریم احمدی"))
-    reviewer = member_info(make_member("admin", region="zanjan/zanjan", name="مدیر استان زنجان"))
+    maryam = person(name="مریم احمدی")
+    reviewer = person("admin", region="zanjan/zanjan", name="مدیر استان زنجان")
     page.set_viewport_size({"width": PHONE, "height": 740})
 
     _sign_in(page, live_server, maryam.mobile, "/cores/register")

@@ -24,8 +24,8 @@ def test_cores_are_listed_with_filters_for_scripts(run, make_member, new_core):
     assert "1 cores in all" in saffron.stdout
 
 
-def test_a_reviewer_approves_a_core_from_the_shell(run, make_member, member_info, new_core, core_of):
-    reviewer = member_info(make_member("admin", region="zanjan/zanjan"))
+def test_a_reviewer_approves_a_core_from_the_shell(run, make_member, new_core, core_of, person):
+    reviewer = person("admin", region="zanjan/zanjan")
     core_id = new_core(make_member())
 
     result = run("cores", "approve", core_id, "--by", reviewer.mobile, "--json")
@@ -53,10 +53,10 @@ def test_a_reviewer_approves_a_core_from_the_shell(run, make_member, member_info
     ],
 )
 def test_bad_input_exits_1_with_a_clear_message_and_changes_nothing(
-    run, make_member, member_info, new_core, snapshot, args, says
+    run, make_member, new_core, snapshot, args, says, person
 ):
-    reviewer = member_info(make_member("admin", region="zanjan/zanjan"))
-    stranger = member_info(make_member())
+    reviewer = person("admin", region="zanjan/zanjan")
+    stranger = person()
     core_id = new_core(make_member())
     approved = new_core(make_member(), approve_by=reviewer.id)
     before = snapshot()
@@ -83,8 +83,8 @@ def test_an_admin_adds_a_field_of_work(run, new_core, make_member):
     assert "ZNJ-POTTERY-000001" in run("cores", "list").stdout
 
 
-def test_a_reviewer_suspends_and_reactivates_from_the_shell(run, make_member, member_info, new_core, core_of):
-    reviewer = member_info(make_member("admin", region="zanjan/zanjan"))
+def test_a_reviewer_suspends_and_reactivates_from_the_shell(run, make_member, new_core, core_of, person):
+    reviewer = person("admin", region="zanjan/zanjan")
     core_id = new_core(make_member(), approve_by=reviewer.id)
 
     suspended = run("cores", "suspend", core_id, "--by", reviewer.mobile, "--reason", "بازدید")

@@ -105,10 +105,10 @@ def test_the_api_reports_a_duplicate_on_national_code(api_as, new_core, new_code
     assert api.get(f"/api/v1/cores/{core_id}/members").get_json()["meta"]["total"] == 1
 
 
-def test_the_leader_cannot_be_removed_from_their_own_core(in_db, jafar, core_id, snapshot):
+def test_the_leader_cannot_be_removed_from_their_own_core(db, jafar, core_id, snapshot):
     before = snapshot()
 
-    with pytest.raises(BadInput), in_db() as s:
+    with pytest.raises(BadInput), db() as s:
         core = s.get(Core, core_id)
         leader_row = core.members[0]
         services.remove_core_member(s, core, leader_row.id, actor=s.get(Member, jafar.member_id))
@@ -135,10 +135,10 @@ def test_another_members_core_people_answer_404(client_as, api_as, core_id, snap
     assert snapshot() == before
 
 
-def test_the_service_refuses_a_stranger(in_db, core_id, make_member):
+def test_the_service_refuses_a_stranger(db, core_id, make_member):
     stranger = make_member()
 
-    with pytest.raises(NotAllowed), in_db() as s:
+    with pytest.raises(NotAllowed), db() as s:
         services.add_core_member(
             s,
             s.get(Core, core_id),
@@ -176,11 +176,9 @@ def test_the_public_page_shows_no_national_code_or_mobile(client, core_id, membe
     assert body["leader_name"] == me.name
 
 
-def test_a_family_member_who_joins_later_is_linked_to_their_core(
-    app, in_db, core_id, jafar, new_code, core_of
-):
+def test_a_family_member_who_joins_later_is_linked_to_their_core(app, db, core_id, jafar, new_code, core_of):
     code = new_code()
-    with in_db() as s:
+    with db() as s:
         services.add_core_member(
             s,
             s.get(Core, core_id),
@@ -209,14 +207,12 @@ def test_a_family_member_who_joins_later_is_linked_to_their_core(
 
     assert result.exit_code == 0, result.output
     assert core_of(core_id)["members"][1][3] is not None
-    with in_db() as s:
+    with db() as s:
         son = s.query(Member).filter_by(national_code=code).one()
         assert [c.id for c in services.cores_of_member(s, son)] == [core_id]
 
 
-def test_a_wife_listed_before_she_joined_is_linked_to_her_new_account(
-    in_db, jafar, new_core, core_of, new_code
-):
+def test_a_wife_listed_before_she_joined_is_linked_to_her_new_account(db, jafar, new_core, core_of, new_code):
     wife = new_code()
     core = new_core(
         jafar.member_id, family=[{"name": "صغری محمدی", "national_code": wife, "relation": "spouse"}]
@@ -224,7 +220,7 @@ def test_a_wife_listed_before_she_joined_is_linked_to_her_new_account(
     assert core_of(core)["members"][1][3] is None  # not a member yet
 
     # However she joins (the sign-up page, the CLI, the API), the registration tells the cores.
-    with in_db() as s:
+    with db() as s:
         sughra = register_member(
             s,
             Registration(

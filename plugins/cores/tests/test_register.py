@@ -117,11 +117,11 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_stored(client_as, sn
         (["not a row"], "family.0"),
     ],
 )
-def test_a_bad_family_row_is_named_and_nothing_is_stored(in_db, make_member, snapshot, rows, field):
+def test_a_bad_family_row_is_named_and_nothing_is_stored(db, make_member, snapshot, rows, field):
     leader_id = make_member()
     before = snapshot()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),
@@ -136,10 +136,10 @@ def test_a_bad_family_row_is_named_and_nothing_is_stored(in_db, make_member, sna
     assert snapshot() == before
 
 
-def test_the_leader_is_not_listed_twice(in_db, make_member, member_info):
-    leader = member_info(make_member())
+def test_the_leader_is_not_listed_twice(db, make_member, person):
+    leader = person()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader.id),
@@ -154,10 +154,10 @@ def test_the_leader_is_not_listed_twice(in_db, make_member, member_info):
 
 
 def test_a_family_member_already_in_m_resalat_is_linked_to_their_account(
-    new_core, core_of, make_member, member_info
+    new_core, core_of, make_member, person
 ):
     leader_id = make_member()
-    wife = member_info(make_member(name="صغری محمدی"))
+    wife = person(name="صغری محمدی")
 
     core_id = new_core(
         leader_id, family=[{"name": wife.name, "national_code": wife.national_code, "relation": "spouse"}]
@@ -166,12 +166,12 @@ def test_a_family_member_already_in_m_resalat_is_linked_to_their_account(
     assert core_of(core_id)["members"][1][3] == wife.id
 
 
-def test_the_same_leader_cannot_register_two_cores_of_the_same_name(in_db, new_core, make_member, snapshot):
+def test_the_same_leader_cannot_register_two_cores_of_the_same_name(db, new_core, make_member, snapshot):
     leader_id = make_member()
     new_core(leader_id, name="هسته‌ی زعفران یاس")
     before = snapshot()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),
@@ -185,9 +185,9 @@ def test_the_same_leader_cannot_register_two_cores_of_the_same_name(in_db, new_c
     assert snapshot() == before
 
 
-def test_a_reviewer_registers_a_core_for_a_member_of_their_area(client_as, make_member, member_info, core_of):
+def test_a_reviewer_registers_a_core_for_a_member_of_their_area(client_as, make_member, core_of, person):
     reviewer = client_as("admin", region="zanjan/zanjan")
-    maryam = member_info(make_member(name="مریم احمدی"))
+    maryam = person(name="مریم احمدی")
     assert 'id="f-leader"' in reviewer.get(REGISTER).get_data(as_text=True)
 
     response = reviewer.form(
@@ -206,9 +206,9 @@ def test_a_reviewer_registers_a_core_for_a_member_of_their_area(client_as, make_
     assert core["history"][0][3] == reviewer.member_id  # the reviewer registered it
 
 
-def test_a_reviewer_cannot_register_a_core_outside_their_area(client_as, make_member, member_info, snapshot):
+def test_a_reviewer_cannot_register_a_core_outside_their_area(client_as, make_member, snapshot, person):
     reviewer = client_as("admin", region="zanjan/zanjan")
-    zahra = member_info(make_member(region="yazd/ardakan"))
+    zahra = person(region="yazd/ardakan")
     before = snapshot()
 
     response = reviewer.form(
@@ -222,10 +222,10 @@ def test_a_reviewer_cannot_register_a_core_outside_their_area(client_as, make_me
 
 
 def test_a_plain_member_cannot_register_a_core_in_someone_elses_name(
-    client_as, make_member, member_info, snapshot
+    client_as, make_member, snapshot, person
 ):
     member = client_as()
-    other = member_info(make_member())
+    other = person()
     before = snapshot()
 
     response = member.form(
@@ -250,10 +250,10 @@ def test_an_unknown_leader_is_named_on_the_form(client_as, snapshot):
     assert snapshot() == before
 
 
-def test_the_service_refuses_anyone_but_a_reviewer_registering_for_another(in_db, make_member):
+def test_the_service_refuses_anyone_but_a_reviewer_registering_for_another(db, make_member):
     leader_id, neighbour_id = make_member(), make_member()
 
-    with pytest.raises(NotAllowed), in_db() as s:
+    with pytest.raises(NotAllowed), db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),

@@ -96,11 +96,11 @@ def test_a_status_change_by_api_names_the_bad_fields(api_as, active_core, snapsh
 
 
 def test_a_candidate_suspended_before_approval_goes_back_to_the_queue(
-    in_db, make_member, new_core, reviewer, core_of
+    db, make_member, new_core, reviewer, core_of
 ):
     core_id = new_core(make_member())
 
-    with in_db() as s:
+    with db() as s:
         core, actor = s.get(Core, core_id), s.get(Member, reviewer.member_id)
         services.set_status(s, core, "suspended", actor=actor, reason="مدارک ناقص")
         assert services.reactivation_status(core) == "candidate"
@@ -115,11 +115,11 @@ def test_a_candidate_suspended_before_approval_goes_back_to_the_queue(
     ("start", "target", "error"),
     [("active", "active", Conflict), ("candidate", "candidate", Conflict), ("active", "candidate", Conflict)],
 )
-def test_impossible_moves_are_refused(in_db, make_member, new_core, reviewer, snapshot, start, target, error):
+def test_impossible_moves_are_refused(db, make_member, new_core, reviewer, snapshot, start, target, error):
     core_id = new_core(make_member(), approve_by=reviewer.member_id if start == "active" else None)
     before = snapshot()
 
-    with pytest.raises(error), in_db() as s:
+    with pytest.raises(error), db() as s:
         services.set_status(
             s, s.get(Core, core_id), target, actor=s.get(Member, reviewer.member_id), reason="چرا"
         )
@@ -137,10 +137,10 @@ def test_a_reviewer_of_another_province_cannot_suspend(client_as, active_core, s
     assert snapshot() == before
 
 
-def test_a_reason_too_long_is_refused(in_db, active_core, reviewer, snapshot):
+def test_a_reason_too_long_is_refused(db, active_core, reviewer, snapshot):
     before = snapshot()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.set_status(
             s,
             s.get(Core, active_core),
