@@ -34,11 +34,13 @@ from resalat_core.sdk import (
     NotFound,
     Region,
     _,
+    _l,
     area_of,
     confirm_password,
     current_language,
     find_member,
     get_region,
+    join_words,
     normalize_text,
     notify,
     parse_jalali_date,
@@ -77,6 +79,9 @@ OVERSEE = "leaders.oversee"
 # Where an introduction may go next; a closed one stays closed.
 NEXT_STATUS = {NEW: (FOLLOWED_UP, CLOSED), FOLLOWED_UP: (CLOSED,), CLOSED: ()}
 BAD_SIGNATURE = "bad_signature"
+# How statuses read in a sentence (an error that lists the choices).
+INTRODUCTION_LABELS = {NEW: _l("New"), FOLLOWED_UP: _l("Followed up"), CLOSED: _l("Closed")}
+GUARANTEE_LABELS = {ACTIVE: _l("Active"), EXPIRED: _l("Expired"), REVOKED: _l("Revoked")}
 # What Merat hears from this plugin (see hooks.resalat_credit_signal_kinds).
 SOCIAL_GUARANTEE = "social_guarantee"
 
@@ -91,6 +96,10 @@ def _paragraphs(text: str | None) -> str:
     # normalize_text folds every space, newlines too; a statement keeps its line breaks.
     lines = [normalize_text(line) for line in (text or "").replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+def _unknown_status(labels: Iterable[Any]) -> str:
+    return _("Unknown status; choose one of: %(statuses)s.", statuses=join_words(labels))
 
 
 def _in(area: Area, column: Any) -> Any:
@@ -287,7 +296,7 @@ def _status_filter(status: str | None) -> str | None:
     if not status:
         return None
     if status not in INTRODUCTION_STATUSES:
-        message = _("Unknown status; choose new, followed_up or closed.")
+        message = _unknown_status(INTRODUCTION_LABELS.values())
         raise BadInput(message, fields={"status": message})
     return status
 
@@ -330,7 +339,7 @@ def trades_query(area: Area, *, status: str | None = None, q: str | None = None)
 
 def _move(intro: TalentIntroduction | TradeIntroduction, status: str | None) -> None:
     if status not in INTRODUCTION_STATUSES:
-        message = _("Unknown status; choose new, followed_up or closed.")
+        message = _unknown_status(INTRODUCTION_LABELS.values())
         raise BadInput(message, fields={"status": message})
     if status not in NEXT_STATUS[intro.status]:
         message = _("An introduction moves forward only: new, then followed up, then closed.")
@@ -579,7 +588,7 @@ def _state_filter(stmt: Select[Any], state: str | None, on: date) -> Select[Any]
         return stmt.where(SocialGuarantee.status == ACTIVE, SocialGuarantee.valid_until < on)
     if state == REVOKED:
         return stmt.where(SocialGuarantee.status == REVOKED)
-    message = _("Unknown status; choose active, expired or revoked.")
+    message = _unknown_status(GUARANTEE_LABELS.values())
     raise BadInput(message, fields={"status": message})
 
 
@@ -667,7 +676,7 @@ def community_cores(
 ) -> Select[Any]:
     """The cores of the leader's community (with their core IDs, leaders, fields), for ``paginate``."""
     if status and status not in CORE_STATUSES:
-        message = _("Unknown status; choose candidate, active or suspended.")
+        message = _unknown_status(cores.STATUS_LABELS[s] for s in CORE_STATUSES)
         raise BadInput(message, fields={"status": message})
     area = community_of(session, leader)
     stmt = cores.cores_query(region_ids=area, field=field or None, status=status or None, q=q or None)
