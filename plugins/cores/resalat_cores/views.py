@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     BadInput,
+    NotAllowed,
     NotFound,
     Page,
     Words,
@@ -182,12 +183,17 @@ def register() -> Any:
             actor=me(),
         )
 
-    return handle_form(
-        act,
-        again=lambda errors, status: _register_page(form, _input_names(errors), status),
-        to=lambda core: url_for("cores.show", core_id=core.id),
-        done=_l("The core is registered. A guide of its area will review it and issue its core ID."),
-    )
+    try:
+        return handle_form(
+            act,
+            again=lambda errors, status: _register_page(form, _input_names(errors), status),
+            to=lambda core: url_for("cores.show", core_id=core.id),
+            done=_l("The core is registered. A guide of its area will review it and issue its core ID."),
+        )
+    except NotAllowed as exc:
+        # Registering for someone outside one's area: the form stays, with the reason above it.
+        db_session().rollback()
+        return _register_page(form, {"_form": str(exc.message)}, exc.status)
 
 
 # --- my cores ----------------------------------------------------------------------------------
