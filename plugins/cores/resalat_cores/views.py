@@ -287,7 +287,7 @@ def queue() -> Any:
     session = db_session()
     status = request.args.get("status", CANDIDATE)
     if status not in STATUSES:
-        message = services.registry.unknown_status()
+        message = services.unknown_status()
         raise BadInput(message, fields={"status": message})
     page_no, per_page = page_args()
     # The histories of the whole page in one more query, not one per core.

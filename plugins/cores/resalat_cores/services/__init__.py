@@ -42,6 +42,7 @@ from resalat_cores.services.registry import (
     get_core_by_code,
     get_field,
     register_core,
+    unknown_status,
     visible_core,
 )
 from resalat_cores.services.review import (
@@ -114,5 +115,6 @@ __all__ = [
     "review_area",
     "search_filters",
     "set_status",
+    "unknown_status",
     "visible_core",
 ]
