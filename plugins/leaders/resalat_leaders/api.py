@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    ResalatError,
     api_doc,
     db_session,
     dump,
@@ -178,14 +177,9 @@ def sign() -> Any:
     """
     data = load(GuaranteeInSchema)
     session = db_session()
-    try:
-        guarantee = sign_as_typed(session, me(), data)
-    except ResalatError as exc:
-        if exc.keep_changes:
-            # The failed signature counts towards the throttle. The API's error handling (and
-            # ``idempotent``) roll back every error, so what must be kept is committed here.
-            session.commit()
-        raise
+    # A wrong password is refused with keep_changes: the host's error handling commits it, so it
+    # counts towards the throttle.
+    guarantee = sign_as_typed(session, me(), data)
     session.commit()
     return dump(GuaranteeSchema, guarantee), 201
 

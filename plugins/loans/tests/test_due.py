@@ -110,7 +110,7 @@ def test_a_social_guarantee_stands_in_for_a_guarantor_and_its_leader_is_called(
             s,
             s.get(Member, leader),
             member=jafar.mobile,
-            cap=100_000_000,
+            cap_rials=1_000_000_000,  # 100,000,000 tomans
             statement="جعفر را می‌شناسم و ضمانت می‌کنم.",
             password=PASSWORD,
         )
