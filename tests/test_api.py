@@ -65,7 +65,7 @@ def region_count(app) -> int:
 
 
 def test_a_member_with_a_token_sees_who_they_are(api_as):
-    api = api_as("guide", region="zanjan/abhar")
+    api = api_as("steward", region="zanjan/abhar")
 
     response = api.get("/api/v1/me")
 
@@ -73,7 +73,7 @@ def test_a_member_with_a_token_sees_who_they_are(api_as):
     me = response.get_json()
     assert me["id"] == api.member_id
     assert me["region"]["code"] == "zanjan/abhar"
-    assert me["roles"] == [{"role": "guide", "region": "zanjan", "kind": None}]
+    assert me["roles"] == [{"role": "steward", "region": "zanjan", "kind": None}]
     assert "password_hash" not in me
 
 

@@ -76,7 +76,7 @@ def test_a_plugin_given_in_code_serves_its_pages_tiles_api_and_commands(
 
     home = client.get("/")
     assert home.status_code == 200
-    assert hooks.TILE_TITLE_FA in home.get_data(as_text=True)
+    assert hooks.TILE_TITLE in home.get_data(as_text=True)
     page = client.get("/gallery/")
     assert page.status_code == 200
     assert 'data-testid="gallery-page"' in page.get_data(as_text=True)
@@ -298,9 +298,9 @@ def test_a_plugin_setting_comes_from_the_config_file_or_its_default(make_app: An
     plugin = Plugin(
         name="tuned",
         version="1",
-        title_fa="تنظیم",
-        title_en="Tuned",
+        title="Tuned",
         package="resalat_core",
+        sdk=">=1,<2",
         settings={"limit": 10, "days": 7},
     )
     app = make_app(plugins={"tuned": {"limit": 25}}, tuned_days="9")

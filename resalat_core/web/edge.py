@@ -87,6 +87,43 @@ def read_money(
     return rials
 
 
+def read_count(
+    value: Any,
+    *,
+    field: str,
+    required: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    """A whole number a person typed ("۱۲", "1,200") or a client sent (12), or BadInput naming
+    ``field``. Empty is None when not ``required``; ``minimum`` and ``maximum`` are inclusive."""
+    from resalat_core.text import normalize_text, to_latin_digits
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if not required:
+            return None
+        message = _l("Enter a number.")
+        raise BadInput(message, fields={field: message})
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        message = _l("Enter a whole number.")
+        raise BadInput(message, fields={field: message})
+    if isinstance(value, str):
+        text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "").replace(" ", "")
+        negative = text.startswith(("-", "\u2212"))
+        digits = text.lstrip("-\u2212+")
+        if not digits.isdigit() or not digits.isascii() or len(digits) > 18:
+            message = _l("Enter a whole number.")
+            raise BadInput(message, fields={field: message})
+        value = -int(digits) if negative else int(digits)
+    if minimum is not None and value < minimum:
+        message = _l("At least %(minimum)s.", minimum=minimum)
+        raise BadInput(message, fields={field: message})
+    if maximum is not None and value > maximum:
+        message = _l("At most %(maximum)s.", maximum=maximum)
+        raise BadInput(message, fields={field: message})
+    return int(value)
+
+
 # Errors a form shows beside its fields; a 403 or 404 is a page of its own.
 FORM_ERRORS = (BadInput, Conflict, TooManyAttempts)
 
@@ -97,11 +134,13 @@ def handle_form(
     again: Callable[[dict[str, str], int], Any],
     to: str | Callable[[T], str],
     done: Text | Callable[[T], Text] | None = None,
+    done_category: str | Callable[[T], str] = "success",
 ) -> Any:
     """A form's unit of work: do ``act`` (a service call), then commit, flash and redirect.
 
     ``act(session)`` runs on the request's session. On success the work is committed, ``done``
-    (a text, or a function of the result) is flashed and the browser is sent to ``to``. On bad
+    (a text, or a function of the result) is flashed (as ``done_category``, "success" unless told,
+    e.g. "info" for a repeat that changed nothing) and the browser is sent to ``to``. On bad
     input (or a conflict, or too many attempts) the work is rolled back, unless the error says
     to keep it (a wrong password counted for throttling), and ``again(errors, status)`` renders
     the form once more with every field's error (``errors["_form"]`` the summary).
@@ -118,7 +157,8 @@ def handle_form(
     session.commit()
     if done is not None:
         text = done(result) if callable(done) else done
-        flash(render(text), "success")
+        category = done_category(result) if callable(done_category) else done_category
+        flash(render(text), category)
     return redirect(to(result) if callable(to) else to)
 
 
