@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_centers import services
-from resalat_centers.forms import read_day, read_parts, read_price, read_quantity, with_errors
+from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
 from resalat_centers.models import Centre
 from resalat_centers.schemas import (
     CentreCoreSchema,
@@ -29,7 +29,6 @@ from resalat_centers.schemas import (
     SplitResultSchema,
     SplitSchema,
 )
-from resalat_centers.services.checks import collect
 from resalat_core.sdk import (
     BadInput,
     NotFound,

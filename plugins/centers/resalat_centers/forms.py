@@ -16,34 +16,27 @@ from resalat_centers.services.checks import bad, collect
 from resalat_core.sdk import (
     BadInput,
     _,
-    normalize_text,
     parse_jalali_date,
+    read_count,
     read_money,
     to_latin_digits,
 )
 
+__all__ = ["collect", "read_day", "read_parts", "read_price", "read_quantity", "with_errors"]
+
 T = TypeVar("T")
-# Longer than any real quantity: such a string is refused before it becomes a huge number.
-DIGITS_MAX = 12
 
 
 def read_quantity(value: Any, field: str = "quantity") -> int | None:
-    """A whole number as typed (any digits, separators) or sent; None when left empty.
+    """A whole number as typed (any digits, separators) or sent, with the host's ``read_count``;
+    None when left empty (the service then asks for it).
 
     A trailing minus is how a negative number looks once typed in a right-to-left field: it is
-    read as negative, for the service to refuse as less than one.
+    read as a sign, for the service to refuse as less than one.
     """
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise bad(_("Enter a whole number."), field)
-    if isinstance(value, int):
-        return value
-    text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "")
-    if not text:
-        return None
-    digits = text.strip("+-")
-    if not digits.isdigit() or len(digits) > DIGITS_MAX:
-        raise bad(_("Enter a whole number."), field)
-    return -int(digits) if "-" in text else int(digits)
+    if isinstance(value, str) and value.strip().endswith(("-", "\u2212")):
+        value = "-" + value.strip()[:-1]
+    return read_count(value, field=field, required=False)
 
 
 def read_day(value: Any, field: str = "due_date") -> date | None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from resalat_centers import services
-from resalat_centers.forms import read_day, read_parts, read_price, read_quantity, with_errors
+from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
 from resalat_centers.models import (
     ACCEPTED,
     CANCELLED,
@@ -22,7 +22,6 @@ from resalat_centers.models import (
     Centre,
     Order,
 )
-from resalat_centers.services.checks import collect
 from resalat_core.sdk import (
     NotFound,
     Page,

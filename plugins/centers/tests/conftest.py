@@ -5,16 +5,18 @@ before it returns, the way another request would (holding the ``session`` fixtur
 requests would keep one SQLite write transaction open and lock the requests out).
 
 Only what centres require is assumed installed (the cores). Social leaders and supporters come
-from plugins that may be absent: tests about their roles ask ``needs_role`` first, and the story
-falls back on the host's roles (a plain member leads the centre, an administrator registers it).
+from plugins that may be absent: a test-only plugin (``fixtures/resalat_fixture_centre_roles``)
+then declares their roles, so the rules centres give them are proved either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,11 +26,20 @@ from resalat_centers.models import Centre, CentreCore, CentreMember, Delivery, O
 from resalat_cores.services import approve_core, ensure_default_fields, register_core
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, format_date, to_latin_digits, today_in_iran, vocabulary
-from resalat_core.testing import ResalatClient, work
+from resalat_core.sdk import Member, format_date, to_latin_digits, today_in_iran
+from resalat_core.testing import ResalatClient, session_app, work
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+
+from resalat_fixture_centre_roles import plugin as stand_in_roles  # noqa: E402
 
 ARBAB = "sistan-baluchestan/arbab"
 _n = count(1)
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(database_url, {"centre_roles": stand_in_roles} if stand_in_roles.roles else None)
 
 
 def _day(days: int) -> date:
@@ -75,28 +86,6 @@ def someone(app: Flask, api_as: Callable[..., ResalatClient]) -> Callable[..., S
     return make
 
 
-@pytest.fixture
-def declared(app: Flask) -> Callable[[str], bool]:
-    """``declared("supporter")``: does an installed plugin declare that role?"""
-
-    def check(role: str) -> bool:
-        with app.app_context():
-            return vocabulary().role(role) is not None
-
-    return check
-
-
-@pytest.fixture
-def needs_role(declared: Callable[[str], bool]) -> Callable[[str], None]:
-    """``needs_role("supporter")``: skip unless a plugin installed declares that role."""
-
-    def check(role: str) -> None:
-        if not declared(role):
-            pytest.skip(f"no installed plugin declares the {role} role")
-
-    return check
-
-
 @dataclass(frozen=True)
 class CoreRef:
     id: int
@@ -135,8 +124,7 @@ def make_core(app: Flask, make_member: Any, someone: Callable[..., Someone]) -> 
 
 @dataclass
 class AlGhadir:
-    """The Al-Ghadir centre of Arbab: Ms. Ghaderi leads it; a cultural supporter registered it
-    (an administrator, when no installed plugin declares supporters)."""
+    """The Al-Ghadir centre of Arbab: Ms. Ghaderi leads it; a cultural supporter registered it."""
 
     id: int
     ghaderi: Someone
@@ -175,14 +163,11 @@ def link(app: Flask) -> Callable[[int, CoreRef], None]:
 
 
 @pytest.fixture
-def registrar(someone: Callable[..., Someone], declared: Callable[[str], bool]) -> Callable[[], Someone]:
-    """``registrar()``: someone who may register centres anywhere: a cultural supporter held
-    nationwide, or a nationwide administrator when supporters are not installed."""
+def registrar(someone: Callable[..., Someone]) -> Callable[[], Someone]:
+    """``registrar()``: a cultural supporter held nationwide, who may register centres anywhere."""
 
     def make() -> Someone:
-        if declared("supporter"):
-            return someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
-        return someone("admin", region="tehran/tehran", role_region=None)
+        return someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
 
     return make
 

@@ -19,8 +19,7 @@ def centres(app):
         return [tuple(r) for r in rows]
 
 
-def test_a_cultural_supporter_registers_the_alghadir_centre_for_ms_ghaderi(app, someone, needs_role):
-    needs_role("supporter")
+def test_a_cultural_supporter_registers_the_alghadir_centre_for_ms_ghaderi(app, someone):
     ghaderi = someone(region=ARBAB, name="فاطمه قادری")
     supporter = someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
 
@@ -71,8 +70,7 @@ def test_an_administrator_registers_a_centre_through_the_api(app, someone):
     assert admin.api.get(f"{API}/{body['id']}").get_json()["name"] == "کانون همیاری الغدیر"
 
 
-def test_a_credit_supporter_may_not_register_a_centre(app, someone, needs_role):
-    needs_role("supporter")
+def test_a_credit_supporter_may_not_register_a_centre(app, someone):
     ghaderi = someone(region=ARBAB)
     credit = someone("supporter", region="tehran/tehran", role_region=None, kind="credit")
 
@@ -89,10 +87,7 @@ def test_a_credit_supporter_may_not_register_a_centre(app, someone, needs_role):
     ("role", "kind"),
     [("supporter", "cultural"), ("admin", None)],
 )
-def test_a_registrar_registers_centres_only_in_their_own_area(
-    app, someone, field_error, needs_role, role, kind
-):
-    needs_role(role)
+def test_a_registrar_registers_centres_only_in_their_own_area(app, someone, field_error, role, kind):
     ghaderi = someone(region=ARBAB)
     zanjani = someone(role, region="zanjan/zanjan", kind=kind)  # holds it in Zanjan
 

@@ -73,11 +73,9 @@ def test_the_demo_builds_alghadir_with_its_15_cores_and_a_part_delivered_order(a
         assert extras["centres"]["alghadir"].id == centre.id
 
 
-def test_ms_ghaderi_leads_it_and_a_cultural_supporter_registers_it_when_their_plugins_are_here(
-    app, someone, needs_role
+def test_ms_ghaderi_leads_it_and_a_cultural_supporter_registers_it_when_their_personas_are_there(
+    app, someone
 ):
-    needs_role("social_leader")
-    needs_role("supporter")
     ghaderi = someone("social_leader", region=ARBAB, name="فاطمه قادری")
     supporter = someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
     member = someone(region=ARBAB)

@@ -62,8 +62,8 @@ def test_the_leader_records_an_order_of_300_garments_on_the_page(app, alghadir, 
         ({"quantity": "0"}, "quantity", "بیشتر از صفر"),
         ({"quantity": "-5"}, "quantity", "بیشتر از صفر"),
         ({"quantity": "5-"}, "quantity", "بیشتر از صفر"),  # negative as typed right to left
-        ({"quantity": "سیصد"}, "quantity", "عدد صحیح"),
-        ({"quantity": "2.5"}, "quantity", "عدد صحیح"),
+        ({"quantity": "سیصد"}, "quantity", "صحیح"),
+        ({"quantity": "2.5"}, "quantity", "صحیح"),
         ({"quantity": ""}, "quantity", "تعداد را وارد کنید"),
         ({"due_date": "2025-09-01"}, "due_date", "تقویم شمسی"),
         ({"due_date": "{past}"}, "due_date", "گذشته است"),
@@ -180,8 +180,8 @@ def test_shares_can_never_add_up_to_more_than_the_order(alghadir, make_order, sp
     [
         ({"quantity": 0}, "quantity", "بیشتر از صفر"),
         ({"quantity": -10}, "quantity", "بیشتر از صفر"),
-        ({"quantity": "ده"}, "quantity", "عدد صحیح"),
-        ({"quantity": True}, "quantity", "عدد صحیح"),
+        ({"quantity": "ده"}, "quantity", "صحیح"),
+        ({"quantity": True}, "quantity", "صحیح"),
         ({"due_date": "{after}"}, "due_date", "پس از موعد سفارش"),
         ({"due_date": "{past}"}, "due_date", "گذشته است"),
         ({"due_date": ""}, "due_date", ""),
@@ -359,11 +359,7 @@ def test_cancelling_an_order_withdraws_its_open_shares_and_stops_the_work(
         ("core_leader", {"region": ARBAB}),
     ],
 )
-def test_someone_elses_order_is_404_everywhere(
-    alghadir, make_order, someone, snapshot, jalali, needs_role, role, kwargs
-):
-    if role is not None:
-        needs_role(role)
+def test_someone_elses_order_is_404_everywhere(alghadir, make_order, someone, snapshot, jalali, role, kwargs):
     order = make_order(alghadir.id)
     stranger = someone(role, **kwargs)
     before = snapshot()
@@ -386,10 +382,7 @@ def test_someone_elses_order_is_404_everywhere(
 
 
 @pytest.mark.parametrize("role", ["social_leader", "admin"])
-def test_the_provinces_managers_may_manage_the_centres_orders(
-    alghadir, make_order, someone, needs_role, role
-):
-    needs_role(role)
+def test_the_provinces_managers_may_manage_the_centres_orders(alghadir, make_order, someone, role):
     order = make_order(alghadir.id)
     colleague = someone(role, region="sistan-baluchestan/zahedan")
 

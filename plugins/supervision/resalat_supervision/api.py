@@ -22,6 +22,7 @@ from resalat_core.sdk import (
     require,
 )
 from resalat_supervision import services
+from resalat_supervision.forms import PRICE_FIELDS, read_prices, with_errors
 from resalat_supervision.models import KINDS, PENDING, PRICE
 from resalat_supervision.schemas import (
     ActBodySchema,
@@ -37,7 +38,6 @@ from resalat_supervision.schemas import (
     ReviewSchema,
     SubjectQuerySchema,
 )
-from resalat_supervision.views import PRICE_FIELDS, read_prices, with_errors
 
 bp = Blueprint("supervision_api", __name__, url_prefix="/api/v1/supervision")
 TAGS = ["supervision"]

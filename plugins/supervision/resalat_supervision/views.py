@@ -7,13 +7,12 @@ for what only some roles hold (handling reports), where a plain member gets a 40
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
 from resalat_core.sdk import (
-    BadInput,
     NotAllowed,
     NotFound,
     _,
@@ -27,16 +26,15 @@ from resalat_core.sdk import (
     page_args,
     permission_required,
     public,
-    read_money,
     require,
 )
 from resalat_supervision import services
+from resalat_supervision.forms import PRICE_FIELDS, read_prices, with_errors
 from resalat_supervision.models import BOOTH, CATEGORIES, KINDS, PENDING, PRICE, PRODUCT, STATUSES
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
 RECENT_REPORTS = 5
-PRICE_FIELDS = ("seen_price", "reference_price")
 
 
 def _int_arg(name: str) -> int | None:
@@ -57,37 +55,6 @@ def _form_post(
     except NotAllowed as exc:
         db_session().rollback()
         return again(exc.form_errors(), exc.status)
-
-
-# --- prices as typed (shared with the API) -----------------------------------------------------
-
-
-def read_prices(data: Mapping[str, Any], names: Mapping[str, str]) -> tuple[dict[str, int | None], dict]:
-    """A price report's prices as typed, in tomans, read into rials: ``names`` maps each service
-    argument to the field it was typed in. Returns the prices (None where empty or unreadable)
-    and every field's error, to be reported with the service's own."""
-    prices: dict[str, int | None] = {}
-    errors: dict[str, Any] = {}
-    for argument, field in names.items():
-        try:
-            prices[argument] = read_money(data.get(field), unit="toman", field=field, required=False)
-        except BadInput as exc:
-            prices[argument] = None
-            errors.update(exc.fields)
-    return prices, errors
-
-
-def with_errors(errors: dict[str, Any], call: Callable[[], Any]) -> Any:
-    """``call()``, with ``errors`` found while reading the input reported beside the service's."""
-    try:
-        result = call()
-    except BadInput as exc:
-        if not errors:
-            raise
-        raise BadInput(_("Please correct the marked fields."), fields={**exc.fields, **errors}) from None
-    if errors:
-        raise BadInput(_("Please correct the marked fields."), fields=errors)
-    return result
 
 
 # --- home --------------------------------------------------------------------------------------

@@ -6,15 +6,18 @@ across client requests instead keeps one SQLite write transaction open and locks
 
 Only what supervision requires is assumed installed (M-Bazar and the cores): the handlers here
 are regional administrators, who hold ``supervision.handle`` in their region whatever else is.
+Social leaders come from a plugin that may be absent: a test-only plugin
+(``fixtures/resalat_fixture_supervision_roles``) then declares their role.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from inspect import signature
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +25,21 @@ from flask import Flask
 from flask_babel import force_locale
 from resalat_bazaar import services as bazaar
 
-from resalat_core.sdk import Member, vocabulary
-from resalat_core.testing import work
+from resalat_core.sdk import Member
+from resalat_core.testing import session_app, work
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+
+from resalat_fixture_supervision_roles import plugin as stand_in_roles  # noqa: E402
 
 _n = count(1)
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(
+        database_url, {"supervision_roles": stand_in_roles} if stand_in_roles.roles else None
+    )
 
 
 @dataclass
@@ -61,8 +75,6 @@ class Market:
 
     def product(self, booth_id: int, title: str = "", *, price: int = 100_000, stock: int = 100) -> int:
         """A product at ``price`` tomans."""
-        # M-Bazar's services take integer rials; one that still reads typed prices is told so.
-        unit = {"price_unit": "rial"} if "price_unit" in signature(bazaar.create_product).parameters else {}
         with work(self.app) as s:
             booth = bazaar.get_booth(s, booth_id)
             owner = s.get(Member, booth.owner_id)
@@ -74,12 +86,11 @@ class Market:
                     "title": title or f"علوفه‌ی خشک {next(_n)}",
                     "description": "",
                     "category": "feed",
-                    "price": price * 10,
+                    "price": price * 10,  # rials
                     "stock": stock,
                     "unit": "piece",
                     "kind": "goods",
                 },
-                **unit,
             )
             return product.id
 
@@ -183,17 +194,3 @@ def read(app: Flask) -> Callable[[Any, str], str]:
             return str(text() if callable(text) else text)
 
     return render
-
-
-@pytest.fixture
-def needs_role(app: Flask) -> Callable[[str], None]:
-    """``needs_role("social_leader")``: skip unless a plugin installed declares that role
-    (supervision does not require the plugins that bring social leaders or guides)."""
-
-    def check(role: str) -> None:
-        with app.app_context():
-            declared = vocabulary().role(role) is not None
-        if not declared:
-            pytest.skip(f"no installed plugin declares the {role} role")
-
-    return check

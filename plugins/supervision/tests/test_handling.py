@@ -242,8 +242,7 @@ def test_the_reporter_and_area_handlers_read_a_report_others_do_not(shop, db, ma
                 services.get_report(s, s.get(Member, outsider), report_id)
 
 
-def test_a_social_leader_handles_the_reports_of_their_province(shop, db, make_member, needs_role):
-    needs_role("social_leader")
+def test_a_social_leader_handles_the_reports_of_their_province(shop, db, make_member):
     leader = make_member("social_leader", region="zanjan/zanjan")
     far_leader = make_member("social_leader", region="sistan-baluchestan/arbab")
     report_id = file(db, make_member(), PRODUCT, shop.products[0])

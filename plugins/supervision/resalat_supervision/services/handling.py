@@ -77,7 +77,7 @@ def handler_area(session: Session, member: Member) -> list[int] | None:
 
 
 def is_handler(member: Member | None) -> bool:
-    """Does ``member`` handle reports anywhere at all? (No query: the roles are loaded.)"""
+    """Does ``member`` handle reports anywhere at all (hold ``supervision.handle`` in some region)?"""
     return member is not None and can(HANDLE, member=member)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resalat_bazaar import services as bazaar
+from resalat_bazaar.services import Reputation
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +23,6 @@ from resalat_supervision.models import (
     Review,
 )
 from resalat_supervision.services.subjects import about, history_path
-
-try:
-    from resalat_bazaar.services import Reputation
-except ImportError:  # an M-Bazar whose services do not yet re-export its hook's value
-    from resalat_bazaar.hookspecs import Reputation
 
 
 def reputation(session: Session, kind: str, subject_id: int) -> Reputation | None:
