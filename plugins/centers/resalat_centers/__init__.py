@@ -7,7 +7,8 @@ plugin = Plugin(
     sdk=">=1,<2",
     title=_l("Cooperation centres"),
     package=__name__,
-    # A centre links cores and splits its customers' orders among them.
+    # A centre links cores and splits its customers' orders among them. Centres move no money:
+    # an order's unit price is what the customer agreed to, for the record.
     requires=("cores",),
     description=_l(
         "Local associations of members: their cores, and outside orders the centre's leader shares "

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, request
-from resalat_cores.services import region_with_places
 
 from resalat_centers import services
+from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
 from resalat_centers.models import Centre
 from resalat_centers.schemas import (
     CentreCoreSchema,
@@ -31,27 +31,21 @@ from resalat_centers.schemas import (
 )
 from resalat_core.sdk import (
     BadInput,
-    Member,
     NotFound,
     api_doc,
-    current_member,
     db_session,
     dump,
     get_region,
+    ids_under,
     load,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
 )
 
 bp = Blueprint("centers_api", __name__, url_prefix="/api/v1/centers")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
 
 
 def _centres(centres: Sequence[Centre]) -> list[dict[str, Any]]:
@@ -112,7 +106,7 @@ def list_centres() -> Any:
     region_ids = None
     if args["region"].strip():
         try:
-            region_ids = region_with_places(session, get_region(session, args["region"]))
+            region_ids = ids_under(session, [get_region(session, args["region"])])
         except NotFound as exc:
             raise BadInput(exc.message, fields={"region": exc.message}) from None
     page, per_page = page_args()
@@ -127,7 +121,7 @@ def register_centre() -> Any:
     """Cultural supporters and administrators, in their own area; every bad field is named."""
     data = load(NewCentreSchema)
     session = db_session()
-    centre = services.register_centre(session, _me(), **data)
+    centre = services.register_centre(session, me(), **data)
     session.commit()
     return dump(CentreSchema, _centres([centre])[0]), 201
 
@@ -136,7 +130,7 @@ def register_centre() -> Any:
 @api_doc(summary="The centres I lead or belong to", response=CentreSchema, many=True)
 @login_required
 def my_centres() -> Any:
-    centres = services.centres_of_member(db_session(), _me())
+    centres = services.centres_of_member(db_session(), me())
     return {"items": dump(CentreSchema, _centres(centres), many=True)}
 
 
@@ -153,7 +147,7 @@ def show_centre(centre_id: int) -> Any:
 
 def _managed(centre_id: int) -> Centre:
     centre = services.get_centre(db_session(), centre_id)
-    services.require_manager(_me(), centre)
+    services.require_manager(me(), centre)
     return centre
 
 
@@ -172,7 +166,7 @@ def add_member(centre_id: int) -> Any:
     data = load(MemberRefSchema)
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    row = services.add_member(session, centre, _me(), data["member"])
+    row = services.add_member(session, centre, me(), data["member"])
     session.commit()
     return dump(CentreMemberSchema, row), 201
 
@@ -183,7 +177,7 @@ def add_member(centre_id: int) -> Any:
 def remove_member(centre_id: int, member_id: int) -> Any:
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    services.remove_member(session, centre, _me(), member_id)
+    services.remove_member(session, centre, me(), member_id)
     session.commit()
     return "", 204
 
@@ -207,7 +201,7 @@ def link_core(centre_id: int) -> Any:
     data = load(CoreRefSchema)
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    link = services.link_core(session, centre, _me(), data["core"])
+    link = services.link_core(session, centre, me(), data["core"])
     session.commit()
     return dump(CentreCoreSchema, link), 201
 
@@ -219,7 +213,7 @@ def unlink_core(centre_id: int, core_id: int) -> Any:
     """Refused while the core still has shares of the centre's orders to deliver."""
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    services.unlink_core(session, centre, _me(), core_id)
+    services.unlink_core(session, centre, me(), core_id)
     session.commit()
     return "", 204
 
@@ -251,7 +245,13 @@ def create_order(centre_id: int) -> Any:
     data = load(NewOrderSchema)
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    order = services.create_order(session, centre, _me(), **data)
+    errors: dict[str, Any] = {}
+    typed = {
+        "quantity": collect(errors, read_quantity, data["quantity"], "quantity"),
+        "due_date": collect(errors, read_day, data["due_date"], "due_date"),
+        "unit_price": collect(errors, read_price, data["unit_price"], "unit_price"),
+    }
+    order = with_errors(errors, lambda: services.create_order(session, centre, me(), **(data | typed)))
     session.commit()
     return dump(OrderSchema, order), 201
 
@@ -261,14 +261,14 @@ def create_order(centre_id: int) -> Any:
 @login_required
 def show_order(order_id: int) -> Any:
     """Only its centre's leader (and the area's managers) see it; anyone else gets 404."""
-    return _order_detail(services.get_order(db_session(), _me(), order_id))
+    return _order_detail(services.get_order(db_session(), me(), order_id))
 
 
 @bp.get("/orders/<int:order_id>/shares")
 @api_doc(summary="The shares of an order, oldest first", response=ShareSchema, paginated=True)
 @login_required
 def list_order_shares(order_id: int) -> Any:
-    order = services.get_order(db_session(), _me(), order_id)
+    order = services.get_order(db_session(), me(), order_id)
     return _page(ShareSchema, services.order_shares_query(order))
 
 
@@ -285,9 +285,10 @@ def split_order(order_id: int) -> Any:
     the order. Field errors name ``shares.<i>.<field>``."""
     data = load(SplitSchema)
     session = db_session()
-    order = services.get_order(session, _me(), order_id)
-    parts = [services.SharePart(**part) for part in data["shares"]]
-    shares = services.split_order(session, order, _me(), parts)
+    order = services.get_order(session, me(), order_id)
+    errors: dict[str, Any] = {}
+    parts = read_parts(data["shares"], errors)
+    shares = with_errors(errors, lambda: services.split_order(session, order, me(), parts))
     session.commit()
     return dump(SplitResultSchema, {"items": shares, "order": order}), 201
 
@@ -297,8 +298,8 @@ def split_order(order_id: int) -> Any:
 @login_required
 def cancel_order(order_id: int) -> Any:
     session = db_session()
-    order = services.get_order(session, _me(), order_id)
-    services.cancel_order(session, order, _me())
+    order = services.get_order(session, me(), order_id)
+    services.cancel_order(session, order, me())
     session.commit()
     return dump(OrderSchema, order)
 
@@ -316,14 +317,14 @@ def cancel_order(order_id: int) -> Any:
 @login_required
 def my_shares() -> Any:
     args = load(ListQuerySchema, request.args.to_dict())
-    return _page(MyShareSchema, services.my_shares_query(db_session(), _me(), status=args["status"] or None))
+    return _page(MyShareSchema, services.my_shares_query(db_session(), me(), status=args["status"] or None))
 
 
 @bp.get("/shares/<int:share_id>")
 @api_doc(summary="One share of a core I lead", response=MyShareSchema)
 @login_required
 def show_share(share_id: int) -> Any:
-    return dump(MyShareSchema, services.get_share(db_session(), _me(), share_id))
+    return dump(MyShareSchema, services.get_share(db_session(), me(), share_id))
 
 
 @bp.post("/shares/<int:share_id>/accept")
@@ -331,7 +332,7 @@ def show_share(share_id: int) -> Any:
 @login_required
 def accept_share(share_id: int) -> Any:
     session = db_session()
-    share = services.accept_share(session, _me(), share_id)
+    share = services.accept_share(session, me(), share_id)
     session.commit()
     return dump(MyShareSchema, share)
 
@@ -343,7 +344,7 @@ def decline_share(share_id: int) -> Any:
     """Its quantity is free for the centre to give to another core."""
     data = load(DeclineSchema)
     session = db_session()
-    share = services.decline_share(session, _me(), share_id, data["reason"])
+    share = services.decline_share(session, me(), share_id, data["reason"])
     session.commit()
     return dump(MyShareSchema, share)
 
@@ -360,6 +361,10 @@ def deliver(share_id: int) -> Any:
     """Partial deliveries add up; never more than the share has left."""
     data = load(DeliverSchema)
     session = db_session()
-    delivery = services.report_delivery(session, _me(), share_id, data["quantity"], data["note"])
+    errors: dict[str, Any] = {}
+    quantity = collect(errors, read_quantity, data["quantity"], "quantity")
+    delivery = with_errors(
+        errors, lambda: services.report_delivery(session, me(), share_id, quantity, data["note"])
+    )
     session.commit()
     return dump(DeliverySchema, delivery), 201

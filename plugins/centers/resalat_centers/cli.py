@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
-from resalat_cores.services import region_with_places
 
 from resalat_centers import services
 from resalat_centers.schemas import jalali
@@ -17,6 +16,7 @@ from resalat_core.sdk import (
     db_session,
     echo_json,
     get_region,
+    ids_under,
     json_option,
     paginate,
 )
@@ -39,7 +39,7 @@ def list_centres(region_code: str, query: str, page: int, per_page: int, as_json
     region_ids = None
     if region_code.strip():
         try:
-            region_ids = region_with_places(session, get_region(session, region_code))
+            region_ids = ids_under(session, [get_region(session, region_code)])
         except NotFound as exc:
             raise BadInput(exc.message, fields={"region": exc.message}) from None
     result = paginate(session, services.centres_query(region_ids=region_ids, q=query), page, per_page)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from resalat_cores.services import region_with_places
 
 from resalat_centers import services
+from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
 from resalat_centers.models import (
     ACCEPTED,
     CANCELLED,
@@ -22,20 +23,22 @@ from resalat_centers.models import (
     Order,
 )
 from resalat_core.sdk import (
-    BadInput,
-    Member,
     NotFound,
     Page,
     _,
     _l,
-    current_member,
+    current_language,
     db_session,
     format_date,
     get_region,
+    handle_form,
+    ids_under,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
+    region_choices,
 )
 
 bp = Blueprint("centers", __name__, url_prefix="/centers")
@@ -59,14 +62,22 @@ def _labels() -> dict[str, Any]:
     return {"order_status": ORDER_STATUS, "share_status": SHARE_STATUS}
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
 def _empty(per_page: int) -> Page[Any]:
     return Page(items=[], page=1, per_page=per_page, total=0)
+
+
+def _regions() -> list[tuple[str, str]]:
+    return region_choices(db_session(), current_language())
+
+
+def _flashed_back(to: str) -> Callable[[dict[str, str], int], Any]:
+    """For a form of one button: a refusal is flashed on the page it came from."""
+
+    def again(errors: dict[str, str], _status: int) -> Any:
+        flash(errors.get("_form", ""), "danger")
+        return redirect(to)
+
+    return again
 
 
 # --- centres -----------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ def _empty(per_page: int) -> Page[Any]:
 def index() -> Any:
     """Every centre (searchable), with mine and my cores' waiting shares first."""
     session = db_session()
-    me = _me()
+    member = me()
     page, per_page = page_args()
     q = request.args.get("q", "")
     region_code = request.args.get("region", "").strip()
@@ -85,18 +96,16 @@ def index() -> Any:
     region_ids = None
     if region_code:
         try:
-            region_ids = region_with_places(session, get_region(session, region_code))
+            region_ids = ids_under(session, [get_region(session, region_code)])
         except NotFound:
-            errors = {
-                "region": _("Choose a place from the list."),
-                "_form": _("Choose a place from the list."),
-            }
+            message = _("Choose a place from the list.")
+            errors = {"region": message, "_form": message}
     result = (
         _empty(per_page)
         if errors
         else paginate(session, services.centres_query(region_ids=region_ids, q=q), page, per_page)
     )
-    mine = services.centres_of_member(session, me)
+    mine = services.centres_of_member(session, member)
     return render_template(
         "centers/index.html",
         page=result,
@@ -104,20 +113,17 @@ def index() -> Any:
         mine=mine,
         q=q,
         region_code=region_code,
-        regions=services.region_choices(session),
+        regions=_regions(),
         errors=errors,
-        waiting=services.awaiting_answer(session, me),
-        leads_cores=bool(services.led_core_ids(session, me)),
-        can_register=services.may_register(me),
+        waiting=services.awaiting_answer(session, member),
+        leads_cores=bool(services.led_core_ids(session, member)),
+        can_register=services.may_register(member),
     ), (400 if errors else 200)
 
 
 def _centre_form(values: Any = None, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     return render_template(
-        "centers/centre_form.html",
-        values=values or {},
-        errors=errors or {},
-        regions=services.region_choices(db_session()),
+        "centers/centre_form.html", values=values or {}, errors=errors or {}, regions=_regions()
     ), status
 
 
@@ -131,23 +137,20 @@ def new_centre() -> Any:
 @permission_required(services.REGISTER)
 def register_centre() -> Any:
     """Cultural supporters and administrators register centres in their own area."""
-    session = db_session()
     form = request.form
-    try:
-        centre = services.register_centre(
-            session,
-            _me(),
+    return handle_form(
+        lambda s: services.register_centre(
+            s,
+            me(),
             name=form.get("name", ""),
             region=form.get("region", ""),
             leader=form.get("leader", ""),
             description=form.get("description", ""),
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _centre_form(form, exc.form_errors(), 400)
-    session.commit()
-    flash(_("The centre %(name)s was registered.", name=centre.name), "success")
-    return redirect(url_for("centers.show", centre_id=centre.id))
+        ),
+        again=lambda errors, status: _centre_form(form, errors, status),
+        to=lambda centre: url_for("centers.show", centre_id=centre.id),
+        done=lambda centre: _l("The centre %(name)s was registered.", name=centre.name),
+    )
 
 
 @bp.get("/<int:centre_id>")
@@ -159,15 +162,15 @@ def show(centre_id: int) -> Any:
 
 def _centre_page(centre: Centre, errors: dict[str, Any] | None = None, values: Any = None) -> Any:
     session = db_session()
-    me = _me()
+    member = me()
     page, per_page = page_args()
     return render_template(
         "centers/centre.html",
         centre=centre,
         cores=paginate(session, services.centre_cores_query(centre), page, per_page),
         counts=services.centre_counts(session, [centre])[centre.id],
-        manager=services.may_manage(me, centre),
-        belongs=services.is_in_centre(session, centre, me),
+        manager=services.may_manage(member, centre),
+        belongs=services.is_in_centre(session, centre, member),
         errors=errors or {},
         values=values or {},
     ), (400 if errors else 200)
@@ -175,7 +178,7 @@ def _centre_page(centre: Centre, errors: dict[str, Any] | None = None, values: A
 
 def _managed(centre_id: int) -> Centre:
     centre = services.get_centre(db_session(), centre_id)
-    services.require_manager(_me(), centre)
+    services.require_manager(me(), centre)
     return centre
 
 
@@ -202,27 +205,27 @@ def members(centre_id: int) -> Any:
 @bp.post("/<int:centre_id>/members")
 @login_required
 def add_member(centre_id: int) -> Any:
-    session = db_session()
     centre = _managed(centre_id)
-    try:
-        row = services.add_member(session, centre, _me(), request.form.get("member", ""))
-    except BadInput as exc:
-        session.rollback()
-        return _members_page(centre, exc.form_errors(), request.form)
-    session.commit()
-    flash(_("%(name)s joined the centre.", name=row.member.name), "success")
-    return redirect(url_for("centers.members", centre_id=centre.id))
+    form = request.form
+    return handle_form(
+        lambda s: services.add_member(s, centre, me(), form.get("member", "")),
+        again=lambda errors, _status: _members_page(centre, errors, form),
+        to=url_for("centers.members", centre_id=centre.id),
+        done=lambda row: _l("%(name)s joined the centre.", name=row.member.name),
+    )
 
 
 @bp.post("/<int:centre_id>/members/<int:member_id>/remove")
 @login_required
 def remove_member(centre_id: int, member_id: int) -> Any:
-    session = db_session()
     centre = _managed(centre_id)
-    member = services.remove_member(session, centre, _me(), member_id)
-    session.commit()
-    flash(_("%(name)s is no longer a member of the centre.", name=member.name), "success")
-    return redirect(url_for("centers.members", centre_id=centre.id))
+    back = url_for("centers.members", centre_id=centre.id)
+    return handle_form(
+        lambda s: services.remove_member(s, centre, me(), member_id),
+        again=_flashed_back(back),
+        to=back,
+        done=lambda member: _l("%(name)s is no longer a member of the centre.", name=member.name),
+    )
 
 
 # --- cores -------------------------------------------------------------------------------------
@@ -231,32 +234,27 @@ def remove_member(centre_id: int, member_id: int) -> Any:
 @bp.post("/<int:centre_id>/cores")
 @login_required
 def link_core(centre_id: int) -> Any:
-    session = db_session()
     centre = _managed(centre_id)
-    try:
-        link = services.link_core(session, centre, _me(), request.form.get("core", ""))
-    except BadInput as exc:
-        session.rollback()
-        return _centre_page(centre, exc.form_errors(), request.form)
-    session.commit()
-    flash(_("The core %(name)s joined the centre.", name=link.core.name), "success")
-    return redirect(url_for("centers.show", centre_id=centre.id))
+    form = request.form
+    return handle_form(
+        lambda s: services.link_core(s, centre, me(), form.get("core", "")),
+        again=lambda errors, _status: _centre_page(centre, errors, form),
+        to=url_for("centers.show", centre_id=centre.id),
+        done=lambda link: _l("The core %(name)s joined the centre.", name=link.core.name),
+    )
 
 
 @bp.post("/<int:centre_id>/cores/<int:core_id>/unlink")
 @login_required
 def unlink_core(centre_id: int, core_id: int) -> Any:
-    session = db_session()
     centre = _managed(centre_id)
-    try:
-        core = services.unlink_core(session, centre, _me(), core_id)
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("centers.show", centre_id=centre.id))
-    session.commit()
-    flash(_("The core %(name)s left the centre.", name=core.name), "success")
-    return redirect(url_for("centers.show", centre_id=centre.id))
+    back = url_for("centers.show", centre_id=centre.id)
+    return handle_form(
+        lambda s: services.unlink_core(s, centre, me(), core_id),
+        again=_flashed_back(back),
+        to=back,
+        done=lambda core: _l("The core %(name)s left the centre.", name=core.name),
+    )
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -290,28 +288,36 @@ def new_order(centre_id: int) -> Any:
 @bp.post("/<int:centre_id>/orders/new")
 @login_required
 def create_order(centre_id: int) -> Any:
-    session = db_session()
     centre = _managed(centre_id)
     form = request.form
-    try:
-        order = services.create_order(
-            session,
-            centre,
-            _me(),
-            customer=form.get("customer", ""),
-            item=form.get("item", ""),
-            unit=form.get("unit", ""),
-            quantity=form.get("quantity", ""),
-            due_date=form.get("due_date", ""),
-            unit_price=form.get("unit_price", ""),
-            note=form.get("note", ""),
+
+    def act(s: Any) -> Order:
+        errors: dict[str, Any] = {}
+        quantity = collect(errors, read_quantity, form.get("quantity", ""), "quantity")
+        due = collect(errors, read_day, form.get("due_date", ""), "due_date")
+        price = collect(errors, read_price, form.get("unit_price", ""), "unit_price")
+        return with_errors(
+            errors,
+            lambda: services.create_order(
+                s,
+                centre,
+                me(),
+                customer=form.get("customer", ""),
+                item=form.get("item", ""),
+                unit=form.get("unit", ""),
+                quantity=quantity,
+                due_date=due,
+                unit_price=price,
+                note=form.get("note", ""),
+            ),
         )
-    except BadInput as exc:
-        session.rollback()
-        return _order_form(centre, form, exc.form_errors(), 400)
-    session.commit()
-    flash(_("The order was recorded; now share it among the cores."), "success")
-    return redirect(url_for("centers.order", order_id=order.id))
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _order_form(centre, form, errors, status),
+        to=lambda order: url_for("centers.order", order_id=order.id),
+        done=_l("The order was recorded; now share it among the cores."),
+    )
 
 
 def _order_page(order: Order, errors: dict[str, Any] | None = None, values: Any = None) -> Any:
@@ -335,56 +341,56 @@ def _order_page(order: Order, errors: dict[str, Any] | None = None, values: Any 
 @login_required
 def order(order_id: int) -> Any:
     """The order's progress and the form that shares it among the centre's cores."""
-    return _order_page(services.get_order(db_session(), _me(), order_id))
+    return _order_page(services.get_order(db_session(), me(), order_id))
 
 
 @bp.post("/orders/<int:order_id>/split")
 @login_required
 def split(order_id: int) -> Any:
     """One row per core of the centre; rows left without a quantity are skipped."""
-    session = db_session()
-    me = _me()
-    order = services.get_order(session, me, order_id)
+    order = services.get_order(db_session(), me(), order_id)
     form = request.form
-    parts: list[services.SharePart] = []
-    rows: list[int] = []  # the core id of each part, to put its errors back on its row
+    rows: list[dict[str, Any]] = []
     for core_id in form.getlist("core"):
         quantity = form.get(f"quantity.{core_id}", "").strip()
-        if not quantity:
-            continue
-        parts.append(services.SharePart(core_id, quantity, form.get(f"due_date.{core_id}", "")))
-        rows.append(int(core_id) if core_id.isdigit() else 0)
-    try:
-        shares = services.split_order(session, order, me, parts)
-    except BadInput as exc:
-        session.rollback()
-        errors = exc.form_errors()
-        for i, core_id in enumerate(rows):
+        if quantity:
+            rows.append(
+                {"core": core_id, "quantity": quantity, "due_date": form.get(f"due_date.{core_id}", "")}
+            )
+
+    def act(s: Any) -> list[Any]:
+        errors: dict[str, Any] = {}
+        parts = read_parts(rows, errors)
+        return with_errors(errors, lambda: services.split_order(s, order, me(), parts))
+
+    def again(errors: dict[str, str], _status: int) -> Any:
+        # Each row's errors go back beside its core's fields.
+        for i, row in enumerate(rows):
+            core_id = row["core"] if str(row["core"]).isdigit() else "0"
             for name in ("core", "quantity", "due_date"):
                 if f"shares.{i}.{name}" in errors:
                     errors[f"{name}.{core_id}"] = errors.pop(f"shares.{i}.{name}")
-        order = services.get_order(session, me, order_id)
-        return _order_page(order, errors, form)
-    session.commit()
-    flash(_("The order was shared among %(count)s cores.", count=len(shares)), "success")
-    return redirect(url_for("centers.order", order_id=order.id))
+        return _order_page(services.get_order(db_session(), me(), order_id), errors, form)
+
+    return handle_form(
+        act,
+        again=again,
+        to=url_for("centers.order", order_id=order.id),
+        done=lambda shares: _l("The order was shared among %(count)s cores.", count=len(shares)),
+    )
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 @login_required
 def cancel(order_id: int) -> Any:
-    session = db_session()
-    me = _me()
-    order = services.get_order(session, me, order_id)
-    try:
-        services.cancel_order(session, order, me)
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("centers.order", order_id=order_id))
-    session.commit()
-    flash(_("The order was cancelled; its open shares were withdrawn."), "success")
-    return redirect(url_for("centers.order", order_id=order.id))
+    order = services.get_order(db_session(), me(), order_id)
+    back = url_for("centers.order", order_id=order.id)
+    return handle_form(
+        lambda s: services.cancel_order(s, order, me()),
+        again=_flashed_back(back),
+        to=back,
+        done=_l("The order was cancelled; its open shares were withdrawn."),
+    )
 
 
 # --- shares, for core leaders ------------------------------------------------------------------
@@ -398,7 +404,7 @@ def shares() -> Any:
     page, per_page = page_args()
     status = request.args.get("status", "")
     status = status if status in SHARE_STATUSES else ""
-    stmt = services.my_shares_query(session, _me(), status=status or None)
+    stmt = services.my_shares_query(session, me(), status=status or None)
     return render_template("centers/shares.html", page=paginate(session, stmt, page, per_page), status=status)
 
 
@@ -418,24 +424,20 @@ def _share_page(share: Any, errors: dict[str, Any] | None = None, values: Any = 
 @bp.get("/shares/<int:share_id>")
 @login_required
 def share(share_id: int) -> Any:
-    return _share_page(services.get_share(db_session(), _me(), share_id))
+    return _share_page(services.get_share(db_session(), me(), share_id))
 
 
-def _answer(share_id: int, form_name: str, act: Any, done: str) -> Any:
-    session = db_session()
-    me = _me()
-    try:
-        act(session, me)
-    except BadInput as exc:
-        session.rollback()
-        share = services.get_share(session, me, share_id)
-        if exc.fields:
-            return _share_page(share, exc.form_errors(), request.form, form_name)
-        flash(str(exc.message), "danger")
-        return redirect(url_for("centers.share", share_id=share_id))
-    session.commit()
-    flash(done, "success")
-    return redirect(url_for("centers.share", share_id=share_id))
+def _answer(share_id: int, form_name: str, act: Callable[[Any], Any], done: Any) -> Any:
+    """A core leader's answer: a field's mistake is shown on the share's form, a refusal flashed."""
+    back = url_for("centers.share", share_id=share_id)
+
+    def again(errors: dict[str, str], status: int) -> Any:
+        if set(errors) - {"_form"}:
+            share = services.get_share(db_session(), me(), share_id)
+            return _share_page(share, errors, request.form, form_name)
+        return _flashed_back(back)(errors, status)
+
+    return handle_form(act, again=again, to=back, done=done)
 
 
 @bp.post("/shares/<int:share_id>/accept")
@@ -444,8 +446,8 @@ def accept(share_id: int) -> Any:
     return _answer(
         share_id,
         "accept",
-        lambda s, me: services.accept_share(s, me, share_id),
-        _("You accepted the share. Report deliveries here as they are made."),
+        lambda s: services.accept_share(s, me(), share_id),
+        _l("You accepted the share. Report deliveries here as they are made."),
     )
 
 
@@ -456,8 +458,8 @@ def decline(share_id: int) -> Any:
     return _answer(
         share_id,
         "decline",
-        lambda s, me: services.decline_share(s, me, share_id, reason),
-        _("You declined the share; the centre's leader was told why."),
+        lambda s: services.decline_share(s, me(), share_id, reason),
+        _l("You declined the share; the centre's leader was told why."),
     )
 
 
@@ -465,11 +467,12 @@ def decline(share_id: int) -> Any:
 @login_required
 def deliver(share_id: int) -> Any:
     form = request.form
-    return _answer(
-        share_id,
-        "deliver",
-        lambda s, me: services.report_delivery(
-            s, me, share_id, form.get("quantity", ""), form.get("note", "")
-        ),
-        _("The delivery was recorded."),
-    )
+
+    def act(s: Any) -> Any:
+        errors: dict[str, Any] = {}
+        quantity = collect(errors, read_quantity, form.get("quantity", ""), "quantity")
+        return with_errors(
+            errors, lambda: services.report_delivery(s, me(), share_id, quantity, form.get("note", ""))
+        )
+
+    return _answer(share_id, "deliver", act, _l("The delivery was recorded."))

@@ -1,16 +1,22 @@
 """Fixtures for the centres tests: the Al-Ghadir centre of Arbab, its cores, orders and shares.
 
-Each fixture works in an app context and a transaction of its own, committed before it returns,
-the way another request would (holding the ``session`` fixture across client requests would keep
-one SQLite write transaction open and lock the requests out).
+Each fixture works in an app context and a transaction of its own (the host's ``work``), committed
+before it returns, the way another request would (holding the ``session`` fixture across client
+requests would keep one SQLite write transaction open and lock the requests out).
+
+Only what centres require is assumed installed (the cores). Social leaders and supporters come
+from plugins that may be absent: a test-only plugin (``fixtures/resalat_fixture_centre_roles``)
+then declares their roles, so the rules centres give them are proved either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,22 +26,36 @@ from resalat_centers.models import Centre, CentreCore, CentreMember, Delivery, O
 from resalat_cores.services import approve_core, ensure_default_fields, register_core
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, format_date, get_db, to_latin_digits
-from resalat_core.testing import ResalatClient, work
+from resalat_core.sdk import Member, format_date, to_latin_digits, today_in_iran
+from resalat_core.testing import ResalatClient, session_app, work
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+
+from resalat_fixture_centre_roles import plugin as stand_in_roles  # noqa: E402
 
 ARBAB = "sistan-baluchestan/arbab"
 _n = count(1)
 
 
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(database_url, {"centre_roles": stand_in_roles} if stand_in_roles.roles else None)
+
+
+def _day(days: int) -> date:
+    return today_in_iran() + timedelta(days=days)
+
+
 def _jalali(days: int, *, persian: bool = False) -> str:
     """The Jalali date ``days`` from today (Tehran), as a member would type it."""
-    text = format_date(services.tehran_today() + timedelta(days=days))
+    text = format_date(_day(days))
     return text if persian else to_latin_digits(text)
 
 
 @dataclass
-class Person:
-    """Someone in the story: their member id, an API client (bearer token) and a page client."""
+class Someone:
+    """Someone in the story: a member with an API client (bearer token) and a page client, both
+    signed in as them."""
 
     id: int
     api: ResalatClient
@@ -46,10 +66,11 @@ class Person:
 
 
 @pytest.fixture
-def person(app: Flask, api_as: Callable[..., ResalatClient]) -> Callable[..., Person]:
-    """``person("social_leader", region=ARBAB)``: a new member with both kinds of client."""
+def someone(app: Flask, api_as: Callable[..., ResalatClient]) -> Callable[..., Someone]:
+    """``someone("admin", region=ARBAB)``: a new member (the host's ``api_as``, same arguments as
+    ``make_member``) with both kinds of client."""
 
-    def make(role: str | None = None, **kwargs: Any) -> Person:
+    def make(role: str | None = None, **kwargs: Any) -> Someone:
         api = api_as(role, **kwargs)
         # A token's first use stamps its last_used_at (one write a minute): done here, so query
         # counts measured later compare like with like.
@@ -57,10 +78,10 @@ def person(app: Flask, api_as: Callable[..., ResalatClient]) -> Callable[..., Pe
         web: ResalatClient = app.test_client()  # type: ignore[assignment]
         web.sign_in(api.member_id)
         web.member_id = api.member_id  # type: ignore[attr-defined]
-        with app.app_context():
-            m = get_db().session.get(Member, api.member_id)
+        with work(app) as s:
+            m = s.get(Member, api.member_id)
             identity = (m.mobile, m.national_code, m.name)
-        return Person(api.member_id, api, web, *identity)
+        return Someone(api.member_id, api, web, *identity)
 
     return make
 
@@ -70,19 +91,19 @@ class CoreRef:
     id: int
     code: str | None
     name: str
-    leader: Person | None
+    leader: Someone | None
 
 
 @pytest.fixture
-def make_core(app: Flask, make_member: Any, person: Callable[..., Person]) -> Callable[..., CoreRef]:
+def make_core(app: Flask, make_member: Any, someone: Callable[..., Someone]) -> Callable[..., CoreRef]:
     """``make_core()``: a clothing core of Arbab with a leader of its own, approved (active) unless
     ``active=False``; ``leader=`` reuses someone."""
     reviewer: list[int] = []
 
-    def make(*, leader: Person | None = None, active: bool = True, region: str = ARBAB) -> CoreRef:
+    def make(*, leader: Someone | None = None, active: bool = True, region: str = ARBAB) -> CoreRef:
         if not reviewer:
             reviewer.append(make_member("admin", role_region=None))
-        leader = leader or person(region=region)
+        leader = leader or someone(region=region)
         name = f"هسته پوشاک شماره {next(_n)}"
         with work(app) as s:
             ensure_default_fields(s)
@@ -103,11 +124,11 @@ def make_core(app: Flask, make_member: Any, person: Callable[..., Person]) -> Ca
 
 @dataclass
 class AlGhadir:
-    """The Al-Ghadir centre of Arbab: Ms. Ghaderi leads it, a cultural supporter registered it."""
+    """The Al-Ghadir centre of Arbab: Ms. Ghaderi leads it; a cultural supporter registered it."""
 
     id: int
-    ghaderi: Person
-    supporter: Person
+    ghaderi: Someone
+    registrar: Someone
     cores: list[CoreRef] = field(default_factory=list)
 
 
@@ -142,17 +163,29 @@ def link(app: Flask) -> Callable[[int, CoreRef], None]:
 
 
 @pytest.fixture
+def registrar(someone: Callable[..., Someone]) -> Callable[[], Someone]:
+    """``registrar()``: a cultural supporter held nationwide, who may register centres anywhere."""
+
+    def make() -> Someone:
+        return someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
+
+    return make
+
+
+@pytest.fixture
 def alghadir(
-    person: Callable[..., Person],
+    someone: Callable[..., Someone],
+    registrar: Callable[[], Someone],
     make_core: Callable[..., CoreRef],
     register_centre: Callable[..., int],
     link: Callable[[int, CoreRef], None],
 ) -> AlGhadir:
-    """The centre with three active clothing cores, each led by its own member."""
-    ghaderi = person("social_leader", region=ARBAB, name="فاطمه قادری")
-    supporter = person("supporter", region="tehran/tehran", role_region=None, kind="cultural")
-    centre_id = register_centre(ghaderi.id, supporter.id, name="کانون همیاری الغدیر")
-    centre = AlGhadir(centre_id, ghaderi, supporter)
+    """The centre with three active clothing cores, each led by its own member. Ms. Ghaderi holds
+    no role here: a centre's leader manages it by leading it."""
+    ghaderi = someone(region=ARBAB, name="فاطمه قادری")
+    by = registrar()
+    centre_id = register_centre(ghaderi.id, by.id, name="کانون همیاری الغدیر")
+    centre = AlGhadir(centre_id, ghaderi, by)
     for _ in range(3):
         core = make_core()
         link(centre_id, core)
@@ -175,8 +208,8 @@ def make_order(app: Flask) -> Callable[..., int]:
                 item=item,
                 unit="دست",
                 quantity=quantity,
-                due_date=_jalali(due_in),
-                unit_price="450000",
+                due_date=_day(due_in),
+                unit_price=4_500_000,
             )
             return order.id
 
@@ -194,7 +227,7 @@ def split(app: Flask) -> Callable[..., list[int]]:
                 s,
                 order,
                 order.centre.leader,
-                [services.SharePart(core.id, q, _jalali(due_in)) for core, q in parts],
+                [services.SharePart(core.id, q, _day(due_in)) for core, q in parts],
             )
             return [share.id for share in made]
 
@@ -274,6 +307,41 @@ def snapshot(app: Flask) -> Callable[[], tuple[Any, ...]]:
             )
 
     return take
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Any]]:
+    """Every (member id, Message) the centres send through the SDK's notify, in order: the tests
+    look at these, not at an inbox, since the notifications plugin may be absent."""
+    from resalat_centers.services import telling
+
+    sent: list[tuple[int, Any]] = []
+    real = telling.notify
+
+    def spy(member: Any, message: Any) -> Any:
+        sent.append((member.id, message))
+        return real(member, message)
+
+    monkeypatch.setattr(telling, "notify", spy)
+    return sent
+
+
+@pytest.fixture
+def read(app: Flask) -> Callable[..., str]:
+    """``read(lambda: message.title, "en")``: a text as a reader of that language reads it."""
+    from flask_babel import force_locale
+
+    def render(text: Any, lang: str = "fa") -> str:
+        with app.test_request_context(), force_locale(lang):
+            return str(text() if callable(text) else text)
+
+    return render
+
+
+@pytest.fixture
+def day() -> Callable[[int], date]:
+    """``day(40)``: the date 40 days from today in Iran."""
+    return _day
 
 
 @pytest.fixture

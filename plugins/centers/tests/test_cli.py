@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 
 
-def test_centers_list_prints_every_centre_as_json_for_scripts(app, alghadir, person, register_centre):
-    register_centre(
-        person("social_leader", region="yazd/ardakan").id, alghadir.supporter.id, region="yazd/ardakan"
-    )
+def test_centers_list_prints_every_centre_as_json_for_scripts(app, alghadir, someone, register_centre):
+    register_centre(someone(region="yazd/ardakan").id, alghadir.registrar.id, region="yazd/ardakan")
 
     result = app.test_cli_runner().invoke(
         args=["centers", "list", "--json", "--region", "sistan-baluchestan"]

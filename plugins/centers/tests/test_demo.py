@@ -11,7 +11,7 @@ from resalat_centers.models import Centre, CentreCore, Order, Share
 from resalat_cores.services import Core
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_db, get_region
+from resalat_core.sdk import Member, get_db, get_region, vocabulary
 
 ARBAB = "sistan-baluchestan/arbab"
 
@@ -28,26 +28,34 @@ class World:
         return get_region(self.session, code)
 
 
-def test_the_demo_builds_alghadir_with_its_15_cores_and_a_part_delivered_order(app, person, make_core):
-    ghaderi = person("social_leader", region=ARBAB, name="فاطمه قادری")
-    supporter = person("supporter", region="tehran/tehran", role_region=None, kind="cultural")
+def _run_demo(app, members, cores=None):
+    with app.app_context():
+        s = get_db().session
+        world = World(s, members={key: s.get(Member, member_id) for key, member_id in members.items()})
+        if cores is not None:
+            world.extras["cores"] = {key: s.get(Core, core_id) for key, core_id in cores.items()}
+        hooks.resalat_demo(session=s, world=world)
+        s.commit()
+        return world.extras
+
+
+def test_the_demo_builds_alghadir_with_its_15_cores_and_a_part_delivered_order(app, someone, make_core):
+    ghaderi = someone(region=ARBAB, name="مریم احمدی")
+    admin = someone("admin", region="tehran/tehran", role_region=None)
     cores = {f"alghadir_{i}": make_core().id for i in range(1, 16)}
+
+    # Without the social leaders' and supporters' personas the host's member leads the centre and
+    # the administrator registers it.
+    extras = _run_demo(app, {"member": ghaderi.id, "admin": admin.id}, cores)
 
     with app.app_context():
         s = get_db().session
-        world = World(
-            s, members={"social_leader": s.get(Member, ghaderi.id), "supporter": s.get(Member, supporter.id)}
-        )
-        world.extras["cores"] = {key: s.get(Core, core_id) for key, core_id in cores.items()}
-        hooks.resalat_demo(session=s, world=world)
-        s.commit()
-
         centre = s.scalar(select(Centre))
         assert (centre.name, centre.region.code, centre.leader_id, centre.registered_by_id) == (
             "کانون همیاری الغدیر",
             ARBAB,
             ghaderi.id,
-            supporter.id,
+            admin.id,
         )
         assert s.scalar(select(func.count(CentreCore.id))) == 15
         assert len(services.centre_member_ids(s, centre)) == 16  # the leader and the 15 core leaders
@@ -59,22 +67,36 @@ def test_the_demo_builds_alghadir_with_its_15_cores_and_a_part_delivered_order(a
             65,
             "in_progress",
         )
+        assert order.unit_price == 4_500_000
         statuses = sorted(s.scalars(select(Share.status)))
         assert statuses == ["accepted"] * 4 + ["declined", "offered"]
-        assert world.extras["centres"]["alghadir"].id == centre.id
+        assert extras["centres"]["alghadir"].id == centre.id
 
 
-def test_without_the_cores_demo_the_centre_is_still_registered(app, person):
-    ghaderi = person("social_leader", region=ARBAB)
-    supporter = person("supporter", region="tehran/tehran", role_region=None, kind="cultural")
+def test_ms_ghaderi_leads_it_and_a_cultural_supporter_registers_it_when_their_personas_are_there(
+    app, someone
+):
+    ghaderi = someone("social_leader", region=ARBAB, name="فاطمه قادری")
+    supporter = someone("supporter", region="tehran/tehran", role_region=None, kind="cultural")
+    member = someone(region=ARBAB)
+    admin = someone("admin", region="tehran/tehran", role_region=None)
+
+    members = {"social_leader": ghaderi.id, "supporter": supporter.id, "member": member.id, "admin": admin.id}
+    _run_demo(app, members)
+
+    with app.app_context():
+        centre = get_db().session.scalar(select(Centre))
+        assert (centre.leader_id, centre.registered_by_id) == (ghaderi.id, supporter.id)
+
+
+def test_without_the_cores_demo_the_centre_is_still_registered(app, someone):
+    _run_demo(
+        app,
+        {"member": someone(region=ARBAB).id, "admin": someone("admin", role_region=None).id},
+    )
 
     with app.app_context():
         s = get_db().session
-        world = World(
-            s, members={"social_leader": s.get(Member, ghaderi.id), "supporter": s.get(Member, supporter.id)}
-        )
-        hooks.resalat_demo(session=s, world=world)
-        s.commit()
         assert s.scalar(select(func.count(Centre.id))) == 1
         assert s.scalar(select(func.count(Order.id))) == 0
 
@@ -83,14 +105,16 @@ def test_resalat_demo_loads_with_the_centre_its_cores_and_the_order(app):
     runner = app.test_cli_runner()
     with app.app_context():  # `resalat demo` gets its context from the `resalat` command itself
         loaded = runner.invoke(args=["demo"])
+        personas = {persona.key: persona for _role, persona in vocabulary().personas()}
     assert loaded.exit_code == 0, loaded.output
 
     listed = runner.invoke(args=["centers", "list", "--json"])
     (centre,) = json.loads(listed.stdout)["items"]
+    leader = personas.get("social_leader") or personas["member"]
     assert (centre["name"], centre["region"], centre["leader"]["mobile"]) == (
         "کانون همیاری الغدیر",
         ARBAB,
-        "09120000004",
+        leader.mobile,
     )
     # The cores plugin's demo makes 15 Al-Ghadir cores, one still a candidate: 14 can join.
     with app.app_context():

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 from resalat_centers import services
+from resalat_centers.messages import SHARE_DECLINED, SHARE_OFFERED, SHARE_WITHDRAWN
 from resalat_centers.models import Order, Share
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, format_date, get_db
+from resalat_core.sdk import BadInput, Member, format_date, get_db, today_in_iran
 
 API = "/api/v1/centers"
 ARBAB = "sistan-baluchestan/arbab"
@@ -46,7 +47,7 @@ def test_the_leader_records_an_order_of_300_garments_on_the_page(app, alghadir, 
             4_500_000,
             "open",
         )
-        assert order.due_date == services.tehran_today() + timedelta(days=40)
+        assert order.due_date == today_in_iran() + timedelta(days=40)
     page = ghaderi.get(done.headers["Location"]).get_data(as_text=True)
     assert "۳۰۰ دست مانتو" in page
     assert "۴۵۰٬۰۰۰ تومان" in page and "۱۳۵٬۰۰۰٬۰۰۰ تومان" in page
@@ -61,8 +62,8 @@ def test_the_leader_records_an_order_of_300_garments_on_the_page(app, alghadir, 
         ({"quantity": "0"}, "quantity", "بیشتر از صفر"),
         ({"quantity": "-5"}, "quantity", "بیشتر از صفر"),
         ({"quantity": "5-"}, "quantity", "بیشتر از صفر"),  # negative as typed right to left
-        ({"quantity": "سیصد"}, "quantity", "عدد درست"),
-        ({"quantity": "2.5"}, "quantity", "عدد درست"),
+        ({"quantity": "سیصد"}, "quantity", "صحیح"),
+        ({"quantity": "2.5"}, "quantity", "صحیح"),
         ({"quantity": ""}, "quantity", "تعداد را وارد کنید"),
         ({"due_date": "2025-09-01"}, "due_date", "تقویم شمسی"),
         ({"due_date": "{past}"}, "due_date", "گذشته است"),
@@ -127,19 +128,22 @@ def test_the_leader_shares_the_order_among_the_cores_on_the_page(alghadir, make_
     assert "پخش‌شده میان هسته‌ها: ۱۸۰؛ مانده برای پخش: ۱۲۰" in page
 
 
-def test_each_core_leader_is_told_of_their_new_share(alghadir, make_order, split):
-    order = make_order(alghadir.id, 300)
+def test_each_core_leader_is_told_of_their_new_share(alghadir, make_order, split, told, read, day):
+    order = make_order(alghadir.id, 300, due_in=40)
     first = alghadir.cores[0]
 
-    (share,) = split(order, [(first, 50)])
+    (share,) = split(order, [(first, 50)], due_in=30)
 
-    inbox = first.leader.api.get("/api/v1/notifications").get_json()["items"]
-    offered = [n for n in inbox if n["kind"] == "share.offered"]
-    assert len(offered) == 1
-    assert offered[0]["url"] == f"/centers/shares/{share}"
-    assert "۵۰" in offered[0]["title_fa"] or "50" in offered[0]["title_fa"]
-    others = alghadir.cores[1].leader.api.get("/api/v1/notifications").get_json()["items"]
-    assert [n for n in others if n["kind"] == "share.offered"] == []
+    ((who, offered),) = told
+    assert (who, offered.source, offered.kind) == (first.leader.id, "centers", SHARE_OFFERED)
+    assert offered.url == f"/centers/shares/{share}"
+    persian = read(lambda: offered.title, "fa")
+    assert "۵۰ دست مانتو" in persian and first.name in persian
+    assert "50" in read(lambda: offered.title, "en") and "۵۰" not in read(lambda: offered.title, "en")
+    # The due date reads as a Jalali date in Persian and as an ISO date in English.
+    assert format_date(day(30)) in read(lambda: offered.body, "fa")
+    assert day(30).isoformat() in read(lambda: offered.body, "en")
+    assert "کانون همیاری الغدیر" in read(lambda: offered.body, "fa")
 
 
 def test_shares_can_never_add_up_to_more_than_the_order(alghadir, make_order, split, snapshot, jalali):
@@ -161,7 +165,7 @@ def test_shares_can_never_add_up_to_more_than_the_order(alghadir, make_order, sp
     assert too_much.status_code == 400
     error = too_much.get_json()["error"]
     assert error["code"] == "bad_split"
-    assert "فقط 100 دست برای پخش مانده است" in error["fields"]["shares"][0]
+    assert "فقط ۱۰۰ دست برای پخش مانده است" in error["fields"]["shares"][0]
     assert snapshot() == before
     exactly = alghadir.ghaderi.api.post(
         f"{API}/orders/{order}/shares",
@@ -176,8 +180,8 @@ def test_shares_can_never_add_up_to_more_than_the_order(alghadir, make_order, sp
     [
         ({"quantity": 0}, "quantity", "بیشتر از صفر"),
         ({"quantity": -10}, "quantity", "بیشتر از صفر"),
-        ({"quantity": "ده"}, "quantity", "عدد درست"),
-        ({"quantity": True}, "quantity", "عدد درست"),
+        ({"quantity": "ده"}, "quantity", "صحیح"),
+        ({"quantity": True}, "quantity", "صحیح"),
         ({"due_date": "{after}"}, "due_date", "پس از موعد سفارش"),
         ({"due_date": "{past}"}, "due_date", "گذشته است"),
         ({"due_date": ""}, "due_date", ""),
@@ -253,16 +257,13 @@ def test_a_bad_row_on_the_split_form_is_marked_on_that_core(alghadir, make_order
     html = page.get_data(as_text=True)
     assert page.status_code == 400
     assert f'id="de-{second.id}"' in html and f'id="de-{first.id}"' not in html
-    assert (
-        format_date(services.tehran_today() + timedelta(days=40))
-        in html.split(f'id="de-{second.id}">')[1][:200]
-    )
+    assert format_date(today_in_iran() + timedelta(days=40)) in html.split(f'id="de-{second.id}">')[1][:200]
     assert f'value="{jalali(45)}"' in html  # what was typed stays in the form
     assert snapshot() == before
 
 
 def test_a_declined_share_frees_its_quantity_for_another_core(
-    alghadir, make_order, split, act, order_state, jalali
+    alghadir, make_order, split, act, order_state, jalali, told, read
 ):
     order = make_order(alghadir.id, 100)
     first, second, _third = alghadir.cores
@@ -284,8 +285,10 @@ def test_a_declined_share_frees_its_quantity_for_another_core(
         json={"shares": [{"core": second.id, "quantity": 100, "due_date": jalali(30)}]},
     )
     assert again.status_code == 201
-    told = alghadir.ghaderi.api.get("/api/v1/notifications").get_json()["items"]
-    assert any(n["kind"] == "share.declined" and "چرخ خیاطی" in n["body_fa"] for n in told)
+    declined = [(who, m) for who, m in told if m.kind == SHARE_DECLINED]
+    assert [who for who, _m in declined] == [alghadir.ghaderi.id]
+    body = read(lambda: declined[0][1].body, "fa")
+    assert "چرخ خیاطی" in body and "۱۰۰ دست" in body
 
 
 def test_the_order_goes_from_open_to_in_progress_to_delivered(alghadir, make_order, split, act, order_state):
@@ -315,7 +318,7 @@ def test_the_order_goes_from_open_to_in_progress_to_delivered(alghadir, make_ord
 
 
 def test_cancelling_an_order_withdraws_its_open_shares_and_stops_the_work(
-    alghadir, make_order, split, act, order_state, snapshot, jalali
+    alghadir, make_order, split, act, order_state, snapshot, jalali, told
 ):
     order = make_order(alghadir.id, 100)
     first, second, _third = alghadir.cores
@@ -343,17 +346,22 @@ def test_cancelling_an_order_withdraws_its_open_shares_and_stops_the_work(
         == 400
     )
     assert snapshot() == before
-    told = leader.get("/api/v1/notifications").get_json()["items"]
-    assert any(n["kind"] == "share.withdrawn" for n in told)
+    withdrawn = sorted(who for who, m in told if m.kind == SHARE_WITHDRAWN)
+    assert withdrawn == sorted([first.leader.id, second.leader.id])
 
 
 @pytest.mark.parametrize(
     ("role", "kwargs"),
-    [(None, {}), ("social_leader", {"region": "zanjan/zanjan"}), ("core_leader", {"region": ARBAB})],
+    [
+        (None, {}),
+        ("social_leader", {"region": "zanjan/zanjan"}),
+        ("admin", {"region": "zanjan/zanjan"}),
+        ("core_leader", {"region": ARBAB}),
+    ],
 )
-def test_someone_elses_order_is_404_everywhere(alghadir, make_order, person, snapshot, jalali, role, kwargs):
+def test_someone_elses_order_is_404_everywhere(alghadir, make_order, someone, snapshot, jalali, role, kwargs):
     order = make_order(alghadir.id)
-    stranger = person(role, **kwargs)
+    stranger = someone(role, **kwargs)
     before = snapshot()
     body = {"shares": [{"core": alghadir.cores[0].id, "quantity": 1, "due_date": jalali(9)}]}
 
@@ -373,9 +381,10 @@ def test_someone_elses_order_is_404_everywhere(alghadir, make_order, person, sna
     assert snapshot() == before
 
 
-def test_the_provinces_social_leader_may_manage_the_centres_orders(alghadir, make_order, person):
+@pytest.mark.parametrize("role", ["social_leader", "admin"])
+def test_the_provinces_managers_may_manage_the_centres_orders(alghadir, make_order, someone, role):
     order = make_order(alghadir.id)
-    colleague = person("social_leader", region="sistan-baluchestan/zahedan")
+    colleague = someone(role, region="sistan-baluchestan/zahedan")
 
     assert colleague.api.get(f"{API}/orders/{order}").status_code == 200
     assert colleague.web.get(f"/centers/orders/{order}").status_code == 200
@@ -460,10 +469,10 @@ def test_concurrent_splits_of_one_order_never_over_allocate(
                     s,
                     order,
                     leader,
-                    [services.SharePart(core_id, 30, services.tehran_today() + timedelta(days=5))],
+                    [services.SharePart(core_id, 30, today_in_iran() + timedelta(days=5))],
                 )
                 outcomes.append("shared")
-            except services.BadInput:
+            except BadInput:
                 s.rollback()
                 outcomes.append("refused")
 

@@ -6,6 +6,7 @@ Never more than the share, and never on someone else's share.
 from __future__ import annotations
 
 import pytest
+from resalat_centers.messages import SHARE_DELIVERED
 
 API = "/api/v1/centers"
 ARBAB = "sistan-baluchestan/arbab"
@@ -18,7 +19,7 @@ def offered(alghadir, make_order, split):
     return order, split(order, [(core, 100) for core in alghadir.cores])
 
 
-def test_a_core_leader_sees_only_their_own_cores_shares(alghadir, offered, make_core, person):
+def test_a_core_leader_sees_only_their_own_cores_shares(alghadir, offered, make_core, someone):
     _order, (first, second, _third) = offered
     leader = alghadir.cores[0].leader
 
@@ -29,7 +30,7 @@ def test_a_core_leader_sees_only_their_own_cores_shares(alghadir, offered, make_
     assert listed["items"][0]["order"]["centre"]["name"] == "کانون همیاری الغدیر"
     assert page.count('data-testid="share"') == 1
     assert "۱۰۰ دست مانتو" in page
-    assert person().api.get(f"{API}/shares").get_json()["items"] == []
+    assert someone().api.get(f"{API}/shares").get_json()["items"] == []
 
 
 def test_a_leader_of_two_cores_sees_both(alghadir, make_order, make_core, link, split):
@@ -44,10 +45,10 @@ def test_a_leader_of_two_cores_sees_both(alghadir, make_order, make_core, link, 
     assert sorted(s["quantity"] for s in items) == [10, 20]
 
 
-def test_someone_elses_share_is_404_to_see_answer_or_deliver(alghadir, offered, person, snapshot):
+def test_someone_elses_share_is_404_to_see_answer_or_deliver(alghadir, offered, someone, snapshot):
     _order, (first, _second, _third) = offered
     neighbour = alghadir.cores[1].leader  # leads another core of the same centre
-    stranger = person("core_leader", region=ARBAB)
+    stranger = someone("core_leader", region=ARBAB)
     before = snapshot()
 
     for who in (neighbour, stranger, alghadir.ghaderi):
@@ -69,7 +70,9 @@ def test_someone_elses_share_is_404_to_see_answer_or_deliver(alghadir, offered, 
     assert snapshot() == before
 
 
-def test_the_leader_accepts_on_the_page_and_reports_partial_deliveries(alghadir, offered, order_state):
+def test_the_leader_accepts_on_the_page_and_reports_partial_deliveries(
+    alghadir, offered, order_state, told, read
+):
     order, (first, _second, _third) = offered
     leader = alghadir.cores[0].leader.web
     page = leader.get(f"/centers/shares/{first}").get_data(as_text=True)
@@ -87,17 +90,19 @@ def test_the_leader_accepts_on_the_page_and_reports_partial_deliveries(alghadir,
     assert page.count('data-testid="delivery"') == 2
     assert "نوبت اول" in page
     assert 'data-testid="deliver-form"' not in page  # nothing left to deliver
-    told = alghadir.ghaderi.api.get("/api/v1/notifications").get_json()["items"]
-    assert len([n for n in told if n["kind"] == "share.delivered"]) == 2
+    delivered = [(who, m) for who, m in told if m.kind == SHARE_DELIVERED]
+    assert [who for who, _m in delivered] == [alghadir.ghaderi.id] * 2
+    assert "۶۰ دست" in read(lambda: delivered[0][1].title, "fa")
+    assert "۱۰۰ از ۳۰۰" in read(lambda: delivered[1][1].body, "fa")
 
 
 @pytest.mark.parametrize(
     ("quantity", "message"),
     [
-        ("101", "فقط 100 دست"),
+        ("101", "فقط ۱۰۰ دست"),
         ("0", "بیشتر از صفر"),
         ("-3", "بیشتر از صفر"),
-        ("یک", "عدد درست"),
+        ("یک", "صحیح"),
         ("", "تعداد را وارد کنید"),
     ],
 )
@@ -131,7 +136,7 @@ def test_partial_deliveries_add_up_and_the_last_unit_is_checked_against_what_is_
     over = api.post(f"{API}/shares/{first}/deliver", json={"quantity": 31})
 
     assert over.status_code == 400
-    assert "فقط 30 دست" in over.get_json()["error"]["fields"]["quantity"][0]
+    assert "فقط ۳۰ دست" in over.get_json()["error"]["fields"]["quantity"][0]
     assert snapshot() == before
     done = api.post(f"{API}/shares/{first}/deliver", json={"quantity": 30})
     assert done.status_code == 201

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from resalat_centers import hooks
+from resalat_centers import hooks, services
+from resalat_centers.models import Centre
+
+from resalat_core.sdk import get_region, ids_under
 
 API = "/api/v1/centers"
 
@@ -23,8 +26,8 @@ def test_it_declares_who_registers_and_who_manages_centres(app):
     assert perms["centers.manage"].roles == ("social_leader", "admin")
 
 
-def test_switched_off_in_sistan_baluchestan_it_has_no_tile_and_answers_404_there(app, alghadir, person):
-    zanjani = person(region="zanjan/zanjan")
+def test_switched_off_in_sistan_baluchestan_it_has_no_tile_and_answers_404_there(app, alghadir, someone):
+    zanjani = someone(region="zanjan/zanjan")
     result = app.test_cli_runner().invoke(
         args=["modules", "disable", "centers", "--region", "sistan-baluchestan", "--with-dependants"]
     )
@@ -47,23 +50,35 @@ def test_every_endpoint_is_in_the_openapi_document_under_centers(client):
     assert set(ours[f"{API}/orders/{{order_id}}/shares"]) == {"get", "post"}
 
 
-def test_the_dashboard_figures_count_centres_cores_orders_and_units_delivered(
-    app, alghadir, make_order, split, act
+def test_the_dashboard_figures_count_centres_cores_orders_and_units_delivered_in_the_area(
+    app, db, alghadir, make_order, split, act, read, count_queries
 ):
     order = make_order(alghadir.id, 20)
     (share,) = split(order, [(alghadir.cores[0], 20)])
     act("accept", share)
     act("deliver", share, 12)
+    cancelled = make_order(alghadir.id, 5)
+    with db() as s:
+        services.cancel_order(s, cancelled, s.get(Centre, alghadir.id).leader)
 
-    with app.app_context():
-        figures = {f.label_en: f.value for f in hooks.resalat_stats()}
+    with db() as s:
+        sistan = ids_under(s, [get_region(s, "sistan-baluchestan")])
+        zanjan = ids_under(s, [get_region(s, "zanjan")])
 
-    assert figures == {
-        "Cooperation centres": 1,
-        "Cores in centres": 3,
-        "Centres' orders": 1,
-        "Units delivered": 12,
-    }
+        def figures(area):
+            return {read(f.label, "en"): f.value for f in hooks.resalat_stats(session=s, area=area)}
+
+        with count_queries() as q:
+            nationwide = figures(None)
+        assert nationwide == {
+            "Cooperation centres": 1,
+            "Cores in centres": 3,
+            "Centres' orders": 1,
+            "Units delivered": 12,
+        }
+        assert q.count == 1
+        assert figures(sistan) == nationwide
+        assert set(figures(zanjan).values()) == {0}
 
 
 def test_pages_speak_english_too(alghadir):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
@@ -11,7 +9,8 @@ plugin = Plugin(
     sdk=">=1,<2",
     title=_l("Social supervision"),
     package=__name__,
-    # Reviews and reports are about M-Bazar's booths, products and orders.
+    # Reviews and reports are about M-Bazar's booths, products and orders; M-Bazar asks this
+    # plugin for their reputation and tells it when an order is completed.
     requires=("bazaar",),
     description=_l(
         "Social supervision of price and quality: buyers review what they received, members report "
@@ -23,14 +22,3 @@ plugin = Plugin(
         "review_edit_days": 7,
     },
 )
-
-
-def setting(key: str) -> Any:
-    """A setting of this plugin: ``config["plugins"]["supervision"][key]`` if set, else its default."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        configured = (current_app.config["RESALAT"].get("plugins") or {}).get(plugin.name) or {}
-        if key in configured:
-            return configured[key]
-    return plugin.settings[key]

@@ -8,22 +8,22 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    Member,
     NotFound,
     _,
     api_doc,
-    current_member,
     db_session,
     dump,
     load,
     login_required,
+    me,
     page_args,
     permission_required,
     public,
     require,
 )
 from resalat_supervision import services
-from resalat_supervision.models import KINDS, PENDING
+from resalat_supervision.forms import PRICE_FIELDS, read_prices, with_errors
+from resalat_supervision.models import KINDS, PENDING, PRICE
 from resalat_supervision.schemas import (
     ActBodySchema,
     PublicReportSchema,
@@ -38,16 +38,9 @@ from resalat_supervision.schemas import (
     ReviewSchema,
     SubjectQuerySchema,
 )
-from resalat_supervision.views import HANDLE, REPORT, REVIEW
 
 bp = Blueprint("supervision_api", __name__, url_prefix="/api/v1/supervision")
 TAGS = ["supervision"]
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
 
 
 def _listing(schema: Any, result: Any) -> dict[str, Any]:
@@ -84,10 +77,10 @@ def list_reviews() -> Any:
 @login_required
 def create_review() -> Any:
     """Stars 1 to 5 and optional text; 403 without a completed order with it, 409 if reviewed."""
-    require(REVIEW)
+    require(services.REVIEW)
     data = load(ReviewBodySchema)
     session = db_session()
-    review = services.create_review(session, _me(), **data)
+    review = services.create_review(session, me(), **data)
     session.commit()
     return dump(ReviewSchema, review), 201
 
@@ -103,7 +96,7 @@ def create_review() -> Any:
 def edit_review(review_id: int) -> Any:
     data = load(ReviewEditSchema)
     session = db_session()
-    review = services.edit_review(session, _me(), review_id, **data)
+    review = services.edit_review(session, me(), review_id, **data)
     session.commit()
     return dump(ReviewSchema, review)
 
@@ -114,7 +107,7 @@ def edit_review(review_id: int) -> Any:
 def reply(review_id: int) -> Any:
     data = load(ReplySchema)
     session = db_session()
-    review = services.reply_to_review(session, _me(), review_id, data["reply"])
+    review = services.reply_to_review(session, me(), review_id, data["reply"])
     session.commit()
     return dump(ReviewSchema, review)
 
@@ -128,7 +121,7 @@ def reply(review_id: int) -> Any:
 def my_reports() -> Any:
     page, per_page = page_args()
     session = db_session()
-    result = services.reports_by(session, _me(), page=page, per_page=per_page)
+    result = services.reports_by(session, me(), page=page, per_page=per_page)
     return _listing(ReportSchema, result)
 
 
@@ -143,21 +136,26 @@ def my_reports() -> Any:
 @login_required
 def create_report() -> Any:
     """A price report needs seen_price_tomans and reference_price_tomans; 409 if one of mine is open."""
-    require(REPORT)
+    require(services.REPORT)
     data = load(ReportBodySchema)
     session = db_session()
-    report = services.file_report(
-        session,
-        _me(),
-        kind=data["kind"],
-        subject_id=data["subject_id"],
-        category=data["category"],
-        description=data["description"],
-        seen_price=data["seen_price_tomans"],
-        reference_price=data["reference_price_tomans"],
+    priced = data["category"] == PRICE
+    prices, errors = read_prices(data, {n: n for n in PRICE_FIELDS}) if priced else ({}, {})
+    report = with_errors(
+        errors,
+        lambda: services.file_report(
+            session,
+            me(),
+            kind=data["kind"],
+            subject_id=data["subject_id"],
+            category=data["category"],
+            description=data["description"],
+            seen_price=prices.get("seen_price"),
+            reference_price=prices.get("reference_price"),
+        ),
     )
     session.commit()
-    return dump(ReportSchema, services.get_report(session, _me(), report.id)), 201
+    return dump(ReportSchema, services.get_report(session, me(), report.id)), 201
 
 
 @bp.get("/reports/<int:report_id>")
@@ -168,7 +166,7 @@ def create_report() -> Any:
 )
 @login_required
 def show_report(report_id: int) -> Any:
-    return dump(ReportDetailSchema, services.get_report(db_session(), _me(), report_id))
+    return dump(ReportDetailSchema, services.get_report(db_session(), me(), report_id))
 
 
 @bp.get("/queue")
@@ -179,12 +177,12 @@ def show_report(report_id: int) -> Any:
     paginated=True,
     query={"status": "one status; by default open and under_review"},
 )
-@permission_required(HANDLE)
+@permission_required(services.HANDLE)
 def queue() -> Any:
     args = load(QueueQuerySchema, request.args.to_dict())
     page, per_page = page_args()
     statuses = [args["status"]] if args["status"] else list(PENDING)
-    result = services.queue(db_session(), _me(), statuses=statuses, page=page, per_page=per_page)
+    result = services.queue(db_session(), me(), statuses=statuses, page=page, per_page=per_page)
     return _listing(ReportSchema, result)
 
 
@@ -195,17 +193,17 @@ def queue() -> Any:
     body=ActBodySchema,
     response=ReportDetailSchema,
 )
-@permission_required(HANDLE)
+@permission_required(services.HANDLE)
 def act(report_id: int) -> Any:
     """A note is required; a report outside my area is 404; an act its status forbids is 409."""
     session = db_session()
-    me = _me()
+    handler = me()
     # The area is checked before the body, so nothing about a report outside it is revealed.
-    services.handled_report(session, me, report_id)
+    services.handled_report(session, handler, report_id)
     data = load(ActBodySchema)
-    services.act(session, me, report_id, action=data["action"], note=data["note"])
+    services.act(session, handler, report_id, action=data["action"], note=data["note"])
     session.commit()
-    return dump(ReportDetailSchema, services.get_report(session, me, report_id))
+    return dump(ReportDetailSchema, services.get_report(session, handler, report_id))
 
 
 # --- public: reputation and history -------------------------------------------------------------
@@ -213,7 +211,7 @@ def act(report_id: int) -> Any:
 
 def _kind(kind: str) -> str:
     if kind not in KINDS:
-        raise NotFound(_("Nothing here: use booth or product."), code="unknown_kind")
+        raise NotFound(_("Nothing here: only booths and products have a reputation."), code="unknown_kind")
     return kind
 
 

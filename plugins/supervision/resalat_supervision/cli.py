@@ -59,7 +59,7 @@ def queue(identifier: str, status: str | None, limit: int, as_json: bool) -> Non
     session = db_session()
     member = get_member(session, identifier)
     if not services.is_handler(member):
-        raise BadInput(_("This member is not a social leader or admin anywhere, so has no queue."))
+        raise BadInput(_("This member handles the reports of no area, so has no queue."))
     statuses = [status] if status else list(PENDING)
     page = services.queue(session, member, statuses=statuses, page=1, per_page=limit)
     titles = services.subject_titles(session, page.items)

@@ -110,11 +110,14 @@ class ReportBodySchema(Schema):
     subject_id = fields.Integer(required=True, **_ID)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     description = fields.String(required=True, validate=validate.Length(min=1, max=DESCRIPTION_MAX * 2))
-    seen_price_tomans = fields.Raw(
+    # Read with the host's read_money: a number or text, Persian digits and separators welcome.
+    seen_price = fields.Raw(
+        data_key="seen_price_tomans",
         load_default=None,
         metadata={"description": "price reports: the price seen, in tomans", "example": 450000},
     )
-    reference_price_tomans = fields.Raw(
+    reference_price = fields.Raw(
+        data_key="reference_price_tomans",
         load_default=None,
         metadata={"description": "price reports: what it usually costs, in tomans", "example": 380000},
     )

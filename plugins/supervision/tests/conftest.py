@@ -1,44 +1,45 @@
 """Fixtures for the supervision tests: a small market built through M-Bazar's own services.
 
-Each helper works in an app context and a transaction of its own, committed before it returns,
-the way another request would. (Holding the ``session`` fixture across client requests instead
-keeps one SQLite write transaction open and locks the requests out.)
+Each helper works in an app context and a transaction of its own (the host's ``db`` fixture),
+committed before it returns, the way another request would. (Holding the ``session`` fixture
+across client requests instead keeps one SQLite write transaction open and locks them out.)
+
+Only what supervision requires is assumed installed (M-Bazar and the cores): the handlers here
+are regional administrators, who hold ``supervision.handle`` in their region whatever else is.
+Social leaders come from a plugin that may be absent: a test-only plugin
+(``fixtures/resalat_fixture_supervision_roles``) then declares their role.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from resalat_bazaar import services as bazaar
 
-from resalat_core.sdk import Member, get_db, ledger
+from resalat_core.sdk import Member
+from resalat_core.testing import session_app, work
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
+
+from resalat_fixture_supervision_roles import plugin as stand_in_roles  # noqa: E402
 
 _n = count(1)
 
 
-@contextmanager
-def work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would."""
-    with app.test_request_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@pytest.fixture
-def in_app(app: Flask) -> Callable[[], Any]:
-    """``with in_app() as s:`` a session in a request context, committed at the end."""
-    return lambda: work(app)
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(
+        database_url, {"supervision_roles": stand_in_roles} if stand_in_roles.roles else None
+    )
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Market:
 
     app: Flask
     make_member: Any
+    top_up: Any
     orders: list[int] = field(default_factory=list)
 
     def seller(self, region: str = "zanjan/gorg-tappeh") -> int:
@@ -84,8 +86,8 @@ class Market:
                     "title": title or f"علوفه‌ی خشک {next(_n)}",
                     "description": "",
                     "category": "feed",
-                    "price": str(price),
-                    "stock": str(stock),
+                    "price": price * 10,  # rials
+                    "stock": stock,
                     "unit": "piece",
                     "kind": "goods",
                 },
@@ -96,16 +98,10 @@ class Market:
         """``buyer_id`` buys one of each product (all from one booth) and, by default, confirms
         receiving them: the order is completed and the seller paid. Returns the order id."""
         with work(self.app) as s:
-            buyer = s.get(Member, buyer_id)
             total = sum(bazaar.get_product(s, pid).price for pid in product_ids)
-            ledger.transfer(
-                s,
-                f"test:supervision:fund:{buyer_id}:{next(_n)}",
-                ledger.system_account(s, "cash_in"),
-                ledger.main_account(s, buyer),
-                total,
-                "topup",
-            )
+        self.top_up(buyer_id, rials=total)
+        with work(self.app) as s:
+            buyer = s.get(Member, buyer_id)
             for pid in product_ids:
                 bazaar.add_to_cart(s, buyer, pid, 1)
             booth_id = bazaar.get_product(s, product_ids[0]).booth_id
@@ -133,22 +129,23 @@ class Market:
 
 
 @pytest.fixture
-def market(app: Flask, make_member: Any) -> Market:
-    return Market(app, make_member)
+def market(app: Flask, make_member: Any, top_up: Any) -> Market:
+    return Market(app, make_member, top_up)
 
 
 @dataclass
 class Shop:
     """The usual cast: a seller's booth in Gorg Tappeh (Zanjan) with two products, a buyer whose
-    order of both is completed, a social leader of Zanjan and one of Sistan and Baluchestan."""
+    order of both is completed, the administrator of Zanjan (who handles its reports) and the
+    administrator of Sistan and Baluchestan (who does not)."""
 
     seller: int
     booth: int
     products: list[int]
     buyer: int
     order: int
-    leader: int
-    far_leader: int
+    handler: int
+    far_handler: int
 
 
 @pytest.fixture
@@ -158,22 +155,42 @@ def shop(market: Market, make_member: Any) -> Shop:
     products = [market.product(booth, "زعفران سرگل", price=450_000), market.product(booth, "پشم گوسفند")]
     buyer = make_member(name="مریم احمدی")
     order = market.order(buyer, products)
-    leader = make_member("social_leader", region="zanjan/zanjan", name="راهبر زنجان")
-    far_leader = make_member("social_leader", region="sistan-baluchestan/arbab", name="فاطمه قادری")
-    return Shop(seller, booth, products, buyer, order, leader, far_leader)
+    handler = make_member("admin", region="zanjan/zanjan", name="مدیر زنجان")
+    far_handler = make_member("admin", region="sistan-baluchestan/arbab", name="مدیر سیستان و بلوچستان")
+    return Shop(seller, booth, products, buyer, order, handler, far_handler)
 
 
 @pytest.fixture
 def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Any]]:
     """Every (member id, Message) supervision sends through the SDK's notify, in order."""
-    from resalat_supervision import services
+    from resalat_supervision.services import handling, reviews
 
     sent: list[tuple[int, Any]] = []
-    real = services.notify
 
-    def spy(member: Any, message: Any) -> Any:
-        sent.append((member.id, message))
-        return real(member, message)
+    for module in (reviews, handling):
+        real = module.notify
 
-    monkeypatch.setattr(services, "notify", spy)
+        def spy(member: Any, message: Any, real: Callable[..., Any] = real) -> Any:
+            sent.append((member.id, message))
+            return real(member, message)
+
+        monkeypatch.setattr(module, "notify", spy)
     return sent
+
+
+@contextmanager
+def _reading(app: Flask, lang: str) -> Iterator[None]:
+    with app.test_request_context(), force_locale(lang):
+        yield
+
+
+@pytest.fixture
+def read(app: Flask) -> Callable[[Any, str], str]:
+    """``read(text, "en")``: a lazy text (or a message's title, a figure's label) as a reader of
+    that language reads it."""
+
+    def render(text: Any, lang: str = "fa") -> str:
+        with _reading(app, lang):
+            return str(text() if callable(text) else text)
+
+    return render

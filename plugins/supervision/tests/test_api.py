@@ -15,13 +15,13 @@ API = "/api/v1/supervision"
 
 
 @pytest.fixture
-def api_for(app, in_app):
+def api_for(app, db):
     """``api_for(member_id)``: a client with a bearer token of an existing member, issued the way an
     administrator does (``resalat members token``), since ``api_as`` only makes new members."""
     from resalat_core.testing import ResalatClient
 
     def make(member_id):
-        with in_app() as s:
+        with db() as s:
             mobile = s.get(Member, member_id).mobile
         result = app.test_cli_runner().invoke(args=["members", "token", mobile, "--json"])
         assert result.exit_code == 0, result.output
@@ -33,12 +33,12 @@ def api_for(app, in_app):
     return make
 
 
-def total(in_app, model):
-    with in_app() as s:
+def total(db, model):
+    with db() as s:
         return s.scalar(select(func.count(model.id)))
 
 
-def test_a_buyer_reviews_through_the_api_and_anyone_lists_the_reviews(shop, api_for, client, in_app):
+def test_a_buyer_reviews_through_the_api_and_anyone_lists_the_reviews(shop, api_for, client, db):
     buyer = api_for(shop.buyer)
 
     made = buyer.post(
@@ -59,17 +59,17 @@ def test_a_buyer_reviews_through_the_api_and_anyone_lists_the_reviews(shop, api_
 
 
 @pytest.mark.parametrize("stars", [0, 6])
-def test_stars_out_of_range_are_a_400_naming_the_field(shop, api_for, in_app, stars):
+def test_stars_out_of_range_are_a_400_naming_the_field(shop, api_for, db, stars):
     answer = api_for(shop.buyer).post(
         f"{API}/reviews", json={"kind": "product", "subject_id": shop.products[0], "stars": stars}
     )
 
     assert answer.status_code == 400
     assert "stars" in answer.get_json()["error"]["fields"]
-    assert total(in_app, Review) == 0
+    assert total(db, Review) == 0
 
 
-def test_reviewing_without_an_order_is_403_and_twice_is_409(shop, api_for, api_as, in_app):
+def test_reviewing_without_an_order_is_403_and_twice_is_409(shop, api_for, api_as, db):
     body = {"kind": "booth", "subject_id": shop.booth, "stars": 4}
 
     stranger = api_as().post(f"{API}/reviews", json=body)
@@ -79,7 +79,7 @@ def test_reviewing_without_an_order_is_403_and_twice_is_409(shop, api_for, api_a
     assert (stranger.status_code, stranger.get_json()["error"]["code"]) == (403, "no_completed_order")
     assert first.status_code == 201
     assert (again.status_code, again.get_json()["error"]["code"]) == (409, "already_reviewed")
-    assert total(in_app, Review) == 1
+    assert total(db, Review) == 1
 
 
 def test_editing_and_replying_through_the_api(shop, api_for):
@@ -99,9 +99,9 @@ def test_editing_and_replying_through_the_api(shop, api_for):
     assert twice.status_code == 409
 
 
-def test_a_report_its_handling_and_the_public_history(shop, api_for, api_as, client, in_app):
+def test_a_report_its_handling_and_the_public_history(shop, api_for, api_as, client, db):
     reporter = api_as()
-    leader, far = api_for(shop.leader), api_for(shop.far_leader)
+    handler, far = api_for(shop.handler), api_for(shop.far_handler)
 
     made = reporter.post(
         f"{API}/reports",
@@ -124,16 +124,16 @@ def test_a_report_its_handling_and_the_public_history(shop, api_for, api_as, cli
     )
     assert duplicate.status_code == 409
 
-    queue = leader.get(f"{API}/queue").get_json()
+    queue = handler.get(f"{API}/queue").get_json()
     assert [r["id"] for r in queue["items"]] == [report["id"]]
     assert far.get(f"{API}/queue").get_json()["items"] == []
     assert (
         far.post(f"{API}/reports/{report['id']}/actions", json={"action": "warn", "note": "x"}).status_code
         == 404
     )
-    no_note = leader.post(f"{API}/reports/{report['id']}/actions", json={"action": "warn", "note": ""})
+    no_note = handler.post(f"{API}/reports/{report['id']}/actions", json={"action": "warn", "note": ""})
     assert no_note.status_code == 400 and "note" in no_note.get_json()["error"]["fields"]
-    warned = leader.post(
+    warned = handler.post(
         f"{API}/reports/{report['id']}/actions", json={"action": "warn", "note": "قیمت را اصلاح کنید"}
     )
     assert warned.status_code == 200
@@ -151,8 +151,26 @@ def test_a_report_its_handling_and_the_public_history(shop, api_for, api_as, cli
     assert client.get(f"{API}/reports/{report['id']}").status_code == 401
 
 
-def test_a_plain_member_may_not_act_or_see_a_queue(shop, api_as, in_app, make_member):
-    with in_app() as s:
+def test_a_price_typed_wrong_is_named_as_the_client_sent_it(shop, api_as, db):
+    answer = api_as().post(
+        f"{API}/reports",
+        json={
+            "kind": "product",
+            "subject_id": shop.products[0],
+            "category": "price",
+            "description": "گران است",
+            "seen_price_tomans": "abc",
+        },
+    )
+
+    assert answer.status_code == 400
+    fields = answer.get_json()["error"]["fields"]
+    assert set(fields) == {"seen_price_tomans", "reference_price_tomans"}
+    assert total(db, Report) == 0
+
+
+def test_a_plain_member_may_not_act_or_see_a_queue(shop, api_as, db, make_member):
+    with db() as s:
         report_id = services.file_report(
             s,
             s.get(Member, make_member()),
@@ -169,7 +187,7 @@ def test_a_plain_member_may_not_act_or_see_a_queue(shop, api_as, in_app, make_me
         == 403
     )
     assert member.get(f"{API}/reports/{report_id}").status_code == 404
-    with in_app() as s:
+    with db() as s:
         assert s.get(Report, report_id).status == "open"
 
 

@@ -14,13 +14,13 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=["supervision", *args])
 
 
-def mobile_of(in_app, member_id):
-    with in_app() as s:
+def mobile_of(db, member_id):
+    with db() as s:
         return s.get(Member, member_id).mobile
 
 
-def test_a_leaders_queue_for_a_script(app, shop, in_app, make_member):
-    with in_app() as s:
+def test_a_handlers_queue_for_a_script(app, shop, db, make_member):
+    with db() as s:
         report_id = services.file_report(
             s,
             s.get(Member, make_member()),
@@ -30,9 +30,9 @@ def test_a_leaders_queue_for_a_script(app, shop, in_app, make_member):
             description="کیفیت پایین",
         ).id
 
-    answer = run(app, "queue", mobile_of(in_app, shop.leader), "--json")
-    far = run(app, "queue", mobile_of(in_app, shop.far_leader), "--json")
-    text = run(app, "queue", mobile_of(in_app, shop.leader))
+    answer = run(app, "queue", mobile_of(db, shop.handler), "--json")
+    far = run(app, "queue", mobile_of(db, shop.far_handler), "--json")
+    text = run(app, "queue", mobile_of(db, shop.handler))
 
     assert answer.exit_code == 0, answer.output
     data = json.loads(answer.output)
@@ -48,11 +48,11 @@ def test_a_leaders_queue_for_a_script(app, shop, in_app, make_member):
     assert text.exit_code == 0 and str(report_id) in text.output and "1 in all" in text.output
 
 
-def test_a_member_who_handles_nothing_has_no_queue(app, in_app, make_member):
-    answer = run(app, "queue", mobile_of(in_app, make_member()))
+def test_a_member_who_handles_nothing_has_no_queue(app, db, make_member):
+    answer = run(app, "queue", mobile_of(db, make_member()))
 
     assert answer.exit_code == 1
-    assert "not a social leader or admin" in answer.output
+    assert "handles the reports of no area" in answer.output
 
 
 def test_an_unknown_member_is_a_clear_error(app):
@@ -62,8 +62,8 @@ def test_an_unknown_member_is_a_clear_error(app):
     assert "No member" in answer.output
 
 
-def test_stats_for_people_and_scripts(app, shop, in_app, make_member):
-    with in_app() as s:
+def test_stats_for_people_and_scripts(app, shop, db, make_member):
+    with db() as s:
         services.create_review(
             s, s.get(Member, shop.buyer), kind=PRODUCT, subject_id=shop.products[0], stars=4
         )
@@ -86,7 +86,7 @@ def test_stats_for_people_and_scripts(app, shop, in_app, make_member):
             category=QUALITY,
             description="بد",
         )
-        services.act(s, s.get(Member, shop.leader), report.id, action="warn", note="اصلاح کنید")
+        services.act(s, s.get(Member, shop.handler), report.id, action="warn", note="اصلاح کنید")
 
     data = json.loads(run(app, "stats", "--json").output)
     text = run(app, "stats").output

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from resalat_supervision import hooks, services
+from resalat_supervision.messages import REVIEW_INVITE
 from resalat_supervision.models import BOOTH, PRODUCT, QUALITY, Report, Review
 from sqlalchemy import select
 
-from resalat_core.sdk import Member, get_db
+from resalat_core.sdk import Member, get_db, get_region, ids_under, to_persian_digits
 
 
 def test_the_permissions_and_who_holds_them(app):
@@ -19,28 +21,31 @@ def test_the_permissions_and_who_holds_them(app):
     assert set(permissions["supervision.handle"].roles) == {"social_leader", "admin"}
 
 
-def test_completing_an_order_invites_the_buyer_to_review_it(market, make_member, told):
+def test_completing_an_order_invites_the_buyer_to_review_it(market, make_member, told, read):
     booth = market.booth()
     product = market.product(booth)
     buyer = make_member()
 
     order = market.order(buyer, [product])
 
-    invitations = [(who, m) for who, m in told if m.kind == "review.invite"]
+    invitations = [(who, m) for who, m in told if m.kind == REVIEW_INVITE]
     assert len(invitations) == 1
     who, message = invitations[0]
-    assert who == buyer
+    assert (who, message.source) == (buyer, "supervision")
     assert message.url == f"/supervision/orders/{order}/review"
-    assert message.title_fa and message.title_en and str(order) in message.body_en
+    assert message.params == {"order": order}
+    assert read(lambda: message.title, "fa") and read(lambda: message.title, "en")
+    assert str(order) in read(lambda: message.body, "en")
+    assert to_persian_digits(str(order)) in read(lambda: message.body, "fa")
 
 
-def test_the_invitation_reaches_the_buyers_inbox(app, market, make_member, in_app):
+def test_the_invitation_reaches_the_buyers_inbox(app, market, make_member, db):
     if not app.extensions["resalat"].plugins.is_loaded("notifications"):
-        return  # no inbox installed: notify() delivers nothing, by design
+        pytest.skip("no inbox installed: notify() delivers nothing, by design")
     booth = market.booth()
     buyer = make_member()
     order = market.order(buyer, [market.product(booth)])
-    with in_app() as s:
+    with db() as s:
         mobile = s.get(Member, buyer).mobile
     token = json.loads(app.test_cli_runner().invoke(args=["members", "token", mobile, "--json"]).output)[
         "token"
@@ -51,8 +56,8 @@ def test_the_invitation_reaches_the_buyers_inbox(app, market, make_member, in_ap
     assert f"/supervision/orders/{order}/review" in [n["url"] for n in inbox.get_json()["items"]]
 
 
-def test_a_handlers_tile_counts_the_reports_waiting_in_their_area(app, shop, in_app, make_member):
-    with in_app() as s:
+def test_a_handlers_tile_counts_the_reports_waiting_in_their_area(app, shop, db, make_member, read):
+    with db() as s:
         services.file_report(
             s,
             s.get(Member, make_member()),
@@ -70,13 +75,13 @@ def test_a_handlers_tile_counts_the_reports_waiting_in_their_area(app, shop, in_
             description="بد",
         )
 
-    with app.test_request_context(), in_app() as s:
-        (leader_tile,) = hooks.resalat_tiles(s.get(Member, shop.leader))
-        (far_tile,) = hooks.resalat_tiles(s.get(Member, shop.far_leader))
+    with app.test_request_context(), db() as s:
+        (handler_tile,) = hooks.resalat_tiles(s.get(Member, shop.handler))
+        (far_tile,) = hooks.resalat_tiles(s.get(Member, shop.far_handler))
         (member_tile,) = hooks.resalat_tiles(s.get(Member, shop.buyer))
 
-    assert (leader_tile.badge, leader_tile.url) == (2, "/supervision/queue")
-    assert "۲" in leader_tile.description_fa and "2" in leader_tile.description_en
+    assert (handler_tile.badge, handler_tile.url) == (2, "/supervision/queue")
+    assert "۲" in read(handler_tile.description, "fa") and "2" in read(handler_tile.description, "en")
     assert far_tile.badge is None
     assert (member_tile.badge, member_tile.url) == (None, "/supervision/")
 
@@ -85,13 +90,13 @@ def test_the_home_screen_shows_the_tile(app, shop):
     from resalat_core.testing import ResalatClient
 
     app.test_client_class = ResalatClient
-    home = app.test_client().sign_in(shop.leader).get("/").get_data(as_text=True)
+    home = app.test_client().sign_in(shop.handler).get("/").get_data(as_text=True)
 
     assert "/supervision/queue" in home and "نظارت اجتماعی" in home
 
 
-def test_dashboard_figures(shop, in_app, make_member):
-    with in_app() as s:
+def test_dashboard_figures_count_within_the_administrators_area(shop, db, make_member, read):
+    with db() as s:
         services.create_review(s, s.get(Member, shop.buyer), kind=BOOTH, subject_id=shop.booth, stars=5)
         services.file_report(
             s,
@@ -101,9 +106,15 @@ def test_dashboard_figures(shop, in_app, make_member):
             category=QUALITY,
             description="بد",
         )
-        figures = {f.label_en: f.value for f in hooks.resalat_stats()}
+        zanjan = ids_under(s, [get_region(s, "zanjan")])
+        sistan = ids_under(s, [get_region(s, "sistan-baluchestan")])
 
-    assert figures == {"Buyers' reviews": 1, "Reports waiting": 1, "Reports decided": 0}
+        def figures(area):
+            return {read(f.label, "en"): f.value for f in hooks.resalat_stats(session=s, area=area)}
+
+        assert figures(None) == {"Buyers' reviews": 1, "Reports waiting": 1, "Reports decided": 0}
+        assert figures(zanjan) == figures(None)
+        assert figures(sistan) == {"Buyers' reviews": 0, "Reports waiting": 0, "Reports decided": 0}
 
 
 def test_the_demo_adds_reviews_of_completed_orders_and_open_reports_in_zanjan(app):
@@ -136,7 +147,7 @@ def test_the_demo_adds_reviews_of_completed_orders_and_open_reports_in_zanjan(ap
     assert stats["pending"] == sum(r.status == "open" for r in reports)
 
 
-def test_switched_off_in_a_region_it_is_gone_there_and_nowhere_else(app, shop, in_app):
+def test_switched_off_in_a_region_it_is_gone_there_and_nowhere_else(app, shop, db):
     from resalat_bazaar import services as bazaar
 
     from resalat_core.testing import ResalatClient
@@ -146,13 +157,13 @@ def test_switched_off_in_a_region_it_is_gone_there_and_nowhere_else(app, shop, i
     app.test_client_class = ResalatClient
 
     zanjani = app.test_client().sign_in(shop.buyer)
-    arbabi = app.test_client().sign_in(shop.far_leader)
+    arbabi = app.test_client().sign_in(shop.far_handler)
 
     assert zanjani.get("/supervision/").status_code == 404
     assert "/supervision/" not in zanjani.get("/").get_data(as_text=True)
     assert arbabi.get("/supervision/queue").status_code == 200
-    with in_app() as s:
-        buyer, far = s.get(Member, shop.buyer), s.get(Member, shop.far_leader)
+    with db() as s:
+        buyer, far = s.get(Member, shop.buyer), s.get(Member, shop.far_handler)
         assert bazaar.reputation("booth", shop.booth, buyer, buyer.region) is None
         shown = bazaar.reputation("booth", shop.booth, far, far.region)
         assert shown.url == f"/supervision/booths/{shop.booth}"

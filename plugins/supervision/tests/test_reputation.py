@@ -6,17 +6,18 @@ import pytest
 from flask import current_app
 from resalat_supervision import services
 from resalat_supervision.models import BOOTH, PRODUCT, QUALITY
+from resalat_supervision.services import Reputation
 
-from resalat_core.sdk import Member, Reputation, region_hook
+from resalat_core.sdk import Member, region_hook
 
 
-def review(in_app, member_id, kind, subject_id, stars):
-    with in_app() as s:
+def review(db, member_id, kind, subject_id, stars):
+    with db() as s:
         services.create_review(s, s.get(Member, member_id), kind=kind, subject_id=subject_id, stars=stars)
 
 
-def file(in_app, member_id, kind, subject_id):
-    with in_app() as s:
+def file(db, member_id, kind, subject_id):
+    with db() as s:
         return services.file_report(
             s,
             s.get(Member, member_id),
@@ -27,8 +28,8 @@ def file(in_app, member_id, kind, subject_id):
         ).id
 
 
-def test_nothing_said_yet(shop, in_app):
-    with in_app() as s:
+def test_nothing_said_yet(shop, db):
+    with db() as s:
         assert services.reputation(s, PRODUCT, shop.products[0]) == Reputation(
             rating=None,
             reviews=0,
@@ -38,21 +39,21 @@ def test_nothing_said_yet(shop, in_app):
         )
 
 
-def test_a_booth_sums_its_own_and_its_products_reviews_and_reports(shop, market, in_app, make_member):
-    review(in_app, shop.buyer, PRODUCT, shop.products[0], 5)
-    review(in_app, shop.buyer, PRODUCT, shop.products[1], 2)
-    review(in_app, shop.buyer, BOOTH, shop.booth, 4)
+def test_a_booth_sums_its_own_and_its_products_reviews_and_reports(shop, market, db, make_member):
+    review(db, shop.buyer, PRODUCT, shop.products[0], 5)
+    review(db, shop.buyer, PRODUCT, shop.products[1], 2)
+    review(db, shop.buyer, BOOTH, shop.booth, 4)
     other_buyer = make_member()
     market.order(other_buyer, [shop.products[0]])
-    review(in_app, other_buyer, PRODUCT, shop.products[0], 4)
+    review(db, other_buyer, PRODUCT, shop.products[0], 4)
     reporter = make_member()
-    decided = file(in_app, reporter, PRODUCT, shop.products[0])
-    file(in_app, reporter, BOOTH, shop.booth)
-    file(in_app, make_member(), PRODUCT, shop.products[1])
-    with in_app() as s:
-        services.act(s, s.get(Member, shop.leader), decided, action="dismiss", note="مشکلی نبود")
+    decided = file(db, reporter, PRODUCT, shop.products[0])
+    file(db, reporter, BOOTH, shop.booth)
+    file(db, make_member(), PRODUCT, shop.products[1])
+    with db() as s:
+        services.act(s, s.get(Member, shop.handler), decided, action="dismiss", note="مشکلی نبود")
 
-    with in_app() as s:
+    with db() as s:
         booth = services.reputation(s, BOOTH, shop.booth)
         product = services.reputation(s, PRODUCT, shop.products[0])
     assert (booth.rating, booth.reviews, booth.open_reports) == (3.75, 4, 2)
@@ -60,12 +61,12 @@ def test_a_booth_sums_its_own_and_its_products_reviews_and_reports(shop, market,
     assert (product.rating, product.reviews, product.open_reports) == (4.5, 2, 0)
 
 
-def test_at_most_two_queries_whatever_the_history(shop, in_app, make_member, count_queries):
-    review(in_app, shop.buyer, PRODUCT, shop.products[0], 5)
+def test_at_most_two_queries_whatever_the_history(shop, db, make_member, count_queries):
+    review(db, shop.buyer, PRODUCT, shop.products[0], 5)
     for _ in range(3):
-        file(in_app, make_member(), PRODUCT, shop.products[0])
+        file(db, make_member(), PRODUCT, shop.products[0])
 
-    with in_app() as s:
+    with db() as s:
         s.commit()
         with count_queries() as q:
             services.reputation(s, BOOTH, shop.booth)
@@ -75,15 +76,15 @@ def test_at_most_two_queries_whatever_the_history(shop, in_app, make_member, cou
         assert q.count <= 2
 
 
-def test_an_unknown_kind_gets_no_answer(in_app):
-    with in_app() as s:
+def test_an_unknown_kind_gets_no_answer(db):
+    with db() as s:
         assert services.reputation(s, "core", 1) is None
 
 
-def test_the_hook_answers_m_bazars_question(shop, in_app):
-    review(in_app, shop.buyer, PRODUCT, shop.products[1], 3)
+def test_the_hook_answers_m_bazars_question(shop, db):
+    review(db, shop.buyer, PRODUCT, shop.products[1], 3)
 
-    with in_app() as s:
+    with db() as s:
         hook = current_app.extensions["resalat"].plugins.pm.hook
         answer = hook.resalat_reputation(kind="product", subject_id=shop.products[1])
         regional = region_hook("resalat_reputation", s.get(Member, shop.buyer))(
@@ -95,11 +96,11 @@ def test_the_hook_answers_m_bazars_question(shop, in_app):
 
 @pytest.mark.parametrize("kind", [BOOTH, PRODUCT])
 def test_the_public_page_shows_rating_reviews_and_history_without_the_reporter(
-    shop, in_app, make_member, client, kind
+    shop, db, make_member, client, kind
 ):
-    review(in_app, shop.buyer, PRODUCT, shop.products[0], 4)
+    review(db, shop.buyer, PRODUCT, shop.products[0], 4)
     reporter = make_member(name="گزارشگر ناشناس")
-    file(in_app, reporter, PRODUCT, shop.products[0])
+    file(db, reporter, PRODUCT, shop.products[0])
     subject = shop.booth if kind == BOOTH else shop.products[0]
 
     page = client.get(f"/supervision/{kind}s/{subject}")
@@ -117,8 +118,8 @@ def test_the_public_page_of_something_missing_is_a_404(client):
     assert client.get("/supervision/products/999999/reports").status_code == 404
 
 
-def test_m_bazars_own_pages_show_what_supervision_answers(shop, in_app, client):
-    review(in_app, shop.buyer, PRODUCT, shop.products[0], 5)
+def test_m_bazars_own_pages_show_what_supervision_answers(shop, db, client):
+    review(db, shop.buyer, PRODUCT, shop.products[0], 5)
 
     booth_page = client.get(f"/bazaar/booths/{shop.booth}").get_data(as_text=True)
     product_page = client.get(f"/bazaar/products/{shop.products[0]}").get_data(as_text=True)
