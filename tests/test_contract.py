@@ -491,7 +491,8 @@ def test_an_api_error_that_says_so_keeps_what_was_written(edge_app: Flask, make_
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"), [("12", 12), ("۱۲", 12), ("1,200", 1200), (" ۱٬۲۰۰ ", 1200), (7, 7), ("-3", -3)]
+    ("typed", "expected"),
+    [("12", 12), ("۱۲", 12), ("1,200", 1200), (" ۱٬۲۰۰ ", 1200), (7, 7), ("-3", -3), ("3-", -3)],
 )
 def test_a_count_is_read_in_any_digits(typed: Any, expected: int) -> None:
     from resalat_core.sdk import read_count

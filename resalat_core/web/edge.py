@@ -110,8 +110,9 @@ def read_count(
         raise BadInput(message, fields={field: message})
     if isinstance(value, str):
         text = to_latin_digits(normalize_text(value)).replace(",", "").replace("\u066c", "").replace(" ", "")
-        negative = text.startswith(("-", "\u2212"))
-        digits = text.lstrip("-\u2212+")
+        # A trailing minus is how a negative number looks once typed in a right-to-left field.
+        negative = text.startswith(("-", "\u2212")) or text.endswith(("-", "\u2212"))
+        digits = text.strip("-\u2212+")
         if not digits.isdigit() or not digits.isascii() or len(digits) > 18:
             message = _l("Enter a whole number.")
             raise BadInput(message, fields={field: message})

@@ -29,13 +29,7 @@ T = TypeVar("T")
 
 def read_quantity(value: Any, field: str = "quantity") -> int | None:
     """A whole number as typed (any digits, separators) or sent, with the host's ``read_count``;
-    None when left empty (the service then asks for it).
-
-    A trailing minus is how a negative number looks once typed in a right-to-left field: it is
-    read as a sign, for the service to refuse as less than one.
-    """
-    if isinstance(value, str) and value.strip().endswith(("-", "\u2212")):
-        value = "-" + value.strip()[:-1]
+    None when left empty (the service then asks for it)."""
     return read_count(value, field=field, required=False)
 
 
