@@ -64,7 +64,6 @@ class HostState:
 
 
 csrf = CSRFProtect()
-babel = Babel()
 login_manager = LoginManager()
 
 
@@ -305,7 +304,9 @@ def _init_translations(app: Flask, state: HostState) -> None:
     host = str(HERE / "translations")
     # Later directories win when catalogs are merged, so the strongest comes last.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*own.values(), host])
-    babel.init_app(app, locale_selector=_select_locale)
+    # A Babel of its own for each app: Flask-Babel keeps the default domain, and the catalogues it
+    # has merged, on the Babel object, so two apps in one process (tests) would share them.
+    Babel(app, locale_selector=_select_locale)
     for record in state.plugins.loaded:
         mine = [record.name, *sorted(_requirements(state, record.name))]
         others = [n for n in state.plugins.order if n in own and n not in mine]
