@@ -27,22 +27,26 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     BadInput,
     Conflict,
+    Digits,
     Member,
     NotFound,
+    Number,
+    Text,
+    Words,
     _,
+    _l,
     can,
     confirm_password,
-    current_language,
-    format_money,
     get_region,
-    ledger,
+    main_account,
     normalize_mobile,
     normalize_national_code,
     normalize_text,
     parse_jalali_date,
-    parse_money,
+    system_account,
     to_latin_digits,
     today_in_iran,
+    transfer,
     utcnow,
 )
 from resalat_icap import setting
@@ -90,9 +94,12 @@ ON_DEMAND_WORDS = ("عندالمطالبه", "عند المطالبه", "on dema
 today = today_in_iran
 
 
-def rials(amount: int) -> str:
-    """An amount as a note writes it: in rials, Persian digits in Persian."""
-    return format_money(amount, lang=current_language("en"), unit="rial")
+STATUS_LABELS: dict[str, Text] = {
+    ISSUED: _l("issued"),
+    PLEDGED: _l("pledged to a loan"),
+    RELEASED: _l("released"),
+    PROTESTED: _l("protested"),
+}
 
 
 def amount_in_words(amount: int) -> str:
@@ -134,25 +141,24 @@ def _text(value: Any, field: str, limit: int, errors: dict[str, str], *, require
     return text
 
 
-def read_amount(value: Any, errors: dict[str, str], field: str = "amount") -> int | None:
-    """A face value in rials from an int or what was typed; within the plugin's limits."""
-    if isinstance(value, bool):
-        value = None
-    try:
-        amount = value if isinstance(value, int) else parse_money(value, unit="rial", field=field)
-    except BadInput as exc:
-        errors[field] = str(exc.fields.get(field) or exc)
+def check_amount(value: Any, errors: dict[str, str], field: str = "amount") -> int | None:
+    """A face value in whole rials, within the plugin's limits; else None, the message in ``errors``.
+
+    Pages and the API read what people type (``read_money``); this takes integers only.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors[field] = _("Enter the amount in digits.")
         return None
-    if amount < 0:
+    if value < 0:
         errors[field] = _("The amount cannot be negative.")
         return None
     low, high = int(setting("min_amount_rials")), int(setting("max_amount_rials"))
-    if amount < low or amount > high:
+    if value < low or value > high:
         errors[field] = _(
-            "A note's face value is between %(low)s and %(high)s.", low=rials(low), high=rials(high)
+            "A note's face value is between %(low)s and %(high)s rials.", low=Number(low), high=Number(high)
         )
         return None
-    return amount
+    return value
 
 
 def read_due_date(value: Any, errors: dict[str, str], on: date | None = None) -> date | None:
@@ -185,7 +191,7 @@ def read_payee(
         return PERSON, clean_name, ""
     if len(raw) == 11:
         if not is_valid_legal_id(raw):
-            errors[field] = _("This is not a valid national ID (شناسه‌ی ملی) of a company.")
+            errors[field] = _("This is not a valid national ID of a company.")
         return COMPANY, clean_name, raw
     try:
         return PERSON, clean_name, normalize_national_code(raw, field)
@@ -288,7 +294,7 @@ def issue_note(
     session: Session,
     issuer: Member,
     *,
-    amount: Any,
+    amount: int | None,
     due_date: Any = None,
     payee_name: Any = None,
     payee_code: Any = None,
@@ -302,7 +308,8 @@ def issue_note(
 ) -> Note:
     """Issue a promissory note and pay its stamp duty from the issuer's main account, once per ``key``.
 
-    ``amount`` is in rials (int, or text as typed); ``due_date`` a date, Jalali text, or None/empty
+    ``amount`` is in whole rials (None: the caller could not read one, an error with the others);
+    ``due_date`` a date, Jalali text, or None/empty
     for on demand (``on_demand=True`` says so outright and ignores ``due_date``; ``on_demand=False``
     requires a date). With no payee given, the note is made out to the Qard al-Hasan bank of the
     settings. Every bad field is reported at once (BadInput with ``fields``) and nothing is stored;
@@ -317,7 +324,7 @@ def issue_note(
         errors["key"] = _("This form has expired; open it again.")
     if not duty_confirmed:
         errors["confirm_duty"] = _("Confirm that the stamp duty is paid from your wallet.")
-    value = read_amount(amount, errors)
+    value = check_amount(amount, errors)
     if on_demand:
         due = None
     elif on_demand is False and not normalize_text(str(due_date or "")):
@@ -371,18 +378,18 @@ def issue_note(
             session.add(note)
             session.flush()
             if duty:
-                transfer = ledger.transfer(
+                paid = transfer(
                     session,
                     f"icap:duty:{issuer.id}:{key}",
-                    ledger.main_account(session, issuer),
-                    ledger.system_account(session, "stamp_duty"),
+                    main_account(session, issuer),
+                    system_account(session, "stamp_duty"),
                     duty,
                     DUTY_PURPOSE,
                     f"icap:{note.serial}",
-                    memo=f"Stamp duty of promissory note {note.serial}",
+                    params={"serial": Digits(note.serial)},
                     actor=issuer,
                 )
-                note.duty_transfer_id = transfer.id
+                note.duty_transfer_id = paid.id
             session.add(
                 NoteStatusChange(note_id=note.id, from_status=None, to_status=ISSUED, actor_id=issuer.id)
             )
@@ -396,9 +403,9 @@ def issue_note(
     except BadInput as exc:
         if exc.code == "insufficient_funds":
             message = _(
-                "Not enough money in your main account for the stamp duty of %(duty)s; top up your "
-                "wallet first.",
-                duty=rials(duty),
+                "Not enough money in your main account for the stamp duty of %(duty)s rials; top up "
+                "your wallet first.",
+                duty=Number(duty),
             )
             raise BadInput(message, fields={"amount": message}, code="insufficient_funds") from None
         raise
@@ -420,7 +427,10 @@ def get_by_serial(session: Session, serial: str) -> Note:
     clean = to_latin_digits(normalize_text(serial or "")).replace("-", "").replace(" ", "")
     note = session.scalar(select(Note).where(Note.serial == clean)) if clean else None
     if note is None:
-        raise NotFound(_("No promissory note has the serial %(serial)s.", serial=serial), code="unknown_note")
+        raise NotFound(
+            _("No promissory note has the serial %(serial)s.", serial=Digits(clean or serial)),
+            code="unknown_note",
+        )
     return note
 
 
@@ -528,7 +538,8 @@ def sign_as_guarantor(session: Session, note_id: Any, member: Member, password: 
         raise BadInput(message, fields={"password": message})
     if not confirm_password(session, member, password):
         message = _("The password is wrong: sign with your own password.")
-        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE)
+        # The failure confirm_password recorded must be committed to count towards throttling.
+        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE, keep_changes=True)
     row.signed_at = utcnow()
     note.updated_at = utcnow()
     session.flush()
@@ -577,7 +588,7 @@ def endorse_note(
         raise Conflict(
             _(
                 "Only a note that is issued and not pledged can be endorsed; this one is %(status)s.",
-                status=status_label(note.status),
+                status=Words(STATUS_LABELS[note.status]),
             ),
             code="not_endorsable",
         )
@@ -660,10 +671,9 @@ def pledge_note(session: Session, note_id: Any, member: Member, *, reference: st
     if note.status == PLEDGED:
         raise Conflict(
             _(
-                "Note %(serial)s is already pledged to %(reference)s; it can be pledged again only "
-                "once it is released.",
-                serial=note.serial,
-                reference=note.pledged_reference,
+                "Note %(serial)s is already pledged elsewhere; it can be pledged again only once it "
+                "is released.",
+                serial=Digits(note.serial),
             ),
             code="already_pledged",
         )
@@ -671,8 +681,8 @@ def pledge_note(session: Session, note_id: Any, member: Member, *, reference: st
         raise Conflict(
             _(
                 "Note %(serial)s is %(status)s and cannot be pledged.",
-                serial=note.serial,
-                status=status_label(note.status),
+                serial=Digits(note.serial),
+                status=Words(STATUS_LABELS[note.status]),
             ),
             code="not_issued",
         )
@@ -681,14 +691,14 @@ def pledge_note(session: Session, note_id: Any, member: Member, *, reference: st
         raise BadInput(message, fields={"amount": message})
     if note.amount < amount:
         message = _(
-            "Note %(serial)s is for %(face)s, less than the %(amount)s it must secure.",
-            serial=note.serial,
-            face=rials(note.amount),
-            amount=rials(amount),
+            "Note %(serial)s is for %(face)s rials, less than the %(amount)s rials it must secure.",
+            serial=Digits(note.serial),
+            face=Number(note.amount),
+            amount=Number(amount),
         )
         raise BadInput(message, fields={"note": message}, code="too_small")
     if not note.all_signed:
-        message = _("Note %(serial)s is waiting for its guarantors' signatures.", serial=note.serial)
+        message = _("Note %(serial)s is waiting for its guarantors' signatures.", serial=Digits(note.serial))
         raise BadInput(message, fields={"note": message}, code="unsigned")
     _move(session, note, PLEDGED, reference=ref, actor=member, pledged_reference=ref, pledged_amount=amount)
     return note
@@ -708,7 +718,7 @@ def release_note(session: Session, *, reference: str, actor: Member | None = Non
     if note is None or note.status == RELEASED:
         return note
     if note.status != PLEDGED:
-        raise Conflict(_("Note %(serial)s was protested and cannot be released.", serial=note.serial))
+        raise Conflict(_("Note %(serial)s was protested and cannot be released.", serial=Digits(note.serial)))
     _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
     return note
 
@@ -726,7 +736,7 @@ def protest_note(session: Session, *, reference: str, reason: str, actor: Member
     if note is None or note.status == PROTESTED:
         return note
     if note.status != PLEDGED:
-        raise Conflict(_("Note %(serial)s was released and cannot be protested.", serial=note.serial))
+        raise Conflict(_("Note %(serial)s was released and cannot be protested.", serial=Digits(note.serial)))
     _move(session, note, PROTESTED, reference=note.pledged_reference, reason=why, actor=actor)
     return note
 
@@ -741,17 +751,11 @@ def settle_note(session: Session, *, reference: str, actor: Member | None = None
         return note
     if note.status != PROTESTED:
         raise Conflict(
-            _("Note %(serial)s was not protested: release it instead.", serial=note.serial),
+            _("Note %(serial)s was not protested: release it instead.", serial=Digits(note.serial)),
             code="not_protested",
         )
-    _move(
-        session,
-        note,
-        RELEASED,
-        reference=note.pledged_reference,
-        reason=_("Settled after the protest: the debt was paid."),
-        actor=actor,
-    )
+    # No reason is stored: a release after a protest reads as a settlement wherever it is shown.
+    _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
     return note
 
 
@@ -759,20 +763,19 @@ def settle_note(session: Session, *, reference: str, actor: Member | None = None
 
 
 def status_label(status: str) -> str:
-    return {
-        ISSUED: _("issued"),
-        PLEDGED: _("pledged to a loan"),
-        RELEASED: _("released"),
-        PROTESTED: _("protested"),
-    }.get(status, status)
+    """A note's status in the reader's language."""
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
-def totals(session: Session) -> dict[str, int]:
-    """Notes issued, face value outstanding (issued or pledged) and stamp duty collected, in rials."""
+def totals(session: Session, area: list[int] | None = None) -> dict[str, int]:
+    """Notes issued, face value outstanding (issued or pledged) and stamp duty collected, in rials,
+    of the notes issued in ``area`` (region ids; None: nationwide). Two queries."""
+    where = [] if area is None else [Note.region_id.in_(area)]
     count, duty = session.execute(
-        select(func.count(Note.id), func.coalesce(func.sum(Note.stamp_duty), 0))
+        select(func.count(Note.id), func.coalesce(func.sum(Note.stamp_duty), 0)).where(*where)
     ).one()
     outstanding = session.scalar(
-        select(func.coalesce(func.sum(Note.amount), 0)).where(Note.status.in_((ISSUED, PLEDGED)))
+        select(func.coalesce(func.sum(Note.amount), 0)).where(Note.status.in_((ISSUED, PLEDGED)), *where)
     )
     return {"issued": int(count), "outstanding": int(outstanding or 0), "duty": int(duty or 0)}
