@@ -50,9 +50,9 @@ def test_a_bad_amount_is_refused_and_nothing_moves(
 @pytest.mark.parametrize(
     ("recipient", "field_message"),
     [
-        ("09359999999", "هیچ عضوی با این شماره"),  # a valid mobile nobody has
-        ("0012345679", "هیچ عضوی با این شماره"),  # a valid national code nobody has
-        ("hello", "هیچ عضوی با این شماره"),
+        ("09359999999", "عضوی با این شمارهٔ همراه"),  # a valid mobile nobody has
+        ("0012345679", "عضوی با این شمارهٔ همراه"),  # a valid national code nobody has
+        ("hello", "عضوی با این شمارهٔ همراه"),
         ("", "شماره‌ی همراه یا کد ملی گیرنده را وارد کنید"),
         ("{own}", "حساب خود شماست"),
     ],
