@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -93,11 +93,12 @@ def report() -> Any:
 @bp.post("/recompute")
 @login_required
 def recompute() -> Any:
-    session = db_session()
-    services.score_member(session, me(), requested_by=me(), reason=services.ON_DEMAND)
-    session.commit()
-    flash(_("Your credit score was computed again."), "success")
-    return redirect(url_for("merat.report"))
+    return handle_form(
+        lambda session: services.score_member(session, me(), requested_by=me(), reason=services.ON_DEMAND),
+        again=lambda errors, status: _report_page({}, errors, status),
+        to=url_for("merat.report"),
+        done=_l("Your credit score was computed again."),
+    )
 
 
 def _monthly_amounts(form: Any) -> tuple[int, int]:
@@ -174,7 +175,8 @@ def staff() -> Any:
 def lookup() -> Any:
     """Look a member up by mobile or national code: recorded as a scoring request by this officer.
 
-    A member outside the officer's region (403) or unknown (404) is said beside the field.
+    A member outside the officer's region (403) or unknown (404) is said beside the field, with
+    that status (``handle_form`` shows only bad input on the form, so this form handles its own).
     """
     form = request.form
     session = db_session()
@@ -206,9 +208,10 @@ def member_report(member_id: int) -> Any:
 @bp.post("/staff/members/<int:member_id>/recompute")
 @permission_required(services.VIEW_REPORTS)
 def member_recompute(member_id: int) -> Any:
-    session = db_session()
     member = _staff_member(member_id)
-    services.score_member(session, member, requested_by=me(), reason=services.ON_DEMAND)
-    session.commit()
-    flash(_("The member's credit score was computed again."), "success")
-    return redirect(url_for("merat.member_report", member_id=member.id))
+    return handle_form(
+        lambda session: services.score_member(session, member, requested_by=me(), reason=services.ON_DEMAND),
+        again=lambda errors, status: _staff_page({}, errors, status),
+        to=url_for("merat.member_report", member_id=member.id),
+        done=_l("The member's credit score was computed again."),
+    )
