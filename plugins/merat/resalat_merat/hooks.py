@@ -13,6 +13,7 @@ from resalat_core.sdk import (
     Permission,
     SignalKind,
     Tile,
+    Words,
     _l,
     can,
     db_session,
@@ -23,6 +24,7 @@ from resalat_merat.api import bp as api_bp
 from resalat_merat.cli import merat as merat_cli
 from resalat_merat.signals import OWN_KINDS
 from resalat_merat.views import bp as pages_bp
+from resalat_merat.weighing import RATING_NAMES
 
 # Who decides loans sees members' reports: administrators, and the loans plugin's credit officers
 # (a role of a plugin that requires Merat; named here so the permission holds it once it is there).
@@ -67,7 +69,11 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if score is None:
         description = _l("See your credit score")
     else:
-        description = _l("Score %(score)s · rating %(rating)s", score=score.value, rating=score.rating)
+        description = _l(
+            "Score %(score)s · rating %(rating)s",
+            score=score.value,
+            rating=Words(RATING_NAMES.get(score.rating, score.rating)),
+        )
     tiles = [
         Tile(
             title=plugin.title,

@@ -44,6 +44,7 @@ def _helpers() -> dict[str, Any]:
     return {
         "rating_style": lambda rating: RATING_STYLE.get(rating, "secondary"),
         "rating_label": lambda rating: str(RATING_LABELS.get(rating, rating)),
+        "rating_name": services.rating_name,
         "reason_label": lambda reason: str(services.REASON_LABELS.get(reason, reason)),
         "is_valid": lambda score: score is not None and score.is_valid_at(utcnow()),
     }

@@ -8,15 +8,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from resalat_core.sdk import utcnow
+from resalat_core.sdk import Text, lazy_pgettext, utcnow
 from resalat_merat import plugin, setting
 from resalat_merat.signals import Declared
 
 # Ordered best first (CONTRACT.md).
 RATINGS: tuple[str, ...] = ("A", "B", "C", "D", "E")
+# How a rating is named to a reader: Latin letters in English, «الف» to «هـ» in Persian.
+RATING_NAMES: dict[str, Text] = {
+    "A": lazy_pgettext("credit rating", "A"),
+    "B": lazy_pgettext("credit rating", "B"),
+    "C": lazy_pgettext("credit rating", "C"),
+    "D": lazy_pgettext("credit rating", "D"),
+    "E": lazy_pgettext("credit rating", "E"),
+}
 MIN_SCORE = 0
 MAX_SCORE = 1000
 WEIGHT_KEYS = ("points", "per", "max", "money")
+
+
+def rating_name(rating: str) -> str:
+    """A rating as the reader names it (the code itself if unknown)."""
+    name = RATING_NAMES.get(rating)
+    return str(name) if name is not None else rating
 
 
 def rating_at_least(rating: str, minimum: str) -> bool:
