@@ -97,7 +97,7 @@ def create_app(
         BABEL_DEFAULT_LOCALE=config.get("default_language", DEFAULT_LANGUAGE),
         JSON_SORT_KEYS=False,
     )
-    app.json.ensure_ascii = False  # Persian in JSON stays readable
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian in JSON stays readable
     if config.get("testing"):
         from resalat_core.members.passwords import use_fast_hashing
 
@@ -300,11 +300,8 @@ def _init_translations(app: Flask, state: HostState) -> None:
     only decides for a catalog outside this repository: a plugin's own pages read its own first,
     then those of what it requires; host pages read the host's first.
     """
-    own = {
-        r.name: str(r.plugin.root / "translations")
-        for r in state.plugins.loaded
-        if (r.plugin.root / "translations").is_dir()
-    }
+    roots = {r.name: r.plugin.root for r in state.plugins.loaded if r.plugin is not None}
+    own = {n: str(root / "translations") for n, root in roots.items() if (root / "translations").is_dir()}
     host = str(HERE / "translations")
     # Later directories win when catalogs are merged, so the strongest comes last.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*own.values(), host])
@@ -389,7 +386,11 @@ def _init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ResalatError)
     def _resalat_error(exc: ResalatError) -> Any:
-        _rollback()
+        if exc.keep_changes:
+            # Refused, but what it wrote must count (a wrong signing password, for throttling).
+            get_db().session.commit()
+        else:
+            _rollback()
         if is_api_request():
             return error_response(exc)
         return render_error(exc.status, str(exc.message))
@@ -397,7 +398,8 @@ def _init_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _schema_error(exc: ValidationError) -> Any:
         _rollback()
-        return _resalat_error(BadInput(_("Please correct the marked fields."), fields=exc.messages))
+        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return _resalat_error(BadInput(_("Please correct the marked fields."), fields=fields))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> Any:

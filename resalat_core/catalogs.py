@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -20,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 
 LANGUAGE = "fa"
 # The gettext functions the host's SDK gives plugins (and Jinja's i18n extension uses).
-KEYWORDS: dict[str, tuple[object, ...] | None] = {
+KEYWORDS: dict[str, Any] = {
     "_": None,
     "gettext": None,
     "_l": None,
@@ -58,6 +59,7 @@ def po_path(package: Path, language: str = LANGUAGE) -> Path:
 def extract(package: Path) -> Catalog:
     """Every message the package's code and templates use, as a catalogue template."""
     template = Catalog(project=package.name, fuzzy=False)
+    reading: list[str] = []
     try:
         found = list(
             extract_from_dir(
@@ -65,11 +67,13 @@ def extract(package: Path) -> Catalog:
                 METHODS,
                 options_map=OPTIONS,
                 keywords=KEYWORDS,
+                callback=lambda filename, _method, _options: reading.append(filename),
                 strip_comment_tags=True,
             )
         )
     except Exception as exc:  # a template syntax error, an unreadable file
-        raise ExtractionError(f"{package}: {exc}") from exc
+        where = reading[-1] if reading else "?"
+        raise ExtractionError(f"{package / where}: {exc}") from exc
     for filename, lineno, message, comments, context in found:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
@@ -156,7 +160,7 @@ def _translated(message: object) -> bool:
     string = getattr(message, "string", None)
     if isinstance(string, str):
         return bool(string)
-    return bool(string) and all(string)  # plural forms
+    return bool(string) and all(string or ())  # plural forms
 
 
 def packages_of(root: Path) -> list[Path]:

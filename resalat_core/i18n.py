@@ -13,6 +13,7 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import get_domain
 from flask_babel.speaklater import LazyString
+from markupsafe import Markup
 
 LANGUAGES = ("fa", "en")
 DEFAULT_LANGUAGE = "fa"
@@ -21,19 +22,25 @@ DEFAULT_LANGUAGE = "fa"
 _INTEGER = re.compile(r"%\((\w+)\)d")
 
 
-def _format(text: str, variables: dict[str, Any]) -> str:
-    """``text % variables`` with every number, amount and date written the reader's way.
+def _prepare(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The variables written the reader's way, and ``text`` ready for them.
 
     A ``%(n)d`` is written as the reader's digits too, so catalogues may keep their ``d``.
     """
     from resalat_core.words import render_value
 
-    if not variables:
-        return text
     rendered = {name: render_value(value) for name, value in variables.items()}
     text = _INTEGER.sub(
         lambda m: f"%({m.group(1)})s" if isinstance(rendered.get(m.group(1)), str) else m.group(0), text
     )
+    return text, rendered
+
+
+def _format(text: str, variables: dict[str, Any]) -> str:
+    """``text % variables`` with every number, amount and date written the reader's way."""
+    if not variables:
+        return text
+    text, rendered = _prepare(text, variables)
     return text % rendered
 
 
@@ -62,6 +69,28 @@ def lazy_gettext(message: str, **variables: Any) -> LazyString:
 
 def lazy_pgettext(context: str, message: str, **variables: Any) -> LazyString:
     return LazyString(pgettext, context, message, **variables)
+
+
+def _markup(text: str, variables: dict[str, Any]) -> Markup:
+    # The catalogue's text is trusted; every variable is escaped by Markup's own % operator.
+    if not variables:
+        return Markup(text)  # noqa: S704 (a catalogue's text, never a member's)
+    text, rendered = _prepare(text, variables)
+    return Markup(text) % rendered  # noqa: S704
+
+
+def template_gettext(message: str, **variables: Any) -> Markup:
+    """``_()`` in templates: like ``gettext``, with the variables HTML-escaped."""
+    return _markup(get_domain().get_translations().ugettext(message), variables)
+
+
+def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    variables.setdefault("num", num)
+    return _markup(get_domain().get_translations().ungettext(singular, plural, num), variables)
+
+
+def template_pgettext(context: str, message: str, **variables: Any) -> Markup:
+    return _markup(get_domain().get_translations().upgettext(context, message), variables)
 
 
 _ = gettext

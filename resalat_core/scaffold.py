@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import secrets
 import shutil
@@ -45,18 +46,24 @@ FILES = {
     "pyproject.toml.tmpl": "pyproject.toml",
     "README.md.tmpl": "README.md",
     "package/__init__.py.tmpl": "{package}/__init__.py",
+    "package/hookspecs.py.tmpl": "{package}/hookspecs.py",
+    "package/messages.py.tmpl": "{package}/messages.py",
     "package/models.py.tmpl": "{package}/models.py",
     "package/services.py.tmpl": "{package}/services.py",
     "package/schemas.py.tmpl": "{package}/schemas.py",
     "package/views.py.tmpl": "{package}/views.py",
     "package/api.py.tmpl": "{package}/api.py",
     "package/cli.py.tmpl": "{package}/cli.py",
+    "package/demo.py.tmpl": "{package}/demo.py",
     "package/hooks.py.tmpl": "{package}/hooks.py",
     "package/templates/index.html.tmpl": "{package}/templates/{name}/index.html",
+    "package/translations/messages.po.tmpl": "{package}/translations/fa/LC_MESSAGES/messages.po",
     "package/migrations/versions/initial.py.tmpl": (
         "{package}/migrations/versions/{revision}_{name}_initial.py"
     ),
     "tests/test_plugin.py.tmpl": "tests/test_{name}.py",
+    "tests/fixtures/probe/__init__.py.tmpl": "tests/fixtures/probe/__init__.py",
+    "tests/fixtures/probe/hooks.py.tmpl": "tests/fixtures/probe/hooks.py",
 }
 
 
@@ -105,7 +112,9 @@ def check_name(name: str) -> None:
         raise ScaffoldError(f"a plugin named {name!r} is already installed ({where}); choose another name")
 
 
-def render_plugin(name: str, *, title_fa: str | None = None, title_en: str | None = None) -> dict[str, str]:
+def render_plugin(
+    name: str, *, title_fa: str | None = None, title_en: str | None = None
+) -> dict[str, str | bytes]:
     """Every file of the plugin ``name``: relative path -> text. Touches nothing on disk."""
     check_name(name)
     default_title = name.replace("_", " ").strip().capitalize()
@@ -122,16 +131,24 @@ def render_plugin(name: str, *, title_fa: str | None = None, title_en: str | Non
         "title_en": en,
         "title_fa_py": _python_string(fa),
         "title_en_py": _python_string(en),
+        # For the .po file (C-style strings) and the CLI group's help (a Python literal).
+        "title_fa_po": _po_string(fa),
+        "title_en_po": _po_string(en),
+        "help_py": _python_string(f"{en}: items members write down."),
+        "name_upper": name.upper(),
         # JSON strings are valid TOML basic strings.
         "description_toml": json.dumps(f"{en}: a plugin for the Resalat super-app", ensure_ascii=False),
         "revision": revision_id(name),
         "host_revision": HOST_BASE_REVISION,
     }
-    files = {}
+    files: dict[str, str | bytes] = {}
     for source, target in FILES.items():
         text = (TEMPLATE_DIR / source).read_text(encoding="utf-8")
         path = target.format(name=name, package=package, revision=values["revision"])
         files[path] = string.Template(text).substitute(values)
+        if path.endswith(".po"):
+            # The compiled catalogue beside it: the plugin reads Persian from its first start.
+            files[path[:-3] + ".mo"] = _compiled(str(files[path]))
     return files
 
 
@@ -157,16 +174,32 @@ def _python_string(text: str) -> str:
     return quote + text.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
 
 
-def _write_atomically(target: Path, files: dict[str, str]) -> None:
+def _po_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _compiled(po_text: str) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    buffer = io.BytesIO()
+    write_mo(buffer, read_po(io.StringIO(po_text)))
+    return buffer.getvalue()
+
+
+def _write_atomically(target: Path, files: dict[str, str | bytes]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # Built beside the target and renamed into place, so a failure never leaves half a plugin.
     staging = target.parent / f".{target.name}-{secrets.token_hex(4)}.partial"
     staging.mkdir()
     try:
-        for relative, text in files.items():
+        for relative, content in files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -61,7 +61,7 @@ from resalat_core.members.services import (
     register_member,
 )
 from resalat_core.pagination import Page, page_args, paginate
-from resalat_core.plugins.activation import active_modules, region_hook
+from resalat_core.plugins.activation import active_modules, hook_answers, region_hook
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
@@ -112,13 +112,22 @@ from resalat_core.wallet.services import (
 from resalat_core.wallet.services import (
     verify as verify_ledger,
 )
-from resalat_core.web.edge import current_member, handle_form, me, read_money
+from resalat_core.web.edge import (
+    FieldReader,
+    chosen_id,
+    current_member,
+    handle_form,
+    me,
+    read_count,
+    read_money,
+)
 from resalat_core.web.templating import current_language
 from resalat_core.words import (
     Day,
     Digits,
     Moment,
     Money,
+    Named,
     Number,
     Text,
     Words,
@@ -183,12 +192,14 @@ __all__ = [
     "Day",
     "Digits",
     "Entry",
+    "FieldReader",
     "Figure",
     "Member",
     "Message",
     "MessageKind",
     "Moment",
     "Money",
+    "Named",
     "NavItem",
     "NotAllowed",
     "NotFound",
@@ -224,6 +235,7 @@ __all__ = [
     "awaiting",
     "can",
     "check_spend",
+    "chosen_id",
     "cli_errors",
     "confirm_password",
     "covers",
@@ -248,6 +260,7 @@ __all__ = [
     "handle_form",
     "has_role",
     "hookimpl",
+    "hook_answers",
     "hookspec",
     "idempotent",
     "ids_under",
@@ -280,6 +293,7 @@ __all__ = [
     "pgettext",
     "post_pending",
     "public",
+    "read_count",
     "read_money",
     "region_choices",
     "region_hook",

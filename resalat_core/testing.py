@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, insert, text
 
 PG_ENV = "RESALAT_TEST_DATABASE_URL"
 REQUIRE_PG_ENV = "RESALAT_REQUIRE_POSTGRES"
@@ -42,6 +42,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller hears every report and decides
     if os.environ.get(REQUIRE_PG_ENV) and not _ran_on_postgres and exitstatus == 0:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:
@@ -126,14 +128,23 @@ def _reset_schema(app: Flask) -> None:
             load_regions(s)
 
 
-@pytest.fixture(scope="session")
-def _session_app(database_url: str) -> Iterator[Flask]:
+def session_app(database_url: str, extra_plugins: dict[str, Any] | None = None) -> Iterator[Flask]:
+    """The app a test session shares, on a freshly migrated database.
+
+    A plugin's ``conftest.py`` that needs test-only plugins beside the installed ones overrides
+    the ``_session_app`` fixture with ``yield from session_app(database_url, {"name": plugin})``.
+    """
     from resalat_core.app import create_app
 
-    app = create_app(test_config(database_url))
+    app = create_app(test_config(database_url), extra_plugins=extra_plugins)
     _reset_schema(app)
     yield app
     app.extensions["resalat"].db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    yield from session_app(database_url)
 
 
 KEEP_TABLES = {"regions", "alembic_version"}
@@ -155,9 +166,7 @@ def empty_tables(app: Flask) -> None:
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         for record in app.extensions["resalat"].plugins.loaded:
-            conn.execute(
-                ModuleActivation.__table__.insert().values(module=record.name, region_id=None, enabled=True)
-            )
+            conn.execute(insert(ModuleActivation).values(module=record.name, region_id=None, enabled=True))
 
 
 @pytest.fixture
@@ -228,7 +237,7 @@ def _app_session(app: Flask) -> Iterator[Any]:
     Reusing the test's session matters on SQLite: a second session in the same thread would wait
     for the first one's write lock.
     """
-    if has_app_context() and current_app._get_current_object() is app:
+    if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
         yield app.extensions["resalat"].db.session()
         return
     with app.app_context():
@@ -369,7 +378,7 @@ class ResalatClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> Any:
         # What the test wrote through its own session becomes visible to the app (and, on
         # SQLite, the test's transaction stops holding the write lock the request needs).
-        if has_app_context() and current_app._get_current_object() is self.application:
+        if has_app_context() and current_app._get_current_object() is self.application:  # type: ignore[attr-defined]
             self.application.extensions["resalat"].db.session.commit()
         return super().open(*args, **kwargs)
 

@@ -7,7 +7,8 @@ Its variables are typed so that each is written the reader's way when the senten
 - ``Money(rials)`` in tomans with separators (``۱۲٬۵۰۰ تومان``);
 - ``Number(n)`` with thousands separators; ``Digits("0012")`` a code whose digits are localised;
 - ``Day(date)`` and ``Moment(datetime)`` as Jalali dates in Persian, ISO dates in English;
-- ``Words(_l("..."))`` a translated word inside another sentence (a status, a kind).
+- ``Words(_l("..."))`` a translated word inside another sentence (a status, a kind);
+- ``Named(fa, en)`` a name that is data in two languages (a product's): the reader's is shown.
 
 Records that outlive the request (a notification, a ledger line, a credit-score line) keep the
 kind of text and its parameters, encoded with ``encode_params``; they are rendered in the
@@ -81,6 +82,24 @@ class Moment:
         return f"Moment({self.value!r})"
 
 
+class Named:
+    """A name that is data in two languages (a product's, a programme's): the reader's is shown."""
+
+    __slots__ = ("fa", "en")
+
+    def __init__(self, fa: str, en: str) -> None:
+        self.fa, self.en = fa, en
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Named) and (other.fa, other.en) == (self.fa, self.en)
+
+    def __hash__(self) -> int:
+        return hash((self.fa, self.en))
+
+    def __repr__(self) -> str:
+        return f"Named({self.fa!r}, {self.en!r})"
+
+
 class Words:
     """A translated text used as a variable of another text (a status inside a sentence)."""
 
@@ -130,6 +149,8 @@ def render_value(value: Any, lang: str | None = None) -> Any:
         return formats.format_date(value.value, lang=lang)
     if isinstance(value, Words):
         return str(value.text)
+    if isinstance(value, Named):
+        return (value.fa or value.en) if persian else (value.en or value.fa)
     return value
 
 
@@ -175,6 +196,8 @@ def encode_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
             out[name] = {"$moment": value.value.isoformat()}
         elif isinstance(value, Day):
             out[name] = {"$day": value.value.isoformat()}
+        elif isinstance(value, Named):
+            out[name] = {"$named": {"fa": value.fa, "en": value.en}}
         elif isinstance(value, Words | LazyString):
             text = value.text if isinstance(value, Words) else value
             msgid = _msgid(text)
@@ -203,6 +226,8 @@ def decode_params(stored: Mapping[str, Any] | None) -> dict[str, Any]:
                 out[name] = Moment(datetime.fromisoformat(value["$moment"]))
             elif "$day" in value:
                 out[name] = Day(date.fromisoformat(value["$day"]))
+            elif "$named" in value:
+                out[name] = Named(value["$named"].get("fa", ""), value["$named"].get("en", ""))
             elif "$words" in value:
                 msgid = value["$words"]
                 if not value.get("$translated", True):
@@ -223,6 +248,7 @@ __all__ = [
     "Digits",
     "Moment",
     "Money",
+    "Named",
     "Number",
     "Text",
     "Words",

@@ -65,7 +65,7 @@ def region_count(app) -> int:
 
 
 def test_a_member_with_a_token_sees_who_they_are(api_as):
-    api = api_as("guide", region="zanjan/abhar")
+    api = api_as("steward", region="zanjan/abhar")
 
     response = api.get("/api/v1/me")
 
@@ -73,7 +73,7 @@ def test_a_member_with_a_token_sees_who_they_are(api_as):
     me = response.get_json()
     assert me["id"] == api.member_id
     assert me["region"]["code"] == "zanjan/abhar"
-    assert me["roles"] == [{"role": "guide", "region": "zanjan", "kind": None}]
+    assert me["roles"] == [{"role": "steward", "region": "zanjan", "kind": None}]
     assert "password_hash" not in me
 
 
@@ -277,7 +277,7 @@ def test_the_openapi_document_describes_the_host_api(openapi_doc):
     for path in ("/api/v1/me", "/api/v1/regions", "/api/v1/modules", "/api/v1/auth/tokens"):
         assert path in paths, path
     assert "401" in paths["/api/v1/me"]["get"]["responses"]
-    assert "security" not in paths["/api/v1/auth/tokens"]["post"]
+    assert paths["/api/v1/auth/tokens"]["post"]["security"] == []  # open to anyone
     assert "201" in paths["/api/v1/auth/tokens"]["post"]["responses"]
     assert openapi_doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
@@ -322,3 +322,14 @@ def test_api_errors_speak_the_language_the_client_asks_for(client):
     assert persian["message"] != english["message"]
     assert any("\u0600" <= ch <= "\u06ff" for ch in persian["message"])
     assert english["code"] == persian["code"] == "unauthenticated"
+
+
+def test_public_operations_say_so_and_the_rest_need_a_token(openapi_doc):
+    assert openapi_doc["security"] == [{"bearer": []}]
+    operations = {
+        (path, method): op for path, item in openapi_doc["paths"].items() for method, op in item.items()
+    }
+    assert operations[("/api/v1/regions", "get")]["security"] == []
+    assert operations[("/api/v1/auth/tokens", "post")]["security"] == []
+    assert operations[("/api/v1/me", "get")]["security"] == [{"bearer": []}]
+    assert all("security" in op for op in operations.values())

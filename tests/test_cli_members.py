@@ -105,20 +105,20 @@ def test_a_member_is_shown_by_national_code_too(app):
 def test_an_operator_makes_a_member_guide_of_zanjan(app):
     create(app)
 
-    result = cli(app, "members", "grant", CODE, "guide", "--region", "zanjan")
+    result = cli(app, "members", "grant", CODE, "steward", "--region", "zanjan")
 
     assert result.exit_code == 0, result.output
     roles = as_json(cli(app, "members", "show", CODE, "--json"))["roles"]
-    assert roles == [{"role": "guide", "region": "zanjan", "kind": None}]
+    assert roles == [{"role": "steward", "region": "zanjan", "kind": None}]
 
 
 def test_a_supporter_is_granted_with_a_kind_nationwide(app):
     create(app)
 
-    assert cli(app, "members", "grant", CODE, "supporter", "--kind", "technical").exit_code == 0
+    assert cli(app, "members", "grant", CODE, "patron", "--kind", "technical").exit_code == 0
 
     roles = as_json(cli(app, "members", "show", CODE, "--json"))["roles"]
-    assert roles == [{"role": "supporter", "region": None, "kind": "technical"}]
+    assert roles == [{"role": "patron", "region": None, "kind": "technical"}]
 
 
 def test_a_token_from_the_cli_opens_the_api(app):
@@ -182,9 +182,9 @@ def test_the_same_national_code_cannot_be_registered_twice(app):
     ("args", "says"),
     [
         (["emperor"], "emperor"),
-        (["guide", "--region", "atlantis"], "atlantis"),
-        (["supporter"], "kind"),
-        (["guide", "--kind", "credit"], "kind"),
+        (["steward", "--region", "atlantis"], "atlantis"),
+        (["patron"], "kind"),
+        (["steward", "--kind", "credit"], "kind"),
     ],
 )
 def test_a_bad_grant_fails_clearly_and_grants_nothing(app, args, says):
@@ -199,7 +199,7 @@ def test_a_bad_grant_fails_clearly_and_grants_nothing(app, args, says):
 
 
 @pytest.mark.parametrize(
-    "args", [["show", "09990000000"], ["grant", "09990000000", "guide"], ["token", "09990000000"]]
+    "args", [["show", "09990000000"], ["grant", "09990000000", "steward"], ["token", "09990000000"]]
 )
 def test_an_unknown_member_fails_clearly(app, args):
     result = cli(app, "members", *args)

@@ -81,3 +81,37 @@ def test_a_plugin_page_reads_its_own_wording_and_host_pages_the_hosts(make_app, 
     login = client.get("/auth/login").get_data(as_text=True)
     assert "ورود به میز آزمایشی" not in login
     assert "ورود به ام‌رسالت" in login
+
+
+def test_one_message_id_has_one_persian_wording_in_every_catalogue() -> None:
+    """A page reads every catalogue; one English id worded two ways would read by chance."""
+    from resalat_core.catalogs import wordings
+
+    clashes = {
+        msgid: by_package
+        for msgid, by_package in wordings(packages()).items()
+        if len(set(by_package.values())) > 1
+    }
+    assert clashes == {}, "reuse one wording, or give the other sense a pgettext context"
+
+
+def test_extraction_fails_loudly_on_a_template_it_cannot_read(tmp_path: Path) -> None:
+    from resalat_core.catalogs import ExtractionError, extract
+
+    package = tmp_path / "resalat_broken"
+    (package / "templates" / "broken").mkdir(parents=True)
+    (package / "__init__.py").write_text('from resalat_core.sdk import _l\n\nTITLE = _l("Broken")\n')
+    (package / "templates" / "broken" / "page.html").write_text("{% if %}{{ _('Never read') }}")
+    with pytest.raises(ExtractionError, match="page.html"):
+        extract(package)
+
+
+def test_templates_using_the_do_extension_are_extracted(tmp_path: Path) -> None:
+    from resalat_core.catalogs import extract
+
+    package = tmp_path / "resalat_pager"
+    (package / "templates" / "pager").mkdir(parents=True)
+    (package / "templates" / "pager" / "page.html").write_text(
+        "{% set args = {} %}{% do args.update(page=2) %}<a>{{ _('Next') }}</a>"
+    )
+    assert [m.id for m in extract(package) if m.id] == ["Next"]

@@ -22,7 +22,7 @@ def registry(app):
 
 @pytest.fixture
 def member_in(session, make_member):
-    """A fresh member, loaded in the test's session: ``member_in('guide', role_region='zanjan')``."""
+    """A fresh member, loaded in the test's session: ``member_in('steward', role_region='zanjan')``."""
 
     def factory(role=None, **kwargs):
         return session.get(Member, make_member(role, **kwargs))
@@ -40,8 +40,8 @@ def holds(member, permission, session, registry, code):
 
 def test_the_guide_permission_is_declared_for_guides(registry):
     # The other tests lean on this; if the host's permissions move, they must be re-aimed.
-    assert "guide" in registry[GUIDE_PERMISSION].roles
-    assert "guide" not in registry[ADMIN_PERMISSION].roles
+    assert "steward" in registry[GUIDE_PERMISSION].roles
+    assert "steward" not in registry[ADMIN_PERMISSION].roles
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_the_guide_permission_is_declared_for_guides(registry):
 def test_a_guide_of_zanjan_guides_zanjan_and_its_places_but_not_tehran(
     session, member_in, registry, where, expected
 ):
-    guide = member_in("guide", region="zanjan/gorg-tappeh", role_region="zanjan")
+    guide = member_in("steward", region="zanjan/gorg-tappeh", role_region="zanjan")
 
     assert holds(guide, GUIDE_PERMISSION, session, registry, where) is expected
 
@@ -70,13 +70,13 @@ def test_a_guide_of_zanjan_guides_zanjan_and_its_places_but_not_tehran(
 def test_a_guide_of_one_town_does_not_reach_the_rest_of_the_province(
     session, member_in, registry, where, expected
 ):
-    guide = member_in("guide", region="zanjan/abhar", role_region="zanjan/abhar")
+    guide = member_in("steward", region="zanjan/abhar", role_region="zanjan/abhar")
 
     assert holds(guide, GUIDE_PERMISSION, session, registry, where) is expected
 
 
 def test_a_guide_does_not_hold_what_only_admins_hold(session, member_in, registry):
-    guide = member_in("guide", role_region="zanjan")
+    guide = member_in("steward", role_region="zanjan")
 
     assert not holds(guide, ADMIN_PERMISSION, session, registry, "zanjan")
     assert not holds(guide, ADMIN_PERMISSION, session, registry, None)
@@ -115,7 +115,7 @@ def test_nobody_holds_a_permission_nobody_declared(session, member_in, registry)
 
 
 def test_a_permission_for_every_member_is_held_by_every_signed_in_member(session, member_in):
-    registry = {"core.read": Permission("core.read", "خواندن", "Read", ("member",))}
+    registry = {"core.read": Permission("core.read", "Read", ("member",))}
 
     assert services.can(member_in(), "core.read", None, registry)
     assert not services.can(None, "core.read", None, registry)
@@ -132,27 +132,27 @@ def test_a_supporter_needs_a_kind(session, member_in):
     member = member_in()
 
     with pytest.raises(BadInput) as refused:
-        services.grant_role(session, member, "supporter", region=place(session, "zanjan"))
+        services.grant_role(session, member, "patron", region=place(session, "zanjan"))
 
     assert "kind" in refused.value.fields
-    assert not services.has_role(member, "supporter")
+    assert not services.has_role(member, "patron")
 
 
 def test_a_supporter_of_one_kind_is_not_a_supporter_of_another(session, member_in):
     member = member_in()
 
-    services.grant_role(session, member, "supporter", region=place(session, "zanjan"), kind="credit")
+    services.grant_role(session, member, "patron", region=place(session, "zanjan"), kind="credit")
 
-    assert services.has_role(member, "supporter", place(session, "zanjan/abhar"), kind="credit")
-    assert not services.has_role(member, "supporter", kind="technical")
-    assert not services.has_role(member, "supporter", place(session, "tehran"), kind="credit")
+    assert services.has_role(member, "patron", place(session, "zanjan/abhar"), kind="credit")
+    assert not services.has_role(member, "patron", kind="technical")
+    assert not services.has_role(member, "patron", place(session, "tehran"), kind="credit")
 
 
 def test_only_supporters_have_a_kind(session, member_in):
     member = member_in()
 
     with pytest.raises(BadInput) as refused:
-        services.grant_role(session, member, "guide", kind="credit")
+        services.grant_role(session, member, "steward", kind="credit")
 
     assert "kind" in refused.value.fields
     assert services.roles_of(member) == {"member"}
@@ -173,35 +173,35 @@ def test_granting_a_role_twice_keeps_one_grant(session, member_in):
     member = member_in()
     zanjan = place(session, "zanjan")
 
-    first = services.grant_role(session, member, "guide", region=zanjan)
-    again = services.grant_role(session, member, "guide", region=zanjan)
+    first = services.grant_role(session, member, "steward", region=zanjan)
+    again = services.grant_role(session, member, "steward", region=zanjan)
 
     assert first is again
     assert len(member.roles) == 1
 
 
 def test_revoking_a_role_takes_its_permissions_away(session, member_in, registry):
-    guide = member_in("guide", role_region="zanjan")
+    guide = member_in("steward", role_region="zanjan")
 
-    removed = services.revoke_role(session, guide, "guide", region=place(session, "zanjan"))
+    removed = services.revoke_role(session, guide, "steward", region=place(session, "zanjan"))
 
     assert removed == 1
     assert not holds(guide, GUIDE_PERMISSION, session, registry, "zanjan")
 
 
 def test_regions_where_lists_nationwide_first(session, member_in):
-    member = member_in("guide", role_region="zanjan")
-    services.grant_role(session, member, "guide")
+    member = member_in("steward", role_region="zanjan")
+    services.grant_role(session, member, "steward")
 
-    assert services.regions_where(member, ["guide"]) == [None, place(session, "zanjan").id]
+    assert services.regions_where(member, ["steward"]) == [None, place(session, "zanjan").id]
 
 
 def test_a_guides_area_is_their_province_and_every_place_under_it(session, make_member):
     from resalat_core.members.services import area_of
     from resalat_core.regions.models import Region
 
-    guide = session.get(Member, make_member("guide", region="zanjan/zanjan"))
-    area = set(area_of(session, guide, ["guide"]))
+    guide = session.get(Member, make_member("steward", region="zanjan/zanjan"))
+    area = set(area_of(session, guide, ["steward"]))
     zanjan = session.scalar(select(Region).where(Region.code == "zanjan"))
     places = set(session.scalars(select(Region.id).where(Region.parent_id == zanjan.id)))
     assert area == {zanjan.id} | places
@@ -209,4 +209,4 @@ def test_a_guides_area_is_their_province_and_every_place_under_it(session, make_
     assert tehran not in area
     admin = session.get(Member, make_member("admin", role_region=None))
     assert area_of(session, admin, ["admin"]) is None  # nationwide
-    assert area_of(session, admin, ["guide"]) == []
+    assert area_of(session, admin, ["steward"]) == []

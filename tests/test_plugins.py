@@ -76,7 +76,7 @@ def test_a_plugin_given_in_code_serves_its_pages_tiles_api_and_commands(
 
     home = client.get("/")
     assert home.status_code == 200
-    assert hooks.TILE_TITLE_FA in home.get_data(as_text=True)
+    assert hooks.TILE_TITLE in home.get_data(as_text=True)
     page = client.get("/gallery/")
     assert page.status_code == 200
     assert 'data-testid="gallery-page"' in page.get_data(as_text=True)
@@ -298,9 +298,9 @@ def test_a_plugin_setting_comes_from_the_config_file_or_its_default(make_app: An
     plugin = Plugin(
         name="tuned",
         version="1",
-        title_fa="تنظیم",
-        title_en="Tuned",
+        title="Tuned",
         package="resalat_core",
+        sdk=">=1,<2",
         settings={"limit": 10, "days": 7},
     )
     app = make_app(plugins={"tuned": {"limit": 25}}, tuned_days="9")
@@ -313,3 +313,25 @@ def test_a_plugin_setting_comes_from_the_config_file_or_its_default(make_app: An
     plain = make_app()
     with plain.app_context():
         assert plugin.setting("days") == 7  # the plugin's default
+
+
+def test_any_command_reports_a_plugin_that_cannot_load_in_one_line(tmp_path: Path) -> None:
+    """`resalat ...` still works; the broken plugin is one line on stderr, never a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    install_distribution(
+        tmp_path, "broken = broken_pkg:plugin", {"broken_pkg": 'raise RuntimeError("needs a licence key")\n'}
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["RESALAT_DATABASE_URL"] = f"sqlite:///{tmp_path / 'unused.db'}"
+    script = Path(sys.executable).parent / "resalat"
+    done = subprocess.run(  # noqa: S603
+        [str(script), "plugins", "list"], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    about_broken = [line for line in done.stderr.splitlines() if "broken" in line]
+    assert len(about_broken) == 1, done.stderr
+    assert "needs a licence key" in about_broken[0]
+    assert "Traceback" not in done.stderr

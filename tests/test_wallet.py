@@ -37,7 +37,7 @@ def test_a_transfer_moves_the_same_rials_out_and_in(session, people):
         ledger.main_account(session, maryam),
         ledger.main_account(session, jafar),
         250_000,
-        "member_transfer",
+        "fixture_transfer",
     )
     session.commit()
     assert ledger.main_account(session, maryam).posted == 750_000
@@ -51,13 +51,13 @@ def test_the_same_key_moves_money_once(session, people):
     maryam, jafar, _ = people
     fund(session, maryam, 1_000_000)
     a, b = ledger.main_account(session, maryam), ledger.main_account(session, jafar)
-    first = ledger.transfer(session, "k1", a, b, 100, "member_transfer")
-    again = ledger.transfer(session, "k1", a, b, 100, "member_transfer")
+    first = ledger.transfer(session, "k1", a, b, 100, "fixture_transfer")
+    again = ledger.transfer(session, "k1", a, b, 100, "fixture_transfer")
     session.commit()
     assert first.id == again.id
     assert ledger.main_account(session, jafar).posted == 100
     with pytest.raises(Conflict):
-        ledger.transfer(session, "k1", a, b, 101, "member_transfer")
+        ledger.transfer(session, "k1", a, b, 101, "fixture_transfer")
 
 
 @pytest.mark.parametrize("amount", [0, -5, 1.5, True, "100", 10**16])
@@ -71,7 +71,7 @@ def test_bad_amounts_move_nothing(session, people, amount):
             ledger.main_account(session, maryam),
             ledger.main_account(session, jafar),
             amount,
-            "member_transfer",
+            "fixture_transfer",
         )
     session.commit()
     assert ledger.main_account(session, maryam).posted == 1_000
@@ -88,7 +88,7 @@ def test_a_member_account_cannot_be_overdrawn(session, people):
             ledger.main_account(session, maryam),
             ledger.main_account(session, jafar),
             1_001,
-            "member_transfer",
+            "fixture_transfer",
         )
     assert err.value.code == "insufficient_funds"
     session.commit()
@@ -98,21 +98,21 @@ def test_a_member_account_cannot_be_overdrawn(session, people):
 def test_pending_reserves_then_posts_or_voids(session, people):
     buyer, seller, _ = people
     fund(session, buyer, 10_000)
-    escrow = ledger.system_account(session, "escrow")
+    escrow = ledger.system_account(session, "fixture_escrow")
     main = ledger.main_account(session, buyer)
-    hold = ledger.transfer(session, "order-1", main, escrow, 7_000, "bazaar_purchase", pending=True)
+    hold = ledger.transfer(session, "order-1", main, escrow, 7_000, "fixture_purchase", pending=True)
     session.commit()
     assert main.available == 3_000 and main.posted == 10_000
     # The reservation counts: what is held cannot be spent twice.
     with pytest.raises(BadInput):
-        ledger.transfer(session, "order-2", main, escrow, 3_001, "bazaar_purchase", pending=True)
+        ledger.transfer(session, "order-2", main, escrow, 3_001, "fixture_purchase", pending=True)
     ledger.post_pending(session, hold)
     ledger.post_pending(session, hold)  # twice is harmless
     session.commit()
     assert main.posted == 3_000 and main.pending_debits == 0
     with pytest.raises(Conflict):
         ledger.void_pending(session, hold)
-    hold2 = ledger.transfer(session, "order-3", main, escrow, 2_000, "bazaar_purchase", pending=True)
+    hold2 = ledger.transfer(session, "order-3", main, escrow, 2_000, "fixture_purchase", pending=True)
     ledger.void_pending(session, hold2)
     session.commit()
     assert main.posted == 3_000 and main.available == 3_000
@@ -127,9 +127,9 @@ def test_expired_reservations_are_voided_by_the_periodic_command(session, people
         session,
         "hold",
         main,
-        ledger.system_account(session, "escrow"),
+        ledger.system_account(session, "fixture_escrow"),
         5_000,
-        "bazaar_purchase",
+        "fixture_purchase",
         pending=True,
         timeout=timedelta(seconds=-1),
     )
@@ -144,13 +144,13 @@ def test_linked_transfers_succeed_or_fail_together(session, people):
     buyer, seller, _ = people
     fund(session, buyer, 5_000)
     main = ledger.main_account(session, buyer)
-    escrow = ledger.system_account(session, "escrow")
+    escrow = ledger.system_account(session, "fixture_escrow")
     with pytest.raises(BadInput):
         ledger.transfer_linked(
             session,
             [
-                ledger.TransferSpec("part-a", main, escrow, 4_000, "bazaar_purchase"),
-                ledger.TransferSpec("part-b", main, escrow, 4_000, "bazaar_purchase"),
+                ledger.TransferSpec("part-a", main, escrow, 4_000, "fixture_purchase"),
+                ledger.TransferSpec("part-b", main, escrow, 4_000, "fixture_purchase"),
             ],
         )
     session.commit()
@@ -159,8 +159,8 @@ def test_linked_transfers_succeed_or_fail_together(session, people):
     done = ledger.transfer_linked(
         session,
         [
-            ledger.TransferSpec("part-c", main, escrow, 1_000, "bazaar_purchase"),
-            ledger.TransferSpec("part-d", main, escrow, 2_000, "bazaar_purchase"),
+            ledger.TransferSpec("part-c", main, escrow, 1_000, "fixture_purchase"),
+            ledger.TransferSpec("part-d", main, escrow, 2_000, "fixture_purchase"),
         ],
     )
     session.commit()
@@ -177,20 +177,20 @@ def test_loan_money_cannot_leave_the_bazaar(session, people):
         purpose="livestock",
         name_fa="وام دام سبک",
         name_en="Light livestock loan",
-        purposes=["bazaar_purchase"],
+        purposes=["fixture_purchase"],
     )
-    fund_account = ledger.system_account(session, "loan_fund")
+    fund_account = ledger.system_account(session, "fixture_fund")
     fund_account.non_negative = False
-    ledger.transfer(session, "disburse", fund_account, loan, 50_000_000, "loan_disbursal")
+    ledger.transfer(session, "disburse", fund_account, loan, 50_000_000, "fixture_grant")
     session.commit()
     with pytest.raises(NotAllowed) as err:  # not as cash to a member
         ledger.transfer(
-            session, "cash-out", loan, ledger.main_account(session, borrower), 1_000, "member_transfer"
+            session, "cash-out", loan, ledger.main_account(session, borrower), 1_000, "fixture_transfer"
         )
-    assert "bazaar_purchase" in str(err.value.message)
+    assert "Test purchase" in str(err.value.message)  # what it may buy, by its label
     with pytest.raises(NotAllowed):  # right purpose, but no policy opened it
         ledger.transfer(
-            session, "buy", loan, ledger.system_account(session, "escrow"), 1_000, "bazaar_purchase"
+            session, "buy", loan, ledger.system_account(session, "fixture_escrow"), 1_000, "fixture_purchase"
         )
     session.commit()
     assert session.get(Account, loan.id).posted == 50_000_000
@@ -218,19 +218,19 @@ def test_loan_money_buys_only_what_the_policy_allows(spend_app, make_member):
             purpose="livestock",
             name_fa="وام دام",
             name_en="Livestock loan",
-            purposes=["bazaar_purchase"],
+            purposes=["fixture_purchase"],
             rules={"categories": ["livestock", "feed"]},
         )
         issuer = ledger.system_account(session, "cash_in")
-        ledger.transfer(session, "fund-loan", issuer, loan, 10_000, "loan_disbursal")
-        escrow = ledger.system_account(session, "escrow")
+        ledger.transfer(session, "fund-loan", issuer, loan, 10_000, "fixture_grant")
+        escrow = ledger.system_account(session, "fixture_escrow")
         ledger.transfer(
             session,
             "buy-sheep",
             loan,
             escrow,
             6_000,
-            "bazaar_purchase",
+            "fixture_purchase",
             spend_details={"category": "livestock"},
         )
         with pytest.raises(NotAllowed) as refused:
@@ -240,7 +240,7 @@ def test_loan_money_buys_only_what_the_policy_allows(spend_app, make_member):
                 loan,
                 escrow,
                 1_000,
-                "bazaar_purchase",
+                "fixture_purchase",
                 spend_details={"category": "electronics"},
             )
         assert "livestock, feed" in str(refused.value.message)

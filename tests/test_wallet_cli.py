@@ -84,9 +84,9 @@ def test_expire_voids_reservations_past_their_time(app, make_member):
             s,
             "hold",
             main,
-            ledger.system_account(s, "escrow"),
+            ledger.system_account(s, "fixture_escrow"),
             500,
-            "bazaar_purchase",
+            "fixture_purchase",
             pending=True,
             timeout=timedelta(seconds=-5),
         )

@@ -30,16 +30,10 @@ operation = st.tuples(
 def _open_accounts(session, tag):
     owner = session.scalars(select(Member)).first()
     accounts = [
-        ledger.open_account(
-            session, kind="member_main", code=f"{tag}:m{i}", name_fa="آزمون", name_en="test", owner=owner
-        )
+        ledger.open_account(session, kind="member_main", code=f"{tag}:m{i}", owner=owner)
         for i in range(N_ACCOUNTS)
     ]
-    accounts.append(
-        ledger.open_account(
-            session, kind="system", code=f"{tag}:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
-        )
-    )
+    accounts.append(ledger.open_account(session, kind="system", code=f"{tag}:issuer", non_negative=False))
     session.flush()
     return accounts
 
@@ -110,14 +104,10 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
     db = app.extensions["resalat"].db
     with app.app_context(), db.new_session() as s:
         owner = s.get(Member, make_member())
-        issuer = ledger.open_account(
-            s, kind="system", code="conc:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
-        )
+        issuer = ledger.open_account(s, kind="system", code="conc:issuer", non_negative=False)
         ids = []
         for i in range(4):
-            acc = ledger.open_account(
-                s, kind="member_main", code=f"conc:{i}", name_fa="آزمون", name_en="test", owner=owner
-            )
+            acc = ledger.open_account(s, kind="member_main", code=f"conc:{i}", owner=owner)
             s.flush()
             ledger.transfer(s, f"conc:fund:{i}", issuer, acc, 10_000, "fund")
             ids.append(acc.id)
@@ -171,11 +161,9 @@ def test_the_same_key_sent_by_many_clients_at_once_moves_money_once(app, make_me
     db = app.extensions["resalat"].db
     with app.app_context(), db.new_session() as s:
         owner = s.get(Member, make_member())
-        issuer = ledger.open_account(
-            s, kind="system", code="dup:issuer", name_fa="ناشر", name_en="issuer", non_negative=False
-        )
-        a = ledger.open_account(s, kind="member_main", code="dup:a", name_fa="آ", name_en="a", owner=owner)
-        b = ledger.open_account(s, kind="member_main", code="dup:b", name_fa="ب", name_en="b", owner=owner)
+        issuer = ledger.open_account(s, kind="system", code="dup:issuer", non_negative=False)
+        a = ledger.open_account(s, kind="member_main", code="dup:a", owner=owner)
+        b = ledger.open_account(s, kind="member_main", code="dup:b", owner=owner)
         s.flush()
         ledger.transfer(s, "dup:fund", issuer, a, 1_000, "fund")
         a_id, b_id = a.id, b.id
@@ -203,7 +191,7 @@ def test_spend_refusal_is_not_a_crash(session, make_member):
         purpose="solar",
         name_fa="وام خورشیدی",
         name_en="Solar loan",
-        purposes=["bazaar_purchase"],
+        purposes=["fixture_purchase"],
     )
     with pytest.raises(NotAllowed):
         ledger.check_spend(loan, ledger.Spend(10, "cash_out", None, loan))

@@ -92,6 +92,7 @@ def authenticate(
             code="bad_credentials",
         )
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    assert member is not None  # a wrong identifier was refused above
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     member.last_login_at = utcnow()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -67,7 +69,7 @@ def list_modules(as_json: bool) -> None:
     codes = (
         dict(session.execute(select(Region.id, Region.code).where(Region.id.in_(ids))).all()) if ids else {}
     )
-    overrides = [
+    overrides: list[dict[str, Any]] = [
         {"module": m, "region": codes.get(rid) if rid is not None else None, "enabled": on}
         for m, rid, on in rows
     ]

@@ -51,7 +51,7 @@ def load_activation(session: Session) -> Activation:
     rows = session.execute(
         select(ModuleActivation.module, ModuleActivation.region_id, ModuleActivation.enabled)
     ).all()
-    return Activation([tuple(r) for r in rows])
+    return Activation([(str(m), r, bool(on)) for m, r, on in rows])
 
 
 def activation() -> Activation:
@@ -102,6 +102,26 @@ def region_hook(hook_name: str, subject: Any) -> Any:
     if not inactive:
         return getattr(manager.pm.hook, hook_name)
     return manager.pm.subset_hook_caller(hook_name, remove_plugins=inactive)
+
+
+def hook_answers(hook_name: str, subject: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Each answer to ``hook_name`` with the plugin that gave it, in load order, asking only the
+    plugins active for ``subject``'s region (as ``region_hook`` does). An answer of None is left out.
+
+    For a caller that must know who answered (Merat counts a signal only from the plugin that
+    declared its kind). Each implementation is called with the arguments it declares.
+    """
+    caller = region_hook(hook_name, subject)
+    by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+    answers = []
+    for record in _plugins().loaded:
+        impl = by_plugin.get(record.name)
+        if impl is None:
+            continue
+        answer = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+        if answer is not None:
+            answers.append((record.name, answer))
+    return answers
 
 
 # --- changing activation (CLI and admin pages call these) --------------------------------------

@@ -23,7 +23,7 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
 
 @lru_cache(maxsize=1)
 def _distributions() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()
+    return dict(importlib.metadata.packages_distributions())
 
 
 def distribution_version(package: str) -> str | None:

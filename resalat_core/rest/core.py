@@ -157,7 +157,12 @@ def idempotent(view: F) -> F:
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except ResalatError as exc:
-            session.rollback()  # an error changes nothing, and the same error is the answer
+            # An error changes nothing (unless it says what it wrote must count, as a wrong
+            # signing password does), and the same error is the answer to a repeat.
+            if exc.keep_changes:
+                session.commit()
+            else:
+                session.rollback()
             response = error_response(exc)
         except BaseException:
             session.rollback()
@@ -168,6 +173,7 @@ def idempotent(view: F) -> F:
             _forget(session, scope, key)
             return response
         record = _record(session, scope, key)
+        assert record is not None  # claimed above, in this request's own transaction
         record.status = response.status_code
         record.body = response.get_json(silent=True)
         # Committed with whatever the view left uncommitted: the answer and the work land together.

@@ -21,7 +21,7 @@ _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"example": "bad_input"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.Raw())
+    fields = fields.Dict(keys=fields.String(), values=fields.Raw())  # type: ignore[assignment]
 
 
 class Error(Schema):
@@ -46,6 +46,7 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
 def _schema_name(schema: Any) -> str:
     """A component name: ``Region`` for the host's schemas, ``<plugin>.Name`` for a plugin's."""
     schema_cls = resolve_schema_cls(schema)
+    assert isinstance(schema_cls, type)  # one schema here, never a list of them
     name = schema_cls.__name__.removesuffix("Schema") or schema_cls.__name__
     if schema_cls.__module__.split(".")[0] != "resalat_core":
         name = f"{schema_cls.__module__.split('.')[0].removeprefix('resalat_')}.{name}"
@@ -85,7 +86,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         if doc is None:
             continue
         path, params = _path_and_params(rule.rule)
-        access = access_of(view) or {}
+        access = access_of(view) or {}  # type: ignore[arg-type]
         blueprint = rule.endpoint.split(".")[0]
         # By owner, not by splitting "<plugin>_api" at "_": plugin names may hold "_" themselves.
         default_tag = app.extensions["resalat"].blueprint_owner.get(blueprint, blueprint)
@@ -101,7 +102,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             }
             if view.__doc__:
                 op["description"] = view.__doc__.strip()
-            if access.get("kind") != "public":
+            if access.get("kind") == "public":
+                op["security"] = []  # open to anyone, against the document's default below
+            else:
                 op["security"] = [{"bearer": []}]
                 op["responses"]["401"] = {"description": "Not signed in", "content": _json("Error")}
             if access.get("kind") == "permission":
@@ -166,7 +169,10 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     app.extensions["resalat"].plugins.pm.hook.resalat_openapi(spec=spec)
-    return spec.to_dict()
+    document = spec.to_dict()
+    # Signed in by default; each public operation says so with an empty security list.
+    document["security"] = [{"bearer": []}]
+    return document
 
 
 def _json(name: str) -> dict[str, Any]:

@@ -339,6 +339,7 @@ def _apply(
                 .execution_options(synchronize_session=False)
             )
             row = session.execute(stmt).first()
+            assert row is not None  # the account exists: it was read above
         results[account.id] = row[0]
     return results[debit.id], results[credit.id]
 
@@ -501,7 +502,7 @@ def _resolve(session: Session, ref: Transfer | int | str, outcome: str) -> Trans
         .where(Transfer.id == pending.id, Transfer.state == PENDING)
         .values(state=outcome, resolved_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     session.expire(pending)
     if not claimed:
         if pending.state == outcome:
@@ -526,6 +527,7 @@ def _resolve(session: Session, ref: Transfer | int | str, outcome: str) -> Trans
             .returning(Account.posted)
             .execution_options(synchronize_session=False)
         ).first()
+        assert row is not None  # the account exists: the transfer refers to it
         after[account.id] = row[0]
     if outcome == POSTED:
         _write_entries(session, pending, after[debit.id], after[credit.id])

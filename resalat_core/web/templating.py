@@ -72,7 +72,17 @@ def nav_items() -> list[Any]:
 
 
 def init_templating(app: Flask) -> None:
+    from resalat_core.i18n import template_gettext, template_ngettext, template_pgettext
+
     app.jinja_env.add_extension("jinja2.ext.do")  # for the pager macro's dict updates
+    # Templates translate through the host's gettext, so their numbers, amounts and dates are
+    # written the reader's way as in Python code (Flask-Babel's own leaves them as given).
+    app.jinja_env.globals.update(
+        _=template_gettext,
+        gettext=template_gettext,
+        ngettext=template_ngettext,
+        pgettext=template_pgettext,
+    )
     app.jinja_env.filters.update(
         money=money, jdate=jdate, digits=digits, number=number, ltr=ltr, localized=localized
     )

@@ -22,11 +22,14 @@ plugin = Plugin(
         "max_photos": 6,
         "media_dir": "",  # empty: <instance folder>/bazaar-media
     },
+    # Holds every open order's price from checkout until the seller is paid or the buyer refunded.
     accounts=(SystemAccount("escrow", _l("Purchase escrow"), may_go_negative=True),),
+    # A statement line reads the order's number and booth (the transfers' params).
     purposes=(
-        Purpose("bazaar_purchase", _l("Purchase in M-Bazar")),
-        Purpose("bazaar_sale", _l("Sale in M-Bazar")),
-        Purpose("bazaar_refund", _l("Refund of an M-Bazar order")),
-        Purpose("livestock_loan", _l("Livestock loan money")),
+        Purpose("bazaar_purchase", _l("Purchase in M-Bazar"), detail=_l("Order %(order)s from %(booth)s")),
+        Purpose("bazaar_sale", _l("Sale in M-Bazar"), detail=_l("Order %(order)s at %(booth)s")),
+        Purpose(
+            "bazaar_refund", _l("Refund of an M-Bazar order"), detail=_l("Order %(order)s from %(booth)s")
+        ),
     ),
 )

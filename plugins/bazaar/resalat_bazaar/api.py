@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request, url_for
-from flask_babel import get_locale
 
 from resalat_bazaar import services
 from resalat_bazaar.models import Booth, Order, Product
@@ -38,6 +37,7 @@ from resalat_core.sdk import (
     NotFound,
     _,
     api_doc,
+    current_language,
     current_member,
     db_session,
     dump,
@@ -45,6 +45,7 @@ from resalat_core.sdk import (
     idempotent,
     load,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
@@ -52,12 +53,6 @@ from resalat_core.sdk import (
 )
 
 bp = Blueprint("bazaar_api", __name__, url_prefix="/api/v1/bazaar")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
 
 
 def _photo_url(key: str, thumb: bool = False) -> str:
@@ -125,7 +120,7 @@ def _product(p: Product) -> dict[str, Any]:
 
 
 def _order(o: Order, *, detail: bool = False) -> dict[str, Any]:
-    me = current_member()
+    viewer = current_member()
     return {
         "id": o.id,
         "checkout_id": o.checkout_id,
@@ -166,22 +161,8 @@ def _order(o: Order, *, detail: bool = False) -> dict[str, Any]:
         ]
         if detail
         else [],
-        "actions": services.actions_for(me, o) if me is not None else [],
+        "actions": services.actions_for(viewer, o) if viewer is not None else [],
     }
-
-
-def _rials(fields: dict[str, Any]) -> dict[str, Any]:
-    """The API names prices price_rials; the services call the field price."""
-    data = dict(fields)
-    if "price_rials" in data:
-        data["price"] = data.pop("price_rials")
-    return data
-
-
-def _renamed(exc: BadInput) -> BadInput:
-    if "price" in exc.fields:
-        exc.fields["price_rials"] = exc.fields.pop("price")
-    return exc
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -248,7 +229,7 @@ def booths() -> Any:
             message = _("No such province or place.")
             raise BadInput(message, fields={"region": message}) from None
     page, per_page = page_args()
-    result = paginate(session, services.booths_query(region=region), page, per_page)
+    result = paginate(session, services.booths_query(session, region=region), page, per_page)
     return {"items": dump(BoothSchema, [_booth(b) for b in result.items], many=True), "meta": result.meta()}
 
 
@@ -259,7 +240,7 @@ def create_booth() -> Any:
     """``core_code`` links one of the active cores you lead; ``region`` defaults to the core's or yours."""
     session = db_session()
     data = load(BoothBodySchema)
-    booth = services.open_booth(session, _me(), data)
+    booth = services.open_booth(session, me(), data)
     session.commit()
     return dump(BoothSchema, _booth(booth)), 201
 
@@ -277,8 +258,8 @@ def booth(booth_id: int) -> Any:
 @login_required
 def update_booth(booth_id: int) -> Any:
     session = db_session()
-    found = services.owned_booth(session, _me(), booth_id)
-    services.update_booth(session, found, _me(), load(BoothBodySchema))
+    found = services.owned_booth(session, me(), booth_id)
+    services.update_booth(session, found, me(), load(BoothBodySchema))
     session.commit()
     return dump(BoothSchema, _booth(found))
 
@@ -310,12 +291,8 @@ def booth_products(booth_id: int) -> Any:
 def create_product(booth_id: int) -> Any:
     """Required: title, category, price_rials, stock. Errors name the fields."""
     session = db_session()
-    found = services.owned_booth(session, _me(), booth_id)
-    data = _rials(load(ProductBodySchema))
-    try:
-        made = services.create_product(session, found, _me(), data, price_unit="rial")
-    except BadInput as exc:
-        raise _renamed(exc) from None
+    found = services.owned_booth(session, me(), booth_id)
+    made = services.create_product(session, found, me(), load(ProductBodySchema))
     session.commit()
     return dump(ProductSchema, _product(made)), 201
 
@@ -335,11 +312,8 @@ def product(product_id: int) -> Any:
 @login_required
 def update_product(product_id: int) -> Any:
     session = db_session()
-    found = services.owned_product(session, _me(), product_id)
-    try:
-        services.update_product(session, found, _me(), _rials(load(ProductBodySchema)), price_unit="rial")
-    except BadInput as exc:
-        raise _renamed(exc) from None
+    found = services.owned_product(session, me(), product_id)
+    services.update_product(session, found, me(), load(ProductBodySchema))
     session.commit()
     return dump(ProductSchema, _product(found))
 
@@ -350,8 +324,8 @@ def update_product(product_id: int) -> Any:
 def delete_product(product_id: int) -> Any:
     """The product is unlisted, not erased: orders keep referring to it."""
     session = db_session()
-    found = services.owned_product(session, _me(), product_id)
-    services.update_product(session, found, _me(), {"listed": False})
+    found = services.owned_product(session, me(), product_id)
+    services.update_product(session, found, me(), {"listed": False})
     session.commit()
     return dump(ProductSchema, _product(found))
 
@@ -367,9 +341,9 @@ def delete_product(product_id: int) -> Any:
 def add_photo(product_id: int) -> Any:
     """JPEG, PNG, WebP or GIF; checked to be a real image, resized, with a thumbnail."""
     session = db_session()
-    found = services.owned_product(session, _me(), product_id)
+    found = services.owned_product(session, me(), product_id)
     upload = request.files.get("photo")
-    services.add_product_photo(session, found, _me(), upload.read() if upload is not None else b"")
+    services.add_product_photo(session, found, me(), upload.read() if upload is not None else b"")
     session.commit()
     return dump(ProductSchema, _product(found)), 201
 
@@ -379,8 +353,8 @@ def add_photo(product_id: int) -> Any:
 @login_required
 def remove_photo(product_id: int, photo_id: int) -> Any:
     session = db_session()
-    found = services.owned_product(session, _me(), product_id)
-    services.remove_product_photo(session, found, _me(), photo_id)
+    found = services.owned_product(session, me(), product_id)
+    services.remove_product_photo(session, found, me(), photo_id)
     session.commit()
     return dump(ProductSchema, _product(found))
 
@@ -388,11 +362,24 @@ def remove_photo(product_id: int, photo_id: int) -> Any:
 # --- cart and checkout ---------------------------------------------------------------------------
 
 
+def _method(method: services.PaymentMethod) -> dict[str, Any]:
+    return {
+        "code": method.code,
+        "title": str(method.title),
+        "description": str(method.description),
+        "pay_now_rials": method.pay_now,
+        "total_rials": method.total,
+        "terms": [str(term) for term in method.terms],
+        "url": method.url,
+    }
+
+
 def _cart(member: Member) -> dict[str, Any]:
     current = services.cart(db_session(), member)
     return {
         "total_rials": current.total,
         "count": current.count,
+        "payment_methods": [_method(m) for m in services.payment_methods(member, current)],
         "groups": [
             {
                 "booth_id": g.booth.id,
@@ -417,10 +404,12 @@ def _cart(member: Member) -> dict[str, Any]:
 
 
 @bp.get("/cart")
-@api_doc(summary="My cart, grouped by booth", response=CartSchema, tags=["bazaar"])
+@api_doc(summary="My cart, grouped by booth, and the ways to pay it", response=CartSchema, tags=["bazaar"])
 @login_required
 def cart() -> Any:
-    return dump(CartSchema, _cart(_me()))
+    """The checkout's preview: what each booth's order will hold, and the other ways to pay that
+    plugins active in your region offer for it (``payment_methods``), before you pay."""
+    return dump(CartSchema, _cart(me()))
 
 
 @bp.put("/cart/items/<int:product_id>")
@@ -434,9 +423,9 @@ def cart() -> Any:
 def set_cart_item(product_id: int) -> Any:
     session = db_session()
     data = load(CartItemBodySchema)
-    services.set_cart_quantity(session, _me(), product_id, data["quantity"])
+    services.set_cart_quantity(session, me(), product_id, data["quantity"])
     session.commit()
-    return dump(CartSchema, _cart(_me()))
+    return dump(CartSchema, _cart(me()))
 
 
 @bp.delete("/cart/items/<int:product_id>")
@@ -444,9 +433,9 @@ def set_cart_item(product_id: int) -> Any:
 @login_required
 def remove_cart_item(product_id: int) -> Any:
     session = db_session()
-    services.remove_from_cart(session, _me(), product_id)
+    services.remove_from_cart(session, me(), product_id)
     session.commit()
-    return dump(CartSchema, _cart(_me()))
+    return dump(CartSchema, _cart(me()))
 
 
 @bp.post("/checkout")
@@ -472,7 +461,7 @@ def checkout() -> Any:
         delivery[int(key)] = option
     result = services.checkout(
         db_session(),
-        _me(),
+        me(),
         services.CheckoutRequest(
             key=request.headers["Idempotency-Key"].strip(),
             funding=data["funding"],
@@ -511,7 +500,7 @@ def orders() -> Any:
         raise BadInput(_("Unknown status."), fields={"status": _("Unknown status.")})
     page, per_page = page_args()
     result = paginate(
-        session, services.orders_query(_me(), as_seller=as_seller, status=status), page, per_page
+        session, services.orders_query(me(), as_seller=as_seller, status=status), page, per_page
     )
     return {"items": dump(OrderSchema, [_order(o) for o in result.items], many=True), "meta": result.meta()}
 
@@ -521,7 +510,7 @@ def orders() -> Any:
 @login_required
 def order(order_id: int) -> Any:
     session = db_session()
-    services.visible_order(session, _me(), order_id)
+    services.visible_order(session, me(), order_id)
     return dump(OrderSchema, _order(services.order_detail(session, order_id), detail=True))
 
 
@@ -539,8 +528,8 @@ def transition(order_id: int) -> Any:
     sending, buyer or seller) and ``refund`` (an administrator) pay the buyer back."""
     session = db_session()
     data = load(TransitionBodySchema)
-    found = services.visible_order(session, _me(), order_id)
-    services.transition(session, found, data["action"], _me(), reason=data["reason"], note=data["note"])
+    found = services.visible_order(session, me(), order_id)
+    services.transition(session, found, data["action"], me(), reason=data["reason"], note=data["note"])
     return dump(OrderSchema, _order(services.order_detail(session, order_id), detail=True))
 
 
@@ -559,10 +548,10 @@ def dashboard() -> Any:
     raw = request.args.get("booth", "")
     figures = services.seller_dashboard(
         db_session(),
-        _me(),
+        me(),
         booth_id=int(raw) if raw.isdigit() else None,
         period=request.args.get("period", "30d"),
-        lang=str(get_locale() or "en"),
+        lang=current_language(),
     )
     return dump(
         DashboardSchema,
@@ -591,7 +580,7 @@ def dashboard() -> Any:
 
 def _hide(kind: str, subject_id: int) -> Any:
     session = db_session()
-    me = _me()
+    admin = me()
     data = load(HideBodySchema)
     if kind == "booth":
         found: Any = services.get_booth(session, subject_id)
@@ -599,13 +588,13 @@ def _hide(kind: str, subject_id: int) -> Any:
     else:
         found = services.get_product(session, subject_id)
         region = found.booth.region
-    if not services.is_admin(me, region):
+    if not services.is_admin(admin, region):
         raise NotAllowed(_("You do not have permission to do this here."))
     if kind == "booth":
-        services.set_booth_hidden(session, found, data["hidden"], reason=data["reason"], actor=me)
+        services.set_booth_hidden(session, found, data["hidden"], reason=data["reason"], actor=admin)
         session.commit()
         return dump(BoothSchema, _booth(found))
-    services.set_product_hidden(session, found, data["hidden"], reason=data["reason"], actor=me)
+    services.set_product_hidden(session, found, data["hidden"], reason=data["reason"], actor=admin)
     session.commit()
     return dump(ProductSchema, _product(found))
 

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from resalat_bazaar import services
-from resalat_bazaar.search import index_for
+from resalat_bazaar.fulltext import index_for
 from resalat_core.sdk import (
     BadInput,
     Member,

@@ -1,5 +1,5 @@
-"""How M-Bazar plugs into the host: pages, API, CLI, permissions, tile, cart badge, figures,
-the spend policy for loan money, and its part of the demo."""
+"""How M-Bazar plugs into the host: pages, API, CLI, permissions, tile, cart badge, figures, the
+spend policy for loan money, its credit signal for Merat, and its part of the demo."""
 
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ from resalat_core.sdk import (
     Member,
     NavItem,
     Permission,
+    SignalKind,
     Spend,
     SpendDecision,
     Tile,
     _l,
     db_session,
     hookimpl,
-    to_persian_digits,
 )
+
+SALES_COMPLETED = "bazaar_sales_completed"
 
 
 def _session_of(member: Member) -> Session:
@@ -55,9 +57,7 @@ def resalat_permissions() -> list[Permission]:
         # Any member may open a booth and sell (a core leader links one of their cores).
         Permission(services.SELL, _l("Sell in M-Bazar"), ("member",)),
         Permission(
-            services.ADMIN,
-            _l("Administer M-Bazar: hide booths and products, refund orders"),
-            ("admin",),
+            services.ADMIN, _l("Administer M-Bazar: hide booths and products, refund orders"), ("admin",)
         ),
     ]
 
@@ -82,35 +82,35 @@ def resalat_nav_items(member: Member) -> list[NavItem]:
     # On every page: one sum over the member's cart lines.
     count = services.cart_count(_session_of(member), member)
     return [
-        NavItem(
-            title=_l("Cart"),
-            url=url_for("bazaar.cart_page"),
-            badge=count or None,
-            icon="cart",
-            order=20,
-        )
+        NavItem(title=_l("Cart"), url=url_for("bazaar.cart_page"), badge=count or None, icon="cart", order=20)
     ]
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    session = db_session()
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    found = services.market_figures(session, area)
     return [
-        Figure(_l("M-Bazar booths"), services.count_booths(session), _l("booths")),
-        Figure(
-            _l("Products in M-Bazar"),
-            services.count_products(session),
-            _l("products"),
-        ),
-        Figure(
-            _l("Completed M-Bazar sales"),
-            services.sold_total(session) // 10,
-            _l("tomans"),
-        ),
+        Figure(_l("M-Bazar booths"), found.booths, unit=_l("booths")),
+        Figure(_l("Products in M-Bazar"), found.products, unit=_l("products")),
+        Figure(_l("Completed M-Bazar sales"), found.sold, money=True),
     ]
 
 
 # --- questions -----------------------------------------------------------------------------------
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """The signal M-Bazar gives Merat, with its default weight: 2 points a sale, at most 80."""
+    return [
+        SignalKind(
+            SALES_COMPLETED,
+            _l("%(value)s completed sales in the member's M-Bazar booths"),
+            points=2,
+            per=1,
+            cap=80,
+        )
+    ]
 
 
 @hookimpl(optionalhook=True)
@@ -119,17 +119,7 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     sold = _session_of(member).scalar(
         select(func.count(Order.id)).where(Order.seller_id == member.id, Order.status == COMPLETED)
     )
-    if not sold:
-        return []
-    return [
-        CreditSignal(
-            source=plugin.name,
-            kind="bazaar_sales_completed",
-            value=sold,
-            description_fa=f"{to_persian_digits(str(sold))} فروش تکمیل‌شده در غرفه‌های ام‌بازار این عضو",
-            description_en=f"{sold} completed sales in the member's M-Bazar booths",
-        )
-    ]
+    return [CreditSignal(SALES_COMPLETED, sold)] if sold else []
 
 
 @hookimpl

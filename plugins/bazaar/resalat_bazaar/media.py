@@ -25,6 +25,7 @@ from typing import Protocol
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from resalat_bazaar import plugin
 from resalat_core.sdk import BadInput, _
 
 KEY_RE = re.compile(r"^[0-9a-f]{40}$")
@@ -32,6 +33,7 @@ FILE_RE = re.compile(r"^([0-9a-f]{40})(_t)?\.jpg$")
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # A photo larger than this many pixels is refused before it is decoded (a decompression bomb).
 MAX_PIXELS = 40_000_000
+MEGABYTE = 1024 * 1024
 
 
 class Storage(Protocol):
@@ -83,9 +85,7 @@ def storage() -> Storage:
     """The app's photo storage (a LocalStorage under the instance folder unless configured)."""
     found = current_app.extensions.get("bazaar_storage")
     if found is None:
-        from resalat_bazaar.services import setting
-
-        root = setting("media_dir")
+        root = plugin.setting("media_dir")
         if not root and current_app.testing:
             # Test runs (the host's too, which load the demo) never write into the instance folder.
             root = tempfile.mkdtemp(prefix="resalat-bazaar-media-")
@@ -115,7 +115,7 @@ def process_image(
         message = _("Choose a photo to upload.")
         raise BadInput(message, fields={field: message}, code="no_image")
     if len(data) > max_bytes:
-        message = _("The photo is too large: at most %(size)s MB.", size=f"{max_bytes / (1024 * 1024):.0f}")
+        message = _too_large(max_bytes)
         raise BadInput(message, fields={field: message}, code="image_too_large")
     not_image = _("This file is not a photo. Upload a JPEG, PNG, WebP or GIF image.")
     try:
@@ -156,6 +156,13 @@ def process_image(
     thumb.thumbnail((thumb_side, thumb_side), Image.Resampling.LANCZOS)
     full_bytes = _jpeg(full)
     return Processed(hashlib.sha256(full_bytes).hexdigest()[:40], full_bytes, _jpeg(thumb))
+
+
+def _too_large(max_bytes: int) -> str:
+    """The refusal of a photo over ``max_bytes``, its limit in whole megabytes (kilobytes below one)."""
+    if max_bytes >= MEGABYTE:
+        return _("The photo is too large: at most %(size)s MB.", size=round(max_bytes / MEGABYTE))
+    return _("The photo is too large: at most %(size)s KB.", size=max(1, max_bytes // 1024))
 
 
 def store(processed: Processed) -> str:

@@ -95,7 +95,9 @@ class ProductBodySchema(Schema):
     title = fields.String(validate=validate.Length(max=TITLE_MAX))
     description = fields.String(validate=validate.Length(max=DESCRIPTION_MAX))
     category = fields.String(metadata={"description": "a category code or id", "example": "saffron"})
-    price_rials = fields.Integer(strict=True, metadata={"description": "integer rials, more than zero"})
+    price = fields.Integer(
+        data_key="price_rials", strict=True, metadata={"description": "integer rials, more than zero"}
+    )
     stock = fields.Integer(strict=True, metadata={"example": 40})
     unit = fields.String(validate=validate.OneOf(UNITS))
     kind = fields.String(validate=validate.OneOf(KINDS))
@@ -135,10 +137,24 @@ class CartGroupSchema(Schema):
     lines = fields.List(fields.Nested(CartLineSchema))
 
 
+class PaymentMethodSchema(Schema):
+    code = fields.String(metadata={"example": "aghsat.six_months"})
+    title = fields.String()
+    description = fields.String()
+    pay_now_rials = fields.Integer(metadata={"description": "integer rials paid at checkout"})
+    total_rials = fields.Integer(metadata={"description": "integer rials paid in all, fees included"})
+    terms = fields.List(fields.String(), metadata={"description": "what else to read before choosing"})
+    url = fields.String(allow_none=True)
+
+
 class CartSchema(Schema):
     total_rials = fields.Integer()
     count = fields.Integer()
     groups = fields.List(fields.Nested(CartGroupSchema))
+    payment_methods = fields.List(
+        fields.Nested(PaymentMethodSchema),
+        metadata={"description": "other ways to pay offered for this cart; choosing one comes later"},
+    )
 
 
 class CartItemBodySchema(Schema):

@@ -3,48 +3,71 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from resalat_cores import services as cores
 
 from resalat_bazaar import charts, media, services
 from resalat_bazaar.models import DELIVERY_OPTIONS, FUND_MAIN, KINDS, PROGRAMMES, UNITS
 from resalat_core.sdk import (
     BadInput,
-    Conflict,
-    Member,
+    FieldReader,
+    Money,
     NotAllowed,
     NotFound,
     Page,
     _,
+    _l,
+    account_name,
     current_language,
     current_member,
     db_session,
     format_money,
     get_region,
-    ledger,
+    handle_form,
+    lazy_pgettext,
     login_required,
+    main_account,
+    me,
     page_args,
     paginate,
     permission_required,
     public,
+    region_choices,
+    to_persian_digits,
 )
 
 bp = Blueprint("bazaar", __name__, url_prefix="/bazaar")
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
-def _errors(exc: BadInput | NotAllowed | Conflict) -> dict[str, Any]:
-    return exc.form_errors()
-
-
 def _common() -> dict[str, Any]:
     return {"services": services, "me": current_member()}
+
+
+def _shown(text: str) -> str:
+    """Digits as the reader writes them, for a form field filled in for them."""
+    return to_persian_digits(text) if current_language() == "fa" else text
+
+
+def _flash_back(to: str) -> Callable[[dict[str, str], int], Any]:
+    """For a small form on another page: say what was wrong and go back there."""
+
+    def again(errors: dict[str, str], _status: int) -> Any:
+        fields = [message for name, message in errors.items() if name != "_form"]
+        flash("; ".join(fields) if fields else errors.get("_form", ""), "danger")
+        return redirect(to)
+
+    return again
+
+
+def _refusal_as_error(field: str, act: Callable[[], Any]) -> Any:
+    """A refusal that belongs beside a field (the loan's spend rules) is shown on the form."""
+    try:
+        return act()
+    except NotAllowed as exc:
+        raise BadInput(exc.message, fields={field: exc.message}, code=exc.code) from None
 
 
 # --- the market: search -------------------------------------------------------------------------
@@ -62,7 +85,7 @@ def index() -> Any:
         filters = services.read_search_filters(session, request.args)
         result = services.search(session, filters, page, per_page)
     except BadInput as exc:
-        errors = _errors(exc)
+        errors = exc.form_errors()
         filters = services.SearchFilters(q=request.args.get("q", ""))
         result = Page(items=[], page=1, per_page=per_page, total=0)
     session.commit()  # the categories, if this first visit seeded them
@@ -73,7 +96,7 @@ def index() -> Any:
         raw=request.args,
         errors=errors,
         tree=tree,
-        regions=services.regions_for_select(session),
+        regions=region_choices(session, current_language()),
         **_common(),
     ), (400 if errors else 200)
 
@@ -90,12 +113,12 @@ def booths() -> Any:
             region = get_region(session, code)
         except NotFound:
             region = None
-    result = paginate(session, services.booths_query(region=region), page, per_page)
+    result = paginate(session, services.booths_query(session, region=region), page, per_page)
     return render_template(
         "bazaar/booths.html",
         page=result,
         region=region,
-        regions=services.regions_for_select(session),
+        regions=region_choices(session, current_language()),
         **_common(),
     )
 
@@ -126,7 +149,7 @@ def _booth_form(
     booth: Any = None, values: Any = None, errors: dict[str, Any] | None = None, status: int = 200
 ) -> Any:
     session = db_session()
-    me = _me()
+    member = me()
     if values is None:
         values = (
             {
@@ -138,15 +161,18 @@ def _booth_form(
                 "status": booth.status,
             }
             if booth is not None
-            else {"region": me.region.code if me.region else "", "delivery_options": ["pickup", "mst"]}
+            else {
+                "region": member.region.code if member.region else "",
+                "delivery_options": ["pickup", "mst"],
+            }
         )
     return render_template(
         "bazaar/booth_form.html",
         booth=booth,
         values=values,
         errors=errors or {},
-        regions=services.regions_for_select(session),
-        my_cores=[c for c in services.cores.cores_led_by(session, me) if c.status == services.cores.ACTIVE],
+        regions=region_choices(session, current_language()),
+        my_cores=[c for c in cores.cores_led_by(session, member) if c.status == cores.ACTIVE],
         delivery_options=DELIVERY_OPTIONS,
         **_common(),
     ), status
@@ -172,49 +198,46 @@ def new_booth() -> Any:
 @bp.post("/booths/new")
 @login_required
 def create_booth() -> Any:
-    session = db_session()
     data = _booth_data(request.form)
-    try:
-        found = services.open_booth(session, _me(), data)
-    except (BadInput, NotAllowed) as exc:
-        session.rollback()
-        return _booth_form(values=data, errors=_errors(exc), status=exc.status)
-    session.commit()
-    flash(_("Your booth is open. Add your first product."), "success")
-    return redirect(url_for("bazaar.new_product", booth_id=found.id))
+    return handle_form(
+        lambda s: services.open_booth(s, me(), data),
+        again=lambda errors, status: _booth_form(values=data, errors=errors, status=status),
+        to=lambda made: url_for("bazaar.new_product", booth_id=made.id),
+        done=_l("Your booth is open. Add your first product."),
+    )
 
 
 @bp.get("/booths/<int:booth_id>/edit")
 @login_required
 def edit_booth(booth_id: int) -> Any:
-    return _booth_form(services.owned_booth(db_session(), _me(), booth_id))
+    return _booth_form(services.owned_booth(db_session(), me(), booth_id))
 
 
 @bp.post("/booths/<int:booth_id>/edit")
 @login_required
 def update_booth(booth_id: int) -> Any:
-    session = db_session()
-    found = services.owned_booth(session, _me(), booth_id)
+    found = services.owned_booth(db_session(), me(), booth_id)
     data = _booth_data(request.form)
-    try:
-        services.update_booth(session, found, _me(), data)
-        photo = request.files.get("photo")
+    photo = request.files.get("photo")
+
+    def act(session: Any) -> Any:
+        services.update_booth(session, found, me(), data)
         if photo is not None and photo.filename:
-            services.set_booth_photo(session, found, _me(), photo.read())
-    except BadInput as exc:
-        session.rollback()
-        return _booth_form(found, data, _errors(exc), exc.status)
-    session.commit()
-    flash(_("The booth was saved."), "success")
-    return redirect(url_for("bazaar.booth", booth_id=found.id))
+            services.set_booth_photo(session, found, me(), photo.read())
+        return found
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _booth_form(found, data, errors, status),
+        to=url_for("bazaar.booth", booth_id=found.id),
+        done=_l("The booth was saved."),
+    )
 
 
 @bp.get("/mine")
 @login_required
 def my_booths() -> Any:
-    session = db_session()
-    me = _me()
-    return render_template("bazaar/mine.html", booths=services.booths_of(session, me), **_common())
+    return render_template("bazaar/mine.html", booths=services.booths_of(db_session(), me()), **_common())
 
 
 # --- products ------------------------------------------------------------------------------------
@@ -253,8 +276,8 @@ def _product_form(
                 "title": product.title,
                 "description": product.description,
                 "category": str(product.category_id),
-                "price": services.tomans(product.price),
-                "stock": str(product.stock),
+                "price": _shown(services.tomans(product.price)),
+                "stock": _shown(str(product.stock)),
                 "unit": product.unit,
                 "kind": product.kind,
                 "programmes": product.programmes,
@@ -277,7 +300,8 @@ def _product_form(
     ), status
 
 
-def _product_data(form: Any) -> dict[str, Any]:
+def _product_values(form: Any) -> dict[str, Any]:
+    """The product form as typed (shown again when something is wrong)."""
     return {
         "title": form.get("title", ""),
         "description": form.get("description", ""),
@@ -291,80 +315,93 @@ def _product_data(form: Any) -> dict[str, Any]:
     }
 
 
+def _product_act(values: dict[str, Any], save: Callable[[Any, dict[str, Any]], Any]) -> Callable[[Any], Any]:
+    """The product form's unit of work: the price read in tomans, the stock in any digits."""
+
+    def act(session: Any) -> Any:
+        typed = FieldReader()
+        data = {
+            **values,
+            "price": typed.money(values["price"], "price", allow_zero=True),
+            "stock": typed.count(values["stock"], "stock"),
+        }
+        return typed.run(lambda: save(session, data))
+
+    return act
+
+
 @bp.get("/booths/<int:booth_id>/products/new")
 @login_required
 def new_product(booth_id: int) -> Any:
-    return _product_form(services.owned_booth(db_session(), _me(), booth_id))
+    return _product_form(services.owned_booth(db_session(), me(), booth_id))
 
 
 @bp.post("/booths/<int:booth_id>/products/new")
 @login_required
 def create_product(booth_id: int) -> Any:
-    session = db_session()
-    found = services.owned_booth(session, _me(), booth_id)
-    data = _product_data(request.form)
-    try:
-        made = services.create_product(session, found, _me(), data)
-        photo = request.files.get("photo")
+    found = services.owned_booth(db_session(), me(), booth_id)
+    values = _product_values(request.form)
+    photo = request.files.get("photo")
+
+    def save(session: Any, data: dict[str, Any]) -> Any:
+        made = services.create_product(session, found, me(), data)
         if photo is not None and photo.filename:
-            services.add_product_photo(session, made, _me(), photo.read())
-    except (BadInput, NotAllowed) as exc:
-        session.rollback()
-        return _product_form(found, None, data, _errors(exc), exc.status)
-    session.commit()
-    flash(_("The product was added."), "success")
-    return redirect(url_for("bazaar.product", product_id=made.id))
+            services.add_product_photo(session, made, me(), photo.read())
+        return made
+
+    return handle_form(
+        _product_act(values, save),
+        again=lambda errors, status: _product_form(found, None, values, errors, status),
+        to=lambda made: url_for("bazaar.product", product_id=made.id),
+        done=_l("The product was added."),
+    )
 
 
 @bp.get("/products/<int:product_id>/edit")
 @login_required
 def edit_product(product_id: int) -> Any:
-    found = services.owned_product(db_session(), _me(), product_id)
+    found = services.owned_product(db_session(), me(), product_id)
     return _product_form(found.booth, found)
 
 
 @bp.post("/products/<int:product_id>/edit")
 @login_required
 def update_product(product_id: int) -> Any:
-    session = db_session()
-    found = services.owned_product(session, _me(), product_id)
-    data = _product_data(request.form)
-    try:
-        services.update_product(session, found, _me(), data)
-    except (BadInput, NotAllowed) as exc:
-        session.rollback()
-        return _product_form(found.booth, found, data, _errors(exc), exc.status)
-    session.commit()
-    flash(_("The product was saved."), "success")
-    return redirect(url_for("bazaar.product", product_id=found.id))
+    found = services.owned_product(db_session(), me(), product_id)
+    values = _product_values(request.form)
+    return handle_form(
+        _product_act(values, lambda session, data: services.update_product(session, found, me(), data)),
+        again=lambda errors, status: _product_form(found.booth, found, values, errors, status),
+        to=url_for("bazaar.product", product_id=found.id),
+        done=lazy_pgettext("goods", "The product was saved."),
+    )
 
 
 @bp.post("/products/<int:product_id>/photos")
 @login_required
 def add_photo(product_id: int) -> Any:
-    session = db_session()
-    found = services.owned_product(session, _me(), product_id)
+    found = services.owned_product(db_session(), me(), product_id)
     upload = request.files.get("photo")
-    try:
-        services.add_product_photo(session, found, _me(), upload.read() if upload is not None else b"")
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("bazaar.edit_product", product_id=found.id))
-    session.commit()
-    flash(_("The photo was added."), "success")
-    return redirect(url_for("bazaar.edit_product", product_id=found.id))
+    back = url_for("bazaar.edit_product", product_id=found.id)
+    return handle_form(
+        lambda s: services.add_product_photo(s, found, me(), upload.read() if upload is not None else b""),
+        again=_flash_back(back),
+        to=back,
+        done=_l("The photo was added."),
+    )
 
 
 @bp.post("/products/<int:product_id>/photos/<int:photo_id>/delete")
 @login_required
 def remove_photo(product_id: int, photo_id: int) -> Any:
-    session = db_session()
-    found = services.owned_product(session, _me(), product_id)
-    services.remove_product_photo(session, found, _me(), photo_id)
-    session.commit()
-    flash(_("The photo was removed."), "success")
-    return redirect(url_for("bazaar.edit_product", product_id=found.id))
+    found = services.owned_product(db_session(), me(), product_id)
+    back = url_for("bazaar.edit_product", product_id=found.id)
+    return handle_form(
+        lambda s: services.remove_product_photo(s, found, me(), photo_id),
+        again=_flash_back(back),
+        to=back,
+        done=_l("The photo was removed."),
+    )
 
 
 @bp.get("/media/<name>")
@@ -385,48 +422,45 @@ def photo(name: str) -> Any:
 # --- cart and checkout ---------------------------------------------------------------------------
 
 
+def _set_in_cart(session: Any, product_id: int, *, add: bool) -> Any:
+    typed = FieldReader()
+    quantity = typed.count(request.form.get("quantity", ""), "quantity")
+    return typed.run(lambda: services.set_cart_quantity(session, me(), product_id, quantity, add=add))
+
+
 @bp.post("/products/<int:product_id>/cart")
 @login_required
 def add_to_cart(product_id: int) -> Any:
-    session = db_session()
-    try:
-        services.add_to_cart(session, _me(), product_id, request.form.get("quantity", "1"))
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("bazaar.product", product_id=product_id))
-    session.commit()
-    flash(_("Added to your cart."), "success")
-    return redirect(url_for("bazaar.cart_page"))
+    return handle_form(
+        lambda s: _set_in_cart(s, product_id, add=True),
+        again=_flash_back(url_for("bazaar.product", product_id=product_id)),
+        to=url_for("bazaar.cart_page"),
+        done=_l("Added to your cart."),
+    )
 
 
 @bp.post("/cart/<int:product_id>")
 @login_required
 def set_quantity(product_id: int) -> Any:
-    session = db_session()
-    me = _me()
-    try:
+    def act(session: Any) -> Any:
         if request.form.get("remove"):
-            services.remove_from_cart(session, me, product_id)
-        else:
-            services.set_cart_quantity(session, me, product_id, request.form.get("quantity", ""))
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("bazaar.cart_page"))
-    session.commit()
-    return redirect(url_for("bazaar.cart_page"))
+            return services.remove_from_cart(session, me(), product_id)
+        return _set_in_cart(session, product_id, add=False)
+
+    back = url_for("bazaar.cart_page")
+    return handle_form(act, again=_flash_back(back), to=back)
 
 
 def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     session = db_session()
-    me = _me()
-    current = services.cart(session, me)
+    member = me()
+    current = services.cart(session, member)
     values = dict(values or {})
     values.setdefault("key", uuid.uuid4().hex)
     values.setdefault("funding", FUND_MAIN)
-    loans = services.earmarked_accounts(session, me)
-    main = ledger.main_account(session, me)
+    loans = [(account, account_name(account)) for account in services.earmarked_accounts(session, member)]
+    main = main_account(session, member)
+    methods = services.payment_methods(member, current)
     session.commit()  # the main account, if this visit opened it
     return render_template(
         "bazaar/cart.html",
@@ -435,6 +469,7 @@ def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status:
         errors=errors or {},
         loans=loans,
         main=main,
+        methods=methods,
         **_common(),
     ), status
 
@@ -445,11 +480,19 @@ def cart_page() -> Any:
     return _cart_page()
 
 
+def _paid(result: Any) -> str:
+    if result.replayed:
+        return _("This purchase was already made; it was not repeated.")
+    return _(
+        "Paid %(amount)s. The money is held until you confirm you received your order.",
+        amount=Money(result.checkout.total),
+    )
+
+
 @bp.post("/checkout")
 @login_required
 def checkout() -> Any:
     """Pay the cart: one order per booth, the money held in escrow until the buyer confirms."""
-    session = db_session()
     form = request.form
     values = {k: form.get(k, "") for k in ("key", "funding", "earmarked_account", "address", "note")}
     delivery: dict[int, str] = {}
@@ -458,7 +501,7 @@ def checkout() -> Any:
             delivery[int(name[9:])] = value
             values[name] = value
     account_id = values["earmarked_account"]
-    checkout_request = services.CheckoutRequest(
+    chosen = services.CheckoutRequest(
         key=values["key"],
         funding=values["funding"] or FUND_MAIN,
         earmarked_account_id=int(account_id) if account_id.isdigit() else None,
@@ -466,23 +509,12 @@ def checkout() -> Any:
         address=values["address"],
         note=values["note"],
     )
-    try:
-        result = services.checkout(session, _me(), checkout_request)
-    except (BadInput, NotAllowed, Conflict) as exc:
-        session.rollback()
-        return _cart_page(values, _errors(exc), exc.status)
-    session.commit()
-    if result.replayed:
-        flash(_("This purchase was already made; it was not repeated."), "info")
-    else:
-        flash(
-            _(
-                "Paid %(amount)s. The money is held until you confirm you received your order.",
-                amount=format_money(result.checkout.total, lang=current_language()),
-            ),
-            "success",
-        )
-    return redirect(url_for("bazaar.orders", checkout=result.checkout.id))
+    return handle_form(
+        lambda s: _refusal_as_error("earmarked_account", lambda: services.checkout(s, me(), chosen)),
+        again=lambda errors, status: _cart_page(values, errors, status),
+        to=lambda result: url_for("bazaar.orders", checkout=result.checkout.id),
+        done=_paid,
+    )
 
 
 # --- orders --------------------------------------------------------------------------------------
@@ -492,13 +524,14 @@ def checkout() -> Any:
 @login_required
 def orders() -> Any:
     session = db_session()
-    me = _me()
     as_seller = request.args.get("as") == "seller"
     status = request.args.get("status") or None
     if status not in (None, *services.ORDER_STATUSES):
         status = None
     page, per_page = page_args()
-    result = paginate(session, services.orders_query(me, as_seller=as_seller, status=status), page, per_page)
+    result = paginate(
+        session, services.orders_query(me(), as_seller=as_seller, status=status), page, per_page
+    )
     return render_template("bazaar/orders.html", page=result, as_seller=as_seller, status=status, **_common())
 
 
@@ -506,14 +539,14 @@ def orders() -> Any:
 @login_required
 def order(order_id: int) -> Any:
     session = db_session()
-    me = _me()
-    services.visible_order(session, me, order_id)
+    member = me()
+    services.visible_order(session, member, order_id)
     found = services.order_detail(session, order_id)
     return render_template(
         "bazaar/order.html",
         order=found,
-        role=services.role_in(me, found),
-        actions=services.actions_for(me, found),
+        role=services.role_in(member, found),
+        actions=services.actions_for(member, found),
         **_common(),
     )
 
@@ -521,27 +554,23 @@ def order(order_id: int) -> Any:
 @bp.post("/orders/<int:order_id>/<action>")
 @login_required
 def order_action(order_id: int, action: str) -> Any:
-    session = db_session()
-    me = _me()
-    found = services.visible_order(session, me, order_id)
+    found = services.visible_order(db_session(), me(), order_id)
     if action not in services.ACTIONS:
         abort(404)
-    try:
-        services.transition(
-            session,
-            found,
-            action,
-            me,
-            reason=request.form.get("reason", ""),
-            note=request.form.get("note", ""),
-        )
-    except (BadInput, NotAllowed, Conflict) as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("bazaar.order", order_id=order_id))
-    session.commit()
-    flash(_("Order %(n)s: %(status)s.", n=found.id, status=services.status_label(found.status)), "success")
-    return redirect(url_for("bazaar.order", order_id=order_id))
+    reason, note = request.form.get("reason", ""), request.form.get("note", "")
+
+    def act(session: Any) -> Any:
+        return services.transition(session, found, action, me(), reason=reason, note=note)
+
+    back = url_for("bazaar.order", order_id=order_id)
+    return handle_form(
+        lambda s: _refusal_as_error("action", lambda: act(s)),
+        again=_flash_back(back),
+        to=back,
+        done=lambda moved: _(
+            "Order %(n)s: %(status)s.", n=moved.id, status=services.status_label(moved.status)
+        ),
+    )
 
 
 # --- the seller's dashboard ----------------------------------------------------------------------
@@ -551,14 +580,13 @@ def order_action(order_id: int, action: str) -> Any:
 @login_required
 def dashboard() -> Any:
     session = db_session()
-    me = _me()
     period = request.args.get("period", "30d")
     if period not in services.PERIODS:
         period = "30d"
     raw_booth = request.args.get("booth", "")
     booth_id = int(raw_booth) if raw_booth.isdigit() else None
     lang = current_language()
-    figures = services.seller_dashboard(session, me, booth_id=booth_id, period=period, lang=lang)
+    figures = services.seller_dashboard(session, me(), booth_id=booth_id, period=period, lang=lang)
     chart = charts.bar_chart(
         [(p.label, p.amount) for p in figures.series],
         title=_("Sales by period"),
@@ -574,33 +602,31 @@ def dashboard() -> Any:
 
 def _hide(kind: str, subject_id: int) -> Any:
     session = db_session()
-    me = _me()
+    member = me()
     hidden = request.form.get("hidden") == "1"
     reason = request.form.get("reason", "")
     if kind == "booth":
-        found = services.get_booth(session, subject_id)
+        found: Any = services.get_booth(session, subject_id)
         target = url_for("bazaar.booth", booth_id=found.id)
         region = found.region
     else:
         found = services.get_product(session, subject_id)
         target = url_for("bazaar.product", product_id=found.id)
         region = found.booth.region
-    if not services.is_admin(me, region):
+    if not services.is_admin(member, region):
         raise NotAllowed(_("You do not have permission to do this here."))
-    try:
+
+    def act(s: Any) -> Any:
         if kind == "booth":
-            services.set_booth_hidden(session, found, hidden, reason=reason, actor=me)
-        else:
-            services.set_product_hidden(session, found, hidden, reason=reason, actor=me)
-    except BadInput as exc:
-        session.rollback()
-        flash(
-            str(exc.message) if not exc.fields else "; ".join(str(v) for v in exc.fields.values()), "danger"
-        )
-        return redirect(target)
-    session.commit()
-    flash(_("Hidden from the market.") if hidden else _("Shown in the market again."), "success")
-    return redirect(target)
+            return services.set_booth_hidden(s, found, hidden, reason=reason, actor=member)
+        return services.set_product_hidden(s, found, hidden, reason=reason, actor=member)
+
+    return handle_form(
+        act,
+        again=_flash_back(target),
+        to=target,
+        done=_l("Hidden from the market.") if hidden else _l("Shown in the market again."),
+    )
 
 
 @bp.post("/admin/booths/<int:booth_id>/hide")

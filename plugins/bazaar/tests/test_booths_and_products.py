@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
 from resalat_bazaar import services
 from resalat_bazaar.models import Booth, Product, ProductPhoto
+from resalat_bazaar.services import access
 from resalat_cores import services as cores
 
 from resalat_core.sdk import BadInput, Member, NotAllowed, get_region, to_persian_digits
@@ -146,14 +148,26 @@ def test_a_product_priced_in_tomans_is_stored_in_rials(app, client_as, make_shop
     ("field", "value"),
     [("price", "-1000"), ("price", "0"), ("price", "یک میلیون"), ("stock", "-3"), ("stock", "1.5")],
 )
-def test_bad_prices_and_stock_are_refused_and_nothing_is_added(app, make_shop, field, value):
+def test_bad_prices_and_stock_are_refused_and_nothing_is_added(app, client_as, make_shop, field, value):
     shop = make_shop([])
-    data = {"title": "عسل", "category": "honey", "price": "1000", "stock": "3", field: value}
-    with pytest.raises(BadInput) as refused, work(app) as s:
-        services.create_product(s, services.get_booth(s, shop.booth_id), s.get(Member, shop.owner_id), data)
-    assert field in refused.value.fields
+    owner = client_as()
+    owner.sign_in(shop.owner_id)
+    data = {"title": "عسل", "category": "honey", "price": "1000", "stock": "3", "unit": "kg", field: value}
+
+    response = owner.form(f"/bazaar/booths/{shop.booth_id}/products/new", data)
+
+    assert response.status_code == 400
+    assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', response.get_data(as_text=True), re.S)
     with work(app) as s:
         assert s.query(Product).count() == 0
+
+
+def test_the_services_take_prices_in_whole_rials_only(app, make_shop):
+    shop = make_shop([])
+    data = {"title": "عسل", "category": "honey", "price": "1000", "stock": 3}
+    with pytest.raises(BadInput) as refused, work(app) as s:
+        services.create_product(s, services.get_booth(s, shop.booth_id), s.get(Member, shop.owner_id), data)
+    assert set(refused.value.fields) == {"price"}
 
 
 def test_the_product_form_shows_the_error_and_keeps_what_was_typed(app, client_as, make_shop):
@@ -309,7 +323,7 @@ def test_a_regional_admin_may_not_hide_a_booth_elsewhere(app, client_as, make_sh
 
 def test_selling_can_be_withheld_from_a_member(app, make_member, monkeypatch):
     member = make_member()
-    monkeypatch.setattr(services, "can", lambda *a, **k: False)
+    monkeypatch.setattr(access, "can", lambda *a, **k: False)
     with pytest.raises(NotAllowed), work(app) as s:
         services.open_booth(s, s.get(Member, member), {"name": "غرفه", "delivery_options": ["post"]})
 

@@ -5,10 +5,23 @@ from __future__ import annotations
 import pytest
 from resalat_bazaar import services
 from resalat_bazaar.models import Checkout, Order
+from sqlalchemy import select
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed, get_db, ledger
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    NotAllowed,
+    Transfer,
+    describe_transfer,
+    get_db,
+    system_account,
+    verify_ledger,
+)
 
 from .conftest import work
+
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def test_a_cart_across_two_booths_becomes_two_orders_paid_into_escrow(
@@ -33,9 +46,9 @@ def test_a_cart_across_two_booths_becomes_two_orders_paid_into_escrow(
     # The sellers are paid nothing yet: the money waits in escrow.
     assert balance(honey.owner_id) == 0
     with work(app) as s:
-        assert ledger.system_account(s, "escrow").posted == 18_500_000
+        assert system_account(s, "escrow").posted == 18_500_000
         assert services.cart(s, s.get(Member, maryam)).groups == []
-        assert ledger.verify(s).ok
+        assert verify_ledger(s).ok
     assert sorted(listener.paid) == sorted(ids)
 
 
@@ -134,20 +147,22 @@ def test_loan_money_refuses_other_categories_naming_the_rule(
     in_cart(buyer, saffron.product_ids[0], 1)
     before = snapshot()
 
-    with pytest.raises(NotAllowed) as refused, work(app) as s:
+    # Paying from a Persian page.
+    with pytest.raises(NotAllowed) as refused, app.test_request_context("/"), work(app) as s:
         services.checkout(
             s,
             s.get(Member, buyer),
             services.CheckoutRequest(key="k", funding="earmarked", earmarked_account_id=loan),
         )
 
+    # The rule in the buyer's words: the category's name, never its code.
     message = str(refused.value.message)
-    assert "livestock" in message and "زعفران نگین" in message
+    assert "دام سبک" in message and "زعفران نگین" in message and "livestock" not in message
     assert snapshot() == before
 
 
 def test_loan_money_refuses_booths_outside_its_list(app, make_member, make_shop, earmark, in_cart):
-    chosen = make_shop([{"category": "feed", "title": "یونجه"}])
+    chosen = make_shop([{"category": "feed", "title": "یونجه"}], name="علوفه‌ی صفرنیا")
     other = make_shop([{"category": "feed", "title": "جو"}])
     buyer = make_member()
     loan = earmark(buyer, 5_000_000, rules={"booths": [chosen.booth_id]})
@@ -159,7 +174,7 @@ def test_loan_money_refuses_booths_outside_its_list(app, make_member, make_shop,
             s.get(Member, buyer),
             services.CheckoutRequest(key="k", funding="earmarked", earmarked_account_id=loan),
         )
-    assert str(chosen.booth_id) in str(refused.value.message)
+    assert "علوفه‌ی صفرنیا" in str(refused.value.message)
 
 
 def test_both_pays_what_the_loan_may_and_the_rest_from_the_main_account(
@@ -315,3 +330,23 @@ def test_conflicting_transitions_are_refused(app, make_member, make_shop, fund, 
     act(shop.owner_id, order_id, "accept")
     with pytest.raises(Conflict):
         act(shop.owner_id, order_id, "accept")
+
+
+def test_the_statement_lines_name_the_order_and_its_booth(app, make_member, make_shop, fund, buy, act):
+    shop = make_shop([{"price": "100000"}], name="عسل ارزنفود")
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    (order_id,) = buy(buyer, [(shop.product_ids[0], 1)])
+    act(buyer, order_id, "cancel", reason="اشتباه شد")
+
+    with work(app) as s:
+        lines = s.scalars(
+            select(Transfer).where(Transfer.reference == f"bazaar:order:{order_id}").order_by(Transfer.id)
+        ).all()
+        assert [t.purpose for t in lines] == ["bazaar_purchase", "bazaar_refund"]
+        assert all(t.memo is None for t in lines)  # a memo is only ever what a member wrote
+        with app.test_request_context("/"):  # read on a Persian page
+            assert describe_transfer(lines[0]) == (
+                "خرید از ام‌بازار",
+                f"سفارش {order_id} از عسل ارزنفود".translate(PERSIAN),
+            )

@@ -12,7 +12,7 @@ from typing import Any
 from resalat_bazaar import services
 from resalat_bazaar.models import Order
 
-from resalat_core.sdk import BadInput, Member, get_db, ledger
+from resalat_core.sdk import BadInput, Member, get_db, system_account, verify_ledger
 
 from .conftest import work
 
@@ -72,8 +72,8 @@ def test_eight_buyers_race_for_the_last_sheep_and_one_gets_it(
     assert sorted(balance(b) for b in buyers) == [10_000_000] + [20_000_000] * (BUYERS - 1)
     with work(app) as s:
         assert s.query(Order).count() == 1
-        assert ledger.system_account(s, "escrow").posted == 10_000_000
-        assert ledger.verify(s).ok
+        assert system_account(s, "escrow").posted == 10_000_000
+        assert verify_ledger(s).ok
 
 
 def test_racing_for_more_than_there_is_never_oversells(app, make_member, make_shop, fund, in_cart, stock_of):

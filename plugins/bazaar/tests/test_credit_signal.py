@@ -1,6 +1,12 @@
-"""M-Bazar tells Merat how many sales a member completed through their booths."""
+"""M-Bazar tells Merat how many sales a member completed through their booths, and how to weigh them.
+
+Merat asks through its hooks; M-Bazar does not require Merat, so its answers are read here
+directly, whether Merat is installed or not.
+"""
 
 from __future__ import annotations
+
+from resalat_bazaar import hooks
 
 from resalat_core.sdk import Member
 
@@ -9,9 +15,7 @@ from .conftest import work
 
 def bazaar_signals(app, member_id):
     with work(app) as s:
-        member = s.get(Member, member_id)
-        answers = app.extensions["resalat"].plugins.pm.hook.resalat_credit_signals(member=member)
-        return [signal for answer in answers for signal in (answer or []) if signal.source == "bazaar"]
+        return hooks.resalat_credit_signals(member=s.get(Member, member_id))
 
 
 def test_completed_sales_through_a_members_booths_are_a_credit_signal(
@@ -31,5 +35,20 @@ def test_completed_sales_through_a_members_booths_are_a_credit_signal(
 
     # Only the two the buyer confirmed count; the third is still waiting in escrow.
     assert (signal.kind, signal.value) == ("bazaar_sales_completed", 2)
-    assert "۲" in signal.description_fa and "2" in signal.description_en
     assert bazaar_signals(app, buyer) == []  # buying is not selling
+
+
+def test_the_signal_is_declared_with_its_default_weight_and_reads_in_persian(app):
+    (kind,) = hooks.resalat_credit_signal_kinds()
+
+    assert (kind.kind, kind.points, kind.per, kind.cap, kind.money) == (
+        "bazaar_sales_completed",
+        2,
+        1,
+        80,
+        False,
+    )
+    with app.test_request_context("/"):
+        from resalat_core.sdk import render
+
+        assert render(kind.description, {"value": 12}) == "۱۲ فروش تکمیل‌شده در غرفه‌های ام‌بازار این عضو"

@@ -5,14 +5,31 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from resalat_bazaar import services
+from resalat_bazaar import messages, services
 from resalat_bazaar.models import Order
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed, ledger, utcnow
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    Money,
+    NotAllowed,
+    NotFound,
+    system_account,
+    utcnow,
+    verify_ledger,
+)
 
 from .conftest import work
 
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def read(app, message, lang: str) -> tuple[str, str]:
+    """A notification's title and body as a reader of ``lang`` reads them (a page, or the API)."""
+    path, headers = ("/", {}) if lang == "fa" else ("/api/v1/bazaar/cart", {"Accept-Language": "en"})
+    with app.test_request_context(path, headers=headers):
+        return message.title, message.body
 
 
 @pytest.fixture
@@ -42,15 +59,20 @@ def test_the_seller_is_paid_when_the_buyer_confirms_receipt(app, listener, place
     ]
     assert listener.completed == [order_id]
     with work(app) as s:
-        assert ledger.system_account(s, "escrow").posted == 0
+        assert system_account(s, "escrow").posted == 0
         assert s.get(Order, order_id).tracking == "پست پیشتاز ۱۲۳"
-        assert ledger.verify(s).ok
+        assert verify_ledger(s).ok
     assert listener.kinds_told(buyer) == ["order.accepted", "order.shipped"]
     assert listener.kinds_told(shop.owner_id) == ["order.completed", "order.placed"]
-    (paid,) = [m for who, m in listener.told if who == shop.owner_id and m.kind == "order.completed"]
-    assert paid.title_fa == f"مبلغ سفارش {order_id} به حساب شما واریز شد".translate(PERSIAN)
-    assert paid.title_en == f"Order #{order_id} was paid to your account"
-    assert "۲۰۰٬۰۰۰ تومان" in paid.body_fa and "200,000 tomans" in paid.body_en
+    (paid,) = [m for who, m in listener.told if who == shop.owner_id and m.kind.kind == "order.completed"]
+    # Stored as a kind and its variables; each reader reads it in their language.
+    assert paid.kind is messages.ORDER_COMPLETED
+    assert paid.params["order"] == order_id and paid.params["amount"] == Money(2_000_000)
+    assert read(app, paid, "fa") == (
+        f"مبلغ سفارش {order_id} به حساب شما واریز شد".translate(PERSIAN),
+        "مبلغ: ۲۰۰٬۰۰۰ تومان",
+    )
+    assert read(app, paid, "en") == (f"Order {order_id} was paid to your account", "Amount: 200,000 tomans")
     assert paid.url == f"/bazaar/orders/{order_id}"
 
 
@@ -67,8 +89,9 @@ def test_a_cancelled_order_is_refunded_and_its_stock_returned(
     assert stock_of(shop.product_ids[0]) == 5
     assert listener.kinds_told(shop.owner_id) == ["order.cancelled"]
     assert listener.kinds_told(buyer) == []  # the buyer did it
-    (told,) = [m for _who, m in listener.told]
-    assert "اشتباه سفارش دادم" in told.body_fa
+    (told,) = [m for _who, m in listener.told if m.source == "bazaar"]
+    assert told.params["reason"] == "اشتباه سفارش دادم"
+    assert "اشتباه سفارش دادم" in read(app, told, "fa")[1]
 
 
 def test_loan_money_goes_back_to_the_loan(app, make_member, make_shop, earmark, buy, act, balance):
@@ -112,7 +135,7 @@ def test_each_side_may_do_only_its_own_steps(app, placed, act, make_member):
     stranger = make_member()
     with pytest.raises(NotAllowed):
         act(buyer, order_id, "accept")
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         act(stranger, order_id, "accept")
     with pytest.raises(Conflict):
         act(buyer, order_id, "confirm")  # not sent yet

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from resalat_bazaar import services
+from resalat_bazaar.fulltext import index_for
 from resalat_bazaar.models import Product
-from resalat_bazaar.search import index_for
 from sqlalchemy import select, text
 
 from resalat_core.sdk import BadInput, Member
@@ -129,7 +131,7 @@ def test_results_are_paged(app, make_shop):
 
 def test_a_broad_search_is_counted_up_to_the_cap_and_lists_the_newest(app, client, make_shop, monkeypatch):
     make_shop([{"title": f"عسل شماره {n}"} for n in range(8)] + [{"title": "موم", "description": "عسل"}])
-    monkeypatch.setattr(services, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_COUNT_CAP", 5)
 
     broad = client.get("/api/v1/bazaar/search?q=عسل&per_page=3").get_json()
     browsed = client.get("/api/v1/bazaar/search?per_page=3").get_json()

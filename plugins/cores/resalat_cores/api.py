@@ -8,7 +8,6 @@ from flask import Blueprint, request
 
 from resalat_core.sdk import (
     BadInput,
-    Member,
     NotFound,
     _,
     api_doc,
@@ -18,6 +17,7 @@ from resalat_core.sdk import (
     find_member,
     load,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
@@ -39,12 +39,6 @@ from resalat_cores.schemas import (
 )
 
 bp = Blueprint("cores_api", __name__, url_prefix="/api/v1/cores")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
 
 
 def _page_of(schema: Any, result: Any) -> dict[str, Any]:
@@ -121,7 +115,7 @@ def by_code(code: str) -> Any:
 @login_required
 def mine() -> Any:
     page, per_page = page_args()
-    return _page_of(CoreSchema, paginate(db_session(), services.cores_of_member_query(_me()), page, per_page))
+    return _page_of(CoreSchema, paginate(db_session(), services.cores_of_member_query(me()), page, per_page))
 
 
 @bp.post("")
@@ -137,8 +131,7 @@ def register() -> Any:
     reported at once (family rows as ``family.<i>.<field>``) and nothing is stored."""
     data = load(NewCoreSchema)
     session = db_session()
-    me = _me()
-    leader = me
+    leader = me()
     if data["leader"]:
         leader = find_member(session, data["leader"])
         if leader is None:
@@ -153,7 +146,7 @@ def register() -> Any:
         existed_before=data["existed_before"],
         description=data["description"],
         family=data["family"],
-        actor=me,
+        actor=me(),
     )
     session.commit()
     return dump(CoreSchema, core), 201
@@ -187,7 +180,7 @@ def add_member(core_id: int) -> Any:
     core = _managed(core_id)
     data = load(NewCoreMemberSchema)
     session = db_session()
-    person = services.add_core_member(session, core, actor=_me(), **data)
+    person = services.add_core_member(session, core, actor=me(), **data)
     session.commit()
     return dump(CoreMemberSchema, person), 201
 
@@ -198,7 +191,7 @@ def add_member(core_id: int) -> Any:
 def remove_member(core_id: int, person_id: int) -> Any:
     core = _managed(core_id)
     session = db_session()
-    services.remove_core_member(session, core, person_id, actor=_me())
+    services.remove_core_member(session, core, person_id, actor=me())
     session.commit()
     return "", 204
 
@@ -220,26 +213,26 @@ def history(core_id: int) -> Any:
     paginated=True,
     query={"status": "candidate (default), active or suspended"},
 )
-@permission_required("cores.approve")
+@permission_required(services.APPROVE)
 def queue() -> Any:
     args = load(QueueQuerySchema, request.args.to_dict())
     session = db_session()
     page, per_page = page_args()
     return _page_of(
         CoreSchema,
-        paginate(session, services.queue_query(session, _me(), status=args["status"]), page, per_page),
+        paginate(session, services.queue_query(session, me(), status=args["status"]), page, per_page),
     )
 
 
 @bp.post("/<int:core_id>/approve")
 @api_doc(summary="Approve a candidate core of my area and issue its core ID", response=CoreSchema)
-@permission_required("cores.approve")
+@permission_required(services.APPROVE)
 def approve(core_id: int) -> Any:
     """403 outside the guide's area; 409 when the core is not a candidate (approved twice...)."""
     session = db_session()
     core = services.get_core(session, core_id)
-    require("cores.approve", core.region)
-    services.approve_core(session, core, actor=_me())
+    require(services.APPROVE, core.region)
+    services.approve_core(session, core, actor=me())
     session.commit()
     return dump(CoreSchema, core)
 
@@ -250,12 +243,12 @@ def approve(core_id: int) -> Any:
     body=StatusChangeSchema,
     response=CoreSchema,
 )
-@permission_required("cores.suspend")
+@permission_required(services.SUSPEND)
 def change_status(core_id: int) -> Any:
     data = load(StatusChangeSchema)
     session = db_session()
     core = services.get_core(session, core_id)
-    require("cores.suspend", core.region)
-    services.set_status(session, core, data["status"], actor=_me(), reason=data["reason"])
+    require(services.SUSPEND, core.region)
+    services.set_status(session, core, data["status"], actor=me(), reason=data["reason"])
     session.commit()
     return dump(CoreSchema, core)

@@ -13,18 +13,20 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Permission,
+    SignalKind,
     Tile,
     _l,
-    area_of,
+    can,
     db_session,
-    has_role,
     hookimpl,
 )
 from resalat_cores import demo, plugin, services
 from resalat_cores.api import bp as api_bp
 from resalat_cores.cli import cores as cores_cli
-from resalat_cores.models import ACTIVE, CANDIDATE, Core
+from resalat_cores.models import ACTIVE, CANDIDATE
 from resalat_cores.views import bp as pages_bp
+
+ACTIVE_CORE_LEADER = "active_core_leader"
 
 
 def _session_of(member: Member) -> Session:
@@ -47,20 +49,14 @@ def resalat_cli() -> Any:
 
 @hookimpl
 def resalat_permissions() -> list[Permission]:
+    # Reviewing is an administrator's by default; the guides plugin's ``guide`` role declares
+    # that it holds both review permissions too, so cores names no role it does not own.
     return [
         # Every member may register their own core; pages check it with login_required, since a
         # permission every member holds would close nothing.
         Permission("cores.register", _l("Register a core"), ("member",)),
-        Permission(
-            "cores.approve",
-            _l("Approve a core and issue its core ID"),
-            ("guide", "admin"),
-        ),
-        Permission(
-            "cores.suspend",
-            _l("Suspend and reactivate a core"),
-            ("guide", "admin"),
-        ),
+        Permission(services.APPROVE, _l("Approve a core and issue its core ID"), ("admin",)),
+        Permission(services.SUSPEND, _l("Suspend and reactivate a core"), ("admin",)),
     ]
 
 
@@ -80,13 +76,8 @@ def resalat_tiles(member: Member) -> list[Tile]:
             order=30,
         )
     ]
-    if any(has_role(member, role) for role in services.REVIEWERS):
-        area = area_of(session, member, services.REVIEWERS)
-        waiting = session.scalar(
-            select(func.count()).select_from(
-                services.cores_query(region_ids=area, status=CANDIDATE).subquery()
-            )
-        )
+    if can(services.APPROVE, member=member):
+        waiting = services.count_cores(session, CANDIDATE, services.review_area(session, member))
         tiles.append(
             Tile(
                 title=_l("Cores of my area"),
@@ -101,9 +92,11 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    counts = services.cores_by_status(session, area)
     return [
-        Figure(_l("Active cores"), services.count_cores(db_session(), ACTIVE), _l("cores")),
+        Figure(_l("Active cores"), counts[ACTIVE], _l("cores")),
+        Figure(_l("Cores awaiting approval"), counts[CANDIDATE], _l("cores")),
     ]
 
 
@@ -111,25 +104,24 @@ def resalat_stats() -> list[Figure]:
 
 
 @hookimpl(optionalhook=True)
-def resalat_credit_signals(member: Member) -> list[CreditSignal]:
-    """Leading an active core is social capital Merat may weigh (the value: how many)."""
-    led = (
-        _session_of(member).scalar(
-            select(func.count(Core.id)).where(Core.leader_id == member.id, Core.status == ACTIVE)
-        )
-        or 0
-    )
-    if not led:
-        return []
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """Merat's default weight for leading active cores: 30 points a core, at most 60."""
     return [
-        CreditSignal(
-            source=plugin.name,
-            kind="active_core_leader",
-            value=led,
-            description_fa="راهبر هسته‌ی کارآفرینی فعال با شناسه‌ی هسته",
-            description_en="Leads an active entrepreneurship core with a core ID",
+        SignalKind(
+            ACTIVE_CORE_LEADER,
+            _l("Leads active entrepreneurship cores with a core ID: %(value)s"),
+            points=30,
+            per=1,
+            cap=60,
         )
     ]
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signals(member: Member) -> list[CreditSignal]:
+    """Leading an active core is social capital Merat may weigh (the value: how many)."""
+    led = services.active_cores_led(_session_of(member), member)
+    return [CreditSignal(ACTIVE_CORE_LEADER, led)] if led else []
 
 
 @hookimpl

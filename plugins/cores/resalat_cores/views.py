@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     BadInput,
-    Member,
     NotAllowed,
     NotFound,
     Page,
+    Words,
     _,
+    _l,
     can,
     current_member,
     db_session,
     find_member,
+    handle_form,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
@@ -35,15 +38,9 @@ FAMILY_ROWS = 5
 _PERSON_KEYS = ("name", "national_code", "relation", "mobile")
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
-def _form_errors(exc: BadInput) -> dict[str, str]:
+def _input_names(errors: dict[str, str]) -> dict[str, str]:
     """Errors keyed as the form's inputs are named (``family.0.name`` is the input ``family-0-name``)."""
-    return {key.replace(".", "-"): value for key, value in exc.form_errors().items()}
+    return {key.replace(".", "-"): value for key, value in errors.items()}
 
 
 def _template_context() -> dict[str, Any]:
@@ -56,12 +53,12 @@ def _template_context() -> dict[str, Any]:
     }
 
 
-def _back_to(core: Core) -> Any:
+def _back_to(core: Core) -> str:
     """Where a review form came from (the queue or the core's page), checked; else the core's page."""
     target = request.form.get("next", "")
     if target.startswith("/cores/") and "//" not in target and "\\" not in target:
-        return redirect(target)
-    return redirect(url_for("cores.show", core_id=core.id))
+        return target
+    return url_for("cores.show", core_id=core.id)
 
 
 # --- search and a core's page (public) ---------------------------------------------------------
@@ -84,7 +81,7 @@ def search() -> Any:
         )
         result = paginate(session, stmt, page_no, per_page)
     except BadInput as exc:
-        errors = _form_errors(exc)
+        errors = _input_names(exc.form_errors())
         # Shown back as typed, with nothing listed until they are corrected.
         result = Page(items=[], page=1, per_page=per_page, total=0)
     field_list = services.fields(session)
@@ -101,13 +98,14 @@ def search() -> Any:
 
 
 def _core_page(core: Core, errors: dict[str, str] | None = None, status: int = 200) -> Any:
-    me = current_member()
-    manage = services.may_manage(me, core)
+    viewer = current_member()
+    manage = services.may_manage(viewer, core)
     return render_template(
         "cores/core.html",
         core=core,
         manage=manage,
-        review=services.may_review(me, core.region),
+        review=services.may_review(viewer, core.region)
+        or services.may_review(viewer, core.region, services.SUSPEND),
         # The history names who acted: for the core's leader and its reviewers only.
         history=core.history if manage else [],
         reactivate_to=services.reactivation_status(core),
@@ -136,7 +134,6 @@ def by_code(code: str) -> Any:
 
 def _register_page(values: Any, errors: dict[str, str], status: int = 200) -> Any:
     session = db_session()
-    me = _me()
     field_list = services.fields(session)
     session.commit()
     return render_template(
@@ -147,8 +144,8 @@ def _register_page(values: Any, errors: dict[str, str], status: int = 200) -> An
         places=services.provinces_and_places(session),
         family_rows=range(FAMILY_ROWS),
         # Guides (and admins) may register a core for a member of their area.
-        for_others=can("cores.approve"),
-        my_region=me.region.code,
+        for_others=can(services.APPROVE),
+        my_region=me().region.code,
         **_template_context(),
     ), status
 
@@ -163,19 +160,18 @@ def register_form() -> Any:
 @login_required
 def register() -> Any:
     """Register a core (the member's own, or a guide's for a member); bad input shows the form again."""
-    session = db_session()
-    me = _me()
     form = request.form
     family = [{key: form.get(f"family-{i}-{key}", "") for key in _PERSON_KEYS} for i in range(FAMILY_ROWS)]
-    try:
-        leader = me
+
+    def act(session: Session) -> Core:
+        leader = me()
         named = form.get("leader", "").strip()
         if named:
             leader = find_member(session, named)
             if leader is None:
                 message = _("No member has that mobile or national code.")
                 raise BadInput(message, fields={"leader": message})
-        core = services.register_core(
+        return services.register_core(
             session,
             leader=leader,
             name=form.get("name", ""),
@@ -184,17 +180,20 @@ def register() -> Any:
             existed_before=form.get("existed_before") == "1",
             description=form.get("description", ""),
             family=family,
-            actor=me,
+            actor=me(),
         )
-    except BadInput as exc:
-        session.rollback()
-        return _register_page(form, _form_errors(exc), 400)
+
+    try:
+        return handle_form(
+            act,
+            again=lambda errors, status: _register_page(form, _input_names(errors), status),
+            to=lambda core: url_for("cores.show", core_id=core.id),
+            done=_l("The core is registered. A guide of its area will review it and issue its core ID."),
+        )
     except NotAllowed as exc:
-        session.rollback()
-        return _register_page(form, {"_form": str(exc.message)}, 403)
-    session.commit()
-    flash(_("The core is registered. A guide of its area will review it and issue its core ID."), "success")
-    return redirect(url_for("cores.show", core_id=core.id))
+        # Registering for someone outside one's area: the form stays, with the reason above it.
+        db_session().rollback()
+        return _register_page(form, {"_form": str(exc.message)}, exc.status)
 
 
 # --- my cores ----------------------------------------------------------------------------------
@@ -204,11 +203,10 @@ def register() -> Any:
 @login_required
 def mine() -> Any:
     """The cores the member leads or works in."""
-    session = db_session()
-    me = _me()
+    member = me()
     page_no, per_page = page_args()
-    result = paginate(session, services.cores_of_member_query(me), page_no, per_page)
-    return render_template("cores/mine.html", page=result, me=me, **_template_context())
+    result = paginate(db_session(), services.cores_of_member_query(member), page_no, per_page)
+    return render_template("cores/mine.html", page=result, me=member, **_template_context())
 
 
 # --- a core's people ---------------------------------------------------------------------------
@@ -249,57 +247,51 @@ def members(core_id: int) -> Any:
 @bp.post("/<int:core_id>/members")
 @login_required
 def add_member(core_id: int) -> Any:
-    session = db_session()
     core = _managed_core(core_id)
     form = request.form
-    try:
-        person = services.add_core_member(
+    return handle_form(
+        lambda session: services.add_core_member(
             session,
             core,
             name=form.get("name", ""),
             national_code=form.get("national_code", ""),
             relation=form.get("relation", ""),
             mobile=form.get("mobile", ""),
-            actor=_me(),
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _members_page(core, form, _form_errors(exc), 400)
-    session.commit()
-    flash(_("%(name)s was added to the core.", name=person.name), "success")
-    return redirect(url_for("cores.members", core_id=core.id))
+            actor=me(),
+        ),
+        again=lambda errors, status: _members_page(core, form, _input_names(errors), status),
+        to=url_for("cores.members", core_id=core.id),
+        done=lambda person: _l("%(name)s was added to the core.", name=person.name),
+    )
 
 
 @bp.post("/<int:core_id>/members/<int:person_id>/remove")
 @login_required
 def remove_member(core_id: int, person_id: int) -> Any:
-    session = db_session()
     core = _managed_core(core_id)
-    try:
-        services.remove_core_member(session, core, person_id, actor=_me())
-    except BadInput as exc:
-        session.rollback()
-        return _members_page(core, None, {"_form": str(exc.message)}, 400)
-    session.commit()
-    flash(_("Removed from the core."), "success")
-    return redirect(url_for("cores.members", core_id=core.id))
+    return handle_form(
+        lambda session: services.remove_core_member(session, core, person_id, actor=me()),
+        again=lambda errors, status: _members_page(core, None, {"_form": errors["_form"]}, status),
+        to=url_for("cores.members", core_id=core.id),
+        done=_l("Removed from the core."),
+    )
 
 
 # --- the guide's queue and review actions ------------------------------------------------------
 
 
 @bp.get("/queue")
-@permission_required("cores.approve")
+@permission_required(services.APPROVE)
 def queue() -> Any:
     """Cores of the guide's area by status (candidates first), each with its history and actions."""
     session = db_session()
     status = request.args.get("status", CANDIDATE)
     if status not in STATUSES:
-        message = _("Choose one of: %(statuses)s.", statuses=", ".join(STATUSES))
+        message = services.unknown_status()
         raise BadInput(message, fields={"status": message})
     page_no, per_page = page_args()
     # The histories of the whole page in one more query, not one per core.
-    stmt = services.queue_query(session, _me(), status=status).options(selectinload(Core.history))
+    stmt = services.queue_query(session, me(), status=status).options(selectinload(Core.history))
     result = paginate(session, stmt, page_no, per_page)
     return render_template(
         "cores/queue.html",
@@ -312,32 +304,34 @@ def queue() -> Any:
 
 
 @bp.post("/<int:core_id>/approve")
-@permission_required("cores.approve")
+@permission_required(services.APPROVE)
 def approve(core_id: int) -> Any:
-    """Approve a candidate of the guide's area: 403 elsewhere, 409 if it is not a candidate."""
-    session = db_session()
-    core = services.get_core(session, core_id)
-    require("cores.approve", core.region)
-    services.approve_core(session, core, actor=_me())
-    session.commit()
-    flash(_("Approved. The core ID is %(code)s.", code=core.code), "success")
-    return _back_to(core)
+    """Approve a candidate of the guide's area: 403 elsewhere; if it is no longer a candidate
+    (approved by another guide a moment ago), the core's page says so."""
+    core = services.get_core(db_session(), core_id)
+    require(services.APPROVE, core.region)
+    return handle_form(
+        lambda session: services.approve_core(session, core, actor=me()),
+        again=lambda errors, status: _core_page(core, errors, status),
+        to=lambda approved: _back_to(approved),
+        done=lambda approved: _l("Approved. The core ID is %(code)s.", code=approved.code),
+    )
 
 
 @bp.post("/<int:core_id>/status")
-@permission_required("cores.suspend")
+@permission_required(services.SUSPEND)
 def change_status(core_id: int) -> Any:
     """Suspend or reactivate a core of the guide's area, with a reason."""
-    session = db_session()
-    core = services.get_core(session, core_id)
-    require("cores.suspend", core.region)
-    try:
-        services.set_status(
-            session, core, request.form.get("status", ""), actor=_me(), reason=request.form.get("reason", "")
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _core_page(core, _form_errors(exc), 400)
-    session.commit()
-    flash(_("The core is now: %(status)s.", status=services.STATUS_LABELS[core.status]), "success")
-    return _back_to(core)
+    core = services.get_core(db_session(), core_id)
+    require(services.SUSPEND, core.region)
+    form = request.form
+    return handle_form(
+        lambda session: services.set_status(
+            session, core, form.get("status", ""), actor=me(), reason=form.get("reason", "")
+        ),
+        again=lambda errors, status: _core_page(core, _input_names(errors), status),
+        to=lambda changed: _back_to(changed),
+        done=lambda changed: _l(
+            "The core is now: %(status)s.", status=Words(services.STATUS_LABELS[changed.status])
+        ),
+    )

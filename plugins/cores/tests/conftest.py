@@ -120,12 +120,6 @@ def run(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def in_db(app: Flask) -> Callable[[], Any]:
-    """``with in_db() as s: ...``: work straight on the database, committed at the end."""
-    return lambda: work(app)
-
-
-@pytest.fixture
 def new_code() -> Callable[[], str]:
     """``new_code()``: a valid national code nobody else in the test uses."""
     return a_national_code

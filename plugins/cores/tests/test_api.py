@@ -1,11 +1,11 @@
-"""The cores API: a member registers by API, a guide approves, and every endpoint is documented."""
+"""The cores API: a member registers by API, a reviewer approves, and every endpoint is documented."""
 
 from __future__ import annotations
 
 
-def test_a_member_registers_a_core_by_api_and_a_guide_approves_it(api_as, new_code, core_of):
+def test_a_member_registers_a_core_by_api_and_the_areas_admin_approves_it(api_as, new_code, core_of):
     member = api_as(name="زهرا آسی‌پور", region="zanjan/gorg-tappeh")
-    guide = api_as("guide", region="zanjan/zanjan")
+    reviewer = api_as("admin", region="zanjan/zanjan")
 
     created = member.post(
         "/api/v1/cores",
@@ -21,13 +21,13 @@ def test_a_member_registers_a_core_by_api_and_a_guide_approves_it(api_as, new_co
     core = created.get_json()
     assert (core["status"], core["code"], core["members_count"]) == ("candidate", None, 2)
 
-    queue = guide.get("/api/v1/cores/queue").get_json()
+    queue = reviewer.get("/api/v1/cores/queue").get_json()
     assert [c["id"] for c in queue["items"]] == [core["id"]]
-    approved = guide.post(f"/api/v1/cores/{core['id']}/approve")
+    approved = reviewer.post(f"/api/v1/cores/{core['id']}/approve")
 
     assert approved.status_code == 200
     assert approved.get_json()["code"] == "ZNJ-FOOD-000001"
-    assert guide.get("/api/v1/cores/queue").get_json()["meta"]["total"] == 0
+    assert reviewer.get("/api/v1/cores/queue").get_json()["meta"]["total"] == 0
     mine = member.get("/api/v1/cores/mine").get_json()
     assert [c["code"] for c in mine["items"]] == ["ZNJ-FOOD-000001"]
     history = member.get(f"/api/v1/cores/{core['id']}/history").get_json()
@@ -66,15 +66,15 @@ def test_the_api_answers_persian_when_asked(api_as):
     assert "لطفاً" in answer.get_json()["error"]["message"]
 
 
-def test_a_guide_registers_for_a_member_by_api_only_in_their_area(api_as, make_member, member_info, snapshot):
-    guide = api_as("guide", region="zanjan/zanjan")
-    near = member_info(make_member(region="zanjan/abhar"))
+def test_a_reviewer_registers_for_a_member_by_api_only_in_their_area(api_as, make_member, snapshot, person):
+    reviewer = api_as("admin", region="zanjan/zanjan")
+    near = person(region="zanjan/abhar")
     body = {"leader": near.mobile, "name": "هسته‌ی ابهر", "field": "food", "existed_before": False}
 
-    inside = guide.post("/api/v1/cores", json={**body, "region": "zanjan/abhar"})
+    inside = reviewer.post("/api/v1/cores", json={**body, "region": "zanjan/abhar"})
     before = snapshot()
-    outside = guide.post("/api/v1/cores", json={**body, "name": "هسته‌ی یزد", "region": "yazd/yazd"})
-    nobody = guide.post("/api/v1/cores", json={**body, "leader": "09359999999", "region": "zanjan/abhar"})
+    outside = reviewer.post("/api/v1/cores", json={**body, "name": "هسته‌ی یزد", "region": "yazd/yazd"})
+    nobody = reviewer.post("/api/v1/cores", json={**body, "leader": "09359999999", "region": "zanjan/abhar"})
 
     assert inside.status_code == 201
     assert inside.get_json()["leader_name"] == near.name

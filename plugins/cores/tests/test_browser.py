@@ -1,4 +1,4 @@
-"""On a phone in a real browser: Maryam registers her dairy core, the Zanjan guide approves it."""
+"""On a phone in a real browser: Maryam registers her dairy core, the Zanjan reviewer approves it."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ def _sign_in(page, base: str, mobile: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_maryam_registers_her_core_on_her_phone_and_the_guide_approves_it(
-    live_server, page, make_member, member_info, new_code
+def test_maryam_registers_her_core_on_her_phone_and_the_areas_admin_approves_it(
+    live_server, page, make_member, new_code, person
 ):
-    maryam = member_info(make_member(name="مریم احمدی"))
-    guide = member_info(make_member("guide", region="zanjan/zanjan", name="علی رهیار زنجانی"))
+    maryam = person(name="مریم احمدی")
+    reviewer = person("admin", region="zanjan/zanjan", name="مدیر استان زنجان")
     page.set_viewport_size({"width": PHONE, "height": 740})
 
     _sign_in(page, live_server, maryam.mobile, "/cores/register")
@@ -51,7 +51,7 @@ def test_maryam_registers_her_core_on_her_phone_and_the_guide_approves_it(
     _fits(page)
     core_url = page.url
 
-    _sign_in(page, live_server, guide.mobile, "/cores/queue")
+    _sign_in(page, live_server, reviewer.mobile, "/cores/queue")
     _fits(page)
     page.click("[data-testid=core] [data-testid=approve]")
     page.wait_for_selector("[data-testid=empty]")  # no candidate is left

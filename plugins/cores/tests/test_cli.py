@@ -1,4 +1,4 @@
-"""`resalat cores`: an operator lists cores, a guide approves from the shell, an admin adds a field."""
+"""`resalat cores`: an operator lists cores, a reviewer approves from the shell, an admin adds a field."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ def test_cores_are_listed_with_filters_for_scripts(run, make_member, new_core):
     assert "1 cores in all" in saffron.stdout
 
 
-def test_a_guide_approves_a_core_from_the_shell(run, make_member, member_info, new_core, core_of):
-    guide = member_info(make_member("guide", region="zanjan/zanjan"))
+def test_a_reviewer_approves_a_core_from_the_shell(run, make_member, new_core, core_of, person):
+    reviewer = person("admin", region="zanjan/zanjan")
     core_id = new_core(make_member())
 
-    result = run("cores", "approve", core_id, "--by", guide.mobile, "--json")
+    result = run("cores", "approve", core_id, "--by", reviewer.mobile, "--json")
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["code"] == "ZNJ-LIVESTOCK-000001"
-    assert core_of(core_id)["approved_by_id"] == guide.id
+    assert core_of(core_id)["approved_by_id"] == reviewer.id
     shown = run("cores", "show", "ZNJ-LIVESTOCK-000001", "--json")
     assert json.loads(shown.stdout)["id"] == core_id
 
@@ -40,29 +40,30 @@ def test_a_guide_approves_a_core_from_the_shell(run, make_member, member_info, n
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["approve", "999", "--by", "{guide}"], "No such core"),
+        (["approve", "999", "--by", "{reviewer}"], "No such core"),
         (["approve", "{core}", "--by", "09359999999"], "No member has that mobile"),
         (["approve", "{core}", "--by", "{stranger}"], "Only a guide of this core's area"),
-        (["approve", "{approved}", "--by", "{guide}"], "already approved"),
+        (["approve", "{approved}", "--by", "{reviewer}"], "already approved"),
         (["list", "--field", "camels"], "field: Choose a field of work"),
         (["list", "--region", "atlantis"], "region: Choose a place"),
-        (["suspend", "{approved}", "--by", "{guide}", "--reason", " "], "reason: Give the reason"),
+        (["suspend", "{approved}", "--by", "{reviewer}", "--reason", " "], "reason: Give the reason"),
         (["add-field", "Saffron!", "--fa", "زعفران", "--en", "Saffron"], "code: Use 2 to"),
         (["add-field", "saffron", "--fa", "زعفران", "--en", "Saffron"], "already exists"),
         (["add-field", "pottery", "--fa", "", "--en", "Pottery"], "name_fa"),
     ],
 )
 def test_bad_input_exits_1_with_a_clear_message_and_changes_nothing(
-    run, make_member, member_info, new_core, snapshot, args, says
+    run, make_member, new_core, snapshot, args, says, person
 ):
-    guide = member_info(make_member("guide", region="zanjan/zanjan"))
-    stranger = member_info(make_member())
+    reviewer = person("admin", region="zanjan/zanjan")
+    stranger = person()
     core_id = new_core(make_member())
-    approved = new_core(make_member(), approve_by=guide.id)
+    approved = new_core(make_member(), approve_by=reviewer.id)
     before = snapshot()
 
     filled = [
-        a.format(guide=guide.mobile, stranger=stranger.mobile, core=core_id, approved=approved) for a in args
+        a.format(reviewer=reviewer.mobile, stranger=stranger.mobile, core=core_id, approved=approved)
+        for a in args
     ]
     result = run("cores", *filled)
 
@@ -82,13 +83,13 @@ def test_an_admin_adds_a_field_of_work(run, new_core, make_member):
     assert "ZNJ-POTTERY-000001" in run("cores", "list").stdout
 
 
-def test_a_guide_suspends_and_reactivates_from_the_shell(run, make_member, member_info, new_core, core_of):
-    guide = member_info(make_member("guide", region="zanjan/zanjan"))
-    core_id = new_core(make_member(), approve_by=guide.id)
+def test_a_reviewer_suspends_and_reactivates_from_the_shell(run, make_member, new_core, core_of, person):
+    reviewer = person("admin", region="zanjan/zanjan")
+    core_id = new_core(make_member(), approve_by=reviewer.id)
 
-    suspended = run("cores", "suspend", core_id, "--by", guide.mobile, "--reason", "بازدید")
+    suspended = run("cores", "suspend", core_id, "--by", reviewer.mobile, "--reason", "بازدید")
     reactivated = run(
-        "cores", "reactivate", "ZNJ-LIVESTOCK-000001", "--by", guide.mobile, "--reason", "تمام شد"
+        "cores", "reactivate", "ZNJ-LIVESTOCK-000001", "--by", reviewer.mobile, "--reason", "تمام شد"
     )
 
     assert suspended.exit_code == reactivated.exit_code == 0, suspended.output

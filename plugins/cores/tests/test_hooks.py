@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from resalat_cores import hooks
 from resalat_cores.models import Core
+from resalat_cores.services import region_with_places
 
-from resalat_core.sdk import Member, get_db
+from resalat_core.sdk import Member, get_db, get_region
 
 
 def test_a_member_without_a_core_is_invited_to_register_one(client_as):
@@ -28,27 +29,36 @@ def test_a_leader_finds_their_cores_from_home(client_as, new_core):
     assert "در انتظار بررسی رهیار" in mine
 
 
-def test_a_guide_sees_how_many_candidates_wait_in_their_area(client_as, make_member, new_core):
-    guide = client_as("guide", region="zanjan/zanjan")
+def test_a_reviewer_sees_how_many_candidates_wait_in_their_area(client_as, make_member, new_core):
+    reviewer = client_as("admin", region="zanjan/zanjan")
     for _ in range(2):
         new_core(make_member())
     new_core(make_member(region="yazd/ardakan"), region="yazd/ardakan", field="hand_weaving")
 
-    home = guide.get("/").get_data(as_text=True)
+    home = reviewer.get("/").get_data(as_text=True)
 
     tile = home.split('href="/cores/queue"')[1].split("</a>")[0]
     assert "۲" in tile
 
 
-def test_the_dashboard_counts_active_cores(app, make_member, new_core):
+def test_the_dashboard_counts_the_cores_of_the_admins_area(app, make_member, new_core):
     admin = make_member("admin", role_region=None)
     new_core(make_member(), approve_by=admin)
     new_core(make_member())
+    new_core(
+        make_member(region="yazd/ardakan"), region="yazd/ardakan", field="hand_weaving", approve_by=admin
+    )
 
-    with app.app_context():
-        (figure,) = hooks.resalat_stats()
+    with app.test_request_context():  # labels read in the reader's language (Persian by default)
+        s = get_db().session
+        nationwide = hooks.resalat_stats(session=s, area=None)
+        zanjan = hooks.resalat_stats(session=s, area=region_with_places(s, get_region(s, "zanjan")))
 
-    assert (figure.label_en, figure.value) == ("Active cores", 1)
+        assert [(str(f.label), f.value) for f in nationwide] == [
+            ("هسته‌های فعال", 2),
+            ("هسته‌های در انتظار تأیید", 1),
+        ]
+        assert [f.value for f in zanjan] == [1, 1]
 
 
 def test_leading_an_active_core_is_a_credit_signal_for_merat(app, make_member, new_core):
@@ -63,7 +73,19 @@ def test_leading_an_active_core_is_a_credit_signal_for_merat(app, make_member, n
         s = get_db().session
         (signal,) = hooks.resalat_credit_signals(member=s.get(Member, leader_id))
 
-    assert (signal.source, signal.kind, signal.value) == ("cores", "active_core_leader", 1)
+    assert (signal.kind, signal.value) == ("active_core_leader", 1)
+
+
+def test_the_signal_is_declared_with_merats_default_weight():
+    (kind,) = hooks.resalat_credit_signal_kinds()
+
+    assert (kind.kind, kind.points, kind.per, kind.cap, kind.money) == (
+        "active_core_leader",
+        30,
+        1,
+        60,
+        False,
+    )
 
 
 def test_switched_off_the_pages_and_api_answer_404(app, client_as, new_core, make_member, run):

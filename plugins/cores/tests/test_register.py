@@ -1,4 +1,4 @@
-"""Registering a core: a member their own family business, a guide one for a member of their area."""
+"""Registering a core: a member their own family business, a reviewer one for a member of their area."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_jafar_registers_his_family_livestock_core_as_a_candidate(client_as, cor
     ]
     assert core["history"] == [(None, "candidate", "", me.id)]
     page = jafar.get(response.headers["Location"]).get_data(as_text=True)
-    assert "هنوز صادر نشده" in page  # no core ID before a guide approves it
+    assert "هنوز صادر نشده" in page  # no core ID before a reviewer approves it
 
 
 def test_the_registration_form_is_persian_right_to_left_and_phone_friendly(client_as):
@@ -61,7 +61,7 @@ def test_the_registration_form_is_persian_right_to_left_and_phone_friendly(clien
     assert "ثبت هسته" in html
     assert 'id="f-family-0-national_code"' in html
     assert re.search(r'id="f-family-0-national_code"[^>]*inputmode="numeric"', html)
-    assert 'id="f-leader"' not in html  # only guides register for others
+    assert 'id="f-leader"' not in html  # only reviewers register for others
 
 
 def test_every_bad_field_is_reported_at_once_and_nothing_is_stored(client_as, snapshot, new_code):
@@ -117,11 +117,11 @@ def test_every_bad_field_is_reported_at_once_and_nothing_is_stored(client_as, sn
         (["not a row"], "family.0"),
     ],
 )
-def test_a_bad_family_row_is_named_and_nothing_is_stored(in_db, make_member, snapshot, rows, field):
+def test_a_bad_family_row_is_named_and_nothing_is_stored(db, make_member, snapshot, rows, field):
     leader_id = make_member()
     before = snapshot()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),
@@ -136,10 +136,10 @@ def test_a_bad_family_row_is_named_and_nothing_is_stored(in_db, make_member, sna
     assert snapshot() == before
 
 
-def test_the_leader_is_not_listed_twice(in_db, make_member, member_info):
-    leader = member_info(make_member())
+def test_the_leader_is_not_listed_twice(db, make_member, person):
+    leader = person()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader.id),
@@ -154,10 +154,10 @@ def test_the_leader_is_not_listed_twice(in_db, make_member, member_info):
 
 
 def test_a_family_member_already_in_m_resalat_is_linked_to_their_account(
-    new_core, core_of, make_member, member_info
+    new_core, core_of, make_member, person
 ):
     leader_id = make_member()
-    wife = member_info(make_member(name="صغری محمدی"))
+    wife = person(name="صغری محمدی")
 
     core_id = new_core(
         leader_id, family=[{"name": wife.name, "national_code": wife.national_code, "relation": "spouse"}]
@@ -166,12 +166,12 @@ def test_a_family_member_already_in_m_resalat_is_linked_to_their_account(
     assert core_of(core_id)["members"][1][3] == wife.id
 
 
-def test_the_same_leader_cannot_register_two_cores_of_the_same_name(in_db, new_core, make_member, snapshot):
+def test_the_same_leader_cannot_register_two_cores_of_the_same_name(db, new_core, make_member, snapshot):
     leader_id = make_member()
     new_core(leader_id, name="هسته‌ی زعفران یاس")
     before = snapshot()
 
-    with pytest.raises(BadInput) as caught, in_db() as s:
+    with pytest.raises(BadInput) as caught, db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),
@@ -185,12 +185,12 @@ def test_the_same_leader_cannot_register_two_cores_of_the_same_name(in_db, new_c
     assert snapshot() == before
 
 
-def test_a_guide_registers_a_core_for_a_member_of_their_area(client_as, make_member, member_info, core_of):
-    guide = client_as("guide", region="zanjan/zanjan")
-    maryam = member_info(make_member(name="مریم احمدی"))
-    assert 'id="f-leader"' in guide.get(REGISTER).get_data(as_text=True)
+def test_a_reviewer_registers_a_core_for_a_member_of_their_area(client_as, make_member, core_of, person):
+    reviewer = client_as("admin", region="zanjan/zanjan")
+    maryam = person(name="مریم احمدی")
+    assert 'id="f-leader"' in reviewer.get(REGISTER).get_data(as_text=True)
 
-    response = guide.form(
+    response = reviewer.form(
         REGISTER,
         {
             "leader": maryam.mobile,
@@ -203,15 +203,15 @@ def test_a_guide_registers_a_core_for_a_member_of_their_area(client_as, make_mem
     assert response.status_code == 302, response.get_data(as_text=True)
     core = core_of(int(response.headers["Location"].rsplit("/", 1)[1]))
     assert core["members"][0][3] == maryam.id  # Maryam leads it
-    assert core["history"][0][3] == guide.member_id  # the guide registered it
+    assert core["history"][0][3] == reviewer.member_id  # the reviewer registered it
 
 
-def test_a_guide_cannot_register_a_core_outside_their_area(client_as, make_member, member_info, snapshot):
-    guide = client_as("guide", region="zanjan/zanjan")
-    zahra = member_info(make_member(region="yazd/ardakan"))
+def test_a_reviewer_cannot_register_a_core_outside_their_area(client_as, make_member, snapshot, person):
+    reviewer = client_as("admin", region="zanjan/zanjan")
+    zahra = person(region="yazd/ardakan")
     before = snapshot()
 
-    response = guide.form(
+    response = reviewer.form(
         REGISTER,
         {"leader": zahra.mobile, "name": "کاربافان", "field": "hand_weaving", "region": "yazd/ardakan"},
     )
@@ -222,10 +222,10 @@ def test_a_guide_cannot_register_a_core_outside_their_area(client_as, make_membe
 
 
 def test_a_plain_member_cannot_register_a_core_in_someone_elses_name(
-    client_as, make_member, member_info, snapshot
+    client_as, make_member, snapshot, person
 ):
     member = client_as()
-    other = member_info(make_member())
+    other = person()
     before = snapshot()
 
     response = member.form(
@@ -238,10 +238,10 @@ def test_a_plain_member_cannot_register_a_core_in_someone_elses_name(
 
 
 def test_an_unknown_leader_is_named_on_the_form(client_as, snapshot):
-    guide = client_as("guide", region="zanjan/zanjan")
+    reviewer = client_as("admin", region="zanjan/zanjan")
     before = snapshot()
 
-    response = guide.form(
+    response = reviewer.form(
         REGISTER, {"leader": "09359999999", "name": "هسته", "field": "food", "region": "zanjan/gorg-tappeh"}
     )
 
@@ -250,10 +250,10 @@ def test_an_unknown_leader_is_named_on_the_form(client_as, snapshot):
     assert snapshot() == before
 
 
-def test_the_service_refuses_anyone_but_a_guide_registering_for_another(in_db, make_member):
+def test_the_service_refuses_anyone_but_a_reviewer_registering_for_another(db, make_member):
     leader_id, neighbour_id = make_member(), make_member()
 
-    with pytest.raises(NotAllowed), in_db() as s:
+    with pytest.raises(NotAllowed), db() as s:
         services.register_core(
             s,
             leader=s.get(Member, leader_id),

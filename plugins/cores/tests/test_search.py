@@ -117,12 +117,14 @@ def test_the_search_page_costs_the_same_queries_for_3_or_30_cores(
     assert len(names_on(client.get("/cores/?per_page=50").get_data(as_text=True))) == 30
 
 
-def test_the_guides_queue_costs_the_same_queries_as_it_grows(client_as, count_queries, make_member, new_core):
-    guide = client_as("guide", region="zanjan/zanjan")
+def test_the_reviewers_queue_costs_the_same_queries_as_it_grows(
+    client_as, count_queries, make_member, new_core
+):
+    reviewer = client_as("admin", region="zanjan/zanjan")
 
     def measure() -> int:
         with count_queries() as q:
-            assert guide.get("/cores/queue?per_page=50").status_code == 200
+            assert reviewer.get("/cores/queue?per_page=50").status_code == 200
         return q.count
 
     for _ in range(2):
@@ -168,19 +170,19 @@ def test_the_api_lists_active_cores_a_page_at_a_time(client, make_member, new_co
     assert "national_code" not in str(body)
 
 
-def test_a_candidate_is_seen_only_by_its_people_and_its_guides(
+def test_a_candidate_is_seen_only_by_its_people_and_its_reviewers(
     client, client_as, api_as, make_member, new_core
 ):
     leader = client_as()
     core_id = new_core(leader.member_id, name="هسته‌ی نامزد")
-    guide = client_as("guide", region="zanjan")
+    reviewer = client_as("admin", region="zanjan")
     stranger = client_as()
 
     assert client.get(f"/cores/{core_id}").status_code == 404
     assert stranger.get(f"/cores/{core_id}").status_code == 404
     assert api_as().get(f"/api/v1/cores/{core_id}").status_code == 404
     assert leader.get(f"/cores/{core_id}").status_code == 200
-    assert guide.get(f"/cores/{core_id}").status_code == 200
+    assert reviewer.get(f"/cores/{core_id}").status_code == 200
 
 
 def test_a_core_is_found_by_its_core_id(client, make_member, new_core, approver):

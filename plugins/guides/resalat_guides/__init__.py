@@ -15,8 +15,9 @@ plugin = Plugin(
         Role(
             "guide",
             _l("Guide"),
-            # A guide looks members up to register them as candidates and cores.
-            permissions=("core.members.view",),
+            # A guide looks members up to register them as candidates and cores, and reviews the
+            # cores of their area (approves them, suspends and reactivates them).
+            permissions=("core.members.view", "cores.approve", "cores.suspend"),
             description=_l("Finds and advises candidates in an area and registers their cores."),
             personas=(
                 Persona("guide", "علی رهیار زنجانی", "09120000005", "001000005", "zanjan/zanjan", "zanjan"),

@@ -7,13 +7,12 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    Member,
     api_doc,
-    current_member,
     db_session,
     dump,
     load,
     login_required,
+    me,
     page_args,
     permission_required,
 )
@@ -34,20 +33,14 @@ from resalat_guides.schemas import (
     StatusBodySchema,
     StatusChangeSchema,
 )
+from resalat_guides.services import MANAGE
 
 bp = Blueprint("guides_api", __name__, url_prefix="/api/v1/guides")
-MANAGE = "guides.manage"
 TAGS = ["guides"]
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
-
-
 def _scope() -> services.GuideScope:
-    return services.scope_of(db_session(), _me())
+    return services.scope_of(db_session(), me())
 
 
 def _body(schema: Any) -> Any:
@@ -239,14 +232,14 @@ def suggest_link() -> Any:
 @login_required
 def my_links() -> Any:
     page, per_page = page_args()
-    result = services.leader_links(db_session(), _me(), page=page, per_page=per_page)
+    result = services.leader_links(db_session(), me(), page=page, per_page=per_page)
     return {"items": dump(LinkSchema, result.items, many=True), "meta": result.meta()}
 
 
 def _decide(link_id: int, accept: bool) -> Any:
     data = _body(DecisionBodySchema)
     session = db_session()
-    link = services.decide_link(session, _me(), link_id, accept=accept, reason=data["reason"])
+    link = services.decide_link(session, me(), link_id, accept=accept, reason=data["reason"])
     session.commit()
     return dump(LinkSchema, link)
 

@@ -6,7 +6,9 @@ language; dates in the API are ISO 8601 (2025-03-21), as JSON clients expect.
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from resalat_guides.models import LINK_STATUSES, STATUSES
 
 _ID = {"metadata": {"example": 12}}
 
@@ -46,7 +48,8 @@ class CandidateQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    status = fields.String(load_default="")
+    # A code the client sends, checked here so the error names the codes; empty: every status.
+    status = fields.String(load_default="", validate=validate.OneOf(("", *STATUSES)))
     q = fields.String(load_default="")
 
 
@@ -136,7 +139,7 @@ class LinkQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    status = fields.String(load_default="")
+    status = fields.String(load_default="", validate=validate.OneOf(("", *LINK_STATUSES)))
 
 
 class DecisionBodySchema(Schema):

@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
+from resalat_cores import services as cores
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
-    BadInput,
-    Member,
-    _,
-    current_member,
+    Text,
+    _l,
     db_session,
+    handle_form,
     login_required,
+    me,
     page_args,
     permission_required,
 )
 from resalat_guides import services
-from resalat_guides.models import DROPPED, INTENTS, PENDING
+from resalat_guides.models import DROPPED, INTENTS, PENDING, Candidate
+from resalat_guides.services import MANAGE
 
 bp = Blueprint("guides", __name__, url_prefix="/guides")
-MANAGE = "guides.manage"
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
 
 
 def _scope() -> services.GuideScope:
-    return services.scope_of(db_session(), _me())
+    return services.scope_of(db_session(), me())
 
 
 def _common() -> dict[str, Any]:
@@ -38,7 +35,7 @@ def _common() -> dict[str, Any]:
         "status_labels": services.STATUS_LABELS,
         "intent_labels": services.INTENT_LABELS,
         "link_status_labels": services.LINK_STATUS_LABELS,
-        "core_status_labels": services.CORE_STATUS_LABELS,
+        "core_status_labels": cores.STATUS_LABELS,
     }
 
 
@@ -90,10 +87,9 @@ def new_candidate() -> Any:
 @bp.post("/candidates/new")
 @permission_required(MANAGE)
 def create_candidate() -> Any:
-    session = db_session()
     form = request.form
-    try:
-        candidate = services.record_candidate(
+    return handle_form(
+        lambda session: services.record_candidate(
             session,
             _scope(),
             name=form.get("name", ""),
@@ -103,13 +99,11 @@ def create_candidate() -> Any:
             intent=form.get("intent", ""),
             field=form.get("field", ""),
             experience_years=form.get("experience_years", ""),
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _candidate_form(form, exc.form_errors(), 400)
-    session.commit()
-    flash(_("The candidate was recorded."), "success")
-    return redirect(url_for("guides.candidate", candidate_id=candidate.id))
+        ),
+        again=lambda errors, status: _candidate_form(form, errors, status),
+        to=lambda candidate: url_for("guides.candidate", candidate_id=candidate.id),
+        done=_l("The candidate was recorded."),
+    )
 
 
 def _candidate_page(
@@ -141,21 +135,24 @@ def candidate(candidate_id: int) -> Any:
     return _candidate_page(candidate_id)
 
 
-def _act_on_candidate(candidate_id: int, form_name: str, act: Any, done: str) -> Any:
-    """Run ``act(session, scope, candidate)``; on bad input show the page again with that form's errors."""
-    session = db_session()
+def _act_on_candidate(
+    candidate_id: int,
+    form_name: str,
+    act: Callable[[Session, services.GuideScope, Candidate], Any],
+    done: Text,
+) -> Any:
+    """``act(session, scope, candidate)`` through ``handle_form``; on bad input the candidate's page
+    shows again with that form's errors (the page holds several forms)."""
     scope = _scope()
-    candidate = services.get_candidate(session, scope, candidate_id)
-    try:
-        act(session, scope, candidate)
-    except BadInput as exc:
-        session.rollback()
-        return _candidate_page(
-            candidate_id, errors={form_name: exc.form_errors()}, values={form_name: request.form}, status=400
-        )
-    session.commit()
-    flash(done, "success")
-    return redirect(url_for("guides.candidate", candidate_id=candidate_id))
+    candidate = services.get_candidate(db_session(), scope, candidate_id)
+    return handle_form(
+        lambda session: act(session, scope, candidate),
+        again=lambda errors, status: _candidate_page(
+            candidate_id, errors={form_name: errors}, values={form_name: request.form}, status=status
+        ),
+        to=url_for("guides.candidate", candidate_id=candidate_id),
+        done=done,
+    )
 
 
 @bp.post("/candidates/<int:candidate_id>/advice")
@@ -174,7 +171,7 @@ def advise(candidate_id: int) -> Any:
             advised_on=form.get("advised_on", ""),
             follow_up_on=form.get("follow_up_on", ""),
         ),
-        _("The advice was recorded."),
+        _l("The advice was recorded."),
     )
 
 
@@ -188,7 +185,7 @@ def change_status(candidate_id: int) -> Any:
         lambda session, scope, candidate: services.set_status(
             session, scope, candidate, form.get("status", ""), reason=form.get("reason", "")
         ),
-        _("The candidate's status was changed."),
+        _l("The candidate's status was changed."),
     )
 
 
@@ -208,7 +205,7 @@ def register_core(candidate_id: int) -> Any:
             approve=form.get("approve") == "1",
             core_code=form.get("core_code", ""),
         ),
-        _("The core was registered."),
+        _l("The core was registered."),
     )
 
 
@@ -249,24 +246,21 @@ def new_link() -> Any:
 @bp.post("/links/new")
 @permission_required(MANAGE)
 def suggest_link() -> Any:
-    session = db_session()
     form = request.form
     source = form.get("source", "")
-    try:
-        services.suggest_link(
+    return handle_form(
+        lambda session: services.suggest_link(
             session,
             _scope(),
             source=int(source) if source.isdigit() else None,
             target=form.get("target", ""),
             product=form.get("product", ""),
             note=form.get("note", ""),
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _link_form(form, exc.form_errors(), 400)
-    session.commit()
-    flash(_("The link was suggested; the other core's leader will answer it."), "success")
-    return redirect(url_for("guides.links"))
+        ),
+        again=lambda errors, status: _link_form(form, errors, status),
+        to=url_for("guides.links"),
+        done=_l("The link was suggested; the other core's leader will answer it."),
+    )
 
 
 # --- a core leader's answers -------------------------------------------------------------------
@@ -274,10 +268,10 @@ def suggest_link() -> Any:
 
 def _my_links_page(errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     page, per_page = page_args()
-    me = _me()
-    result = services.leader_links(db_session(), me, page=page, per_page=per_page)
+    member = me()
+    result = services.leader_links(db_session(), member, page=page, per_page=per_page)
     return render_template(
-        "guides/my_links.html", page=result, me=me, pending=PENDING, errors=errors or {}, **_common()
+        "guides/my_links.html", page=result, me=member, pending=PENDING, errors=errors or {}, **_common()
     ), status
 
 
@@ -288,15 +282,14 @@ def my_links() -> Any:
 
 
 def _decide(link_id: int, accept: bool) -> Any:
-    session = db_session()
-    try:
-        services.decide_link(session, _me(), link_id, accept=accept, reason=request.form.get("reason", ""))
-    except BadInput as exc:
-        session.rollback()
-        return _my_links_page(exc.form_errors(), 400)
-    session.commit()
-    flash(_("You accepted the link.") if accept else _("You declined the link."), "success")
-    return redirect(url_for("guides.my_links"))
+    return handle_form(
+        lambda session: services.decide_link(
+            session, me(), link_id, accept=accept, reason=request.form.get("reason", "")
+        ),
+        again=lambda errors, status: _my_links_page(errors, status),
+        to=url_for("guides.my_links"),
+        done=_l("You accepted the link.") if accept else _l("You declined the link."),
+    )
 
 
 @bp.post("/my-links/<int:link_id>/accept")

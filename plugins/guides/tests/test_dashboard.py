@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from resalat_guides import services
 
+from resalat_core.sdk import get_db, get_region, ids_under
+
 
 def _counts(html: str, section: str) -> dict[str, str]:
     part = html.split(f'data-testid="{section}"')[1].split("</ul>")[0]
@@ -128,13 +130,17 @@ def test_a_guide_gets_a_home_tile_and_a_plain_member_does_not(guide, client_as):
     assert 'href="/guides/"' not in client_as().get("/").get_data(as_text=True)
 
 
-def test_the_stats_count_every_candidate(app, guide, record):
+def test_the_stats_count_the_candidates_of_the_admins_area(app, guide, record):
     from resalat_guides import hooks
 
     record(guide.member_id)
-    record(guide.member_id)
+    record(guide.member_id, region="zanjan/abhar")
 
-    with app.app_context():
-        [figure] = hooks.resalat_stats()
+    with app.test_request_context():  # read in the reader's language (Persian by default)
+        s = get_db().session
+        [nationwide] = hooks.resalat_stats(session=s, area=None)
+        [zanjan] = hooks.resalat_stats(session=s, area=ids_under(s, [get_region(s, "zanjan")]))
+        [yazd] = hooks.resalat_stats(session=s, area=ids_under(s, [get_region(s, "yazd")]))
 
-    assert figure.value == 2 and figure.unit_en == "people"
+        assert (nationwide.value, str(nationwide.unit)) == (2, "نفر")
+        assert (zanjan.value, yazd.value) == (2, 0)

@@ -34,6 +34,7 @@ def test_the_demo_gives_the_zanjan_guide_a_pipeline_and_jafars_story(app, db):
             jafar.guide_id == guide.id,
             core.name,
             core.status,
+            core.approved_by_id == guide.id,  # the Zanjan guide persona issued its core ID
             [a.text.split(":")[0] for a in advice][:1],
             "قوچ افشاری" in advice[0].text,
         )
@@ -44,6 +45,7 @@ def test_the_demo_gives_the_zanjan_guide_a_pipeline_and_jafars_story(app, db):
         True,
         "هسته‌ی دام سبک جعفر قراجه‌لو",  # the cores demo's core, linked rather than made twice
         "active",
+        True,
         ["دیدار در گرگ‌تپه"],
         True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from resalat_cores import services as cores
 from resalat_guides.models import CoreLink
+from resalat_guides.services import links
 
 from resalat_core.sdk import Member
 
@@ -115,13 +116,25 @@ def test_a_link_needs_what_it_supplies_and_is_not_suggested_twice(guide, db, woo
     assert "در انتظار پاسخ است" in again.get_data(as_text=True)
 
 
-def test_the_other_leader_sees_the_suggestion_and_accepts_it(client, db, guide, wool_and_weavers, suggest):
+def test_the_other_leader_sees_the_suggestion_and_accepts_it(
+    app, client, db, guide, wool_and_weavers, suggest, monkeypatch
+):
+    told = []
+    # What the SDK's notify() would hand to a notification plugin, where one is switched on.
+    monkeypatch.setattr(links, "notify", lambda member, message: told.append((member.id, message)))
     link_id = suggest(guide.member_id, wool_and_weavers["livestock"], wool_and_weavers["weavers"])
     zahra = client.sign_in(wool_and_weavers["zahra"])
 
     home = zahra.get("/").get_data(as_text=True)
     assert "پیشنهاد پیوند هسته‌ها" in home  # a tile, with the count waiting
-    assert "پیشنهاد پیوند برای هسته‌ی «کاربافان آسی‌پور»" in zahra.get("/notifications/").get_data(as_text=True)
+    ((member_id, message),) = told
+    assert (member_id, message.source, message.kind.kind) == (
+        wool_and_weavers["zahra"],
+        "guides",
+        "link.suggested",
+    )
+    with app.test_request_context():  # read in the reader's language (Persian by default)
+        assert message.title == "پیشنهاد پیوند برای هسته‌ی «کاربافان آسی‌پور»"
     page = zahra.get("/guides/my-links").get_data(as_text=True)
     assert 'data-testid="accept"' in page
     answer = zahra.form(f"/guides/my-links/{link_id}/accept", {}, token_from="/guides/my-links")

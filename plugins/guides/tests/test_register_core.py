@@ -198,3 +198,19 @@ def test_a_registered_or_dropped_candidate_cannot_get_a_second_core(
         assert answer.status_code == 400
         assert "فقط برای نامزد شناسایی‌شده یا مشاوره‌گرفته" in answer.get_data(as_text=True)
     assert snapshot() == before
+
+
+def test_the_zanjan_guide_reviews_the_cores_of_their_area_in_the_cores_queue(guide, make_core, db):
+    # The guide role holds the cores plugin's review permissions in the guide's area, and only there.
+    mine = make_core("zanjan/gorg-tappeh", "livestock", approve=False, name="دام سبک قراجه‌لو")
+    theirs = make_core("yazd/ardakan", "hand_weaving", approve=False, name="کاربافان آسی‌پور")
+
+    queue = guide.get("/cores/queue").get_data(as_text=True)
+    approved = guide.form(f"/cores/{mine}/approve", {}, token_from="/cores/queue")
+    elsewhere = guide.form(f"/cores/{theirs}/approve", {}, token_from="/cores/queue")
+    suspended = guide.form(f"/cores/{mine}/status", {"status": "suspended", "reason": "بازدید میدانی"})
+
+    assert "دام سبک قراجه‌لو" in queue and "کاربافان آسی‌پور" not in queue
+    assert (approved.status_code, elsewhere.status_code, suspended.status_code) == (302, 403, 302)
+    assert _core(db, mine)[4:6] == ("suspended", "ZNJ-LIVESTOCK-000001")
+    assert _core(db, theirs)[4:6] == ("candidate", None)

@@ -7,15 +7,13 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
-    Member,
     api_doc,
-    current_member,
     db_session,
     dump,
     idempotent,
     load,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
@@ -35,15 +33,10 @@ from resalat_leaders.schemas import (
     TradeInSchema,
     TradeSchema,
 )
+from resalat_leaders.signing import sign_as_typed
 
 bp = Blueprint("leaders_api", __name__, url_prefix="/api/v1/leaders")
 TAGS = ["leaders"]
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
 
 
 def _listing(schema: Any, session: Any, stmt: Any) -> dict[str, Any]:
@@ -63,11 +56,11 @@ def _listing(schema: Any, session: Any, stmt: Any) -> dict[str, Any]:
     paginated=True,
     query={"status": "new, followed_up or closed"},
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def list_talents() -> Any:
     args = load(IntroductionQuerySchema, request.args.to_dict())
     session = db_session()
-    area = services.community_of(session, _me())
+    area = services.community_of(session, me())
     return _listing(TalentSchema, session, services.talents_query(area, status=args["status"]))
 
 
@@ -79,12 +72,12 @@ def list_talents() -> Any:
     response=TalentSchema,
     status=201,
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def create_talent() -> Any:
     """The member must live in the leader's community; every bad field is named at once."""
     data = load(TalentInSchema)
     session = db_session()
-    intro = services.introduce_talent(session, _me(), **data)
+    intro = services.introduce_talent(session, me(), **data)
     session.commit()
     return dump(TalentSchema, intro), 201
 
@@ -93,12 +86,12 @@ def create_talent() -> Any:
 @api_doc(
     summary="Follow up or close a talent introduction", tags=TAGS, body=StatusInSchema, response=TalentSchema
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def talent_status(talent_id: int) -> Any:
     """Status moves forward only: new, followed_up, closed."""
     data = load(StatusInSchema)
     session = db_session()
-    intro = services.set_talent_status(session, _me(), talent_id, data["status"])
+    intro = services.set_talent_status(session, me(), talent_id, data["status"])
     session.commit()
     return dump(TalentSchema, intro)
 
@@ -111,11 +104,11 @@ def talent_status(talent_id: int) -> Any:
     paginated=True,
     query={"status": "new, followed_up or closed", "q": "part of the name, in any spelling"},
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def list_trades() -> Any:
     args = load(IntroductionQuerySchema, request.args.to_dict())
     session = db_session()
-    area = services.community_of(session, _me())
+    area = services.community_of(session, me())
     return _listing(TradeSchema, session, services.trades_query(area, status=args["status"], q=args["q"]))
 
 
@@ -123,12 +116,12 @@ def list_trades() -> Any:
 @api_doc(
     summary="Introduce a rooted local trade", tags=TAGS, body=TradeInSchema, response=TradeSchema, status=201
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def create_trade() -> Any:
     """The place (a region code) must be in the leader's community."""
     data = load(TradeInSchema)
     session = db_session()
-    trade = services.introduce_trade(session, _me(), **data)
+    trade = services.introduce_trade(session, me(), **data)
     session.commit()
     return dump(TradeSchema, trade), 201
 
@@ -137,11 +130,11 @@ def create_trade() -> Any:
 @api_doc(
     summary="Follow up or close a trade introduction", tags=TAGS, body=StatusInSchema, response=TradeSchema
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def trade_status(trade_id: int) -> Any:
     data = load(StatusInSchema)
     session = db_session()
-    trade = services.set_trade_status(session, _me(), trade_id, data["status"])
+    trade = services.set_trade_status(session, me(), trade_id, data["status"])
     session.commit()
     return dump(TradeSchema, trade)
 
@@ -157,11 +150,11 @@ def trade_status(trade_id: int) -> Any:
     paginated=True,
     query={"status": "active, expired or revoked"},
 )
-@permission_required("leaders.guarantee")
+@permission_required(services.GUARANTEE)
 def list_guarantees() -> Any:
     args = load(GuaranteeQuerySchema, request.args.to_dict())
     session = db_session()
-    return _listing(GuaranteeSchema, session, services.signed_query(session, _me(), state=args["status"]))
+    return _listing(GuaranteeSchema, session, services.signed_query(session, me(), state=args["status"]))
 
 
 @bp.post("/guarantees")
@@ -172,7 +165,7 @@ def list_guarantees() -> Any:
     response=GuaranteeSchema,
     status=201,
 )
-@permission_required("leaders.guarantee")
+@permission_required(services.GUARANTEE)
 @idempotent
 def sign() -> Any:
     """Signed with the leader's own password (field ``password``), throttled like sign-in.
@@ -184,12 +177,9 @@ def sign() -> Any:
     """
     data = load(GuaranteeInSchema)
     session = db_session()
-    try:
-        guarantee = services.sign_guarantee(session, _me(), **data)
-    except BadInput as exc:
-        if exc.code == services.BAD_SIGNATURE:
-            session.commit()  # the failed signature counts towards the throttle
-        raise
+    # A wrong password is refused with keep_changes: the host's error handling commits it, so it
+    # counts towards the throttle.
+    guarantee = sign_as_typed(session, me(), data)
     session.commit()
     return dump(GuaranteeSchema, guarantee), 201
 
@@ -202,7 +192,7 @@ def sign() -> Any:
 def my_guarantees() -> Any:
     """Read only: a member sees what leaders vouch for them, and the state of each."""
     args = load(GuaranteeQuerySchema, request.args.to_dict())
-    return _listing(GuaranteeSchema, db_session(), services.about_query(_me(), state=args["status"]))
+    return _listing(GuaranteeSchema, db_session(), services.about_query(me(), state=args["status"]))
 
 
 @bp.get("/guarantees/<int:guarantee_id>")
@@ -210,19 +200,19 @@ def my_guarantees() -> Any:
 @login_required
 def show_guarantee(guarantee_id: int) -> Any:
     """Its leader, the member it is about and admins of the member's region see it; 404 for others."""
-    return dump(GuaranteeSchema, services.get_guarantee(db_session(), _me(), guarantee_id))
+    return dump(GuaranteeSchema, services.get_guarantee(db_session(), me(), guarantee_id))
 
 
 @bp.post("/guarantees/<int:guarantee_id>/revoke")
 @api_doc(
     summary="Revoke a social guarantee I signed", tags=TAGS, body=RevokeInSchema, response=GuaranteeSchema
 )
-@permission_required("leaders.guarantee")
+@permission_required(services.GUARANTEE)
 def revoke_guarantee(guarantee_id: int) -> Any:
     """Only its leader (or an admin of the member's region); the reason is required, the member reads it."""
     data = load(RevokeInSchema)
     session = db_session()
-    guarantee = services.revoke_guarantee(session, _me(), guarantee_id, reason=data["reason"])
+    guarantee = services.revoke_guarantee(session, me(), guarantee_id, reason=data["reason"])
     session.commit()
     return dump(GuaranteeSchema, guarantee)
 
@@ -238,8 +228,8 @@ def revoke_guarantee(guarantee_id: int) -> Any:
     paginated=True,
     query={"field": "a field code", "status": "candidate, active or suspended", "q": "part of the name"},
 )
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def community_cores() -> Any:
     args = load(CoreQuerySchema, request.args.to_dict())
     session = db_session()
-    return _listing(CoreSchema, session, services.community_cores(session, _me(), **args))
+    return _listing(CoreSchema, session, services.community_cores(session, me(), **args))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import url_for
@@ -13,17 +12,14 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Permission,
-    Registration,
+    SignalKind,
     Tile,
     _l,
     can,
     db_session,
-    find_member,
     hookimpl,
-    national_code_with_check_digit,
-    register_member,
 )
-from resalat_leaders import plugin, services
+from resalat_leaders import demo, plugin, services
 from resalat_leaders.api import bp as api_bp
 from resalat_leaders.cli import leaders as leaders_cli
 from resalat_leaders.views import bp as pages_bp
@@ -51,14 +47,19 @@ def resalat_cli() -> Any:
 def resalat_permissions() -> list[Permission]:
     return [
         Permission(
-            "leaders.guarantee",
+            services.GUARANTEE,
             _l("Sign social guarantees for members of one's community"),
             ("social_leader", "admin"),
         ),
         Permission(
-            "leaders.introduce",
+            services.INTRODUCE,
             _l("Introduce talented members and rooted local trades"),
             ("social_leader", "admin"),
+        ),
+        Permission(
+            services.OVERSEE,
+            _l("See and revoke the social guarantees signed for members of one's region"),
+            ("admin",),
         ),
     ]
 
@@ -66,7 +67,7 @@ def resalat_permissions() -> list[Permission]:
 @hookimpl
 def resalat_tiles(member: Member) -> list[Tile]:
     tiles = []
-    if can("leaders.introduce", member=member):
+    if can(services.INTRODUCE, member=member):
         tiles.append(
             Tile(
                 title=plugin.title,
@@ -95,103 +96,39 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 
 @hookimpl(optionalhook=True)
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """Merat's default weight for social guarantees: 15 points for every 10,000,000 tomans the
+    active guarantees cover together, at most 150 (a deployment may override it)."""
+    return [
+        SignalKind(
+            services.SOCIAL_GUARANTEE,
+            _l(
+                "Active social guarantees: %(count)s, from %(leaders)s social leaders, "
+                "together up to %(value)s"
+            ),
+            points=15,
+            per=100_000_000,
+            cap=150,
+            money=True,
+        )
+    ]
+
+
+@hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Active, unexpired social guarantees: one signal, their caps summed in rials (one query)."""
     return services.credit_signals(_session_of(member), member)
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    figures = services.guarantee_figures(db_session())
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    figures = services.guarantee_figures(session, area)
     return [
         Figure(_l("Active social guarantees"), figures.count),
-        Figure(
-            _l("Sum of active social guarantees"),
-            figures.total // 10,
-            unit_fa="تومان",
-            unit_en="tomans",
-        ),
+        Figure(_l("Sum of active social guarantees"), figures.total, money=True),
     ]
-
-
-# --- demo --------------------------------------------------------------------------------------
-
-DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo world's documented password)
-
-# Clothing makers of Arbab (the Al-Ghadir centre's 15 clothing cores, DOMAIN.md) for Ms. Ghaderi.
-ARBAB_MEMBERS = (
-    ("arbab_tailor", "زهرا نارویی", "09150000401", "004000401", "خیاطی لباس محلی بلوچی"),
-    ("arbab_embroiderer", "مریم شهرکی", "09150000402", "004000402", "سوزن‌دوزی بلوچ روی سرآستین و پیش‌سینه"),
-    ("arbab_pattern_maker", "خدیجه ریگی", "09150000403", "004000403", "الگوسازی و برش لباس زنانه"),
-)
-
-
-def _demo_member(session: Any, name: str, mobile: str, body: str) -> Member:
-    member = find_member(session, mobile)
-    if member is None:
-        member = register_member(
-            session,
-            Registration(
-                national_code=national_code_with_check_digit(body),
-                mobile=mobile,
-                name=name,
-                region="sistan-baluchestan/arbab",
-                password=DEMO_PASSWORD,
-            ),
-        )
-    return member
 
 
 @hookimpl
-def resalat_demo(session: Any, world: Any) -> None:
-    leader = world.members.get("social_leader")
-    if leader is None:
-        return
-    makers = {}
-    for key, name, mobile, body, talent in ARBAB_MEMBERS:
-        member = _demo_member(session, name, mobile, body)
-        makers[key] = member
-        services.introduce_talent(
-            session,
-            leader,
-            member=member.mobile,
-            talent=talent,
-            note="از زنان سرپرست خانوار؛ برای ثبت هسته و غرفه در ام‌بازار به رهیار معرفی شود.",
-        )
-    needlework = services.introduce_trade(
-        session,
-        leader,
-        name="سوزن‌دوزی بلوچ",
-        region="sistan-baluchestan/arbab",
-        households=40,
-        description=(
-            "هنر دستی زنان بلوچ که نسل به نسل در ارباب مانده است: پیش‌سینه، سرآستین و دامن لباس "
-            "محلی. کانون الغدیر سفارش‌های بیرون از روستا را میان هسته‌های پوشاک پخش می‌کند."
-        ),
-    )
-    talents = list(session.scalars(services.talents_query(None).limit(1)))
-    if talents:
-        services.set_talent_status(session, leader, talents[0].id, "followed_up")
-    guarantees = [
-        services.sign_guarantee(
-            session,
-            leader,
-            member=makers["arbab_tailor"].mobile,
-            cap="50,000,000",
-            statement=(
-                "زهرا نارویی را سال‌هاست می‌شناسم؛ خیاط چیره‌دست و خوش‌حساب روستای ارباب است و "
-                "سفارش‌های کانون الغدیر را همیشه به‌موقع تحویل داده است."
-            ),
-            password=DEMO_PASSWORD,
-        ),
-        services.sign_guarantee(
-            session,
-            leader,
-            member=makers["arbab_embroiderer"].mobile,
-            cap="30,000,000",
-            statement="مریم شهرکی سوزن‌دوز کانون الغدیر است و من ضامن خوش‌قولی او هستم.",
-            valid_until=services.today() + timedelta(days=365),
-            password=DEMO_PASSWORD,
-        ),
-    ]
-    world.extras["leaders"] = {"trade": needlework, "guarantees": guarantees, "makers": makers}
+def resalat_demo(session: Session, world: Any) -> None:
+    demo.build(session, world)

@@ -78,7 +78,12 @@ class TradeInSchema(Schema):
 
 
 class StatusInSchema(Schema):
-    status = fields.String(required=True, metadata={"enum": [s for s in INTRODUCTION_STATUSES if s != "new"]})
+    status = fields.String(
+        required=True,
+        # "new" is a status too: moving back to it is the service's refusal (status_backwards).
+        validate=validate.OneOf(INTRODUCTION_STATUSES),
+        metadata={"enum": [s for s in INTRODUCTION_STATUSES if s != "new"]},
+    )
 
 
 class IntroductionQuerySchema(Schema):

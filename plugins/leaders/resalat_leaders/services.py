@@ -2,14 +2,15 @@
 
 Pages, the API, the CLI and the hooks call these, so each rule lives once:
 
-- A leader's **community** is every place where they hold the ``social_leader`` role (an admin's,
-  where they are admin); a leader acts only there.
+- A leader's **community** is every place where they hold ``leaders.introduce`` (through the
+  ``social_leader`` role, or as an admin there); a leader acts only there.
 - **Introductions** (a talented member, a rooted trade) belong to the community: every leader of
   the place sees and follows them up; their status only moves forward.
 - A **social guarantee** is personal: the leader who signed it, the member it vouches for (read
-  only) and admins of the member's region see it, nobody else. It is signed by re-entering the
-  leader's own password, counts while active and not past its last day, and the sum a leader
-  vouches for at once is capped.
+  only) and admins of the member's region (``leaders.oversee``) see it, nobody else. It is signed
+  by re-entering the leader's own password, counts while active and not past its last day, and the
+  sum a leader vouches for at once is capped. Amounts are integer rials: pages and the API read
+  what people typed with the host's ``read_money``.
 """
 
 from __future__ import annotations
@@ -24,31 +25,32 @@ from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
+    MAX_AMOUNT,
     BadInput,
     CreditSignal,
     Member,
-    Message,
+    Money,
     NotAllowed,
     NotFound,
     Region,
     _,
+    _l,
     area_of,
     confirm_password,
     current_language,
     find_member,
-    format_money,
     get_region,
+    join_words,
     normalize_text,
     notify,
     parse_jalali_date,
-    parse_money,
     search_key,
     to_latin_digits,
-    to_persian_digits,
     today_in_iran,
     utcnow,
 )
 from resalat_leaders import plugin, setting
+from resalat_leaders.messages import GUARANTEE_REVOKED, GUARANTEE_SIGNED
 from resalat_leaders.models import (
     ACTIVE,
     CLOSED,
@@ -69,10 +71,19 @@ from resalat_leaders.models import (
     TradeIntroduction,
 )
 
-LEADER_ROLES = ("social_leader", "admin")
+# The permissions of a leader's work: introducing (which also draws the community) and vouching;
+# the social_leader role holds both, administrators too. Overseeing is administrators' alone.
+INTRODUCE = "leaders.introduce"
+GUARANTEE = "leaders.guarantee"
+OVERSEE = "leaders.oversee"
 # Where an introduction may go next; a closed one stays closed.
 NEXT_STATUS = {NEW: (FOLLOWED_UP, CLOSED), FOLLOWED_UP: (CLOSED,), CLOSED: ()}
 BAD_SIGNATURE = "bad_signature"
+# How statuses read in a sentence (an error that lists the choices).
+INTRODUCTION_LABELS = {NEW: _l("New"), FOLLOWED_UP: _l("Followed up"), CLOSED: _l("Closed")}
+GUARANTEE_LABELS = {ACTIVE: _l("Active"), EXPIRED: _l("Expired"), REVOKED: _l("Revoked")}
+# What Merat hears from this plugin (see hooks.resalat_credit_signal_kinds).
+SOCIAL_GUARANTEE = "social_guarantee"
 
 Area = list[int] | None  # region ids; None means nationwide
 
@@ -81,14 +92,14 @@ Area = list[int] | None  # region ids; None means nationwide
 today = today_in_iran
 
 
-def _money(rials: int) -> str:
-    return format_money(rials, lang=current_language("en"))
-
-
 def _paragraphs(text: str | None) -> str:
     # normalize_text folds every space, newlines too; a statement keeps its line breaks.
     lines = [normalize_text(line) for line in (text or "").replace("\r\n", "\n").split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+def _unknown_status(labels: Iterable[Any]) -> str:
+    return _("Unknown status; choose one of: %(statuses)s.", statuses=join_words(labels))
 
 
 def _in(area: Area, column: Any) -> Any:
@@ -107,14 +118,14 @@ def _covers(area: Area, region_id: int) -> bool:
 # --- the community -----------------------------------------------------------------------------
 
 
-def community_of(session: Session, leader: Member) -> Area:
+def community_of(session: Session, leader: Member, permission: str = INTRODUCE) -> Area:
     """Every region id where ``leader`` acts as a social leader (or admin); None is nationwide."""
-    return area_of(session, leader, LEADER_ROLES)
+    return area_of(session, leader, permission)
 
 
 def admin_area(session: Session, member: Member) -> Area:
-    """Where ``member`` is an admin ([] if nowhere): admins oversee the guarantees signed there."""
-    return area_of(session, member, ["admin"])
+    """Where ``member`` oversees guarantees ([] if nowhere): the admins of the member's region."""
+    return area_of(session, member, OVERSEE)
 
 
 def community_regions(session: Session, leader: Member) -> list[Region]:
@@ -285,7 +296,7 @@ def _status_filter(status: str | None) -> str | None:
     if not status:
         return None
     if status not in INTRODUCTION_STATUSES:
-        message = _("Unknown status; choose new, followed_up or closed.")
+        message = _unknown_status(INTRODUCTION_LABELS.values())
         raise BadInput(message, fields={"status": message})
     return status
 
@@ -328,7 +339,7 @@ def trades_query(area: Area, *, status: str | None = None, q: str | None = None)
 
 def _move(intro: TalentIntroduction | TradeIntroduction, status: str | None) -> None:
     if status not in INTRODUCTION_STATUSES:
-        message = _("Unknown status; choose new, followed_up or closed.")
+        message = _unknown_status(INTRODUCTION_LABELS.values())
         raise BadInput(message, fields={"status": message})
     if status not in NEXT_STATUS[intro.status]:
         message = _("An introduction moves forward only: new, then followed up, then closed.")
@@ -414,14 +425,17 @@ def allowance(session: Session, leader: Member) -> Allowance:
     return Allowance(used=active_total(session, leader), limit=leader_cap())
 
 
-def _cap(raw: Any, errors: dict[str, str]) -> int:
-    try:
-        rials = parse_money(raw if raw is not None else "", unit="toman", field="cap")
-    except BadInput as exc:
-        errors["cap"] = str(exc.fields.get("cap") or exc.message)
+def _cap(rials: int | None, errors: dict[str, str]) -> int:
+    """The cap in integer rials (as ``read_money`` reads what a person typed)."""
+    if rials is None:
+        errors["cap"] = _("Enter an amount.")
         return 0
-    if rials <= 0:
+    if isinstance(rials, bool) or not isinstance(rials, int) or rials <= 0:
         errors["cap"] = _("The cap must be more than zero.")
+        return 0
+    if rials > MAX_AMOUNT:
+        errors["cap"] = _("The amount is too large.")
+        return 0
     return rials
 
 
@@ -441,28 +455,31 @@ def _valid_until(raw: Any, on: date, errors: dict[str, str]) -> date | None:
     return last
 
 
-def sign_guarantee(
+@dataclass(frozen=True)
+class _Signature:
+    """A guarantee once every value is checked, before the signature itself."""
+
+    member: Member
+    cap_rials: int
+    statement: str
+    valid_until: date | None
+    password: str
+
+
+def _checked_guarantee(
     session: Session,
     leader: Member,
     *,
     member: str | None,
-    cap: Any,
+    cap_rials: int | None,
     statement: str | None,
     password: str | None,
-    valid_until: Any = None,
-    on: date | None = None,
-) -> SocialGuarantee:
-    """``leader`` vouches for a member of their community, signing with their own password.
-
-    ``cap`` is in tomans (text as typed, or an int); ``valid_until`` a Jalali date (text) or a
-    date, optional. Every bad field is reported at once and nothing is stored. Going over the
-    leader's limit is refused (code ``over_leader_cap``). A wrong password is refused with code
-    ``bad_signature`` after being recorded for throttling: the caller commits then, as sign-in
-    does, and the guarantee is still not stored.
-    """
-    on = on or today()
+    valid_until: Any,
+    on: date,
+) -> _Signature:
+    """Every value of a guarantee checked at once: BadInput names each bad one."""
     errors: dict[str, str] = {}
-    area = community_of(session, leader)
+    area = community_of(session, leader, GUARANTEE)
     target = None
     try:
         target = member_in_community(session, leader, area, member)
@@ -470,14 +487,19 @@ def sign_guarantee(
         errors.update(exc.fields)
     if target is not None and target.id == leader.id:
         errors["member"] = _("You cannot vouch for yourself.")
-    rials = _cap(cap, errors)
+    rials = _cap(cap_rials, errors)
     text = _text(statement, "statement", STATEMENT_MAX, errors, required=True)
     last_day = _valid_until(valid_until, on, errors)
     if not password:
         errors["password"] = _("Enter your password: it is your signature.")
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
-    assert target is not None
+    assert target is not None and password is not None
+    return _Signature(target, rials, text, last_day, password)
+
+
+def _within_limit(session: Session, leader: Member, rials: int, on: date) -> None:
+    """Refuse (``over_leader_cap``) a guarantee that would take the leader past their limit."""
     # One leader's signatures are serialised so two at once cannot both squeeze under the limit
     # (PostgreSQL row lock; SQLite already takes the write lock when the transaction begins).
     session.execute(select(Member.id).where(Member.id == leader.id).with_for_update())
@@ -487,38 +509,65 @@ def sign_guarantee(
         message = _(
             "Over your limit: you vouch for %(used)s now and may vouch for at most %(limit)s at once, "
             "so at most %(left)s more.",
-            used=_money(used),
-            limit=_money(limit),
-            left=_money(max(0, limit - used)),
+            used=Money(used),
+            limit=Money(limit),
+            left=Money(max(0, limit - used)),
         )
         raise BadInput(message, fields={"cap": message}, code="over_leader_cap")
+
+
+def sign_guarantee(
+    session: Session,
+    leader: Member,
+    *,
+    member: str | None,
+    cap_rials: int | None,
+    statement: str | None,
+    password: str | None,
+    valid_until: Any = None,
+    on: date | None = None,
+) -> SocialGuarantee:
+    """``leader`` vouches for a member of their community, signing with their own password.
+
+    ``cap_rials`` is the most it covers, in integer rials (None when nothing readable was typed);
+    ``valid_until`` a Jalali date (text) or a date, optional. Every bad field is reported at once
+    and nothing is stored. Going over the leader's limit is refused (code ``over_leader_cap``).
+    A wrong password is refused with code ``bad_signature`` and ``keep_changes``: the failure is
+    recorded for throttling and the caller commits it (``handle_form`` does), while the guarantee
+    is still not stored.
+    """
+    on = on or today()
+    checked = _checked_guarantee(
+        session,
+        leader,
+        member=member,
+        cap_rials=cap_rials,
+        statement=statement,
+        password=password,
+        valid_until=valid_until,
+        on=on,
+    )
+    _within_limit(session, leader, checked.cap_rials, on)
     # The signature comes last, once everything else is right, so a refusal records nothing else.
-    if not confirm_password(session, leader, password or ""):
+    if not confirm_password(session, leader, checked.password):
         message = _("The password is wrong: sign with your own password.")
-        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE)
+        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE, keep_changes=True)
     guarantee = SocialGuarantee(
         leader=leader,
-        member=target,
-        region_id=target.region_id,
-        cap_rials=rials,
-        statement=text,
-        valid_until=last_day,
+        member=checked.member,
+        region_id=checked.member.region_id,
+        cap_rials=checked.cap_rials,
+        statement=checked.statement,
+        valid_until=checked.valid_until,
         status=ACTIVE,
         signed_at=utcnow(),
     )
     session.add(guarantee)
     session.flush()
-    cap_fa, cap_en = format_money(rials, lang="fa"), format_money(rials, lang="en")
     notify(
-        target,
-        Message(
-            title_fa=f"{leader.name} ضمانت اجتماعی شما را امضا کرد",
-            title_en=f"{leader.name} signed a social guarantee for you",
-            body_fa=f"تا سقف {cap_fa}؛ در اعتبارسنجی شما به جای وثیقه به حساب می‌آید.",
-            body_en=f"Up to {cap_en}; it stands in for collateral in your credit score.",
-            url=f"/{plugin.name}/guarantees/{guarantee.id}",
-            source=plugin.name,
-            kind="guarantee.signed",
+        checked.member,
+        GUARANTEE_SIGNED(
+            url=f"/{plugin.name}/guarantees/{guarantee.id}", leader=leader.name, cap=Money(checked.cap_rials)
         ),
     )
     return guarantee
@@ -539,7 +588,7 @@ def _state_filter(stmt: Select[Any], state: str | None, on: date) -> Select[Any]
         return stmt.where(SocialGuarantee.status == ACTIVE, SocialGuarantee.valid_until < on)
     if state == REVOKED:
         return stmt.where(SocialGuarantee.status == REVOKED)
-    message = _("Unknown status; choose active, expired or revoked.")
+    message = _unknown_status(GUARANTEE_LABELS.values())
     raise BadInput(message, fields={"status": message})
 
 
@@ -608,18 +657,7 @@ def revoke_guarantee(
     guarantee.revoked_reason = text
     guarantee.revoked_at = utcnow()
     session.flush()
-    notify(
-        guarantee.member,
-        Message(
-            title_fa="یک ضمانت اجتماعی شما لغو شد",
-            title_en="A social guarantee for you was revoked",
-            body_fa=text,
-            body_en=text,
-            url=f"/{plugin.name}/guarantees/{guarantee.id}",
-            source=plugin.name,
-            kind="guarantee.revoked",
-        ),
-    )
+    notify(guarantee.member, GUARANTEE_REVOKED(url=f"/{plugin.name}/guarantees/{guarantee.id}", reason=text))
     return guarantee
 
 
@@ -638,7 +676,7 @@ def community_cores(
 ) -> Select[Any]:
     """The cores of the leader's community (with their core IDs, leaders, fields), for ``paginate``."""
     if status and status not in CORE_STATUSES:
-        message = _("Unknown status; choose candidate, active or suspended.")
+        message = _unknown_status(cores.STATUS_LABELS[s] for s in CORE_STATUSES)
         raise BadInput(message, fields={"status": message})
     area = community_of(session, leader)
     stmt = cores.cores_query(region_ids=area, field=field or None, status=status or None, q=q or None)
@@ -666,21 +704,11 @@ def credit_signals(session: Session, member: Member, on: date | None = None) -> 
     ).all()
     if not rows:
         return []
-    total = sum(int(r.cap_rials) for r in rows)
-    count, leaders = len(rows), len({r.leader_id for r in rows})
     return [
         CreditSignal(
-            source=plugin.name,
-            kind="social_guarantee",
-            value=total,
-            description_fa=to_persian_digits(
-                f"{count} ضمانت اجتماعی فعال از {leaders} راهبر اجتماعی، "
-                f"روی هم تا سقف {format_money(total, lang='fa')}"
-            ),
-            description_en=(
-                f"{count} active social guarantee(s) from {leaders} social leader(s), "
-                f"together up to {format_money(total, lang='en')}"
-            ),
+            SOCIAL_GUARANTEE,
+            sum(int(r.cap_rials) for r in rows),
+            params={"count": len(rows), "leaders": len({r.leader_id for r in rows})},
             # Which guarantees make up the value, so Merat can say what it scored on.
             reference="guarantees:" + ",".join(str(r.id) for r in rows),
         )
@@ -693,11 +721,12 @@ class GuaranteeFigures:
     total: int
 
 
-def guarantee_figures(session: Session, on: date | None = None) -> GuaranteeFigures:
-    """How many guarantees count today, and the sum of their caps in rials: one query."""
+def guarantee_figures(session: Session, area: Area = None, on: date | None = None) -> GuaranteeFigures:
+    """How many guarantees count today for members of ``area`` (None: nationwide), and the sum of
+    their caps in rials: one query."""
     count, total = session.execute(
         select(func.count(SocialGuarantee.id), func.coalesce(func.sum(SocialGuarantee.cap_rials), 0)).where(
-            _active(on or today())
+            _active(on or today()), _in(area, SocialGuarantee.region_id)
         )
     ).one()
     return GuaranteeFigures(count=int(count or 0), total=int(total or 0))

@@ -4,42 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from resalat_core.sdk import (
     BadInput,
-    Member,
-    ResalatError,
     _,
+    _l,
     can,
-    current_member,
     db_session,
+    handle_form,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
 )
 from resalat_leaders import services
 from resalat_leaders.models import INTRODUCTION_STATUSES
+from resalat_leaders.signing import sign_as_typed
 
 bp = Blueprint("leaders", __name__, url_prefix="/leaders")
 
 GUARANTEE_STATES = ("active", "expired", "revoked")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
-
-
-def _refused(session: Any, exc: ResalatError) -> dict[str, str]:
-    """The form's errors; a wrong signature is kept (committed) so that it counts for throttling."""
-    if exc.code == services.BAD_SIGNATURE:
-        session.commit()
-    else:
-        session.rollback()
-    return exc.form_errors()
 
 
 def _filter(name: str, allowed: tuple[str, ...]) -> str:
@@ -55,19 +41,19 @@ def _filter(name: str, allowed: tuple[str, ...]) -> str:
 
 
 @bp.get("/")
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def desk() -> Any:
     session = db_session()
-    me = _me()
-    area = services.community_of(session, me)
-    regions = services.community_regions(session, me)
+    leader = me()
+    area = services.community_of(session, leader)
+    regions = services.community_regions(session, leader)
     ids = {r.id for r in regions}
     return render_template(
         "leaders/desk.html",
         nationwide=area is None,
         # The places that head the community: a province stands for its towns and villages.
         tops=[r for r in regions if r.parent_id not in ids],
-        allowance=services.allowance(session, me) if can("leaders.guarantee") else None,
+        allowance=services.allowance(session, leader) if can(services.GUARANTEE) else None,
     )
 
 
@@ -75,199 +61,210 @@ def desk() -> Any:
 
 
 @bp.get("/talents")
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def talents() -> Any:
+    return _talents_page({})
+
+
+def _talents_page(errors: dict[str, str], status: int = 200) -> Any:
     session = db_session()
-    status = _filter("status", INTRODUCTION_STATUSES)
+    wanted = _filter("status", INTRODUCTION_STATUSES)
     page, per_page = page_args()
-    area = services.community_of(session, _me())
-    result = paginate(session, services.talents_query(area, status=status or None), page, per_page)
+    area = services.community_of(session, me())
+    result = paginate(session, services.talents_query(area, status=wanted or None), page, per_page)
     return render_template(
         "leaders/talents.html",
         page=result,
-        status=status,
+        status=wanted,
         next_status=services.NEXT_STATUS,
-        may_vouch=can("leaders.guarantee"),
-    )
+        may_vouch=can(services.GUARANTEE),
+        errors=errors,
+    ), status
 
 
-@bp.route("/talents/new", methods=["GET", "POST"])
-@permission_required("leaders.introduce")
+@bp.get("/talents/new")
+@permission_required(services.INTRODUCE)
+def talent_form() -> Any:
+    return _talent_page({}, {})
+
+
+def _talent_page(values: Any, errors: dict[str, str], status: int = 200) -> Any:
+    return render_template("leaders/talent_form.html", values=values, errors=errors), status
+
+
+@bp.post("/talents/new")
+@permission_required(services.INTRODUCE)
 def new_talent() -> Any:
-    session = db_session()
-    values: dict[str, Any] = request.form if request.method == "POST" else {}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            intro = services.introduce_talent(
-                session,
-                _me(),
-                member=values.get("member"),
-                talent=values.get("talent"),
-                note=values.get("note"),
-            )
-        except BadInput as exc:
-            errors = _refused(session, exc)
-        else:
-            session.commit()
-            flash(_("The talent of %(name)s is introduced.", name=intro.member.name), "success")
-            return redirect(url_for("leaders.talents"))
-    return render_template("leaders/talent_form.html", values=values, errors=errors), (400 if errors else 200)
+    form = request.form
+    return handle_form(
+        lambda session: services.introduce_talent(
+            session, me(), member=form.get("member"), talent=form.get("talent"), note=form.get("note")
+        ),
+        again=lambda errors, status: _talent_page(form, errors, status),
+        to=url_for("leaders.talents"),
+        done=lambda intro: _l("The talent of %(name)s is introduced.", name=intro.member.name),
+    )
 
 
 @bp.post("/talents/<int:talent_id>/status")
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def talent_status(talent_id: int) -> Any:
-    session = db_session()
-    services.set_talent_status(session, _me(), talent_id, request.form.get("status"))
-    session.commit()
-    flash(_("The introduction's status is changed."), "success")
-    return redirect(url_for("leaders.talents"))
-
-
-@bp.get("/trades")
-@permission_required("leaders.introduce")
-def trades() -> Any:
-    session = db_session()
-    status = _filter("status", INTRODUCTION_STATUSES)
-    q = request.args.get("q", "").strip()
-    page, per_page = page_args()
-    area = services.community_of(session, _me())
-    result = paginate(session, services.trades_query(area, status=status or None, q=q), page, per_page)
-    return render_template(
-        "leaders/trades.html", page=result, status=status, q=q, next_status=services.NEXT_STATUS
+    return handle_form(
+        lambda session: services.set_talent_status(session, me(), talent_id, request.form.get("status")),
+        again=_talents_page,
+        to=url_for("leaders.talents"),
+        done=_l("The introduction's status is changed."),
     )
 
 
-@bp.route("/trades/new", methods=["GET", "POST"])
-@permission_required("leaders.introduce")
-def new_trade() -> Any:
+@bp.get("/trades")
+@permission_required(services.INTRODUCE)
+def trades() -> Any:
+    return _trades_page({})
+
+
+def _trades_page(errors: dict[str, str], status: int = 200) -> Any:
     session = db_session()
-    me = _me()
-    values: dict[str, Any] = request.form if request.method == "POST" else {}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            trade = services.introduce_trade(
-                session,
-                me,
-                name=values.get("name"),
-                region=values.get("region"),
-                households=values.get("households"),
-                description=values.get("description"),
-            )
-        except BadInput as exc:
-            errors = _refused(session, exc)
-        else:
-            session.commit()
-            flash(_("The trade %(name)s is introduced.", name=trade.name), "success")
-            return redirect(url_for("leaders.trades"))
+    wanted = _filter("status", INTRODUCTION_STATUSES)
+    q = request.args.get("q", "").strip()
+    page, per_page = page_args()
+    area = services.community_of(session, me())
+    result = paginate(session, services.trades_query(area, status=wanted or None, q=q), page, per_page)
+    return render_template(
+        "leaders/trades.html",
+        page=result,
+        status=wanted,
+        q=q,
+        next_status=services.NEXT_STATUS,
+        errors=errors,
+    ), status
+
+
+def _trade_page(values: Any, errors: dict[str, str], status: int = 200) -> Any:
     return render_template(
         "leaders/trade_form.html",
         values=values,
         errors=errors,
-        regions=services.community_regions(session, me),
-    ), (400 if errors else 200)
+        regions=services.community_regions(db_session(), me()),
+    ), status
+
+
+@bp.get("/trades/new")
+@permission_required(services.INTRODUCE)
+def trade_form() -> Any:
+    return _trade_page({}, {})
+
+
+@bp.post("/trades/new")
+@permission_required(services.INTRODUCE)
+def new_trade() -> Any:
+    form = request.form
+    return handle_form(
+        lambda session: services.introduce_trade(
+            session,
+            me(),
+            name=form.get("name"),
+            region=form.get("region"),
+            households=form.get("households"),
+            description=form.get("description"),
+        ),
+        again=lambda errors, status: _trade_page(form, errors, status),
+        to=url_for("leaders.trades"),
+        done=lambda trade: _l("The trade %(name)s is introduced.", name=trade.name),
+    )
 
 
 @bp.post("/trades/<int:trade_id>/status")
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def trade_status(trade_id: int) -> Any:
-    session = db_session()
-    services.set_trade_status(session, _me(), trade_id, request.form.get("status"))
-    session.commit()
-    flash(_("The introduction's status is changed."), "success")
-    return redirect(url_for("leaders.trades"))
+    return handle_form(
+        lambda session: services.set_trade_status(session, me(), trade_id, request.form.get("status")),
+        again=_trades_page,
+        to=url_for("leaders.trades"),
+        done=_l("The introduction's status is changed."),
+    )
 
 
 # --- social guarantees -------------------------------------------------------------------------
 
 
 @bp.get("/guarantees")
-@permission_required("leaders.guarantee")
+@permission_required(services.GUARANTEE)
 def guarantees() -> Any:
     session = db_session()
-    me = _me()
+    leader = me()
     state = _filter("status", GUARANTEE_STATES)
     page, per_page = page_args()
-    result = paginate(session, services.signed_query(session, me, state=state or None), page, per_page)
+    result = paginate(session, services.signed_query(session, leader, state=state or None), page, per_page)
     return render_template(
         "leaders/guarantees.html",
         page=result,
         status=state,
         states=services.states(result.items),
-        allowance=services.allowance(session, me),
+        allowance=services.allowance(session, leader),
     )
 
 
-@bp.route("/guarantees/new", methods=["GET", "POST"])
-@permission_required("leaders.guarantee")
-def new_guarantee() -> Any:
-    session = db_session()
-    me = _me()
-    # ?member= comes from a talent's "vouch for" link: the form starts with that member filled in.
-    values: dict[str, Any] = (
-        request.form if request.method == "POST" else {"member": request.args.get("member")}
-    )
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        try:
-            guarantee = services.sign_guarantee(
-                session,
-                me,
-                member=values.get("member"),
-                cap=values.get("cap"),
-                statement=values.get("statement"),
-                valid_until=values.get("valid_until"),
-                password=values.get("password"),
-            )
-        except ResalatError as exc:  # bad input, or too many wrong signatures (429)
-            errors = _refused(session, exc)
-            status = exc.status
-        else:
-            session.commit()
-            flash(_("The guarantee is signed."), "success")
-            return redirect(url_for("leaders.guarantee", guarantee_id=guarantee.id))
+def _guarantee_form(values: Any, errors: dict[str, str], status: int = 200) -> Any:
+    allowance = services.allowance(db_session(), me())
     return render_template(
-        "leaders/guarantee_form.html", values=values, errors=errors, allowance=services.allowance(session, me)
+        "leaders/guarantee_form.html", values=values, errors=errors, allowance=allowance
     ), status
+
+
+@bp.get("/guarantees/new")
+@permission_required(services.GUARANTEE)
+def guarantee_form() -> Any:
+    # ?member= comes from a talent's "vouch for" link: the form starts with that member filled in.
+    return _guarantee_form({"member": request.args.get("member")}, {})
+
+
+@bp.post("/guarantees/new")
+@permission_required(services.GUARANTEE)
+def new_guarantee() -> Any:
+    """Signed with the leader's password; a wrong one is refused and still counts for throttling
+    (the service says to keep it, and ``handle_form`` commits it); too many is a 429."""
+    form = request.form
+    return handle_form(
+        lambda session: sign_as_typed(session, me(), form),
+        again=lambda errors, status: _guarantee_form(form, errors, status),
+        to=lambda guarantee: url_for("leaders.guarantee", guarantee_id=guarantee.id),
+        done=_l("The guarantee is signed."),
+    )
 
 
 @bp.get("/guarantees/<int:guarantee_id>")
 @login_required
 def guarantee(guarantee_id: int) -> Any:
     """The leader who signed it, the member it is about and admins of the member's region see it."""
+    return _guarantee_page(guarantee_id, {})
+
+
+def _guarantee_page(guarantee_id: int, errors: dict[str, str], status: int = 200) -> Any:
     session = db_session()
-    me = _me()
-    found = services.get_guarantee(session, me, guarantee_id)
-    return _guarantee_page(session, me, found, {})
-
-
-def _guarantee_page(session: Any, me: Member, found: Any, errors: dict[str, str], status: int = 200) -> Any:
+    viewer = me()
+    found = services.get_guarantee(session, viewer, guarantee_id)
     return render_template(
         "leaders/guarantee.html",
         g=found,
         state=found.state(services.today()),
-        may_revoke=services.may_revoke(session, me, found),
+        may_revoke=services.may_revoke(session, viewer, found),
         errors=errors,
         values=request.form,
     ), status
 
 
 @bp.post("/guarantees/<int:guarantee_id>/revoke")
-@permission_required("leaders.guarantee")
+@permission_required(services.GUARANTEE)
 def revoke(guarantee_id: int) -> Any:
-    session = db_session()
-    me = _me()
-    try:
-        services.revoke_guarantee(session, me, guarantee_id, reason=request.form.get("reason"))
-    except BadInput as exc:
-        errors = _refused(session, exc)
-        return _guarantee_page(session, me, services.get_guarantee(session, me, guarantee_id), errors, 400)
-    session.commit()
-    flash(_("The guarantee is revoked."), "success")
-    return redirect(url_for("leaders.guarantee", guarantee_id=guarantee_id))
+    return handle_form(
+        lambda session: services.revoke_guarantee(
+            session, me(), guarantee_id, reason=request.form.get("reason")
+        ),
+        again=lambda errors, status: _guarantee_page(guarantee_id, errors, status),
+        to=url_for("leaders.guarantee", guarantee_id=guarantee_id),
+        done=_l("The guarantee is revoked."),
+    )
 
 
 @bp.get("/mine")
@@ -276,7 +273,7 @@ def mine() -> Any:
     """What leaders have vouched for me: read only."""
     session = db_session()
     page, per_page = page_args()
-    result = paginate(session, services.about_query(_me()), page, per_page)
+    result = paginate(session, services.about_query(me()), page, per_page)
     return render_template("leaders/mine.html", page=result, states=services.states(result.items))
 
 
@@ -284,15 +281,15 @@ def mine() -> Any:
 
 
 @bp.get("/community")
-@permission_required("leaders.introduce")
+@permission_required(services.INTRODUCE)
 def community() -> Any:
     session = db_session()
-    me = _me()
+    leader = me()
     field = request.args.get("field", "").strip()
     status = request.args.get("status", "").strip()
     q = request.args.get("q", "").strip()
     page, per_page = page_args()
-    stmt = services.community_cores(session, me, field=field or None, status=status or None, q=q or None)
+    stmt = services.community_cores(session, leader, field=field or None, status=status or None, q=q or None)
     result = paginate(session, stmt, page, per_page)
     return render_template(
         "leaders/community.html",

@@ -18,7 +18,7 @@ from resalat_leaders import services
 from resalat_leaders.models import SocialGuarantee, TalentIntroduction, TradeIntroduction
 from sqlalchemy import select
 
-from resalat_core.sdk import Member, get_db
+from resalat_core.sdk import Member, get_db, read_money
 from resalat_core.testing import PASSWORD, db, work  # noqa: F401 (a fixture)
 
 ARBAB = "sistan-baluchestan/arbab"
@@ -27,7 +27,7 @@ GORG_TAPPEH = "zanjan/gorg-tappeh"
 
 
 @dataclass(frozen=True)
-class Person:
+class Identity:
     id: int
     mobile: str
     national_code: str
@@ -35,13 +35,13 @@ class Person:
 
 
 @pytest.fixture
-def person(app: Flask) -> Callable[[int], Person]:
-    """``person(member_id)``: the member's identity, read once."""
+def identity_of(app: Flask) -> Callable[[int], Identity]:
+    """``identity_of(member_id)``: the identity of a member a client signed in as, read once."""
 
-    def read(member_id: int) -> Person:
+    def read(member_id: int) -> Identity:
         with app.app_context():
             m = get_db().session.get(Member, member_id)
-            return Person(m.id, m.mobile, m.national_code, m.name)
+            return Identity(m.id, m.mobile, m.national_code, m.name)
 
     return read
 
@@ -53,19 +53,19 @@ def ghaderi(client_as):
 
 
 @pytest.fixture
-def arbab_member(make_member, person) -> Callable[..., Person]:
+def arbab_member(person) -> Callable[..., Any]:
     """``arbab_member()``: a new member living in Arbab, in Ms. Ghaderi's community."""
 
-    def make(name: str = "زهرا نارویی", region: str = ARBAB) -> Person:
-        return person(make_member(region=region, name=name))
+    def make(name: str = "زهرا نارویی", region: str = ARBAB) -> Any:
+        return person(region=region, name=name)
 
     return make
 
 
 @pytest.fixture
-def outsider(make_member, person) -> Person:
+def outsider(person) -> Any:
     """A member of Gorg-Tappeh, Zanjan: outside Ms. Ghaderi's community."""
-    return person(make_member(region=GORG_TAPPEH, name="مریم احمدی"))
+    return person(region=GORG_TAPPEH, name="مریم احمدی")
 
 
 @pytest.fixture
@@ -94,14 +94,16 @@ def snapshot(app: Flask) -> Callable[[], dict[str, list[tuple[Any, ...]]]]:
 
 @pytest.fixture
 def sign(app: Flask) -> Callable[..., SocialGuarantee]:
-    """``sign(leader_id, member_mobile, cap="1000000", **more)``: a guarantee signed through the service."""
+    """``sign(leader_id, member_mobile, cap="1,000,000", **more)``: a guarantee signed through the
+    service, its cap typed in tomans as a leader would type it."""
 
     def make(leader_id: int, member: str, cap: Any = "1,000,000", **more: Any) -> SocialGuarantee:
         more.setdefault("statement", "او را می‌شناسم و ضامن خوش‌حسابی‌اش هستم.")
         more.setdefault("password", PASSWORD)
         with work(app) as s:
             leader = s.get(Member, leader_id)
-            guarantee = services.sign_guarantee(s, leader, member=member, cap=cap, **more)
+            rials = read_money(cap, unit="toman", field="cap")
+            guarantee = services.sign_guarantee(s, leader, member=member, cap_rials=rials, **more)
             s.flush()
             return guarantee
 
@@ -110,14 +112,15 @@ def sign(app: Flask) -> Callable[..., SocialGuarantee]:
 
 @pytest.fixture
 def signals_of(app: Flask) -> Callable[..., list[Any]]:
-    """``signals_of(member_id)``: what every plugin tells Merat about the member, through the hook."""
+    """``signals_of(member_id)``: what this plugin tells Merat about the member, asked as Merat asks
+    every plugin (only this plugin's answer is looked at: another's signals are its own affair)."""
 
-    def ask(member_id: int, source: str | None = "leaders") -> list[Any]:
+    def ask(member_id: int) -> list[Any]:
         with work(app) as s:
             member = s.get(Member, member_id)
-            hook = app.extensions["resalat"].plugins.pm.hook.resalat_credit_signals
-            found = [signal for answer in hook(member=member) for signal in (answer or [])]
-            return [x for x in found if source is None or x.source == source]
+            caller = app.extensions["resalat"].plugins.pm.hook.resalat_credit_signals
+            ours = [impl for impl in caller.get_hookimpls() if impl.plugin_name == "leaders"]
+            return [signal for impl in ours for signal in (impl.function(member=member) or [])]
 
     return ask
 

@@ -76,9 +76,9 @@ def test_a_repeated_signature_request_signs_once(leader_api, arbab_member, snaps
     ],
 )
 def test_bad_input_to_the_api_is_a_400_naming_the_field_and_changes_nothing(
-    leader_api, arbab_member, outsider, person, snapshot, change, field, code
+    leader_api, arbab_member, outsider, snapshot, change, field, code, identity_of
 ):
-    names = {"outsider": outsider.mobile, "self": person(leader_api.member_id).mobile}
+    names = {"outsider": outsider.mobile, "self": identity_of(leader_api.member_id).mobile}
     data = body(arbab_member().mobile)
     data.update({k: v.format(**names) if isinstance(v, str) else v for k, v in change.items()})
     before = snapshot()
@@ -102,9 +102,9 @@ def test_the_api_speaks_persian_when_asked(leader_api, outsider):
     assert "بیرون از جامعه" in answer.get_json()["error"]["fields"]["member"][0]
 
 
-def test_the_member_reads_her_guarantees_but_others_get_404(leader_api, api_as, person, sign):
+def test_the_member_reads_her_guarantees_but_others_get_404(leader_api, api_as, sign, identity_of):
     her = api_as(region=ARBAB)
-    g = sign(leader_api.member_id, person(her.member_id).mobile)
+    g = sign(leader_api.member_id, identity_of(her.member_id).mobile)
     stranger = api_as(region=ARBAB)
     other_leader = api_as("social_leader", region=ARBAB)
 
@@ -199,3 +199,18 @@ def test_every_endpoint_is_in_the_openapi_document(client):
         "/api/v1/leaders/community/cores",
     ):
         assert path in paths, path
+
+
+def test_a_wrong_signature_over_the_api_counts_towards_the_sign_in_throttle(
+    leader_api, arbab_member, snapshot
+):
+    zahra = arbab_member()
+    before = snapshot()
+
+    for attempt in range(5):
+        wrong = signing(leader_api, body(zahra.mobile, password="guess-1234"), key=f"wrong-{attempt}")
+        assert (wrong.status_code, wrong.get_json()["error"]["code"]) == (400, "bad_signature")
+    locked = signing(leader_api, body(zahra.mobile), key="right")
+
+    assert locked.status_code == 429
+    assert snapshot() == before

@@ -19,10 +19,10 @@ def sign_in(page, live_server: str, mobile: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_ghaderi_signs_a_guarantee_on_her_phone(live_server, page, ghaderi, person, arbab_member):
+def test_ghaderi_signs_a_guarantee_on_her_phone(live_server, page, ghaderi, arbab_member, identity_of):
     zahra = arbab_member()
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server, person(ghaderi.member_id).mobile, "/leaders/guarantees/new")
+    sign_in(page, live_server, identity_of(ghaderi.member_id).mobile, "/leaders/guarantees/new")
 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -47,10 +47,12 @@ def test_ghaderi_signs_a_guarantee_on_her_phone(live_server, page, ghaderi, pers
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
 
 
-def test_a_wrong_cap_is_marked_on_the_field_in_the_browser(live_server, page, ghaderi, person, arbab_member):
+def test_a_wrong_cap_is_marked_on_the_field_in_the_browser(
+    live_server, page, ghaderi, arbab_member, identity_of
+):
     zahra = arbab_member()
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server, person(ghaderi.member_id).mobile, "/leaders/guarantees/new")
+    sign_in(page, live_server, identity_of(ghaderi.member_id).mobile, "/leaders/guarantees/new")
 
     page.fill("#f-member", zahra.mobile)
     page.fill("#f-cap", "0")

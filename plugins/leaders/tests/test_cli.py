@@ -31,7 +31,7 @@ def test_the_guarantees_about_a_member_as_json(run, ghaderi, arbab_member, sign,
     ]
 
 
-def test_the_guarantees_as_text_say_who_vouches_and_how_much(run, ghaderi, arbab_member, sign, person):
+def test_the_guarantees_as_text_say_who_vouches_and_how_much(run, ghaderi, arbab_member, sign, identity_of):
     zahra = arbab_member()
     sign(ghaderi.member_id, zahra.mobile, "1,250")
 
@@ -39,7 +39,7 @@ def test_the_guarantees_as_text_say_who_vouches_and_how_much(run, ghaderi, arbab
 
     assert result.exit_code == 0, result.output
     assert "1,250 tomans" in result.output and "active" in result.output
-    assert person(ghaderi.member_id).mobile in result.output
+    assert identity_of(ghaderi.member_id).mobile in result.output
 
 
 def test_an_unknown_member_exits_1_with_a_clear_message(run):
@@ -49,10 +49,10 @@ def test_an_unknown_member_exits_1_with_a_clear_message(run):
     assert "No member has that mobile or national code." in result.output
 
 
-def test_a_leaders_community_as_json(run, ghaderi, person, arbab_member, sign):
+def test_a_leaders_community_as_json(run, ghaderi, arbab_member, sign, identity_of):
     sign(ghaderi.member_id, arbab_member().mobile, "100")
 
-    result = run("leaders", "community", person(ghaderi.member_id).mobile, "--json")
+    result = run("leaders", "community", identity_of(ghaderi.member_id).mobile, "--json")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from resalat_leaders import hooks
 
-from resalat_core.sdk import Member
+from resalat_core.sdk import Member, Money, render
 
 
 def test_merat_hears_the_sum_of_a_members_active_guarantees_as_one_signal(
@@ -19,11 +19,24 @@ def test_merat_hears_the_sum_of_a_members_active_guarantees_as_one_signal(
 
     (signal,) = signals_of(zahra.id)
 
-    assert (signal.source, signal.kind, signal.value) == ("leaders", "social_guarantee", 700_000_000)
+    assert (signal.kind, signal.value) == ("social_guarantee", 700_000_000)
     assert signal.reference == f"guarantees:{first.id},{second.id}"
-    assert "۲ ضمانت اجتماعی فعال از ۲ راهبر" in signal.description_fa
-    assert "۷۰٬۰۰۰٬۰۰۰ تومان" in signal.description_fa
-    assert "70,000,000 tomans" in signal.description_en
+    assert signal.params == {"count": 2, "leaders": 2}
+
+
+def test_the_signal_is_declared_with_its_default_weight_and_reads_in_persian(app):
+    (kind,) = hooks.resalat_credit_signal_kinds()
+
+    assert (kind.kind, kind.points, kind.per, kind.cap, kind.money) == (
+        "social_guarantee",
+        15,
+        100_000_000,  # rials: 10,000,000 tomans
+        150,
+        True,
+    )
+    with app.test_request_context():  # how Merat shows the line to a Persian reader
+        line = render(kind.description, {"count": 2, "leaders": 2, "value": Money(700_000_000)})
+    assert line == "ضمانت‌های اجتماعی فعال: ۲، از ۲ راهبر اجتماعی، روی هم تا سقف ۷۰٬۰۰۰٬۰۰۰ تومان"
 
 
 def test_revoked_and_expired_guarantees_never_reach_merat(
@@ -66,15 +79,16 @@ def test_the_signal_costs_one_query_however_many_guarantees(
     assert signal.value == 6 * 10_000_000
 
 
-def test_the_hook_answers_through_the_plugin_manager_with_other_plugins(
-    ghaderi, arbab_member, sign, signals_of
-):
+def test_the_hook_answers_through_the_plugin_manager_with_other_plugins(app, db, ghaderi, arbab_member, sign):
     zahra = arbab_member()
     sign(ghaderi.member_id, zahra.mobile, "5,000")
 
-    everything = signals_of(zahra.id, source=None)
+    with db() as s:
+        hook = app.extensions["resalat"].plugins.pm.hook.resalat_credit_signals
+        answers = hook(member=s.get(Member, zahra.id))
 
-    assert [(s.source, s.value) for s in everything if s.source == "leaders"] == [("leaders", 50_000)]
+    # Among whatever other plugins answer, this plugin's one signal is there.
+    assert [x.value for answer in answers for x in (answer or []) if x.kind == "social_guarantee"] == [50_000]
 
 
 def test_no_guarantee_no_signal_and_a_future_last_day_still_counts(ghaderi, arbab_member, sign, signals_of):

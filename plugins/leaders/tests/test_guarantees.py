@@ -162,8 +162,8 @@ def test_a_member_outside_her_community_is_refused_with_the_reason(ghaderi, outs
         ("", "شماره‌ی همراه یا کد ملی عضو را وارد کنید"),
     ],
 )
-def test_a_guarantee_to_oneself_or_to_nobody_is_refused(ghaderi, person, snapshot, who, message):
-    me = person(ghaderi.member_id)
+def test_a_guarantee_to_oneself_or_to_nobody_is_refused(ghaderi, snapshot, who, message, identity_of):
+    me = identity_of(ghaderi.member_id)
     before = snapshot()
 
     answer = ghaderi.form(NEW, form(me.national_code if who == "self" else who))
@@ -244,14 +244,14 @@ def test_a_leader_cannot_vouch_for_more_than_her_limit_at_once(db, ghaderi, arba
 def test_the_limit_comes_from_the_plugin_settings(make_app, make_member, person):
     custom = make_app(plugins={"leaders": {"guarantee_cap_rials": 1_000_000}})
     leader = make_member("social_leader", region="sistan-baluchestan/arbab")
-    zahra = person(make_member(region="sistan-baluchestan/arbab"))
+    zahra = person(region="sistan-baluchestan/arbab")
     with custom.app_context():
         s = get_db().session()
         me = s.get(Member, leader)
         assert services.leader_cap() == 1_000_000
         with pytest.raises(BadInput) as refused:
             services.sign_guarantee(
-                s, me, member=zahra.mobile, cap="100,001", statement="ضامنم", password=PASSWORD
+                s, me, member=zahra.mobile, cap_rials=1_000_010, statement="ضامنم", password=PASSWORD
             )
         assert refused.value.code == "over_leader_cap"
         s.rollback()
@@ -392,3 +392,18 @@ def test_the_pages_speak_persian_right_to_left_and_english_by_choice(ghaderi, ar
     ghaderi.get("/lang/en")
     english = ghaderi.get(f"/leaders/guarantees/{g.id}").get_data(as_text=True)
     assert "1,250 tomans" in english and "Social guarantee" in english
+
+
+def test_the_member_is_told_who_vouched_and_up_to_how_much(app, ghaderi, arbab_member, monkeypatch):
+    told = []
+    # What the SDK's notify() would hand to a notification plugin, where one is switched on.
+    monkeypatch.setattr(services, "notify", lambda member, message: told.append((member.id, message)))
+    zahra = arbab_member()
+
+    assert ghaderi.form(NEW, form(zahra.mobile, "50,000,000")).status_code == 302
+
+    ((member_id, message),) = told
+    assert (member_id, message.source, message.kind.kind) == (zahra.id, "leaders", "guarantee.signed")
+    with app.test_request_context():  # read in the reader's language (Persian by default)
+        assert message.title == "فاطمه قادری ضمانت اجتماعی شما را امضا کرد"
+        assert message.body.startswith("تا سقف ۵۰٬۰۰۰٬۰۰۰ تومان؛")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from resalat_leaders import hooks, services
+from resalat_leaders import demo, hooks, services
 from resalat_leaders.models import SocialGuarantee, TalentIntroduction, TradeIntroduction
 from sqlalchemy import select
 
-from resalat_core.sdk import Member, find_member
+from resalat_core.sdk import Member, find_member, get_db, get_region, ids_under
 
 
 def tile_urls(html: str) -> list[str]:
@@ -26,10 +26,12 @@ def test_a_leader_gets_her_desk_tile_and_every_member_their_guarantees_tile(
     assert "/leaders/mine" in tile_urls(plain) and "/leaders/" not in tile_urls(plain)
 
 
-def test_the_guarantees_tile_counts_what_vouches_for_the_member(db, app, ghaderi, person, client_as, sign):
+def test_the_guarantees_tile_counts_what_vouches_for_the_member(
+    db, app, ghaderi, client_as, sign, identity_of
+):
     member = client_as(region="sistan-baluchestan/arbab")
-    sign(ghaderi.member_id, person(member.member_id).mobile)
-    sign(ghaderi.member_id, person(member.member_id).mobile)
+    sign(ghaderi.member_id, identity_of(member.member_id).mobile)
+    sign(ghaderi.member_id, identity_of(member.member_id).mobile)
 
     with db() as s, app.test_request_context("/"):
         from flask_login import login_user
@@ -46,17 +48,19 @@ def test_the_dashboard_counts_active_guarantees_and_their_sum(db, app, ghaderi, 
     sign(ghaderi.member_id, arbab_member().mobile, "5,000,000")
     sign(ghaderi.member_id, arbab_member().mobile, "7,000,000", valid_until=long_ago, on=long_ago)
 
-    with app.app_context():
-        count, total = hooks.resalat_stats()
-
-    assert (count.label_en, count.value) == ("Active social guarantees", 2)
-    assert (total.value, total.unit_en) == (15_000_000, "tomans")
+    with app.test_request_context():  # labels read in the reader's language (Persian by default)
+        s = get_db().session
+        count, total = hooks.resalat_stats(session=s, area=None)
+        assert (str(count.label), count.value) == ("ضمانت‌های اجتماعی فعال", 2)
+        assert (total.value, total.money) == (150_000_000, True)  # rials
+        elsewhere = hooks.resalat_stats(session=s, area=ids_under(s, [get_region(s, "zanjan")]))
+        assert [f.value for f in elsewhere] == [0, 0]
 
 
 def test_the_demo_gives_ghaderi_talents_baluchi_needlework_and_guarantees(db, make_member, signals_of):
     # The demo signs with the personas' documented password, as Ms. Ghaderi would.
     leader = make_member(
-        "social_leader", region="sistan-baluchestan/arbab", name="فاطمه قادری", password=hooks.DEMO_PASSWORD
+        "social_leader", region="sistan-baluchestan/arbab", name="فاطمه قادری", password=demo.DEMO_PASSWORD
     )
 
     with db() as s:

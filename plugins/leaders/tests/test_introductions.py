@@ -64,11 +64,11 @@ def test_ghaderi_introduces_a_clothing_maker_of_arbab(ghaderi, arbab_member):
     ],
 )
 def test_a_bad_talent_introduction_is_refused_and_nothing_is_stored(
-    ghaderi, arbab_member, outsider, person, snapshot, data, field, message
+    ghaderi, arbab_member, outsider, snapshot, data, field, message, identity_of
 ):
     names = {
         "outsider": outsider.mobile,
-        "self": person(ghaderi.member_id).mobile,
+        "self": identity_of(ghaderi.member_id).mobile,
         "zahra": arbab_member().mobile,
     }
     before = snapshot()
@@ -95,7 +95,7 @@ def test_a_talent_is_followed_up_then_closed_and_never_goes_back(ghaderi, arbab_
 
 
 def test_introductions_belong_to_the_community_where_they_were_made(
-    ghaderi, client_as, make_member, arbab_member, person, introduce
+    ghaderi, client_as, make_member, arbab_member, introduce
 ):
     talent = introduce(ghaderi.member_id, arbab_member().mobile)
     trade = introduce(ghaderi.member_id, trade="سوزن‌دوزی بلوچ")

@@ -53,11 +53,16 @@ plugin = Plugin(
         SystemAccount("fee_income", _l("Loan fee income"), may_go_negative=True),
     ),
     purposes=(
-        Purpose("loan_disbursal", _l("Loan disbursal")),
-        Purpose("loan_repayment", _l("Loan repayment")),
-        Purpose("loan_fee", _l("Loan fee")),
+        Purpose("loan_disbursal", _l("Loan disbursal"), detail=_l("Loan no. %(loan)s")),
+        Purpose(
+            "loan_repayment",
+            _l("Loan repayment"),
+            detail=_l("Instalment %(instalment)s of loan no. %(loan)s"),
+        ),
+        Purpose("loan_fee", _l("Loan fee"), detail=_l("Instalment %(instalment)s of loan no. %(loan)s")),
         Purpose("loan_funding", _l("Money into the loan fund")),
-        Purpose("loan", _l("Loan money")),
+        # Names the earmarked account a loan is paid into, as its owner reads it.
+        Purpose("loan", _l("Loan money"), detail=_l("Loan no. %(loan)s for %(product)s")),
     ),
 )
 

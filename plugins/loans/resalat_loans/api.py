@@ -7,16 +7,14 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
-    Member,
     api_doc,
-    current_member,
     db_session,
     dump,
     format_date,
     idempotent,
     load,
     login_required,
+    me,
     page_args,
     permission_required,
     to_latin_digits,
@@ -35,12 +33,6 @@ from resalat_loans.schemas import (
 )
 
 bp = Blueprint("loans_api", __name__, url_prefix="/api/v1/loans")
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
 
 
 def _loan(loan: Loan, *, with_schedule: bool = True) -> dict[str, Any]:
@@ -79,12 +71,6 @@ def _loan(loan: Loan, *, with_schedule: bool = True) -> dict[str, Any]:
     }
 
 
-def _api_names(exc: BadInput) -> BadInput:
-    names = {"amount": "amount_rials", "note": "note_id", "introduction": "introduction_id"}
-    exc.fields = {names.get(k, k): v for k, v in exc.fields.items()}
-    return exc
-
-
 @bp.get("/products")
 @api_doc(summary="The loan products and programmes on offer", response=ProductSchema, many=True)
 @login_required
@@ -97,7 +83,7 @@ def list_products() -> Any:
 @login_required
 def my_loans() -> Any:
     page, per_page = page_args()
-    found = services.loans_of(db_session(), _me(), page, per_page)
+    found = services.loans_of(db_session(), me(), page, per_page)
     items = [_loan(loan, with_schedule=False) for loan in found.items]
     return {"items": dump(LoanSchema, items, many=True), "meta": found.meta()}
 
@@ -106,7 +92,7 @@ def my_loans() -> Any:
 @api_doc(summary="One of my loans with its schedule", response=LoanSchema)
 @login_required
 def get_loan(loan_id: int) -> Any:
-    return dump(LoanSchema, _loan(services.own_loan(db_session(), _me(), loan_id)))
+    return dump(LoanSchema, _loan(services.own_loan(db_session(), me(), loan_id)))
 
 
 @bp.post("")
@@ -117,21 +103,18 @@ def create() -> Any:
     """The Idempotency-Key is also the request's own key: a retry finds the same request."""
     data = load(RequestBodySchema)
     session = db_session()
-    try:
-        loan = services.request_loan(
-            session,
-            _me(),
-            product=data["product"],
-            amount=data["amount_rials"],
-            instalments=data["instalments"],
-            key=request.headers.get("Idempotency-Key", ""),
-            introduction=data["introduction_id"],
-            note=data["note_id"],
-            guarantors=data["guarantors"],
-            purpose=data["purpose"],
-        )
-    except BadInput as exc:
-        raise _api_names(exc) from None
+    loan = services.request_loan(
+        session,
+        me(),
+        product=data["product"],
+        amount=data["amount"],
+        instalments=data["instalments"],
+        key=request.headers.get("Idempotency-Key", ""),
+        introduction=data["introduction"],
+        note=data["note"],
+        guarantors=data["guarantors"],
+        purpose=data["purpose"],
+    )
     session.commit()
     return dump(LoanSchema, _loan(loan)), 201
 
@@ -145,7 +128,7 @@ def pay(loan_id: int) -> Any:
     session = db_session()
     payment = services.pay(
         session,
-        _me(),
+        me(),
         loan_id,
         key=request.headers.get("Idempotency-Key", ""),
         count=data["count"],
@@ -165,7 +148,7 @@ def pay(loan_id: int) -> Any:
 @login_required
 def cancel(loan_id: int) -> Any:
     session = db_session()
-    loan = services.cancel(session, _me(), loan_id)
+    loan = services.cancel(session, me(), loan_id)
     session.commit()
     return dump(LoanSchema, _loan(loan))
 
@@ -183,7 +166,7 @@ def queue() -> Any:
     page, per_page = page_args()
     found = services.queue(
         db_session(),
-        _me(),
+        me(),
         status=args["status"] or None,
         product=args["product"],
         page=page,
@@ -202,7 +185,7 @@ def decision(loan_id: int) -> Any:
     data = load(DecisionBodySchema)
     session = db_session()
     loan = services.decide(
-        session, _me(), loan_id, approve=data["decision"] == "approve", reason=data["reason"]
+        session, me(), loan_id, approve=data["decision"] == "approve", reason=data["reason"]
     )
     session.commit()
     return dump(LoanSchema, _loan(loan))

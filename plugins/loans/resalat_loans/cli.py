@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
 from resalat_loans import services
-from resalat_loans.models import STATUSES, Instalment, Loan, LoanProduct
+from resalat_loans.models import DISBURSED, STATUSES, Instalment, Loan, LoanProduct
+from resalat_loans.reading import codes
 
 loans = AppGroup("loans", help="Qard al-Hasan loans: the periodic job, the loan fund, products and loans.")
 
@@ -52,7 +53,7 @@ def run_due(on: str | None, as_json: bool) -> None:
         except ValueError:
             raise BadInput(_("--today must be a day as YYYY-MM-DD."), fields={"today": on}) from None
     session = db_session()
-    total = session.scalar(select(func.count(Loan.id)).where(Loan.status == "disbursed")) or 0
+    total = session.scalar(select(func.count(Loan.id)).where(Loan.status == DISBURSED)) or 0
     with click.progressbar(length=max(total, 1), label="loans", file=sys.stderr) as bar:
         result = services.run_due(session, day, progress=bar.update, commit=session.commit)
     session.commit()
@@ -121,6 +122,9 @@ def product(code: str, as_json: bool, **options: Any) -> None:
     """Create or change the product CODE (only the options given change)."""
     session = db_session()
     data = {k: v for k, v in options.items() if v is not None}
+    for name in ("categories", "programmes"):
+        if name in data:
+            data[name] = codes(data[name])
     data["code"] = code
     saved = services.save_product(session, data)
     session.commit()

@@ -17,7 +17,7 @@ from resalat_icap import services as icap
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, ResalatError, ledger
+from resalat_core.sdk import Member, ResalatError, main_account, system_account, transfer
 from resalat_loans import services
 from resalat_loans.models import Instalment
 
@@ -90,13 +90,14 @@ def _say(text: str) -> None:
 
 
 def _top_up(session: Session, member: Member, tomans: int, key: str) -> None:
-    ledger.transfer(
+    """Money the member brought in (the host's cash in), so the demo can pay stamp duty and instalments."""
+    transfer(
         session,
         key,
-        ledger.system_account(session, "cash_in"),
-        ledger.main_account(session, member),
+        system_account(session, "cash_in"),
+        main_account(session, member),
         tomans * TOMAN,
-        "cash_topup",
+        "admin_adjustment",
     )
 
 

@@ -13,10 +13,11 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Permission,
+    SignalKind,
     Tile,
     _l,
+    can,
     db_session,
-    has_role,
     hookimpl,
 )
 from resalat_loans import plugin, services
@@ -45,20 +46,10 @@ def resalat_cli() -> Any:
 @hookimpl
 def resalat_permissions() -> list[Permission]:
     return [
+        Permission("loans.decide", _l("Review and decide loan requests"), ("credit_officer", "admin")),
+        Permission("loans.admin", _l("Define and edit loan products"), ("admin",)),
         Permission(
-            "loans.decide",
-            _l("Review and decide loan requests"),
-            ("credit_officer", "admin"),
-        ),
-        Permission(
-            "loans.admin",
-            _l("Define and edit loan products"),
-            ("admin",),
-        ),
-        Permission(
-            "loans.follow",
-            _l("Follow the loans of the members one introduced"),
-            ("supporter", "admin"),
+            "loans.follow", _l("Follow the loans of the members one introduced"), ("supporter", "admin")
         ),
     ]
 
@@ -82,7 +73,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
             order=35,
         )
     ]
-    if has_role(member, "credit_officer") or has_role(member, "admin"):
+    if can("loans.decide", member=member):
         tiles.append(
             Tile(
                 title=_l("Loan requests"),
@@ -92,7 +83,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
                 order=36,
             )
         )
-    if has_role(member, "admin"):
+    if can("loans.admin", member=member):
         tiles.append(
             Tile(
                 title=_l("Loan products"),
@@ -106,21 +97,27 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 
 @hookimpl
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """Repayment history's signals, with their default weights (loans requires Merat)."""
+    return list(services.SIGNAL_KINDS)
+
+
+@hookimpl
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Repayment history: instalments on time, late and overdue, and loans repaid."""
     return services.credit_signals(_session_of(member), member)
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    lent, total, repaid = services.figures(db_session())
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    lent, total, repaid = services.figures(session, area)
     return [
-        Figure(_l("Loans paid out"), lent, _l("loans")),
-        Figure(_l("Amount lent"), total // 10, _l("tomans")),
-        Figure(_l("Loans repaid"), repaid, _l("loans")),
+        Figure(_l("Loans paid out"), lent, unit=_l("loans")),
+        Figure(_l("Amount lent"), total, money=True),
+        Figure(_l("Loans repaid"), repaid, unit=_l("loans")),
     ]
 
 
 @hookimpl
-def resalat_demo(session: Any, world: Any) -> None:
+def resalat_demo(session: Session, world: Any) -> None:
     load_demo(session, world)

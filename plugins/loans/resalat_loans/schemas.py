@@ -63,11 +63,21 @@ class RequestBodySchema(Schema):
     product = fields.String(
         required=True, metadata={"description": "the product's code", "example": "general"}
     )
-    amount_rials = fields.Integer(required=True, validate=validate.Range(min=1), metadata=_RIALS)
+    amount = fields.Integer(
+        data_key="amount_rials", required=True, validate=validate.Range(min=1), metadata=_RIALS
+    )
     instalments = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
-    introduction_id = fields.Integer(load_default=None, allow_none=True)
-    note_id = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "the iCAP note to pledge"}
+    introduction = fields.Integer(
+        data_key="introduction_id",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the supporters' introduction the loan is asked from"},
+    )
+    note = fields.Integer(
+        data_key="note_id",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "the iCAP note to pledge"},
     )
     guarantors = fields.List(
         fields.String(), load_default=list, metadata={"description": "guarantor members' mobiles"}

@@ -6,24 +6,27 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from resalat_bazaar.services import PROGRAMMES
 
 from resalat_core.sdk import (
     BadInput,
-    Conflict,
-    Member,
+    FieldReader,
     NotAllowed,
     NotFound,
-    _,
+    _l,
+    chosen_id,
     current_language,
-    current_member,
     db_session,
-    ledger,
+    handle_form,
     login_required,
+    main_account,
+    me,
     page_args,
     permission_required,
 )
 from resalat_loans import services
-from resalat_loans.models import BUCKETS, CURRENT, STATUSES
+from resalat_loans.models import CURRENT, STATUSES
+from resalat_loans.reading import codes
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
 
@@ -39,12 +42,6 @@ STATUS_STYLE = {
     "repaid": "success",
 }
 BUCKET_STYLE = {CURRENT: "success", "1-30": "warning", "31-60": "warning", "61-90": "danger", "90+": "danger"}
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
 
 
 @bp.context_processor
@@ -67,28 +64,32 @@ def _helpers() -> dict[str, Any]:
 def home() -> Any:
     """My loans, the products on offer and the introductions waiting for a request."""
     session = db_session()
-    me = _me()
+    member = me()
     page, per_page = page_args()
-    loans = services.loans_of(session, me, page, per_page)
+    loans = services.loans_of(session, member, page, per_page)
     progress = services.progress_of(session, [loan.id for loan in loans.items])
     return render_template(
         "loans/home.html",
         page=loans,
         progress=progress,
         products=services.products(session),
-        introductions=services.open_introductions(session, me),
+        introductions=services.open_introductions(session, member),
     )
 
 
 def _request_form(values: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     session = db_session()
-    me = _me()
+    member = me()
     values = dict(values or {})
     values.setdefault("key", uuid.uuid4().hex)
     intro = None
     if values.get("introduction"):
         intro = next(
-            (i for i in services.open_introductions(session, me) if str(i.id) == str(values["introduction"])),
+            (
+                i
+                for i in services.open_introductions(session, member)
+                if str(i.id) == str(values["introduction"])
+            ),
             None,
         )
         if intro is not None:
@@ -97,12 +98,11 @@ def _request_form(values: Any, errors: dict[str, Any] | None = None, status: int
             programme = next((p for p in services.products(session) if p.introduction_required), None)
             if programme is not None:
                 values.setdefault("product", programme.code)
-    notes = services.notes_for(session, me)
     return render_template(
         "loans/request_form.html",
         products=services.products(session),
         introduction=intro,
-        notes=notes,
+        notes=services.notes_for(session, member),
         values=values,
         errors=errors or {},
     ), status
@@ -117,27 +117,41 @@ def new() -> Any:
 @bp.post("/new")
 @login_required
 def create() -> Any:
-    session = db_session()
     form = request.form
-    try:
-        loan = services.request_loan(
-            session,
-            _me(),
-            product=form.get("product", ""),
-            amount=form.get("amount", ""),
-            instalments=form.get("instalments", ""),
-            key=form.get("key", ""),
-            introduction=form.get("introduction") or None,
-            note=form.get("note") or None,
-            guarantors=form.get("guarantors", ""),
-            purpose=form.get("purpose", ""),
+
+    def ask(session: Any) -> Any:
+        read = FieldReader()
+        amount = read.money(form.get("amount", ""), "amount", required=False)
+        instalments = read.count(form.get("instalments", ""), "instalments", required=False)
+        return read.run(
+            lambda: services.request_loan(
+                session,
+                me(),
+                product=form.get("product", ""),
+                amount=amount,
+                instalments=instalments,
+                key=form.get("key", ""),
+                introduction=chosen_id(form.get("introduction")),
+                note=chosen_id(form.get("note")),
+                guarantors=codes(form.get("guarantors", "")),
+                purpose=form.get("purpose", ""),
+            )
         )
-    except (BadInput, Conflict, NotAllowed, NotFound) as exc:
-        session.rollback()
-        return _request_form(form, exc.form_errors(), exc.status)
-    session.commit()
-    flash(_("Your request was sent to the credit officer."), "success")
-    return redirect(url_for("loans.loan", loan_id=loan.id))
+
+    def act(session: Any) -> Any:
+        try:
+            return ask(session)
+        except (NotAllowed, NotFound) as exc:
+            # The form says it beside its fields (a note that cannot be pledged, loans not offered
+            # here), as it says every other refusal.
+            raise BadInput(exc.message, fields=exc.fields, code=exc.code) from None
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _request_form(form, errors, status),
+        to=lambda loan: url_for("loans.loan", loan_id=loan.id),
+        done=_l("Your request was sent to the credit officer."),
+    )
 
 
 @bp.get("/<int:loan_id>")
@@ -145,7 +159,7 @@ def create() -> Any:
 def loan(loan_id: int) -> Any:
     """A loan with its schedule (Jalali dates, tomans), its bucket and what is left to spend."""
     session = db_session()
-    found = services.own_loan(session, _me(), loan_id)
+    found = services.own_loan(session, me(), loan_id)
     return render_template(
         "loans/loan.html",
         loan=found,
@@ -161,14 +175,12 @@ def loan(loan_id: int) -> Any:
 def confirm_pay(loan_id: int) -> Any:
     """The confirmation step: what will be paid, from which account."""
     session = db_session()
-    me = _me()
-    found = services.own_loan(session, me, loan_id)
+    member = me()
+    found = services.own_loan(session, member, loan_id)
     left = services.unpaid(found)
     everything = request.args.get("all") == "1"
-    try:
-        count = len(left) if everything else max(1, min(int(request.args.get("count", 1)), len(left)))
-    except ValueError:
-        count = 1
+    asked = FieldReader().count(request.args.get("count", "1"), "count", required=False) or 1
+    count = len(left) if everything else max(1, min(asked, len(left)))
     chosen = left[:count]
     return render_template(
         "loans/pay.html",
@@ -177,48 +189,59 @@ def confirm_pay(loan_id: int) -> Any:
         total=sum(i.amount for i in chosen),
         everything=everything,
         count=count,
-        balance=ledger.main_account(session, me).available,
+        balance=main_account(session, member).available,
         key=uuid.uuid4().hex,
     )
+
+
+def _back_to_the_loan(loan_id: int) -> Any:
+    """A refused payment or cancellation is said on the loan's own page."""
+
+    def again(errors: dict[str, str], _status: int) -> Any:
+        flash(errors["_form"], "danger")
+        return redirect(url_for("loans.loan", loan_id=loan_id))
+
+    return again
 
 
 @bp.post("/<int:loan_id>/pay")
 @login_required
 def pay(loan_id: int) -> Any:
-    session = db_session()
     form = request.form
-    try:
-        services.pay(
-            session,
-            _me(),
-            loan_id,
-            key=form.get("key", ""),
-            count=form.get("count", "1"),
-            everything=form.get("all") == "1",
-            first=int(form["first"]) if form.get("first", "").isdigit() else None,
+
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        count = read.count(form.get("count", "1"), "count", required=False)
+        first = read.count(form.get("first", ""), "first", required=False)
+        return read.run(
+            lambda: services.pay(
+                session,
+                me(),
+                loan_id,
+                key=form.get("key", ""),
+                count=count,
+                everything=form.get("all") == "1",
+                first=first,
+            )
         )
-    except (BadInput, Conflict) as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("loans.loan", loan_id=loan_id))
-    session.commit()
-    flash(_("Paid. Thank you."), "success")
-    return redirect(url_for("loans.loan", loan_id=loan_id))
+
+    return handle_form(
+        act,
+        again=_back_to_the_loan(loan_id),
+        to=url_for("loans.loan", loan_id=loan_id),
+        done=_l("Paid. Thank you."),
+    )
 
 
 @bp.post("/<int:loan_id>/cancel")
 @login_required
 def cancel(loan_id: int) -> Any:
-    session = db_session()
-    try:
-        services.cancel(session, _me(), loan_id)
-    except Conflict as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("loans.loan", loan_id=loan_id))
-    session.commit()
-    flash(_("Your request was cancelled."), "success")
-    return redirect(url_for("loans.loan", loan_id=loan_id))
+    return handle_form(
+        lambda session: services.cancel(session, me(), loan_id),
+        again=_back_to_the_loan(loan_id),
+        to=url_for("loans.loan", loan_id=loan_id),
+        done=_l("Your request was cancelled."),
+    )
 
 
 # --- the credit officer ------------------------------------------------------------------------
@@ -233,7 +256,7 @@ def officer_queue() -> Any:
     product = request.args.get("product") or None
     page, per_page = page_args()
     found = services.queue(
-        session, _me(), status=status or None, product=product, page=page, per_page=per_page
+        session, me(), status=status or None, product=product, page=page, per_page=per_page
     )
     return render_template(
         "loans/queue.html",
@@ -247,7 +270,7 @@ def officer_queue() -> Any:
 
 def _decision_page(loan_id: int, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     session = db_session()
-    found = services.for_officer(session, _me(), loan_id)
+    found = services.for_officer(session, me(), loan_id)
     return render_template(
         "loans/decision.html", loan=found, report=services.officer_report(session, found), errors=errors or {}
     ), status
@@ -262,16 +285,15 @@ def decision(loan_id: int) -> Any:
 @bp.post("/officer/<int:loan_id>")
 @permission_required(DECIDE)
 def decide(loan_id: int) -> Any:
-    session = db_session()
     approve = request.form.get("decision") == "approve"
-    try:
-        services.decide(session, _me(), loan_id, approve=approve, reason=request.form.get("reason", ""))
-    except (BadInput, Conflict) as exc:
-        session.rollback()
-        return _decision_page(loan_id, exc.form_errors(), exc.status)
-    session.commit()
-    flash(_("Approved and paid out.") if approve else _("Rejected."), "success")
-    return redirect(url_for("loans.officer_queue"))
+    return handle_form(
+        lambda session: services.decide(
+            session, me(), loan_id, approve=approve, reason=request.form.get("reason", "")
+        ),
+        again=lambda errors, status: _decision_page(loan_id, errors, status),
+        to=url_for("loans.officer_queue"),
+        done=_l("Approved and paid out.") if approve else _l("Rejected."),
+    )
 
 
 # --- the credit supporter ----------------------------------------------------------------------
@@ -282,11 +304,14 @@ def decide(loan_id: int) -> Any:
 def introductions() -> Any:
     """The supporter's introductions and what came of each: the loan, its amount, instalments paid."""
     page, per_page = page_args()
-    intros, loans, progress = services.introductions_page(db_session(), _me(), page, per_page)
+    intros, loans, progress = services.introductions_page(db_session(), me(), page, per_page)
     return render_template("loans/introductions.html", page=intros, loans=loans, progress=progress)
 
 
 # --- products (admin) --------------------------------------------------------------------------
+
+WHOLE_FIELDS = ("instalments_min", "instalments_max", "fee_bps", "min_score", "guarantors_required")
+MONEY_FIELDS = ("amount_min", "amount_max")
 
 
 def _product_values(product: Any) -> dict[str, Any]:
@@ -319,7 +344,7 @@ def _product_form(
         values=values,
         existing=existing,
         errors=errors or {},
-        programmes=services.bazaar.PROGRAMMES,
+        programmes=PROGRAMMES,
         flags=FLAGS,
     ), status
 
@@ -346,37 +371,23 @@ def edit_product(code: str) -> Any:
 @bp.post("/products")
 @permission_required(ADMIN)
 def save_product() -> Any:
-    session = db_session()
     form = request.form
-    data: dict[str, Any] = {
-        name: form.get(name, "")
-        for name in (
-            "code",
-            "name_fa",
-            "name_en",
-            "amount_min",
-            "amount_max",
-            "instalments_min",
-            "instalments_max",
-            "fee_bps",
-            "min_score",
-            "guarantors_required",
-            "categories",
-            "programmes",
-        )
-    }
-    data["programme"] = form.get("programme") or None
-    data.update({flag: form.get(flag) == "1" for flag in FLAGS})
     existing = form.get("existing") == "1"
-    try:
-        services.save_product(session, data)
-    except BadInput as exc:
-        session.rollback()
-        values = {**form.to_dict(), **{flag: data[flag] for flag in FLAGS}}
-        return _product_form(values, existing, exc.form_errors(), exc.status)
-    session.commit()
-    flash(_("The product was saved."), "success")
-    return redirect(url_for("loans.products"))
+    flags = {flag: form.get(flag) == "1" for flag in FLAGS}
 
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        data: dict[str, Any] = {name: form.get(name, "") for name in ("code", "name_fa", "name_en")}
+        data.update({name: read.money(form.get(name, ""), name, required=False) for name in MONEY_FIELDS})
+        data.update({name: read.count(form.get(name, ""), name, required=False) for name in WHOLE_FIELDS})
+        data.update({name: codes(form.get(name, "")) for name in ("categories", "programmes")})
+        data["programme"] = form.get("programme") or None
+        data.update(flags)
+        return read.run(lambda: services.save_product(session, data))
 
-__all__ = ["bp", "BUCKETS"]
+    return handle_form(
+        act,
+        again=lambda errors, status: _product_form({**form.to_dict(), **flags}, existing, errors, status),
+        to=url_for("loans.products"),
+        done=_l("The loan product was saved."),
+    )

@@ -26,7 +26,7 @@ from resalat_merat import services as merat
 from resalat_supporters import services as supporters
 from sqlalchemy import func, select, update
 
-from resalat_core.sdk import Account, Entry, Member, Transfer, get_region, hookimpl, ledger, utcnow
+from resalat_core.sdk import Account, Entry, Member, Transfer, get_region, hookimpl, utcnow, verify_ledger
 from resalat_core.testing import work
 
 TOMAN = 10
@@ -45,17 +45,11 @@ class World:
     officer: int
     admin: int
     core_code: str
+    give: Callable[..., Any]
 
     def top_up(self, member_id: int, tomans: int) -> None:
-        with work(self.app) as s:
-            ledger.transfer(
-                s,
-                f"test:topup:{member_id}:{next(_n)}",
-                ledger.system_account(s, "cash_in"),
-                ledger.main_account(s, s.get(Member, member_id)),
-                tomans * TOMAN,
-                "cash_topup",
-            )
+        """Money the member brings in (the host's ``top_up``)."""
+        self.give(member_id, rials=tomans * TOMAN)
 
     def profile(self, member_id: int, income: int = 100_000_000, expenses: int = 20_000_000) -> None:
         """A declared month (tomans) in Merat: the surplus sets the repayment capacity."""
@@ -162,7 +156,7 @@ class World:
 
     def verify(self) -> bool:
         with work(self.app) as s:
-            report = ledger.verify(s)
+            report = verify_ledger(s)
             assert report.ok, report.problems
             return True
 
@@ -185,7 +179,7 @@ class World:
 
 
 @pytest.fixture
-def world(app: Flask, make_member: Callable[..., int]) -> World:
+def world(app: Flask, make_member: Callable[..., int], top_up: Callable[..., Any]) -> World:
     """Jafar leads an active livestock core in Gorg Tappeh; Hossein is his credit supporter; the
     Zanjan credit officer decides; the products are seeded and the loan fund holds money."""
     admin = make_member("admin", role_region=None, name="مدیر آزمایشی")
@@ -209,7 +203,7 @@ def world(app: Flask, make_member: Callable[..., int]) -> World:
             services.save_product(s, dict(product))
         services.fund(s, 10_000_000_000 * TOMAN, key="test")
         bazaar.ensure_categories(s)
-    w = World(app, jafar, hossein, officer, admin, code)
+    w = World(app, jafar, hossein, officer, admin, code, top_up)
     w.top_up(jafar, 5_000_000)
     w.profile(jafar)
     return w
@@ -240,7 +234,7 @@ def shop(app: Flask, make_member: Callable[..., int]) -> Callable[..., dict[str,
                 {
                     "title": "میش افشاری",
                     "category": "sheep",
-                    "price": "15000000",
+                    "price": 150_000_000,  # 15,000,000 tomans, in rials
                     "stock": 20,
                     "programmes": ["livestock"],
                 },
@@ -249,7 +243,7 @@ def shop(app: Flask, make_member: Callable[..., int]) -> Callable[..., dict[str,
                 s,
                 booth,
                 seller,
-                {"title": "گلیم دستباف", "category": "handicrafts", "price": "3000000", "stock": 5},
+                {"title": "گلیم دستباف", "category": "handicrafts", "price": 30_000_000, "stock": 5},
             )
             return {"owner": owner, "booth": booth.id, "ewe": ewe.id, "carpet": carpet.id}
 
@@ -283,20 +277,21 @@ def buy(app: Flask) -> Callable[..., list[int]]:
 
 
 class Told:
-    """Hears every notification the app sends, as a notification plugin would, and passes it on."""
+    """Hears what this plugin tells members, as a notification plugin would, and passes it on."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
 
     @hookimpl
     def resalat_notify(self, member: Any, message: Any) -> None:
-        self.sent.append((member.id, message.kind))
+        if message.source == "loans":
+            self.sent.append((member.id, message.kind.kind))
         return None  # not an answer: the notifications plugin, if any, still delivers it
 
 
 @pytest.fixture
 def notifications(app: Flask) -> Iterator[Callable[[int], list[str]]]:
-    """``notifications(member_id)``: the kinds of what the member was told, oldest first."""
+    """``notifications(member_id)``: the kinds of what this plugin told the member, oldest first."""
     told = Told()
     pm = app.extensions["resalat"].plugins.pm
     pm.register(told, name="loans_test_told")

@@ -110,7 +110,7 @@ def test_a_social_guarantee_stands_in_for_a_guarantor_and_its_leader_is_called(
             s,
             s.get(Member, leader),
             member=jafar.mobile,
-            cap=100_000_000,
+            cap_rials=1_000_000_000,  # 100,000,000 tomans
             statement="جعفر را می‌شناسم و ضمانت می‌کنم.",
             password=PASSWORD,
         )
@@ -139,32 +139,93 @@ class Probe:
     """Hears the loans plugin's events as another plugin would."""
 
     def __init__(self) -> None:
-        self.disbursed: list[int] = []
+        self.heard: list[tuple[str, int, str, int | None]] = []
         self.due: list[tuple[int, int]] = []
+
+    def _hear(self, event, loan):
+        self.heard.append((event, loan.id, loan.status, loan.introduction_id))
+
+    @hookimpl
+    def resalat_loan_requested(self, loan):
+        self._hear("requested", loan)
+
+    @hookimpl
+    def resalat_loan_decided(self, loan):
+        self._hear("decided", loan)
+
+    @hookimpl
+    def resalat_loan_cancelled(self, loan):
+        self._hear("cancelled", loan)
 
     @hookimpl
     def resalat_loan_disbursed(self, loan):
-        self.disbursed.append(loan.id)
+        self._hear("disbursed", loan)
 
     @hookimpl
     def resalat_instalment_due(self, item):
         self.due.append((item.loan_id, item.seq))
 
 
-def test_other_plugins_hear_of_disbursal_and_of_each_instalment_falling_due_once(app, world):
-    probe = Probe()
+@pytest.fixture
+def probe(app):
+    heard = Probe()
     pm = app.extensions["resalat"].plugins.pm
-    pm.register(probe, name="loans_test_probe")
+    pm.register(heard, name="loans_test_probe")
+    yield heard
+    pm.unregister(heard)
+
+
+def test_other_plugins_hear_of_a_request_its_decision_and_each_instalment_falling_due_once(app, world, probe):
+    intro = world.introduce()
+    loan = world.request(
+        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
+    )
+    world.decide(loan)
+    assert probe.heard == [
+        ("requested", loan, "requested", intro),
+        ("decided", loan, "disbursed", intro),
+        ("disbursed", loan, "disbursed", intro),
+    ]
+    first_due = world.loan(loan)["schedule"][0][1]
+    run(app, first_due)
+    run(app, first_due + timedelta(days=1))
+    assert probe.due == [(loan, 1)]
+
+
+def test_other_plugins_hear_of_a_rejection_and_of_a_cancelled_request(world, probe, db):
+    rejected = world.request(product="solar", amount=AMOUNT // 4, instalments=12, note=world.note())
+    world.decide(rejected, approve=False, reason="بدهی معوق دیگر")
+    cancelled = world.request(product="solar", amount=AMOUNT // 4, instalments=12, note=world.note())
+    with db() as s:
+        services.cancel(s, s.get(Member, world.member), cancelled)
+    assert probe.heard == [
+        ("requested", rejected, "requested", None),
+        ("decided", rejected, "rejected", None),
+        ("requested", cancelled, "requested", None),
+        ("cancelled", cancelled, "cancelled", None),
+    ]
+
+
+class Refuses:
+    """A follower whose answer to a decision fails: the decision must not stand."""
+
+    @hookimpl
+    def resalat_loan_decided(self, loan):
+        raise RuntimeError("the follower could not record it")
+
+
+def test_a_follower_failing_on_the_decision_undoes_it(app, world):
+    intro = world.introduce()
+    loan = world.request(
+        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
+    )
+    before = world.snapshot()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(Refuses(), name="loans_test_refuses")
     try:
-        intro = world.introduce()
-        loan = world.request(
-            product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
-        )
-        world.decide(loan)
-        assert probe.disbursed == [loan]
-        first_due = world.loan(loan)["schedule"][0][1]
-        run(app, first_due)
-        run(app, first_due + timedelta(days=1))
-        assert probe.due == [(loan, 1)]
+        with pytest.raises(RuntimeError):
+            world.decide(loan)
     finally:
-        pm.unregister(probe)
+        pm.unregister(name="loans_test_refuses")
+    assert world.snapshot() == before
+    assert world.loan(loan)["status"] == "requested"

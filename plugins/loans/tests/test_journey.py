@@ -28,6 +28,7 @@ def test_from_introduction_to_the_last_instalment(world, shop, buy, notification
         assert s.get(icap.Note, note).status == "pledged"
         assert s.get(supporters.Introduction, intro).status == "requested"
         assert merat.current_score(s, s.get(Member, world.member)).id == loan.score_id
+        loan_score, loan_rating = loan.score_value, loan.score_rating
     world.verify()
 
     # The Zanjan credit officer approves: the money lands in an earmarked account, not cash.
@@ -37,7 +38,18 @@ def test_from_introduction_to_the_last_instalment(world, shop, buy, notification
     assert world.balance(account_id=state["account_id"]) == amount
     assert world.balance(world.member) == main_before
     with db() as s:
-        assert s.get(supporters.Introduction, intro).status == "disbursed"
+        # The supporter's introduction followed the loan through its events, step by step.
+        introduction = s.get(supporters.Introduction, intro)
+        assert [e.status for e in introduction.events] == [
+            "awaiting",
+            "introduced",
+            "scored",
+            "requested",
+            "approved",
+            "disbursed",
+        ]
+        assert introduction.events[2].params == {"score": loan_score, "rating": loan_rating}
+        assert {e.params["loan"] for e in introduction.events[3:]} == {loan_id}
     assert "loan.disbursed" in notifications(world.member)
     schedule = state["schedule"]
     assert len(schedule) == 12

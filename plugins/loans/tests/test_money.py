@@ -8,8 +8,21 @@ from datetime import date
 import pytest
 from resalat_bazaar import services as bazaar
 from resalat_loans import services
+from sqlalchemy import select
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed, ledger
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    NotAllowed,
+    Transfer,
+    account_name,
+    get_account,
+    main_account,
+    system_account,
+    to_persian_digits,
+    transfer,
+)
 
 TOMAN = 10
 AMOUNT = 120_000_000 * TOMAN
@@ -65,6 +78,31 @@ def test_due_dates_step_jalali_months():
     assert services.add_months(date(2026, 3, 21), 12) == date(2027, 3, 21)  # 1 Farvardin to 1 Farvardin
 
 
+# --- the loan's account ------------------------------------------------------------------------
+
+
+def test_the_loans_account_is_named_for_its_member_and_its_rules_hold_only_codes(world, disbursed, db, app):
+    account_id = world.loan(disbursed)["account_id"]
+    with db() as s:
+        account = get_account(s, account_id)
+        assert (account.purpose, account.params) == (
+            "loan",
+            {"loan": disbursed, "product": "برنامه‌ی دام سبک"},
+        )
+        # What the money may pay for is codes: M-Hesam and M-Bazar say what each means.
+        assert account.spend_rules == {
+            "categories": ["feed", "husbandry_equipment", "livestock", "veterinary"],
+            "purposes": ["bazaar_purchase"],
+        }
+        with app.test_request_context("/"):
+            assert (
+                account_name(account)
+                == f"وام شماره‌ی {to_persian_digits(str(disbursed))} برای برنامه‌ی دام سبک"
+            )
+        transfers = s.scalars(select(Transfer).where(Transfer.reference == f"loan:{disbursed}")).all()
+        assert [(t.purpose, t.params) for t in transfers] == [("loan_disbursal", {"loan": disbursed})]
+
+
 # --- never cash --------------------------------------------------------------------------------
 
 
@@ -72,24 +110,22 @@ def test_loan_money_cannot_be_withdrawn_as_cash(world, disbursed, db, make_membe
     account_id = world.loan(disbursed)["account_id"]
     other = make_member(name="دیگری")
     with db() as s:
-        ledger.main_account(s, s.get(Member, other))
+        main_account(s, s.get(Member, other))
     before = world.snapshot()
     with db() as s:
         member = s.get(Member, world.member)
-        earmarked = ledger.get_account(s, account_id)
+        earmarked = get_account(s, account_id)
         for target, purpose in (
-            (ledger.main_account(s, member), "transfer"),
-            (ledger.main_account(s, s.get(Member, other)), "hesam_transfer"),
-            (ledger.system_account(s, "cash_in"), "withdrawal"),
+            (main_account(s, member), "transfer"),
+            (main_account(s, s.get(Member, other)), "hesam_transfer"),
+            (system_account(s, "cash_in"), "withdrawal"),
         ):
             with pytest.raises(NotAllowed) as caught:
-                ledger.transfer(s, f"test:cash:{target.id}", earmarked, target, 1_000 * TOMAN, purpose)
+                transfer(s, f"test:cash:{target.id}", earmarked, target, 1_000 * TOMAN, purpose)
             assert caught.value.code == "spend_refused"
         # Even with M-Bazar's own purpose, a payment that is not a checkout of allowed goods is refused.
         with pytest.raises(NotAllowed):
-            ledger.transfer(
-                s, "test:cash:purchase", earmarked, ledger.main_account(s, member), 1_000, "bazaar_purchase"
-            )
+            transfer(s, "test:cash:purchase", earmarked, main_account(s, member), 1_000, "bazaar_purchase")
     assert world.snapshot() == before
     assert world.balance(account_id=account_id) == AMOUNT
 
@@ -137,11 +173,9 @@ def test_paying_twice_with_the_same_key_pays_once(world, disbursed):
 
 def test_paying_without_enough_money_changes_nothing(world, disbursed, db):
     with db() as s:  # empty the main account
-        main = ledger.main_account(s, s.get(Member, world.member))
+        main = main_account(s, s.get(Member, world.member))
         if main.posted:
-            ledger.transfer(
-                s, "test:empty", main, ledger.system_account(s, "cash_in"), main.posted, "withdrawal"
-            )
+            transfer(s, "test:empty", main, system_account(s, "cash_in"), main.posted, "withdrawal")
     before = world.snapshot()
     with pytest.raises(BadInput) as caught:
         world.pay(disbursed)

@@ -189,7 +189,9 @@ def test_rejecting_needs_a_reason_then_releases_the_note(world, db, notification
     assert world.decide(loan_id, approve=False, reason="طرح توجیه اقتصادی ندارد") == "rejected"
     with db() as s:
         assert s.get(icap.Note, note).status == "released"
-        assert s.get(supporters.Introduction, intro).status == "rejected"
+        introduction = s.get(supporters.Introduction, intro)
+        assert (introduction.status, introduction.status_note) == ("rejected", "طرح توجیه اقتصادی ندارد")
+        assert introduction.events[-1].actor_id == world.officer
     assert "loan.rejected" in notifications(world.member)
     # Deciding twice is a conflict that changes nothing.
     refused(world, Conflict, lambda: world.decide(loan_id, approve=True))
@@ -213,18 +215,31 @@ def test_the_member_cancels_before_the_decision_and_gets_points_back(world, db, 
     assert world.loan(loan_id)["status"] == "cancelled"
 
 
+def test_cancelling_a_request_from_an_introduction_ends_the_introduction(world, db):
+    intro = world.introduce()
+    loan_id = world.request(
+        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
+    )
+    with db() as s:
+        services.cancel(s, s.get(Member, world.member), loan_id)
+    with db() as s:
+        introduction = s.get(supporters.Introduction, intro)
+        assert introduction.status == "rejected"
+        assert introduction.events[-1].params == {"loan": loan_id, "cancelled": True}
+        assert introduction.events[-1].actor_id == world.member
+    assert world.loan(loan_id)["status"] == "cancelled"
+
+
 def test_an_empty_loan_fund_cannot_pay_out(world, db):
     intro = world.introduce()
     loan_id = world.request(
         product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
     )
     with db() as s:
-        from resalat_core.sdk import ledger
+        from resalat_core.sdk import system_account, transfer
 
-        fund = ledger.system_account(s, "loan_fund")
-        ledger.transfer(
-            s, "test:drain", fund, ledger.system_account(s, "cash_in"), fund.posted, "loan_funding"
-        )
+        fund = system_account(s, "loan_fund")
+        transfer(s, "test:drain", fund, system_account(s, "cash_in"), fund.posted, "loan_funding")
     err = refused(world, Conflict, lambda: world.decide(loan_id))
     assert err.code == "fund_empty"
 

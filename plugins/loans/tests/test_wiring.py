@@ -10,7 +10,7 @@ from resalat_loans.models import Loan, LoanProduct
 from resalat_supporters import services as supporters
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Account, Entry, Member, get_region, ledger
+from resalat_core.sdk import Account, Entry, Member, get_region, verify_ledger
 
 TOMAN = 10
 
@@ -55,7 +55,7 @@ def test_in_the_whole_demo_jafar_buys_lambs_and_hay_with_his_loan(app, db):
         # No stand-in loan money beside the real one.
         codes = set(s.scalars(select(Account.code).where(Account.owner_id == jafar.id)))
         assert not {c for c in codes if "demo:livestock" in c}
-        assert ledger.verify(s).ok
+        assert verify_ledger(s).ok
 
 
 def test_the_demo_does_without_an_introduction(db):
@@ -170,3 +170,28 @@ def test_the_admin_edits_a_product_and_a_bad_fee_changes_nothing(app, world, db)
     member = app.test_client().sign_in(world.member)
     assert member.get("/loans/products").status_code == 403
     assert admin.get("/loans/products/new").status_code == 200
+
+
+def test_the_dashboard_counts_loans_where_their_members_live(world, db):
+    intro = world.introduce()
+    loan = world.request(
+        product="livestock", amount=100_000_000 * TOMAN, instalments=12, introduction=intro, note=world.note()
+    )
+    world.decide(loan)
+    with db() as s:
+        everywhere = hooks.resalat_stats(session=s, area=None)
+        in_zanjan = hooks.resalat_stats(session=s, area=[get_region(s, "zanjan/gorg-tappeh").id])
+        in_yazd = hooks.resalat_stats(session=s, area=[get_region(s, "yazd/ardakan").id])
+    assert [(f.value, f.money) for f in everywhere] == [(1, False), (100_000_000 * TOMAN, True), (0, False)]
+    assert [f.value for f in in_zanjan] == [f.value for f in everywhere]
+    assert [f.value for f in in_yazd] == [0, 0, 0]
+
+
+def test_repayment_signals_are_declared_with_their_default_weights():
+    weights = {k.kind: (k.points, k.per, k.cap, k.money) for k in hooks.resalat_credit_signal_kinds()}
+    assert weights == {
+        "loans_repaid": (30, 1, 120, False),
+        "instalments_on_time": (5, 1, 150, False),
+        "instalments_late": (-15, 1, -150, False),
+        "instalments_overdue": (-60, 1, -400, False),
+    }

@@ -8,6 +8,7 @@ from flask import url_for
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    Figure,
     Member,
     Message,
     NavItem,
@@ -17,10 +18,10 @@ from resalat_core.sdk import (
     db_session,
     hookimpl,
 )
-from resalat_notifications import plugin, services
+from resalat_notifications import demo, plugin, services
 from resalat_notifications.api import bp as api_bp
 from resalat_notifications.cli import notifications as notifications_cli
-from resalat_notifications.messages import ANNOUNCEMENT, WELCOME
+from resalat_notifications.messages import WELCOME
 from resalat_notifications.models import Notification
 from resalat_notifications.views import bp as pages_bp
 
@@ -84,6 +85,14 @@ def resalat_tiles(member: Member) -> list[Tile]:
     ]
 
 
+@hookimpl
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    return [
+        Figure(_l("Notifications delivered"), services.delivered_count(session, area)),
+        Figure(_l("Unread notifications"), services.delivered_count(session, area, unread_only=True)),
+    ]
+
+
 # --- questions and events ----------------------------------------------------------------------
 
 
@@ -99,44 +108,7 @@ def resalat_member_joined(member: Member) -> None:
 
 # --- demo --------------------------------------------------------------------------------------
 
-# (persona, message, already read?): a little of everything the inbox shows.
-DEMO = (
-    ("member", None, True),  # the welcome every member got on joining
-    (
-        "member",
-        ANNOUNCEMENT(
-            title_fa="جشنواره‌ی محلی گرگ‌تپه هفته‌ی آینده",
-            title_en="Gorg-Tappeh's local festival is next week",
-            body_fa="هسته‌ها می‌توانند تا پایان هفته برای غرفه ثبت‌نام کنند.",
-            body_en="Cores can sign up for a booth until the end of the week.",
-        ),
-        False,
-    ),
-    (
-        "guide",
-        ANNOUNCEMENT(
-            title_fa="یادآوری: گزارش ماهانه‌ی مشاوره",
-            title_en="Reminder: this month's advice log",
-            body_fa="لطفاً گزارش دیدارهای این ماه با هسته‌ها را ثبت کنید.",
-            body_en="Please record this month's visits to the cores you guide.",
-        ),
-        False,
-    ),
-)
-
 
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
-    delivered = []
-    for persona, message, read in DEMO:
-        member = world.members.get(persona)
-        if member is None:
-            continue
-        if message is None:
-            notification = services.inbox(session, member, page=1, per_page=1).items[0]
-        else:
-            notification = services.deliver(session, member, message)
-        if read:
-            services.open_notification(session, member, notification.id)
-        delivered.append(notification)
-    world.extras["notifications"] = delivered
+    demo.load(session, world)

@@ -226,6 +226,16 @@ def inbox(
     return paginate(session, stmt.order_by(Notification.id.desc()), page, per_page)
 
 
+def delivered_count(session: Session, area: list[int] | None, *, unread_only: bool = False) -> int:
+    """Notifications delivered to members of ``area`` (region ids; None: everywhere), in one query."""
+    stmt = select(func.count(Notification.id))
+    if area is not None:
+        stmt = stmt.join(Member, Member.id == Notification.member_id).where(Member.region_id.in_(area))
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return session.scalar(stmt) or 0
+
+
 def get_notification(session: Session, member: Member, notification_id: int) -> Notification:
     """``member``'s notification by id; NotFound for anyone else's, so ids reveal nothing."""
     notification = session.scalar(

@@ -7,8 +7,8 @@ import pytest
 API = "/api/v1/notifications"
 
 
-def test_the_api_lists_my_inbox_newest_first_page_by_page(api_as, fill_inbox):
-    api = api_as("member")
+def test_the_api_lists_my_inbox_newest_first_page_by_page(api_reader_as, fill_inbox):
+    api = api_reader_as("member")
     ids = fill_inbox(api.member_id, 25)
 
     first = api.get(f"{API}?per_page=10")
@@ -20,17 +20,19 @@ def test_the_api_lists_my_inbox_newest_first_page_by_page(api_as, fill_inbox):
     assert [n["id"] for n in body["items"]] == ids[::-1][:10]
     assert [n["id"] for n in third.get_json()["items"]] == ids[::-1][20:]
     item = body["items"][0]
-    assert item["title_fa"] == "سفارش 25 شما پرداخت شد"
+    # Rendered in the member's language from the sender's kind, its number in Persian digits.
+    assert item["title"] == "سفارش ۲۵ شما پرداخت شد"
+    assert item["body"] == "۱۲٬۵۰۰ تومان پرداخت کردید."
     assert (item["source"], item["kind"], item["is_read"], item["read_at"]) == (
-        "bazaar",
+        "sender",
         "order.paid",
         False,
         None,
     )
 
 
-def test_the_api_filters_unread_and_counts_them(api_as, fill_inbox):
-    api = api_as("member")
+def test_the_api_filters_unread_and_counts_them(api_reader_as, fill_inbox):
+    api = api_reader_as("member")
     ids = fill_inbox(api.member_id, 4)
     assert api.post(f"{API}/mark-read", json={"ids": ids[:3]}).status_code == 200
 
@@ -42,8 +44,8 @@ def test_the_api_filters_unread_and_counts_them(api_as, fill_inbox):
     assert api.get(f"{API}/unread-count").get_json() == {"unread": 1}
 
 
-def test_marking_read_is_reported_per_id_and_repeating_it_is_harmless(api_as, fill_inbox):
-    api = api_as("member")
+def test_marking_read_is_reported_per_id_and_repeating_it_is_harmless(api_reader_as, fill_inbox):
+    api = api_reader_as("member")
     first, second, third = fill_inbox(api.member_id, 3)
 
     answer = api.post(f"{API}/mark-read", json={"ids": [first, second, first]})
@@ -57,9 +59,9 @@ def test_marking_read_is_reported_per_id_and_repeating_it_is_harmless(api_as, fi
     assert api.get(f"{API}/{third}").get_json()["is_read"] is False
 
 
-def test_a_member_cannot_read_or_mark_another_members_notifications(api_as, fill_inbox, unread_of):
-    maryam = api_as("member")
-    jafar = api_as("member")
+def test_a_member_cannot_read_or_mark_another_members_notifications(api_reader_as, fill_inbox, unread_of):
+    maryam = api_reader_as("member")
+    jafar = api_reader_as("member")
     hers = fill_inbox(maryam.member_id, 2)
     (his,) = fill_inbox(jafar.member_id)
 
@@ -73,8 +75,8 @@ def test_a_member_cannot_read_or_mark_another_members_notifications(api_as, fill
     assert unread_of(maryam.member_id) == 2
 
 
-def test_read_all_marks_every_unread_one(api_as, fill_inbox):
-    api = api_as("member")
+def test_read_all_marks_every_unread_one(api_reader_as, fill_inbox):
+    api = api_reader_as("member")
     fill_inbox(api.member_id, 3)
 
     answer = api.post(f"{API}/read-all")
@@ -101,8 +103,8 @@ def test_read_all_marks_every_unread_one(api_as, fill_inbox):
         {},
     ],
 )
-def test_a_bad_mark_read_body_is_a_400_naming_the_field(api_as, body):
-    api = api_as("member")
+def test_a_bad_mark_read_body_is_a_400_naming_the_field(api_reader_as, body):
+    api = api_reader_as("member")
 
     answer = api.post(f"{API}/mark-read", json=body)
 
@@ -121,8 +123,8 @@ def test_a_bad_mark_read_body_is_a_400_naming_the_field(api_as, body):
         ("{", "application/json"),
     ],
 )
-def test_a_body_that_is_not_the_expected_object_is_a_400(api_as, data, content_type):
-    api = api_as("member")
+def test_a_body_that_is_not_the_expected_object_is_a_400(api_reader_as, data, content_type):
+    api = api_reader_as("member")
 
     answer = api.post(f"{API}/mark-read", data=data, content_type=content_type)
 
@@ -134,8 +136,8 @@ def test_a_body_that_is_not_the_expected_object_is_a_400(api_as, data, content_t
     ("query", "field"),
     [("unread=maybe", "unread"), ("page=0", "page"), ("per_page=1000", "per_page"), ("page=x", "page")],
 )
-def test_bad_list_arguments_are_a_400_naming_them(api_as, query, field):
-    answer = api_as("member").get(f"{API}?{query}")
+def test_bad_list_arguments_are_a_400_naming_them(api_reader_as, query, field):
+    answer = api_reader_as("member").get(f"{API}?{query}")
 
     assert answer.status_code == 400
     assert field in answer.get_json()["error"]["fields"]
@@ -173,10 +175,15 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     assert "requestBody" in paths[f"{API}/mark-read"]["post"]
 
 
-def test_an_admin_broadcasts_to_their_province_only_once_per_key(api_as, make_member, unread_of):
-    admin = api_as("admin", region="zanjan/zanjan")
-    in_zanjan = [make_member(region="zanjan/gorg-tappeh"), make_member(region="zanjan/zanjan")]
-    in_tehran = make_member(region="tehran/tehran")
+def test_an_admin_broadcasts_to_their_province_only_once_per_key(
+    api_reader_as, member_with_empty_inbox, unread_of
+):
+    admin = api_reader_as("admin", region="zanjan/zanjan")
+    in_zanjan = [
+        member_with_empty_inbox(region="zanjan/gorg-tappeh"),
+        member_with_empty_inbox(region="zanjan/zanjan"),
+    ]
+    in_tehran = member_with_empty_inbox(region="tehran/tehran")
     body = {"region": "zanjan", "title_fa": "جلسه‌ی هسته‌ها", "title_en": "Cores' meeting", "url": "/"}
 
     answer = admin.post(f"{API}/broadcast", json=body, headers={"Idempotency-Key": "meeting-1"})
@@ -190,9 +197,9 @@ def test_an_admin_broadcasts_to_their_province_only_once_per_key(api_as, make_me
     assert unread_of(in_tehran) == 0
 
 
-def test_a_broadcast_needs_the_permission_in_that_region(api_as):
-    member = api_as("member")
-    zanjan_admin = api_as("admin", region="zanjan/zanjan")
+def test_a_broadcast_needs_the_permission_in_that_region(api_reader_as):
+    member = api_reader_as("member")
+    zanjan_admin = api_reader_as("admin", region="zanjan/zanjan")
     body = {"region": "tehran", "title_fa": "اطلاعیه", "title_en": "Notice"}
 
     assert member.post(f"{API}/broadcast", json=body, headers={"Idempotency-Key": "a"}).status_code == 403
@@ -208,8 +215,8 @@ def test_a_broadcast_needs_the_permission_in_that_region(api_as):
         ({"region": "zanjan", "title_fa": "ا", "title_en": "N", "url": "https://evil.example"}, "url"),
     ],
 )
-def test_a_bad_broadcast_is_a_400_and_sends_nothing(api_as, unread_of, body, field):
-    admin = api_as("admin", region="zanjan/zanjan")
+def test_a_bad_broadcast_is_a_400_and_sends_nothing(api_reader_as, unread_of, body, field):
+    admin = api_reader_as("admin", region="zanjan/zanjan")
 
     answer = admin.post(f"{API}/broadcast", json=body, headers={"Idempotency-Key": field})
 
@@ -218,8 +225,8 @@ def test_a_bad_broadcast_is_a_400_and_sends_nothing(api_as, unread_of, body, fie
     assert unread_of(admin.member_id) == 0
 
 
-def test_a_broadcast_without_an_idempotency_key_is_refused(api_as):
-    admin = api_as("admin", region="zanjan/zanjan")
+def test_a_broadcast_without_an_idempotency_key_is_refused(api_reader_as):
+    admin = api_reader_as("admin", region="zanjan/zanjan")
 
     answer = admin.post(f"{API}/broadcast", json={"region": "zanjan", "title_fa": "ا", "title_en": "N"})
 

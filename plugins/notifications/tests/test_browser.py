@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from resalat_notifications import services
+from resalat_notifications.messages import ANNOUNCEMENT
 
 from resalat_core.sdk import Member, get_db
 from resalat_core.testing import PASSWORD
@@ -10,11 +12,18 @@ from resalat_core.testing import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_a_member_reads_their_inbox_on_a_phone(app, live_server, page, make_member, fill_inbox):
-    member_id = make_member()
-    fill_inbox(member_id, 3, body_fa="متن بلندی درباره‌ی سفارش شما " * 8)
+def test_a_member_reads_their_inbox_on_a_phone(app, live_server, page, member_with_empty_inbox):
+    member_id = member_with_empty_inbox()
     with app.app_context():
-        mobile = get_db().session.get(Member, member_id).mobile
+        session = get_db().session()
+        member = session.get(Member, member_id)
+        mobile = member.mobile
+        long = "متن بلندی درباره‌ی سفارش شما " * 8
+        for n in range(3):
+            services.deliver(
+                session, member, ANNOUNCEMENT(title_fa=f"خبر {n}", title_en="News", body_fa=long, body_en="x")
+            )
+        session.commit()
     page.set_viewport_size({"width": 360, "height": 740})
 
     page.goto(f"{live_server}/auth/login?next=/notifications/")

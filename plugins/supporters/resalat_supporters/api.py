@@ -8,21 +8,22 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
+    FieldReader,
     Member,
     api_doc,
-    current_member,
     db_session,
     dump,
     format_date,
     load,
     login_required,
+    me,
     page_args,
     permission_required,
     to_latin_digits,
 )
 from resalat_supporters import services
 from resalat_supporters.models import Introduction, Sponsorship, SupportAction
+from resalat_supporters.reading import read_minutes
 from resalat_supporters.schemas import (
     ActionBodySchema,
     ActionSchema,
@@ -38,26 +39,6 @@ from resalat_supporters.schemas import (
 )
 
 bp = Blueprint("supporters_api", __name__, url_prefix="/api/v1/supporters")
-
-# The services name fields as the pages do; the API names amounts in rials and ids as ids.
-API_FIELDS = {
-    "core": "core_code",
-    "estimate": "estimate_rials",
-    "amount": "amount_rials",
-    "centre": "centre_id",
-}
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
-
-
-def _api_names(exc: BadInput, **extra: str) -> BadInput:
-    names = {**API_FIELDS, **extra}
-    exc.fields = {names.get(k, k): v for k, v in exc.fields.items()}
-    return exc
 
 
 def _jalali(day: date) -> str:
@@ -136,8 +117,8 @@ def _optional_body(schema: Any) -> dict[str, Any]:
 @bp.get("/me")
 @api_doc(summary="My supporter kinds, and how many introductions await my answer", response=MeSchema)
 @login_required
-def me() -> Any:
-    member = _me()
+def aboutme() -> Any:
+    member = me()
     return dump(
         MeSchema,
         {
@@ -155,7 +136,7 @@ def me() -> Any:
 @permission_required("supporters.act")
 def list_actions() -> Any:
     page, per_page = page_args()
-    return _listed(services.actions_by(db_session(), _me(), page, per_page), _action, ActionSchema)
+    return _listed(services.actions_by(db_session(), me(), page, per_page), _action, ActionSchema)
 
 
 @bp.post("/actions")
@@ -166,20 +147,22 @@ def create_action() -> Any:
     code) or a core (core ID), not both; the day is Jalali and not in the future."""
     data = load(ActionBodySchema)
     session = db_session()
-    try:
-        action = services.record_action(
+    read = FieldReader()
+    happened_on = read.day(data["happened_on"], "happened_on")
+    minutes = read_minutes(read, data["hours"])
+    action = read.run(
+        lambda: services.record_action(
             session,
-            _me(),
+            me(),
             kind=data["kind"],
             member=data["member"],
             core=data["core"],
-            happened_on=data["happened_on"],
+            happened_on=happened_on,
             description=data["description"],
-            hours=data["hours"],
-            amount=data["amount_rials"],
+            minutes=minutes,
+            amount=data["amount"],
         )
-    except BadInput as exc:
-        raise _api_names(exc, amount="amount_rials", core="core") from None
+    )
     session.commit()
     return dump(ActionSchema, _action(action)), 201
 
@@ -191,7 +174,7 @@ def create_action() -> Any:
 @login_required
 def received_actions() -> Any:
     page, per_page = page_args()
-    return _listed(services.actions_received(db_session(), _me(), page, per_page), _action, ActionSchema)
+    return _listed(services.actions_received(db_session(), me(), page, per_page), _action, ActionSchema)
 
 
 # --- introductions -----------------------------------------------------------------------------
@@ -209,7 +192,7 @@ def list_introductions() -> Any:
     args = load(IntroductionsQuerySchema, request.args.to_dict())
     page, per_page = page_args()
     result = services.introductions_by(
-        db_session(), _me(), status=args["status"], page=page, per_page=per_page
+        db_session(), me(), status=args["status"], page=page, per_page=per_page
     )
     return _listed(result, _introduction, IntroductionSchema)
 
@@ -228,19 +211,16 @@ def create_introduction() -> Any:
     ceiling (see ``/introductions/ceiling``). The introduction awaits the member's acceptance."""
     data = load(IntroductionBodySchema)
     session = db_session()
-    try:
-        introduction = services.introduce(
-            session,
-            _me(),
-            core=data["core_code"],
-            mobile=data["mobile"],
-            national_code=data["national_code"],
-            estimate=data["estimate_rials"],
-            purpose=data["purpose"],
-            amount=data["amount_rials"],
-        )
-    except BadInput as exc:
-        raise _api_names(exc) from None
+    introduction = services.introduce(
+        session,
+        me(),
+        core=data["core"],
+        mobile=data["mobile"],
+        national_code=data["national_code"],
+        estimate=data["estimate"],
+        purpose=data["purpose"],
+        amount=data["amount"],
+    )
     session.commit()
     return dump(IntroductionSchema, _introduction(introduction)), 201
 
@@ -254,14 +234,12 @@ def create_introduction() -> Any:
 @permission_required("supporters.introduce")
 def ceiling() -> Any:
     args = load(CeilingQuerySchema, request.args.to_dict())
-    value, errors = services.ceiling_for(args["estimate_rials"])
-    if errors or value is None:
-        raise _api_names(BadInput(next(iter(errors.values())), fields=errors))
+    value = services.ceiling_for(args["estimate"])
     lim = services.limits()
     return dump(
         CeilingSchema,
         {
-            "estimate_rials": args["estimate_rials"],
+            "estimate_rials": args["estimate"],
             "ceiling_rials": value,
             "ratio_percent": lim.ratio_percent,
             "max_rials": lim.max_rials,
@@ -274,7 +252,7 @@ def ceiling() -> Any:
 @login_required
 def received_introductions() -> Any:
     page, per_page = page_args()
-    result = services.introductions_of(db_session(), _me(), page, per_page)
+    result = services.introductions_of(db_session(), me(), page, per_page)
     return _listed(result, _introduction, IntroductionSchema)
 
 
@@ -284,7 +262,7 @@ def received_introductions() -> Any:
 def show_introduction(introduction_id: int) -> Any:
     """Anyone else's id answers 404, as a missing one does."""
     return dump(
-        IntroductionSchema, _introduction(services.visible_introduction(db_session(), _me(), introduction_id))
+        IntroductionSchema, _introduction(services.visible_introduction(db_session(), me(), introduction_id))
     )
 
 
@@ -294,7 +272,7 @@ def show_introduction(introduction_id: int) -> Any:
 def accept_introduction(introduction_id: int) -> Any:
     """It then counts, and the loans plugin may move it along. 409 if it is no longer awaiting."""
     session = db_session()
-    introduction = services.accept_introduction(session, _me(), introduction_id)
+    introduction = services.accept_introduction(session, me(), introduction_id)
     session.commit()
     return dump(IntroductionSchema, _introduction(introduction))
 
@@ -305,7 +283,7 @@ def accept_introduction(introduction_id: int) -> Any:
 def decline_introduction(introduction_id: int) -> Any:
     data = _optional_body(ReasonSchema)
     session = db_session()
-    introduction = services.decline_introduction(session, _me(), introduction_id, data["reason"])
+    introduction = services.decline_introduction(session, me(), introduction_id, data["reason"])
     session.commit()
     return dump(IntroductionSchema, _introduction(introduction))
 
@@ -317,7 +295,7 @@ def withdraw_introduction(introduction_id: int) -> Any:
     """A reason is required; possible until the member has requested the loan (409 after)."""
     data = _optional_body(ReasonSchema)
     session = db_session()
-    introduction = services.withdraw_introduction(session, _me(), introduction_id, data["reason"])
+    introduction = services.withdraw_introduction(session, me(), introduction_id, data["reason"])
     session.commit()
     return dump(IntroductionSchema, _introduction(introduction))
 
@@ -331,7 +309,7 @@ def withdraw_introduction(introduction_id: int) -> Any:
 def list_sponsorships() -> Any:
     page, per_page = page_args()
     return _listed(
-        services.sponsorships_by(db_session(), _me(), page, per_page), _sponsorship, SponsorshipSchema
+        services.sponsorships_by(db_session(), me(), page, per_page), _sponsorship, SponsorshipSchema
     )
 
 
@@ -349,17 +327,19 @@ def create_sponsorship() -> Any:
     credit signal for Merat."""
     data = load(SponsorshipBodySchema)
     session = db_session()
-    try:
-        sponsorship = services.sponsor(
+    read = FieldReader()
+    starts_on = read.day(data["starts_on"], "starts_on")
+    ends_on = read.day(data["ends_on"], "ends_on")
+    sponsorship = read.run(
+        lambda: services.sponsor(
             session,
-            _me(),
-            centre=data["centre_id"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
+            me(),
+            centre=data["centre"],
+            starts_on=starts_on,
+            ends_on=ends_on,
             note=data["note"],
         )
-    except BadInput as exc:
-        raise _api_names(exc) from None
+    )
     session.commit()
     return dump(SponsorshipSchema, _sponsorship(sponsorship)), 201
 
@@ -369,6 +349,6 @@ def create_sponsorship() -> Any:
 @permission_required("supporters.sponsor")
 def end_sponsorship(sponsorship_id: int) -> Any:
     session = db_session()
-    sponsorship = services.end_sponsorship(session, _me(), sponsorship_id)
+    sponsorship = services.end_sponsorship(session, me(), sponsorship_id)
     session.commit()
     return dump(SponsorshipSchema, _sponsorship(sponsorship))

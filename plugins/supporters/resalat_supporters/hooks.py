@@ -1,13 +1,10 @@
-"""How the supporters plugin plugs into the host: wiring, Merat's credit signal, figures and demo."""
+"""How the supporters plugin plugs into the host: wiring, Merat's signal, the loan events, figures, demo."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import url_for
-from resalat_centers.services import centres_query
-from resalat_cores.services import ACTIVE, cores_of_member
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
@@ -15,28 +12,24 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Permission,
-    Registration,
+    SignalKind,
     Tile,
     _l,
     db_session,
-    find_member,
-    grant_role,
     hookimpl,
-    national_code_with_check_digit,
-    register_member,
-    to_persian_digits,
 )
 from resalat_supporters import plugin, services
 from resalat_supporters.api import bp as api_bp
 from resalat_supporters.cli import supporters as supporters_cli
+from resalat_supporters.demo import load_demo
 from resalat_supporters.views import bp as pages_bp
 
 SIGNAL_KIND = "credit_behaviour_sponsorship"
 
 
-def _session_of(member: Member) -> Session:
-    # The caller's own session, so what we read shares its transaction.
-    return object_session(member) or db_session()
+def _session_of(thing: Any) -> Session:
+    # The caller's own session, so what we read and write shares its transaction.
+    return object_session(thing) or db_session()
 
 
 # --- wiring ------------------------------------------------------------------------------------
@@ -90,137 +83,63 @@ def resalat_tiles(member: Member) -> list[Tile]:
     ]
 
 
-# --- questions ---------------------------------------------------------------------------------
+# --- Merat's questions (supporters does not require Merat: with Merat absent, nobody asks) -------
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """The sponsorship signal and its default weight: 40 points a sponsorship, at most 80."""
+    return [
+        SignalKind(
+            SIGNAL_KIND,
+            _l("Credit-behaviour supporters sponsoring the member's cooperation centres: %(value)s"),
+            points=40,
+            per=1,
+            cap=80,
+        )
+    ]
 
 
 @hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """While a credit-behaviour supporter sponsors one of the member's centres, Merat hears of it."""
     count = services.sponsorships_covering(_session_of(member), member)
-    if not count:
-        return []
+    return [CreditSignal(SIGNAL_KIND, count)] if count else []
+
+
+# --- the loans plugin's events (supporters does not require loans) ------------------------------
+
+
+@hookimpl(optionalhook=True)
+def resalat_loan_requested(loan: Any) -> None:
+    """The member asked for a loan from an introduction: the introduction is scored and requested."""
+    services.loan_requested(_session_of(loan), loan)
+
+
+@hookimpl(optionalhook=True)
+def resalat_loan_decided(loan: Any) -> None:
+    """The credit officer approved (and paid out) or rejected the loan: the introduction follows."""
+    services.loan_decided(_session_of(loan), loan)
+
+
+@hookimpl(optionalhook=True)
+def resalat_loan_cancelled(loan: Any) -> None:
+    """The member cancelled the request: the introduction's loan is not granted."""
+    services.loan_cancelled(_session_of(loan), loan)
+
+
+# --- figures and demo --------------------------------------------------------------------------
+
+
+@hookimpl
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    count, total = services.introduction_totals(session, area)
     return [
-        CreditSignal(
-            source=plugin.name,
-            kind=SIGNAL_KIND,
-            value=count,
-            description_fa=(
-                f"کانون همیاری این عضو از حمایت {to_persian_digits(str(count))} "
-                "حامی بهبود رفتار اعتباری برخوردار است."
-            ),
-            description_en=f"Active credit-behaviour sponsorships of the member's centres: {count}.",
-        )
+        Figure(_l("Loan introductions"), count, unit=_l("introductions")),
+        Figure(_l("Amount asked by introductions"), total, money=True),
     ]
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    count, total = services.introduction_totals(db_session())
-    return [
-        Figure(_l("Loan introductions"), count, _l("introductions")),
-        Figure(_l("Amount asked by introductions"), total // 10, _l("tomans")),
-    ]
-
-
-# --- demo --------------------------------------------------------------------------------------
-
-TOMAN = 10
-# Light livestock in Gorg Tappeh: a flock worth 600 million tomans, a loan for Afshari ewes.
-DEMO_ESTIMATE = 600_000_000 * TOMAN
-DEMO_LOAN = 200_000_000 * TOMAN
-DEMO_PURPOSE = "خرید ۱۰ رأس میش نژاد افشاری برای اصلاح نژاد گله و علوفه‌ی زمستان"
-# A credit-behaviour supporter of their own: the host's personas have none.
-SPONSOR_MOBILE = "09123330001"
-SPONSOR_BODY = "033300001"
-SPONSOR_NAME = "نرگس اعتمادی"
-DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' documented password)
-
-
-def _demo_core(session: Session, world: Any, leader: Member) -> Any:
-    core = (world.extras.get("cores") or {}).get("gharajehlou")
-    if core is None:
-        core = next((c for c in cores_of_member(session, leader) if c.status == ACTIVE), None)
-    return core if core is not None and core.status == ACTIVE else None
-
-
-def _demo_centre(session: Session, world: Any) -> Any:
-    centre = (world.extras.get("centers") or {}).get("alghadir")
-    if centre is None:
-        centre = session.scalars(centres_query(q="الغدیر").limit(1)).first()
-    return centre
-
-
-@hookimpl
-def resalat_demo(session: Any, world: Any) -> None:
-    made: dict[str, Any] = {}
-    today = services.today()
-    supporter = world.members.get("supporter")
-    leader = world.members.get("core_leader")
-    core = _demo_core(session, world, leader) if leader is not None else None
-    if supporter is not None and leader is not None and core is not None:
-        introduction = services.introduce(
-            session,
-            supporter,
-            core=core.code,
-            mobile=leader.mobile,
-            national_code=leader.national_code,
-            estimate=DEMO_ESTIMATE,
-            purpose=DEMO_PURPOSE,
-            amount=DEMO_LOAN,
-        )
-        services.accept_introduction(session, leader, introduction.id)
-        made["introduction"] = introduction
-        made["actions"] = [
-            services.record_action(
-                session,
-                supporter,
-                kind="cultural",
-                core=core.code,
-                happened_on=today - timedelta(days=12),
-                description="جلسه‌ی آشنایی با فرهنگ قرض‌الحسنه و کارآفرینی اجتماعی برای خانواده‌ی هسته",
-                hours=3,
-            ),
-            services.record_action(
-                session,
-                supporter,
-                kind="credit",
-                member=leader.mobile,
-                happened_on=today - timedelta(days=5),
-                description="راهنمایی برای آماده کردن مدارک وام دام سبک و خرید سفته‌ی الکترونیکی",
-                hours=1.5,
-            ),
-        ]
-    sponsor = _demo_sponsor(session, world)
-    made["credit_behaviour_supporter"] = sponsor
-    centre = _demo_centre(session, world)
-    if centre is not None:
-        made["sponsorship"] = services.sponsor(
-            session,
-            sponsor,
-            centre=centre.id,
-            starts_on=today,
-            ends_on=today + timedelta(days=364),
-            note="تا اعضای کانون زودتر در مرآت اعتبارسنجی شوند",
-        )
-    world.extras["supporters"] = made
-
-
-def _demo_sponsor(session: Session, world: Any) -> Member:
-    """The credit-behaviour supporter of the demo, who works in Sistan and Baluchestan."""
-    member = find_member(session, SPONSOR_MOBILE)
-    if member is None:
-        member = register_member(
-            session,
-            Registration(
-                national_code=national_code_with_check_digit(SPONSOR_BODY),
-                mobile=SPONSOR_MOBILE,
-                name=SPONSOR_NAME,
-                region="sistan-baluchestan/zabol",
-                password=DEMO_PASSWORD,
-            ),
-        )
-    grant_role(
-        session, member, "supporter", region=world.region("sistan-baluchestan"), kind="credit_behaviour"
-    )
-    world.members.setdefault("credit_behaviour_supporter", member)
-    return member
+def resalat_demo(session: Session, world: Any) -> None:
+    load_demo(session, world)

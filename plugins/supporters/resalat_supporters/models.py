@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from resalat_centers.services import Centre
 from resalat_cores.services import Core
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from resalat_core.sdk import Base, Member, utcnow
@@ -18,8 +19,9 @@ PURPOSE_MAX = 300
 NOTE_MAX = 500
 
 # An introduction waits for the introduced member's answer (it stands in for the one-time code
-# the real M-Hami flow sends to the member's phone); once accepted it counts, and the loans
-# plugin moves it along: scored in Merat, loan requested, approved or rejected, disbursed.
+# the real M-Hami flow sends to the member's phone); once accepted it counts, and it follows the
+# loan the member asks for, as the loans plugin's events tell: scored in Merat, loan requested,
+# approved or rejected, disbursed.
 AWAITING = "awaiting"
 INTRODUCED = "introduced"
 DECLINED = "declined"
@@ -143,8 +145,13 @@ class IntroductionEvent(Base):
         )
     )
     status: Mapped[str] = mapped_column(String(STATUS_MAX))
+    # What a person wrote: the member's reason for declining, the supporter's for withdrawing,
+    # the credit officer's for rejecting the loan.
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
-    # None when another plugin (the loans plugin) moved it without naming a person.
+    # What the loan's event told, as typed values read in the reader's language: the loan's
+    # number, its Merat score and rating, whether the member cancelled the request.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # None when the loan's events moved it without naming a person.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -64,7 +64,9 @@ class ActionBodySchema(Schema):
     happened_on = fields.String(required=True, validate=validate.Length(max=20), metadata=_JALALI)
     description = fields.String(required=True, validate=validate.Length(max=DESCRIPTION_MAX))
     hours = fields.Float(load_default=None, allow_none=True, metadata={"example": 2})
-    amount_rials = fields.Integer(load_default=None, allow_none=True, strict=True, metadata=_RIALS)
+    amount = fields.Integer(
+        data_key="amount_rials", load_default=None, allow_none=True, strict=True, metadata=_RIALS
+    )
 
 
 class IntroductionSchema(Schema):
@@ -84,18 +86,26 @@ class IntroductionSchema(Schema):
 
 
 class IntroductionBodySchema(Schema):
-    core_code = fields.String(
-        required=True, validate=validate.Length(min=1, max=40), metadata={"description": "the core ID"}
+    core = fields.String(
+        data_key="core_code",
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "the core ID"},
     )
     mobile = fields.String(
         required=True, validate=validate.Length(max=40), metadata={"example": "09120000003"}
     )
     national_code = fields.String(required=True, validate=validate.Length(max=40))
-    estimate_rials = fields.Integer(
-        required=True, strict=True, metadata={"description": "the business's estimated value, rials"}
+    estimate = fields.Integer(
+        data_key="estimate_rials",
+        required=True,
+        strict=True,
+        metadata={"description": "the business's estimated value, rials"},
     )
     purpose = fields.String(required=True, validate=validate.Length(max=PURPOSE_MAX))
-    amount_rials = fields.Integer(required=True, strict=True, metadata={"description": "the loan asked for"})
+    amount = fields.Integer(
+        data_key="amount_rials", required=True, strict=True, metadata={"description": "the loan asked for"}
+    )
 
 
 class IntroductionsQuerySchema(Schema):
@@ -111,7 +121,7 @@ class CeilingQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    estimate_rials = fields.Integer(required=True, metadata=_RIALS)
+    estimate = fields.Integer(data_key="estimate_rials", required=True, metadata=_RIALS)
 
 
 class CeilingSchema(Schema):
@@ -139,7 +149,7 @@ class SponsorshipSchema(Schema):
 
 
 class SponsorshipBodySchema(Schema):
-    centre_id = fields.Integer(required=True, strict=True)
+    centre = fields.Integer(data_key="centre_id", required=True, strict=True)
     starts_on = fields.String(required=True, validate=validate.Length(max=20), metadata=_JALALI)
     ends_on = fields.String(required=True, validate=validate.Length(max=20), metadata=_JALALI)
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))

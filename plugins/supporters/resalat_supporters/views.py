@@ -10,21 +10,24 @@ from werkzeug.routing import BuildError
 
 from resalat_core.sdk import (
     BadInput,
-    Conflict,
-    Member,
-    _,
+    FieldReader,
+    _l,
+    chosen_id,
     current_language,
-    current_member,
     db_session,
     format_date,
+    handle_form,
     login_required,
+    me,
     page_args,
     permission_required,
+    read_money,
     to_latin_digits,
     to_persian_digits,
 )
 from resalat_supporters import services
 from resalat_supporters.models import STATUSES
+from resalat_supporters.reading import read_minutes
 
 bp = Blueprint("supporters", __name__, url_prefix="/supporters")
 
@@ -42,12 +45,6 @@ STATUS_STYLE = {
     "declined": "secondary",
     "withdrawn": "secondary",
 }
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
 
 
 def _jalali(day: Any) -> str:
@@ -73,6 +70,7 @@ def _helpers() -> dict[str, Any]:
         "status_label": lambda status: str(services.STATUS_LABELS.get(status, status)),
         "status_style": lambda status: STATUS_STYLE.get(status, "secondary"),
         "hours": _hours,
+        "step_detail": services.step_detail,
     }
 
 
@@ -93,13 +91,12 @@ def _centre_register_url() -> str | None:
 @login_required
 def home() -> Any:
     """What this member can do here: as a supporter of their kinds, and as someone supported."""
-    session = db_session()
-    me = _me()
-    kinds = services.kinds_of(me)
+    member = me()
+    kinds = services.kinds_of(member)
     return render_template(
         "supporters/home.html",
         kinds=kinds,
-        awaiting=services.awaiting_count(session, me),
+        awaiting=services.awaiting_count(db_session(), member),
         centre_url=_centre_register_url() if services.CULTURAL in kinds else None,
     )
 
@@ -108,7 +105,7 @@ def home() -> Any:
 
 
 def _action_form(values: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    kinds = services.require_kind(_me(), None)
+    kinds = services.require_kind(me(), None)
     values = dict(values or {})
     values.setdefault("happened_on", _jalali(services.today()))
     if len(kinds) == 1:
@@ -131,26 +128,33 @@ def new_action() -> Any:
 @bp.post("/actions/new")
 @permission_required(ACT)
 def record_action() -> Any:
-    session = db_session()
     form = request.form
-    try:
-        services.record_action(
-            session,
-            _me(),
-            kind=form.get("kind", ""),
-            member=form.get("member", ""),
-            core=form.get("core", ""),
-            happened_on=form.get("happened_on", ""),
-            description=form.get("description", ""),
-            hours=form.get("hours", ""),
-            amount=form.get("amount", ""),
+
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        happened_on = read.day(form.get("happened_on", ""), "happened_on")
+        minutes = read_minutes(read, form.get("hours", ""))
+        amount = read.money(form.get("amount", ""), "amount", required=False)
+        return read.run(
+            lambda: services.record_action(
+                session,
+                me(),
+                kind=form.get("kind", ""),
+                member=form.get("member", ""),
+                core=form.get("core", ""),
+                happened_on=happened_on,
+                description=form.get("description", ""),
+                minutes=minutes,
+                amount=amount,
+            )
         )
-    except BadInput as exc:
-        session.rollback()
-        return _action_form(form, exc.form_errors(), 400)
-    session.commit()
-    flash(_("Your support was recorded."), "success")
-    return redirect(url_for("supporters.actions"))
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _action_form(form, errors, status),
+        to=url_for("supporters.actions"),
+        done=_l("Your support was recorded."),
+    )
 
 
 @bp.get("/actions")
@@ -158,7 +162,7 @@ def record_action() -> Any:
 def actions() -> Any:
     """The supporter's own history, newest first."""
     page, per_page = page_args()
-    result = services.actions_by(db_session(), _me(), page, per_page)
+    result = services.actions_by(db_session(), me(), page, per_page)
     return render_template("supporters/actions.html", page=result)
 
 
@@ -167,27 +171,36 @@ def actions() -> Any:
 def received() -> Any:
     """The support this member received, directly or through a core they lead or work in."""
     page, per_page = page_args()
-    result = services.actions_received(db_session(), _me(), page, per_page)
+    result = services.actions_received(db_session(), me(), page, per_page)
     return render_template("supporters/received.html", page=result)
 
 
 # --- introductions -----------------------------------------------------------------------------
 
 
+def _ceiling_hint(values: dict[str, Any], errors: dict[str, Any]) -> int | None:
+    """The ceiling for the estimate typed so far (an error under it only when asked to check)."""
+    typed = values.get("estimate") or ""
+    if not typed.strip():
+        return None
+    try:
+        return services.ceiling_for(read_money(typed, field="estimate"))
+    except BadInput as exc:
+        if values.get("check"):
+            errors.update(exc.fields)
+        return None
+
+
 def _introduction_form(values: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    services.require_kind(_me(), services.CREDIT)
+    services.require_kind(me(), services.CREDIT)
     values = dict(values or {})
-    lim = services.limits()
-    ceiling = None
-    if (values.get("estimate") or "").strip():
-        ceiling, estimate_errors = services.ceiling_for(values["estimate"])
-        if estimate_errors and values.get("check"):
-            errors = {**(errors or {}), **estimate_errors}
+    errors = dict(errors or {})
+    ceiling = _ceiling_hint(values, errors)
     return render_template(
         "supporters/introduction_form.html",
         values=values,
-        errors=errors or {},
-        limits=lim,
+        errors=errors,
+        limits=services.limits(),
         ceiling=ceiling,
     ), status
 
@@ -202,30 +215,33 @@ def new_introduction() -> Any:
 @permission_required(INTRODUCE)
 def introduce() -> Any:
     """Introduce a core member; the "check" button only shows the ceiling for the typed estimate."""
-    session = db_session()
     form = request.form
     if form.get("check"):
         return _introduction_form(form)
-    try:
-        introduction = services.introduce(
-            session,
-            _me(),
-            core=form.get("core", ""),
-            mobile=form.get("mobile", ""),
-            national_code=form.get("national_code", ""),
-            estimate=form.get("estimate", ""),
-            purpose=form.get("purpose", ""),
-            amount=form.get("amount", ""),
+
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        estimate = read.money(form.get("estimate", ""), "estimate")
+        amount = read.money(form.get("amount", ""), "amount")
+        return read.run(
+            lambda: services.introduce(
+                session,
+                me(),
+                core=form.get("core", ""),
+                mobile=form.get("mobile", ""),
+                national_code=form.get("national_code", ""),
+                estimate=estimate,
+                purpose=form.get("purpose", ""),
+                amount=amount,
+            )
         )
-    except BadInput as exc:
-        session.rollback()
-        return _introduction_form(form, exc.form_errors(), 400)
-    except Conflict as exc:
-        session.rollback()
-        return _introduction_form(form, {"_form": str(exc.message)}, 409)
-    session.commit()
-    flash(_("The introduction was sent; it counts once the member accepts it."), "success")
-    return redirect(url_for("supporters.introduction", introduction_id=introduction.id))
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _introduction_form(form, errors, status),
+        to=lambda introduction: url_for("supporters.introduction", introduction_id=introduction.id),
+        done=_l("The introduction was sent; it counts once the member accepts it."),
+    )
 
 
 @bp.get("/introductions")
@@ -234,7 +250,7 @@ def introductions() -> Any:
     """The supporter's introductions and their outcome, optionally of one status."""
     status = request.args.get("status") or None
     page, per_page = page_args()
-    result = services.introductions_by(db_session(), _me(), status=status, page=page, per_page=per_page)
+    result = services.introductions_by(db_session(), me(), status=status, page=page, per_page=per_page)
     return render_template("supporters/introductions.html", page=result, status=status, statuses=STATUSES)
 
 
@@ -243,20 +259,19 @@ def introductions() -> Any:
 def my_introductions() -> Any:
     """The introductions of this member, awaiting ones first."""
     page, per_page = page_args()
-    result = services.introductions_of(db_session(), _me(), page, per_page)
+    result = services.introductions_of(db_session(), me(), page, per_page)
     return render_template("supporters/introductions_received.html", page=result)
 
 
 def _show(introduction_id: int, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    session = db_session()
-    me = _me()
-    introduction = services.visible_introduction(session, me, introduction_id)
+    viewer = me()
+    introduction = services.visible_introduction(db_session(), viewer, introduction_id)
     return render_template(
         "supporters/introduction.html",
         introduction=introduction,
         events=introduction.events,
-        is_supporter=introduction.supporter_id == me.id,
-        is_member=introduction.member_id == me.id,
+        is_supporter=introduction.supporter_id == viewer.id,
+        is_member=introduction.member_id == viewer.id,
         withdrawable=introduction.status in services.WITHDRAWABLE,
         errors=errors or {},
         values=request.form,
@@ -270,16 +285,13 @@ def introduction(introduction_id: int) -> Any:
     return _show(introduction_id)
 
 
-def _answer(introduction_id: int, act: Any, done: str) -> Any:
-    session = db_session()
-    try:
-        act()
-    except (BadInput, Conflict) as exc:
-        session.rollback()
-        return _show(introduction_id, exc.form_errors(), exc.status)
-    session.commit()
-    flash(done, "success")
-    return redirect(url_for("supporters.introduction", introduction_id=introduction_id))
+def _answer(introduction_id: int, act: Any, done: Any) -> Any:
+    return handle_form(
+        act,
+        again=lambda errors, status: _show(introduction_id, errors, status),
+        to=url_for("supporters.introduction", introduction_id=introduction_id),
+        done=done,
+    )
 
 
 @bp.post("/introductions/<int:introduction_id>/accept")
@@ -287,8 +299,8 @@ def _answer(introduction_id: int, act: Any, done: str) -> Any:
 def accept(introduction_id: int) -> Any:
     return _answer(
         introduction_id,
-        lambda: services.accept_introduction(db_session(), _me(), introduction_id),
-        _("You accepted the introduction. You can now ask for the loan."),
+        lambda session: services.accept_introduction(session, me(), introduction_id),
+        _l("You accepted the introduction. You can now ask for the loan."),
     )
 
 
@@ -297,10 +309,10 @@ def accept(introduction_id: int) -> Any:
 def decline(introduction_id: int) -> Any:
     return _answer(
         introduction_id,
-        lambda: services.decline_introduction(
-            db_session(), _me(), introduction_id, request.form.get("reason", "")
+        lambda session: services.decline_introduction(
+            session, me(), introduction_id, request.form.get("reason", "")
         ),
-        _("You declined the introduction."),
+        _l("You declined the introduction."),
     )
 
 
@@ -309,10 +321,10 @@ def decline(introduction_id: int) -> Any:
 def withdraw(introduction_id: int) -> Any:
     return _answer(
         introduction_id,
-        lambda: services.withdraw_introduction(
-            db_session(), _me(), introduction_id, request.form.get("reason", "")
+        lambda session: services.withdraw_introduction(
+            session, me(), introduction_id, request.form.get("reason", "")
         ),
-        _("You withdrew the introduction."),
+        _l("You withdrew the introduction."),
     )
 
 
@@ -320,15 +332,14 @@ def withdraw(introduction_id: int) -> Any:
 
 
 def _sponsorship_form(values: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    session = db_session()
-    me = _me()
-    services.require_kind(me, services.CREDIT_BEHAVIOUR)
+    supporter = me()
+    services.require_kind(supporter, services.CREDIT_BEHAVIOUR)
     values = dict(values or {})
     start = services.today()
     values.setdefault("starts_on", _jalali(start))
     # A year is the usual period; the supporter changes it as they like.
     values.setdefault("ends_on", _jalali(start + timedelta(days=364)))
-    centres = services.sponsorable_centres(session, me)
+    centres = services.sponsorable_centres(db_session(), supporter)
     lang = "fa" if current_language() == "fa" else "en"
     return render_template(
         "supporters/sponsorship_form.html",
@@ -348,48 +359,50 @@ def new_sponsorship() -> Any:
 @bp.post("/sponsorships/new")
 @permission_required(SPONSOR)
 def sponsor() -> Any:
-    session = db_session()
     form = request.form
-    try:
-        services.sponsor(
-            session,
-            _me(),
-            centre=form.get("centre", ""),
-            starts_on=form.get("starts_on", ""),
-            ends_on=form.get("ends_on", ""),
-            note=form.get("note", ""),
+
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        starts_on = read.day(form.get("starts_on", ""), "starts_on")
+        ends_on = read.day(form.get("ends_on", ""), "ends_on")
+        return read.run(
+            lambda: services.sponsor(
+                session,
+                me(),
+                centre=chosen_id(form.get("centre", "")),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=form.get("note", ""),
+            )
         )
-    except BadInput as exc:
-        session.rollback()
-        return _sponsorship_form(form, exc.form_errors(), 400)
-    except Conflict as exc:
-        session.rollback()
-        return _sponsorship_form(form, {"_form": str(exc.message)}, 409)
-    session.commit()
-    flash(
-        _("The sponsorship was recorded. While it runs, it counts in the centre members' credit."), "success"
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _sponsorship_form(form, errors, status),
+        to=url_for("supporters.sponsorships"),
+        done=_l("The sponsorship was recorded. While it runs, it counts in the centre members' credit."),
     )
-    return redirect(url_for("supporters.sponsorships"))
 
 
 @bp.get("/sponsorships")
 @permission_required(SPONSOR)
 def sponsorships() -> Any:
     page, per_page = page_args()
-    result = services.sponsorships_by(db_session(), _me(), page, per_page)
+    result = services.sponsorships_by(db_session(), me(), page, per_page)
     return render_template("supporters/sponsorships.html", page=result, today=services.today())
+
+
+def _ended_already(errors: dict[str, str], _status: int) -> Any:
+    flash(errors["_form"], "warning")
+    return redirect(url_for("supporters.sponsorships"))
 
 
 @bp.post("/sponsorships/<int:sponsorship_id>/end")
 @permission_required(SPONSOR)
 def end_sponsorship(sponsorship_id: int) -> Any:
-    session = db_session()
-    try:
-        services.end_sponsorship(session, _me(), sponsorship_id)
-    except Conflict as exc:
-        session.rollback()
-        flash(str(exc.message), "warning")
-        return redirect(url_for("supporters.sponsorships"))
-    session.commit()
-    flash(_("The sponsorship has ended."), "success")
-    return redirect(url_for("supporters.sponsorships"))
+    return handle_form(
+        lambda session: services.end_sponsorship(session, me(), sponsorship_id),
+        again=_ended_already,
+        to=url_for("supporters.sponsorships"),
+        done=_l("The sponsorship has ended."),
+    )

@@ -7,7 +7,7 @@ write transaction open and lock the requests out).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,15 +15,16 @@ import pytest
 from flask import Flask
 from resalat_centers import services as centres
 from resalat_cores import services as cores
+from resalat_supporters import hooks
 from resalat_supporters.models import Introduction, IntroductionEvent, Sponsorship, SupportAction
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, get_region
+from resalat_core.sdk import Member, get_region, hookimpl
 from resalat_core.testing import work
 
 
 @dataclass(frozen=True)
-class Person:
+class Identity:
     id: int
     mobile: str
     national_code: str
@@ -31,13 +32,13 @@ class Person:
 
 
 @pytest.fixture
-def person(app: Flask) -> Callable[[int], Person]:
-    """``person(member_id)``: the member's identity, read once."""
+def identity(app: Flask) -> Callable[[int], Identity]:
+    """``identity(member_id)``: how a member another fixture made is named (mobile, national code)."""
 
-    def read(member_id: int) -> Person:
+    def read(member_id: int) -> Identity:
         with work(app) as s:
             m = s.get(Member, member_id)
-            return Person(m.id, m.mobile, m.national_code, m.name)
+            return Identity(m.id, m.mobile, m.national_code, m.name)
 
     return read
 
@@ -161,26 +162,23 @@ def introduction_status(app: Flask) -> Callable[[int], str]:
 
 @pytest.fixture
 def signals_of(app: Flask) -> Callable[[int], list[Any]]:
-    """``signals_of(member_id)``: the supporters plugin's answers to Merat's credit-signals hook."""
+    """``signals_of(member_id)``: this plugin's own answer to Merat's credit-signals hook."""
 
     def read(member_id: int) -> list[Any]:
         with work(app) as s:
             member = s.get(Member, member_id)
-            answers = app.extensions["resalat"].plugins.pm.hook.resalat_credit_signals(member=member)
-            return [
-                signal for answer in answers for signal in (answer or []) if signal.source == "supporters"
-            ]
+            return hooks.resalat_credit_signals(member=member)
 
     return read
 
 
 @pytest.fixture
-def introduce_form(person: Callable[[int], Person]) -> Callable[..., Any]:
+def introduce_form(identity: Callable[[int], Identity]) -> Callable[..., Any]:
     """``introduce_form(client, core, member_id, estimate="600000000", amount="200000000", **changes)``:
     the introduction form filled and sent as a browser would."""
 
     def send(client: Any, core_ref: CoreRef, member_id: int, **changes: str) -> Any:
-        who = person(member_id)
+        who = identity(member_id)
         data = {
             "core": core_ref.code or "",
             "mobile": who.mobile,
@@ -206,3 +204,28 @@ def _field_error(html: str, name: str) -> str:
 def field_error() -> Callable[[str, str], str]:
     """``field_error(html, name)``: the message shown under the field ``name`` ('' when none)."""
     return _field_error
+
+
+class Told:
+    """Hears what this plugin tells members, as a notification plugin would, and passes it on."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    @hookimpl
+    def resalat_notify(self, member: Any, message: Any) -> None:
+        if message.source == "supporters":
+            self.sent.append((member.id, message.kind.kind))
+        return None  # not an answer: the notifications plugin, if any, still delivers it
+
+
+@pytest.fixture
+def notified(app: Flask) -> Iterator[Callable[[int], list[str]]]:
+    """``notified(member_id)``: the kinds of what this plugin told the member, oldest first."""
+    told = Told()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(told, name="supporters_test_told")
+    try:
+        yield lambda member_id: [kind for who, kind in told.sent if who == member_id]
+    finally:
+        pm.unregister(told)

@@ -70,12 +70,14 @@ def test_a_supporter_records_help_to_a_core_and_its_family_sees_it(zahra, client
         assert (action.minutes, action.amount, action.beneficiary_core_id) == (90, 25_000_000, core.id)
 
 
-def test_help_to_a_member_is_found_by_national_code_and_seen_only_by_them(zahra, client, make_member, person):
+def test_help_to_a_member_is_found_by_national_code_and_seen_only_by_them(
+    zahra, client, make_member, identity
+):
     maryam = make_member(name="مریم احمدی")
     neighbour = make_member(name="همسایه")
 
     done = record(
-        zahra, kind="commercial", member=person(maryam).national_code, description="فروش  پشم به تعاوني شهر"
+        zahra, kind="commercial", member=identity(maryam).national_code, description="فروش  پشم به تعاوني شهر"
     )
 
     assert done.status_code == 302
@@ -94,7 +96,7 @@ def test_help_to_a_member_is_found_by_national_code_and_seen_only_by_them(zahra,
         ({"member": "{maryam}", "core": "{core}"}, "core", "نه هر دو"),
         ({"member": "09359999999"}, "member", "عضوی با این"),
         ({"member": "{self}"}, "member", "خودتان"),
-        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هسته‌ای با این شناسه نیست"),
+        ({"core": "ZNJ-LIVESTOCK-999999"}, "core", "هیچ هسته‌ای این شناسه را ندارد"),
         ({"member": "{maryam}", "happened_on": "{tomorrow}"}, "happened_on", "آینده"),
         ({"member": "{maryam}", "happened_on": "1404/13/01"}, "happened_on", "تقویم"),
         ({"member": "{maryam}", "happened_on": "دیروز"}, "happened_on", "۱۴۰۴/۰۱/۳۱"),
@@ -107,14 +109,14 @@ def test_help_to_a_member_is_found_by_national_code_and_seen_only_by_them(zahra,
     ],
 )
 def test_bad_support_records_are_refused_field_by_field(
-    zahra, make_member, make_core, person, snapshot, field_error, changes, field, message
+    zahra, make_member, make_core, person, identity, snapshot, field_error, changes, field, message
 ):
-    maryam = person(make_member(name="مریم احمدی"))
+    maryam = person(name="مریم احمدی")
     core = make_core()
     fill = {
         "maryam": maryam.mobile,
         "core": core.code,
-        "self": person(zahra.member_id).mobile,
+        "self": identity(zahra.member_id).mobile,
         "tomorrow": to_latin_digits(format_date(services.today() + timedelta(days=1), lang="fa")),
     }
     before = snapshot()
@@ -154,12 +156,17 @@ def test_only_supporters_record_support(client_as, snapshot):
 
 
 def test_the_history_is_newest_first_and_paginated(zahra, make_member, person, db):
-    maryam = person(make_member())
+    maryam = person()
     with db() as s:
         me = s.get(Member, zahra.member_id)
         ids = [
             services.record_action(
-                s, me, kind="technical", member=maryam.mobile, happened_on=jalali(), description=f"جلسه {n}"
+                s,
+                me,
+                kind="technical",
+                member=maryam.mobile,
+                happened_on=services.today(),
+                description=f"جلسه {n}",
             ).id
             for n in range(23)
         ]
@@ -174,12 +181,12 @@ def test_the_history_is_newest_first_and_paginated(zahra, make_member, person, d
 
 
 def test_the_support_lists_cost_the_same_queries_for_2_or_12_rows(
-    zahra, client, make_member, make_core, person, db, count_queries
+    zahra, client, make_member, make_core, identity, db, count_queries
 ):
     maryam = make_member(name="مریم احمدی")
     core = make_core(members=(maryam,))
 
-    maryam_mobile = person(maryam).mobile
+    maryam_mobile = identity(maryam).mobile
 
     def give(n: int) -> None:
         with db() as s:
@@ -187,7 +194,13 @@ def test_the_support_lists_cost_the_same_queries_for_2_or_12_rows(
             for i in range(n):
                 target = {"core": core.code} if i % 2 else {"member": maryam_mobile}
                 services.record_action(
-                    s, me, kind="technical", happened_on=jalali(), description=f"کمک {i}", hours=1, **target
+                    s,
+                    me,
+                    kind="technical",
+                    happened_on=services.today(),
+                    description=f"کمک {i}",
+                    minutes=60,
+                    **target,
                 )
 
     give(2)

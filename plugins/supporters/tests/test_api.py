@@ -34,10 +34,10 @@ def introduction_body(core, who, **changes):
 
 
 def test_an_introduction_goes_from_the_supporter_to_the_member_and_back(
-    credit_api, api_as, make_core, person
+    credit_api, api_as, make_core, identity
 ):
     jafar_api = api_as("member", name="جعفر قراجه‌لو")
-    jafar = person(jafar_api.member_id)
+    jafar = identity(jafar_api.member_id)
     core = make_core(jafar.id)
 
     created = credit_api.post(f"{API}/introductions", json=introduction_body(core, jafar))
@@ -70,8 +70,8 @@ def test_an_introduction_goes_from_the_supporter_to_the_member_and_back(
 def test_the_api_names_every_bad_field_and_changes_nothing(
     credit_api, make_member, make_core, person, snapshot
 ):
-    jafar = person(make_member())
-    maryam = person(make_member())
+    jafar = person()
+    maryam = person()
     core = make_core(jafar.id)
     before = snapshot()
 
@@ -105,7 +105,7 @@ def test_the_api_names_every_bad_field_and_changes_nothing(
 
 def test_introducing_without_the_credit_kind_is_forbidden(api_as, make_member, make_core, person, snapshot):
     technical = api_as("supporter", kind="technical")
-    jafar = person(make_member())
+    jafar = person()
     core = make_core(jafar.id)
     before = snapshot()
 
@@ -118,7 +118,7 @@ def test_introducing_without_the_credit_kind_is_forbidden(api_as, make_member, m
 
 
 def test_someone_elses_introduction_answers_404(credit_api, api_as, make_member, make_core, person, snapshot):
-    jafar = person(make_member())
+    jafar = person()
     created = credit_api.post(f"{API}/introductions", json=introduction_body(make_core(jafar.id), jafar))
     introduction_id = created.get_json()["id"]
     stranger = api_as("supporter", kind="credit")
@@ -149,10 +149,10 @@ def test_the_ceiling_is_there_to_ask_as_the_supporter_types(credit_api):
         assert "estimate_rials" in refused.get_json()["error"]["fields"]
 
 
-def test_support_actions_over_the_api(api_as, make_member, make_core, person, snapshot):
+def test_support_actions_over_the_api(api_as, make_member, make_core, identity, snapshot):
     supporter = api_as("supporter", kind="technical", name="زهرا فنی")
     maryam_api = api_as("member", name="مریم احمدی")
-    maryam = person(maryam_api.member_id)
+    maryam = identity(maryam_api.member_id)
     core = make_core(members=(maryam.id,))
 
     by_member = supporter.post(

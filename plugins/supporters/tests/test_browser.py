@@ -26,8 +26,8 @@ def fits(page) -> bool:
 def test_a_supporter_introduces_and_the_member_accepts_on_a_phone(
     app, live_server, page, make_member, make_core, person
 ):
-    hossein = person(make_member("supporter", kind="credit", name="حسین حامی"))
-    jafar = person(make_member(name="جعفر قراجه‌لو"))
+    hossein = person("supporter", kind="credit", name="حسین حامی")
+    jafar = person(name="جعفر قراجه‌لو")
     core = make_core(jafar.id)
     page.set_viewport_size({"width": WIDTH, "height": 740})
 

@@ -90,15 +90,15 @@ def test_an_operator_records_the_banks_answer_and_bad_moves_change_nothing(run, 
         assert services.get_introduction(s, accepted).status == "scored"
 
 
-def test_a_supporters_actions_are_listed_by_mobile(run, make_member, make_core, person, db):
+def test_a_supporters_actions_are_listed_by_mobile(run, make_member, make_core, person, identity, db):
     supporter = make_member("supporter", kind="technical", name="زهرا فنی")
-    maryam = person(make_member(name="مریم احمدی"))
+    maryam = person(name="مریم احمدی")
     core = make_core()
     with db() as s:
         me = s.get(Member, supporter)
         today = services.today()
         services.record_action(
-            s, me, kind="technical", member=maryam.mobile, happened_on=today, description="آموزش", hours=2
+            s, me, kind="technical", member=maryam.mobile, happened_on=today, description="آموزش", minutes=120
         )
         services.record_action(
             s,
@@ -110,8 +110,8 @@ def test_a_supporters_actions_are_listed_by_mobile(run, make_member, make_core, 
             amount=5_000_000,
         )
 
-    as_json = run("supporters", "actions", person(supporter).mobile, "--json")
-    as_text = run("supporters", "actions", person(supporter).national_code)
+    as_json = run("supporters", "actions", identity(supporter).mobile, "--json")
+    as_text = run("supporters", "actions", identity(supporter).national_code)
     received = run("supporters", "actions", maryam.mobile, "--received", "--json")
 
     assert as_json.exit_code == 0, as_json.output
@@ -127,7 +127,7 @@ def test_a_supporters_actions_are_listed_by_mobile(run, make_member, make_core, 
 
 
 def test_actions_of_an_unknown_or_non_supporter_exit_1(run, make_member, person):
-    plain = person(make_member())
+    plain = person()
 
     unknown = run("supporters", "actions", "09359999999")
     not_supporter = run("supporters", "actions", plain.mobile)

@@ -10,7 +10,7 @@ from resalat_centers import services as centres
 from resalat_supporters import hooks, services
 from resalat_supporters.models import Sponsorship
 
-from resalat_core.sdk import Member, format_date, to_latin_digits
+from resalat_core.sdk import Member, format_date, render, to_latin_digits
 
 
 def day(offset: int = 0) -> str:
@@ -53,10 +53,23 @@ def test_a_sponsored_centres_members_get_a_credit_signal_while_it_runs(
     assert 'data-active="true"' in listed
     for member_id in (fatemeh, sewer):
         (signal,) = signals_of(member_id)
-        assert (signal.source, signal.kind, signal.value) == ("supporters", "credit_behaviour_sponsorship", 1)
-        assert "۱ حامی" in signal.description_fa
-        assert signal.description_en
+        assert (signal.kind, signal.value) == ("credit_behaviour_sponsorship", 1)
     assert signals_of(outsider) == []
+
+
+def test_the_sponsorship_signal_is_declared_with_its_default_weight(app):
+    (kind,) = hooks.resalat_credit_signal_kinds()
+
+    assert (kind.kind, kind.points, kind.per, kind.cap, kind.money) == (
+        "credit_behaviour_sponsorship",
+        40,
+        1,
+        80,
+        False,
+    )
+    with app.test_request_context("/"):
+        # Merat fills the description with the signal's value, written the reader's way.
+        assert "۲" in render(kind.description, {"value": 2})
 
 
 def test_the_signal_counts_every_running_sponsorship_of_every_centre_of_the_member(
@@ -148,7 +161,7 @@ def test_belonging_to_a_centre_means_what_the_centers_plugin_says(
         ({"ends_on": ""}, "ends_on", "تاریخ"),
         ({"centre": "999999"}, "centre", "از فهرست"),
         ({"centre": "الغدیر"}, "centre", "از فهرست"),
-        ({"note": "ی" * 501}, "note", "500"),
+        ({"note": "ی" * 501}, "note", "۵۰۰"),
     ],
 )
 def test_bad_sponsorships_are_refused_field_by_field(

@@ -1,0 +1,248 @@
+"""Searching the catalogue in Persian: the filters a query string asks for, one ranked statement,
+a capped count, and the search columns the full-text index is fed from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
+
+from resalat_bazaar.fulltext import index_for, terms_of
+from resalat_bazaar.models import (
+    BOOTH_OPEN,
+    PROGRAMMES,
+    TITLE_MAX,
+    Booth,
+    Category,
+    Product,
+    ProductProgramme,
+)
+from resalat_bazaar.services.catalogue import CategoryTree, category_tree
+from resalat_bazaar.services.fields import clean_text, invalid
+from resalat_bazaar.services.labels import SORTS
+from resalat_core.sdk import (
+    BadInput,
+    NotFound,
+    Page,
+    Region,
+    _,
+    get_region,
+    ids_under,
+    read_money,
+    search_key,
+    to_latin_digits,
+)
+
+SEARCH_COUNT_CAP = 1000
+
+
+@dataclass
+class SearchFilters:
+    """What a search asks for; prices in rials."""
+
+    q: str = ""
+    category: Category | None = None
+    region: Region | None = None
+    booth_id: int | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    programme: str | None = None
+    in_stock: bool = False
+    sort: str = "relevance"
+
+    @property
+    def terms(self) -> list[str]:
+        return terms_of(self.q)
+
+
+def read_search_filters(
+    session: Session, args: Mapping[str, Any], *, price_unit: str = "toman"
+) -> SearchFilters:
+    """The search a query string asks for (the page's in tomans, the API's in rials).
+
+    The edge of every search, shared by the page and the API: prices are read with the host's
+    money reader, codes looked up; every bad value is reported at once (BadInput naming each).
+    """
+    errors: dict[str, Any] = {}
+    found = SearchFilters(q=clean_text(args.get("q"))[:200])
+    _read_places(session, args, found, errors)
+    for name in ("min_price", "max_price"):
+        try:
+            value = read_money(args.get(name), unit=price_unit, field=name, required=False, allow_zero=True)
+        except BadInput as exc:
+            errors.update({k: str(v) for k, v in exc.fields.items()})
+            value = None
+        setattr(found, name, value)
+    if found.min_price is not None and found.max_price is not None and found.min_price > found.max_price:
+        errors["max_price"] = _("The highest price is below the lowest.")
+    programme = args.get("programme")
+    if programme not in (None, ""):
+        if programme not in PROGRAMMES:
+            errors["programme"] = _("Choose a loan programme from the list.")
+        found.programme = programme
+    found.in_stock = str(args.get("in_stock", "")).lower() in ("1", "true", "on", "yes")
+    sort = args.get("sort") or ("relevance" if found.terms else "newest")
+    if sort not in SORTS:
+        errors["sort"] = _("Unknown order.")
+    found.sort = sort
+    if errors:
+        raise invalid(errors)
+    return found
+
+
+def _read_places(
+    session: Session, args: Mapping[str, Any], found: SearchFilters, errors: dict[str, Any]
+) -> None:
+    """The category, region and booth a search is narrowed to, by code or id."""
+    ref = args.get("category")
+    if ref not in (None, ""):
+        found.category = category_tree(session).find(ref)
+        if found.category is None:
+            errors["category"] = _("No such category.")
+    ref = args.get("region")
+    if ref not in (None, ""):
+        try:
+            found.region = get_region(session, str(ref))
+        except NotFound:
+            errors["region"] = _("No such province or place.")
+    ref = args.get("booth")
+    if ref not in (None, ""):
+        text = to_latin_digits(str(ref)).strip()
+        if text.isdigit() and 0 < int(text) < 2**31:
+            found.booth_id = int(text)
+        else:
+            errors["booth"] = _("No such booth.")
+
+
+def search_query(
+    session: Session, filters: SearchFilters, *, tree: CategoryTree | None = None, ranked: bool = True
+) -> Select[Any]:
+    """Public products matching ``filters``, best first: one statement, eager-loading what a
+    result shows (booth, its place, category, photos).
+
+    ``ranked=False`` matches the words without scoring them (newest first for "relevance"): what
+    a broad search uses, see ``search``.
+    """
+    stmt = (
+        select(Product)
+        .join(Booth, Booth.id == Product.booth_id)
+        .where(
+            Product.listed.is_(True),
+            Product.hidden.is_(False),
+            Booth.status == BOOTH_OPEN,
+            Booth.hidden.is_(False),
+        )
+        .options(contains_eager(Product.booth).joinedload(Booth.region))
+    )
+    terms = filters.terms
+    rank = None
+    if terms and ranked:
+        matches = index_for(session).matches(terms)
+        stmt = stmt.join(matches, matches.c.product_id == Product.id)
+        rank = matches.c.rank
+    elif terms:
+        stmt = stmt.where(Product.id.in_(index_for(session).matching_ids(terms)))
+    stmt = _narrowed(session, stmt, filters, tree)
+    if filters.sort == "price_asc":
+        return stmt.order_by(Product.price, Product.id.desc())
+    if filters.sort == "price_desc":
+        return stmt.order_by(Product.price.desc(), Product.id.desc())
+    if filters.sort == "relevance" and rank is not None:
+        return stmt.order_by(rank.desc(), Product.id.desc())
+    return stmt.order_by(Product.id.desc())
+
+
+def _narrowed(
+    session: Session, stmt: Select[Any], filters: SearchFilters, tree: CategoryTree | None
+) -> Select[Any]:
+    """``stmt`` narrowed by the filters other than the words: ordinary SQL on products and booths."""
+    if filters.category is not None:
+        tree = tree or category_tree(session)
+        stmt = stmt.where(Product.category_id.in_(tree.subtree_ids(filters.category)))
+    if filters.region is not None:
+        stmt = stmt.where(Booth.region_id.in_(ids_under(session, [filters.region])))
+    if filters.booth_id is not None:
+        stmt = stmt.where(Product.booth_id == filters.booth_id)
+    if filters.min_price is not None:
+        stmt = stmt.where(Product.price >= filters.min_price)
+    if filters.max_price is not None:
+        stmt = stmt.where(Product.price <= filters.max_price)
+    if filters.programme:
+        flagged = select(ProductProgramme.product_id).where(ProductProgramme.programme == filters.programme)
+        stmt = stmt.where(Product.id.in_(flagged))
+    if filters.in_stock:
+        stmt = stmt.where(Product.stock > 0)
+    return stmt
+
+
+def search(session: Session, filters: SearchFilters, page: int, per_page: int) -> Page[Product]:
+    """One page of the catalogue search, its count, and its photos: three queries (one more to
+    find the places of a province).
+
+    The count stops at ``SEARCH_COUNT_CAP`` (the page says "more than ..."). Ranking by relevance
+    reads every match, so a broad search (more matches than the cap: one common word over a big
+    catalogue) lists the newest matches first instead, which the database answers by walking
+    the newest products and checking each against the index; the page asks for another word.
+    """
+    stmt = search_query(session, filters)
+    total = _capped_count(session, stmt)
+    capped = total > SEARCH_COUNT_CAP
+    broad = capped and bool(filters.terms) and filters.sort == "relevance"
+    if broad:
+        stmt = search_query(session, filters, ranked=False)
+    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    found = Page(items=list(rows), page=page, per_page=per_page, total=min(total, SEARCH_COUNT_CAP))
+    found.capped = capped  # type: ignore[attr-defined]
+    found.broad = broad  # type: ignore[attr-defined]
+    return found
+
+
+def _capped_count(session: Session, stmt: Select[Any]) -> int:
+    limited = stmt.order_by(None).limit(SEARCH_COUNT_CAP + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
+
+
+def index_text(tree: CategoryTree, product: Product) -> None:
+    """Fill the columns the search index is fed from (the database's triggers do the rest).
+
+    The category path's names go in both languages: a buyer may search in either.
+    """
+    category = tree.by_id.get(product.category_id)
+    names = [n for c in (tree.chain(category) if category else []) for n in (c.name_fa, c.name_en)]
+    product.search_title = search_key(product.title)[: TITLE_MAX * 2]
+    product.search_text = search_key(" ".join([product.description, *names]))
+
+
+def reindex(session: Session, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+    """Recompute every product's search columns, then rebuild the index; returns the product count."""
+    tree = category_tree(session)
+    last_id, done = 0, 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(Product)
+                .where(Product.id > last_id)
+                .order_by(Product.id)
+                .limit(batch)
+                .options(lazyload(Product.photos), lazyload(Product.programme_rows))
+            )
+        )
+        if not rows:
+            break
+        for product in rows:
+            index_text(tree, product)
+        session.flush()
+        done += len(rows)
+        last_id = rows[-1].id
+        if progress:
+            progress(len(rows))
+        session.expunge_all()
+    index_for(session).rebuild(session)
+    return done
+
+
+def count_products(session: Session) -> int:
+    return session.scalar(select(func.count(Product.id))) or 0

@@ -1,0 +1,43 @@
+"""What the loans plugin tells members: a request received, paid out, rejected, repaid, due, overdue."""
+
+from resalat_core.sdk import MessageKind, _l
+
+REQUESTED = MessageKind(
+    "loan.requested",
+    _l("Your loan request was received"),
+    _l("Loan request no. %(loan)s for %(amount)s: a credit officer will decide soon."),
+)
+DISBURSED = MessageKind(
+    "loan.disbursed",
+    _l("Your loan was paid"),
+    _l(
+        "%(amount)s of loan no. %(loan)s is in your loan account, to spend in M-Bazar only. "
+        "First instalment: %(first_due)s."
+    ),
+)
+REJECTED = MessageKind(
+    "loan.rejected",
+    _l("Your loan request was rejected"),
+    _l("The credit officer's reason: %(reason)s"),
+)
+REPAID = MessageKind(
+    "loan.repaid",
+    _l("Your loan is repaid"),
+    _l("Every instalment of loan no. %(loan)s is paid and your note is released. Thank you."),
+)
+DUE = MessageKind(
+    "loan.due",
+    _l("Instalment %(seq)s of your loan: %(due)s"),
+    _l("The instalment is %(amount)s; pay it from your main account."),
+)
+OVERDUE = MessageKind(
+    "loan.overdue",
+    _l("Loan no. %(loan)s: %(bucket)s"),
+    _l("%(amount)s is overdue. No late fee is ever charged; please pay as soon as you can."),
+)
+# To a guarantor member, or to the leader who signed a social guarantee.
+GUARANTEE_CALLED = MessageKind(
+    "loan.guarantee_called",
+    _l("Your guarantee for a loan was called"),
+    _l("The instalments of loan no. %(loan)s of %(member)s are %(bucket)s. Please help them repay."),
+)

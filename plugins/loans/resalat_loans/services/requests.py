@@ -1,0 +1,383 @@
+"""Asking for a loan: every check at once, the Merat score, the pledged note, points, guarantees; cancelling.
+
+On any refusal nothing is written, not even the Merat score: the request runs in a savepoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from resalat_deposits import services as deposits
+from resalat_icap import services as icap
+from resalat_leaders import services as leaders
+from resalat_merat import services as merat
+from resalat_supporters import services as supporters
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    Money,
+    NotAllowed,
+    NotFound,
+    _,
+    find_member,
+    module_active,
+    notify,
+    region_hook,
+)
+from resalat_loans import messages, plugin
+from resalat_loans.models import (
+    CANCELLED,
+    CURRENT,
+    DISBURSED,
+    GUARANTOR,
+    KEY_MAX,
+    REASON_MAX,
+    REQUESTED,
+    SOCIAL,
+    Loan,
+    LoanGuarantee,
+    LoanProduct,
+)
+from resalat_loans.services.checks import check_rials, check_whole, invalid
+from resalat_loans.services.products import MAX_INSTALMENTS, get_product
+from resalat_loans.services.schedules import fee_for, monthly_instalment
+from resalat_loans.services.status import record_event, reference_of
+
+
+def url_of(loan: Loan) -> str:
+    """The member's page of the loan, for a notification."""
+    return f"/loans/{loan.id}"
+
+
+def open_introductions(session: Session, member: Member) -> list[Any]:
+    """The member's accepted introductions still waiting for a loan request."""
+    return [
+        i for i in supporters.introductions_for(session, member) if i.status in supporters.OPEN_FOR_A_LOAN
+    ]
+
+
+def get_loan(session: Session, loan_id: int) -> Loan:
+    """Any loan by id; NotFound if there is none."""
+    loan = session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(_("No such loan."), code="unknown_loan")
+    return loan
+
+
+def own_loan(session: Session, member: Member, loan_id: int) -> Loan:
+    """The member's own loan; NotFound for anyone else's, so ids reveal nothing."""
+    loan = session.get(Loan, loan_id)
+    if loan is None or loan.member_id != member.id:
+        raise NotFound(_("No such loan of yours."), code="unknown_loan")
+    return loan
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Request:
+    """A request whose fields all passed: what the loan will be made of."""
+
+    product: LoanProduct
+    amount: int
+    instalments: int
+    introduction: Any
+    guarantors: list[Member]
+    social: Any
+    note_id: int | None
+    purpose: str
+
+
+def _product(session: Session, product: Any, errors: dict[str, Any]) -> LoanProduct | None:
+    try:
+        found = get_product(session, product) if product not in (None, "") else None
+    except NotFound:
+        found = None
+    if found is None or not found.active:
+        errors["product"] = _("Choose one of the open loan products.")
+        return None
+    return found
+
+
+def _introduction(session: Session, member: Member, introduction: int | None, errors: dict[str, Any]) -> Any:
+    if introduction is None:
+        return None
+    try:
+        intro = supporters.get_introduction(session, introduction)
+    except NotFound:
+        intro = None
+    if intro is None or intro.member_id != member.id:
+        errors["introduction"] = _("No such introduction of yours.")
+        return None
+    if intro.status not in supporters.OPEN_FOR_A_LOAN:
+        errors["introduction"] = _("This introduction is no longer open for a loan request.")
+    return intro
+
+
+def _guarantor_members(
+    session: Session, member: Member, identifiers: Iterable[str], errors: dict[str, Any]
+) -> list[Member]:
+    found: list[Member] = []
+    for text in sorted({str(x).strip() for x in identifiers if str(x).strip()}):
+        person = find_member(session, text)
+        if person is None or person.id == member.id:
+            errors["guarantors"] = _("%(who)s is not a member who can be a guarantor.", who=text)
+            continue
+        if person.id not in {p.id for p in found}:
+            found.append(person)
+    return found
+
+
+def _active_social_guarantee(session: Session, member: Member) -> Any:
+    """A leader's active social guarantee for the member, which may stand in for guarantors."""
+    return session.scalars(leaders.about_query(member, state="active").limit(1)).first()
+
+
+def _within_product(found: LoanProduct, amount: int | None, n: int | None, errors: dict[str, Any]) -> None:
+    if amount is not None and not found.amount_min <= amount <= found.amount_max:
+        errors["amount"] = _(
+            "This product lends from %(low)s to %(high)s.",
+            low=Money(found.amount_min),
+            high=Money(found.amount_max),
+        )
+    if n is not None and not found.instalments_min <= n <= found.instalments_max:
+        errors["instalments"] = _(
+            "This product is repaid in %(low)s to %(high)s monthly instalments.",
+            low=found.instalments_min,
+            high=found.instalments_max,
+        )
+
+
+def _check_request(
+    session: Session,
+    member: Member,
+    *,
+    product: Any,
+    amount: int | None,
+    instalments: int | None,
+    introduction: int | None,
+    note: int | None,
+    guarantors: Iterable[str],
+    purpose: str,
+) -> _Request:
+    """Every field of the request checked at once: BadInput naming each bad one."""
+    errors: dict[str, Any] = {}
+    found = _product(session, product, errors)
+    rials = check_rials(amount, "amount", errors)
+    n = check_whole(instalments, "instalments", errors, low=1, high=MAX_INSTALMENTS)
+    intro = _introduction(session, member, introduction, errors)
+    if found is not None:
+        if found.introduction_required and intro is None and "introduction" not in errors:
+            errors["introduction"] = _("This programme needs a credit supporter's introduction.")
+        _within_product(found, rials, n, errors)
+    if intro is not None and rials is not None and rials > intro.amount and "amount" not in errors:
+        errors["amount"] = _("Your introduction is for at most %(amount)s.", amount=Money(intro.amount))
+    people = _guarantor_members(session, member, guarantors, errors)
+    social = None
+    if found is not None and found.guarantors_required and len(people) < found.guarantors_required:
+        social = _active_social_guarantee(session, member) if found.social_guarantee_accepted else None
+        if social is None and "guarantors" not in errors:
+            errors["guarantors"] = _(
+                "This product needs %(n)s guarantor members (give their mobiles).",
+                n=found.guarantors_required,
+            )
+    if found is not None and found.requires_note and note is None:
+        errors["note"] = _("Choose the iCAP note you pledge for this loan.")
+    text = str(purpose or (intro.purpose if intro is not None else "")).strip()[:REASON_MAX]
+    if errors:
+        raise invalid(errors)
+    assert found is not None and rials is not None and n is not None
+    return _Request(found, rials, n, intro, people, social, note if found.requires_note else None, text)
+
+
+# --- what the request holds --------------------------------------------------------------------
+
+
+def _term_within_points(session: Session, member: Member, request: _Request) -> int | None:
+    """For products using deposit points: the longest term the loan-to-deposit ratio allows."""
+    if not request.product.uses_points:
+        return None
+    max_term = deposits.max_term_for(session, member, request.amount)
+    if max_term is None:
+        message = _("Your Qard al-Hasan deposit points do not cover this amount: save more, or ask for less.")
+        raise BadInput(message, fields={"amount": message}, code="deposit_ratio")
+    if request.instalments > max_term:
+        message = _("With your deposit points this amount may be repaid in at most %(n)s months.", n=max_term)
+        raise BadInput(message, fields={"instalments": message}, code="term_over_deposit_ratio")
+    return max_term
+
+
+def _score(session: Session, member: Member, loan: Loan, product: LoanProduct) -> None:
+    """Merat's score (a valid one, else a new one) must reach the product's minimum, and the
+    monthly instalment, with those of the member's other open loans, fit its repayment capacity."""
+    reference = reference_of(loan)
+    score = merat.current_score(session, member)
+    if score is None:
+        score = merat.score_member(
+            session, member, requested_by=member, reason="loan_request", reference=reference
+        )
+    else:
+        merat.record_request(
+            session, member, requested_by=member, reason="loan_request", reference=reference, score=score
+        )
+    loan.score_id, loan.score_value, loan.score_rating = score.id, score.value, score.rating
+    loan.max_monthly_repayment = score.max_monthly_repayment
+    if score.value < product.min_score:
+        message = _(
+            "Your Merat score is %(score)s; this product needs at least %(minimum)s.",
+            score=score.value,
+            minimum=product.min_score,
+        )
+        raise BadInput(message, fields={"score": message}, code="score_below_threshold")
+    others = session.execute(
+        select(Loan.amount, Loan.fee, Loan.instalments).where(
+            Loan.member_id == member.id, Loan.id != loan.id, Loan.status.in_((REQUESTED, DISBURSED))
+        )
+    ).all()
+    monthly = monthly_instalment(loan.amount, loan.fee, loan.instalments)
+    if score.max_monthly_repayment <= 0:
+        # Merat sets no capacity before the member declares income and expenses: say where.
+        message = _(
+            "Merat has no monthly repayment capacity for you yet: declare your monthly income and "
+            "expenses on your Merat credit report, then ask again."
+        )
+        raise BadInput(message, fields={"instalments": message}, code="over_capacity")
+    if monthly + sum(monthly_instalment(*row) for row in others) > score.max_monthly_repayment:
+        message = _(
+            "The monthly instalment would be %(monthly)s which, with your other loans, is over "
+            "the %(capacity)s a month Merat finds you can repay: ask for less or for more instalments.",
+            monthly=Money(monthly),
+            capacity=Money(score.max_monthly_repayment),
+        )
+        raise BadInput(message, fields={"instalments": message}, code="over_capacity")
+
+
+def _hold(session: Session, member: Member, loan: Loan, request: _Request) -> None:
+    """Pledge the iCAP note (amount + fee), use the deposit points, record the guarantees."""
+    reference = reference_of(loan)
+    if request.note_id is not None:
+        try:
+            icap.pledge_note(session, request.note_id, member, reference=reference, amount=loan.total)
+        except (BadInput, Conflict, NotFound, NotAllowed) as exc:
+            # icap's own message, under the form's field for the note.
+            exc.fields = {"note": exc.message}
+            raise
+        loan.note_id = request.note_id
+    if request.product.uses_points:
+        deposits.use_points(session, member, loan.amount, reference=reference)
+        loan.points_used = loan.amount
+    for person in request.guarantors:
+        session.add(LoanGuarantee(loan_id=loan.id, kind=GUARANTOR, member_id=person.id))
+    if request.social is not None:
+        session.add(
+            LoanGuarantee(
+                loan_id=loan.id,
+                kind=SOCIAL,
+                social_guarantee_id=request.social.id,
+                leader_id=request.social.leader_id,
+            )
+        )
+
+
+def request_loan(
+    session: Session,
+    member: Member,
+    *,
+    product: int | str,
+    amount: int | None,
+    instalments: int | None,
+    key: str,
+    introduction: int | None = None,
+    note: int | None = None,
+    guarantors: Iterable[str] = (),
+    purpose: str = "",
+) -> Loan:
+    """The member asks for a loan; on any refusal nothing is written (not even the Merat score).
+
+    Checks, each with a field message: the product (a code or an id) is open; the amount (rials)
+    is in its range and within the introduction's; the instalments are in range and, for
+    products using deposit points, no longer than the loan-to-deposit ratio allows
+    (``deposits.max_term_for``); the member's Merat score (a valid one, else a new one) reaches the
+    product's minimum and the monthly instalment fits its repayment capacity; the guarantees the
+    product needs (``guarantors``: mobiles or national codes); the iCAP note (``note``, its id) is
+    pledged to the loan for amount + fee. Once per ``key``: the same key returns the same request.
+    Plugins following loans hear ``resalat_loan_requested``.
+    """
+    key = str(key or "").strip()
+    if not key or len(key) > KEY_MAX:
+        raise BadInput(_("A request needs a key of 1 to 200 characters."), code="bad_key")
+    existing = session.scalar(select(Loan).where(Loan.member_id == member.id, Loan.request_key == key))
+    if existing is not None:
+        return existing
+    if not module_active(plugin.name, member):
+        raise NotAllowed(_("Qard al-Hasan loans are not offered in your region yet."), code="not_active")
+    request = _check_request(
+        session,
+        member,
+        product=product,
+        amount=amount,
+        instalments=instalments,
+        introduction=introduction,
+        note=note,
+        guarantors=guarantors,
+        purpose=purpose,
+    )
+    with session.begin_nested():
+        max_term = _term_within_points(session, member, request)
+        loan = Loan(
+            member_id=member.id,
+            product_id=request.product.id,
+            region_id=member.region_id,
+            introduction_id=request.introduction.id if request.introduction is not None else None,
+            request_key=key,
+            amount=request.amount,
+            fee_bps=request.product.fee_bps,
+            fee=fee_for(request.amount, request.product.fee_bps),
+            instalments=request.instalments,
+            max_term=max_term,
+            purpose=request.purpose,
+            status=REQUESTED,
+            bucket=CURRENT,
+        )
+        session.add(loan)
+        session.flush()
+        _score(session, member, loan, request.product)
+        _hold(session, member, loan, request)
+        record_event(session, loan, REQUESTED, "", member)
+        session.flush()
+        region_hook("resalat_loan_requested", member)(loan=loan)
+    notify(member, messages.REQUESTED(url=url_of(loan), loan=loan.id, amount=Money(loan.amount)))
+    return loan
+
+
+def release(session: Session, loan: Loan) -> None:
+    """Give back what a request held: the note's pledge and the deposit points."""
+    reference = reference_of(loan)
+    if loan.note_id is not None:
+        icap.release_note(session, reference=reference)
+    if loan.points_used:
+        deposits.release_points(session, reference=reference)
+
+
+def cancel(session: Session, member: Member, loan_id: int) -> Loan:
+    """The member withdraws their request before the decision; the note and points are released.
+
+    Plugins following loans hear ``resalat_loan_cancelled``.
+    """
+    loan = own_loan(session, member, loan_id)
+    if loan.status != REQUESTED:
+        raise Conflict(_("Only a request still waiting for a decision can be cancelled."), code="not_open")
+    with session.begin_nested():
+        loan.status = CANCELLED
+        release(session, loan)
+        record_event(session, loan, CANCELLED, "", member)
+        session.flush()
+        region_hook("resalat_loan_cancelled", member)(loan=loan)
+    return loan

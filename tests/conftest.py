@@ -1,0 +1,44 @@
+"""The host's tests run on an app that also loads the test world (roles, accounts, purposes)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url: str) -> Iterator[Flask]:
+    from resalat_core.testing import session_app
+
+    sys.path.insert(0, str(FIXTURES))
+    from resalat_fixture_world import plugin
+
+    yield from session_app(database_url, {"fixture_world": plugin})
+
+
+@pytest.fixture
+def make_app(database_url: str, _session_app: Flask) -> Iterator[object]:
+    """The host's ``make_app``, with the test world loaded beside whatever plugins a test adds."""
+    from resalat_fixture_world import plugin
+
+    from resalat_core.app import create_app
+    from resalat_core.testing import empty_tables, test_config
+
+    made: list[Flask] = []
+
+    def factory(*, extra_plugins: dict[str, object] | None = None, **overrides: object) -> Flask:
+        plugins = {"fixture_world": plugin, **(extra_plugins or {})}
+        built = create_app(test_config(database_url, **overrides), extra_plugins=plugins)
+        made.append(built)
+        return built
+
+    empty_tables(_session_app)
+    yield factory
+    for built in made:
+        built.extensions["resalat"].db.dispose()
