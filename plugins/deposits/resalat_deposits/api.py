@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
     api_doc,
     db_session,
     dump,
@@ -132,14 +131,8 @@ def give() -> Any:
     """
     data = load(GiveInSchema)
     session = db_session()
-    try:
-        movement = services.give_points(session, me(), key=_key(), **data)
-    except BadInput as exc:
-        # The API's error handler rolls back; what the refusal says to keep (a wrong signature,
-        # counted towards the throttle) is committed here first.
-        if exc.keep_changes:
-            session.commit()
-        raise
+    # A wrong signature is refused and still counted: the host commits what the refusal keeps.
+    movement = services.give_points(session, me(), key=_key(), **data)
     session.commit()
     movement = session.scalars(services.history_query(me()).where(PointsMovement.id == movement.id)).one()
     return dump(MovementSchema, movement), 201

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     NotAllowed,
     _,
     _l,
@@ -79,8 +80,9 @@ def _move(act: Callable[..., Any], done: Any, form: str) -> Any:
     """Deposit or withdraw the tomans typed on the form, once per the form's key."""
 
     def move(session: Session) -> Any:
-        rials = read_money(request.form.get("amount"), field="amount")
-        return act(session, me(), rials, key=request.form.get("key"))
+        read = FieldReader()
+        rials = read.money(request.form.get("amount"), "amount")
+        return read.run(lambda: act(session, me(), rials, key=request.form.get("key")))
 
     return handle_form(
         move,
@@ -134,22 +136,20 @@ def _give(session: Session) -> PointsMovement:
     An amount that cannot be read is reported together with every other field's mistake.
     """
     form = request.form
-    fields = {
-        "mobile": form.get("mobile"),
-        "national_code": form.get("national_code"),
-        "relation": form.get("relation"),
-        "password": form.get("password"),
-        "key": form.get("key"),
-    }
-    try:
-        rials = read_money(form.get("amount"), field="amount")
-    except BadInput as unread:
-        try:
-            services.give_points(session, me(), amount=None, **fields)
-        except BadInput as refused:
-            raise BadInput(refused.message, fields={**refused.fields, **unread.fields}) from None
-        raise  # pragma: no cover - a gift of no amount is always refused
-    return services.give_points(session, me(), amount=rials, **fields)
+    read = FieldReader()
+    rials = read.money(form.get("amount"), "amount")
+    return read.run(
+        lambda: services.give_points(
+            session,
+            me(),
+            mobile=form.get("mobile"),
+            national_code=form.get("national_code"),
+            relation=form.get("relation"),
+            amount=rials,
+            password=form.get("password"),
+            key=form.get("key"),
+        )
+    )
 
 
 @bp.post("/points/give")

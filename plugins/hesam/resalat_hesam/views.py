@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     Money,
     Page,
     _,
@@ -33,7 +34,6 @@ from resalat_core.sdk import (
     me,
     page_args,
     permission_required,
-    read_money,
     to_latin_digits,
     utcnow,
 )
@@ -145,16 +145,14 @@ def _check(db: Session) -> str:
     The tomans typed are read here; an amount that cannot be read is reported with the rest.
     """
     form = request.form
-    fields = {"recipient": form.get("recipient", ""), "note": form.get("note", "")}
-    try:
-        rials = read_money(form.get("amount"), field="amount")
-    except BadInput as unread:
-        try:
-            services.prepare_transfer(db, me(), amount=None, **fields)
-        except BadInput as refused:
-            raise BadInput(refused.message, fields={**refused.fields, **unread.fields}) from None
-        raise  # pragma: no cover - a transfer of no amount is always refused
-    draft = services.prepare_transfer(db, me(), amount=rials, **fields)
+    read = FieldReader()
+    rials = read.money(form.get("amount"), "amount")
+    recipient = form.get("recipient", "")
+    draft = read.run(
+        lambda: services.prepare_transfer(
+            db, me(), recipient=recipient, amount=rials, note=form.get("note", "")
+        )
+    )
     # The one-time key is born here and travels signed with the transfer it belongs to: the
     # confirm step cannot be replayed with other content, and a second submit reuses the key.
     return _signer().dumps(
@@ -165,7 +163,7 @@ def _check(db: Session) -> str:
             "a": draft.amount,
             "n": draft.note,
             "k": uuid.uuid4().hex,
-            "q": fields["recipient"],
+            "q": recipient,
         }
     )
 
@@ -255,6 +253,7 @@ def transfer_confirm() -> Any:
         again=lambda errors, status: _transfer_form(typed, errors, status),
         to=lambda sent: url_for("hesam.receipt", transfer_id=sent.transfer.id),
         done=done,
+        done_category=lambda sent: "info" if sent.replayed else "success",
     )
 
 
@@ -303,20 +302,17 @@ def topup() -> Any:
         return _topup_form(values, {"member": message, "_form": message}, 403)
 
     def record(db: Session) -> services.Sent:
-        errors: dict[str, Any] = {}
+        read = FieldReader()
         if member is None:
-            errors["member"] = (
+            read.keep(
+                "member",
                 _("No member has that mobile or national code.")
                 if typed
-                else _("Enter the member's mobile or national code.")
+                else _("Enter the member's mobile or national code."),
             )
-        rials = None
-        try:
-            rials = read_money(values["amount"], field="amount")
-        except BadInput as exc:
-            errors.update(exc.fields)
-        if errors or member is None or rials is None:
-            raise BadInput(_("Please correct the marked fields."), fields=errors)
+        rials = read.money(values["amount"], "amount")
+        if member is None or rials is None:
+            raise BadInput(_("Please correct the marked fields."), fields=dict(read.errors))
         return services.top_up(db, member, rials, key=values["key"], note=values["note"], actor=me())
 
     def done(sent: services.Sent) -> Any:
@@ -334,4 +330,5 @@ def topup() -> Any:
         again=lambda errors, status: _topup_form(values, errors, status),
         to=url_for("hesam.topup_form"),
         done=done,
+        done_category=lambda sent: "info" if sent.replayed else "success",
     )

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
     api_doc,
     db_session,
     dump,
@@ -106,13 +105,7 @@ def sign(note_id: int) -> Any:
     data = load(SignInSchema)
     session = db_session()
     services.visible_note(session, me(), note_id)
-    try:
-        note = services.sign_as_guarantor(session, note_id, me(), data["password"])
-    except BadInput as exc:
-        # The API's error handler rolls back; what the refusal says to keep (a wrong signature,
-        # counted towards the throttle) is committed here first.
-        if exc.keep_changes:
-            session.commit()
-        raise
+    # A wrong signature is refused and still counted: the host commits what the refusal keeps.
+    note = services.sign_as_guarantor(session, note_id, me(), data["password"])
     session.commit()
     return _note(note)

@@ -9,8 +9,8 @@ from flask import Blueprint, render_template, request, url_for
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
-    BadInput,
     Digits,
+    FieldReader,
     _l,
     db_session,
     handle_form,
@@ -19,7 +19,6 @@ from resalat_core.sdk import (
     me,
     page_args,
     paginate,
-    read_money,
 )
 from resalat_icap import services, setting
 from resalat_icap.models import STATUSES, Note
@@ -115,15 +114,9 @@ def _issue(session: Session) -> Note:
         "key": form.get("key", ""),
         "duty_confirmed": bool(form.get("confirm_duty")),
     }
-    try:
-        amount = read_money(form.get("amount"), unit="rial", field="amount")
-    except BadInput as unread:
-        try:
-            services.issue_note(session, me(), amount=None, **fields)
-        except BadInput as refused:
-            raise BadInput(refused.message, fields={**refused.fields, **unread.fields}) from None
-        raise  # pragma: no cover - a note of no amount is always refused
-    return services.issue_note(session, me(), amount=amount, **fields)
+    read = FieldReader()
+    amount = read.money(form.get("amount"), "amount", unit="rial")
+    return read.run(lambda: services.issue_note(session, me(), amount=amount, **fields))
 
 
 @bp.post("/new")

@@ -3,7 +3,7 @@ gives, and how a stored signal reads in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,7 +18,7 @@ from resalat_core.sdk import (
     _l,
     current_language,
     decode_params,
-    region_hook,
+    hook_answers,
     render,
 )
 from resalat_merat import TOMAN, plugin
@@ -59,19 +59,12 @@ class Declared:
 
 
 def _answers(hook: str, subject: Any, **arguments: Any) -> list[tuple[str, Any]]:
-    """Each answer of ``hook`` with the name of the plugin that gave it, in load order.
-
-    Only plugins active for ``subject``'s region are asked (``region_hook``); each implementation
-    gets the arguments it declares, as pluggy would give them.
-    """
-    caller = region_hook(hook, subject)
-    answers = []
-    for impl in caller.get_hookimpls():
-        if impl.plugin_name == plugin.name:
-            continue  # Merat's own kinds and signals are its own, never asked of itself
-        function: Callable[..., Any] = impl.function
-        answers.append((impl.plugin_name, function(**{name: arguments[name] for name in impl.argnames})))
-    return answers
+    """Each other plugin's answer to ``hook``, with its name, in load order (only the plugins
+    active for ``subject``'s region are asked). Merat's own kinds and signals are its own: it never
+    asks itself."""
+    return [
+        (name, answer) for name, answer in hook_answers(hook, subject, **arguments) if name != plugin.name
+    ]
 
 
 def declared_kinds(subject: Any = None) -> dict[str, Declared]:

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     Member,
     NotAllowed,
     NotFound,
-    _,
     _l,
     db_session,
     handle_form,
@@ -20,7 +20,6 @@ from resalat_core.sdk import (
     me,
     page_args,
     permission_required,
-    read_money,
     utcnow,
 )
 from resalat_merat import TOMAN, services
@@ -102,24 +101,6 @@ def recompute() -> Any:
     )
 
 
-def _monthly_amounts(form: Any) -> tuple[int, int]:
-    """Income and expenses as typed in tomans, in rials; every bad field reported at once."""
-    errors: dict[str, Any] = {}
-    amounts = []
-    for field in ("monthly_income", "monthly_expenses"):
-        try:
-            amounts.append(
-                read_money(form.get(field), field=field, allow_zero=True, maximum=services.MAX_MONTHLY)
-            )
-        except BadInput as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise BadInput(_("Please correct the marked fields."), fields=errors)
-    income, expenses = amounts
-    assert income is not None and expenses is not None
-    return income, expenses
-
-
 @bp.post("/profile")
 @login_required
 def save_profile() -> Any:
@@ -127,9 +108,13 @@ def save_profile() -> Any:
     form = request.form
 
     def act(session: Session) -> FinancialProfile:
-        income, expenses = _monthly_amounts(form)
-        return services.save_profile(
-            session, me(), monthly_income=income, monthly_expenses=expenses, note=form.get("note", "")
+        read = FieldReader()
+        income = read.money(form.get("monthly_income"), "monthly_income", allow_zero=True)
+        expenses = read.money(form.get("monthly_expenses"), "monthly_expenses", allow_zero=True)
+        return read.run(
+            lambda: services.save_profile(
+                session, me(), monthly_income=income, monthly_expenses=expenses, note=form.get("note", "")
+            )
         )
 
     return handle_form(
