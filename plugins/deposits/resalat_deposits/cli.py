@@ -8,14 +8,13 @@ import click
 from flask.cli import AppGroup
 
 from resalat_core.sdk import (
-    BadInput,
-    _,
     cli_errors,
     db_session,
     echo_json,
     format_money,
     get_member,
     json_option,
+    read_money,
 )
 from resalat_deposits import services
 
@@ -62,11 +61,8 @@ def term(mobile: str, amount: str, as_json: bool) -> None:
     """The longest term for a loan of AMOUNT rials to the member MOBILE."""
     session = db_session()
     member = get_member(session, mobile)
-    text = amount.strip().replace(",", "")
-    if not text.isdigit():
-        message = _("The amount is a whole number of rials, like 500000000.")
-        raise BadInput(message, fields={"amount": message})
-    rials = int(text)
+    rials = read_money(amount, unit="rial", field="amount")
+    assert rials is not None
     months = services.max_term_for(session, member, rials)
     available = services.points_of(session, member).available
     if as_json:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from resalat_core.sdk import MAX_AMOUNT
 from resalat_deposits.models import KINDS, RELATIONS
-
-MAX_RIALS = 10**15
 
 
 class PointsSchema(Schema):
@@ -28,7 +27,7 @@ class AmountInSchema(Schema):
     amount = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=MAX_RIALS),
+        validate=validate.Range(min=1, max=MAX_AMOUNT),
         metadata={"description": "rials", "example": 50_000_000},
     )
 
@@ -50,7 +49,7 @@ class GiveInSchema(Schema):
     amount = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=MAX_RIALS),
+        validate=validate.Range(min=1, max=MAX_AMOUNT),
         metadata={"description": "rials"},
     )
     password = fields.String(
@@ -79,7 +78,7 @@ class TermQuerySchema(Schema):
     amount = fields.Integer(
         required=True,
         strict=False,
-        validate=validate.Range(min=1, max=MAX_RIALS),
+        validate=validate.Range(min=1, max=MAX_AMOUNT),
         metadata={"description": "rials"},
     )
 

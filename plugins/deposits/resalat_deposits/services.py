@@ -26,27 +26,34 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
+    MAX_AMOUNT,
     Account,
     BadInput,
     Conflict,
     CreditSignal,
     Entry,
     Member,
-    Message,
+    Money,
+    SignalKind,
+    Text,
     Transfer,
+    Words,
     _,
+    _l,
     confirm_password,
-    current_language,
-    format_money,
-    ledger,
+    main_account,
     normalize_mobile,
     normalize_national_code,
     notify,
-    parse_money,
-    to_persian_digits,
+    open_account,
+    transfer,
     utcnow,
 )
+from resalat_core.sdk import (
+    statement_query as ledger_statement,
+)
 from resalat_deposits import plugin, setting
+from resalat_deposits.messages import POINTS_GIVEN, POINTS_RECEIVED
 from resalat_deposits.models import (
     CHILD,
     FATHER,
@@ -66,17 +73,26 @@ DEPOSIT_PURPOSE = "qard_deposit"
 WITHDRAW_PURPOSE = "qard_withdrawal"
 MONTH_DAYS = 30
 WINDOW_MIN, WINDOW_MAX = 3, 6
-# An int that PostgreSQL's BIGINT and every sum of a few of them can hold; as the ledger's cap.
-MAX_RIALS = 10**15
 KEY_MAX = 120
 BAD_SIGNATURE = "bad_signature"
 
-RELATION_NAMES = {
-    SPOUSE: ("همسر", "spouse"),
-    FATHER: ("پدر", "father"),
-    MOTHER: ("مادر", "mother"),
-    CHILD: ("فرزند", "child"),
+# How the giver says the relative is related to them, in a sentence ("as their spouse").
+RELATION_NAMES: dict[str, Text] = {
+    SPOUSE: _l("spouse"),
+    FATHER: _l("father"),
+    MOTHER: _l("mother"),
+    CHILD: _l("child"),
 }
+
+# What Merat hears: the deposit's average over the window, in rials, with its default weight.
+DEPOSIT_AVERAGE = SignalKind(
+    "deposit_average",
+    _l("Average Qard al-Hasan deposit over the last %(months)s months: %(value)s"),
+    points=10,
+    per=100_000_000,
+    cap=150,
+    money=True,
+)
 
 
 @dataclass(frozen=True)
@@ -153,37 +169,29 @@ def window_of(now: datetime | None = None) -> tuple[datetime, datetime]:
     return end - timedelta(days=MONTH_DAYS * window_months()), end
 
 
-# --- reading input -----------------------------------------------------------------------------
+# --- checking what callers pass ----------------------------------------------------------------
 
 
-def read_rials(value: Any, field: str, errors: dict[str, Any]) -> int | None:
-    """Rials from an int (the API, loans) or tomans typed on a page; else None, the message in ``errors``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors[field] = _("Enter an amount.")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
+def check_rials(value: Any, field: str, errors: dict[str, Any]) -> int | None:
+    """Whole rials, more than zero and at most the ledger's cap; else None, the message in ``errors``.
+
+    Services take integers only: pages and the API read what people type with ``read_money``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
         errors[field] = _("Enter the amount in digits.")
         return None
-    if isinstance(value, int):
-        rials = value
-    else:
-        try:
-            rials = parse_money(value, field=field)
-        except BadInput as exc:
-            errors[field] = exc.fields.get(field, exc.message)
-            return None
-    if rials <= 0:
+    if value <= 0:
         errors[field] = _("The amount must be more than zero.")
         return None
-    if rials > MAX_RIALS:
+    if value > MAX_AMOUNT:
         errors[field] = _("The amount is too large.")
         return None
-    return rials
+    return value
 
 
 def _rials(value: Any, field: str = "amount") -> int:
     errors: dict[str, Any] = {}
-    rials = read_rials(value, field, errors)
+    rials = check_rials(value, field, errors)
     if rials is None:
         raise BadInput(errors[field], fields=errors)
     return rials
@@ -195,10 +203,6 @@ def _key(key: Any) -> str:
         message = _("This request has no valid key; reload the page and try again.")
         raise BadInput(message, fields={"key": message}, code="bad_key")
     return text
-
-
-def _money(rials: int, lang: str) -> str:
-    return format_money(rials, lang=lang)
 
 
 # --- the deposit account -----------------------------------------------------------------------
@@ -216,14 +220,7 @@ def deposit_account(session: Session, member: Member) -> Account | None:
 
 def open_deposit(session: Session, member: Member) -> Account:
     """The member's deposit account, opened on first use."""
-    return ledger.open_account(
-        session,
-        kind=DEPOSIT_KIND,
-        code=deposit_code(member),
-        name_fa="سپرده‌ی قرض‌الحسنه",
-        name_en="Qard al-Hasan deposit",
-        owner=member,
-    )
+    return open_account(session, kind=DEPOSIT_KIND, code=deposit_code(member), owner=member)
 
 
 def balance_of(session: Session, member: Member) -> int:
@@ -237,25 +234,25 @@ def main_balance(session: Session, member: Member) -> int:
     return account.available if account is not None else 0
 
 
-def deposit(session: Session, member: Member, amount: Any, *, key: Any) -> Transfer:
-    """Move ``amount`` from the member's main account into their deposit, once per ``key``.
+def deposit(session: Session, member: Member, amount: int, *, key: str) -> Transfer:
+    """Move ``amount`` rials from the member's main account into their deposit, once per ``key``.
 
-    ``amount``: int rials, or tomans as typed. Not more than the main account holds.
+    Not more than the main account holds.
     """
     rials = _rials(amount)
     key = _key(key)
-    main = ledger.main_account(session, member)
+    main = main_account(session, member)
     account = open_deposit(session, member)
     ledger_key = f"deposits:in:{member.id}:{key}"
     replay = session.scalar(select(Transfer).where(Transfer.key == ledger_key))
     if replay is None and main.available < rials:
-        message = _(
+        message = _l(
             "Your main account holds only %(have)s; you cannot deposit %(want)s.",
-            have=_money(main.available, current_language("en")),
-            want=_money(rials, current_language("en")),
+            have=Money(main.available),
+            want=Money(rials),
         )
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
-    return ledger.transfer(
+    return transfer(
         session,
         ledger_key,
         main,
@@ -267,8 +264,8 @@ def deposit(session: Session, member: Member, amount: Any, *, key: Any) -> Trans
     )
 
 
-def withdraw(session: Session, member: Member, amount: Any, *, key: Any) -> Transfer:
-    """Move ``amount`` from the member's deposit back to their main account, once per ``key``."""
+def withdraw(session: Session, member: Member, amount: int, *, key: str) -> Transfer:
+    """Move ``amount`` rials from the member's deposit back to their main account, once per ``key``."""
     rials = _rials(amount)
     key = _key(key)
     account = deposit_account(session, member)
@@ -276,14 +273,14 @@ def withdraw(session: Session, member: Member, amount: Any, *, key: Any) -> Tran
     replay = session.scalar(select(Transfer).where(Transfer.key == ledger_key))
     have = account.available if account is not None else 0
     if account is None or (replay is None and have < rials):
-        message = _(
+        message = _l(
             "Your deposit holds only %(have)s; you cannot withdraw %(want)s.",
-            have=_money(have, current_language("en")),
-            want=_money(rials, current_language("en")),
+            have=Money(have),
+            want=Money(rials),
         )
         raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
-    main = ledger.main_account(session, member)
-    return ledger.transfer(
+    main = main_account(session, member)
+    return transfer(
         session,
         ledger_key,
         account,
@@ -297,7 +294,8 @@ def withdraw(session: Session, member: Member, amount: Any, *, key: Any) -> Tran
 
 def statement_query(account: Account) -> Select[Any]:
     """The deposit's entries, newest first (each with its transfer, in the same query)."""
-    return ledger.statement_query(account)
+    stmt: Select[Any] = ledger_statement(account)
+    return stmt
 
 
 # --- the average -------------------------------------------------------------------------------
@@ -416,10 +414,10 @@ def use_points(session: Session, member: Member, amount: int, *, reference: str)
     _lock(session, member)
     available = points_of(session, member).available
     if amount > available:
-        message = _(
+        message = _l(
             "Not enough points: %(available)s available, %(wanted)s needed.",
-            available=_money(available, current_language("en")),
-            wanted=_money(amount, current_language("en")),
+            available=Money(available),
+            wanted=Money(amount),
         )
         raise BadInput(message, fields={"amount": message}, code="not_enough_points")
     row = PointsMovement(member_id=member.id, kind=USED, amount=amount, reference=reference)
@@ -464,11 +462,10 @@ def max_term_for(session: Session, member: Member, amount: int, *, now: datetime
 # --- giving points to a relative ---------------------------------------------------------------
 
 
-def relation_name(relation: str | None, lang: str) -> str:
-    names = RELATION_NAMES.get(relation or "")
-    if names is None:
-        return ""
-    return names[0] if lang == "fa" else names[1]
+def relation_name(relation: str | None) -> str:
+    """How the relation reads in the reader's language ('' for none)."""
+    name = RELATION_NAMES.get(relation or "")
+    return "" if name is None else str(name)
 
 
 def _recipient(session: Session, mobile: Any, national_code: Any, errors: dict[str, Any]) -> Member | None:
@@ -499,15 +496,17 @@ def give_points(
     mobile: Any,
     national_code: Any,
     relation: Any,
-    amount: Any,
+    amount: int | None,
     password: Any,
     key: Any,
 ) -> PointsMovement:
-    """``giver`` gives points to a first-degree relative, signing with their password; once per ``key``.
+    """``giver`` gives ``amount`` rials of points to a first-degree relative, signing with their
+    password; once per ``key``.
 
     The relative is named by mobile AND national code (both must be the same member). Every bad
-    field is reported at once; more than available is refused; a wrong password is recorded for
-    throttling (the caller commits after the refusal) and refused with code ``bad_signature``.
+    field is reported at once (``amount`` None: the caller could not read one); more than
+    available is refused; a wrong password is recorded for throttling and refused with code
+    ``bad_signature`` and ``keep_changes``, so the caller commits the failure it counted.
     Returns the giver's "given" row; a replay of ``key`` returns the first one.
     """
     errors: dict[str, Any] = {}
@@ -516,7 +515,7 @@ def give_points(
         errors["national_code"] = _("You cannot give points to yourself.")
     if relation not in RELATIONS:
         errors["relation"] = _("Choose how the relative is related to you: spouse, father, mother or child.")
-    rials = read_rials(amount, "amount", errors)
+    rials = check_rials(amount, "amount", errors)
     if not isinstance(password, str) or not password:
         errors["password"] = _("Enter your password: it is your signature.")
     try:
@@ -533,16 +532,17 @@ def give_points(
     _lock(session, giver)
     available = points_of(session, giver).available
     if rials > available:
-        message = _(
+        message = _l(
             "You have %(available)s points available; you cannot give %(wanted)s.",
-            available=_money(available, current_language("en")),
-            wanted=_money(rials, current_language("en")),
+            available=Money(available),
+            wanted=Money(rials),
         )
         raise BadInput(message, fields={"amount": message}, code="not_enough_points")
     # The signature comes last, once everything else is right, so a refusal records nothing else.
     if not confirm_password(session, giver, password):
         message = _("The password is wrong: sign with your own password.")
-        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE)
+        # The failure confirm_password recorded must be committed to count towards throttling.
+        raise BadInput(message, fields={"password": message}, code=BAD_SIGNATURE, keep_changes=True)
     given = PointsMovement(
         member_id=giver.id,
         kind=GIVEN,
@@ -577,33 +577,10 @@ def _same_gift(found: PointsMovement, recipient: Member, rials: int, relation: s
 
 
 def _tell(giver: Member, recipient: Member, rials: int, relation: str) -> None:
-    fa, en = format_money(rials, lang="fa"), format_money(rials, lang="en")
-    rel_fa, rel_en = relation_name(relation, "fa"), relation_name(relation, "en")
     url = f"/{plugin.name}/points"
-    notify(
-        recipient,
-        Message(
-            title_fa=f"{giver.name} به شما امتیاز وام داد",
-            title_en=f"{giver.name} gave you loan points",
-            body_fa=f"امتیازی معادل میانگین {fa} به عنوان {rel_fa} به شما منتقل شد.",
-            body_en=f"Points worth an average of {en} were given to you as their {rel_en}.",
-            url=url,
-            source=plugin.name,
-            kind="points.received",
-        ),
-    )
-    notify(
-        giver,
-        Message(
-            title_fa=f"امتیاز شما به {recipient.name} منتقل شد",
-            title_en=f"Your points were given to {recipient.name}",
-            body_fa=f"امتیازی معادل میانگین {fa} به {rel_fa} شما منتقل شد.",
-            body_en=f"Points worth an average of {en} went to your {rel_en}.",
-            url=url,
-            source=plugin.name,
-            kind="points.given",
-        ),
-    )
+    name = Words(RELATION_NAMES[relation])
+    notify(recipient, POINTS_RECEIVED(url=url, giver=giver.name, amount=Money(rials), relation=name))
+    notify(giver, POINTS_GIVEN(url=url, recipient=recipient.name, amount=Money(rials), relation=name))
 
 
 def history_query(member: Member) -> Select[Any]:
@@ -653,16 +630,11 @@ def credit_signals(session: Session, member: Member, *, now: datetime | None = N
     average = deposit_average(session, member, now=now)
     if average <= 0:
         return []
-    months = window_months()
     return [
         CreditSignal(
-            source=plugin.name,
-            kind="deposit_average",
-            value=average,
-            description_fa=f"میانگین سپرده‌ی قرض‌الحسنه در {to_persian_digits(str(months))} ماه گذشته: "
-            f"{format_money(average, lang='fa')}",
-            description_en=f"Average Qard al-Hasan deposit over the last {months} months: "
-            f"{format_money(average, lang='en')}",
+            DEPOSIT_AVERAGE.kind,
+            average,
+            params={"months": window_months()},
             reference=deposit_code(member),
         )
     ]

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
-    Member,
-    ResalatError,
+    FieldReader,
+    NotAllowed,
     _,
+    _l,
     area_of,
-    current_member,
     db_session,
+    handle_form,
     login_required,
+    me,
     page_args,
     paginate,
     permission_required,
+    read_money,
 )
 from resalat_deposits import services
-from resalat_deposits.models import RELATIONS
+from resalat_deposits.models import RELATIONS, PointsMovement
 
 bp = Blueprint("deposits", __name__, url_prefix="/deposits")
-TOTALS_ROLES = ("admin", "credit_officer")
+VIEW_TOTALS = "deposits.view_totals"
 
 
 @bp.record_once
@@ -35,21 +40,6 @@ def _check_settings(state: BlueprintSetupState) -> None:
     if "RESALAT" in state.app.config:
         with state.app.app_context():
             services.check_settings()
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
-
-
-def _refused(session: Any, exc: ResalatError) -> dict[str, str]:
-    """The form's errors; a wrong signature is kept (committed) so that it counts for throttling."""
-    if exc.code == services.BAD_SIGNATURE:
-        session.commit()
-    else:
-        session.rollback()
-    return exc.form_errors()
 
 
 def _new_key() -> str:
@@ -62,16 +52,16 @@ def _new_key() -> str:
 
 def _mine(errors: dict[str, str] | None = None, form: str = "", status: int = 200) -> Any:
     session = db_session()
-    me = _me()
-    account = services.deposit_account(session, me)
+    member = me()
+    account = services.deposit_account(session, member)
     page, per_page = page_args()
     statement = paginate(session, services.statement_query(account), page, per_page) if account else None
     values = request.form if request.method == "POST" else {}
     return render_template(
         "deposits/mine.html",
         account=account,
-        main_balance=services.main_balance(session, me),
-        points=services.points_of(session, me),
+        main_balance=services.main_balance(session, member),
+        points=services.points_of(session, member),
         statement=statement,
         errors=errors or {},
         form=form,
@@ -86,27 +76,32 @@ def mine() -> Any:
     return _mine()
 
 
-def _move(act: Any, done: str, form: str) -> Any:
-    session = db_session()
-    try:
-        act(session, _me(), request.form.get("amount"), key=request.form.get("key"))
-    except BadInput as exc:
-        return _mine(_refused(session, exc), form, 400)
-    session.commit()
-    flash(done, "success")
-    return redirect(url_for("deposits.mine"))
+def _move(act: Callable[..., Any], done: Any, form: str) -> Any:
+    """Deposit or withdraw the tomans typed on the form, once per the form's key."""
+
+    def move(session: Session) -> Any:
+        read = FieldReader()
+        rials = read.money(request.form.get("amount"), "amount")
+        return read.run(lambda: act(session, me(), rials, key=request.form.get("key")))
+
+    return handle_form(
+        move,
+        again=lambda errors, status: _mine(errors, form, status),
+        to=url_for("deposits.mine"),
+        done=done,
+    )
 
 
 @bp.post("/deposit")
 @login_required
 def deposit() -> Any:
-    return _move(services.deposit, _("The money is in your Qard al-Hasan deposit."), "deposit")
+    return _move(services.deposit, _l("The money is in your Qard al-Hasan deposit."), "deposit")
 
 
 @bp.post("/withdraw")
 @login_required
 def withdraw() -> Any:
-    return _move(services.withdraw, _("The money is back in your main account."), "withdraw")
+    return _move(services.withdraw, _l("The money is back in your main account."), "withdraw")
 
 
 # --- my points ---------------------------------------------------------------------------------
@@ -114,13 +109,13 @@ def withdraw() -> Any:
 
 def _points_page(errors: dict[str, str] | None = None, status: int = 200) -> Any:
     session = db_session()
-    me = _me()
+    member = me()
     page, per_page = page_args()
     values = request.form if request.method == "POST" else {}
     return render_template(
         "deposits/points.html",
-        points=services.points_of(session, me),
-        history=paginate(session, services.history_query(me), page, per_page),
+        points=services.points_of(session, member),
+        history=paginate(session, services.history_query(member), page, per_page),
         relations=RELATIONS,
         relation_name=services.relation_name,
         errors=errors or {},
@@ -135,27 +130,38 @@ def points() -> Any:
     return _points_page()
 
 
-@bp.post("/points/give")
-@login_required
-def give() -> Any:
-    session = db_session()
+def _give(session: Session) -> PointsMovement:
+    """The gift as the form has it: the tomans typed, read here, and the rest checked by the service.
+
+    An amount that cannot be read is reported together with every other field's mistake.
+    """
     form = request.form
-    try:
-        movement = services.give_points(
+    read = FieldReader()
+    rials = read.money(form.get("amount"), "amount")
+    return read.run(
+        lambda: services.give_points(
             session,
-            _me(),
+            me(),
             mobile=form.get("mobile"),
             national_code=form.get("national_code"),
             relation=form.get("relation"),
-            amount=form.get("amount"),
+            amount=rials,
             password=form.get("password"),
             key=form.get("key"),
         )
-    except BadInput as exc:
-        return _points_page(_refused(session, exc), 400)
-    session.commit()
-    flash(_("The points are given to %(name)s.", name=movement.counterpart.name), "success")
-    return redirect(url_for("deposits.points"))
+    )
+
+
+@bp.post("/points/give")
+@login_required
+def give() -> Any:
+    """A wrong password is refused but kept (``keep_changes``): it counts towards the throttle."""
+    return handle_form(
+        _give,
+        again=lambda errors, status: _points_page(errors, status),
+        to=url_for("deposits.points"),
+        done=lambda movement: _l("The points are given to %(name)s.", name=movement.counterpart.name),
+    )
 
 
 # --- the term table ----------------------------------------------------------------------------
@@ -165,15 +171,17 @@ def give() -> Any:
 @login_required
 def terms() -> Any:
     session = db_session()
-    me = _me()
-    available = services.points_of(session, me).available
+    available = services.points_of(session, me()).available
     raw = request.args.get("amount", "").strip()
     errors: dict[str, str] = {}
     answer = None
     rials = None
     if raw:
-        rials = services.read_rials(raw, "amount", errors)
-        if rials is not None:
+        try:
+            rials = read_money(raw, field="amount")
+        except BadInput as exc:
+            errors = exc.form_errors()
+        else:
             answer = services.term_for_points(available, rials)
     rows = [(row, row.max_ratio_percent * available // 100) for row in services.term_table()]
     return render_template(
@@ -191,12 +199,12 @@ def terms() -> Any:
 
 
 @bp.get("/admin")
-@permission_required("deposits.view_totals")
+@permission_required(VIEW_TOTALS)
 def admin() -> Any:
     session = db_session()
-    area = area_of(session, _me(), TOTALS_ROLES)
+    area = area_of(session, me(), VIEW_TOTALS)
     if area == []:
-        raise BadInput(_("You are not an admin of any region."))
+        raise NotAllowed(_("You are not an admin of any region."))
     return render_template(
         "deposits/admin.html", totals=services.totals(session, area), nationwide=area is None
     )

@@ -1,13 +1,13 @@
 """Fixtures for the deposits tests: members with money in their main account, and histories placed in time.
 
 Each helper works in an app context and a transaction of its own, committed before it returns, the
-way another request would.
+way another request would. Members and money come from the host's fixtures (``person``,
+``make_member``, ``top_up``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
@@ -18,51 +18,20 @@ from resalat_deposits import services
 from resalat_deposits.models import PointsMovement
 from sqlalchemy import select, update
 
-from resalat_core.sdk import Account, Entry, Member, Transfer, get_db, ledger
+from resalat_core.sdk import Account, Entry, Member, Transfer
 from resalat_core.testing import work
 
 _keys = count(1)
 
 
-@dataclass(frozen=True)
-class Person:
-    id: int
-    mobile: str
-    national_code: str
-    name: str
-
-
 @pytest.fixture
-def person(app: Flask) -> Callable[[int], Person]:
-    def read(member_id: int) -> Person:
-        with app.app_context():
-            m = get_db().session.get(Member, member_id)
-            return Person(m.id, m.mobile, m.national_code, m.name)
-
-    return read
-
-
-def top_up(session: Any, member: Member, rials: int) -> None:
-    """Bring money into the member's main account from the outside world (cash in)."""
-    ledger.transfer(
-        session,
-        f"test:topup:{member.id}:{next(_keys)}",
-        ledger.system_account(session, "cash_in"),
-        ledger.main_account(session, member),
-        rials,
-        "top_up",
-    )
-
-
-@pytest.fixture
-def funded(app: Flask, make_member: Any) -> Callable[..., int]:
+def funded(make_member: Any, top_up: Any) -> Callable[..., int]:
     """``funded(rials, name=...)``: a new member whose main account holds ``rials``; returns the id."""
 
     def make(rials: int = 0, **kwargs: Any) -> int:
         member_id = make_member(**kwargs)
         if rials:
-            with work(app) as s:
-                top_up(s, s.get(Member, member_id), rials)
+            top_up(member_id, rials=rials)
         return member_id
 
     return make
@@ -75,7 +44,7 @@ def backdate(session: Any, transfer: Transfer, at: datetime) -> None:
 
 
 @pytest.fixture
-def history(app: Flask) -> Callable[..., None]:
+def history(app: Flask, top_up: Any) -> Callable[..., None]:
     """``history(member_id, [(at, +rials), (at, -rials)...])``: deposits and withdrawals made at those times.
 
     The main account is topped up first so every deposit succeeds; the moves are made in time order
@@ -83,9 +52,9 @@ def history(app: Flask) -> Callable[..., None]:
     """
 
     def make(member_id: int, moves: list[tuple[datetime, int]]) -> None:
+        top_up(member_id, rials=sum(r for _at, r in moves if r > 0) or 1)
         with work(app) as s:
             member = s.get(Member, member_id)
-            top_up(s, member, sum(r for _at, r in moves if r > 0) or 1)
             for at, rials in sorted(moves, key=lambda m: m[0]):
                 key = f"hist-{next(_keys)}"
                 if rials > 0:

@@ -8,16 +8,15 @@ from resalat_deposits import services
 from resalat_core.sdk import Member
 from resalat_core.testing import PASSWORD
 
-from .conftest import days, top_up
+from .conftest import days
 
 M = 10_000_000
 
 
 @pytest.fixture
-def me(api_as, db):
+def me(api_as, top_up):
     client = api_as()
-    with db() as s:
-        top_up(s, s.get(Member, client.member_id), 100 * M)
+    top_up(client.member_id, rials=100 * M)
     return client
 
 
@@ -60,9 +59,9 @@ def test_overdrawing_is_a_400_with_the_code(me, snapshot):
     assert snapshot() == before
 
 
-def test_give_points_and_read_the_history(me, history, make_member, person, t0):
+def test_give_points_and_read_the_history(me, history, person, t0):
     history(me.member_id, [(t0 - days(400), 30 * M)])
-    son = person(make_member(name="حسین رضایی"))
+    son = person(name="حسین رضایی")
     body = {
         "mobile": son.mobile,
         "national_code": son.national_code,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from resalat_core.sdk import Member
 from resalat_core.testing import PASSWORD
 
-from .conftest import days, top_up
+from .conftest import days
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +22,11 @@ def sign_in(page, live_server: str, mobile: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_a_member_deposits_and_gives_points_on_her_phone(
-    live_server, page, db, make_member, person, history, t0
-):
-    zahra = person(make_member(name="زهرا رضایی"))
-    ali = person(make_member(name="علی رضایی"))
+def test_a_member_deposits_and_gives_points_on_her_phone(live_server, page, person, top_up, history, t0):
+    zahra = person(name="زهرا رضایی")
+    ali = person(name="علی رضایی")
     history(zahra.id, [(t0 - days(400), 20 * M)])
-    with db() as s:
-        top_up(s, s.get(Member, zahra.id), 5 * M)
+    top_up(zahra, rials=5 * M)
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, zahra.mobile, "/deposits/")
 

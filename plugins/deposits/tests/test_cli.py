@@ -17,8 +17,8 @@ def run(app):
     return lambda *args: runner.invoke(args=list(args))
 
 
-def test_show_as_json(run, funded, history, person, t0):
-    member = person(funded())
+def test_show_as_json(run, history, person, t0):
+    member = person()
     history(member.id, [(t0 - days(400), 40 * M)])
     result = run("deposits", "show", member.mobile, "--json")
     assert result.exit_code == 0, result.output
@@ -27,14 +27,14 @@ def test_show_as_json(run, funded, history, person, t0):
     assert data["points"]["average"] == 40 * M and data["points"]["available"] == 40 * M
 
 
-def test_show_as_text(run, funded, person):
-    member = person(funded())
+def test_show_as_text(run, person):
+    member = person()
     result = run("deposits", "show", member.mobile)
     assert result.exit_code == 0 and "available 0 tomans" in result.output
 
 
-def test_term_as_json_and_text(run, funded, history, person, t0):
-    member = person(funded())
+def test_term_as_json_and_text(run, history, person, t0):
+    member = person()
     history(member.id, [(t0 - days(400), 100 * M)])
     data = json.loads(run("deposits", "term", member.mobile, str(60 * M), "--json").stdout)
     assert data["max_term_months"] == 36
@@ -45,8 +45,8 @@ def test_term_as_json_and_text(run, funded, history, person, t0):
 @pytest.mark.parametrize(
     "args", [("show", "09000000000"), ("term", "nobody", "5"), ("term", "MOBILE", "abc")]
 )
-def test_bad_input_is_a_clear_message_and_exit_code_1(run, funded, person, args):
-    member = person(funded())
+def test_bad_input_is_a_clear_message_and_exit_code_1(run, person, args):
+    member = person()
     args = tuple(member.mobile if a == "MOBILE" else a for a in args)
     result = run("deposits", *args)
     assert result.exit_code == 1

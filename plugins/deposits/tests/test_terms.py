@@ -49,10 +49,10 @@ def test_no_deposit_no_term(db, funded):
     assert term(db, funded(5 * M), 1) is None
 
 
-def test_points_received_from_a_relative_count_for_the_term(db, funded, saver, person, app):
+def test_points_received_from_a_relative_count_for_the_term(db, saver, person, app):
     from resalat_core.testing import PASSWORD
 
-    wife = person(funded())
+    wife = person()
     with app.test_request_context(), db() as s:
         giver = s.get(Member, saver)
         services.give_points(

@@ -8,18 +8,16 @@ from flask import Blueprint, jsonify, request
 
 from resalat_core.sdk import (
     Account,
-    BadInput,
     Entry,
     Member,
     Transfer,
     api_doc,
-    current_language,
-    current_member,
     db_session,
     dump,
     idempotent,
     load,
     login_required,
+    me,
     page_args,
 )
 from resalat_hesam import services
@@ -35,32 +33,30 @@ from resalat_hesam.schemas import (
 bp = Blueprint("hesam_api", __name__, url_prefix="/api/v1/hesam")
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
 def _account(a: Account) -> dict[str, Any]:
     return {
         "id": a.id,
         "kind": a.kind,
-        "name_fa": a.name_fa,
-        "name_en": a.name_en,
+        "name": a.name,
         "posted": a.posted,
         "pending_debits": a.pending_debits,
         "pending_credits": a.pending_credits,
         "available": a.available,
         "purpose": a.purpose,
         "purposes": services.spend_purposes(a),
-        "description_fa": (a.spend_rules or {}).get("description_fa", ""),
-        "description_en": (a.spend_rules or {}).get("description_en", ""),
+        "may_pay_for": [label for _code, label in services.spend_labels(a)],
         "expires_at": a.expires_at,
         "expired": services.is_expired(a),
     }
 
 
-def _entry(e: Entry, me: Member) -> dict[str, Any]:
+def _line(t: Transfer) -> dict[str, Any]:
+    """The statement line's words in the caller's language, and the member's own note."""
+    line = services.line_of(t)
+    return {"purpose": t.purpose, "label": line.label, "detail": line.detail, "note": t.memo}
+
+
+def _entry(e: Entry, viewer: Member) -> dict[str, Any]:
     return {
         "id": e.id,
         "transfer_id": e.transfer_id,
@@ -68,24 +64,20 @@ def _entry(e: Entry, me: Member) -> dict[str, Any]:
         "direction": "in" if e.amount > 0 else "out",
         "amount_rials": e.amount,
         "balance_after_rials": e.balance_after,
-        "purpose": e.transfer.purpose,
-        "counterparty": services.account_label(services.counterparty(e), me, current_language("en")),
-        "note": e.transfer.memo,
+        **_line(e.transfer),
+        "counterparty": services.account_label(services.counterparty(e), viewer),
     }
 
 
-def _transfer(t: Transfer, me: Member) -> dict[str, Any]:
-    outgoing = t.debit_account.owner_id == me.id
+def _transfer(t: Transfer, viewer: Member) -> dict[str, Any]:
+    outgoing = t.debit_account.owner_id == viewer.id
     return {
         "id": t.id,
         "direction": "out" if outgoing else "in",
         "amount_rials": t.amount,
-        "purpose": t.purpose,
+        **_line(t),
         "state": t.state,
-        "counterparty": services.account_label(
-            t.credit_account if outgoing else t.debit_account, me, current_language("en")
-        ),
-        "note": t.memo,
+        "counterparty": services.account_label(t.credit_account if outgoing else t.debit_account, viewer),
         "created_at": t.created_at,
     }
 
@@ -96,7 +88,7 @@ def _transfer(t: Transfer, me: Member) -> dict[str, Any]:
 def accounts() -> Any:
     """The main account first, then earmarked funds with what they may pay for and until when."""
     session = db_session()
-    found = services.overview(session, _me())
+    found = services.overview(session, me())
     session.commit()  # the main account, if this call opened it
     return jsonify(dump(AccountSchema, [_account(a) for a in found.accounts], many=True))
 
@@ -117,13 +109,13 @@ def accounts() -> Any:
 def statement(account_id: int) -> Any:
     """Another member's account id answers 404, as a missing one does."""
     session = db_session()
-    me = _me()
-    account = services.owned_account(session, me, account_id)
+    viewer = me()
+    account = services.owned_account(session, viewer, account_id)
     filters = services.read_filter(load(StatementQuerySchema, request.args.to_dict()))
     page, per_page = page_args()
     result = services.statement(session, account, filters, page, per_page)
     return {
-        "items": dump(EntrySchema, [_entry(e, me) for e in result.items], many=True),
+        "items": dump(EntrySchema, [_entry(e, viewer) for e in result.items], many=True),
         "meta": result.meta(),
     }
 
@@ -133,8 +125,7 @@ def statement(account_id: int) -> Any:
 @login_required
 def pending() -> Any:
     session = db_session()
-    me = _me()
-    found = services.overview(session, me)
+    found = services.overview(session, me())
     session.commit()
     mine = {a.id for a in found.accounts}
     items = [
@@ -143,8 +134,7 @@ def pending() -> Any:
             "account_id": t.debit_account_id if t.debit_account_id in mine else t.credit_account_id,
             "direction": "out" if t.debit_account_id in mine else "in",
             "amount_rials": t.amount,
-            "purpose": t.purpose,
-            "note": t.memo,
+            **_line(t),
             "created_at": t.created_at,
             "timeout_at": t.timeout_at,
         }
@@ -168,21 +158,8 @@ def create_transfer() -> Any:
     code; errors name the fields (``recipient``, ``amount_rials``, ``note``)."""
     data = load(TransferBodySchema)
     session = db_session()
-    me = _me()
-    try:
-        draft = services.prepare_transfer(
-            session,
-            me,
-            recipient=data["recipient"],
-            amount=data["amount_rials"],
-            note=data["note"],
-            amount_field="amount_rials",
-        )
-        sent = services.send_money(session, me, draft, request.headers["Idempotency-Key"].strip())
-    except BadInput as exc:
-        # The ledger names the amount "amount"; this API calls it "amount_rials".
-        if "amount" in exc.fields:
-            exc.fields["amount_rials"] = exc.fields.pop("amount")
-        raise
+    sender = me()
+    draft = services.prepare_transfer(session, sender, **data)
+    sent = services.send_money(session, sender, draft, request.headers["Idempotency-Key"].strip())
     # Not committed here: the idempotency record commits the transfer and its answer together.
-    return dump(TransferSchema, _transfer(sent.transfer, me)), 201
+    return dump(TransferSchema, _transfer(sent.transfer, sender)), 201

@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     echo_json,
     get_member,
     json_option,
+    read_money,
 )
 from resalat_hesam import services
 
@@ -37,8 +38,10 @@ def topup(identifier: str, amount: str, unit: str, key: str | None, note: str, a
     """
     session = db_session()
     member = get_member(session, identifier)
+    rials = read_money(amount, unit=unit, field="amount")
+    assert rials is not None
     key = key if key is not None else f"cli:{uuid.uuid4().hex}"
-    sent = services.top_up(session, member, amount, key=key, unit=unit, note=note)
+    sent = services.top_up(session, member, rials, key=key, note=note)
     session.commit()
     balance = services.main_balance(session, member)
     if as_json:
@@ -117,7 +120,7 @@ def statement(
         click.open_file(csv_path, "wb") as out,
         click.progressbar(rows, length=total, label="exporting", file=sys.stderr) as bar,
     ):
-        for chunk in services.statement_csv(bar, member, "en"):
+        for chunk in services.statement_csv(bar, member):
             out.write(chunk.encode("utf-8"))
     if as_json:
         echo_json({"account_id": account.id, "entries": total, "file": csv_path})

@@ -12,19 +12,24 @@ _MONEY = {"description": "integer rials"}
 class AccountSchema(Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"example": "member_main", "description": "member_main or earmarked"})
-    name_fa = fields.String()
-    name_en = fields.String()
+    name = fields.String(metadata={"description": "what the account is called, in the caller's language"})
     posted = fields.Integer(metadata=_MONEY)
     pending_debits = fields.Integer(metadata={"description": "rials reserved by pending payments"})
     pending_credits = fields.Integer(metadata={"description": "rials on their way in"})
     available = fields.Integer(metadata={"description": "rials that may be spent now"})
-    purpose = fields.String(allow_none=True, metadata={"example": "livestock_loan"})
+    purpose = fields.String(
+        allow_none=True, metadata={"description": "what earmarked money was granted for (a purpose code)"}
+    )
     purposes = fields.List(
         fields.String(),
-        metadata={"description": "what earmarked money may pay for", "example": ["bazaar_purchase"]},
+        metadata={
+            "description": "the purpose codes earmarked money may pay for",
+            "example": ["bazaar_purchase"],
+        },
     )
-    description_fa = fields.String()
-    description_en = fields.String()
+    may_pay_for = fields.List(
+        fields.String(), metadata={"description": "the same purposes as the caller reads them"}
+    )
     expires_at = fields.DateTime(allow_none=True, metadata={"description": "UTC"})
     expired = fields.Boolean()
 
@@ -37,8 +42,10 @@ class EntrySchema(Schema):
     amount_rials = fields.Integer(metadata={"description": "signed: money out is negative"})
     balance_after_rials = fields.Integer()
     purpose = fields.String(metadata={"example": "member_transfer"})
+    label = fields.String(metadata={"description": "what the money moved for, in the caller's language"})
+    detail = fields.String(metadata={"description": "the detail, such as an order number, or empty"})
+    note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
     counterparty = fields.String(metadata={"example": "م*** ا***"})
-    note = fields.String(allow_none=True)
 
 
 class StatementQuerySchema(Schema):
@@ -59,9 +66,11 @@ class TransferBodySchema(Schema):
         validate=validate.Length(min=1, max=40),
         metadata={"description": "the recipient's mobile or national code", "example": "09120000003"},
     )
-    amount_rials = fields.Integer(
+    # Named as the service names it; the client sends (and reads errors under) ``amount_rials``.
+    amount = fields.Integer(
         required=True,
         strict=True,
+        data_key="amount_rials",
         metadata={"description": "integer rials, more than zero", "example": 500000},
     )
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))
@@ -71,10 +80,12 @@ class TransferSchema(Schema):
     id = fields.Integer()
     direction = fields.String(metadata={"example": "out", "description": "out (I sent it) or in"})
     amount_rials = fields.Integer()
-    purpose = fields.String()
+    purpose = fields.String(metadata={"example": "member_transfer"})
+    label = fields.String(metadata={"description": "what the money moved for, in the caller's language"})
+    detail = fields.String(metadata={"description": "the detail, such as an order number, or empty"})
+    note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
     state = fields.String(metadata={"example": "posted"})
     counterparty = fields.String(metadata={"example": "ج*** ق***", "description": "masked name"})
-    note = fields.String(allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -83,7 +94,9 @@ class PendingSchema(Schema):
     account_id = fields.Integer(metadata={"description": "which of my accounts it touches"})
     direction = fields.String(metadata={"description": "out (reserved from my account) or in"})
     amount_rials = fields.Integer()
-    purpose = fields.String()
-    note = fields.String(allow_none=True)
+    purpose = fields.String(metadata={"example": "member_transfer"})
+    label = fields.String(metadata={"description": "what the money moved for, in the caller's language"})
+    detail = fields.String(metadata={"description": "the detail, such as an order number, or empty"})
+    note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
     created_at = fields.DateTime()
     timeout_at = fields.DateTime(allow_none=True, metadata={"description": "voided if not settled by then"})

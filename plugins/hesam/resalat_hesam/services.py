@@ -2,9 +2,10 @@
 
 # Pages, the API, the CLI and the demo all call these, so each rule lives once:
 # - a member sees only their own accounts (anyone else's id is "not found", so ids cannot be probed);
-# - money moves only through ``ledger.transfer`` with a key, so a repeated request moves it once;
+# - money moves only through the ledger's ``transfer`` with a key, so a repeated request moves it once;
 # - every check runs before the ledger is touched, and the ledger itself refuses an overdraft, so
-#   bad input moves nothing.
+#   bad input moves nothing;
+# - amounts are integer rials: pages, the API and the CLI read what people type (``read_money``).
 
 from __future__ import annotations
 
@@ -22,28 +23,36 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
+    EARMARKED,
+    MAX_AMOUNT,
+    MEMBER_MAIN,
     Account,
     BadInput,
     Entry,
     Member,
-    Message,
+    Money,
     NotFound,
     Page,
     Transfer,
     _,
-    _l,
+    accounts_of,
+    describe_transfer,
     find_member,
     format_date,
-    format_money,
-    ledger,
+    main_account,
     normalize_text,
     notify,
     paginate,
     parse_jalali_date,
-    parse_money,
+    pgettext,
+    statement_query,
+    system_account,
     to_latin_digits,
+    transfer,
     utcnow,
+    vocabulary,
 )
+from resalat_hesam.messages import TOP_UP_RECORDED, TRANSFER_RECEIVED, TRANSFER_RECEIVED_WITH_NOTE
 
 PURPOSE_TRANSFER = "member_transfer"
 PURPOSE_TOPUP = "top_up"
@@ -51,9 +60,8 @@ NOTE_MAX = 140
 KEY_MAX = 120
 IDEMPOTENCY_KEY_MAX = 200
 CSV_BATCH = 500
-# The ledger's account kinds and transfer state this plugin reads (as the host stores them).
-MAIN = "member_main"
-EARMARKED = "earmarked"
+# The ledger's account kinds and the transfer state this plugin reads (as the host stores them).
+MAIN = MEMBER_MAIN
 PENDING = "pending"
 # Account ids are 32-bit in the database; a bigger one in a URL cannot exist (and upsets PostgreSQL).
 _ID_MAX = 2**31 - 1
@@ -62,27 +70,10 @@ _TEHRAN = ZoneInfo("Asia/Tehran")
 # Cells a spreadsheet would run as a formula: prefixed so an exported note cannot run one.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-# What members read for the purpose codes plugins give their transfers; unknown codes show as-is.
-PURPOSE_LABELS: dict[str, Any] = {
-    PURPOSE_TRANSFER: _l("Transfer between members"),
-    PURPOSE_TOPUP: _l("Cash top-up"),
-    "bazaar_purchase": _l("Purchases in M-Bazar"),
-    "bazaar_sale": _l("Sales in M-Bazar"),
-    "loan_disbursal": _l("Loan disbursal"),
-    "loan_repayment": _l("Loan repayment"),
-    "insurance_premium": _l("Insurance premium in M-Bimeh"),
-    "shipping": _l("Shipping with M-ST"),
-    "fee": _l("Fee"),
-    "admin_adjustment": _l("Adjustment by the administrator"),
-}
-
 
 def purpose_label(purpose: str | None) -> str:
-    """The member-facing name of a transfer purpose code (the code itself if unknown)."""
-    if not purpose:
-        return ""
-    label = PURPOSE_LABELS.get(purpose)
-    return str(label) if label is not None else purpose
+    """What a member reads for a purpose code, as the plugin that declares it words it."""
+    return vocabulary().purpose_label(purpose) if purpose else ""
 
 
 def mask_name(name: str | None) -> str:
@@ -117,10 +108,10 @@ def overview(session: Session, member: Member) -> AccountsOverview:
 
     The main account is opened on first use (the member's first visit).
     """
-    accounts = ledger.accounts_of(session, member)
+    accounts = accounts_of(session, member)
     main = next((a for a in accounts if a.kind == MAIN), None)
     if main is None:
-        main = ledger.main_account(session, member)
+        main = main_account(session, member)
     earmarked = [a for a in accounts if a.kind == EARMARKED]
     others = [a for a in accounts if a.kind not in (MAIN, EARMARKED)]
     pending = pending_transfers(session, [main, *earmarked, *others])
@@ -162,15 +153,9 @@ def spend_purposes(account: Account) -> list[str]:
     return list((account.spend_rules or {}).get("purposes", []))
 
 
-def spend_description(account: Account, lang: str = "fa") -> str:
-    """The description the plugin that opened the earmarked account gave, if any.
-
-    A plugin passes it as ``rules={"description_fa": ..., "description_en": ...}`` to
-    ``ledger.open_earmarked``; it is shown beside the purposes.
-    """
-    rules = account.spend_rules or {}
-    other = "en" if lang == "fa" else "fa"
-    return str(rules.get(f"description_{lang}") or rules.get(f"description_{other}") or "")
+def spend_labels(account: Account) -> list[tuple[str, str]]:
+    """(code, label) of each purpose earmarked money may pay for, worded by their plugins."""
+    return [(code, purpose_label(code)) for code in spend_purposes(account)]
 
 
 def is_expired(account: Account, now: datetime | None = None) -> bool:
@@ -183,11 +168,27 @@ def counterparty(entry: Entry) -> Account:
     return t.credit_account if entry.amount < 0 else t.debit_account
 
 
-def account_label(account: Account, viewer: Member, lang: str = "fa") -> str:
-    """How ``viewer`` sees an account: their own by its name, another member's masked, a system one named."""
+def account_label(account: Account, viewer: Member) -> str:
+    """How ``viewer`` sees an account, in their language: their own and a system account by its
+    name, another member's by that member's masked name."""
     if account.owner_id is not None and account.owner_id != viewer.id:
         return mask_name(account.owner.name if account.owner else "")
-    return account.name(lang)
+    return account.name
+
+
+@dataclass(frozen=True)
+class Line:
+    """A statement line as a member reads it: what it was for, its detail, and their own note."""
+
+    label: str
+    detail: str
+    note: str
+
+
+def line_of(t: Transfer) -> Line:
+    """The transfer's purpose and detail in the reader's language, and the memo a member wrote."""
+    label, detail = describe_transfer(t)
+    return Line(label, detail, t.memo or "")
 
 
 def main_balance(session: Session, member: Member) -> int:
@@ -273,7 +274,7 @@ def _tehran_midnight(day: date) -> datetime:
 
 def statement_stmt(account: Account, f: StatementFilter) -> Any:
     """The account's entries matching ``f``, newest first; dates are whole Tehran days."""
-    return ledger.statement_query(
+    return statement_query(
         account,
         since=_tehran_midnight(f.since) if f.since else None,
         until=_tehran_midnight(f.until + timedelta(days=1)) if f.until else None,
@@ -337,14 +338,12 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def statement_csv(
-    entries: Iterable[Entry], viewer: Member, lang: str = "fa", chunk: int = 100
-) -> Iterator[str]:
+def statement_csv(entries: Iterable[Entry], viewer: Member, chunk: int = 100) -> Iterator[str]:
     """The statement as CSV text, in chunks: a UTF-8 BOM first, so Excel opens Persian correctly.
 
     Numbers and dates use Latin digits so a spreadsheet can add them up; the date is Jalali, in
     Tehran time (``1404/01/01 14:30``), beside the ISO time in UTC. Amounts are signed (money out is
-    negative), in rials and in tomans. Headers and labels follow ``lang`` (via the catalog).
+    negative), in rials and in tomans. Headers and lines are in the reader's language.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -357,7 +356,8 @@ def statement_csv(
             _("Amount (tomans)"),
             _("Balance after (rials)"),
             _("Balance after (tomans)"),
-            _("Purpose"),
+            pgettext("transfer", "Purpose"),
+            _("Details"),
             _("Counterparty"),
             _("Note"),
             _("Transfer number"),
@@ -368,6 +368,7 @@ def statement_csv(
     buffer.truncate()
     for n, entry in enumerate(entries, 1):
         t = entry.transfer
+        line = line_of(t)
         writer.writerow(
             [
                 to_latin_digits(format_date(entry.created_at, lang="fa", with_time=True)),
@@ -377,9 +378,10 @@ def statement_csv(
                 tomans(entry.amount),
                 entry.balance_after,
                 tomans(entry.balance_after),
-                _cell(purpose_label(t.purpose)),
-                _cell(account_label(counterparty(entry), viewer, lang)),
-                _cell(t.memo or ""),
+                _cell(line.label),
+                _cell(line.detail),
+                _cell(account_label(counterparty(entry), viewer)),
+                _cell(line.note),
                 t.id,
             ]
         )
@@ -434,17 +436,15 @@ def active_member(session: Session, identifier: str) -> Member | None:
     return member if member is not None and member.is_active else None
 
 
-def read_amount(amount: int | str, unit: str = "toman", field: str = "amount") -> int:
-    """An amount of more than zero rials, from text in ``unit`` or an int of rials; else BadInput."""
-    if isinstance(amount, str):
-        amount = parse_money(amount, unit=unit, field=field)
+def check_amount(amount: Any, field: str = "amount") -> int:
+    """Whole rials, more than zero and at most the ledger's cap; else BadInput naming ``field``."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         message = _("Enter the amount in digits.")
         raise BadInput(message, fields={field: message})
     if amount <= 0:
         message = _("The amount must be more than zero.")
         raise BadInput(message, fields={field: message})
-    if amount > ledger.MAX_AMOUNT:
+    if amount > MAX_AMOUNT:
         message = _("The amount is too large.")
         raise BadInput(message, fields={field: message})
     return amount
@@ -464,15 +464,14 @@ def prepare_transfer(
     sender: Member,
     *,
     recipient: str,
-    amount: int | str,
+    amount: int | None,
     note: str = "",
-    unit: str = "toman",
-    amount_field: str = "amount",
 ) -> TransferDraft:
     """Check a transfer before asking for confirmation; every bad field is reported at once.
 
-    ``amount`` is text as typed (in ``unit``) or an int of rials. The balance is checked here
-    so the member hears it before confirming; the ledger checks it again when money moves.
+    ``amount`` is in whole rials (None: the caller could not read one, reported with the rest).
+    The balance is checked here so the member hears it before confirming; the ledger checks it
+    again when money moves.
     """
     errors: dict[str, Any] = {}
     codes: list[str] = []
@@ -484,7 +483,7 @@ def prepare_transfer(
         errors.update(exc.fields)
         codes.append(exc.code)
     try:
-        rials = read_amount(amount, unit, amount_field)
+        rials = check_amount(amount)
     except BadInput as exc:
         errors.update(exc.fields)
         codes.append(exc.code)
@@ -495,7 +494,7 @@ def prepare_transfer(
         codes.append(exc.code)
     if rials is not None and rials > main_balance(session, sender):
         message = _("There is not enough money in your main account for this amount.")
-        errors[amount_field] = message
+        errors["amount"] = message
         codes.append("insufficient_funds")
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors, code=codes[0])
@@ -542,14 +541,14 @@ def send_money(session: Session, sender: Member, draft: TransferDraft, key: str)
     if recipient is None or not recipient.is_active or recipient.id == sender.id:
         message = _("No member has that mobile or national code.")
         raise BadInput(message, fields={"recipient": message}, code="unknown_recipient")
-    debit = ledger.main_account(session, sender)
-    credit = ledger.main_account(session, recipient)
+    debit = main_account(session, sender)
+    credit = main_account(session, recipient)
     _lock(session, debit, credit)
     replayed = _key_used(session, ledger_key)
     if not replayed:
-        read_amount(draft.amount, "rial", "amount")
+        check_amount(draft.amount)
         read_note(draft.note)
-    transfer = ledger.transfer(
+    sent = transfer(
         session,
         ledger_key,
         debit,
@@ -560,34 +559,26 @@ def send_money(session: Session, sender: Member, draft: TransferDraft, key: str)
         actor=sender,
     )
     if not replayed:
-        notify(recipient, _received_message(sender, transfer))
-    return Sent(transfer, replayed)
+        _tell_recipient(recipient, sender, sent)
+    return Sent(sent, replayed)
 
 
-def _received_message(sender: Member, transfer: Transfer) -> Message:
-    who = mask_name(sender.name)
-    note_fa = f"\nیادداشت: {transfer.memo}" if transfer.memo else ""
-    note_en = f"\nNote: {transfer.memo}" if transfer.memo else ""
-    return Message(
-        title_fa=f"{format_money(transfer.amount, lang='fa')} به حساب شما واریز شد",
-        title_en=f"{format_money(transfer.amount, lang='en')} arrived in your account",
-        body_fa=f"{who} این مبلغ را به حساب اصلی شما در ام‌حساب فرستاد.{note_fa}",
-        body_en=f"{who} sent this amount to your main M-Hesam account.{note_en}",
-        url=f"/hesam/transfers/{transfer.id}",
-        source="hesam",
-        kind="transfer.received",
-    )
+def _tell_recipient(recipient: Member, sender: Member, sent: Transfer) -> None:
+    # The sender is named masked, as on the confirmation page; their note is their own words.
+    url = f"/hesam/transfers/{sent.id}"
+    who, amount = mask_name(sender.name), Money(sent.amount)
+    if sent.memo:
+        notify(recipient, TRANSFER_RECEIVED_WITH_NOTE(url=url, amount=amount, sender=who, note=sent.memo))
+    else:
+        notify(recipient, TRANSFER_RECEIVED(url=url, amount=amount, sender=who))
 
 
 def visible_transfer(session: Session, member: Member, transfer_id: int) -> Transfer:
     """A transfer into or out of one of ``member``'s accounts; anything else is NotFound."""
-    transfer = session.get(Transfer, transfer_id) if 0 < transfer_id <= _ID_MAX else None
-    if transfer is None or member.id not in (
-        transfer.debit_account.owner_id,
-        transfer.credit_account.owner_id,
-    ):
+    found = session.get(Transfer, transfer_id) if 0 < transfer_id <= _ID_MAX else None
+    if found is None or member.id not in (found.debit_account.owner_id, found.credit_account.owner_id):
         raise NotFound(_("No such transfer."), code="unknown_transfer")
-    return transfer
+    return found
 
 
 # --- top-ups: the seam where a bank's payment gateway plugs in -----------------------------------
@@ -655,20 +646,20 @@ def read_topup_key(key: str | None) -> str:
 def top_up(
     session: Session,
     member: Member,
-    amount: int | str,
+    amount: int,
     *,
     key: str,
-    unit: str = "toman",
     note: str = "",
     actor: Member | None = None,
     gateway: TopUpGateway | None = None,
 ) -> Sent:
-    """Credit ``member``'s main account from the system account ``cash_in``, once per ``key``.
+    """Credit ``member``'s main account with ``amount`` rials from the system account ``cash_in``,
+    once per ``key``.
 
-    ``amount`` is text in ``unit`` or an int of rials. The gateway (manual by default) confirms
-    the money arrived before anything moves. Nothing is committed: the caller commits.
+    The gateway (manual by default) confirms the money arrived before anything moves. Nothing is
+    committed: the caller commits.
     """
-    rials = read_amount(amount, unit, "amount")
+    rials = check_amount(amount)
     text = read_note(note)
     key = read_topup_key(key)
     if not member.is_active:
@@ -677,11 +668,11 @@ def top_up(
     receipt = (gateway or ManualGateway()).settle(
         TopUpRequest(member.id, rials, key, text, actor.id if actor else None)
     )
-    debit = ledger.system_account(session, "cash_in")
-    credit = ledger.main_account(session, member)
+    debit = system_account(session, "cash_in")
+    credit = main_account(session, member)
     _lock(session, debit, credit)
     replayed = _key_used(session, ledger_key)
-    transfer = ledger.transfer(
+    made = transfer(
         session,
         ledger_key,
         debit,
@@ -693,23 +684,18 @@ def top_up(
         actor=actor,
     )
     if not replayed:
-        notify(
-            member,
-            Message(
-                title_fa=f"{format_money(rials, lang='fa')} به حساب شما واریز شد",
-                title_en=f"{format_money(rials, lang='en')} was added to your account",
-                body_fa="واریز نقدی به حساب اصلی شما در ام‌حساب ثبت شد.",
-                body_en="A cash top-up to your main M-Hesam account was recorded.",
-                url="/hesam/",
-                source="hesam",
-                kind="topup.recorded",
-            ),
+        notify(member, TOP_UP_RECORDED(url="/hesam/", amount=Money(rials)))
+    return Sent(made, replayed)
+
+
+def transfers_between_members(session: Session, area: list[int] | None = None) -> int:
+    """How many member-to-member transfers were made, by senders of ``area`` (region ids; None:
+    nationwide), for the dashboard. One query."""
+    stmt = select(func.count(Transfer.id)).where(Transfer.purpose == PURPOSE_TRANSFER)
+    if area is not None:
+        stmt = (
+            stmt.join(Account, Account.id == Transfer.debit_account_id)
+            .join(Member, Member.id == Account.owner_id)
+            .where(Member.region_id.in_(area))
         )
-    return Sent(transfer, replayed)
-
-
-def transfers_between_members(session: Session) -> int:
-    """How many member-to-member transfers were made (for the dashboard)."""
-    return int(
-        session.scalar(select(func.count(Transfer.id)).where(Transfer.purpose == PURPOSE_TRANSFER)) or 0
-    )
+    return int(session.scalar(stmt) or 0)

@@ -9,28 +9,29 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
+    session,
     stream_with_context,
     url_for,
 )
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
-    Conflict,
-    Member,
+    FieldReader,
+    Money,
     Page,
     _,
+    _l,
     can,
-    current_language,
-    current_member,
     db_session,
     format_date,
-    format_money,
+    handle_form,
     login_required,
+    me,
     page_args,
     permission_required,
     to_latin_digits,
@@ -40,19 +41,12 @@ from resalat_hesam import services
 
 bp = Blueprint("hesam", __name__, url_prefix="/hesam")
 
+TOPUP = "hesam.topup"
 # A confirmation page older than this asks the member to start again: balances may have changed.
 CONFIRM_MAX_AGE = 15 * 60
 _CONFIRM_SALT = "hesam.transfer.confirm"
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required let the request in
-    return member
-
-
-def _form_errors(exc: BadInput) -> dict[str, Any]:
-    return {**exc.fields, "_form": exc.message}
+# Where the checked transfer waits between its form and its confirmation page (the signed cookie).
+_DRAFT = "hesam_transfer_draft"
 
 
 # --- accounts and statements -------------------------------------------------------------------
@@ -61,31 +55,23 @@ def _form_errors(exc: BadInput) -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def accounts() -> Any:
-    session = db_session()
-    me = _me()
-    found = services.overview(session, me)
-    session.commit()  # the main account, if this first visit opened it
-    return render_template(
-        "hesam/accounts.html",
-        overview=found,
-        services=services,
-        lang=current_language(),
-        can_topup=can("hesam.topup"),
-    )
+    db = db_session()
+    found = services.overview(db, me())
+    db.commit()  # the main account, if this first visit opened it
+    return render_template("hesam/accounts.html", overview=found, services=services, can_topup=can(TOPUP))
 
 
 @bp.get("/accounts/<int:account_id>")
 @login_required
 def statement(account_id: int) -> Any:
-    session = db_session()
-    me = _me()
-    account = services.owned_account(session, me, account_id)
+    db = db_session()
+    account = services.owned_account(db, me(), account_id)
     page, per_page = page_args()
     errors: dict[str, Any] = {}
     try:
         filters = services.read_filter(request.args)
     except BadInput as exc:
-        errors = _form_errors(exc)
+        errors = exc.form_errors()
         # Shown back as typed, with nothing listed until they are corrected.
         filters = services.StatementFilter(
             since_text=request.args.get("since", ""), until_text=request.args.get("until", "")
@@ -93,7 +79,7 @@ def statement(account_id: int) -> Any:
     result = (
         Page(items=[], page=1, per_page=per_page, total=0)
         if errors
-        else services.statement(session, account, filters, page, per_page)
+        else services.statement(db, account, filters, page, per_page)
     )
     return render_template(
         "hesam/statement.html",
@@ -102,9 +88,9 @@ def statement(account_id: int) -> Any:
         filters=filters,
         raw=request.args,
         errors=errors,
-        purposes=services.purposes_of(session, account),
+        # The filter's choices read as their plugins word them.
+        purposes=[(p, services.purpose_label(p)) for p in services.purposes_of(db, account)],
         services=services,
-        lang=current_language(),
     ), (400 if errors else 200)
 
 
@@ -112,19 +98,16 @@ def statement(account_id: int) -> Any:
 @login_required
 def statement_csv(account_id: int) -> Any:
     """The statement as CSV, streamed: a long history never sits whole in memory."""
-    session = db_session()
-    me = _me()
-    account = services.owned_account(session, me, account_id)
+    viewer = me()
+    account = services.owned_account(db_session(), viewer, account_id)
     filters = services.read_filter(request.args)
-    lang = current_language()
 
     def rows() -> Any:
         # Flask ends the request (and closes its session) before the body is sent; the contexts
         # are pushed again while streaming, so the session is asked for here, where the second
         # teardown will close it, and not captured from above.
-        rows_session = db_session()
-        entries = services.iter_statement(rows_session, account, filters)
-        yield from services.statement_csv(entries, me, lang)
+        entries = services.iter_statement(db_session(), account, filters)
+        yield from services.statement_csv(entries, viewer)
 
     response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -142,12 +125,11 @@ def _signer() -> URLSafeTimedSerializer:
 
 
 def _transfer_form(values: Any = None, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
-    session = db_session()
     return render_template(
         "hesam/transfer.html",
         values=values or {},
         errors=errors or {},
-        available=services.main_balance(session, _me()),
+        available=services.main_balance(db_session(), me()),
     ), status
 
 
@@ -157,29 +139,23 @@ def transfer_form() -> Any:
     return _transfer_form()
 
 
-@bp.post("/transfer")
-@login_required
-def transfer_check() -> Any:
-    """Step 1: check the transfer and show it back for confirmation; nothing moves yet."""
-    session = db_session()
-    me = _me()
+def _check(db: Session) -> str:
+    """Step 1's work: the transfer checked (every mistake at once) and signed, ready to confirm.
+
+    The tomans typed are read here; an amount that cannot be read is reported with the rest.
+    """
     form = request.form
-    if form.get("edit"):
-        return _transfer_form(form)
-    try:
-        draft = services.prepare_transfer(
-            session,
-            me,
-            recipient=form.get("recipient", ""),
-            amount=form.get("amount", ""),
-            note=form.get("note", ""),
+    read = FieldReader()
+    rials = read.money(form.get("amount"), "amount")
+    recipient = form.get("recipient", "")
+    draft = read.run(
+        lambda: services.prepare_transfer(
+            db, me(), recipient=recipient, amount=rials, note=form.get("note", "")
         )
-    except BadInput as exc:
-        session.rollback()
-        return _transfer_form(form, _form_errors(exc), 400)
+    )
     # The one-time key is born here and travels signed with the transfer it belongs to: the
     # confirm step cannot be replayed with other content, and a second submit reuses the key.
-    token = _signer().dumps(
+    return _signer().dumps(
         {
             "s": draft.sender_id,
             "r": draft.recipient_id,
@@ -187,15 +163,26 @@ def transfer_check() -> Any:
             "a": draft.amount,
             "n": draft.note,
             "k": uuid.uuid4().hex,
-            "q": form.get("recipient", ""),
+            "q": recipient,
         }
     )
-    return render_template(
-        "hesam/confirm.html",
-        draft=draft,
-        token=token,
-        values=form,
-        available=services.main_balance(session, me),
+
+
+def _keep_draft(token: str) -> str:
+    session[_DRAFT] = token
+    return url_for("hesam.confirmation")
+
+
+@bp.post("/transfer")
+@login_required
+def transfer_check() -> Any:
+    """Step 1: check the transfer, then show it back for confirmation; nothing moves yet."""
+    if request.form.get("edit"):
+        return _transfer_form(request.form)
+    return handle_form(
+        _check,
+        again=lambda errors, status: _transfer_form(request.form, errors, status),
+        to=_keep_draft,
     )
 
 
@@ -222,43 +209,67 @@ def _draft_from(token: str) -> tuple[services.TransferDraft, str, dict[str, str]
         ) from None
 
 
+@bp.get("/transfer/confirm")
+@login_required
+def confirmation() -> Any:
+    """Step 1's answer: the transfer as checked, with the recipient's masked name, to confirm."""
+    token = session.get(_DRAFT)
+    if not token:
+        return redirect(url_for("hesam.transfer_form"))
+    try:
+        draft, _key, typed = _draft_from(token)
+    except BadInput as exc:
+        return _transfer_form({}, exc.form_errors(), 400)
+    if draft.sender_id != me().id:
+        return redirect(url_for("hesam.transfer_form"))
+    return render_template(
+        "hesam/confirm.html",
+        draft=draft,
+        token=token,
+        values=typed,
+        available=services.main_balance(db_session(), me()),
+    )
+
+
 @bp.post("/transfer/confirm")
 @login_required
 def transfer_confirm() -> Any:
     """Step 2: move the money, once per confirmation page however often it is submitted."""
-    session = db_session()
-    me = _me()
-    values: dict[str, str] = {}
-    try:
-        draft, key, values = _draft_from(request.form.get("token", ""))
-        sent = services.send_money(session, me, draft, key)
-    except BadInput as exc:
-        session.rollback()
-        return _transfer_form(values, _form_errors(exc), 400)
-    except Conflict as exc:
-        session.rollback()
-        return _transfer_form(values, {"_form": exc.message}, 409)
-    session.commit()
-    if sent.replayed:
-        flash(_("This transfer was already made; it was not repeated."), "info")
-    else:
-        flash(_("The transfer was made."), "success")
-    return redirect(url_for("hesam.receipt", transfer_id=sent.transfer.id))
+    typed: dict[str, str] = {}
+
+    def send(db: Session) -> services.Sent:
+        draft, key, shown = _draft_from(request.form.get("token", ""))
+        typed.update(shown)
+        return services.send_money(db, me(), draft, key)
+
+    def done(sent: services.Sent) -> Any:
+        session.pop(_DRAFT, None)
+        if sent.replayed:
+            return _l("This transfer was already made; it was not repeated.")
+        return _l("The transfer was made.")
+
+    return handle_form(
+        send,
+        again=lambda errors, status: _transfer_form(typed, errors, status),
+        to=lambda sent: url_for("hesam.receipt", transfer_id=sent.transfer.id),
+        done=done,
+        done_category=lambda sent: "info" if sent.replayed else "success",
+    )
 
 
 @bp.get("/transfers/<int:transfer_id>")
 @login_required
 def receipt(transfer_id: int) -> Any:
-    me = _me()
-    transfer = services.visible_transfer(db_session(), me, transfer_id)
-    outgoing = transfer.debit_account.owner_id == me.id
-    other = transfer.credit_account if outgoing else transfer.debit_account
+    viewer = me()
+    made = services.visible_transfer(db_session(), viewer, transfer_id)
+    outgoing = made.debit_account.owner_id == viewer.id
+    other = made.credit_account if outgoing else made.debit_account
     return render_template(
         "hesam/receipt.html",
-        transfer=transfer,
+        transfer=made,
+        line=services.line_of(made),
         outgoing=outgoing,
-        other=services.account_label(other, me, current_language()),
-        services=services,
+        other=services.account_label(other, viewer),
     )
 
 
@@ -273,50 +284,51 @@ def _topup_form(values: Any = None, errors: dict[str, Any] | None = None, status
 
 
 @bp.get("/admin/topup")
-@permission_required("hesam.topup")
+@permission_required(TOPUP)
 def topup_form() -> Any:
     return _topup_form()
 
 
 @bp.post("/admin/topup")
-@permission_required("hesam.topup")
+@permission_required(TOPUP)
 def topup() -> Any:
     """Record cash (or a checked bank slip) a member brought in, through the manual gateway."""
-    session = db_session()
     form = request.form
     values = {k: form.get(k, "") for k in ("member", "amount", "note", "key")}
-    errors: dict[str, Any] = {}
-    status = 400
-    member = services.active_member(session, values["member"]) if values["member"].strip() else None
-    if member is None:
-        errors["member"] = (
-            _("No member has that mobile or national code.")
-            if values["member"].strip()
-            else _("Enter the member's mobile or national code.")
+    typed = values["member"].strip()
+    member = services.active_member(db_session(), typed) if typed else None
+    if member is not None and not can(TOPUP, member.region):
+        message = _("You may top up only the accounts of members in your region.")
+        return _topup_form(values, {"member": message, "_form": message}, 403)
+
+    def record(db: Session) -> services.Sent:
+        read = FieldReader()
+        if member is None:
+            read.keep(
+                "member",
+                _("No member has that mobile or national code.")
+                if typed
+                else _("Enter the member's mobile or national code."),
+            )
+        rials = read.money(values["amount"], "amount")
+        if member is None or rials is None:
+            raise BadInput(_("Please correct the marked fields."), fields=dict(read.errors))
+        return services.top_up(db, member, rials, key=values["key"], note=values["note"], actor=me())
+
+    def done(sent: services.Sent) -> Any:
+        if sent.replayed:
+            return _l("This top-up was already recorded; nothing was added again.")
+        assert member is not None
+        return _l(
+            "%(amount)s was added to the account of %(name)s.",
+            amount=Money(sent.transfer.amount),
+            name=member.name,
         )
-    elif not can("hesam.topup", member.region):
-        errors["member"] = _("You may top up only the accounts of members in your region.")
-        status = 403
-    try:
-        services.read_amount(values["amount"])
-    except BadInput as exc:
-        errors.update(exc.fields)
-    if errors or member is None:
-        errors["_form"] = _("Please correct the marked fields.")
-        return _topup_form(values, errors, status)
-    try:
-        sent = services.top_up(
-            session, member, values["amount"], key=values["key"], note=values["note"], actor=_me()
-        )
-    except (BadInput, Conflict) as exc:
-        session.rollback()
-        return _topup_form(values, {**exc.fields, "_form": exc.message}, exc.status)
-    session.commit()
-    amount = format_money(sent.transfer.amount, lang=current_language())
-    if sent.replayed:
-        flash(_("This top-up was already recorded; nothing was added again."), "info")
-    else:
-        flash(
-            _("%(amount)s was added to the account of %(name)s.", amount=amount, name=member.name), "success"
-        )
-    return redirect(url_for("hesam.topup_form"))
+
+    return handle_form(
+        record,
+        again=lambda errors, status: _topup_form(values, errors, status),
+        to=url_for("hesam.topup_form"),
+        done=done,
+        done_category=lambda sent: "info" if sent.replayed else "success",
+    )

@@ -7,10 +7,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,52 +17,40 @@ from flask import Flask
 from resalat_hesam import services
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Account, Member, Transfer, get_db, ledger
+from resalat_core.sdk import (
+    Account,
+    Digits,
+    Member,
+    Transfer,
+    main_account,
+    open_earmarked,
+    system_account,
+    transfer,
+)
+from resalat_core.testing import Person, ResalatClient, work
 
-
-@contextmanager
-def _work(app: Flask) -> Iterator[Any]:
-    """The app context's own session, committed at the end, as a request or CLI command would.
-
-    Not a second session: the host reads module activation through the context's session, and
-    two sessions in one thread would wait on each other's SQLite write lock.
-    """
-    with app.app_context():
-        session = get_db().session()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    mobile: str
-    national_code: str
-    name: str
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
-def person(app: Flask) -> Callable[[int], Person]:
-    """``person(member_id)``: the member's identity, read once."""
+def member_of(app: Flask) -> Callable[[int], Person]:
+    """``member_of(member_id)``: who a member made by ``client_as``/``make_member`` is (the host's
+    ``Person``), read once."""
 
     def read(member_id: int) -> Person:
-        with app.app_context():
-            m = get_db().session.get(Member, member_id)
-            return Person(m.id, m.mobile, m.national_code, m.name)
+        with work(app) as s:
+            m = s.get(Member, member_id)
+            return Person(m.id, m.mobile, m.national_code, m.name, m.region.code)
 
     return read
 
 
 @pytest.fixture
 def fund(app: Flask) -> Callable[..., int]:
-    """``fund(member_id, tomans)``: a committed cash top-up; returns the transfer id."""
+    """``fund(member_id, tomans)``: a committed cash top-up through M-Hesam; the transfer id."""
 
     def top_up(member_id: int, tomans: int, key: str | None = None) -> int:
-        with _work(app) as s:
+        with work(app) as s:
             member = s.get(Member, member_id)
             sent = services.top_up(s, member, tomans * 10, key=key or f"test:{member_id}:{tomans}:{_n()}")
             return sent.transfer.id
@@ -83,7 +70,7 @@ def balance_of(app: Flask) -> Callable[[int], int]:
     """``balance_of(member_id)``: the main account's available rials, straight from the database."""
 
     def read(member_id: int) -> int:
-        with _work(app) as s:
+        with work(app) as s:
             return services.main_balance(s, s.get(Member, member_id))
 
     return read
@@ -94,7 +81,7 @@ def ledger_snapshot(app: Flask) -> Callable[[], tuple[Any, ...]]:
     """Every account's balances and the number of transfers: equal snapshots mean nothing moved."""
 
     def snapshot() -> tuple[Any, ...]:
-        with _work(app) as s:
+        with work(app) as s:
             balances = s.execute(
                 select(
                     Account.code, Account.posted, Account.pending_debits, Account.pending_credits
@@ -107,42 +94,41 @@ def ledger_snapshot(app: Flask) -> Callable[[], tuple[Any, ...]]:
 
 @pytest.fixture
 def earmark(app: Flask) -> Callable[..., int]:
-    """``earmark(member_id, tomans, purposes=[...], expires_at=..., rules={...})``: a funded earmarked
-    account, the way the loans plugin will open one; returns its id."""
+    """``earmark(member_id, tomans, purposes=[...], expires_at=..., within=app)``: funded earmarked
+    money, the way the loans plugin opens it; returns the account's id.
+
+    Named by the purpose ``fixture_grant`` (grant no. 12) and funded from the host's ``cash_in``.
+    In the ``grants`` app those purposes are declared and read as their plugin words them; in the
+    plain app nobody declares them, so they read as the host's fallbacks.
+    """
 
     def open_one(
         member_id: int,
         tomans: int,
         *,
-        purposes: Iterable[str] = ("bazaar_purchase",),
+        purposes: Iterable[str] = ("fixture_fair",),
         expires_at: datetime | None = None,
-        rules: dict[str, Any] | None = None,
         code: str | None = None,
+        within: Flask | None = None,
     ) -> int:
-        with _work(app) as s:
+        with work(within or app) as s:
             member = s.get(Member, member_id)
-            account = ledger.open_earmarked(
+            account = open_earmarked(
                 s,
                 member,
-                code=code or f"test:loan:{member_id}:{_n()}",
-                purpose="livestock_loan",
-                name_fa="وام دام سبک",
-                name_en="Light livestock loan",
+                code=code or f"test:grant:{member_id}:{_n()}",
+                purpose="fixture_grant",
+                params={"grant": Digits("12")},
                 purposes=purposes,
-                rules=rules,
                 expires_at=expires_at,
             )
-            fund_account = ledger.system_account(s, "loan_fund")
-            ledger.transfer(
+            transfer(
                 s,
-                f"test:fund:{account.id}",
-                ledger.system_account(s, "cash_in"),
-                fund_account,
+                f"test:grant:{account.id}",
+                system_account(s, "cash_in"),
+                account,
                 tomans * 10,
-                "loan_funding",
-            )
-            ledger.transfer(
-                s, f"test:disburse:{account.id}", fund_account, account, tomans * 10, "loan_disbursal"
+                "admin_adjustment",
             )
             return account.id
 
@@ -150,12 +136,41 @@ def earmark(app: Flask) -> Callable[..., int]:
 
 
 @pytest.fixture
+def grants(app: Flask, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """An app with a test plugin that declares earmarked money's purposes and their words.
+
+    It asks for ``app`` so the tables are emptied before, not after, the test plugin is switched on.
+    """
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    from resalat_fixture_hesamgrants import plugin
+
+    built = make_app(extra_plugins={"fixture_grants": plugin})
+    record = built.extensions["resalat"].plugins.records["fixture_grants"]
+    assert record.status == "loaded", record.error
+    result = built.test_cli_runner().invoke(args=["modules", "enable", "fixture_grants", "--all"])
+    assert result.exit_code == 0, result.output
+    return built
+
+
+@pytest.fixture
+def signed_in() -> Callable[[Flask, int], ResalatClient]:
+    """``signed_in(app, member_id)``: a client of ``app`` signed in as the member."""
+
+    def client(app: Flask, member_id: int) -> ResalatClient:
+        app.test_client_class = ResalatClient
+        made: ResalatClient = app.test_client()  # type: ignore[assignment]
+        return made.sign_in(member_id)
+
+    return client
+
+
+@pytest.fixture
 def main_account_id(app: Flask) -> Callable[[int], int]:
     """``main_account_id(member_id)``: the id of the member's main account (opened if need be)."""
 
     def read(member_id: int) -> int:
-        with _work(app) as s:
-            return ledger.main_account(s, s.get(Member, member_id)).id
+        with work(app) as s:
+            return main_account(s, s.get(Member, member_id)).id
 
     return read
 
@@ -165,11 +180,16 @@ _TOKEN_RE = re.compile(r'name="token" value="([^"]+)"')
 
 @pytest.fixture
 def ask_to_send() -> Callable[..., Any]:
-    """``ask_to_send(client, recipient, amount, note="")``: fill step 1; the confirmation page, with
-    ``.token`` set to its signed confirmation (None if the page did not get that far)."""
+    """``ask_to_send(client, recipient, amount, note="")``: fill step 1 and follow it to the
+    confirmation page, with ``.token`` set to its signed confirmation (None if the page did not
+    get that far: the form shown again with its errors)."""
 
     def ask(client: Any, recipient: str, amount: str, note: str = "") -> Any:
-        response = client.form("/hesam/transfer", {"recipient": recipient, "amount": amount, "note": note})
+        response = client.form(
+            "/hesam/transfer",
+            {"recipient": recipient, "amount": amount, "note": note},
+            follow_redirects=True,
+        )
         match = _TOKEN_RE.search(response.get_data(as_text=True))
         response.token = match.group(1) if match else None
         return response

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from resalat_core.sdk import Entry, Member, get_db, ledger, utcnow
+from resalat_core.sdk import Entry, Member, get_db, main_account, statement_query, transfer, utcnow
+from resalat_core.testing import Roles
 
 
 def test_the_accounts_page_shows_the_main_balance_in_persian_tomans(client_as, fund):
@@ -28,29 +29,22 @@ def test_a_first_visit_opens_the_main_account_at_zero(client_as):
     assert 'data-testid="available">۰ تومان<' in html
 
 
-def test_an_earmarked_loan_shows_what_it_may_buy_and_until_when(client_as, earmark):
-    jafar = client_as(name="جعفر قراجه‌لو")
+def test_an_earmarked_grant_shows_what_it_may_buy_and_until_when(grants, make_member, earmark, signed_in):
+    jafar = make_member(name="جعفر قراجه‌لو")
     # 1410/01/01 at noon in Tehran.
     expires = datetime(2031, 3, 21, 8, 30)
     earmark(
-        jafar.member_id,
-        40_000_000,
-        purposes=["bazaar_purchase", "insurance_premium"],
-        expires_at=expires,
-        rules={
-            "description_fa": "فقط برای خرید دام سبک و علوفه",
-            "description_en": "Livestock and fodder only",
-        },
+        jafar, 40_000_000, purposes=["fixture_fair", "fixture_premium"], expires_at=expires, within=grants
     )
 
-    html = jafar.get("/hesam/").get_data(as_text=True)
+    html = signed_in(grants, jafar).get("/hesam/").get_data(as_text=True)
 
     card = html.split('data-testid="earmarked"')[1]
-    assert "وام دام سبک" in card
+    # Named by the purpose it was granted for, with its typed parameter, as its plugin words it.
+    assert "کمک‌هزینه‌ی دام سبک شماره‌ی ۱۲" in card
     assert "۴۰٬۰۰۰٬۰۰۰ تومان" in card
-    assert 'data-purpose="bazaar_purchase">خرید از ام‌بازار<' in card
-    assert 'data-purpose="insurance_premium">حق بیمه در ام‌بیمه<' in card
-    assert "فقط برای خرید دام سبک و علوفه" in card
+    assert 'data-purpose="fixture_fair">خرید از بازارچه‌ی محلی<' in card
+    assert 'data-purpose="fixture_premium">حق بیمه‌ی دام<' in card
     assert "قابل مصرف تا ۱۴۱۰/۰۱/۰۱" in card
     assert 'data-testid="expired"' not in card
 
@@ -66,29 +60,41 @@ def test_an_expired_earmark_says_so_and_one_without_an_end_says_that(client_as, 
     assert "بدون تاریخ پایان" in cards[1] and 'data-testid="expired"' not in cards[1]
 
 
+def test_earmarked_money_of_a_purpose_nobody_declares_reads_plainly(client_as, earmark):
+    # Without the plugin that granted it, the account and what it may pay for read as the host's words.
+    jafar = client_as()
+    earmark(jafar.member_id, 1_000, purposes=["fixture_fair"])
+
+    card = jafar.get("/hesam/").get_data(as_text=True).split('data-testid="earmarked"')[1]
+
+    assert "وجه اختصاصی" in card
+    assert 'data-purpose="fixture_fair">انتقال دیگر<' in card
+
+
 def test_in_english_the_same_page_reads_left_to_right(client_as, earmark):
     jafar = client_as()
-    earmark(jafar.member_id, 1_000, rules={"description_fa": "فارسی", "description_en": "For livestock"})
+    earmark(jafar.member_id, 1_000)
     jafar.get("/lang/en")
 
     html = jafar.get("/hesam/").get_data(as_text=True)
 
     assert 'dir="ltr"' in html
-    assert "1,000 tomans" in html and "Purchases in M-Bazar" in html and "For livestock" in html
+    assert "1,000 tomans" in html and "Main account" in html and "Earmarked money" in html
 
 
 def _reserve(app, member_id: int, rials: int, key: str) -> None:
-    """An order paid into escrow but not yet settled: the amount is held, not spent."""
+    """A payment held but not yet settled: the amount is reserved for another member, not spent."""
     with app.app_context():
         s = get_db().session
         member = s.get(Member, member_id)
-        ledger.transfer(
+        payee = s.get(Member, Roles(app)())
+        transfer(
             s,
             key,
-            ledger.main_account(s, member),
-            ledger.system_account(s, "escrow"),
+            main_account(s, member),
+            main_account(s, payee),
             rials,
-            "bazaar_purchase",
+            "member_transfer",
             pending=True,
             timeout=timedelta(days=3),
         )
@@ -105,15 +111,15 @@ def test_pending_reservations_are_shown_apart_from_the_balance(app, client_as, f
     assert 'data-testid="available">۷۰٬۰۰۰ تومان<' in html
     assert "کنار گذاشته برای پرداخت‌های در انتظار: ۳۰٬۰۰۰ تومان" in html
     (item,) = html.split('data-testid="pending-item"')[1:]
-    assert "خرید از ام‌بازار" in item and "۳۰٬۰۰۰ تومان" in item
+    assert "انتقال میان اعضا" in item and "۳۰٬۰۰۰ تومان" in item
 
 
 def _entries_at(app, member_id: int, when: list[datetime]) -> None:
     """Move the member's entries (oldest first) to the given times (naive UTC)."""
     with app.app_context():
         s = get_db().session
-        account = ledger.main_account(s, s.get(Member, member_id))
-        ids = [e.id for e in s.scalars(ledger.statement_query(account))][::-1]
+        account = main_account(s, s.get(Member, member_id))
+        ids = [e.id for e in s.scalars(statement_query(account))][::-1]
         for entry_id, at in zip(ids, when, strict=True):
             s.execute(update(Entry).where(Entry.id == entry_id).values(created_at=at))
         s.commit()
@@ -142,10 +148,10 @@ def test_the_statement_filters_by_jalali_days_in_tehran_time(app, client_as, fun
 
 
 def test_the_statement_filters_by_direction_and_purpose(
-    client_as, make_member, person, fund, ask_to_send, confirm, main_account_id
+    client_as, person, fund, ask_to_send, confirm, main_account_id
 ):
     maryam = client_as()
-    jafar = person(make_member())
+    jafar = person()
     fund(maryam.member_id, 10_000)
     confirm(maryam, ask_to_send(maryam, jafar.mobile, "4000").token)
     url = f"/hesam/accounts/{main_account_id(maryam.member_id)}"

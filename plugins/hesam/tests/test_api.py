@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from resalat_core.sdk import Member, get_db, ledger
+from resalat_core.sdk import Member, get_db, main_account, transfer
 
 API = "/api/v1/hesam"
 
@@ -18,34 +18,40 @@ def maryam(api_as, fund):
     return api
 
 
-def test_my_accounts_list_the_main_account_and_earmarked_funds(api_as, fund, earmark):
+def test_my_accounts_list_the_main_account_and_earmarked_funds(api_as, fund, earmark, grants):
     jafar = api_as()
     fund(jafar.member_id, 5_000)
-    loan = earmark(
-        jafar.member_id, 1_000, purposes=["bazaar_purchase"], rules={"description_en": "Livestock only"}
-    )
+    grant = earmark(jafar.member_id, 1_000, purposes=["fixture_fair"], within=grants)
+    # The same bearer token, on the app where the grant's plugin declares its words.
+    client = grants.test_client()
+    client.environ_base.update(jafar.environ_base)
 
-    answer = jafar.get(f"{API}/accounts")
+    answer = client.get(f"{API}/accounts")
 
     assert answer.status_code == 200
     main, earmarked = answer.get_json()
-    assert (main["kind"], main["available"], main["posted"], main["purposes"]) == (
+    assert (main["kind"], main["name"], main["available"], main["posted"], main["purposes"]) == (
         "member_main",
+        "حساب اصلی",
         50_000,
         50_000,
         [],
     )
-    assert earmarked["id"] == loan
+    assert earmarked["id"] == grant
     assert (earmarked["kind"], earmarked["available"], earmarked["purposes"]) == (
         "earmarked",
         10_000,
-        ["bazaar_purchase"],
+        ["fixture_fair"],
     )
-    assert (earmarked["description_en"], earmarked["expired"]) == ("Livestock only", False)
+    assert (earmarked["name"], earmarked["may_pay_for"], earmarked["expired"]) == (
+        "کمک‌هزینه‌ی دام سبک شماره‌ی ۱۲",
+        ["خرید از بازارچه‌ی محلی"],
+        False,
+    )
 
 
-def test_a_transfer_with_an_idempotency_key_moves_money_once(maryam, make_member, person, balance_of):
-    jafar = person(make_member(name="جعفر قراجه‌لو"))
+def test_a_transfer_with_an_idempotency_key_moves_money_once(maryam, person, balance_of):
+    jafar = person(name="جعفر قراجه‌لو")
     body = {"recipient": jafar.national_code, "amount_rials": 250_000, "note": "علوفه"}
     headers = {"Idempotency-Key": "order-77"}
 
@@ -66,8 +72,8 @@ def test_a_transfer_with_an_idempotency_key_moves_money_once(maryam, make_member
     assert (balance_of(maryam.member_id), balance_of(jafar.id)) == (750_000, 250_000)
 
 
-def test_a_long_idempotency_key_is_as_good_as_a_short_one(maryam, make_member, person, balance_of):
-    jafar = person(make_member())
+def test_a_long_idempotency_key_is_as_good_as_a_short_one(maryam, person, balance_of):
+    jafar = person()
     body = {"recipient": jafar.mobile, "amount_rials": 1_000}
     key = "k" * 200  # the longest the host accepts
 
@@ -79,10 +85,8 @@ def test_a_long_idempotency_key_is_as_good_as_a_short_one(maryam, make_member, p
     assert balance_of(jafar.id) == 2_000
 
 
-def test_the_same_key_with_another_body_is_a_conflict(
-    maryam, make_member, person, balance_of, ledger_snapshot
-):
-    jafar = person(make_member())
+def test_the_same_key_with_another_body_is_a_conflict(maryam, person, balance_of, ledger_snapshot):
+    jafar = person()
     headers = {"Idempotency-Key": "k-1"}
     assert (
         maryam.post(
@@ -101,8 +105,8 @@ def test_the_same_key_with_another_body_is_a_conflict(
     assert ledger_snapshot() == before
 
 
-def test_a_transfer_without_an_idempotency_key_is_refused(maryam, make_member, person, ledger_snapshot):
-    jafar = person(make_member())
+def test_a_transfer_without_an_idempotency_key_is_refused(maryam, person, ledger_snapshot):
+    jafar = person()
     before = ledger_snapshot()
 
     answer = maryam.post(f"{API}/transfers", json={"recipient": jafar.mobile, "amount_rials": 1_000})
@@ -129,10 +133,10 @@ def test_a_transfer_without_an_idempotency_key_is_refused(maryam, make_member, p
     ],
 )
 def test_bad_transfers_are_400_with_the_fields_named_and_move_nothing(
-    maryam, make_member, person, ledger_snapshot, body, fields
+    maryam, person, ledger_snapshot, body, fields, member_of
 ):
-    jafar = person(make_member())
-    own = person(maryam.member_id)
+    jafar = person()
+    own = member_of(maryam.member_id)
     body = {
         k: (v.format(jafar=jafar.mobile, own=own.mobile) if isinstance(v, str) else v)
         for k, v in body.items()
@@ -167,8 +171,8 @@ def test_the_statement_is_paged_newest_first(api_as, fund, main_account_id):
     )
 
 
-def test_the_statement_filters_like_the_page(maryam, make_member, person, main_account_id):
-    jafar = person(make_member())
+def test_the_statement_filters_like_the_page(maryam, person, main_account_id):
+    jafar = person()
     maryam.post(
         f"{API}/transfers",
         json={"recipient": jafar.mobile, "amount_rials": 500},
@@ -193,17 +197,18 @@ def test_another_members_statement_is_404(maryam, api_as, main_account_id):
     assert maryam.get(f"{API}/accounts/2147483648/statement").status_code == 404
 
 
-def test_pending_reservations_are_listed_apart(app, maryam):
+def test_pending_reservations_are_listed_apart(app, maryam, make_member):
+    payee = make_member()
     with app.app_context():
         s = get_db().session
         member = s.get(Member, maryam.member_id)
-        t = ledger.transfer(
+        t = transfer(
             s,
-            "order:9",
-            ledger.main_account(s, member),
-            ledger.system_account(s, "escrow"),
+            "held:9",
+            main_account(s, member),
+            main_account(s, s.get(Member, payee)),
             30_000,
-            "bazaar_purchase",
+            "member_transfer",
             pending=True,
             timeout=timedelta(days=2),
         )
@@ -217,8 +222,9 @@ def test_pending_reservations_are_listed_apart(app, maryam):
         transfer_id,
         "out",
         30_000,
-        "bazaar_purchase",
+        "member_transfer",
     )
+    assert (held["label"], held["detail"], held["note"]) == ("انتقال میان اعضا", "", None)
     assert held["timeout_at"] is not None
     assert (main["available"], main["pending_debits"]) == (970_000, 30_000)
 

@@ -32,9 +32,9 @@ def maryam(client_as, fund):
     ],
 )
 def test_a_bad_amount_is_refused_and_nothing_moves(
-    maryam, make_member, person, ask_to_send, ledger_snapshot, amount, field_message
+    maryam, person, ask_to_send, ledger_snapshot, amount, field_message
 ):
-    jafar = person(make_member())
+    jafar = person()
     before = ledger_snapshot()
 
     page = ask_to_send(maryam, jafar.mobile, amount)
@@ -50,17 +50,17 @@ def test_a_bad_amount_is_refused_and_nothing_moves(
 @pytest.mark.parametrize(
     ("recipient", "field_message"),
     [
-        ("09359999999", "هیچ عضوی با این شماره"),  # a valid mobile nobody has
-        ("0012345679", "هیچ عضوی با این شماره"),  # a valid national code nobody has
-        ("hello", "هیچ عضوی با این شماره"),
+        ("09359999999", "عضوی با این شمارهٔ همراه"),  # a valid mobile nobody has
+        ("0012345679", "عضوی با این شمارهٔ همراه"),  # a valid national code nobody has
+        ("hello", "عضوی با این شمارهٔ همراه"),
         ("", "شماره‌ی همراه یا کد ملی گیرنده را وارد کنید"),
         ("{own}", "حساب خود شماست"),
     ],
 )
 def test_a_bad_recipient_is_refused_and_nothing_moves(
-    maryam, person, ask_to_send, ledger_snapshot, recipient, field_message
+    maryam, person, ask_to_send, ledger_snapshot, recipient, field_message, member_of
 ):
-    own = person(maryam.member_id).mobile
+    own = member_of(maryam.member_id).mobile
     before = ledger_snapshot()
 
     page = ask_to_send(maryam, recipient.format(own=own), "1000")
@@ -83,8 +83,8 @@ def test_every_bad_field_is_reported_at_once(maryam, ask_to_send, ledger_snapsho
     assert ledger_snapshot() == before
 
 
-def test_a_deactivated_member_cannot_receive(app, maryam, make_member, person, ask_to_send, ledger_snapshot):
-    jafar = person(make_member())
+def test_a_deactivated_member_cannot_receive(app, maryam, person, ask_to_send, ledger_snapshot):
+    jafar = person()
     with app.app_context():
         s = get_db().session
         s.get(Member, jafar.id).is_active = False
@@ -97,10 +97,8 @@ def test_a_deactivated_member_cannot_receive(app, maryam, make_member, person, a
     assert ledger_snapshot() == before
 
 
-def test_a_tampered_confirmation_moves_nothing(
-    maryam, make_member, person, ask_to_send, confirm, ledger_snapshot
-):
-    jafar = person(make_member())
+def test_a_tampered_confirmation_moves_nothing(maryam, person, ask_to_send, confirm, ledger_snapshot):
+    jafar = person()
     token = ask_to_send(maryam, jafar.mobile, "1000").token
     before = ledger_snapshot()
     payload, _, signature = token.rpartition(".")
@@ -113,9 +111,9 @@ def test_a_tampered_confirmation_moves_nothing(
 
 
 def test_a_confirmation_without_the_forms_csrf_token_moves_nothing(
-    maryam, make_member, person, ask_to_send, confirm, ledger_snapshot
+    maryam, person, ask_to_send, confirm, ledger_snapshot
 ):
-    jafar = person(make_member())
+    jafar = person()
     token = ask_to_send(maryam, jafar.mobile, "1000").token
     before = ledger_snapshot()
 
@@ -127,9 +125,9 @@ def test_a_confirmation_without_the_forms_csrf_token_moves_nothing(
 
 
 def test_another_members_confirmation_cannot_be_used(
-    maryam, client_as, make_member, person, ask_to_send, confirm, ledger_snapshot, fund
+    maryam, client_as, person, ask_to_send, confirm, ledger_snapshot, fund
 ):
-    jafar = person(make_member())
+    jafar = person()
     thief = client_as()
     fund(thief.member_id, 100_000)
     token = ask_to_send(maryam, jafar.mobile, "1000").token
@@ -143,9 +141,9 @@ def test_another_members_confirmation_cannot_be_used(
 
 
 def test_an_expired_confirmation_moves_nothing(
-    maryam, make_member, person, ask_to_send, confirm, ledger_snapshot, monkeypatch
+    maryam, person, ask_to_send, confirm, ledger_snapshot, monkeypatch
 ):
-    jafar = person(make_member())
+    jafar = person()
     token = ask_to_send(maryam, jafar.mobile, "1000").token
     before = ledger_snapshot()
     monkeypatch.setattr(views, "CONFIRM_MAX_AGE", -1)
@@ -158,10 +156,10 @@ def test_an_expired_confirmation_moves_nothing(
 
 
 def test_money_spent_between_the_two_steps_is_not_spent_twice(
-    maryam, make_member, person, ask_to_send, confirm, balance_of
+    maryam, person, ask_to_send, confirm, balance_of
 ):
-    jafar = person(make_member())
-    zahra = person(make_member())
+    jafar = person()
+    zahra = person()
     to_jafar = ask_to_send(maryam, jafar.mobile, "80000").token
     to_zahra = ask_to_send(maryam, zahra.mobile, "80000").token  # both fit her balance on their own
     assert confirm(maryam, to_jafar).status_code == 302

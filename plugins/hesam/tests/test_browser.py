@@ -17,17 +17,15 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
 
-def test_maryam_sends_money_to_jafar_on_her_phone(
-    app, live_server, page, make_member, person, fund, balance_of
-):
+def test_maryam_sends_money_to_jafar_on_her_phone(app, live_server, page, person, fund, balance_of):
     def told(member_id: int) -> int:
         with app.app_context():
             s = get_db().session
             found = inbox.inbox(s, s.get(Member, member_id), unread_only=False, page=1, per_page=50)
             return sum(n.source == "hesam" for n in found.items)
 
-    maryam = person(make_member(name="مریم احمدی"))
-    jafar = person(make_member(name="جعفر قراجه‌لو"))
+    maryam = person(name="مریم احمدی")
+    jafar = person(name="جعفر قراجه‌لو")
     fund(maryam.id, 500_000)
     page.set_viewport_size({"width": PHONE, "height": 740})
 

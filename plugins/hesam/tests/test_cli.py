@@ -14,8 +14,8 @@ def run(app):
     return lambda *args: runner.invoke(args=list(args))
 
 
-def test_an_operator_tops_up_a_member_in_tomans(run, make_member, person, balance_of):
-    maryam = person(make_member())
+def test_an_operator_tops_up_a_member_in_tomans(run, person, balance_of):
+    maryam = person()
 
     result = run("hesam", "topup", maryam.mobile, "5,000,000", "--unit", "toman", "--json")
 
@@ -30,8 +30,8 @@ def test_an_operator_tops_up_a_member_in_tomans(run, make_member, person, balanc
     assert balance_of(maryam.id) == 50_000_000
 
 
-def test_the_same_key_tops_up_once(run, make_member, person, balance_of):
-    maryam = person(make_member())
+def test_the_same_key_tops_up_once(run, person, balance_of):
+    maryam = person()
 
     first = run("hesam", "topup", maryam.national_code, "1000", "--unit", "rial", "--key", "slip-42")
     again = run(
@@ -55,8 +55,8 @@ def test_the_same_key_tops_up_once(run, make_member, person, balance_of):
         (["{mobile}", "2000", "--key", "used"], "different transfer"),  # the key was used for 1000
     ],
 )
-def test_a_bad_top_up_exits_1_and_moves_nothing(run, make_member, person, ledger_snapshot, args, says):
-    maryam = person(make_member())
+def test_a_bad_top_up_exits_1_and_moves_nothing(run, person, ledger_snapshot, args, says):
+    maryam = person()
     assert run("hesam", "topup", maryam.mobile, "1000", "--key", "used").exit_code == 0
     before = ledger_snapshot()
 
@@ -67,8 +67,8 @@ def test_a_bad_top_up_exits_1_and_moves_nothing(run, make_member, person, ledger
     assert ledger_snapshot() == before
 
 
-def test_a_statement_is_exported_to_csv_with_a_progress_bar(run, make_member, person, fund, tmp_path):
-    maryam = person(make_member())
+def test_a_statement_is_exported_to_csv_with_a_progress_bar(run, person, fund, tmp_path):
+    maryam = person()
     for tomans in (1_000, 2_500):
         fund(maryam.id, tomans)
     out = tmp_path / "statement.csv"
@@ -93,10 +93,8 @@ def test_a_statement_is_exported_to_csv_with_a_progress_bar(run, make_member, pe
     assert newest[0].startswith("14")  # a Jalali year
 
 
-def test_a_statement_export_filters_and_chooses_the_account(
-    run, make_member, person, fund, earmark, tmp_path
-):
-    jafar = person(make_member())
+def test_a_statement_export_filters_and_chooses_the_account(run, person, fund, earmark, tmp_path):
+    jafar = person()
     fund(jafar.id, 1_000)
     loan = earmark(jafar.id, 7_000)
     out = tmp_path / "loan.csv"
@@ -132,7 +130,7 @@ def test_a_statement_export_filters_and_chooses_the_account(
 def test_a_bad_statement_export_exits_1_and_writes_no_file(
     run, make_member, person, fund, main_account_id, tmp_path, args, says
 ):
-    maryam = person(make_member())
+    maryam = person()
     fund(maryam.id, 1_000)
     other = main_account_id(make_member())
     out = tmp_path / "nope.csv"
@@ -146,8 +144,8 @@ def test_a_bad_statement_export_exits_1_and_writes_no_file(
     assert not out.exists()
 
 
-def test_a_member_with_no_account_yet_has_no_statement(run, make_member, person, tmp_path):
-    result = run("hesam", "statement", person(make_member()).mobile, "--csv", str(tmp_path / "x.csv"))
+def test_a_member_with_no_account_yet_has_no_statement(run, person, tmp_path):
+    result = run("hesam", "statement", person().mobile, "--csv", str(tmp_path / "x.csv"))
 
     assert result.exit_code == 1
     assert "no account yet" in result.output

@@ -18,10 +18,10 @@ def _rows(response) -> list[list[str]]:
 
 
 def test_a_member_downloads_a_statement_excel_reads_in_persian(
-    app, client_as, make_member, person, fund, ask_to_send, confirm, main_account_id
+    app, client_as, person, fund, ask_to_send, confirm, main_account_id
 ):
     maryam = client_as(name="مریم احمدی")
-    jafar = person(make_member(name="جعفر قراجه‌لو"))
+    jafar = person(name="جعفر قراجه‌لو")
     fund(maryam.member_id, 10_000)
     confirm(maryam, ask_to_send(maryam, jafar.mobile, "2500.5", "بابت علوفه").token)
     account = main_account_id(maryam.member_id)
@@ -46,11 +46,12 @@ def test_a_member_downloads_a_statement_excel_reads_in_persian(
         "مانده پس از تراکنش (ریال)",
         "مانده پس از تراکنش (تومان)",
         "بابت",
+        "جزئیات",
         "طرف حساب",
         "یادداشت",
         "شماره‌ی انتقال",
     ]
-    assert sent[:9] == [
+    assert sent[:10] == [
         "1404/01/01 00:30",
         "2025-03-20T21:00:00Z",
         "برداشت",
@@ -59,11 +60,12 @@ def test_a_member_downloads_a_statement_excel_reads_in_persian(
         "74995",
         "7499.5",
         "انتقال میان اعضا",
+        "",
         "ج*** ق***",
     ]
-    assert sent[9] == "بابت علوفه"
+    assert sent[10] == "بابت علوفه"  # the member's own note, beside the line's words
     assert topped_up[2:8] == ["واریز", "100000", "10000", "100000", "10000", "واریز نقدی"]
-    assert topped_up[8] == "ورود وجه"
+    assert topped_up[9] == "ورود وجه"
 
 
 def test_the_csv_follows_the_statements_filters(client_as, fund, main_account_id):
@@ -98,18 +100,19 @@ def test_a_long_statement_is_exported_whole_across_read_batches(
 
 
 def test_a_note_cannot_smuggle_a_spreadsheet_formula(
-    client_as, make_member, person, fund, ask_to_send, confirm, main_account_id
+    client_as, person, fund, ask_to_send, confirm, main_account_id, member_of
 ):
     maryam = client_as()
     jafar = client_as()
     fund(maryam.member_id, 1_000)
     confirm(
-        maryam, ask_to_send(maryam, person(jafar.member_id).mobile, "10", '=HYPERLINK("http://evil")').token
+        maryam,
+        ask_to_send(maryam, member_of(jafar.member_id).mobile, "10", '=HYPERLINK("http://evil")').token,
     )
 
     rows = _rows(jafar.get(f"/hesam/accounts/{main_account_id(jafar.member_id)}/statement.csv"))
 
-    assert rows[1][9] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][10] == '\'=HYPERLINK("http://evil")'
 
 
 def test_english_readers_get_english_headers(client_as, fund, main_account_id):
@@ -126,4 +129,4 @@ def test_english_readers_get_english_headers(client_as, fund, main_account_id):
         "Amount (rials)",
         "Amount (tomans)",
     ]
-    assert (row[2], row[7], row[8]) == ("in", "Cash top-up", "Cash in")
+    assert (row[2], row[7], row[8], row[9]) == ("in", "Cash top-up", "", "Cash in")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from resalat_hesam import hooks, services
 
-from resalat_core.sdk import BadInput
+from resalat_core.sdk import BadInput, get_region, ids_under
 
 
 @pytest.mark.parametrize(
@@ -61,19 +61,21 @@ def test_the_tile_reads_the_balance_without_opening_an_account(app, make_member,
         (tile_empty,) = hooks.resalat_tiles(s.get(Member, empty))
         (tile_funded,) = hooks.resalat_tiles(s.get(Member, funded))
         assert services.find_main_account(s, s.get(Member, empty)) is None
+        assert (tile_empty.url, str(tile_empty.description)) == ("/hesam/", "موجودی: ۰ تومان")
+    with app.test_request_context("/api/v1/hesam/accounts", headers={"Accept-Language": "en"}):
+        assert str(tile_funded.description) == "Balance: 12,500 tomans"
 
-    assert (tile_empty.url, tile_empty.description_fa) == ("/hesam/", "موجودی: ۰ تومان")
-    assert tile_funded.description_en == "Balance: 12,500 tomans"
 
-
-def test_the_dashboard_counts_transfers_between_members(
-    app, client_as, make_member, person, fund, ask_to_send, confirm
+def test_the_dashboard_counts_transfers_between_members_of_the_area(
+    app, db, client_as, person, fund, ask_to_send, confirm
 ):
     maryam = client_as()
     fund(maryam.member_id, 1_000)
-    confirm(maryam, ask_to_send(maryam, person(make_member()).mobile, "10").token)
+    confirm(maryam, ask_to_send(maryam, person().mobile, "10").token)
 
-    with app.app_context():
-        (figure,) = hooks.resalat_stats()
+    with db() as s:
+        (everywhere,) = hooks.resalat_stats(session=s, area=None)
+        (zanjan,) = hooks.resalat_stats(session=s, area=ids_under(s, [get_region(s, "zanjan").id]))
+        (tehran,) = hooks.resalat_stats(session=s, area=ids_under(s, [get_region(s, "tehran").id]))
 
-    assert (figure.label_en, figure.value) == ("Transfers between members", 1)
+    assert (everywhere.value, zanjan.value, tehran.value) == (1, 1, 0)

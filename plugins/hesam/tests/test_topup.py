@@ -15,9 +15,9 @@ def _form(client) -> dict[str, str]:
     return {"key": re.search(r'name="key" value="([^"]+)"', html).group(1)}
 
 
-def test_an_admin_records_a_cash_top_up_and_the_member_sees_it(client_as, make_member, person, balance_of):
+def test_an_admin_records_a_cash_top_up_and_the_member_sees_it(client_as, person, balance_of):
     admin = client_as("admin")
-    maryam = person(make_member(name="مریم احمدی"))
+    maryam = person(name="مریم احمدی")
 
     done = admin.form(URL, {**_form(admin), "member": maryam.mobile, "amount": "۵٬۰۰۰٬۰۰۰", "note": "نقد"})
 
@@ -26,9 +26,9 @@ def test_an_admin_records_a_cash_top_up_and_the_member_sees_it(client_as, make_m
     assert balance_of(maryam.id) == 50_000_000
 
 
-def test_submitting_the_same_top_up_form_twice_records_it_once(client_as, make_member, person, balance_of):
+def test_submitting_the_same_top_up_form_twice_records_it_once(client_as, person, balance_of):
     admin = client_as("admin")
-    maryam = person(make_member())
+    maryam = person()
     data = {**_form(admin), "member": maryam.national_code, "amount": "1000"}
 
     admin.form(URL, data)
@@ -41,11 +41,9 @@ def test_submitting_the_same_top_up_form_twice_records_it_once(client_as, make_m
     assert balance_of(maryam.id) == 20_000
 
 
-def test_a_member_without_the_permission_gets_403_and_moves_nothing(
-    client_as, make_member, person, ledger_snapshot
-):
+def test_a_member_without_the_permission_gets_403_and_moves_nothing(client_as, person, ledger_snapshot):
     member = client_as()
-    maryam = person(make_member())
+    maryam = person()
     before = ledger_snapshot()
 
     assert member.get(URL).status_code == 403
@@ -58,9 +56,9 @@ def test_a_member_without_the_permission_gets_403_and_moves_nothing(
     assert "ثبت واریز نقدی" not in member.get("/hesam/").get_data(as_text=True)
 
 
-def test_an_admin_of_one_province_cannot_top_up_in_another(client_as, make_member, person, ledger_snapshot):
+def test_an_admin_of_one_province_cannot_top_up_in_another(client_as, person, ledger_snapshot):
     admin = client_as("admin", region="zanjan/zanjan")
-    in_tehran = person(make_member(region="tehran/tehran"))
+    in_tehran = person(region="tehran/tehran")
     before = ledger_snapshot()
 
     answer = admin.form(URL, {**_form(admin), "member": in_tehran.mobile, "amount": "1000"})
@@ -80,11 +78,9 @@ def test_an_admin_of_one_province_cannot_top_up_in_another(client_as, make_membe
         ("{mobile}", "ده", "amount"),
     ],
 )
-def test_bad_top_ups_are_refused_and_move_nothing(
-    client_as, make_member, person, ledger_snapshot, member, amount, field
-):
+def test_bad_top_ups_are_refused_and_move_nothing(client_as, person, ledger_snapshot, member, amount, field):
     admin = client_as("admin")
-    maryam = person(make_member())
+    maryam = person()
     before = ledger_snapshot()
 
     answer = admin.form(
@@ -117,8 +113,8 @@ def test_the_manual_gateway_is_a_seam_a_bank_gateway_can_fill(app, make_member):
         s = get_db().session
         member = s.get(Member, member_id)
         with pytest.raises(BadInput):
-            services.top_up(s, member, "1000", key="ipg-1", gateway=DecliningBank())
+            services.top_up(s, member, 10_000, key="ipg-1", gateway=DecliningBank())
         assert services.main_balance(s, member) == 0
-        sent = services.top_up(s, member, "1000", key="ipg-2", gateway=Bank())
+        sent = services.top_up(s, member, 10_000, key="ipg-2", gateway=Bank())
         s.commit()
         assert (sent.transfer.reference, services.main_balance(s, member)) == ("trace-ipg-2", 10_000)

@@ -31,7 +31,9 @@ plugin = Plugin(
         "max_guarantors": 3,
     },
     accounts=(SystemAccount("stamp_duty", _l("Promissory-note stamp duty")),),
-    purposes=(Purpose("stamp_duty", _l("Stamp duty of a promissory note")),),
+    purposes=(
+        Purpose("stamp_duty", _l("Stamp duty of a promissory note"), detail=_l("Promissory note %(serial)s")),
+    ),
 )
 
 

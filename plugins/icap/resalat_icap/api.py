@@ -7,15 +7,13 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
-    BadInput,
-    Member,
     api_doc,
-    current_member,
     db_session,
     dump,
     idempotent,
     load,
     login_required,
+    me,
     page_args,
     paginate,
 )
@@ -24,12 +22,6 @@ from resalat_icap.schemas import EndorseInSchema, NoteInSchema, NoteQuerySchema,
 
 bp = Blueprint("icap_api", __name__, url_prefix="/api/v1/icap")
 TAGS = ["icap"]
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
 
 
 def _note(note: Any) -> dict[str, Any]:
@@ -51,7 +43,7 @@ def list_notes() -> Any:
     args = load(NoteQuerySchema, request.args.to_dict())
     session = db_session()
     page, per_page = page_args()
-    result = paginate(session, services.notes_query(_me(), args["status"]), page, per_page)
+    result = paginate(session, services.notes_query(me(), args["status"]), page, per_page)
     return {"items": [_note(n) for n in result.items], "meta": result.meta()}
 
 
@@ -74,7 +66,7 @@ def issue() -> Any:
     """
     data = load(NoteInSchema)
     session = db_session()
-    note = services.issue_note(session, _me(), key=request.headers["Idempotency-Key"].strip(), **data)
+    note = services.issue_note(session, me(), key=request.headers["Idempotency-Key"].strip(), **data)
     # Not committed here: the idempotency record commits the note and its answer together.
     return _note(note), 201
 
@@ -84,7 +76,7 @@ def issue() -> Any:
 @login_required
 def show(note_id: int) -> Any:
     """Its issuer, its guarantors and officers holding icap.view_all see it; 404 for others."""
-    return _note(services.visible_note(db_session(), _me(), note_id))
+    return _note(services.visible_note(db_session(), me(), note_id))
 
 
 @bp.post("/notes/<int:note_id>/endorsements")
@@ -94,8 +86,8 @@ def endorse(note_id: int) -> Any:
     """Only while the note is issued: a pledged, released or protested note answers 409."""
     data = load(EndorseInSchema)
     session = db_session()
-    services.visible_note(session, _me(), note_id)
-    note = services.endorse_note(session, note_id, _me(), **data)
+    services.visible_note(session, me(), note_id)
+    note = services.endorse_note(session, note_id, me(), **data)
     session.commit()
     return _note(note)
 
@@ -112,12 +104,8 @@ def sign(note_id: int) -> Any:
     """A wrong password is 400 (code ``bad_signature``) and counts towards the sign-in throttle."""
     data = load(SignInSchema)
     session = db_session()
-    services.visible_note(session, _me(), note_id)
-    try:
-        note = services.sign_as_guarantor(session, note_id, _me(), data["password"])
-    except BadInput as exc:
-        if exc.code == services.BAD_SIGNATURE:
-            session.commit()  # the failed signature counts towards the throttle
-        raise
+    services.visible_note(session, me(), note_id)
+    # A wrong signature is refused and still counted: the host commits what the refusal keeps.
+    note = services.sign_as_guarantor(session, note_id, me(), data["password"])
     session.commit()
     return _note(note)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import url_for
 from sqlalchemy.orm import Session, object_session
 
-from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, hookimpl, ledger
-from resalat_icap import plugin, services
+from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, hookimpl
+from resalat_icap import demo, plugin, services
 from resalat_icap.api import bp as api_bp
 from resalat_icap.cli import icap as icap_cli
 from resalat_icap.views import bp as pages_bp
@@ -32,6 +31,8 @@ def resalat_cli() -> Any:
 
 @hookimpl
 def resalat_permissions() -> list[Permission]:
+    # Administrators, and the loans plugin's credit officers (a role of a plugin that requires
+    # this one), see every note issued in the regions they oversee.
     return [
         Permission(
             "icap.view_all",
@@ -58,72 +59,15 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    figures = services.totals(db_session())
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    figures = services.totals(session, area)
     return [
-        Figure(_l("Promissory notes issued"), figures["issued"]),
-        Figure(
-            _l("Face value outstanding (issued or pledged)"),
-            figures["outstanding"],
-            unit_fa="ریال",
-            unit_en="rials",
-        ),
-        Figure(
-            _l("Stamp duty collected"),
-            figures["duty"],
-            unit_fa="ریال",
-            unit_en="rials",
-        ),
+        Figure(_l("Promissory notes issued"), figures["issued"], _l("notes")),
+        Figure(_l("Face value outstanding (issued or pledged)"), figures["outstanding"], money=True),
+        Figure(_l("Stamp duty collected"), figures["duty"], money=True),
     ]
 
 
-# --- demo ----------------------------------------------------------------------------------------
-
-DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo world's documented password)
-DEMO_TOP_UP = 1_000_000  # rials for the stamp duties below, credited as cash an office received
-
-
-def _top_up(session: Any, member: Member) -> None:
-    ledger.transfer(
-        session,
-        f"demo:icap:topup:{member.id}",
-        ledger.system_account(session, "cash_in"),
-        ledger.main_account(session, member),
-        DEMO_TOP_UP,
-        "top_up",
-        memo="Demo cash for promissory-note stamp duty",
-    )
-
-
 @hookimpl
-def resalat_demo(session: Any, world: Any) -> None:
-    leader = world.members.get("core_leader")
-    member = world.members.get("member")
-    if leader is None or member is None:
-        return
-    _top_up(session, leader)
-    _top_up(session, member)
-    # Jafar's note for his livestock core's loan: payable on demand to the Qard al-Hasan bank,
-    # guaranteed by Maryam Ahmadi, who signs it; it waits for the loan request to pledge it.
-    pledgeable = services.issue_note(
-        session,
-        leader,
-        amount=150_000_000,
-        due_date=None,
-        purpose="تضمین بازپرداخت وام قرض‌الحسنه‌ی خرید دام سبک برای هسته‌ی دامداری گرگ‌تپه",
-        place_of_payment="زنجان",
-        guarantors=[{"name": member.name, "national_code": member.national_code, "mobile": member.mobile}],
-        key="demo:icap:core_leader",
-    )
-    services.sign_as_guarantor(session, pledgeable.id, member, DEMO_PASSWORD)
-    # Maryam's own note, not pledged: a due date a year on, made out to the bank.
-    own = services.issue_note(
-        session,
-        member,
-        amount=30_000_000,
-        due_date=services.today() + timedelta(days=365),
-        purpose="تضمین خرید اقساطی چرخ خیاطی از ام‌بازار",
-        place_of_payment="زنجان",
-        key="demo:icap:member",
-    )
-    world.extras["icap"] = {"pledgeable": pledgeable, "member_note": own}
+def resalat_demo(session: Session, world: Any) -> None:
+    demo.build(session, world)

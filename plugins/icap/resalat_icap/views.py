@@ -5,21 +5,23 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
-    Member,
-    ResalatError,
-    _,
-    current_member,
+    Digits,
+    FieldReader,
+    _l,
     db_session,
-    ledger,
+    handle_form,
     login_required,
+    main_account,
+    me,
     page_args,
     paginate,
 )
 from resalat_icap import services, setting
-from resalat_icap.models import STATUSES
+from resalat_icap.models import STATUSES, Note
 
 bp = Blueprint("icap", __name__, url_prefix="/icap")
 GUARANTOR_LINES = 3  # spare lines on the form; empty ones are skipped
@@ -27,22 +29,7 @@ GUARANTOR_LINES = 3  # spare lines on the form; empty ones are skipped
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"rials": services.rials, "status_label": services.status_label}
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the access decorator let the request in
-    return member
-
-
-def _refused(session: Any, exc: ResalatError) -> dict[str, str]:
-    """The form's errors; a wrong signature is kept (committed) so that it counts for throttling."""
-    if exc.code == services.BAD_SIGNATURE:
-        session.commit()
-    else:
-        session.rollback()
-    return exc.form_errors()
+    return {"status_label": services.status_label}
 
 
 @bp.get("/")
@@ -52,13 +39,13 @@ def mine() -> Any:
     session = db_session()
     status = request.args.get("status", "").strip()
     page, per_page = page_args()
-    result = paginate(session, services.notes_query(_me(), status or None), page, per_page)
+    result = paginate(session, services.notes_query(me(), status or None), page, per_page)
     return render_template(
         "icap/mine.html",
         page=result,
         status=status,
         statuses=STATUSES,
-        awaiting=services.awaiting_signature(session, _me()),
+        awaiting=services.awaiting_signature(session, me()),
     )
 
 
@@ -84,68 +71,78 @@ def _errors_for_form(errors: dict[str, str]) -> dict[str, str]:
     return out
 
 
-@bp.route("/new", methods=["GET", "POST"])
+def _new_page(values: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    return render_template(
+        "icap/new.html",
+        values=values,
+        errors=_errors_for_form(errors or {}),
+        lines=range(GUARANTOR_LINES),
+        rate=int(setting("duty_per_10000")),
+        balance=main_account(db_session(), me()).available,
+    ), status
+
+
+@bp.get("/new")
 @login_required
 def new() -> Any:
-    """Issue a note; the stamp duty is shown and confirmed before the money moves."""
-    session = db_session()
-    me = _me()
-    values: dict[str, Any] = (
-        request.form.to_dict()
-        if request.method == "POST"
-        else {
-            # A fresh key per form: sending it twice (a double click, a reload) issues one note.
+    """The form: the stamp duty is shown and confirmed before the money moves."""
+    # A fresh key per form: sending it twice (a double click, a reload) issues one note.
+    return _new_page(
+        {
             "key": secrets.token_urlsafe(16),
             "payee_name": setting("default_payee_name"),
             "payee_code": setting("default_payee_code"),
             "place_of_payment": setting("default_place_of_payment"),
         }
     )
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        try:
-            note = services.issue_note(
-                session,
-                me,
-                amount=values.get("amount"),
-                due_date=values.get("due_date"),
-                on_demand=bool(values.get("on_demand")),
-                payee_name=values.get("payee_name"),
-                payee_code=values.get("payee_code"),
-                purpose=values.get("purpose"),
-                place_of_payment=values.get("place_of_payment"),
-                guarantors=_guarantor_rows(request.form),
-                key=values.get("key", ""),
-                duty_confirmed=bool(values.get("confirm_duty")),
-            )
-        except ResalatError as exc:
-            errors = _errors_for_form(_refused(session, exc))
-            status = exc.status
-        else:
-            session.commit()
-            flash(_("Note %(serial)s is issued and its stamp duty paid.", serial=note.serial), "success")
-            return redirect(url_for("icap.note", note_id=note.id))
-    return render_template(
-        "icap/new.html",
-        values=values,
-        errors=errors,
-        lines=range(GUARANTOR_LINES),
-        rate=int(setting("duty_per_10000")),
-        balance=ledger.main_account(session, me).posted,
-    ), status
+
+
+def _issue(session: Session) -> Note:
+    """The note as the form has it: the rials typed read here, everything else by the service.
+
+    An amount that cannot be read is reported together with every other field's mistake.
+    """
+    form = request.form
+    fields = {
+        "due_date": form.get("due_date"),
+        "on_demand": bool(form.get("on_demand")),
+        "payee_name": form.get("payee_name"),
+        "payee_code": form.get("payee_code"),
+        "purpose": form.get("purpose"),
+        "place_of_payment": form.get("place_of_payment"),
+        "guarantors": _guarantor_rows(form),
+        "key": form.get("key", ""),
+        "duty_confirmed": bool(form.get("confirm_duty")),
+    }
+    read = FieldReader()
+    amount = read.money(form.get("amount"), "amount", unit="rial")
+    return read.run(lambda: services.issue_note(session, me(), amount=amount, **fields))
+
+
+@bp.post("/new")
+@login_required
+def issue() -> Any:
+    """Issue the note and pay its stamp duty; every mistake is marked on its field at once."""
+    return handle_form(
+        _issue,
+        again=lambda errors, status: _new_page(request.form.to_dict(), errors, status),
+        to=lambda note: url_for("icap.note", note_id=note.id),
+        done=lambda note: _l(
+            "Note %(serial)s is issued and its stamp duty paid.", serial=Digits(note.serial)
+        ),
+    )
 
 
 def _note_page(note_id: int, template: str, errors: dict[str, str] | None = None, status: int = 200) -> Any:
     session = db_session()
-    me = _me()
-    note = services.visible_note(session, me, note_id)
-    mine_row = next((g for g in note.guarantors if g.member_id == me.id), None)
+    viewer = me()
+    note = services.visible_note(session, viewer, note_id)
+    mine_row = next((g for g in note.guarantors if g.member_id == viewer.id), None)
     return render_template(
         template,
         note=note,
         history=services.history_of(session, note),
-        is_issuer=note.issuer_id == me.id,
+        is_issuer=note.issuer_id == viewer.id,
         my_guarantee=mine_row,
         errors=errors or {},
         values=request.form if request.method == "POST" else {},
@@ -167,26 +164,33 @@ def print_note(note_id: int) -> Any:
     return _note_page(note_id, "icap/print.html")
 
 
+def _on_note_page(note_id: int, act: Any, done: Any) -> Any:
+    """A form of the note's page: its errors are shown on the note's page again."""
+    services.visible_note(db_session(), me(), note_id)
+    return handle_form(
+        act,
+        again=lambda errors, status: _note_page(note_id, "icap/note.html", errors, status),
+        to=url_for("icap.note", note_id=note_id),
+        done=done,
+    )
+
+
 @bp.post("/notes/<int:note_id>/endorse")
 @login_required
 def endorse(note_id: int) -> Any:
-    session = db_session()
-    services.visible_note(session, _me(), note_id)
-    try:
-        services.endorse_note(
+    form = request.form
+    return _on_note_page(
+        note_id,
+        lambda session: services.endorse_note(
             session,
             note_id,
-            _me(),
-            payee_name=request.form.get("payee_name"),
-            payee_code=request.form.get("payee_code"),
-            endorsed_on=request.form.get("endorsed_on"),
-        )
-    except ResalatError as exc:
-        errors = _refused(session, exc)
-        return _note_page(note_id, "icap/note.html", errors, exc.status)
-    session.commit()
-    flash(_("The endorsement is recorded."), "success")
-    return redirect(url_for("icap.note", note_id=note_id))
+            me(),
+            payee_name=form.get("payee_name"),
+            payee_code=form.get("payee_code"),
+            endorsed_on=form.get("endorsed_on"),
+        ),
+        _l("The endorsement is recorded."),
+    )
 
 
 @bp.get("/guarantee")
@@ -195,21 +199,17 @@ def to_guarantee() -> Any:
     """Notes I am asked to guarantee: waiting for my signature first."""
     session = db_session()
     page, per_page = page_args()
-    result = paginate(session, services.to_guarantee_query(_me()), page, per_page)
-    return render_template("icap/to_guarantee.html", page=result, me=_me())
+    result = paginate(session, services.to_guarantee_query(me()), page, per_page)
+    return render_template("icap/to_guarantee.html", page=result, me=me())
 
 
 @bp.post("/notes/<int:note_id>/sign")
 @login_required
 def sign(note_id: int) -> Any:
-    """A guarantor signs by re-entering their own password."""
-    session = db_session()
-    services.visible_note(session, _me(), note_id)
-    try:
-        services.sign_as_guarantor(session, note_id, _me(), request.form.get("password"))
-    except ResalatError as exc:
-        errors = _refused(session, exc)
-        return _note_page(note_id, "icap/note.html", errors, exc.status)
-    session.commit()
-    flash(_("You have signed the note as its guarantor."), "success")
-    return redirect(url_for("icap.note", note_id=note_id))
+    """A guarantor signs by re-entering their own password; a wrong one is refused and still
+    counted towards the throttle (the service's refusal keeps it)."""
+    return _on_note_page(
+        note_id,
+        lambda session: services.sign_as_guarantor(session, note_id, me(), request.form.get("password")),
+        _l("You have signed the note as its guarantor."),
+    )

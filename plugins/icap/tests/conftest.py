@@ -9,73 +9,35 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
 from resalat_icap import services
 from resalat_icap.models import Endorsement, Guarantor, Note, NoteStatusChange
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member, Transfer, ledger
-from resalat_core.testing import work
+from resalat_core.sdk import Member, Transfer, main_account, system_account
 
 _keys = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class Person:
-    id: int
-    mobile: str
-    national_code: str
-    name: str
-
-    def as_guarantor(self) -> dict[str, str]:
-        return {"name": self.name, "national_code": self.national_code, "mobile": self.mobile}
+def guarantor(person: Any) -> dict[str, str]:
+    """A member (the host's ``Person``) as a note's guarantor line: name, national code, mobile."""
+    return {"name": person.name, "national_code": person.national_code, "mobile": person.mobile}
 
 
 @pytest.fixture
-def person(app: Flask) -> Callable[[int], Person]:
-    def read(member_id: int) -> Person:
-        with work(app) as s:
-            m = s.get(Member, member_id)
-            return Person(m.id, m.mobile, m.national_code, m.name)
-
-    return read
-
-
-@pytest.fixture
-def fund(db) -> Callable[[int, int], None]:
-    """``fund(member_id, rials)``: cash an office received, credited to the member's main account."""
-
-    def top_up(member_id: int, rials: int) -> None:
-        with db() as s:
-            member = s.get(Member, member_id)
-            ledger.transfer(
-                s,
-                f"test:topup:{member_id}:{next(_keys)}",
-                ledger.system_account(s, "cash_in"),
-                ledger.main_account(s, member),
-                rials,
-                "top_up",
-            )
-
-    return top_up
-
-
-@pytest.fixture
-def jafar(make_member, fund, person) -> Person:
+def jafar(person: Callable[..., Any], top_up: Callable[..., Any]) -> Any:
     """Jafar Gharajeloo, a member of Gorg-Tappeh with 1,000,000 rials in his main account."""
-    member_id = make_member(name="جعفر قراجه‌لو")
-    fund(member_id, 1_000_000)
-    return person(member_id)
+    found = person(name="جعفر قراجه‌لو")
+    top_up(found, rials=1_000_000)
+    return found
 
 
 @pytest.fixture
-def member(make_member, person) -> Callable[..., Person]:
+def member(person: Callable[..., Any]) -> Callable[..., Any]:
     """``member(name=...)``: a new member of Gorg-Tappeh."""
-    return lambda name="مریم احمدی", **kw: person(make_member(name=name, **kw))
+    return lambda name="مریم احمدی", **kw: person(name=name, **kw)
 
 
 @pytest.fixture
@@ -145,8 +107,8 @@ def balances(db) -> Callable[[int], tuple[int, int]]:
 
     def read(member_id: int) -> tuple[int, int]:
         with db() as s:
-            main = ledger.main_account(s, s.get(Member, member_id)).posted
-            return main, ledger.system_account(s, "stamp_duty").posted
+            main = main_account(s, s.get(Member, member_id)).posted
+            return main, system_account(s, "stamp_duty").posted
 
     return read
 

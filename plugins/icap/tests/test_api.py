@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from resalat_core.sdk import Member
 from resalat_core.testing import PASSWORD
+
+from .conftest import guarantor
 
 
 @pytest.fixture
-def jafar_api(api_as, fund):
+def jafar_api(api_as, top_up):
     api = api_as(name="جعفر قراجه‌لو")
-    fund(api.member_id, 1_000_000)
+    top_up(api.member_id, rials=1_000_000)
     return api
 
 
@@ -77,9 +80,9 @@ def test_bad_input_over_the_api_names_its_field_and_changes_nothing(jafar_api, c
     assert (counts(), balances(jafar_api.member_id)) == before
 
 
-def test_too_little_money_over_the_api(api_as, fund, counts):
+def test_too_little_money_over_the_api(api_as, top_up, counts):
     poor = api_as(name="رضا کم‌پول")
-    fund(poor.member_id, 100)
+    top_up(poor.member_id, rials=100)
     before = counts()
     response = issuing(poor, body())
     assert response.status_code == 400
@@ -96,7 +99,7 @@ def test_another_member_gets_404_and_an_officer_reads_it(jafar_api, api_as):
 def test_jafar_endorses_over_the_api_and_cannot_sign_his_own_note(jafar_api, member, note_of):
     maryam = member()
     jafar = jafar_api
-    note_id = issuing(jafar, body(guarantors=[maryam.as_guarantor()])).get_json()["id"]
+    note_id = issuing(jafar, body(guarantors=[guarantor(maryam)])).get_json()["id"]
 
     wrong = jafar.post(f"/api/v1/icap/notes/{note_id}/sign", json={"password": PASSWORD})
     assert wrong.status_code == 404  # Jafar is not its guarantor
@@ -114,12 +117,13 @@ def test_jafar_endorses_over_the_api_and_cannot_sign_his_own_note(jafar_api, mem
     assert note_of(note_id)["endorsements"] == [(0, "حسین حامی", "0012345679")]
 
 
-def test_maryam_signs_over_the_api(api_as, fund, person, note_of, issue):
+def test_maryam_signs_over_the_api(api_as, top_up, db, note_of, issue):
     maryam_api = api_as(name="مریم احمدی")
-    maryam = person(maryam_api.member_id)
+    with db() as s:
+        maryam = s.get(Member, maryam_api.member_id)
     jafar = api_as(name="جعفر قراجه‌لو")
-    fund(jafar.member_id, 1_000_000)
-    note_id = issue(jafar.member_id, guarantors=[maryam.as_guarantor()])
+    top_up(jafar.member_id, rials=1_000_000)
+    note_id = issue(jafar.member_id, guarantors=[guarantor(maryam)])
 
     wrong = maryam_api.post(f"/api/v1/icap/notes/{note_id}/sign", json={"password": "nope"})
     assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "bad_signature"

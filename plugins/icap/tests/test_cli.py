@@ -9,6 +9,8 @@ from resalat_icap import services
 
 from resalat_core.sdk import Member
 
+from .conftest import guarantor
+
 
 @pytest.fixture
 def run(app):
@@ -40,7 +42,7 @@ def test_the_notes_of_a_member_as_json_newest_first(run, jafar, member, issue, n
 
 def test_show_a_note_by_serial(run, jafar, member, issue, note_of):
     maryam = member()
-    serial = note_of(issue(jafar.id, guarantors=[maryam.as_guarantor()]))["serial"]
+    serial = note_of(issue(jafar.id, guarantors=[guarantor(maryam)]))["serial"]
 
     result = run("icap", "show", serial, "--json")
     assert result.exit_code == 0, result.output

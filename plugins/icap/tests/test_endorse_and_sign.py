@@ -8,10 +8,12 @@ from resalat_icap import services
 from resalat_core.sdk import BadInput, Conflict, Member, NotFound
 from resalat_core.testing import PASSWORD
 
+from .conftest import guarantor
+
 
 def test_maryam_signs_as_guarantor_with_her_own_password(jafar, member, issue, note_of, db):
     maryam = member()
-    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    note_id = issue(jafar.id, guarantors=[guarantor(maryam)])
 
     with db() as s, pytest.raises(BadInput) as wrong:
         services.sign_as_guarantor(s, note_id, s.get(Member, maryam.id), "not-her-password")
@@ -26,7 +28,7 @@ def test_maryam_signs_as_guarantor_with_her_own_password(jafar, member, issue, n
 
 def test_only_a_named_guarantor_can_sign(jafar, member, issue, db):
     maryam, hossein = member(), member(name="حسین حامی")
-    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    note_id = issue(jafar.id, guarantors=[guarantor(maryam)])
 
     with db() as s, pytest.raises(NotFound):
         services.sign_as_guarantor(s, note_id, s.get(Member, hossein.id), PASSWORD)

@@ -10,7 +10,19 @@ import pytest
 from resalat_icap import services
 from resalat_icap.models import Note
 
-from resalat_core.sdk import BadInput, Conflict, Member, Transfer, get_db, is_sqlite, ledger
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    Transfer,
+    describe_transfer,
+    get_db,
+    is_sqlite,
+    to_persian_digits,
+    verify_ledger,
+)
+
+from .conftest import guarantor
 
 
 def test_jafars_note_carries_every_field_a_paper_note_has(jafar, member, issue, note_of, sign, db):
@@ -21,7 +33,7 @@ def test_jafars_note_carries_every_field_a_paper_note_has(jafar, member, issue, 
         due_date="۱۴۰۶/۰۱/۱۵",
         payee_name="بانک قرض‌الحسنه‌ی رسالت",
         payee_code="10380284790",
-        guarantors=[maryam.as_guarantor()],
+        guarantors=[guarantor(maryam)],
     )
     note = note_of(note_id)
 
@@ -82,7 +94,22 @@ def test_the_stamp_duty_moves_from_jafars_wallet_to_the_stamp_duty_account(jafar
             "stamp_duty",
             f"icap:{note.serial}",
         )
-        assert ledger.verify(s).ok
+        assert verify_ledger(s).ok
+
+
+def test_the_duty_reads_on_a_statement_with_the_notes_serial_in_persian_digits(app, jafar, issue, db):
+    note_id = issue(jafar.id, amount=150_000_000)
+
+    with db() as s, app.test_request_context():
+        note = s.get(Note, note_id)
+        paid = s.get(Transfer, note.duty_transfer_id)
+        label, detail = describe_transfer(paid)
+        serial = note.serial
+
+    # Typed parameters, not a sentence written in one language: the member's memo stays empty.
+    assert paid.memo is None and paid.params == {"serial": {"$digits": serial}}
+    assert label == "حق تمبر سفته"
+    assert detail == f"سفته‌ی {to_persian_digits(serial)}"
 
 
 def test_the_same_key_twice_issues_one_note_and_pays_the_duty_once(jafar, issue, balances, counts):
@@ -104,9 +131,9 @@ def test_the_same_key_for_a_different_note_is_refused(jafar, issue, counts):
     assert counts() == before
 
 
-def test_too_little_money_for_the_duty_issues_no_note(make_member, fund, issue, balances, counts):
+def test_too_little_money_for_the_duty_issues_no_note(make_member, top_up, issue, balances, counts):
     poor = make_member(name="رضا کم‌پول")
-    fund(poor, 70_000)
+    top_up(poor, rials=70_000)
     before = (balances(poor), counts())
 
     with pytest.raises(BadInput) as refused:
@@ -172,9 +199,9 @@ def test_every_guarantor_must_be_a_member_found_by_mobile_and_national_code(jafa
 
     for rows, field in (
         ([stranger], "guarantors.0.mobile"),
-        ([maryam.as_guarantor(), mismatched], "guarantors.1.mobile"),
-        ([{**maryam.as_guarantor(), "national_code": "123"}], "guarantors.0.national_code"),
-        ([maryam.as_guarantor(), maryam.as_guarantor()], "guarantors.1.national_code"),
+        ([guarantor(maryam), mismatched], "guarantors.1.mobile"),
+        ([{**guarantor(maryam), "national_code": "123"}], "guarantors.0.national_code"),
+        ([guarantor(maryam), guarantor(maryam)], "guarantors.1.national_code"),
         (
             [{"name": jafar.name, "national_code": jafar.national_code, "mobile": jafar.mobile}],
             "guarantors.0.national_code",
@@ -193,13 +220,13 @@ def test_serials_count_up_within_the_jalali_year(jafar, issue, note_of):
     assert int(second[4:]) == int(first[4:]) + 1
 
 
-def test_notes_issued_at_the_same_moment_all_get_different_serials(app, make_member, fund, note_of):
+def test_notes_issued_at_the_same_moment_all_get_different_serials(app, make_member, top_up, note_of):
     with app.app_context():
         if is_sqlite(get_db().engine):
             pytest.skip("SQLite runs one writer at a time; the race is PostgreSQL's")
     issuers = [make_member(name=name) for name in ("علی", "رضا", "مریم", "زهرا", "حسین", "فاطمه")]
     for issuer in issuers:
-        fund(issuer, 1_000_000)
+        top_up(issuer, rials=1_000_000)
     start = threading.Barrier(len(issuers))
     errors: list[BaseException] = []
     ids: list[int] = []

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from resalat_core.testing import PASSWORD
 
+from .conftest import guarantor
+
 
 def _key(client) -> str:
     html = client.get("/icap/new").get_data(as_text=True)
@@ -33,9 +35,9 @@ def _form(key: str, **kw) -> dict:
 
 
 @pytest.fixture
-def jafar_web(client_as, fund):
+def jafar_web(client_as, top_up):
     client = client_as(name="جعفر قراجه‌لو")
-    fund(client.member_id, 1_000_000)
+    top_up(client.member_id, rials=1_000_000)
     return client
 
 
@@ -108,9 +110,9 @@ def test_bad_input_on_the_form_is_marked_on_its_field_and_changes_nothing(
     assert (counts(), balances(jafar_web.member_id)) == before
 
 
-def test_too_little_money_is_said_on_the_form(client_as, fund, counts):
+def test_too_little_money_is_said_on_the_form(client_as, top_up, counts):
     poor = client_as(name="رضا کم‌پول")
-    fund(poor.member_id, 10_000)
+    top_up(poor.member_id, rials=10_000)
     before = counts()
     response = poor.form("/icap/new", _form(_key(poor)), token_from="/icap/new")
     assert response.status_code == 400
@@ -121,8 +123,8 @@ def test_too_little_money_is_said_on_the_form(client_as, fund, counts):
 def test_another_member_cannot_see_my_note_but_an_officer_can(jafar, issue, client_as):
     note_id = issue(jafar.id)
     stranger = client_as(name="حسین غریبه")
-    officer = client_as("credit_officer", region="zanjan/zanjan")
-    far_officer = client_as("credit_officer", region="yazd/ardakan")
+    officer = client_as("admin", region="zanjan/zanjan")
+    far_officer = client_as("admin", region="yazd/ardakan")
 
     for url in (f"/icap/notes/{note_id}", f"/icap/notes/{note_id}/print"):
         assert stranger.get(url).status_code == 404
@@ -136,7 +138,7 @@ def test_another_member_cannot_see_my_note_but_an_officer_can(jafar, issue, clie
 
 def test_maryam_signs_on_the_notes_she_is_asked_to_guarantee(jafar, member, issue, client, note_of):
     maryam = member()
-    note_id = issue(jafar.id, guarantors=[maryam.as_guarantor()])
+    note_id = issue(jafar.id, guarantors=[guarantor(maryam)])
     client.sign_in(maryam.id)
 
     listing = client.get("/icap/guarantee").get_data(as_text=True)
@@ -182,13 +184,27 @@ def test_my_notes_cost_the_same_queries_for_2_or_8_notes(jafar, member, issue, c
     maryam = member()
     client.sign_in(jafar.id)
     for _ in range(2):
-        issue(jafar.id, guarantors=[maryam.as_guarantor()])
+        issue(jafar.id, guarantors=[guarantor(maryam)])
     client.get("/icap/")
     with count_queries() as few:
         assert client.get("/icap/").status_code == 200
     for _ in range(6):
-        issue(jafar.id, guarantors=[maryam.as_guarantor()])
+        issue(jafar.id, guarantors=[guarantor(maryam)])
     with count_queries() as many:
         page = client.get("/icap/").get_data(as_text=True)
     assert page.count('data-testid="note"') == 8
     assert many.count == few.count
+
+
+def test_wrong_signatures_count_towards_the_throttle(jafar, member, issue, client, note_of):
+    maryam = member()
+    note_id = issue(jafar.id, guarantors=[guarantor(maryam)])
+    client.sign_in(maryam.id)
+    url, page = f"/icap/notes/{note_id}/sign", f"/icap/notes/{note_id}"
+    for _ in range(5):  # the test app allows five failures in the window
+        assert client.form(url, {"password": "wrong"}, token_from=page).status_code == 400
+
+    spent = client.form(url, {"password": PASSWORD}, token_from=page)
+
+    assert spent.status_code == 429
+    assert note_of(note_id)["signed"] == [False]

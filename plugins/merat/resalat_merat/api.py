@@ -7,16 +7,15 @@ from typing import Any
 from flask import Blueprint
 
 from resalat_core.sdk import (
-    BadInput,
     Member,
     NotFound,
     _,
     api_doc,
-    current_member,
     db_session,
     dump,
     load,
     login_required,
+    me,
     page_args,
     permission_required,
     utcnow,
@@ -32,15 +31,6 @@ from resalat_merat.schemas import (
 )
 
 bp = Blueprint("merat_api", __name__, url_prefix="/api/v1/merat")
-
-# The services name amounts as the form does; the API names them in rials.
-API_FIELDS = {"monthly_income": "monthly_income_rials", "monthly_expenses": "monthly_expenses_rials"}
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
 
 
 def _person(m: Member | None) -> dict[str, Any] | None:
@@ -66,8 +56,7 @@ def _score(s: Score) -> dict[str, Any]:
                 "value": line.value,
                 "weight": line.weight,
                 "points": line.points,
-                "description_fa": line.description_fa,
-                "description_en": line.description_en,
+                "description": line.description,
             }
             for line in s.lines
         ],
@@ -117,7 +106,7 @@ def _listed(page: Any, shape: Any, schema: Any) -> dict[str, Any]:
 @login_required
 def my_score() -> Any:
     """The newest score, valid or not (see `valid`); recompute it with POST."""
-    score = services.newest_score(db_session(), _me())
+    score = services.newest_score(db_session(), me())
     if score is None:
         raise NotFound(_("No credit score has been computed yet."), code="not_scored")
     return dump(ScoreSchema, _score(score))
@@ -129,7 +118,7 @@ def my_score() -> Any:
 def recompute() -> Any:
     """Collects every signal active in my region and keeps the result in my history."""
     session = db_session()
-    score = services.score_member(session, _me(), requested_by=_me(), reason=services.ON_DEMAND)
+    score = services.score_member(session, me(), requested_by=me(), reason=services.ON_DEMAND)
     session.commit()
     return dump(ScoreSchema, _score(score)), 201
 
@@ -139,7 +128,7 @@ def recompute() -> Any:
 @login_required
 def my_scores() -> Any:
     page, per_page = page_args()
-    return _listed(services.scores_of(db_session(), _me(), page, per_page), _score, ScoreSchema)
+    return _listed(services.scores_of(db_session(), me(), page, per_page), _score, ScoreSchema)
 
 
 @bp.get("/me/requests")
@@ -147,14 +136,14 @@ def my_scores() -> Any:
 @login_required
 def my_requests() -> Any:
     page, per_page = page_args()
-    return _listed(services.requests_of(db_session(), _me(), page, per_page), _request, RequestSchema)
+    return _listed(services.requests_of(db_session(), me(), page, per_page), _request, RequestSchema)
 
 
 @bp.get("/me/profile")
 @api_doc(summary="My declared monthly income and expenses", response=ProfileSchema)
 @login_required
 def my_profile() -> Any:
-    return dump(ProfileSchema, _profile(services.profile_of(db_session(), _me())))
+    return dump(ProfileSchema, _profile(services.profile_of(db_session(), me())))
 
 
 @bp.put("/me/profile")
@@ -164,18 +153,7 @@ def put_profile() -> Any:
     """Amounts in rials, 0 or more; the old version is kept in the profile's history."""
     data = load(ProfileBodySchema)
     session = db_session()
-    try:
-        profile = services.save_profile(
-            session,
-            _me(),
-            monthly_income=data["monthly_income_rials"],
-            monthly_expenses=data["monthly_expenses_rials"],
-            note=data["note"],
-            unit="rial",
-        )
-    except BadInput as exc:
-        exc.fields = {API_FIELDS.get(k, k): v for k, v in exc.fields.items()}
-        raise
+    profile = services.save_profile(session, me(), **data)
     session.commit()
     return dump(ProfileSchema, _profile(profile))
 
@@ -185,7 +163,7 @@ def put_profile() -> Any:
 @login_required
 def my_profile_changes() -> Any:
     page, per_page = page_args()
-    result = services.profile_changes(db_session(), _me(), page, per_page)
+    result = services.profile_changes(db_session(), me(), page, per_page)
     return _listed(result, _change, ProfileSchema)
 
 
@@ -204,6 +182,6 @@ def lookup() -> Any:
     for members in a region where the caller may see credit reports (403 elsewhere)."""
     data = load(LookupBodySchema)
     session = db_session()
-    score = services.staff_lookup(session, _me(), data["member"], recompute=data["recompute"])
+    score = services.staff_lookup(session, me(), data["member"], recompute=data["recompute"])
     session.commit()
     return dump(ScoreSchema, _score(score))

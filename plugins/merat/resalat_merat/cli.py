@@ -33,8 +33,8 @@ def score_json(score: Score) -> dict[str, Any]:
                 "value": line.value,
                 "weight": line.weight,
                 "points": line.points,
-                "description_fa": line.description_fa,
-                "description_en": line.description_en,
+                "params": line.params,
+                "description": line.description,
             }
             for line in score.lines
         ],
@@ -77,7 +77,9 @@ def refresh(stale_only: bool, batch_size: int | None, as_json: bool) -> None:
     session = db_session()
     ids = services.members_to_refresh(session, stale_only=stale_only)
     with click.progressbar(length=len(ids), label="scoring", file=sys.stderr) as bar:
-        result = services.refresh(session, ids, batch_size=batch_size, progress=bar.update)
+        result = services.refresh(
+            session, ids, batch_size=batch_size, progress=bar.update, commit=session.commit
+        )
     if as_json:
         echo_json({"scored": result.scored, "stale_only": stale_only, "by_rating": result.by_rating})
         return
@@ -89,11 +91,16 @@ def refresh(stale_only: bool, batch_size: int | None, as_json: bool) -> None:
 @json_option
 @cli_errors
 def weights(as_json: bool) -> None:
-    """The weights, rating thresholds and capacity shares in force (defaults and [plugins.merat])."""
+    """The weights, rating thresholds and capacity shares in force: each signal kind as the plugin
+    that gives it declares it, with [plugins.merat.weights.<kind>] overriding it."""
     table = services.weights()
+    sources = {kind: found.source for kind, found in services.declared_kinds().items()}
     data = {
         "base_score": services.base_score(),
-        "weights": {k: {"points": w.points, "per": w.per, "max": w.max} for k, w in sorted(table.items())},
+        "weights": {
+            k: {"points": w.points, "per": w.per, "max": w.max, "money": w.money, "source": sources[k]}
+            for k, w in sorted(table.items())
+        },
         "ratings": dict(services.thresholds()),
         "capacity_percent": {r: services.capacity_percent(r) for r in services.RATINGS},
         "validity_months": services.validity_months(),
@@ -104,7 +111,8 @@ def weights(as_json: bool) -> None:
     click.echo(f"base score: {data['base_score']}   validity: {data['validity_months']} months")
     for kind, w in data["weights"].items():
         cap = "no cap" if w["max"] is None else f"max {w['max']:+}"
-        click.echo(f"{kind:<32} {w['points']:>+5} per {w['per']:>14,}  {cap}")
+        unit = " rials" if w["money"] else ""
+        click.echo(f"{kind:<32} {w['points']:>+5} per {w['per']:>14,}{unit}  {cap}  ({w['source']})")
     for rating, floor in data["ratings"].items():
         click.echo(f"rating {rating}: {floor}+  capacity {data['capacity_percent'][rating]}%")
     click.echo(f"rating E: below  capacity {data['capacity_percent']['E']}%")

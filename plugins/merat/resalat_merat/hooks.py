@@ -1,4 +1,4 @@
-"""How Merat plugs into the host: wiring, its home tile, figures and its part of the demo."""
+"""How Merat plugs into the host: wiring, its own signal kinds, its home tiles, figures and demo."""
 
 from __future__ import annotations
 
@@ -11,15 +11,24 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Permission,
+    SignalKind,
     Tile,
+    Words,
     _l,
+    can,
     db_session,
     hookimpl,
 )
-from resalat_merat import TOMAN, plugin, services
+from resalat_merat import demo, plugin, services
 from resalat_merat.api import bp as api_bp
 from resalat_merat.cli import merat as merat_cli
+from resalat_merat.signals import OWN_KINDS
 from resalat_merat.views import bp as pages_bp
+from resalat_merat.weighing import RATING_NAMES
+
+# Who decides loans sees members' reports: administrators, and the loans plugin's credit officers
+# (a role of a plugin that requires Merat; named here so the permission holds it once it is there).
+REPORT_ROLES = ("credit_officer", "admin")
 
 
 def _session_of(member: Member) -> Session:
@@ -44,13 +53,13 @@ def resalat_cli() -> Any:
 def resalat_permissions() -> list[Permission]:
     # Social leaders guarantee members through the leaders plugin and see what they signed there;
     # a member's whole credit report is for the people who decide loans.
-    return [
-        Permission(
-            services.VIEW_REPORTS,
-            _l("See members' credit reports in Merat"),
-            services.STAFF_ROLES,
-        )
-    ]
+    return [Permission(services.VIEW_REPORTS, _l("See members' credit reports in Merat"), REPORT_ROLES)]
+
+
+@hookimpl
+def resalat_credit_signal_kinds() -> list[SignalKind]:
+    """Merat's own kinds, declared like any plugin's (Merat reads them without asking itself)."""
+    return list(OWN_KINDS)
 
 
 @hookimpl
@@ -60,7 +69,11 @@ def resalat_tiles(member: Member) -> list[Tile]:
     if score is None:
         description = _l("See your credit score")
     else:
-        description = _l("Score %(score)s · rating %(rating)s", score=score.value, rating=score.rating)
+        description = _l(
+            "Score %(score)s · rating %(rating)s",
+            score=score.value,
+            rating=Words(RATING_NAMES.get(score.rating, score.rating)),
+        )
     tiles = [
         Tile(
             title=plugin.title,
@@ -70,7 +83,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
             order=45,
         )
     ]
-    if any(g.role in services.STAFF_ROLES for g in member.roles):
+    if can(services.VIEW_REPORTS, None, member):
         tiles.append(
             Tile(
                 title=_l("Members' credit reports"),
@@ -84,48 +97,14 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 
 @hookimpl
-def resalat_stats() -> list[Figure]:
-    count, average = services.figures(db_session())
+def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
+    count, average = services.figures(session, area)
     return [
         Figure(_l("Members with a valid Merat score"), count, _l("members")),
         Figure(_l("Average Merat score"), average, _l("of 1000")),
     ]
 
 
-# --- demo --------------------------------------------------------------------------------------
-
-# Declared months of the personas (tomans): income, expenses, where the income comes from.
-DEMO_PROFILES = {
-    "member": (28_000_000, 17_000_000, "پرورش ۲۰ رأس میش و فروش شیر و پشم"),
-    "core_leader": (65_000_000, 38_000_000, "دامداری قراجه‌لو: فروش بره و لبنیات محلی"),
-    "supporter": (120_000_000, 70_000_000, "حقوق کارمندی و اجاره‌ی مغازه"),
-    "credit_officer": (45_000_000, 30_000_000, "حقوق کارمندی بانک"),
-}
-
-
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
-    """Profiles and scores for the personas, and the credit officer's look-up of the member."""
-    made: dict[str, Any] = {}
-    for key, (income, expenses, note) in DEMO_PROFILES.items():
-        member = world.members.get(key)
-        if member is None:
-            continue
-        services.save_profile(
-            session,
-            member,
-            monthly_income=income * TOMAN,
-            monthly_expenses=expenses * TOMAN,
-            note=note,
-            unit="rial",
-        )
-        made[key] = services.score_member(session, member, requested_by=member, reason=services.ON_DEMAND)
-    officer = world.members.get("credit_officer")
-    member = world.members.get("member")
-    if (
-        officer is not None
-        and member is not None
-        and services.can(services.VIEW_REPORTS, member.region, officer)
-    ):
-        services.staff_lookup(session, officer, member.id)
-    world.extras["merat"] = made
+    demo.build(session, world)

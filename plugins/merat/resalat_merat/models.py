@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from resalat_core.sdk import Base, Member, utcnow
+from resalat_merat.signals import describe
 
 SOURCE_MAX = 40
 KIND_MAX = 60
 RATING_MAX = 2
 REASON_MAX = 20
 REFERENCE_MAX = 120
-DESCRIPTION_MAX = 500
 NOTE_MAX = 300
 
 # Why a score was asked for (CONTRACT.md): the member or an officer, the periodic command, a loan.
@@ -71,7 +72,8 @@ class Score(Base):
 
 
 class ScoreLine(Base):
-    """One signal as it counted in a score: what it said, the weight used and the points it made."""
+    """One signal as it counted in a score: its kind, value and typed parameters, the weight used
+    and the points it made. It reads in the reader's language from its kind's declared wording."""
 
     __tablename__ = "merat_score_lines"
     __table_args__ = (Index("ix_merat_score_lines_score_id", "score_id"),)
@@ -86,8 +88,8 @@ class ScoreLine(Base):
     weight_per: Mapped[int | None] = mapped_column(BigInteger)
     weight_max: Mapped[int | None] = mapped_column(Integer)
     points: Mapped[int] = mapped_column(Integer, default=0)
-    description_fa: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
-    description_en: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
+    # The variables of the kind's description, as ``encode_params`` stores them.
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX))
 
     score: Mapped[Score] = relationship(back_populates="lines")
@@ -102,8 +104,10 @@ class ScoreLine(Base):
             return None
         return {"points": self.weight_points, "per": self.weight_per or 1, "max": self.weight_max or 0}
 
-    def description(self, lang: str = "fa") -> str:
-        return self.description_fa if lang == "fa" else self.description_en
+    @property
+    def description(self) -> str:
+        """What the signal said, in the reader's language (never its raw code)."""
+        return describe(self.source, self.kind, self.value, self.params, weighted=self.weighted)
 
 
 class ScoringRequest(Base):

@@ -26,11 +26,10 @@ class LineSchema(Schema):
     kind = fields.String(metadata={"example": "social_guarantee"})
     value = fields.Integer(metadata={"description": "the signal's size, in its own unit"})
     weight = fields.Nested(
-        WeightSchema, allow_none=True, metadata={"description": "null: no weight configured (counts 0)"}
+        WeightSchema, allow_none=True, metadata={"description": "null: a kind no plugin declares (counts 0)"}
     )
     points = fields.Integer(metadata={"description": "what this signal added to (or took from) the score"})
-    description_fa = fields.String()
-    description_en = fields.String()
+    description = fields.String(metadata={"description": "what the signal says, in the reader's language"})
 
 
 class ScoreSchema(Schema):
@@ -67,8 +66,13 @@ _AMOUNT = validate.Range(min=0, max=MAX_MONTHLY)
 
 
 class ProfileBodySchema(Schema):
-    monthly_income_rials = fields.Integer(required=True, strict=True, validate=_AMOUNT, metadata=_RIALS)
-    monthly_expenses_rials = fields.Integer(required=True, strict=True, validate=_AMOUNT, metadata=_RIALS)
+    # Named as the service names them; the client sends (and reads errors under) the data keys.
+    monthly_income = fields.Integer(
+        required=True, strict=True, validate=_AMOUNT, data_key="monthly_income_rials", metadata=_RIALS
+    )
+    monthly_expenses = fields.Integer(
+        required=True, strict=True, validate=_AMOUNT, data_key="monthly_expenses_rials", metadata=_RIALS
+    )
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX))
 
 

@@ -1,12 +1,13 @@
-"""Merat's rules: collect the credit signals, weigh them by the configured weights, keep the score.
+"""Merat's rules: collect the credit signals, weigh them, keep the score; profiles; staff look-ups.
 
 Public services the loans plugin codes against (CONTRACT.md): ``Score``, ``score_member``,
-``current_score``, ``record_request``, ``RATINGS`` and ``rating_at_least``. No Flask request code.
+``current_score``, ``record_request``, ``save_profile``, ``RATINGS`` and ``rating_at_least``.
+No Flask request code; nothing here commits except ``refresh``'s ``commit`` callback between
+batches.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,34 +20,52 @@ from resalat_core.sdk import (
     BadInput,
     CreditSignal,
     Member,
+    Money,
     NotAllowed,
     NotFound,
     Page,
     _,
     _l,
     can,
+    encode_params,
     find_member,
-    format_money,
-    is_active,
+    module_active,
     normalize_text,
     paginate,
-    parse_money,
-    region_hook,
-    to_persian_digits,
     utcnow,
 )
-from resalat_merat import TOMAN, plugin, setting
+from resalat_merat import TOMAN, plugin, weighing
 from resalat_merat.models import (
+    KIND_MAX,
     LOAN_REQUEST,
     NOTE_MAX,
     ON_DEMAND,
     PERIODIC,
     REASONS,
+    REFERENCE_MAX,
+    SOURCE_MAX,
     FinancialProfile,
     FinancialProfileChange,
     Score,
     ScoreLine,
     ScoringRequest,
+)
+from resalat_merat.signals import Declared, declared_kinds, own_signals, plugin_signals
+from resalat_merat.weighing import (
+    MAX_SCORE,
+    MIN_SCORE,
+    RATINGS,
+    Weight,
+    add_months,
+    base_score,
+    capacity_for,
+    capacity_percent,
+    rating_at_least,
+    rating_for,
+    rating_name,
+    stale_before,
+    thresholds,
+    validity_months,
 )
 
 __all__ = [
@@ -58,18 +77,20 @@ __all__ = [
     "Score",
     "ScoreLine",
     "ScoringRequest",
+    "add_months",
+    "base_score",
+    "capacity_percent",
     "current_score",
     "rating_at_least",
+    "rating_name",
     "record_request",
+    "save_profile",
     "score_member",
+    "thresholds",
+    "validity_months",
 ]
 
-# Ordered best first (CONTRACT.md).
-RATINGS: tuple[str, ...] = ("A", "B", "C", "D", "E")
-MIN_SCORE = 0
-MAX_SCORE = 1000
 VIEW_REPORTS = "merat.view_reports"
-STAFF_ROLES = ("credit_officer", "admin")
 # A declared monthly income or expense above this (10 billion tomans) is a typing mistake.
 MAX_MONTHLY = 10_000_000_000 * TOMAN
 
@@ -80,76 +101,9 @@ REASON_LABELS = {
 }
 
 
-def rating_at_least(rating: str, minimum: str) -> bool:
-    """Is ``rating`` as good as ``minimum`` or better? Unknown ratings are never good enough."""
-    if rating not in RATINGS or minimum not in RATINGS:
-        return False
-    return RATINGS.index(rating) <= RATINGS.index(minimum)
-
-
-# --- the configured weights ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Weight:
-    """``points`` for every ``per`` of a signal's value, never beyond ``max`` (either sign)."""
-
-    kind: str
-    points: int
-    per: int
-    max: int | None
-    # The signal's value is rials: the report shows ``per`` as money (tomans), not a bare count.
-    money: bool = False
-
-    def apply(self, value: int) -> int:
-        # Whole units only, rounded toward zero, so half a unit earns nothing either way.
-        units = abs(value) // self.per
-        points = units * self.points * (1 if value >= 0 else -1)
-        if self.max is not None:
-            cap = abs(self.max)
-            points = max(-cap, min(cap, points))
-        return points
-
-
-def _int_setting(raw: Any, name: str) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int | str):
-        raise ValueError(f"merat setting {name} must be a whole number, not {raw!r}")
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValueError(f"merat setting {name} must be a whole number, not {raw!r}") from None
-
-
 def weights() -> dict[str, Weight]:
-    """The weights in force: the defaults, each kind replaced by ``[plugins.merat.weights]``.
-
-    A deployment may name only the kinds it changes, or add kinds a new plugin contributes.
-    """
-    defaults = plugin.settings["weights"]
-    configured = setting("weights") or {}
-    merged = {**defaults, **configured}
-    result = {}
-    for kind, raw in merged.items():
-        if not isinstance(raw, dict):
-            raise ValueError(f"merat setting weights.{kind} must be a table with points, per and max")
-        per = _int_setting(raw.get("per", 1), f"weights.{kind}.per")
-        if per < 1:
-            raise ValueError(f"merat setting weights.{kind}.per must be 1 or more")
-        cap = raw.get("max")
-        result[kind] = Weight(
-            kind=kind,
-            points=_int_setting(raw.get("points", 0), f"weights.{kind}.points"),
-            per=per,
-            max=None if cap is None else _int_setting(cap, f"weights.{kind}.max"),
-            money=_bool_setting(raw.get("money", False), f"weights.{kind}.money"),
-        )
-    return result
-
-
-def _bool_setting(raw: Any, name: str) -> bool:
-    if not isinstance(raw, bool):
-        raise ValueError(f"merat setting {name} must be true or false, not {raw!r}")
-    return raw
+    """The weight in force of every kind declared by a plugin switched on somewhere."""
+    return weighing.weights(declared_kinds())
 
 
 def money_kinds() -> frozenset[str]:
@@ -157,104 +111,18 @@ def money_kinds() -> frozenset[str]:
     return frozenset(kind for kind, weight in weights().items() if weight.money)
 
 
-def base_score() -> int:
-    return max(MIN_SCORE, min(MAX_SCORE, _int_setting(setting("base_score"), "base_score")))
-
-
-def thresholds() -> list[tuple[str, int]]:
-    """(rating, lowest score) best first, from ``[plugins.merat.ratings]``; E takes the rest."""
-    table = {**plugin.settings["ratings"], **(setting("ratings") or {})}
-    result = [(r, _int_setting(table[r], f"ratings.{r}")) for r in RATINGS[:-1] if r in table]
-    floors = [floor for _r, floor in result]
-    if floors != sorted(floors, reverse=True):
-        raise ValueError("merat setting ratings must fall from A to D")
-    return result
-
-
-def rating_for(value: int) -> str:
-    for rating, floor in thresholds():
-        if value >= floor:
-            return rating
-    return RATINGS[-1]
-
-
-def capacity_percent(rating: str) -> int:
-    table = {**plugin.settings["capacity_percent"], **(setting("capacity_percent") or {})}
-    percent = _int_setting(table.get(rating, 0), f"capacity_percent.{rating}")
-    return max(0, min(100, percent))
-
-
-def capacity_for(rating: str, profile: FinancialProfile | None) -> int:
-    """Rials a month: the declared surplus × the rating's share; never negative, 0 with no profile."""
-    if profile is None:
-        return 0
-    return max(0, profile.surplus * capacity_percent(rating) // 100)
-
-
-def validity_months() -> int:
-    return max(1, _int_setting(setting("validity_months"), "validity_months"))
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 # --- signals -----------------------------------------------------------------------------------
-
-
-def _own_signals(member: Member, profile: FinancialProfile | None, now: datetime) -> list[CreditSignal]:
-    """What Merat itself knows: how long the member has been with us, and their declared month."""
-    days = max(0, (now - member.created_at).days)
-    signals = [
-        CreditSignal(
-            source=plugin.name,
-            kind="membership_days",
-            value=days,
-            description_fa=f"{to_persian_digits(str(days))} روز عضویت در رسالت",
-            description_en=f"Member of Resalat for {days} days",
-        )
-    ]
-    if profile is not None:
-        signals.append(
-            CreditSignal(
-                source=plugin.name,
-                kind="monthly_surplus",
-                value=profile.surplus,
-                description_fa=(
-                    f"درآمد ماهانه‌ی اعلام‌شده {format_money(profile.monthly_income)} و هزینه‌ی ماهانه "
-                    f"{format_money(profile.monthly_expenses)}"
-                ),
-                description_en=(
-                    f"Declared monthly income {format_money(profile.monthly_income, lang='en')}, "
-                    f"expenses {format_money(profile.monthly_expenses, lang='en')}"
-                ),
-            )
-        )
-    return signals
-
-
-def plugin_signals(member: Member) -> list[CreditSignal]:
-    """The signals of every plugin active in the member's region (one hook call)."""
-    answers = region_hook("resalat_credit_signals", member)(member=member)
-    found: list[CreditSignal] = []
-    for answer in answers or ():
-        for signal in answer or ():
-            found.append(signal)
-    return found
 
 
 def collect_signals(
     session: Session, member: Member, *, profile: Any = ..., now: datetime | None = None
 ) -> list[CreditSignal]:
-    """Merat's own signals and the plugins', in a stable order (source, kind)."""
+    """Merat's own signals and the plugins', in a stable order (Merat's first, then by source, kind)."""
     now = now or utcnow()
     if profile is ...:
         profile = profile_of(session, member)
-    signals = _own_signals(member, profile, now) + plugin_signals(member)
+    days = max(0, (now - member.created_at).days)
+    signals = own_signals(member, profile, days) + plugin_signals(member)
     return sorted(signals, key=lambda s: (s.source != plugin.name, s.source, s.kind))
 
 
@@ -266,33 +134,43 @@ class Computed:
     lines: list[ScoreLine]
 
 
-def compute(signals: Iterable[CreditSignal]) -> Computed:
-    """Apply the configured weights to ``signals``: base + each line's points, within 0..1000."""
-    table = weights()
+def compute(signals: Iterable[CreditSignal], declared: dict[str, Declared]) -> Computed:
+    """Weigh ``signals``: base + each line's points, within 0..1000.
+
+    A signal counts only when its plugin declared its kind (``declared``); any other is kept as
+    a line that counts nothing, so the report shows it as such.
+    """
+    table = weighing.weights(declared)
     base = base_score()
     lines = []
     total = base
     for signal in signals:
-        weight = table.get(signal.kind)
+        found = declared.get(signal.kind)
+        weight = table.get(signal.kind) if found is not None and found.source == signal.source else None
         value = int(signal.value)
         points = weight.apply(value) if weight is not None else 0
         total += points
         lines.append(
             ScoreLine(
-                source=str(signal.source)[:40],
-                kind=str(signal.kind)[:60],
+                source=str(signal.source)[:SOURCE_MAX],
+                kind=str(signal.kind)[:KIND_MAX],
                 value=value,
                 weight_points=None if weight is None else weight.points,
                 weight_per=None if weight is None else weight.per,
                 weight_max=None if weight is None else weight.max,
                 points=points,
-                description_fa=(signal.description_fa or "")[:500],
-                description_en=(signal.description_en or "")[:500],
-                reference=(signal.reference or None) and str(signal.reference)[:120],
+                params=encode_params(signal.params),
+                reference=(signal.reference or None) and str(signal.reference)[:REFERENCE_MAX],
             )
         )
     value = max(MIN_SCORE, min(MAX_SCORE, total))
     return Computed(value=value, rating=rating_for(value), base=base, lines=lines)
+
+
+def compute_for(session: Session, member: Member, profile: Any, now: datetime) -> Computed:
+    """The member's score now: the signals and the kinds of the plugins active in their region."""
+    signals = collect_signals(session, member, profile=profile, now=now)
+    return compute(signals, declared_kinds(member))
 
 
 # --- scoring -----------------------------------------------------------------------------------
@@ -304,24 +182,6 @@ def _check_reason(reason: str) -> None:
             _("Unknown reason for scoring: %(reason)s.", reason=reason),
             fields={"reason": _("Must be one of: %(choices)s.", choices=", ".join(REASONS))},
         )
-
-
-def _new_score(
-    member: Member, profile: FinancialProfile | None, signals: list[CreditSignal], reason: str, now: datetime
-) -> Score:
-    computed = compute(signals)
-    return Score(
-        member=member,
-        member_id=member.id,
-        value=computed.value,
-        rating=computed.rating,
-        max_monthly_repayment=capacity_for(computed.rating, profile),
-        base=computed.base,
-        reason=reason,
-        computed_at=now,
-        valid_until=add_months(now, validity_months()),
-        lines=computed.lines,
-    )
 
 
 def score_member(
@@ -339,8 +199,18 @@ def score_member(
     _check_reason(reason)
     now = utcnow()
     profile = profile_of(session, member)
-    score = _new_score(
-        member, profile, collect_signals(session, member, profile=profile, now=now), reason, now
+    computed = compute_for(session, member, profile, now)
+    score = Score(
+        member=member,
+        member_id=member.id,
+        value=computed.value,
+        rating=computed.rating,
+        max_monthly_repayment=capacity_for(computed.rating, profile),
+        base=computed.base,
+        reason=reason,
+        computed_at=now,
+        valid_until=add_months(now, validity_months()),
+        lines=computed.lines,
     )
     session.add(score)
     session.flush()
@@ -366,7 +236,7 @@ def record_request(
             member_id=member.id,
             requested_by_id=None if requested_by is None else requested_by.id,
             reason=reason,
-            reference=None if reference is None else str(reference)[:120],
+            reference=None if reference is None else str(reference)[:REFERENCE_MAX],
             score_id=None if score is None else score.id,
             created_at=utcnow(),
         )
@@ -412,23 +282,17 @@ def profile_of(session: Session, member: Member) -> FinancialProfile | None:
     return session.scalars(select(FinancialProfile).where(FinancialProfile.member_id == member.id)).first()
 
 
-def _amount(raw: Any, field: str, unit: str) -> int:
-    """A monthly amount: typed text in ``unit`` (forms) or an int of rials (API), checked."""
-    if isinstance(raw, bool):
-        raise BadInput(_("Enter an amount."), fields={field: _("Enter an amount.")})
-    if isinstance(raw, int):
-        rials = raw if unit == "rial" else raw * TOMAN
-    else:
-        text = str(raw if raw is not None else "").strip()
-        # parse_money reads "-5" as a bad amount; say plainly that it must not be negative.
-        if text.startswith(("-", "−")):
-            raise BadInput(_("Amounts cannot be negative."), fields={field: _("Cannot be negative.")})
-        rials = parse_money(text, unit=unit, field=field)
+def check_monthly(rials: Any, field: str, errors: dict[str, Any]) -> int | None:
+    """A monthly amount in whole rials, from 0 to ``MAX_MONTHLY``; else None and the field's error."""
+    if isinstance(rials, bool) or not isinstance(rials, int):
+        errors[field] = _("Enter the amount in digits.")
+        return None
     if rials < 0:
-        raise BadInput(_("Amounts cannot be negative."), fields={field: _("Cannot be negative.")})
+        errors[field] = _("Amounts cannot be negative.")
+        return None
     if rials > MAX_MONTHLY:
-        message = _("At most %(amount)s a month.", amount=format_money(MAX_MONTHLY))
-        raise BadInput(message, fields={field: message})
+        errors[field] = _("At most %(amount)s a month.", amount=Money(MAX_MONTHLY))
+        return None
     return rials
 
 
@@ -436,42 +300,37 @@ def save_profile(
     session: Session,
     member: Member,
     *,
-    monthly_income: Any,
-    monthly_expenses: Any,
+    monthly_income: int,
+    monthly_expenses: int,
     note: str = "",
-    unit: str = "toman",
     changed_by: Member | None = None,
 ) -> FinancialProfile:
-    """Record the member's declared monthly income and expenses (and keep the old version).
+    """Record the member's declared monthly income and expenses, in rials (and keep the old version).
 
     Every problem is reported together and nothing is stored unless all are right.
     """
     errors: dict[str, Any] = {}
-    values: dict[str, int] = {}
-    for field, raw in (("monthly_income", monthly_income), ("monthly_expenses", monthly_expenses)):
-        try:
-            values[field] = _amount(raw, field, unit)
-        except BadInput as exc:
-            errors.update(exc.fields or {field: exc.message})
+    income = check_monthly(monthly_income, "monthly_income", errors)
+    expenses = check_monthly(monthly_expenses, "monthly_expenses", errors)
     note = normalize_text(note or "")
     if len(note) > NOTE_MAX:
         errors["note"] = _("At most %(n)d characters.", n=NOTE_MAX)
-    if errors:
+    if errors or income is None or expenses is None:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
     now = utcnow()
     profile = profile_of(session, member)
     if profile is None:
         profile = FinancialProfile(member_id=member.id)
         session.add(profile)
-    profile.monthly_income = values["monthly_income"]
-    profile.monthly_expenses = values["monthly_expenses"]
+    profile.monthly_income = income
+    profile.monthly_expenses = expenses
     profile.note = note
     profile.updated_at = now
     session.add(
         FinancialProfileChange(
             member_id=member.id,
-            monthly_income=values["monthly_income"],
-            monthly_expenses=values["monthly_expenses"],
+            monthly_income=income,
+            monthly_expenses=expenses,
             note=note,
             changed_by_id=(changed_by or member).id,
             created_at=now,
@@ -500,15 +359,15 @@ def member_for_staff(session: Session, viewer: Member, identifier: str | int) ->
     else:
         text = normalize_text(str(identifier or ""))
         if not text:
-            raise BadInput(
-                _("Enter the member's mobile or national code."),
-                fields={"member": _("Enter the member's mobile or national code.")},
-            )
+            message = _("Enter the member's mobile or national code.")
+            raise BadInput(message, fields={"member": message})
         member = find_member(session, text)
     if member is None:
-        raise NotFound(_("No member has this mobile or national code."))
+        message = _("No member has this mobile or national code.")
+        raise NotFound(message, fields={"member": message})
     if not can(VIEW_REPORTS, member.region, viewer):
-        raise NotAllowed(_("This member is outside the region where you may see credit reports."))
+        message = _("This member is outside the region where you may see credit reports.")
+        raise NotAllowed(message, fields={"member": message})
     return member
 
 
@@ -526,13 +385,6 @@ def staff_lookup(
 
 
 # --- the periodic refresh ----------------------------------------------------------------------
-
-
-def stale_before(now: datetime | None = None) -> datetime:
-    from datetime import timedelta
-
-    days = max(0, _int_setting(setting("stale_days"), "stale_days"))
-    return (now or utcnow()) - timedelta(days=days)
 
 
 def members_to_refresh(session: Session, *, stale_only: bool) -> list[int]:
@@ -557,14 +409,16 @@ def refresh(
     *,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> RefreshResult:
-    """Score every member of ``member_ids`` (reason "periodic"), committing batch by batch.
+    """Score every member of ``member_ids`` (reason "periodic"), batch by batch, calling
+    ``commit`` after each batch (the command commits, so a long run keeps what it did).
 
     Merat's own reads and writes are a fixed handful of statements per batch (members, profiles,
     the scores, their lines and the requests written together); each plugin answers its signal
     hook once per member.
     """
-    size = max(1, batch_size or _int_setting(setting("batch_size"), "batch_size"))
+    size = batch_size or weighing.batch_size()
     by_rating = dict.fromkeys(RATINGS, 0)
     scored = 0
     for start in range(0, len(member_ids), size):
@@ -573,7 +427,7 @@ def refresh(
             m
             for m in session.scalars(select(Member).where(Member.id.in_(ids)).order_by(Member.id))
             # Where Merat is switched off nobody is scored periodically (the snapshot is cached).
-            if is_active(plugin.name, m)
+            if module_active(plugin.name, m)
         ]
         profiles = {
             p.member_id: p
@@ -584,11 +438,12 @@ def refresh(
         computed: dict[int, tuple[Computed, int]] = {}
         for member in members:
             profile = profiles.get(member.id)
-            result = compute(collect_signals(session, member, profile=profile, now=now))
-            computed[member.id] = (result, capacity_for(result.rating, profiles.get(member.id)))
+            result = compute_for(session, member, profile, now)
+            computed[member.id] = (result, capacity_for(result.rating, profile))
         if computed:
             _write_batch(session, computed, now, valid_until)
-        session.commit()
+        if commit is not None:
+            commit()
         for result, _capacity in computed.values():
             by_rating[result.rating] += 1
         scored += len(computed)
@@ -627,8 +482,7 @@ def _write_batch(
             "weight_per": line.weight_per,
             "weight_max": line.weight_max,
             "points": line.points,
-            "description_fa": line.description_fa,
-            "description_en": line.description_en,
+            "params": line.params,
             "reference": line.reference,
         }
         for member_id, (result, _capacity) in computed.items()
@@ -655,15 +509,14 @@ def _write_batch(
 # --- figures -----------------------------------------------------------------------------------
 
 
-def figures(session: Session) -> tuple[int, int]:
-    """How many members hold a valid score, and their average (of each one's newest valid score)."""
-    newest = (
-        select(func.max(Score.id).label("id"))
-        .where(Score.valid_until > utcnow())
-        .group_by(Score.member_id)
-        .subquery()
-    )
+def figures(session: Session, area: list[int] | None = None) -> tuple[int, int]:
+    """How many members hold a valid score, and their average (of each one's newest valid score),
+    among the members of ``area`` (region ids; None: nationwide). One query."""
+    newest = select(func.max(Score.id).label("id")).where(Score.valid_until > utcnow())
+    if area is not None:
+        newest = newest.join(Member, Member.id == Score.member_id).where(Member.region_id.in_(area))
+    newest_ids = newest.group_by(Score.member_id).subquery()
     count, average = session.execute(
-        select(func.count(Score.id), func.avg(Score.value)).where(Score.id.in_(select(newest.c.id)))
+        select(func.count(Score.id), func.avg(Score.value)).where(Score.id.in_(select(newest_ids.c.id)))
     ).one()
     return int(count or 0), int(round(float(average or 0)))

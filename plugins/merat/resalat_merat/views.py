@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     Member,
     NotAllowed,
     NotFound,
-    _,
     _l,
-    current_language,
-    current_member,
     db_session,
+    handle_form,
     login_required,
+    me,
     page_args,
     permission_required,
-    to_latin_digits,
+    utcnow,
 )
 from resalat_merat import TOMAN, services
+from resalat_merat.models import FinancialProfile
 
 bp = Blueprint("merat", __name__, url_prefix="/merat")
 
@@ -36,20 +38,14 @@ RATING_LABELS = {
 }
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # login_required / permission_required let the request in
-    return member
-
-
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {
         "rating_style": lambda rating: RATING_STYLE.get(rating, "secondary"),
         "rating_label": lambda rating: str(RATING_LABELS.get(rating, rating)),
+        "rating_name": services.rating_name,
         "reason_label": lambda reason: str(services.REASON_LABELS.get(reason, reason)),
-        "line_text": lambda line: line.description(current_language()),
-        "is_valid": lambda score: score is not None and score.is_valid_at(services.utcnow()),
+        "is_valid": lambda score: score is not None and score.is_valid_at(utcnow()),
     }
 
 
@@ -74,6 +70,10 @@ def _report(member: Member, *, staff: bool = False) -> dict[str, Any]:
     }
 
 
+def _report_page(values: Any, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    return render_template("merat/report.html", values=values, errors=errors or {}, **_report(me())), status
+
+
 # --- my report ---------------------------------------------------------------------------------
 
 
@@ -81,48 +81,48 @@ def _report(member: Member, *, staff: bool = False) -> dict[str, Any]:
 @login_required
 def report() -> Any:
     """My credit report: the newest score, each signal with its weight and effect, my profile."""
-    me = _me()
-    context = _report(me)
-    profile = context["profile"]
+    profile = services.profile_of(db_session(), me())
     values = {
         "monthly_income": _tomans(profile.monthly_income) if profile else "",
         "monthly_expenses": _tomans(profile.monthly_expenses) if profile else "",
         "note": profile.note if profile else "",
     }
-    return render_template("merat/report.html", values=values, errors={}, **context)
+    return _report_page(values)
 
 
 @bp.post("/recompute")
 @login_required
 def recompute() -> Any:
-    session = db_session()
-    services.score_member(session, _me(), requested_by=_me(), reason=services.ON_DEMAND)
-    session.commit()
-    flash(_("Your credit score was computed again."), "success")
-    return redirect(url_for("merat.report"))
+    return handle_form(
+        lambda session: services.score_member(session, me(), requested_by=me(), reason=services.ON_DEMAND),
+        again=lambda errors, status: _report_page({}, errors, status),
+        to=url_for("merat.report"),
+        done=_l("Your credit score was computed again."),
+    )
 
 
 @bp.post("/profile")
 @login_required
 def save_profile() -> Any:
     """Income and expenses in tomans; a bad value shows the report again with the field marked."""
-    session = db_session()
     form = request.form
-    me = _me()
-    try:
-        services.save_profile(
-            session,
-            me,
-            monthly_income=to_latin_digits(form.get("monthly_income", "")),
-            monthly_expenses=to_latin_digits(form.get("monthly_expenses", "")),
-            note=form.get("note", ""),
+
+    def act(session: Session) -> FinancialProfile:
+        read = FieldReader()
+        income = read.money(form.get("monthly_income"), "monthly_income", allow_zero=True)
+        expenses = read.money(form.get("monthly_expenses"), "monthly_expenses", allow_zero=True)
+        return read.run(
+            lambda: services.save_profile(
+                session, me(), monthly_income=income, monthly_expenses=expenses, note=form.get("note", "")
+            )
         )
-    except BadInput as exc:
-        session.rollback()
-        return render_template("merat/report.html", values=form, errors=exc.form_errors(), **_report(me)), 400
-    session.commit()
-    flash(_("Your financial profile was saved. Compute your score again to use it."), "success")
-    return redirect(url_for("merat.report") + "#profile")
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _report_page(form, errors, status),
+        to=url_for("merat.report") + "#profile",
+        done=_l("Your financial profile was saved. Compute your score again to use it."),
+    )
 
 
 @bp.get("/history")
@@ -130,7 +130,7 @@ def save_profile() -> Any:
 def history() -> Any:
     """My scores, newest first, each with its signals."""
     page, per_page = page_args()
-    result = services.scores_of(db_session(), _me(), page, per_page)
+    result = services.scores_of(db_session(), me(), page, per_page)
     return render_template("merat/history.html", page=result, money_kinds=services.money_kinds())
 
 
@@ -139,42 +139,45 @@ def history() -> Any:
 def requests() -> Any:
     """Who asked for my score, and why."""
     page, per_page = page_args()
-    result = services.requests_of(db_session(), _me(), page, per_page)
-    return render_template("merat/requests.html", page=result, subject=_me(), staff=False)
+    result = services.requests_of(db_session(), me(), page, per_page)
+    return render_template("merat/requests.html", page=result, subject=me(), staff=False)
 
 
 # --- staff -------------------------------------------------------------------------------------
 
 
+def _staff_page(values: Any, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    return render_template("merat/staff.html", values=values, errors=errors or {}), status
+
+
 @bp.get("/staff")
 @permission_required(services.VIEW_REPORTS)
 def staff() -> Any:
-    return render_template("merat/staff.html", values={}, errors={})
+    return _staff_page({})
 
 
 @bp.post("/staff")
 @permission_required(services.VIEW_REPORTS)
 def lookup() -> Any:
-    """Look a member up by mobile or national code: recorded as a scoring request by this officer."""
+    """Look a member up by mobile or national code: recorded as a scoring request by this officer.
+
+    A member outside the officer's region (403) or unknown (404) is said beside the field, with
+    that status (``handle_form`` shows only bad input on the form, so this form handles its own).
+    """
+    form = request.form
     session = db_session()
-    identifier = request.form.get("member", "")
     try:
-        score = services.staff_lookup(session, _me(), identifier)
-    except BadInput as exc:
+        score = services.staff_lookup(session, me(), form.get("member", ""))
+    except (BadInput, NotFound, NotAllowed) as exc:
         session.rollback()
-        return render_template("merat/staff.html", values=request.form, errors=exc.form_errors()), 400
-    except (NotFound, NotAllowed) as exc:
-        session.rollback()
-        return render_template(
-            "merat/staff.html", values=request.form, errors={"member": str(exc.message)}
-        ), exc.status
+        return _staff_page(form, exc.form_errors(), exc.status)
     session.commit()
     return redirect(url_for("merat.member_report", member_id=score.member_id))
 
 
 def _staff_member(member_id: int) -> Member:
     try:
-        return services.member_for_staff(db_session(), _me(), member_id)
+        return services.member_for_staff(db_session(), me(), member_id)
     except NotFound:
         abort(404)
 
@@ -191,9 +194,10 @@ def member_report(member_id: int) -> Any:
 @bp.post("/staff/members/<int:member_id>/recompute")
 @permission_required(services.VIEW_REPORTS)
 def member_recompute(member_id: int) -> Any:
-    session = db_session()
     member = _staff_member(member_id)
-    services.score_member(session, member, requested_by=_me(), reason=services.ON_DEMAND)
-    session.commit()
-    flash(_("The member's credit score was computed again."), "success")
-    return redirect(url_for("merat.member_report", member_id=member.id))
+    return handle_form(
+        lambda session: services.score_member(session, member, requested_by=me(), reason=services.ON_DEMAND),
+        again=lambda errors, status: _staff_page({}, errors, status),
+        to=url_for("merat.member_report", member_id=member.id),
+        done=_l("The member's credit score was computed again."),
+    )

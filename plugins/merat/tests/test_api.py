@@ -21,6 +21,7 @@ def test_my_score_before_and_after_computing_it(api_as):
     body = made.get_json()
     assert 0 <= body["value"] <= 1000 and body["rating"] in "ABCDE" and body["valid"] is True
     assert {"source": "merat", "kind": "membership_days"}.items() <= body["lines"][0].items()
+    assert body["lines"][0]["description"] == "۰ روز عضویت در ام‌رسالت"
     assert me.get("/api/v1/merat/me/score").get_json()["id"] == body["id"]
     history = me.get("/api/v1/merat/me/scores").get_json()
     assert [s["id"] for s in history["items"]] == [body["id"]] and history["meta"]["total"] == 1
@@ -66,7 +67,7 @@ def test_bad_profile_bodies_are_400_and_change_nothing(api_as, snapshot):
 
 def test_an_officer_looks_up_a_member_by_api_and_it_is_recorded(app, api_as, make_member):
     member = make_member()
-    officer = api_as("credit_officer")
+    officer = api_as("admin")
     with work(app) as s:
         mobile = s.get(Member, member).mobile
 
@@ -87,7 +88,7 @@ def test_api_access_to_others_scores(app, api_as, make_member, snapshot):
         far_mobile = s.get(Member, far).mobile
     before = snapshot()
     assert api_as().post("/api/v1/merat/lookups", json={"member": far_mobile}).status_code == 403
-    officer = api_as("credit_officer", region="zanjan/zanjan")
+    officer = api_as("admin", region="zanjan/zanjan")
     assert officer.post("/api/v1/merat/lookups", json={"member": far_mobile}).status_code == 403
     assert officer.post("/api/v1/merat/lookups", json={"member": "09359999999"}).status_code == 404
     assert officer.post("/api/v1/merat/lookups", json={}).status_code == 400

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from resalat_core.sdk import Member, utcnow
 
-from .conftest import score_in, work
+from .conftest import kind, score_in, work
 
 
 def run(app, *args):
@@ -85,13 +85,21 @@ def test_refresh_reads_and_writes_in_batches_not_per_member(app, make_member, co
     assert len(merats_own(many.statements)) == len(merats_own(few.statements))
 
 
-def test_weights_prints_the_weights_in_force(signals_app):
-    custom = signals_app([], base_score=321, weights={"good_habit": {"points": 7, "per": 2, "max": 70}})
+def test_weights_prints_each_declared_kind_with_its_weight_in_force(signals_app):
+    custom = signals_app(
+        [],
+        kinds=[kind("good_habit", 1), kind("late_payments", -15, 1, -150)],
+        base_score=321,
+        weights={"good_habit": {"points": 7, "per": 2, "max": 70}},
+    )
     result = custom.test_cli_runner().invoke(args=["merat", "weights", "--json"])
     data = json.loads(result.stdout)
     assert data["base_score"] == 321
-    assert data["weights"]["good_habit"] == {"points": 7, "per": 2, "max": 70}
-    assert data["weights"]["instalments_overdue"]["max"] < 0
+    good = {"points": 7, "per": 2, "max": 70, "money": False, "source": "fixture_signals"}
+    assert data["weights"]["good_habit"] == good
+    assert data["weights"]["late_payments"]["max"] == -150
+    surplus = {"points": 10, "per": 10_000_000, "max": 100, "money": True, "source": "merat"}
+    assert data["weights"]["monthly_surplus"] == surplus
     assert data["ratings"] == {"A": 800, "B": 650, "C": 500, "D": 350}
     assert data["validity_months"] == 12
     assert "base score: 321" in custom.test_cli_runner().invoke(args=["merat", "weights"]).output

@@ -1,11 +1,15 @@
-"""The member's credit report, the profile form, the history pages, and the staff look-up."""
+"""The member's credit report, the profile form, the history pages, and the staff look-up.
+
+The officers here are administrators of a region: they hold every permission there, Merat's
+report permission included (the loans plugin's credit officers hold it too, where it is installed).
+"""
 
 from __future__ import annotations
 
 import re
 
 from resalat_merat import services
-from resalat_merat.models import FinancialProfile, FinancialProfileChange, ScoringRequest
+from resalat_merat.models import FinancialProfile, FinancialProfileChange, ScoreLine, ScoringRequest
 from sqlalchemy import select
 
 from resalat_core.sdk import Member
@@ -109,7 +113,7 @@ def test_the_history_page_does_not_query_per_score(app, client_as, count_queries
 
 def test_the_requests_page_does_not_query_per_request(app, client_as, count_queries, make_member):
     me = client_as()
-    officer = make_member("credit_officer")
+    officer = make_member("admin")
     with work(app) as s:
         services.staff_lookup(s, s.get(Member, officer), me.member_id)
     me.get("/merat/requests")  # warm up
@@ -135,9 +139,9 @@ def test_a_member_sees_only_their_own_report(app, client_as, make_member):
     assert me.form(f"/merat/staff/members/{other}/recompute", {}, token_from="/merat/").status_code == 403
 
 
-def test_a_credit_officer_looks_up_a_member_of_their_region_and_it_is_recorded(app, client_as, make_member):
+def test_an_officer_looks_up_a_member_of_their_region_and_it_is_recorded(app, client_as, make_member):
     member = make_member(region="zanjan/gorg-tappeh", name="مریم احمدی")
-    officer = client_as("credit_officer", region="zanjan/zanjan")
+    officer = client_as("admin", region="zanjan/zanjan")
     with work(app) as s:
         mobile = s.get(Member, member).mobile
 
@@ -156,10 +160,10 @@ def test_a_credit_officer_looks_up_a_member_of_their_region_and_it_is_recorded(a
         assert len(asked) == 2 and asked[0].score_id == asked[1].score_id
 
 
-def test_a_credit_officer_cannot_see_a_member_of_another_region(app, client_as, make_member, snapshot):
+def test_an_officer_cannot_see_a_member_of_another_region(app, client_as, make_member, snapshot):
     far = make_member(region="sistan-baluchestan/arbab")
     score_in(app, far)
-    officer = client_as("credit_officer", region="zanjan/zanjan")
+    officer = client_as("admin", region="zanjan/zanjan")
     with work(app) as s:
         mobile = s.get(Member, far).mobile
     before = snapshot()
@@ -179,7 +183,7 @@ def test_a_credit_officer_cannot_see_a_member_of_another_region(app, client_as, 
 def test_an_officer_recomputes_a_members_score(app, client_as, make_member):
     member = make_member()
     first = score_in(app, member)
-    officer = client_as("credit_officer")
+    officer = client_as("admin")
     answer = officer.form(f"/merat/staff/members/{member}/recompute", {}, token_from="/merat/staff")
     assert answer.status_code == 302
     with work(app) as s:
@@ -194,3 +198,50 @@ def test_the_home_tile_shows_the_score(app, client_as):
     score_in(app, me.member_id)
     home = me.get("/").get_data(as_text=True)
     assert "/merat/" in home and "مرآت" in home
+
+
+def test_each_line_reads_in_the_readers_language_and_shows_no_code(app, client_as):
+    me = client_as()
+    me.form(
+        "/merat/profile",
+        {"monthly_income": "30000000", "monthly_expenses": "18000000"},
+        token_from="/merat/",
+    )
+    me.form("/merat/recompute", {}, token_from="/merat/")
+
+    persian = me.get("/merat/").get_data(as_text=True)
+    me.get("/lang/en")
+    english = me.get("/merat/").get_data(as_text=True)
+
+    surplus = persian.split('data-kind="monthly_surplus"', 1)[1].split("</li>", 1)[0]
+    assert "درآمد ماهانه‌ی اعلام‌شده ۳۰٬۰۰۰٬۰۰۰ تومان و هزینه‌ی ماهانه ۱۸٬۰۰۰٬۰۰۰ تومان" in surplus
+    days = persian.split('data-kind="membership_days"', 1)[1].split("</li>", 1)[0]
+    assert "۰ روز عضویت در ام‌رسالت" in days
+    assert "Declared monthly income 30,000,000 tomans and expenses 18,000,000 tomans" in english
+    for code in ("merat:", "membership_days<", "monthly_surplus<", ">membership_days", ">monthly_surplus"):
+        assert code not in persian and code not in english
+
+
+def test_a_line_stored_before_kinds_were_declared_reads_as_it_was_written(app, client_as):
+    me = client_as()
+    made = score_in(app, me.member_id)
+    with work(app) as s:
+        s.add(
+            ScoreLine(
+                score_id=made["id"],
+                source="leaders",
+                kind="social_guarantee",
+                value=1,
+                points=15,
+                weight_points=15,
+                weight_per=1,
+                weight_max=150,
+                params={"description_fa": "ضمانت اجتماعی از فاطمه قادری", "description_en": "A guarantee"},
+            )
+        )
+
+    persian = me.get("/merat/").get_data(as_text=True)
+    me.get("/lang/en")
+    english = me.get("/merat/").get_data(as_text=True)
+
+    assert "ضمانت اجتماعی از فاطمه قادری" in persian and "A guarantee" in english

@@ -11,15 +11,21 @@ from sqlalchemy import func, select
 
 from resalat_core.sdk import BadInput, Member, utcnow
 
-from .conftest import score_in, work
+from .conftest import kind, score_in, work
 
 MILLION_TOMANS = 10_000_000  # rials
 
 
-def test_the_score_is_the_configured_weights_applied_to_the_signals(signals_app, make_member):
-    signals = [("good_habit", 25), ("instalments_late", 3), ("nobody_weighs_this", 7)]
+GOOD_HABIT = kind("good_habit", 1)
+LATE = kind("late_payments", -15, 1, -150)
+OVERDUE = kind("overdue_payments", -60, 1, -400)
+
+
+def test_the_score_is_each_declared_kinds_weight_applied_to_its_signal(signals_app, make_member):
+    signals = [("good_habit", 25), ("late_payments", 3), ("nobody_declares_this", 7)]
     custom = signals_app(
         signals,
+        kinds=[GOOD_HABIT, LATE],
         base_score=300,
         weights={"good_habit": {"points": 10, "per": 5, "max": 40}},
     )
@@ -27,39 +33,59 @@ def test_the_score_is_the_configured_weights_applied_to_the_signals(signals_app,
 
     score = score_in(custom, member)
 
-    # 300 + min(25 // 5 × 10, 40) + (3 × −15, the default late weight) + 0 for the unknown kind.
+    # 300 + min(25 // 5 × 10, 40) + (3 × −15, the kind's own default) + 0 for the undeclared kind.
     assert score["lines"]["good_habit"] == (25, 40, {"points": 10, "per": 5, "max": 40})
-    assert score["lines"]["instalments_late"] == (3, -45, {"points": -15, "per": 1, "max": -150})
-    assert score["lines"]["nobody_weighs_this"] == (7, 0, None)
+    assert score["lines"]["late_payments"] == (3, -45, {"points": -15, "per": 1, "max": -150})
+    assert score["lines"]["nobody_declares_this"] == (7, 0, None)
     assert score["sources"]["good_habit"] == "fixture_signals"
     assert score["value"] == 300 + 40 - 45
 
 
 def test_changing_the_weights_in_config_changes_the_score(signals_app, make_member):
-    signals = [("good_habit", 25), ("instalments_late", 3)]
+    signals = [("good_habit", 25), ("late_payments", 3)]
     member = make_member()
     first = score_in(
-        signals_app(signals, base_score=300, weights={"good_habit": {"points": 10, "per": 5}}), member
+        signals_app(
+            signals,
+            kinds=[GOOD_HABIT, LATE],
+            base_score=300,
+            weights={"good_habit": {"points": 10, "per": 5}},
+        ),
+        member,
     )
     second = score_in(
         signals_app(
             signals,
+            kinds=[GOOD_HABIT, LATE],
             base_score=500,
-            weights={"good_habit": {"points": 2, "per": 1}, "instalments_late": {"points": -50, "max": -100}},
+            weights={"good_habit": {"points": 2, "per": 1}, "late_payments": {"points": -50, "max": -100}},
         ),
         member,
     )
 
     assert first["value"] == 300 + 50 - 45
-    assert second["value"] == 500 + 50 - 100  # the late instalments stop at their cap
+    assert second["value"] == 500 + 50 - 100  # the late payments stop at their cap
+
+
+def test_a_deployment_may_turn_a_count_weight_into_a_money_one(signals_app, make_member):
+    custom = signals_app(
+        [("good_habit", 30_000_000)],
+        kinds=[GOOD_HABIT],
+        weights={"good_habit": {"per": 10_000_000, "money": True}},
+    )
+    assert score_in(custom, make_member())["lines"]["good_habit"][:2] == (30_000_000, 3)
+    with custom.app_context():
+        assert "good_habit" in services.money_kinds()
 
 
 def test_the_score_stays_between_0_and_1000(signals_app, make_member):
     member = make_member()
-    high = signals_app([("good_habit", 10_000)], base_score=900, weights={"good_habit": {"points": 1}})
+    high = signals_app(
+        [("good_habit", 10_000)], kinds=[GOOD_HABIT], base_score=900, weights={"good_habit": {"points": 1}}
+    )
     assert score_in(high, member)["value"] == 1000
     # The test plugin's signals are one list: each app is built just before it scores.
-    low = signals_app([("instalments_overdue", 50)], base_score=100)
+    low = signals_app([("overdue_payments", 50)], kinds=[OVERDUE], base_score=100)
     assert score_in(low, member)["value"] == 0
 
 
@@ -106,7 +132,10 @@ def test_capacity_is_the_declared_surplus_times_the_ratings_share(signals_app, m
     )
     with work(custom) as s:
         services.save_profile(
-            s, s.get(Member, member), monthly_income="30,000,000", monthly_expenses="۱۸٬۰۰۰٬۰۰۰"
+            s,
+            s.get(Member, member),
+            monthly_income=30 * MILLION_TOMANS,
+            monthly_expenses=18 * MILLION_TOMANS,
         )
 
     score = score_in(custom, member)
@@ -123,7 +152,10 @@ def test_capacity_is_never_negative_and_zero_for_an_e(signals_app, make_member):
     )
     with work(custom) as s:
         services.save_profile(
-            s, s.get(Member, member), monthly_income="10000000", monthly_expenses="15000000"
+            s,
+            s.get(Member, member),
+            monthly_income=10 * MILLION_TOMANS,
+            monthly_expenses=15 * MILLION_TOMANS,
         )
     assert score_in(custom, member)["capacity"] == 0
     assert score_in(signals_app([], base_score=100), member)["capacity"] == 0  # E repays nothing
@@ -134,7 +166,10 @@ def test_the_declared_surplus_is_a_signal_of_its_own(app, db, make_member):
     member = make_member()
     with db() as s:
         services.save_profile(
-            s, s.get(Member, member), monthly_income="30000000", monthly_expenses="18000000"
+            s,
+            s.get(Member, member),
+            monthly_income=30 * MILLION_TOMANS,
+            monthly_expenses=18 * MILLION_TOMANS,
         )
     score = score_in(app, member)
     # 12 million tomans: 10 points a million, at most 100 (the default weight).
@@ -183,7 +218,7 @@ def test_every_score_is_kept_and_the_newest_is_current(app, db, make_member):
 
 def test_a_scoring_request_records_who_asked_why_and_for_what(app, db, make_member):
     member = make_member()
-    officer = make_member("credit_officer")
+    officer = make_member("admin")
     made = score_in(app, member, requested_by=None, reason="loan_request", reference="loan:17")
     with db() as s:
         services.record_request(
@@ -220,6 +255,9 @@ def test_an_unknown_reason_is_refused_and_nothing_is_kept(app, db, make_member):
 
 
 def test_bad_weights_in_config_are_named(signals_app):
-    custom = signals_app([], weights={"good_habit": {"points": 1, "per": 0}})
+    custom = signals_app([], kinds=[GOOD_HABIT], weights={"good_habit": {"points": 1, "per": 0}})
     with custom.app_context(), pytest.raises(ValueError, match="weights.good_habit.per"):
+        services.weights()
+    typo = signals_app([], kinds=[GOOD_HABIT], weights={"good_habit": {"pionts": 1}})
+    with typo.app_context(), pytest.raises(ValueError, match="weights.good_habit has unknown keys: pionts"):
         services.weights()

@@ -1,0 +1,179 @@
+"""A note pledged to a loan: pledged, then released (repaid or cancelled), protested (defaulted)
+or settled after a protest; each step kept in the note's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Digits,
+    Member,
+    Number,
+    Words,
+    _,
+    normalize_text,
+    utcnow,
+)
+from resalat_icap.models import (
+    ISSUED,
+    PLEDGED,
+    PROTESTED,
+    REASON_MAX,
+    REFERENCE_MAX,
+    RELEASED,
+    Note,
+    NoteStatusChange,
+)
+from resalat_icap.services.notes import STATUS_LABELS, get_note
+from resalat_icap.services.reading import text_field
+
+
+def _move(
+    session: Session,
+    note: Note,
+    to: str,
+    *,
+    reference: str | None,
+    reason: str = "",
+    actor: Member | None = None,
+    **values: Any,
+) -> None:
+    """Move the note on with one conditional UPDATE: of two at once, the second finds it moved."""
+    result = session.execute(
+        update(Note)
+        .where(Note.id == note.id, Note.status == note.status)
+        .values(status=to, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_("Someone else changed this note a moment ago; reload and look again."))
+    session.add(
+        NoteStatusChange(
+            note_id=note.id,
+            from_status=note.status,
+            to_status=to,
+            reference=reference,
+            reason=reason,
+            actor_id=actor.id if actor else None,
+        )
+    )
+    session.flush()
+    session.refresh(note)
+
+
+def _reference(reference: Any) -> str:
+    ref = normalize_text(str(reference or ""))
+    if not ref or len(ref) > REFERENCE_MAX:
+        message = _("A pledge needs a reference of 1 to %(max)d characters.", max=REFERENCE_MAX)
+        raise BadInput(message, fields={"reference": message})
+    return ref
+
+
+def pledge_note(session: Session, note_id: Any, member: Member, *, reference: str, amount: int) -> Note:
+    """``member`` pledges their own note to ``reference`` (a loan request) for ``amount`` rials.
+
+    The same reference again returns the note unchanged. Refused with a clear message, changing
+    nothing, when the note is not theirs, pledged elsewhere, released or protested, smaller than
+    ``amount`` or still awaiting a guarantor's signature.
+    """
+    ref = _reference(reference)
+    note = get_note(session, note_id)
+    if note.issuer_id != member.id:
+        message = _("This promissory note is not yours: pledge one of your own notes.")
+        raise BadInput(message, fields={"note": message}, code="not_yours")
+    if note.status == PLEDGED and note.pledged_reference == ref:
+        return note
+    if note.status == PLEDGED:
+        raise Conflict(
+            _(
+                "Note %(serial)s is already pledged elsewhere; it can be pledged again only once it "
+                "is released.",
+                serial=Digits(note.serial),
+            ),
+            code="already_pledged",
+        )
+    if note.status != ISSUED:
+        raise Conflict(
+            _(
+                "Note %(serial)s is %(status)s and cannot be pledged.",
+                serial=Digits(note.serial),
+                status=Words(STATUS_LABELS[note.status]),
+            ),
+            code="not_issued",
+        )
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        message = _("The amount to secure must be a positive number of rials.")
+        raise BadInput(message, fields={"amount": message})
+    if note.amount < amount:
+        message = _(
+            "Note %(serial)s is for %(face)s rials, less than the %(amount)s rials it must secure.",
+            serial=Digits(note.serial),
+            face=Number(note.amount),
+            amount=Number(amount),
+        )
+        raise BadInput(message, fields={"note": message}, code="too_small")
+    if not note.all_signed:
+        message = _("Note %(serial)s is waiting for its guarantors' signatures.", serial=Digits(note.serial))
+        raise BadInput(message, fields={"note": message}, code="unsigned")
+    _move(session, note, PLEDGED, reference=ref, actor=member, pledged_reference=ref, pledged_amount=amount)
+    return note
+
+
+def _pledged_to(session: Session, reference: str) -> Note | None:
+    stmt = select(Note).where(Note.pledged_reference == reference).order_by(Note.id.desc()).limit(1)
+    return session.scalar(stmt)
+
+
+def release_note(session: Session, *, reference: str, actor: Member | None = None) -> Note | None:
+    """The loan ``reference`` was repaid or cancelled: its note is released. None if it has none.
+
+    Releasing twice is harmless; a protested note stays protested (Conflict).
+    """
+    note = _pledged_to(session, _reference(reference))
+    if note is None or note.status == RELEASED:
+        return note
+    if note.status != PLEDGED:
+        raise Conflict(_("Note %(serial)s was protested and cannot be released.", serial=Digits(note.serial)))
+    _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
+    return note
+
+
+def protest_note(session: Session, *, reference: str, reason: str, actor: Member) -> Note | None:
+    """The loan ``reference`` defaulted: its note is protested (واخواست), with the reason and who.
+
+    None if the reference pledged no note; protesting twice is harmless; a released note is done.
+    """
+    note = _pledged_to(session, _reference(reference))
+    errors: dict[str, str] = {}
+    why = text_field(reason, "reason", REASON_MAX, errors)
+    if errors:
+        raise BadInput(_("Say why the note is protested."), fields=errors)
+    if note is None or note.status == PROTESTED:
+        return note
+    if note.status != PLEDGED:
+        raise Conflict(_("Note %(serial)s was released and cannot be protested.", serial=Digits(note.serial)))
+    _move(session, note, PROTESTED, reference=note.pledged_reference, reason=why, actor=actor)
+    return note
+
+
+def settle_note(session: Session, *, reference: str, actor: Member | None = None) -> Note | None:
+    """The debt behind a protested note was paid after all: the note goes back to its issuer
+    (released), and its protest stays in the history. None if the reference pledged no note;
+    settling twice is harmless; a note that was never protested is released by ``release_note``.
+    """
+    note = _pledged_to(session, _reference(reference))
+    if note is None or note.status == RELEASED:
+        return note
+    if note.status != PROTESTED:
+        raise Conflict(
+            _("Note %(serial)s was not protested: release it instead.", serial=Digits(note.serial)),
+            code="not_protested",
+        )
+    # No reason is stored: a release after a protest reads as a settlement wherever it is shown.
+    _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
+    return note
