@@ -30,14 +30,16 @@ def resalat_permissions() -> list[Permission]:
         Permission(
             services.REGISTER,
             _l("Register a cooperation centre"),
-            # Every supporter holds it; the services let only cultural supporters through.
-            ("supporter", "admin"),
+            # Admins; the supporters plugin's role holds it too (its Role says so), and the
+            # services let only cultural supporters through.
+            ("admin",),
         ),
         Permission(
             services.MANAGE,
             _l("Manage the cooperation centres of a region"),
-            # A centre's own leader manages it whatever their role (checked in the services).
-            ("social_leader", "admin"),
+            # Admins, and the leaders plugin's social leaders (their Role says so); a centre's own
+            # leader manages it whatever their role (checked in the services).
+            ("admin",),
         ),
     ]
 

@@ -22,8 +22,10 @@ def test_the_plugin_is_installed_and_loaded_after_cores(app):
 
 def test_it_declares_who_registers_and_who_manages_centres(app):
     perms = app.extensions["resalat"].permissions
-    assert perms["centers.register"].roles == ("supporter", "admin")
-    assert perms["centers.manage"].roles == ("social_leader", "admin")
+    # Declared for admins; the supporter and social-leader roles add themselves (their Role says
+    # so), whichever plugin declares them here: theirs, or the stand-in.
+    assert set(perms["centers.register"].roles) == {"admin", "supporter"}
+    assert set(perms["centers.manage"].roles) == {"admin", "social_leader"}
 
 
 def test_switched_off_in_sistan_baluchestan_it_has_no_tile_and_answers_404_there(app, alghadir, someone):

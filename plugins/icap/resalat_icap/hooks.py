@@ -31,13 +31,13 @@ def resalat_cli() -> Any:
 
 @hookimpl
 def resalat_permissions() -> list[Permission]:
-    # Administrators, and the loans plugin's credit officers (a role of a plugin that requires
-    # this one), see every note issued in the regions they oversee.
+    # Administrators, and the loans plugin's credit officers (their Role says so), see every
+    # note issued in the regions they oversee.
     return [
         Permission(
             "icap.view_all",
             _l("See any member's electronic promissory notes"),
-            ("admin", "credit_officer"),
+            ("admin",),
         )
     ]
 

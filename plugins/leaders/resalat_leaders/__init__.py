@@ -27,8 +27,9 @@ plugin = Plugin(
         Role(
             "social_leader",
             _l("Social leader"),
-            # A social leader looks members up to introduce them and to vouch for them.
-            permissions=("core.members.view",),
+            # Looks members up; manages the cooperation centres of their community (when that
+            # plugin is installed: a permission nobody declares is left alone).
+            permissions=("core.members.view", "centers.manage"),
             description=_l("Introduces local talents and vouches for members with social guarantees."),
             personas=(
                 Persona(

@@ -40,6 +40,9 @@ plugin = Plugin(
         Role(
             "credit_officer",
             _l("Credit officer"),
+            # What an officer needs to decide: members' Merat reports, their notes, the deposits'
+            # totals of their region (permissions of plugins loans requires).
+            permissions=("merat.view_reports", "icap.view_all", "deposits.view_totals"),
             description=_l("Decides Qard al-Hasan loan requests within their region."),
             personas=(
                 Persona(

@@ -54,7 +54,9 @@ class World:
     def profile(self, member_id: int, income: int = 100_000_000, expenses: int = 20_000_000) -> None:
         """A declared month (tomans) in Merat: the surplus sets the repayment capacity."""
         with work(self.app) as s:
-            merat.save_profile(s, s.get(Member, member_id), monthly_income=income, monthly_expenses=expenses)
+            merat.save_profile(
+                s, s.get(Member, member_id), monthly_income=income * TOMAN, monthly_expenses=expenses * TOMAN
+            )
 
     def introduce(self, tomans: int = 200_000_000) -> int:
         """The credit supporter introduces the member; the member accepts. The introduction's id."""

@@ -28,6 +28,8 @@ plugin = Plugin(
         Role(
             "supporter",
             _l("Supporter"),
+            # Cultural supporters register cooperation centres (the centres' services check the kind).
+            permissions=("centers.register",),
             kinds=(
                 RoleKind("credit", _l("Credit supporter")),
                 RoleKind("technical", _l("Technical supporter")),
