@@ -167,15 +167,6 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
     )
 
 
-# --- LEGACY(issue 10): names of SDK 0, kept while the plugins move to SDK 1; removed after. ---
-from resalat_core.formats import parse_money  # noqa: E402, F401
-from resalat_core.members.services import regions_where  # noqa: E402, F401
-from resalat_core.plugins.activation import is_active  # noqa: E402, F401
-from resalat_core.wallet import services as ledger  # noqa: E402, F401
-
-ROLES = ("member", "core_leader", "social_leader", "guide", "supporter", "credit_officer", "admin")
-SUPPORTER_KINDS = ("credit", "technical", "commercial", "cultural", "credit_behaviour")
-
 __all__ = [
     "EARMARKED",
     "MAX_AMOUNT",

@@ -110,11 +110,11 @@ def hook_answers(app: Flask, member_id: int) -> tuple[Any, list[Any], list[str]]
     """What region-scoped hooks give for this member: notify's answer, the credit signals, and
     the modules notify would reach."""
     from resalat_core.members.models import Member
-    from resalat_core.sdk import Message, notify, region_hook
+    from resalat_core.sdk import MessageKind, notify, region_hook
 
     with app.app_context():
         member = app.extensions["resalat"].db.session.get(Member, member_id)
-        message = Message(title_fa="آزمایش", title_en="Test")
+        message = MessageKind("test", "Test", source="gallery")()
         answer = notify(member, message)
         signals = [s for r in region_hook("resalat_credit_signals", member)(member=member) for s in r]
         reached = [i.plugin_name for i in region_hook("resalat_notify", member).get_hookimpls()]

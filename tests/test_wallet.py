@@ -24,7 +24,7 @@ def fund(session, member, rials, key="topup"):
     cash = ledger.system_account(session, "cash_in")
     cash.non_negative = False  # the outside world may owe the ledger
     return ledger.transfer(
-        session, f"{key}:{member.id}", cash, ledger.main_account(session, member), rials, "cash_in"
+        session, f"{key}:{member.id}", cash, ledger.main_account(session, member), rials, "admin_adjustment"
     )
 
 
@@ -174,9 +174,7 @@ def test_loan_money_cannot_leave_the_bazaar(session, people):
         session,
         borrower,
         code=f"loan:{borrower.id}:1",
-        purpose="livestock",
-        name_fa="وام دام سبک",
-        name_en="Light livestock loan",
+        purpose="fixture_grant",
         purposes=["fixture_purchase"],
     )
     fund_account = ledger.system_account(session, "fixture_fund")
@@ -215,9 +213,7 @@ def test_loan_money_buys_only_what_the_policy_allows(spend_app, make_member):
             session,
             borrower,
             code="loan:policy",
-            purpose="livestock",
-            name_fa="وام دام",
-            name_en="Livestock loan",
+            purpose="fixture_grant",
             purposes=["fixture_purchase"],
             rules={"categories": ["livestock", "feed"]},
         )
@@ -247,3 +243,21 @@ def test_loan_money_buys_only_what_the_policy_allows(spend_app, make_member):
         session.commit()
         assert session.get(Account, loan.id).posted == 4_000
         assert ledger.verify(session).ok
+
+
+def test_money_moves_only_for_a_declared_purpose(session, people):
+    """Every statement line reads in its reader's language, so no transfer has a purpose nobody declared."""
+    borrower, other, _ = people
+    before = ledger.verify(session)
+    with pytest.raises(BadInput) as refused:
+        ledger.transfer(
+            session,
+            "k-undeclared",
+            ledger.main_account(session, borrower),
+            ledger.main_account(session, other),
+            100,
+            "gift_of_the_magi",
+        )
+    assert refused.value.code == "bad_purpose"
+    session.rollback()
+    assert ledger.verify(session).ok and before.ok

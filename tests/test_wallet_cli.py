@@ -79,7 +79,7 @@ def test_expire_voids_reservations_past_their_time(app, make_member):
         s = app.extensions["resalat"].db.session()
         member = s.get(Member, member_id)
         main = ledger.main_account(s, member)
-        ledger.transfer(s, "fund", ledger.system_account(s, "cash_in"), main, 500, "cash_in")
+        ledger.transfer(s, "fund", ledger.system_account(s, "cash_in"), main, 500, "admin_adjustment")
         ledger.transfer(
             s,
             "hold",

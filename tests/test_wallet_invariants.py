@@ -55,7 +55,9 @@ def test_no_sequence_of_operations_breaks_the_invariants(session, make_member, o
         if kind in ("post", "pending"):
             expected_ok = src != dst and (src == N_ACCOUNTS or posted[src] - reserved[src] >= amount)
             try:
-                t = ledger.transfer(session, key, debit, credit, amount, "test", pending=(kind == "pending"))
+                t = ledger.transfer(
+                    session, key, debit, credit, amount, "fixture_transfer", pending=(kind == "pending")
+                )
             except BadInput:
                 assert not expected_ok, f"refused a valid {kind} of {amount} from {src} to {dst}"
                 continue
@@ -91,7 +93,7 @@ def _transfer_in_thread(app, results, key, debit_id, credit_id, amount):
     with app.app_context():
         try:
             with db.new_session() as s:
-                ledger.transfer(s, key, debit_id, credit_id, amount, "concurrency")
+                ledger.transfer(s, key, debit_id, credit_id, amount, "fixture_transfer")
             results.append("ok")
         except BadInput as exc:
             results.append(exc.code)
@@ -109,7 +111,7 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
         for i in range(4):
             acc = ledger.open_account(s, kind="member_main", code=f"conc:{i}", owner=owner)
             s.flush()
-            ledger.transfer(s, f"conc:fund:{i}", issuer, acc, 10_000, "fund")
+            ledger.transfer(s, f"conc:fund:{i}", issuer, acc, 10_000, "fixture_grant")
             ids.append(acc.id)
     rng = random.Random(1404)
     results: list[str] = []
@@ -150,7 +152,7 @@ def test_concurrent_transfers_never_overdraw_or_lose_an_update(app, make_member)
                 )
             )
             assert balance == incoming - outgoing
-        assert s.scalar(select(func.count(Transfer.id)).where(Transfer.purpose == "concurrency")) == (
+        assert s.scalar(select(func.count(Transfer.id)).where(Transfer.purpose == "fixture_transfer")) == (
             results.count("ok")
         )
         report = ledger.verify(s)
@@ -165,7 +167,7 @@ def test_the_same_key_sent_by_many_clients_at_once_moves_money_once(app, make_me
         a = ledger.open_account(s, kind="member_main", code="dup:a", owner=owner)
         b = ledger.open_account(s, kind="member_main", code="dup:b", owner=owner)
         s.flush()
-        ledger.transfer(s, "dup:fund", issuer, a, 1_000, "fund")
+        ledger.transfer(s, "dup:fund", issuer, a, 1_000, "fixture_grant")
         a_id, b_id = a.id, b.id
     results: list[str] = []
     threads = [
@@ -188,9 +190,7 @@ def test_spend_refusal_is_not_a_crash(session, make_member):
         session,
         member,
         code="ear:1",
-        purpose="solar",
-        name_fa="وام خورشیدی",
-        name_en="Solar loan",
+        purpose="fixture_grant",
         purposes=["fixture_purchase"],
     )
     with pytest.raises(NotAllowed):

@@ -239,8 +239,6 @@ def area_of(
 
     Use it as ``Model.region_id.in_(area)`` so that a guide sees only their area, in one query.
     """
-    if not isinstance(permission, str):  # LEGACY(issue 10): a list of roles
-        return area_for_roles(session, member, permission)
     if registry is None:
         from flask import current_app
 

@@ -307,28 +307,13 @@ def authored_text(params: dict[str, Any], attr: str) -> str:
     return ""
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Message:
     """A notification for one member: a declared kind and its variables."""
 
     kind: MessageKind
-    params: dict[str, Any]
-    url: str | None
-
-    def __init__(
-        self,
-        kind: MessageKind | str | None = None,
-        params: dict[str, Any] | None = None,
-        url: str | None = None,
-        **legacy: Any,
-    ) -> None:
-        if not isinstance(kind, MessageKind):  # LEGACY(issue 10): title_fa/title_en pairs
-            source = legacy.pop("source", "host")
-            kind = MessageKind(kind=f"legacy.{kind or 'info'}", title="", source=source, authored=True)
-            params = dict(legacy)
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "params", dict(params or {}))
-        object.__setattr__(self, "url", url)
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str | None = None
 
     @property
     def source(self) -> str:
@@ -361,8 +346,6 @@ class CreditSignal:
     reference: str | None = None
     # Filled in by Merat with the name of the plugin that answered.
     source: str = ""
-    description_fa: str = ""  # LEGACY(issue 10)
-    description_en: str = ""  # LEGACY(issue 10)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,6 @@ def open_account(
     params: dict[str, Any] | None = None,
     spend_rules: dict[str, Any] | None = None,
     expires_at: datetime | None = None,
-    **legacy: Any,  # LEGACY(issue 10): name_fa/name_en, no longer stored
 ) -> Account:
     """Open an account, or return the one already open under ``code`` (safe to call twice).
 
@@ -150,7 +149,6 @@ def open_earmarked(
     params: dict[str, Any] | None = None,
     rules: dict[str, Any] | None = None,
     expires_at: datetime | None = None,
-    **legacy: Any,  # LEGACY(issue 10): name_fa/name_en, no longer stored
 ) -> Account:
     """An earmarked account: it can pay only for ``purposes``, and only where a spend policy agrees.
 
@@ -385,6 +383,9 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         raise BadInput(_("A transfer needs a key of 1 to 200 characters."), code="bad_key")
     if not spec.purpose or len(spec.purpose) > PURPOSE_MAX:
         raise BadInput(_("A transfer needs a purpose code."), code="bad_purpose")
+    if spec.purpose not in vocabulary().purposes:
+        # Every line of every statement reads in its reader's language: only declared purposes.
+        raise BadInput(_("No plugin declares the purpose %(code)s.", code=spec.purpose), code="bad_purpose")
     amount = _check_amount(spec.amount)
     if not isinstance(spec.debit, Account) and spec.debit == spec.credit:
         message = _("The two accounts of a transfer must differ.")

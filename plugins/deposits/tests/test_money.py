@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from resalat_deposits import services
 
-from resalat_core.sdk import BadInput, Conflict, Member, ledger
+from resalat_core.sdk import BadInput, Conflict, Member, main_account, verify_ledger
 
 M = 10_000_000
 
@@ -13,7 +13,7 @@ M = 10_000_000
 def balances(db, member_id: int) -> tuple[int, int]:
     with db() as s:
         member = s.get(Member, member_id)
-        return ledger.main_account(s, member).posted, services.balance_of(s, member)
+        return main_account(s, member).posted, services.balance_of(s, member)
 
 
 def act(db, what, member_id: int, amount, key="k"):
@@ -31,7 +31,7 @@ def test_deposit_then_withdraw_moves_money_between_the_members_own_accounts(db, 
         account = services.deposit_account(s, s.get(Member, member))
         assert account.kind == "deposit" and account.owner_id == member
         assert [e.amount for e in s.scalars(services.statement_query(account))] == [-20 * M, 70 * M]
-        assert ledger.verify(s).problems == []
+        assert verify_ledger(s).problems == []
 
 
 def test_the_same_key_deposits_once_and_another_amount_under_it_is_a_conflict(db, funded):

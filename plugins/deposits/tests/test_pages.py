@@ -7,7 +7,7 @@ import re
 import pytest
 from resalat_deposits import services
 
-from resalat_core.sdk import Member, ledger
+from resalat_core.sdk import Member, main_account
 from resalat_core.testing import PASSWORD
 
 M = 10_000_000  # a million tomans, in rials
@@ -29,7 +29,7 @@ def key_of(html: str, form: str) -> str:
 def balances(db, member_id):
     with db() as s:
         member = s.get(Member, member_id)
-        return ledger.main_account(s, member).posted, services.balance_of(s, member)
+        return main_account(s, member).posted, services.balance_of(s, member)
 
 
 def test_a_member_deposits_on_the_page_and_sees_the_balance_in_tomans(saver, db):

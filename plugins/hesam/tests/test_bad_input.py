@@ -190,11 +190,11 @@ def test_someone_elses_account_is_not_found_rather_than_forbidden(
 
 
 def test_a_system_account_is_not_anyones_statement(app, maryam):
-    from resalat_core.sdk import ledger
+    from resalat_core.sdk import system_account
 
     with app.app_context():
         s = get_db().session
-        cash_in = ledger.system_account(s, "cash_in").id
+        cash_in = system_account(s, "cash_in").id
         s.commit()
 
     assert maryam.get(f"/hesam/accounts/{cash_in}").status_code == 404

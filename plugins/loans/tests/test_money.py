@@ -116,9 +116,10 @@ def test_loan_money_cannot_be_withdrawn_as_cash(world, disbursed, db, make_membe
         member = s.get(Member, world.member)
         earmarked = get_account(s, account_id)
         for target, purpose in (
-            (main_account(s, member), "transfer"),
-            (main_account(s, s.get(Member, other)), "hesam_transfer"),
-            (system_account(s, "cash_in"), "withdrawal"),
+            # Declared purposes (every transfer's must be), none of which loan money may pay for.
+            (main_account(s, member), "admin_adjustment"),
+            (main_account(s, s.get(Member, other)), "loan_fee"),
+            (system_account(s, "cash_in"), "loan_funding"),
         ):
             with pytest.raises(NotAllowed) as caught:
                 transfer(s, f"test:cash:{target.id}", earmarked, target, 1_000 * TOMAN, purpose)
@@ -175,7 +176,7 @@ def test_paying_without_enough_money_changes_nothing(world, disbursed, db):
     with db() as s:  # empty the main account
         main = main_account(s, s.get(Member, world.member))
         if main.posted:
-            transfer(s, "test:empty", main, system_account(s, "cash_in"), main.posted, "withdrawal")
+            transfer(s, "test:empty", main, system_account(s, "cash_in"), main.posted, "admin_adjustment")
     before = world.snapshot()
     with pytest.raises(BadInput) as caught:
         world.pay(disbursed)
