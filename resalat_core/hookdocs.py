@@ -91,14 +91,14 @@ def render(root: Path = ROOT) -> str:
         lines += _hook_sections(_hooks(spec))
     lines += ["## Value types", "", "From `resalat_core.sdk`; texts are lazy translations (`_l`).", ""]
     for name, doc, fields in _types(root / "resalat_core" / "plugins" / "base.py"):
-        lines += [f"### `{name}`", "", doc, "", "```python", *fields, "```", ""]
+        lines += [f"### `{name}`", "", doc, "", "```text", *fields, "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _hook_sections(hooks: list[tuple[str, str, str, str | None]]) -> list[str]:
     lines = []
     for name, signature, doc, waiting in hooks:
-        lines += [f"### `{name}`", "", "```python", signature, "```", "", doc, ""]
+        lines += [f"### `{name}`", "", "```text", signature, "```", "", doc, ""]
         if waiting:
             lines += [f"*Not answered yet: {waiting}.*", ""]
     return lines
