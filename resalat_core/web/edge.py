@@ -191,6 +191,18 @@ class FieldReader:
             self._refused(exc, field)
             return None
 
+    def collect(self, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``check(*args, **kwargs)``, a plugin's own reader; None, with its errors kept, if it refuses."""
+        try:
+            return check(*args, **kwargs)
+        except BadInput as exc:
+            self.errors.update(
+                {k: str(v[0] if isinstance(v, list) and v else v) for k, v in exc.fields.items()}
+            )
+            if not exc.fields:
+                self.errors["_form"] = str(exc.message)
+            return None
+
     def run(self, act: Callable[[], T]) -> T:
         """Run the service with what was read; refuse with every field's error together."""
         try:

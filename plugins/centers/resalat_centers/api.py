@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_centers import services
-from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
+from resalat_centers.forms import read_day, read_parts, read_price, read_quantity
 from resalat_centers.models import Centre
 from resalat_centers.schemas import (
     CentreCoreSchema,
@@ -31,6 +31,7 @@ from resalat_centers.schemas import (
 )
 from resalat_core.sdk import (
     BadInput,
+    FieldReader,
     NotFound,
     api_doc,
     db_session,
@@ -245,13 +246,13 @@ def create_order(centre_id: int) -> Any:
     data = load(NewOrderSchema)
     session = db_session()
     centre = services.get_centre(session, centre_id)
-    errors: dict[str, Any] = {}
+    read = FieldReader()
     typed = {
-        "quantity": collect(errors, read_quantity, data["quantity"], "quantity"),
-        "due_date": collect(errors, read_day, data["due_date"], "due_date"),
-        "unit_price": collect(errors, read_price, data["unit_price"], "unit_price"),
+        "quantity": read.collect(read_quantity, data["quantity"], "quantity"),
+        "due_date": read.collect(read_day, data["due_date"], "due_date"),
+        "unit_price": read.collect(read_price, data["unit_price"], "unit_price"),
     }
-    order = with_errors(errors, lambda: services.create_order(session, centre, me(), **(data | typed)))
+    order = read.run(lambda: services.create_order(session, centre, me(), **(data | typed)))
     session.commit()
     return dump(OrderSchema, order), 201
 
@@ -286,9 +287,9 @@ def split_order(order_id: int) -> Any:
     data = load(SplitSchema)
     session = db_session()
     order = services.get_order(session, me(), order_id)
-    errors: dict[str, Any] = {}
-    parts = read_parts(data["shares"], errors)
-    shares = with_errors(errors, lambda: services.split_order(session, order, me(), parts))
+    read = FieldReader()
+    parts = read_parts(data["shares"], read)
+    shares = read.run(lambda: services.split_order(session, order, me(), parts))
     session.commit()
     return dump(SplitResultSchema, {"items": shares, "order": order}), 201
 
@@ -361,10 +362,8 @@ def deliver(share_id: int) -> Any:
     """Partial deliveries add up; never more than the share has left."""
     data = load(DeliverSchema)
     session = db_session()
-    errors: dict[str, Any] = {}
-    quantity = collect(errors, read_quantity, data["quantity"], "quantity")
-    delivery = with_errors(
-        errors, lambda: services.report_delivery(session, me(), share_id, quantity, data["note"])
-    )
+    read = FieldReader()
+    quantity = read.collect(read_quantity, data["quantity"], "quantity")
+    delivery = read.run(lambda: services.report_delivery(session, me(), share_id, quantity, data["note"]))
     session.commit()
     return dump(DeliverySchema, delivery), 201

@@ -7,14 +7,14 @@ None with its field's error kept aside, so the service's own errors and these ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypeVar
 
 from resalat_centers.services import SharePart
-from resalat_centers.services.checks import bad, collect
+from resalat_centers.services.checks import bad
 from resalat_core.sdk import (
-    BadInput,
+    FieldReader,
     _,
     parse_jalali_date,
     read_count,
@@ -22,7 +22,7 @@ from resalat_core.sdk import (
     to_latin_digits,
 )
 
-__all__ = ["collect", "read_day", "read_parts", "read_price", "read_quantity", "with_errors"]
+__all__ = ["read_day", "read_parts", "read_price", "read_quantity"]
 
 T = TypeVar("T")
 
@@ -54,30 +54,14 @@ def read_price(value: Any, field: str = "unit_price") -> int | None:
     return read_money(value, unit="toman", field=field, required=False, allow_zero=True)
 
 
-def read_parts(rows: list[Mapping[str, Any]], errors: dict[str, Any]) -> list[SharePart]:
+def read_parts(rows: list[Mapping[str, Any]], read: FieldReader) -> list[SharePart]:
     """The shares of a split as typed, one mapping (core, quantity, due_date) per row; errors are
     named ``shares.<i>.<field>`` as the service names its own."""
     return [
         SharePart(
             row.get("core"),
-            collect(errors, read_quantity, row.get("quantity"), f"shares.{i}.quantity"),
-            collect(errors, read_day, row.get("due_date"), f"shares.{i}.due_date"),
+            read.collect(read_quantity, row.get("quantity"), f"shares.{i}.quantity"),
+            read.collect(read_day, row.get("due_date"), f"shares.{i}.due_date"),
         )
         for i, row in enumerate(rows)
     ]
-
-
-def with_errors(errors: dict[str, Any], call: Callable[[], T]) -> T:
-    """``call()``, with ``errors`` found while reading the input reported beside the service's."""
-    try:
-        result = call()
-    except BadInput as exc:
-        if not errors or not exc.fields:
-            raise
-        raise BadInput(
-            _("Please correct the marked fields."), fields={**exc.fields, **errors}, code=exc.code
-        ) from None
-    if errors:
-        # Refused as a whole: what the call wrote is rolled back with the request.
-        raise BadInput(_("Please correct the marked fields."), fields=errors)
-    return result

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from resalat_centers import services
-from resalat_centers.forms import collect, read_day, read_parts, read_price, read_quantity, with_errors
+from resalat_centers.forms import read_day, read_parts, read_price, read_quantity
 from resalat_centers.models import (
     ACCEPTED,
     CANCELLED,
@@ -23,6 +23,7 @@ from resalat_centers.models import (
     Order,
 )
 from resalat_core.sdk import (
+    FieldReader,
     NotFound,
     Page,
     _,
@@ -292,12 +293,11 @@ def create_order(centre_id: int) -> Any:
     form = request.form
 
     def act(s: Any) -> Order:
-        errors: dict[str, Any] = {}
-        quantity = collect(errors, read_quantity, form.get("quantity", ""), "quantity")
-        due = collect(errors, read_day, form.get("due_date", ""), "due_date")
-        price = collect(errors, read_price, form.get("unit_price", ""), "unit_price")
-        return with_errors(
-            errors,
+        read = FieldReader()
+        quantity = read.collect(read_quantity, form.get("quantity", ""), "quantity")
+        due = read.collect(read_day, form.get("due_date", ""), "due_date")
+        price = read.collect(read_price, form.get("unit_price", ""), "unit_price")
+        return read.run(
             lambda: services.create_order(
                 s,
                 centre,
@@ -359,9 +359,9 @@ def split(order_id: int) -> Any:
             )
 
     def act(s: Any) -> list[Any]:
-        errors: dict[str, Any] = {}
-        parts = read_parts(rows, errors)
-        return with_errors(errors, lambda: services.split_order(s, order, me(), parts))
+        read = FieldReader()
+        parts = read_parts(rows, read)
+        return read.run(lambda: services.split_order(s, order, me(), parts))
 
     def again(errors: dict[str, str], _status: int) -> Any:
         # Each row's errors go back beside its core's fields.
@@ -469,10 +469,8 @@ def deliver(share_id: int) -> Any:
     form = request.form
 
     def act(s: Any) -> Any:
-        errors: dict[str, Any] = {}
-        quantity = collect(errors, read_quantity, form.get("quantity", ""), "quantity")
-        return with_errors(
-            errors, lambda: services.report_delivery(s, me(), share_id, quantity, form.get("note", ""))
-        )
+        read = FieldReader()
+        quantity = read.collect(read_quantity, form.get("quantity", ""), "quantity")
+        return read.run(lambda: services.report_delivery(s, me(), share_id, quantity, form.get("note", "")))
 
     return _answer(share_id, "deliver", act, _l("The delivery was recorded."))
