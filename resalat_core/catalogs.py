@@ -166,7 +166,9 @@ def _translated(message: object) -> bool:
 def packages_of(root: Path) -> list[Path]:
     """The host's package and every plugin package under ``root/plugins``."""
     found = [root / "resalat_core"]
-    found += sorted(p for p in (root / "plugins").glob("*/resalat_*") if p.is_dir())
+    found += sorted(
+        p for p in (root / "plugins").glob("*/resalat_*") if p.is_dir() and not p.name.endswith(".egg-info")
+    )
     return found
 
 

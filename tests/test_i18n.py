@@ -16,7 +16,9 @@ METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 def packages() -> list[Path]:
     found = [ROOT / "resalat_core"]
-    found += sorted(p for p in (ROOT / "plugins").glob("*/resalat_*") if p.is_dir())
+    found += sorted(
+        p for p in (ROOT / "plugins").glob("*/resalat_*") if p.is_dir() and not p.name.endswith(".egg-info")
+    )
     return found
 
 
