@@ -195,3 +195,9 @@ def test_repayment_signals_are_declared_with_their_default_weights():
         "instalments_late": (-15, 1, -150, False),
         "instalments_overdue": (-60, 1, -400, False),
     }
+
+
+def test_a_credit_officer_holds_what_deciding_needs_in_merat_icap_and_deposits(app):
+    permissions = app.extensions["resalat"].permissions
+    for name in ("merat.view_reports", "icap.view_all", "deposits.view_totals", "loans.decide"):
+        assert "credit_officer" in permissions[name].roles, name

@@ -30,9 +30,10 @@ def test_the_demo_gives_the_personas_profiles_scores_and_a_look_up(app):
         assert asked and all(r.reason == "on_demand" for r in asked)
 
 
-def test_credit_officers_and_admins_hold_the_report_permission(app):
+def test_admins_hold_the_report_permission(app):
+    # The loans plugin's credit officers hold it too, by their own Role (tested there).
     permission = app.extensions["resalat"].permissions["merat.view_reports"]
-    assert set(permission.roles) == {"credit_officer", "admin"}
+    assert "admin" in permission.roles
 
 
 def test_the_dashboard_figures_count_valid_scores(app, make_member):
