@@ -14,4 +14,7 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("RESALAT_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn would answer a long request line with its own HTML 400; the app answers 414 in JSON
+# past `max_uri_length` instead, as its API document says.
+limit_request_line = 0
 wsgi_app = "resalat_core.wsgi:app"

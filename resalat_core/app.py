@@ -16,7 +16,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestURITooLarge
+from werkzeug.routing import IntegerConverter
 
 import resalat_core.models  # noqa: F401  (map every host table before plugins load)
 from resalat_core.access import access_of, is_api_request
@@ -28,6 +29,7 @@ from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from resalat_core.plugins.activation import is_active
 from resalat_core.plugins.base import Permission, Plugin
 from resalat_core.plugins.manager import PluginManager, PluginRecord
+from resalat_core.rest.guard import check_request
 from resalat_core.vocabulary import Vocabulary, messages_of
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,34 @@ class HostState:
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
+# Row ids are the database's 32-bit integers; a larger number can name no row.
+MAX_ROW_ID = 2**31 - 1
+
+
+def _at_most(limit: int) -> str:
+    """A regular expression for the decimal numbers 0..limit, without leading zeros."""
+    digits = str(limit)
+    options = ["0", f"[1-9][0-9]{{0,{len(digits) - 2}}}"]
+    for i, d in enumerate(digits):
+        if int(d) == 0:
+            continue
+        lower = "1" if i == 0 else "0"
+        if int(d) - 1 >= int(lower):
+            rest = len(digits) - i - 1
+            options.append(digits[:i] + f"[{lower}-{int(d) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    options.append(digits)
+    return "(?:" + "|".join(options) + ")"
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:id>`` in every route: only 0..2³¹−1 match, so a larger id is a 404 for any method.
+
+    Without it PostgreSQL refuses the number (integer out of range) and the request ends in a 500
+    in the middle of whatever the view was doing.
+    """
+
+    regex = _at_most(MAX_ROW_ID)
+
 
 def create_app(
     overrides: dict[str, Any] | None = None, *, extra_plugins: dict[str, Plugin] | None = None
@@ -97,6 +127,7 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian in JSON stays readable
+    app.url_map.converters["int"] = RowIdConverter
     if config.get("testing"):
         from resalat_core.members.passwords import use_fast_hashing
 
@@ -271,7 +302,7 @@ def _init_auth(app: Flask) -> None:
     @login_manager.user_loader
     def _load(user_id: str) -> Member | None:
         member_id, _, version = user_id.partition(":")
-        if not member_id.isdigit():
+        if not member_id.isdecimal():
             return None
         member = db_session().get(Member, int(member_id))
         if member is None or not member.is_active or str(member.session_version) != version:
@@ -359,14 +390,21 @@ def _register_host_blueprints(app: Flask) -> None:
 
 
 def _init_request_hooks(app: Flask) -> None:
+    max_uri = int(app.config["RESALAT"].get("max_uri_length", 8192))
+
     @app.before_request
     def _gate() -> None:
+        # A front proxy usually refuses long lines itself; the app says the same when it is alone,
+        # before a long query string reaches a view (and the database) at all.
+        if len(request.full_path) > max_uri:
+            raise RequestURITooLarge()
         module = module_of_request()
         if module is not None and not is_active(module, current_user):
             # Switched off here: as if it did not exist.
             abort(404)
         if module is not None:
             app.extensions["resalat"].domains[module].as_default()
+        check_request()
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         # Loading the user first tells whether a bearer token (no cookie, so no CSRF risk) was used.
@@ -379,7 +417,7 @@ def _init_request_hooks(app: Flask) -> None:
 def _init_error_handlers(app: Flask) -> None:
     from resalat_core.db import get_db
     from resalat_core.i18n import _
-    from resalat_core.rest.core import error_response
+    from resalat_core.rest.core import error_response, localize_messages
     from resalat_core.web.views import render_error
 
     def _rollback() -> None:
@@ -399,7 +437,8 @@ def _init_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _schema_error(exc: ValidationError) -> Any:
         _rollback()
-        fields = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        messages = localize_messages(exc.messages)
+        fields = messages if isinstance(messages, dict) else {"_schema": messages}
         return _resalat_error(BadInput(_("Please correct the marked fields."), fields=fields))
 
     @app.errorhandler(CSRFError)
@@ -417,6 +456,7 @@ def _init_error_handlers(app: Flask) -> None:
             404: _("Nothing here: the page does not exist or is not available in your region."),
             405: _("This address does not accept that kind of request."),
             413: _("The upload is too large."),
+            414: _("The address is too long."),
         }
         status = exc.code or 500
         message = messages.get(status, exc.description or "")

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "api_token_days": 90,
     "per_page": 20,
     "max_per_page": 100,
+    # The longest path and query string accepted (longer: 414).
+    "max_uri_length": 8192,
     "enable_new_modules": True,
     "testing": False,
 }

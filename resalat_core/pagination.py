@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -15,6 +16,11 @@ from resalat_core.i18n import _
 from resalat_core.text import to_latin_digits
 
 T = TypeVar("T")
+
+# A page number past this is refused: no list is that long, and (page - 1) × per_page must stay
+# an OFFSET the database accepts.
+MAX_PAGE = 100_000
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass
@@ -52,16 +58,17 @@ def _limits() -> tuple[int, int]:
     return 20, 100
 
 
-def _positive_int(raw: Any, field: str, upper: int | None = None) -> int:
-    try:
-        value = int(to_latin_digits(str(raw)).strip())
-    except ValueError:
+def _positive_int(raw: Any, field: str, upper: int) -> int:
+    text = to_latin_digits(str(raw)).strip()
+    if not _WHOLE.fullmatch(text):
         raise BadInput(
             _("%(field)s must be a whole number.", field=field),
             fields={field: _("Must be a whole number.")},
-        ) from None
-    if value < 1 or (upper is not None and value > upper):
-        message = _("Must be between 1 and %(max)d.", max=upper) if upper else _("Must be 1 or more.")
+        )
+    # Past the upper bound already when longer than it: no need to read a thousand digits.
+    value = int(text) if len(text.lstrip("+-")) <= len(str(upper)) else upper + 1
+    if value < 1 or value > upper:
+        message = _("Must be between 1 and %(max)d.", max=upper)
         raise BadInput(message, fields={field: message})
     return value
 
@@ -70,7 +77,7 @@ def page_args(args: Any = None) -> tuple[int, int]:
     """``?page=&per_page=`` read and checked: bad values are a 400 naming the field."""
     args = request.args if args is None else args
     default, ceiling = _limits()
-    page = _positive_int(args.get("page", 1), "page")
+    page = _positive_int(args.get("page", 1), "page", MAX_PAGE)
     per_page = _positive_int(args.get("per_page", default), "per_page", ceiling)
     return page, per_page
 

@@ -158,13 +158,15 @@ def revision_id(name: str) -> str:
 
 
 def _clean_title(raw: str | None, default: str, option: str) -> str:
+    # Checked before normalising, which would drop them: a control character in a title is a
+    # mistake to tell about, not to mend silently (tabs and line breaks included, in one line).
+    if raw is not None and any(unicodedata.category(ch) == "Cc" for ch in raw.strip()):
+        raise ScaffoldError(f"{option} must not contain control characters")
     title = normalize_text(raw) if raw is not None else default
     if not title:
         raise ScaffoldError(f"{option} must not be empty")
     if len(title) > TITLE_MAX:
         raise ScaffoldError(f"{option} must be at most {TITLE_MAX} characters")
-    if any(unicodedata.category(ch) == "Cc" for ch in title):
-        raise ScaffoldError(f"{option} must not contain control characters")
     return title
 
 

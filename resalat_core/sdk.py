@@ -83,7 +83,7 @@ from resalat_core.plugins.base import (
 from resalat_core.plugins.spec import awaiting, hookimpl, hookspec
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import covers, get_region, ids_under, region_choices
-from resalat_core.rest.core import api_doc, dump, idempotent, load
+from resalat_core.rest.core import PageMeta, RowId, UtcDateTime, api_doc, dump, idempotent, load
 from resalat_core.sdk_version import SDK_VERSION
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
 from resalat_core.vocabulary import vocabulary
@@ -196,6 +196,7 @@ __all__ = [
     "NotFound",
     "Number",
     "Page",
+    "PageMeta",
     "Permission",
     "Persona",
     "Plugin",
@@ -221,6 +222,8 @@ __all__ = [
     "account_name",
     "accounts_of",
     "active_modules",
+    "RowId",
+    "UtcDateTime",
     "api_doc",
     "area_of",
     "awaiting",

@@ -23,6 +23,16 @@ _INVISIBLE = (
     + "".join(map(chr, range(0x2066, 0x206A)))
     + "\u200b\ufeff"
 )
+# Control characters (C0 but tab, line feed and carriage return, which split() turns into spaces;
+# DEL; C1) and lone surrogates: the API refuses them at the door, and text that comes another way
+# (a CLI argument, an imported file) loses them here.
+_CONTROLS = (
+    "".join(map(chr, range(0x00, 0x09)))
+    + "\x0b\x0c"
+    + "".join(map(chr, range(0x0E, 0x20)))
+    + "".join(map(chr, range(0x7F, 0xA0)))
+    + "".join(map(chr, range(0xD800, 0xE000)))
+)
 # Tatweel (kashida) only stretches a word; harakat are optional vowel signs.
 _MARKS = "\u0640" + "".join(map(chr, range(0x064B, 0x0653))) + "\u0670"
 
@@ -31,7 +41,7 @@ _STORE_TABLE = str.maketrans(
         "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
         "\u0649": "\u06cc",  # ى alef maksura -> ی
         "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian kaf
-        **{c: None for c in _INVISIBLE + _MARKS},
+        **{c: None for c in _INVISIBLE + _MARKS + _CONTROLS},
     }
 )
 
@@ -70,7 +80,7 @@ def to_persian_digits(s: str) -> str:
 
 
 def normalize_text(s: str | None) -> str:
-    """Clean user text for storing: Persian Yeh/Kaf, no marks or direction controls, tidy spaces.
+    """Clean user text for storing: Persian Yeh/Kaf, no marks, direction or other controls, tidy spaces.
 
     ZWNJ is kept (it is part of correct Persian spelling) but runs of it are collapsed and it is
     dropped next to a space or at either end, where it has no effect.

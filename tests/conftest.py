@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -42,3 +43,18 @@ def make_app(database_url: str, _session_app: Flask) -> Iterator[object]:
     yield factory
     for built in made:
         built.extensions["resalat"].db.dispose()
+
+
+@pytest.fixture
+def edge_app(app: Flask, make_app: Any) -> Flask:
+    """An app with the edge fixture switched on: the SDK's request edge, used as a plugin would."""
+    # ``app`` first: it empties the tables (module switches too) before this app switches edge on.
+    from resalat_fixture_edge import FAIL_STATS, JOINED
+    from resalat_fixture_edge import plugin as edge
+
+    JOINED.clear()
+    FAIL_STATS.clear()
+    built = make_app(extra_plugins={"edge": edge})
+    result = built.test_cli_runner().invoke(args=["modules", "enable", "edge", "--all"])
+    assert result.exit_code == 0, result.output
+    return built  # type: ignore[no-any-return]

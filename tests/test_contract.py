@@ -289,19 +289,6 @@ def test_granting_an_undeclared_role_or_kind_is_refused(session: Any, make_membe
 # --- every way a member joins is heard -----------------------------------------------------------
 
 
-@pytest.fixture
-def edge_app(app: Flask, make_app: Any, fixtures: None) -> Flask:
-    # ``app`` first: it empties the tables (module switches too) before this app switches edge on.
-    from resalat_fixture_edge import FAIL_STATS, JOINED
-    from resalat_fixture_edge import plugin as edge
-
-    JOINED.clear()
-    FAIL_STATS.clear()
-    app = make_app(extra_plugins={"edge": edge})
-    switch_on(app, "edge")
-    return app
-
-
 def test_a_member_joining_is_heard_however_they_join(edge_app: Flask) -> None:
     from resalat_fixture_edge import JOINED
 

@@ -128,15 +128,28 @@ def test_the_same_key_with_a_different_query_is_a_conflict(idem_app, api_of):
     assert response.status_code == 409
 
 
-@pytest.mark.parametrize("key", [None, "", "   ", "k" * 201])
-def test_a_request_without_a_usable_key_is_refused_and_counts_nothing(idem_app, api_of, key):
+@pytest.mark.parametrize(
+    ("key", "code"),
+    [
+        (None, "idempotency_key_required"),
+        ("", "idempotency_key_required"),
+        ("   ", "idempotency_key_required"),
+        ("k" * 201, "idempotency_key_too_long"),
+        ("k\x1bk", "control_character"),
+    ],
+)
+def test_a_request_without_a_usable_key_is_refused_and_counts_nothing(idem_app, api_of, key, code):
     response = count(api_of(), key)
 
     assert response.status_code == 400
     error = response.get_json()["error"]
-    assert error["code"] == "idempotency_key_required"
+    assert error["code"] == code
     assert "Idempotency-Key" in error["fields"]
     assert hits(idem_app) == 0
+
+
+def test_a_key_of_the_longest_length_is_accepted(idem_app, api_of):
+    assert count(api_of(), "k" * 200).status_code == 201
 
 
 def test_two_members_may_choose_the_same_key(idem_app, api_of):
@@ -151,7 +164,7 @@ def test_two_members_may_choose_the_same_key(idem_app, api_of):
     assert hits(idem_app) == 2
 
 
-def test_a_refused_request_is_refused_again_without_acting(idem_app, api_of):
+def test_a_refused_request_is_refused_again_and_changes_nothing(idem_app, api_of):
     api = api_of()
 
     first = count(api, "bad", {"counter": ""})
@@ -159,7 +172,27 @@ def test_a_refused_request_is_refused_again_without_acting(idem_app, api_of):
 
     assert first.status_code == again.status_code == 400
     assert again.get_json() == first.get_json()
-    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in again.headers  # looked at afresh: nothing was stored
+    assert hits(idem_app) == 0
+
+
+def test_a_refusal_does_not_use_up_its_key(idem_app, api_of):
+    from resalat_fixture_idem.hooks import REFUSE_HEADER
+
+    api = api_of()
+
+    refused = count(api, "after-top-up", **{REFUSE_HEADER: "1"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "not_now"
+    assert hits(idem_app) == 0  # what it wrote before refusing was rolled back
+
+    # Once the request can succeed (money arrived, say), the same key carries it out, once.
+    done = count(api, "after-top-up")
+    replayed = count(api, "after-top-up")
+
+    assert done.status_code == replayed.status_code == 201
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert hits(idem_app) == 1
 
 
 def test_a_request_that_failed_on_our_side_may_be_retried_with_its_key(idem_app, api_of):

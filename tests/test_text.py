@@ -130,3 +130,10 @@ def test_search_key_is_idempotent_and_latin_digits(s: str) -> None:
 @given(st.integers(min_value=0))
 def test_digit_round_trip(n: int) -> None:
     assert to_latin_digits(to_persian_digits(str(n))) == str(n)
+
+
+def test_control_characters_are_dropped_from_stored_text() -> None:
+    # NUL, BEL, BS, ESC, DEL, C1's CSI and a lone surrogate: none means anything in a stored name.
+    assert normalize_text("یاد\x00داشت\x07 \x08\x1b[31mقرمز\x7f\x9b\ud800") == "یادداشت [31mقرمز"
+    # Tabs and line breaks are spaces between words, as before.
+    assert normalize_text("الف\tب\r\nپ") == "الف ب پ"

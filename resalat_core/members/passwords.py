@@ -39,6 +39,6 @@ def validate_new_password(password: str | None) -> str | None:
         return _("The password must be at least %(n)d characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _("The password must be at most %(n)d characters.", n=MAX_LENGTH)
-    if password.isdigit():
+    if password.isdecimal():
         return _("The password must not be digits only.")
     return None

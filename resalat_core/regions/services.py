@@ -52,7 +52,7 @@ def get_region(session: Session, ref: str | int | Region) -> Region:
     if isinstance(ref, Region):
         return ref
     region = None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdecimal()):
         region = session.get(Region, int(ref))
     elif isinstance(ref, str):
         region = session.scalar(select(Region).where(Region.code == ref.strip().lower()))

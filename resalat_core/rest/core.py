@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, current_app, g, jsonify, request
 from flask_login import current_user
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,9 +20,89 @@ from resalat_core.db import get_db
 from resalat_core.errors import BadInput, Conflict, ResalatError
 from resalat_core.i18n import _
 from resalat_core.rest.models import IdempotencyRecord
+from resalat_core.words import Number
 
 F = TypeVar("F", bound=Callable[..., Any])
 DOC_ATTR = "_resalat_api_doc"
+
+# The database's integer columns: ids and counts are 32-bit, money (rials) 64-bit.
+MAX_INT = 2**31 - 1
+# The most rials a money field may carry: a thousand trillion, far above any real sum, far below
+# what a 64-bit column holds, so no sum of a few of them overflows either.
+MAX_MONEY = 10**15
+_MONEY_WORDS = ("rials", "amount", "price", "balance", "toman", "fee", "income", "expense", "cost")
+
+
+class UtcDateTime(fields.DateTime):
+    """A date-time that always carries its offset: stored times are UTC without a zone.
+
+    The API document says ``format: date-time`` (RFC 3339), which requires an offset; a naive
+    value written as it is would not say which time it is.
+    """
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | float | None:
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class RowId(fields.Integer):
+    """The id of a row, in a body or a response: 1 to 2³¹−1, as the database holds it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strict", True)
+        super().__init__(validate=validate.Range(min=1, max=MAX_INT), **kwargs)
+
+
+class PageMeta(Schema):
+    """Where a page of a list stands: its number, size, and the whole list's length."""
+
+    page = fields.Integer(validate=validate.Range(min=1))
+    per_page = fields.Integer(validate=validate.Range(min=1))
+    total = fields.Integer(validate=validate.Range(min=0))
+    pages = fields.Integer(validate=validate.Range(min=1))
+
+
+def _bounded(field: fields.Field, name: str) -> None:
+    if isinstance(field, fields.Nested):
+        nested = field.nested
+        if isinstance(nested, type) and issubclass(nested, Schema) or isinstance(nested, Schema):
+            bound_integers(nested)
+    elif isinstance(field, fields.List) and field.inner is not None:
+        _bounded(field.inner, name)
+    elif isinstance(field, fields.Dict) and field.value_field is not None:
+        _bounded(field.value_field, name)
+    elif isinstance(field, fields.Integer):
+        ranges = [v for v in field.validators if isinstance(v, validate.Range)]
+        money = any(word in name.lower() for word in _MONEY_WORDS)
+        limit = MAX_MONEY if money else MAX_INT
+        # A range the plugin gave keeps its bounds; a side it left open gets the database's.
+        if not any(r.max is not None for r in ranges):
+            field.validators.append(validate.Range(max=limit))
+        if not any(r.min is not None for r in ranges):
+            field.validators.append(validate.Range(min=-limit))
+
+
+_BOUND: set[type[Schema]] = set()
+
+
+def bound_integers(schema: Schema | type[Schema]) -> None:
+    """Give every integer field of ``schema`` (and what it nests) the range the database holds.
+
+    A field a plugin bounded itself keeps its own range. Without a bound, 10³⁰ in a body reaches
+    the database (a 500 on PostgreSQL) or a service that reads it as some other mistake; with it,
+    the answer is a 400 naming the field, and the OpenAPI document shows the range too.
+    """
+    if isinstance(schema, type):
+        # A class's declared fields are copied into each instance, so bounding them once is enough.
+        if schema in _BOUND:
+            return
+        _BOUND.add(schema)
+        declared = schema._declared_fields
+    else:
+        declared = schema.fields
+    for name, field in declared.items():
+        _bounded(field, field.data_key or name)
 
 
 def error_response(error: ResalatError) -> Response:
@@ -42,7 +124,10 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
     about one of its attributes names the field as the client sent it.
     """
     if isinstance(schema, type):
+        bound_integers(schema)
         schema = schema()
+    else:
+        bound_integers(schema)
     keys = {name: f.data_key for name, f in schema.fields.items() if f.data_key and f.data_key != name}
     g.resalat_data_keys = {**g.get("resalat_data_keys", {}), **keys}
     if data is None:
@@ -56,9 +141,95 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
 
 
 def _flatten(messages: Any) -> dict[str, Any]:
+    messages = localize_messages(messages)
     if isinstance(messages, dict):
         return {str(k): v for k, v in messages.items()}
     return {"_schema": messages}
+
+
+# marshmallow's messages are English sentences formatted when its fields and validators are made
+# (at import, before any reader is known), so they are recognised here, when an error is answered,
+# and said again in the reader's language with the numbers written their way.
+_NUMBER = r"(-?[0-9]+(?:\.[0-9]+)?)"
+_SAID: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (re.compile(r"Missing data for required field\."), lambda: _("Required.")),
+    (re.compile(r"Field may not be null\."), lambda: _("May not be empty.")),
+    (re.compile(r"Invalid value\."), lambda: _("Not a valid value.")),
+    (re.compile(r"Not a valid (?:utf-8 )?string\."), lambda: _("Must be text.")),
+    (re.compile(r"Not a valid integer\."), lambda: _("Must be a whole number.")),
+    (
+        re.compile(r"Not a valid number\.|Special numeric values .* are not permitted\."),
+        lambda: _("Must be a number."),
+    ),
+    (re.compile(r"Number too large\."), lambda: _("The number is too large.")),
+    (re.compile(r"Not a valid boolean\."), lambda: _("Must be true or false.")),
+    (re.compile(r"Not a valid (?:list|tuple)\."), lambda: _("Must be a list.")),
+    (re.compile(r"Not a valid mapping type\.|Invalid type\."), lambda: _("Must be an object.")),
+    (re.compile(r"Invalid input type\."), lambda: _("Send a JSON object as the request body.")),
+    (re.compile(r"Unknown field\."), lambda: _("Not a field of this request.")),
+    (re.compile(r"Not a valid (?:datetime|date|time)\."), lambda: _("Not a valid date.")),
+    (re.compile(r"Not a valid (?:email address|URL|UUID)\."), lambda: _("Not in the expected form.")),
+    (re.compile(r"String does not match expected pattern\."), lambda: _("Not in the expected form.")),
+    (
+        re.compile(rf"Must be greater than or equal to {_NUMBER} and less than or equal to {_NUMBER}\."),
+        lambda low, high: _("Must be from %(min)s to %(max)s.", min=_num(low), max=_num(high)),
+    ),
+    (
+        re.compile(rf"Must be greater than or equal to {_NUMBER}\."),
+        lambda low: _("Must be %(min)s or more.", min=_num(low)),
+    ),
+    (
+        re.compile(rf"Must be less than or equal to {_NUMBER}\."),
+        lambda high: _("Must be %(max)s or less.", max=_num(high)),
+    ),
+    (
+        re.compile(rf"Must be greater than {_NUMBER}\."),
+        lambda low: _("Must be more than %(min)s.", min=_num(low)),
+    ),
+    (
+        re.compile(rf"Must be less than {_NUMBER}\."),
+        lambda high: _("Must be less than %(max)s.", max=_num(high)),
+    ),
+    (
+        re.compile(r"Shorter than minimum length ([0-9]+)\."),
+        lambda low: _("At least %(min)s characters.", min=_num(low)),
+    ),
+    (
+        re.compile(r"Longer than maximum length ([0-9]+)\."),
+        lambda high: _("At most %(max)s characters.", max=_num(high)),
+    ),
+    (
+        re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
+        lambda low, high: _("From %(min)s to %(max)s characters.", min=_num(low), max=_num(high)),
+    ),
+    (re.compile(r"Length must be ([0-9]+)\."), lambda n: _("Exactly %(count)s characters.", count=_num(n))),
+    (
+        re.compile(r"Must be one of: (.*)\."),
+        lambda choices: _("Must be one of: %(choices)s.", choices=choices),
+    ),
+]
+
+
+def _num(text: str) -> Number | float:
+    # A whole number with its thousands separated (۲٬۱۴۷٬۴۸۳٬۶۴۷), in the reader's digits.
+    return float(text) if "." in text else Number(int(text))
+
+
+def localize_messages(messages: Any) -> Any:
+    """marshmallow's error messages (a string, a list, a dict of them) in the reader's language.
+
+    A message a plugin wrote itself (already translated) is left as it is.
+    """
+    if isinstance(messages, dict):
+        return {k: localize_messages(v) for k, v in messages.items()}
+    if isinstance(messages, list):
+        return [localize_messages(v) for v in messages]
+    if isinstance(messages, str):
+        for pattern, say in _SAID:
+            found = pattern.fullmatch(messages)
+            if found:
+                return say(*found.groups())
+    return messages
 
 
 def dump(schema: Schema | type[Schema], obj: Any, *, many: bool = False) -> Any:
@@ -78,8 +249,17 @@ def api_doc(
     status: int = 200,
     query: dict[str, str] | None = None,
     idempotent: bool = False,
+    meta: type[Schema] | None = None,
 ) -> Callable[[F], F]:
-    """Describe an API view for the OpenAPI document (the view's docstring becomes its description)."""
+    """Describe an API view for the OpenAPI document (the view's docstring becomes its description).
+
+    ``response`` is the schema the view dumps with; a paginated list answers
+    ``{"items": [...], "meta": ...}`` where ``meta`` is ``PageMeta`` or a schema extending it.
+    """
+
+    # Only what the caller sends is bounded: a response may well carry a sum past 2³¹ rials.
+    if body is not None:
+        bound_integers(body)
 
     def decorator(view: F) -> F:
         setattr(
@@ -95,6 +275,7 @@ def api_doc(
                 "status": status,
                 "query": query or {},
                 "idempotent": idempotent or getattr(view, "_resalat_idempotent", False),
+                "meta": meta or PageMeta,
             },
         )
         return view
@@ -105,6 +286,7 @@ def api_doc(
 # --- idempotency -------------------------------------------------------------------------------
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
 
 
 def _request_hash() -> str:
@@ -124,17 +306,25 @@ def idempotent(view: F) -> F:
 
     The key is required. A repeat with the same body gets the stored answer and acts no more; the
     same key with a different body is a 409; a repeat while the first is still running is a 409.
-    Answers of 5xx are not stored, so the caller may retry them.
+    Only a success is stored: a refusal (4xx) changed nothing, so the key is not used up and the
+    caller may send the same request again once it can succeed (after a top-up, say); nor is a
+    5xx, which may be retried.
     """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
-        if not key or len(key) > 200:
+        if not key:
             raise BadInput(
                 _("Send an Idempotency-Key header (1 to 200 characters) with this request."),
                 fields={IDEMPOTENCY_HEADER: _("Required.")},
                 code="idempotency_key_required",
+            )
+        if len(key) > MAX_KEY_LENGTH:
+            raise BadInput(
+                _("The Idempotency-Key header is too long: at most 200 characters."),
+                fields={IDEMPOTENCY_HEADER: _("At most 200 characters.")},
+                code="idempotency_key_too_long",
             )
         who = current_user.get_id() if current_user.is_authenticated else "anonymous"
         scope = f"{who.split(':')[0]}:{request.endpoint}"
@@ -157,18 +347,19 @@ def idempotent(view: F) -> F:
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except ResalatError as exc:
-            # An error changes nothing (unless it says what it wrote must count, as a wrong
-            # signing password does), and the same error is the answer to a repeat.
+            # A refusal changes nothing (unless it says what it wrote must count, as a wrong
+            # signing password does), and leaves the key free for the request to be sent again.
             if exc.keep_changes:
                 session.commit()
             else:
                 session.rollback()
-            response = error_response(exc)
+            _forget(session, scope, key)
+            return error_response(exc)
         except BaseException:
             session.rollback()
             _forget(session, scope, key)
             raise
-        if response.status_code >= 500:
+        if response.status_code >= 400:
             session.rollback()
             _forget(session, scope, key)
             return response

@@ -13,7 +13,8 @@ from marshmallow import Schema, fields
 
 from resalat_core import __version__
 from resalat_core.access import access_of
-from resalat_core.rest.core import DOC_ATTR
+from resalat_core.pagination import MAX_PAGE
+from resalat_core.rest.core import DOC_ATTR, MAX_INT
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 
@@ -28,18 +29,15 @@ class Error(Schema):
     error = fields.Nested(ErrorDetail, required=True)
 
 
-class PageMeta(Schema):
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
-
-
 def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
     params = []
     for match in _CONVERTER.finditer(rule):
-        kind = "integer" if match.group("conv") == "int" else "string"
-        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": {"type": kind}})
+        if match.group("conv") == "int":
+            # The routing matches only the database's row ids; anything else is a 404.
+            schema: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_INT}
+        else:
+            schema = {"type": "string"}
+        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": schema})
     return _CONVERTER.sub(lambda m: "{" + m.group("name") + "}", rule), params
 
 
@@ -68,8 +66,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=Error)
-    spec.components.schema("PageMeta", schema=PageMeta)
-    seen_schemas: set[str] = {"Error", "PageMeta"}
+    seen_schemas: set[str] = {"Error"}
 
     def ref(schema_cls: type[Schema]) -> str:
         name = _schema_name(schema_cls)
@@ -79,6 +76,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             seen_schemas.add(name)
         return name
 
+    max_per_page = int(app.config["RESALAT"].get("max_per_page", 100))
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)
@@ -96,24 +94,12 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "tags": doc["tags"] or [default_tag],
                 "parameters": list(params),
-                "responses": {
-                    "400": {"description": "Bad input", "content": _json("Error")},
-                },
+                "responses": _errors(access, method, with_body=doc["body"] is not None),
             }
             if view.__doc__:
                 op["description"] = view.__doc__.strip()
-            if access.get("kind") == "public":
-                op["security"] = []  # open to anyone, against the document's default below
-            else:
-                op["security"] = [{"bearer": []}]
-                op["responses"]["401"] = {"description": "Not signed in", "content": _json("Error")}
-            if access.get("kind") == "permission":
-                op["responses"]["403"] = {
-                    "description": f"Needs the permission {access['permission']}",
-                    "content": _json("Error"),
-                }
-            if params:
-                op["responses"]["404"] = {"description": "Not found", "content": _json("Error")}
+            # Open to anyone, against the document's default below, or signed in.
+            op["security"] = [] if access.get("kind") == "public" else [{"bearer": []}]
             for name, description in doc["query"].items():
                 op["parameters"].append(
                     {
@@ -126,11 +112,15 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 )
             if doc["paginated"]:
                 op["parameters"] += [
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                    },
                     {
                         "name": "per_page",
                         "in": "query",
-                        "schema": {"type": "integer", "minimum": 1},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page},
                     },
                 ]
             if doc["idempotent"]:
@@ -142,10 +132,6 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                         "schema": {"type": "string", "maxLength": 200},
                     }
                 )
-                op["responses"]["409"] = {
-                    "description": "Idempotency-Key reused or still in progress",
-                    "content": _json("Error"),
-                }
             if doc["body"] is not None and method in {"POST", "PUT", "PATCH"}:
                 op["requestBody"] = {"required": True, "content": _json(ref(doc["body"]))}
             ok: dict[str, Any] = {"description": "OK"}
@@ -156,7 +142,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                         "type": "object",
                         "properties": {
                             "items": {"type": "array", "items": item},
-                            "meta": {"$ref": "#/components/schemas/PageMeta"},
+                            "meta": {"$ref": f"#/components/schemas/{ref(doc['meta'])}"},
                         },
                     }
                 elif doc["many"]:
@@ -173,6 +159,36 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     # Signed in by default; each public operation says so with an empty security list.
     document["security"] = [{"bearer": []}]
     return document
+
+
+_ERRORS = {
+    "400": "Bad input: the error's fields name what to correct",
+    "401": "Not signed in",
+    "403": "Not allowed: a permission, a role or an area the caller does not hold",
+    "404": "Not found, not visible to the caller, or switched off in the caller's region",
+    "409": "In conflict with the current state, or an Idempotency-Key reused or still in progress",
+    "413": "The body is too large",
+    "414": "The address is too long",
+    "429": "Too many attempts: wait and try again",
+}
+
+
+def _errors(access: dict[str, Any], method: str, *, with_body: bool) -> dict[str, Any]:
+    """Every error an operation can answer, each with the error envelope.
+
+    Any route can be refused as bad input, forbidden (a module or a region check inside the
+    service), missing (switched off for the region), too long or throttled; only a signed-in
+    route can be 401; only a write can conflict with the state or carry too large a body.
+    """
+    statuses = ["400", "403", "404", "414", "429"]
+    if access.get("kind") != "public":
+        statuses.append("401")
+    if method in {"POST", "PUT", "PATCH", "DELETE"} or with_body:
+        statuses += ["409", "413"]
+    answers = {s: {"description": _ERRORS[s], "content": _json("Error")} for s in sorted(statuses)}
+    if access.get("kind") == "permission":
+        answers["403"]["description"] = f"Needs the permission {access['permission']}"
+    return answers
 
 
 def _json(name: str) -> dict[str, Any]:

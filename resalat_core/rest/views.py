@@ -17,7 +17,7 @@ from resalat_core.i18n import _
 from resalat_core.pagination import paginate
 from resalat_core.plugins.activation import active_modules
 from resalat_core.regions.models import Region
-from resalat_core.rest.core import api_doc, dump, load
+from resalat_core.rest.core import UtcDateTime, api_doc, dump, load
 from resalat_core.rest.openapi import build_openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,7 +46,7 @@ class MemberSchema(Schema):
     language = fields.String()
     region = fields.Nested(RegionSchema)
     roles = fields.List(fields.Nested(RoleSchema))
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ModuleSchema(Schema):
@@ -65,7 +65,7 @@ class TokenRequestSchema(Schema):
 class TokenSchema(Schema):
     token = fields.String()
     name = fields.String()
-    expires_at = fields.DateTime(allow_none=True)
+    expires_at = UtcDateTime(allow_none=True)
 
 
 @bp.get("/openapi.json")

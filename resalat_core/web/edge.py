@@ -113,7 +113,7 @@ def read_count(
         # A trailing minus is how a negative number looks once typed in a right-to-left field.
         negative = text.startswith(("-", "\u2212")) or text.endswith(("-", "\u2212"))
         digits = text.strip("-\u2212+")
-        if not digits.isdigit() or not digits.isascii() or len(digits) > 18:
+        if not digits.isdecimal() or not digits.isascii() or len(digits) > 18:
             message = _l("Enter a whole number.")
             raise BadInput(message, fields={field: message})
         value = -int(digits) if negative else int(digits)
@@ -226,7 +226,7 @@ def chosen_id(value: Any) -> int | None:
     if isinstance(value, int):
         return value if 0 < value < 2**31 else None
     text = to_latin_digits(value).strip() if isinstance(value, str) else ""
-    return int(text) if text.isdigit() and text.isascii() and 0 < int(text) < 2**31 else None
+    return int(text) if text.isdecimal() and text.isascii() and 0 < int(text) < 2**31 else None
 
 
 # Errors a form shows beside its fields; a 403 or 404 is a page of its own.
