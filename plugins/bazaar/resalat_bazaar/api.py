@@ -26,7 +26,9 @@ from resalat_bazaar.schemas import (
     HideBodySchema,
     OrderSchema,
     ProductBodySchema,
+    ProductDetailSchema,
     ProductSchema,
+    SearchMetaSchema,
     SearchQuerySchema,
     TransitionBodySchema,
 )
@@ -37,6 +39,7 @@ from resalat_core.sdk import (
     NotFound,
     _,
     api_doc,
+    chosen_id,
     current_language,
     current_member,
     db_session,
@@ -183,6 +186,7 @@ def categories() -> Any:
     summary="Search the catalogue in Persian",
     response=ProductSchema,
     paginated=True,
+    meta=SearchMetaSchema,
     tags=["bazaar"],
     query={
         "q": "words, any Yeh/Kaf; each word matches as a prefix",
@@ -298,13 +302,12 @@ def create_product(booth_id: int) -> Any:
 
 
 @bp.get("/products/<int:product_id>")
-@api_doc(summary="A product", response=ProductSchema, tags=["bazaar"])
+@api_doc(summary="A product", response=ProductDetailSchema, tags=["bazaar"])
 @public
 def product(product_id: int) -> Any:
     found = services.visible_product(db_session(), current_member(), product_id)
-    body = dump(ProductSchema, _product(found))
-    body["reputation"] = _reputation("product", found.id, found.booth.region)
-    return body
+    reputation = _reputation("product", found.id, found.booth.region)
+    return dump(ProductDetailSchema, {**_product(found), "reputation": reputation})
 
 
 @bp.patch("/products/<int:product_id>")
@@ -454,11 +457,12 @@ def checkout() -> Any:
     data = load(CheckoutBodySchema)
     delivery: dict[int, str] = {}
     for key, option in data["delivery"].items():
-        if not str(key).isdigit():
+        booth_id = chosen_id(str(key))
+        if booth_id is None:
             raise BadInput(
                 _("Name each booth by its id."), fields={"delivery": _("Name each booth by its id.")}
             )
-        delivery[int(key)] = option
+        delivery[booth_id] = option
     result = services.checkout(
         db_session(),
         me(),
@@ -549,7 +553,7 @@ def dashboard() -> Any:
     figures = services.seller_dashboard(
         db_session(),
         me(),
-        booth_id=int(raw) if raw.isdigit() else None,
+        booth_id=chosen_id(raw),
         period=request.args.get("period", "30d"),
         lang=current_language(),
     )

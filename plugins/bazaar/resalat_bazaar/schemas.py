@@ -16,6 +16,7 @@ from resalat_bazaar.models import (
     TITLE_MAX,
     UNITS,
 )
+from resalat_core.sdk import PageMeta, UtcDateTime
 
 _RIALS = {"description": "integer rials"}
 
@@ -89,6 +90,18 @@ class ProductSchema(Schema):
     hidden_reason = fields.String(allow_none=True, metadata={"description": "shown to the owner only"})
     photos = fields.List(fields.Nested(PhotoSchema))
     url = fields.String()
+
+
+class ProductDetailSchema(ProductSchema):
+    """One product as its own page shows it: with what buyers and moderators made of it."""
+
+    reputation = fields.Nested(ReputationSchema, allow_none=True)
+
+
+class SearchMetaSchema(PageMeta):
+    capped = fields.Boolean(
+        metadata={"description": "true when a common word's matches were counted only up to a cap"}
+    )
 
 
 class ProductBodySchema(Schema):
@@ -192,7 +205,7 @@ class OrderEventSchema(Schema):
     to_status = fields.String()
     actor_id = fields.Integer(allow_none=True)
     note = fields.String()
-    at = fields.DateTime(metadata={"description": "UTC"})
+    at = UtcDateTime(metadata={"description": "UTC"})
 
 
 class OrderSchema(Schema):
@@ -211,7 +224,7 @@ class OrderSchema(Schema):
     note = fields.String()
     tracking = fields.String()
     cancel_reason = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     items = fields.List(fields.Nested(OrderItemSchema))
     history = fields.List(fields.Nested(OrderEventSchema))
     actions = fields.List(fields.String(), metadata={"description": "what the caller may do now"})

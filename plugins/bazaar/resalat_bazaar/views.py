@@ -21,6 +21,7 @@ from resalat_core.sdk import (
     _,
     _l,
     account_name,
+    chosen_id,
     current_language,
     current_member,
     db_session,
@@ -497,14 +498,15 @@ def checkout() -> Any:
     values = {k: form.get(k, "") for k in ("key", "funding", "earmarked_account", "address", "note")}
     delivery: dict[int, str] = {}
     for name, value in form.items():
-        if name.startswith("delivery_") and name[9:].isdigit():
-            delivery[int(name[9:])] = value
+        booth_id = chosen_id(name[9:]) if name.startswith("delivery_") else None
+        if booth_id is not None:
+            delivery[booth_id] = value
             values[name] = value
     account_id = values["earmarked_account"]
     chosen = services.CheckoutRequest(
         key=values["key"],
         funding=values["funding"] or FUND_MAIN,
-        earmarked_account_id=int(account_id) if account_id.isdigit() else None,
+        earmarked_account_id=chosen_id(account_id),
         delivery=delivery,
         address=values["address"],
         note=values["note"],
@@ -584,7 +586,7 @@ def dashboard() -> Any:
     if period not in services.PERIODS:
         period = "30d"
     raw_booth = request.args.get("booth", "")
-    booth_id = int(raw_booth) if raw_booth.isdigit() else None
+    booth_id = chosen_id(raw_booth)
     lang = current_language()
     figures = services.seller_dashboard(session, me(), booth_id=booth_id, period=period, lang=lang)
     chart = charts.bar_chart(

@@ -20,6 +20,7 @@ from resalat_centers.schemas import (
     DeliverySchema,
     ListQuerySchema,
     MemberRefSchema,
+    MyCentresSchema,
     MyShareSchema,
     NewCentreSchema,
     NewOrderSchema,
@@ -128,11 +129,11 @@ def register_centre() -> Any:
 
 
 @bp.get("/mine")
-@api_doc(summary="The centres I lead or belong to", response=CentreSchema, many=True)
+@api_doc(summary="The centres I lead or belong to", response=MyCentresSchema)
 @login_required
 def my_centres() -> Any:
     centres = services.centres_of_member(db_session(), me())
-    return {"items": dump(CentreSchema, _centres(centres), many=True)}
+    return dump(MyCentresSchema, {"items": _centres(centres)})
 
 
 @bp.get("/<int:centre_id>")

@@ -44,7 +44,7 @@ def read_day(value: Any, field: str = "due_date") -> date | None:
     text = to_latin_digits(value.strip()) if isinstance(value, str) else ""
     if not text:
         return None
-    if len(text) >= 4 and text[:4].isdigit() and not 1300 <= int(text[:4]) <= 1499:
+    if len(text) >= 4 and text[:4].isdecimal() and not 1300 <= int(text[:4]) <= 1499:
         raise bad(_("Enter the date in the Persian calendar, like 1404/05/20."), field)
     return parse_jalali_date(text, field=field)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from resalat_core.sdk import format_date, to_latin_digits
+from resalat_core.sdk import UtcDateTime, format_date, to_latin_digits
 
 
 def jalali(day: Any) -> str | None:
@@ -31,10 +31,16 @@ class CentreSchema(Schema):
     region_name_fa = fields.String()
     region_name_en = fields.String()
     leader = fields.Nested(PersonSchema)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     members_count = fields.Integer(metadata={"description": "members, the leader included"})
     cores_count = fields.Integer()
     open_orders_count = fields.Integer()
+
+
+class MyCentresSchema(Schema):
+    """The centres a member leads or belongs to."""
+
+    items = fields.List(fields.Nested(CentreSchema))
 
 
 class NewCentreSchema(Schema):
@@ -57,7 +63,7 @@ class CentreMemberSchema(Schema):
     member_id = fields.Integer()
     name = fields.Function(lambda row: row.member.name)
     mobile = fields.Function(lambda row: row.member.mobile)
-    added_at = fields.DateTime()
+    added_at = UtcDateTime()
 
 
 class CoreRefSchema(Schema):
@@ -77,7 +83,7 @@ class CoreSchema(Schema):
 class CentreCoreSchema(Schema):
     core = fields.Nested(CoreSchema)
     leader = fields.Function(lambda link: {"id": link.core.leader_id, "name": link.core.leader.name})
-    linked_at = fields.DateTime()
+    linked_at = UtcDateTime()
 
 
 class NewOrderSchema(Schema):
@@ -111,8 +117,8 @@ class OrderSchema(Schema):
     remaining = fields.Integer(metadata={"description": "still to be shared"})
     delivered = fields.Integer()
     percent_delivered = fields.Integer()
-    created_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
 
 
 class ProgressSchema(Schema):
@@ -161,8 +167,8 @@ class ShareSchema(Schema):
     delivered = fields.Integer()
     remaining = fields.Integer(metadata={"description": "still to deliver"})
     decline_reason = fields.String()
-    created_at = fields.DateTime()
-    answered_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    answered_at = UtcDateTime(allow_none=True)
 
 
 class SplitResultSchema(Schema):
@@ -188,7 +194,7 @@ class DeliverySchema(Schema):
     share_id = fields.Integer()
     quantity = fields.Integer()
     note = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     share = fields.Nested(ShareSchema)
 
 

@@ -366,7 +366,7 @@ def split(order_id: int) -> Any:
     def again(errors: dict[str, str], _status: int) -> Any:
         # Each row's errors go back beside its core's fields.
         for i, row in enumerate(rows):
-            core_id = row["core"] if str(row["core"]).isdigit() else "0"
+            core_id = row["core"] if str(row["core"]).isdecimal() else "0"
             for name in ("core", "quantity", "due_date"):
                 if f"shares.{i}.{name}" in errors:
                     errors[f"{name}.{core_id}"] = errors.pop(f"shares.{i}.{name}")

@@ -45,7 +45,7 @@ def _field_dict(field: Field) -> dict[str, Any]:
 def _find_core(session: Any, ref: str) -> Core:
     """A core by its number (the id) or its core ID."""
     clean = to_latin_digits(ref).strip()
-    if clean.isdigit():
+    if clean.isdecimal():
         return services.get_core(session, int(clean))
     return services.get_core_by_code(session, clean)
 

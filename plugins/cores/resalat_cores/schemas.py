@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_cores.models import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, STATUSES
 
 # Generous bounds on raw input: the services hold the real rules and say what is wrong.
@@ -38,8 +39,8 @@ class CoreSchema(Schema):
     existed_before = fields.Boolean()
     description = fields.String()
     members_count = fields.Integer()
-    created_at = fields.DateTime()
-    approved_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    approved_at = UtcDateTime(allow_none=True)
 
 
 class CoreMemberSchema(Schema):
@@ -51,7 +52,7 @@ class CoreMemberSchema(Schema):
     mobile = fields.String(allow_none=True)
     relation = fields.String()
     member_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class FamilyMemberSchema(Schema):
@@ -96,7 +97,7 @@ class HistorySchema(Schema):
     to_status = fields.String()
     reason = fields.String()
     actor_name = fields.Function(lambda change: change.actor.name if change.actor else None)
-    at = fields.DateTime()
+    at = UtcDateTime()
 
 
 class SearchQuerySchema(Schema):

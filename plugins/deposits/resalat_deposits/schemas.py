@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from resalat_core.sdk import MAX_AMOUNT
+from resalat_core.sdk import MAX_AMOUNT, UtcDateTime
 from resalat_deposits.models import KINDS, RELATIONS
 
 
@@ -71,7 +71,7 @@ class MovementSchema(Schema):
     amount = fields.Integer(metadata={"description": "rials of average balance"})
     counterpart = fields.Nested(PersonSchema, allow_none=True)
     relation = fields.String(allow_none=True, metadata={"enum": list(RELATIONS)})
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class TermQuerySchema(Schema):

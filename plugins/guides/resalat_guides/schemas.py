@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_guides.models import LINK_STATUSES, STATUSES
 
 _ID = {"metadata": {"example": 12}}
@@ -38,8 +39,8 @@ class CandidateSchema(Schema):
     guide_id = fields.Integer()
     member_id = fields.Integer(allow_none=True)
     core_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class CandidateQuerySchema(Schema):
@@ -69,7 +70,7 @@ class AdviceSchema(Schema):
     text = fields.String()
     next_step = fields.String()
     follow_up_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class StatusBodySchema(Schema):
@@ -83,7 +84,7 @@ class StatusChangeSchema(Schema):
     to_status = fields.String()
     reason = fields.String()
     actor_id = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class CoreBodySchema(Schema):
@@ -130,9 +131,9 @@ class LinkSchema(Schema):
     status = fields.String(metadata={"example": "pending"})
     suggested_by_id = fields.Integer()
     decided_by_id = fields.Integer(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     decline_reason = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class LinkQuerySchema(Schema):

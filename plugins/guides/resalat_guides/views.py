@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     Text,
     _l,
+    chosen_id,
     db_session,
     handle_form,
     login_required,
@@ -252,7 +253,7 @@ def suggest_link() -> Any:
         lambda session: services.suggest_link(
             session,
             _scope(),
-            source=int(source) if source.isdigit() else None,
+            source=chosen_id(source),
             target=form.get("target", ""),
             product=form.get("product", ""),
             note=form.get("note", ""),

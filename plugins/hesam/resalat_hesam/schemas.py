@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_hesam.services import NOTE_MAX
 
 _MONEY = {"description": "integer rials"}
@@ -30,14 +31,14 @@ class AccountSchema(Schema):
     may_pay_for = fields.List(
         fields.String(), metadata={"description": "the same purposes as the caller reads them"}
     )
-    expires_at = fields.DateTime(allow_none=True, metadata={"description": "UTC"})
+    expires_at = UtcDateTime(allow_none=True, metadata={"description": "UTC"})
     expired = fields.Boolean()
 
 
 class EntrySchema(Schema):
     id = fields.Integer()
     transfer_id = fields.Integer()
-    created_at = fields.DateTime(metadata={"description": "UTC"})
+    created_at = UtcDateTime(metadata={"description": "UTC"})
     direction = fields.String(metadata={"example": "in", "description": "in or out"})
     amount_rials = fields.Integer(metadata={"description": "signed: money out is negative"})
     balance_after_rials = fields.Integer()
@@ -86,7 +87,7 @@ class TransferSchema(Schema):
     note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
     state = fields.String(metadata={"example": "posted"})
     counterparty = fields.String(metadata={"example": "ج*** ق***", "description": "masked name"})
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class PendingSchema(Schema):
@@ -98,5 +99,5 @@ class PendingSchema(Schema):
     label = fields.String(metadata={"description": "what the money moved for, in the caller's language"})
     detail = fields.String(metadata={"description": "the detail, such as an order number, or empty"})
     note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
-    created_at = fields.DateTime()
-    timeout_at = fields.DateTime(allow_none=True, metadata={"description": "voided if not settled by then"})
+    created_at = UtcDateTime()
+    timeout_at = UtcDateTime(allow_none=True, metadata={"description": "voided if not settled by then"})

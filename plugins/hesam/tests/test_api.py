@@ -130,6 +130,9 @@ def test_a_transfer_without_an_idempotency_key_is_refused(maryam, person, ledger
         ({"amount_rials": 1_000}, {"recipient"}),
         ({"recipient": "{jafar}", "amount_rials": 1_000, "note": "ی" * 141}, {"note"}),
         ({"recipient": "{jafar}", "amount_rials": 1_000, "extra": 1}, {"extra"}),
+        ({"recipient": "{jafar}", "amount_rials": 10**30}, {"amount_rials"}),  # past any sum, not "zero"
+        ({"recipient": "{jafar}", "amount_rials": 1_000, "note": "زنگ\x07"}, {"note"}),
+        ({"recipient": "{jafar}", "amount_rials": 1_000, "note": "\x00"}, {"note"}),
     ],
 )
 def test_bad_transfers_are_400_with_the_fields_named_and_move_nothing(
@@ -246,3 +249,19 @@ def test_every_endpoint_is_in_the_openapi_document(client):
     assert {"201", "400", "401", "409"} <= set(post["responses"])
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in post["parameters"])
     assert "hesam.TransferBody" in spec["components"]["schemas"]
+
+
+def test_a_refused_transfer_does_not_use_up_its_key(maryam, person, fund, balance_of):
+    jafar = person()
+    body = {"recipient": jafar.mobile, "amount_rials": 2_000_000}  # more than her 1,000,000 rials
+    headers = {"Idempotency-Key": "rent-azar"}
+
+    refused = maryam.post(f"{API}/transfers", json=body, headers=headers)
+    fund(maryam.member_id, 100_000)  # tomans: now she has enough
+    sent = maryam.post(f"{API}/transfers", json=body, headers=headers)
+    again = maryam.post(f"{API}/transfers", json=body, headers=headers)
+
+    assert refused.status_code == 400
+    assert sent.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert balance_of(jafar.id) == 2_000_000

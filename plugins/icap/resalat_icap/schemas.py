@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_icap.models import STATUSES
 
 # Text is checked (and normalised) by the services; the schema only bounds its size, loosely, so
@@ -16,7 +17,7 @@ class GuarantorSchema(Schema):
     national_code = fields.String()
     mobile = fields.String()
     signed = fields.Function(lambda g: g.signed_at is not None)
-    signed_at = fields.DateTime(allow_none=True)
+    signed_at = UtcDateTime(allow_none=True)
 
 
 class EndorsementSchema(Schema):
@@ -30,7 +31,7 @@ class EndorsementSchema(Schema):
 class NoteSchema(Schema):
     id = fields.Integer()
     serial = fields.String(metadata={"example": "1405000000000001"})
-    issued_at = fields.DateTime()
+    issued_at = UtcDateTime()
     issuer = fields.Function(
         lambda n: {
             "id": n.issuer_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_leaders.models import (
     DESCRIPTION_MAX,
     GUARANTEE_STATUSES,
@@ -40,8 +41,8 @@ class TalentSchema(Schema):
     talent = fields.String(metadata={"example": "خیاطی لباس محلی"})
     note = fields.String()
     status = fields.String(metadata={"enum": list(INTRODUCTION_STATUSES)})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class TalentInSchema(Schema):
@@ -62,8 +63,8 @@ class TradeSchema(Schema):
     description = fields.String()
     households = fields.Integer(metadata={"example": 40})
     status = fields.String(metadata={"enum": list(INTRODUCTION_STATUSES)})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class TradeInSchema(Schema):
@@ -105,8 +106,8 @@ class GuaranteeSchema(Schema):
     valid_until = fields.Date(allow_none=True)
     # Expiry is computed from valid_until, so the state is read on the day it is asked.
     status = fields.Function(lambda g: g.state(today()), metadata={"enum": list(GUARANTEE_STATUSES)})
-    signed_at = fields.DateTime()
-    revoked_at = fields.DateTime(allow_none=True)
+    signed_at = UtcDateTime()
+    revoked_at = UtcDateTime(allow_none=True)
     revoked_reason = fields.String(allow_none=True)
 
 
@@ -156,7 +157,7 @@ class CoreSchema(Schema):
     leader = fields.Nested(PersonSchema)
     field = fields.Function(lambda c: c.field.code)
     region = fields.Nested(RegionSchema)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class CoreQuerySchema(Schema):

@@ -239,7 +239,7 @@ def introduce_talent(
 
 def _households(raw: Any, errors: dict[str, str]) -> int:
     text = to_latin_digits(normalize_text(str(raw if raw is not None else ""))).replace(",", "")
-    if isinstance(raw, bool) or not text.isdigit():
+    if isinstance(raw, bool) or not text.isdecimal():
         errors["households"] = _("Enter the number of households in digits (0 or more).")
         return 0
     value = int(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_loans.models import STATUSES
 
 _RIALS = {"description": "integer rials"}
@@ -55,7 +56,7 @@ class LoanSchema(Schema):
     reason = fields.String()
     account_id = fields.Integer(allow_none=True)
     disbursed_on = fields.Date(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     schedule = fields.List(fields.Nested(InstalmentSchema))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_merat.models import NOTE_MAX
 from resalat_merat.services import MAX_MONTHLY, RATINGS, REASONS
 
@@ -41,8 +42,8 @@ class ScoreSchema(Schema):
     base = fields.Integer(metadata={"description": "the starting score the lines add to"})
     reason = fields.String(metadata={"enum": list(REASONS)})
     valid = fields.Boolean(metadata={"description": "still within its validity months"})
-    computed_at = fields.DateTime(metadata={"description": "UTC"})
-    valid_until = fields.DateTime(metadata={"description": "UTC"})
+    computed_at = UtcDateTime(metadata={"description": "UTC"})
+    valid_until = UtcDateTime(metadata={"description": "UTC"})
     lines = fields.List(fields.Nested(LineSchema))
 
 
@@ -52,14 +53,14 @@ class RequestSchema(Schema):
     reference = fields.String(allow_none=True)
     requested_by = fields.Nested(PersonSchema, allow_none=True)
     score_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(metadata={"description": "UTC"})
+    created_at = UtcDateTime(metadata={"description": "UTC"})
 
 
 class ProfileSchema(Schema):
     monthly_income_rials = fields.Integer(metadata=_RIALS)
     monthly_expenses_rials = fields.Integer(metadata=_RIALS)
     note = fields.String()
-    updated_at = fields.DateTime(allow_none=True, metadata={"description": "UTC"})
+    updated_at = UtcDateTime(allow_none=True, metadata={"description": "UTC"})
 
 
 _AMOUNT = validate.Range(min=0, max=MAX_MONTHLY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_notifications.models import BODY_MAX, TITLE_MAX, URL_MAX
 from resalat_notifications.services import MARK_MAX, text
 
@@ -20,8 +21,8 @@ class NotificationSchema(Schema):
     )
     body = fields.Function(lambda n: text(n)[1])
     url = fields.String(allow_none=True, metadata={"example": "/bazaar/orders/12"})
-    created_at = fields.DateTime()
-    read_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
     is_read = fields.Boolean()
 
 

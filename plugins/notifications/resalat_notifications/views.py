@@ -21,7 +21,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def _back_to_inbox() -> Any:
     """Back to the inbox page the form was on (its page number and filter, checked, nothing else)."""
     raw_page = request.form.get("page", "")
-    page = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else None
+    page = int(raw_page) if raw_page.isdecimal() and int(raw_page) > 0 else None
     unread = 1 if request.form.get("unread") == "1" else None
     return redirect(url_for("notifications.inbox", page=page, unread=unread))
 

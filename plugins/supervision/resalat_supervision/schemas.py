@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_supervision.models import (
     ACTIONS,
     CATEGORIES,
@@ -39,10 +40,10 @@ class ReviewSchema(Schema):
     author = fields.Function(lambda r: r.author.name, metadata={"description": "the reviewer's name"})
     stars = fields.Integer(metadata={"example": 5})
     text = fields.String()
-    created_at = fields.DateTime(metadata={"description": "UTC"})
-    edited_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(metadata={"description": "UTC"})
+    edited_at = UtcDateTime(allow_none=True)
     reply = fields.String(allow_none=True, metadata={"description": "the seller's answer"})
-    replied_at = fields.DateTime(allow_none=True)
+    replied_at = UtcDateTime(allow_none=True)
 
 
 class ReviewBodySchema(Schema):
@@ -73,7 +74,7 @@ class ActionSchema(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     note = fields.String()
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class PublicReportSchema(Schema):
@@ -86,8 +87,8 @@ class PublicReportSchema(Schema):
     category = fields.String(metadata={"example": "price"})
     status = fields.String(metadata={"example": "open"})
     outcome = fields.String(allow_none=True, metadata={"example": "warned"})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class ReportSchema(PublicReportSchema):

@@ -39,7 +39,7 @@ RECENT_REPORTS = 5
 
 def _int_arg(name: str) -> int | None:
     raw = (request.values.get(name) or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
 
 def _common() -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_core.sdk import UtcDateTime
 from resalat_supporters.models import DESCRIPTION_MAX, NOTE_MAX, PURPOSE_MAX, STATUSES
 from resalat_supporters.services import KINDS
 
@@ -46,7 +47,7 @@ class ActionSchema(Schema):
     description = fields.String()
     hours = fields.Float(allow_none=True, metadata={"example": 1.5})
     amount_rials = fields.Integer(allow_none=True, metadata=_RIALS)
-    created_at = fields.DateTime(metadata={"description": "UTC"})
+    created_at = UtcDateTime(metadata={"description": "UTC"})
 
 
 class ActionBodySchema(Schema):
@@ -80,9 +81,9 @@ class IntroductionSchema(Schema):
     amount_rials = fields.Integer(metadata=_RIALS)
     ceiling_rials = fields.Integer(metadata={"description": "the most this estimate allowed, rials"})
     purpose = fields.String()
-    created_at = fields.DateTime()
-    answered_at = fields.DateTime(allow_none=True)
-    status_changed_at = fields.DateTime()
+    created_at = UtcDateTime()
+    answered_at = UtcDateTime(allow_none=True)
+    status_changed_at = UtcDateTime()
 
 
 class IntroductionBodySchema(Schema):
@@ -144,8 +145,8 @@ class SponsorshipSchema(Schema):
     ends_on_jalali = fields.String(metadata=_JALALI)
     note = fields.String()
     active = fields.Boolean(metadata={"description": "counts in the members' credit today"})
-    ended_at = fields.DateTime(allow_none=True, metadata={"description": "set when ended early"})
-    created_at = fields.DateTime()
+    ended_at = UtcDateTime(allow_none=True, metadata={"description": "set when ended early"})
+    created_at = UtcDateTime()
 
 
 class SponsorshipBodySchema(Schema):

@@ -146,7 +146,7 @@ class CategoryTree:
         if isinstance(ref, Category):
             return ref
         text = to_latin_digits(str(ref)).strip()
-        if text.isdigit():
+        if text.isdecimal():
             return self.by_id.get(int(text))
         return self.by_code.get(text.lower())
 

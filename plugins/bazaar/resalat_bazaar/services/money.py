@@ -135,7 +135,7 @@ def _refused_category(session: Session | None, allowed: Any, items: list[dict[st
 def _refused_booth(session: Session | None, allowed: Any, booth_id: Any) -> str | None:
     if not allowed or session is None:
         return None
-    ids = {int(b) for b in allowed if str(b).isdigit()}
+    ids = {int(b) for b in allowed if str(b).isdecimal()}
     if booth_id in ids:
         return None
     names = session.scalars(select(Booth.name).where(Booth.id.in_(ids)).order_by(Booth.name)) if ids else []

@@ -111,7 +111,7 @@ def _read_places(
     ref = args.get("booth")
     if ref not in (None, ""):
         text = to_latin_digits(str(ref)).strip()
-        if text.isdigit() and 0 < int(text) < 2**31:
+        if text.isdecimal() and 0 < int(text) < 2**31:
             found.booth_id = int(text)
         else:
             errors["booth"] = _("No such booth.")

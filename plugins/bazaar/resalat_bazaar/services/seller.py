@@ -70,7 +70,8 @@ def open_booth(session: Session, owner: Member, data: Mapping[str, Any]) -> Boot
     if not may_sell(owner):
         raise NotAllowed(_("You may not sell in M-Bazar."))
     clean = _booth_fields(session, owner, data, booth=None)
-    booth = Booth(owner_id=owner.id, status=BOOTH_OPEN, **clean)
+    # A booth opens open unless the body asks for it closed (kept ready, opened later).
+    booth = Booth(owner_id=owner.id, **{"status": BOOTH_OPEN, **clean})
     try:
         with session.begin_nested():
             session.add(booth)

@@ -89,7 +89,7 @@ def check_unit_price(rials: int | None, field: str = "unit_price") -> int | None
 def id_of(value: Any) -> int | None:
     """A database id from a path or a form (any digits), or None when it cannot be one."""
     text = to_latin_digits(str(value)).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def collect(errors: dict[str, Any], check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -102,7 +102,7 @@ def _next_serial(session: Session, prefix: str) -> int:
         .limit(1)
     )
     tail = (last or "")[len(prefix) :]
-    return int(tail) + 1 if tail.isdigit() else 1
+    return int(tail) + 1 if tail.isdecimal() else 1
 
 
 def approve_core(session: Session, core: Core, *, actor: Member) -> Core:

@@ -96,7 +96,7 @@ def area_regions(session: Session, scope: GuideScope) -> list[Region]:
 
 def whole_number(value: Any, field: str, low: int, high: int, errors: dict[str, Any]) -> int | None:
     text = to_latin_digits(str(value if value is not None else "")).strip()
-    if isinstance(value, bool) or not text.isdigit():
+    if isinstance(value, bool) or not text.isdecimal():
         errors[field] = _("Enter a whole number between %(low)d and %(high)d.", low=low, high=high)
         return None
     number = int(text)

@@ -152,7 +152,7 @@ def candidates_query(
         stmt = stmt.where(Candidate.status == status)
     key = search_key(q)
     if key:
-        if key.isdigit():
+        if key.isdecimal():
             stmt = stmt.where(
                 or_(
                     Candidate.national_code.contains(key, autoescape=True),

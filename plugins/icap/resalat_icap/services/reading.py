@@ -52,7 +52,7 @@ def is_valid_legal_id(value: str) -> bool:
     The last digit checks the first ten: with d = (tenth digit + 2), the sum of (digit + d) times
     29, 27, 23, 19, 17, 29, 27, 23, 19, 17, modulo 11 (10 counts as 0), must equal it.
     """
-    if len(value) != 11 or not value.isdigit() or value == "0" * 11:
+    if len(value) != 11 or not value.isdecimal() or value == "0" * 11:
         return False
     digits = [int(c) for c in value]
     shift = digits[9] + 2
