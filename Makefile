@@ -1,5 +1,5 @@
 # The two set-up commands (see README): `make demo` and `make test`.
-.PHONY: demo test test-sqlite lint format
+.PHONY: demo test test-sqlite lint format fuzz
 
 demo:
 	scripts/demo
@@ -9,6 +9,10 @@ test:
 
 test-sqlite:
 	RESALAT_TEST_DATABASE_URL= scripts/test
+
+# The API fuzzed long: about 30 minutes (the bounded run is part of `make test`).
+fuzz:
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_SECONDS=$${FUZZ_SECONDS:-600} scripts/fuzz
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
