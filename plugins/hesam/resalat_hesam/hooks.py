@@ -1,4 +1,4 @@
-"""How M-Hesam plugs into the host: pages, API, CLI, the top-up permission, its tile and figure."""
+"""How M-Hesam plugs into the host: pages, API, CLI, its permissions, its tile and figure."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from resalat_core.sdk import (
 from resalat_hesam import demo, plugin, services
 from resalat_hesam.api import bp as api_bp
 from resalat_hesam.cli import hesam as hesam_cli
+from resalat_hesam.money_views import PAYOUTS
 from resalat_hesam.views import TOPUP
 from resalat_hesam.views import bp as pages_bp
 
@@ -43,7 +44,10 @@ def resalat_cli() -> Any:
 
 @hookimpl
 def resalat_permissions() -> list[Permission]:
-    return [Permission(TOPUP, _l("Record a cash top-up to a member's account"), ("admin",))]
+    return [
+        Permission(TOPUP, _l("Record a cash top-up to a member's account"), ("admin",)),
+        Permission(PAYOUTS, _l("Export withdrawals to the bank and record its answers"), ("admin",)),
+    ]
 
 
 @hookimpl
