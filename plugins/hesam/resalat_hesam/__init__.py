@@ -25,6 +25,8 @@ plugin = Plugin(
         Purpose("member_transfer", _l("Transfer between members")),
         Purpose("top_up", _l("Cash top-up")),
         Purpose("card_top_up", _l("Top-up by bank card"), _l("Tracking number %(reference)s")),
-        Purpose("withdrawal", _l("Withdrawal to a bank account"), _l("To the Sheba account ending %(sheba)s")),
+        Purpose(
+            "withdrawal", _l("Withdrawal to a bank account"), _l("To the Sheba account ending %(sheba)s")
+        ),
     ),
 )

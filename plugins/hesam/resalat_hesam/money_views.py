@@ -170,7 +170,8 @@ def sandbox_decide(token: str) -> Any:
     outcome = request.form.get("outcome", "")
     if outcome not in ("pay", "fail", "cancel"):
         return _sandbox_page(found, {"_form": _("Choose to pay, fail or cancel.")}, 400)
-    card = to_latin_digits("".join(ch for ch in request.form.get("card", "") if not ch.isspace() and ch != "-"))
+    typed = request.form.get("card", "")
+    card = to_latin_digits("".join(ch for ch in typed if not ch.isspace() and ch != "-"))
     if outcome != "cancel":
         if not gateways.luhn_ok(card):
             message = _("This card number is not valid.")
@@ -336,9 +337,7 @@ def payouts_batch(batch: str) -> Any:
     """A batch's CSV for the bank (only its rows in the administrator's area)."""
     db = db_session()
     area = _area()
-    rows = [
-        w for w in withdrawals.batch_rows(db, batch[:40]) if area is None or w.member.region_id in area
-    ]
+    rows = [w for w in withdrawals.batch_rows(db, batch[:40]) if area is None or w.member.region_id in area]
     if not rows:
         raise NotFound(_("No such batch."), code="unknown_batch")
     response = Response("".join(withdrawals.batch_csv(rows)), mimetype="text/csv")
@@ -365,7 +364,9 @@ def _answer(withdrawal_id: int, act: Any) -> Any:
             errors={withdrawal_id: errors},
         ), status
 
-    return handle_form(lambda s: act(s, found.id), again=again, to=url_for("hesam.payouts"), done=_l("Recorded."))
+    return handle_form(
+        lambda s: act(s, found.id), again=again, to=url_for("hesam.payouts"), done=_l("Recorded.")
+    )
 
 
 @bp.post("/admin/withdrawals/<int:withdrawal_id>/settle")

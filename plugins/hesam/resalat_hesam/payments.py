@@ -72,6 +72,10 @@ class Returned:
     replayed: bool
 
 
+def _mismatch() -> str:
+    return _("The gateway's answer does not match this payment; nothing was done.")
+
+
 def payment_key(key: str | None) -> str:
     """The member's idempotency key, as stored (a long API key is kept as its hash)."""
     key = (key or "").strip()
@@ -121,7 +125,9 @@ def start_payment(
         if found.amount != rials:
             raise Conflict(_("This payment key was already used for another amount."), code="key_reused")
         return Started(found, True)
-    payment = CardPayment(member_id=member.id, amount=rials, key=stored_key, gateway=gateway.name, state=CREATED)
+    payment = CardPayment(
+        member_id=member.id, amount=rials, key=stored_key, gateway=gateway.name, state=CREATED
+    )
     session.add(payment)
     session.flush()
     try:
@@ -168,7 +174,7 @@ def complete_payment(
     """
     payment = _locked_payment(session, gateway, token)
     if amount not in (None, "") and str(amount).strip() != str(payment.amount):
-        raise BadInput(_("The gateway's answer does not match this payment; nothing was done."), code="tampered")
+        raise BadInput(_mismatch(), code="tampered")
     if payment.state in FINAL:
         return Returned(payment, True)
     try:
@@ -181,9 +187,7 @@ def complete_payment(
     if verdict.paid:
         if verdict.amount != payment.amount or not verdict.reference:
             # Never credit another amount than asked: the payment waits for someone to look.
-            raise BadInput(
-                _("The gateway's answer does not match this payment; nothing was done."), code="amount_mismatch"
-            )
+            raise BadInput(_mismatch(), code="amount_mismatch")
         _credit(session, payment, verdict.reference)
         return Returned(payment, False)
     if verdict.failure == gateways.UNPAID:

@@ -206,9 +206,7 @@ def request_withdrawal(session: Session, member: Member, amount: int | None, *, 
     stored_key = withdrawal_key(key)
     main = main_account(session, member)
     # Hold the member's account first, so a second submit of the same form waits, then finds it.
-    session.execute(
-        select(main.__class__.id).where(main.__class__.id == main.id).with_for_update()
-    )
+    session.execute(select(main.__class__.id).where(main.__class__.id == main.id).with_for_update())
     found = session.scalar(
         select(Withdrawal).where(Withdrawal.member_id == member.id, Withdrawal.key == stored_key)
     )
@@ -265,9 +263,7 @@ def waiting_summary(session: Session, area: list[int] | None = None) -> tuple[in
     return int(count), int(total)
 
 
-def exported_waiting(
-    session: Session, area: list[int] | None, page: int, per_page: int
-) -> Page[Withdrawal]:
+def exported_waiting(session: Session, area: list[int] | None, page: int, per_page: int) -> Page[Withdrawal]:
     """Exported withdrawals still waiting for the bank's answer, oldest first, one page."""
     stmt = select(Withdrawal).where(Withdrawal.state == EXPORTED).order_by(Withdrawal.id)
     return paginate(session, _in_area(stmt, area), page, per_page)
@@ -377,7 +373,9 @@ def settle(session: Session, withdrawal_id: int, reference: str) -> tuple[Withdr
     session.flush()
     notify(
         found.member,
-        WITHDRAWAL_SETTLED(url="/hesam/withdrawals", amount=Money(found.amount), sheba=sheba_ending(found.sheba)),
+        WITHDRAWAL_SETTLED(
+            url="/hesam/withdrawals", amount=Money(found.amount), sheba=sheba_ending(found.sheba)
+        ),
     )
     return found, False
 
