@@ -1,10 +1,10 @@
-"""The M-Hesam JSON API: my accounts, a statement page by page, my reservations, and transfers."""
+"""The M-Hesam JSON API: my accounts, statements, reservations, transfers, card top-ups, withdrawals."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 
 from resalat_core.sdk import (
     Account,
@@ -20,14 +20,22 @@ from resalat_core.sdk import (
     me,
     page_args,
 )
-from resalat_hesam import services
+from resalat_hesam import payments, services, withdrawals
+from resalat_hesam.models import CardPayment, Withdrawal
+from resalat_hesam.money_views import current_gateway
 from resalat_hesam.schemas import (
     AccountSchema,
+    CardPaymentBodySchema,
+    CardPaymentSchema,
     EntrySchema,
     PendingSchema,
+    ShebaBodySchema,
+    ShebaSchema,
     StatementQuerySchema,
     TransferBodySchema,
     TransferSchema,
+    WithdrawalBodySchema,
+    WithdrawalSchema,
 )
 
 bp = Blueprint("hesam_api", __name__, url_prefix="/api/v1/hesam")
@@ -163,3 +171,127 @@ def create_transfer() -> Any:
     sent = services.send_money(session, sender, draft, request.headers["Idempotency-Key"].strip())
     # Not committed here: the idempotency record commits the transfer and its answer together.
     return dump(TransferSchema, _transfer(sent.transfer, sender)), 201
+
+
+# --- money in: top-ups by bank card ----------------------------------------------------------------
+
+
+def _payment(p: CardPayment) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "amount_rials": p.amount,
+        "state": p.state,
+        "redirect_url": p.redirect_url,
+        "reference": p.reference,
+        "failure": p.failure,
+        "created_at": p.created_at,
+    }
+
+
+@bp.post("/card-payments")
+@api_doc(
+    summary="Top up my main account by bank card: start a gateway payment",
+    body=CardPaymentBodySchema,
+    response=CardPaymentSchema,
+    status=201,
+)
+@login_required
+@idempotent
+def create_card_payment() -> Any:
+    """Needs an ``Idempotency-Key``. Answers the payment with ``redirect_url``, the gateway's page:
+    open it in a browser; the member pays there and comes back to M-Hesam, which verifies the
+    payment with the gateway and credits the main account once. Poll ``GET /card-payments`` (or
+    read the account) for the outcome. Nothing is credited by this call."""
+    data = load(CardPaymentBodySchema)
+    session = db_session()
+    member = me()
+    started = payments.start_payment(
+        session,
+        member,
+        data["amount"],
+        key=request.headers["Idempotency-Key"].strip(),
+        gateway=current_gateway(),
+        callback_url=url_for("hesam.card_return"),
+    )
+    return dump(CardPaymentSchema, _payment(started.payment)), 201
+
+
+@bp.get("/card-payments")
+@api_doc(summary="My card payments, newest first", response=CardPaymentSchema, paginated=True)
+@login_required
+def card_payments() -> Any:
+    page, per_page = page_args()
+    found = payments.payments_of(db_session(), me(), page, per_page)
+    return {
+        "items": dump(CardPaymentSchema, [_payment(p) for p in found.items], many=True),
+        "meta": found.meta(),
+    }
+
+
+# --- money out: withdrawals to my Sheba account ----------------------------------------------------
+
+
+def _withdrawal(w: Withdrawal) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "amount_rials": w.amount,
+        "state": w.state,
+        "sheba": w.sheba,
+        "holder_name": w.holder_name,
+        "transfer_id": w.transfer_id,
+        "bank_reference": w.bank_reference,
+        "reason": w.reason,
+        "created_at": w.created_at,
+        "exported_at": w.exported_at,
+        "resolved_at": w.resolved_at,
+    }
+
+
+@bp.put("/sheba")
+@api_doc(summary="Save my own Sheba account for withdrawals", body=ShebaBodySchema, response=ShebaSchema)
+@login_required
+def save_sheba() -> Any:
+    """The Sheba is checked (IR and 24 digits, ISO 13616 mod 97) and the holder's name must be the
+    caller's registered name (letter forms, spaces and half-spaces aside); every mistake at once,
+    under ``sheba`` and ``holder_name``."""
+    data = load(ShebaBodySchema)
+    session = db_session()
+    saved = withdrawals.save_sheba(session, me(), data["sheba"], data["holder_name"])
+    session.commit()
+    return dump(
+        ShebaSchema, {"sheba": saved.sheba, "holder_name": saved.holder_name, "updated_at": saved.updated_at}
+    )
+
+
+@bp.post("/withdrawals")
+@api_doc(
+    summary="Withdraw free money from my main account to my Sheba account",
+    body=WithdrawalBodySchema,
+    response=WithdrawalSchema,
+    status=201,
+)
+@login_required
+@idempotent
+def create_withdrawal() -> Any:
+    """Needs an ``Idempotency-Key`` and a saved Sheba (``PUT /sheba``). The amount is held at once
+    as a pending transfer (no longer spendable) and paid in the bank's next batch; if the bank
+    refuses it, it is free again. Earmarked money (a loan's) is never withdrawn: only the main
+    account's available money counts."""
+    data = load(WithdrawalBodySchema)
+    session = db_session()
+    asked = withdrawals.request_withdrawal(
+        session, me(), data["amount"], key=request.headers["Idempotency-Key"].strip()
+    )
+    return dump(WithdrawalSchema, _withdrawal(asked.withdrawal)), 201
+
+
+@bp.get("/withdrawals")
+@api_doc(summary="My withdrawals, newest first", response=WithdrawalSchema, paginated=True)
+@login_required
+def my_withdrawals() -> Any:
+    page, per_page = page_args()
+    found = withdrawals.withdrawals_of(db_session(), me(), page, per_page)
+    return {
+        "items": dump(WithdrawalSchema, [_withdrawal(w) for w in found.items], many=True),
+        "meta": found.meta(),
+    }

@@ -1,9 +1,10 @@
-"""`resalat hesam`: record a member's top-up and export a statement as CSV."""
+"""`resalat hesam`: top-ups, statements as CSV, and the bank batches of withdrawals."""
 
 from __future__ import annotations
 
 import sys
 import uuid
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -18,9 +19,9 @@ from resalat_core.sdk import (
     json_option,
     read_money,
 )
-from resalat_hesam import services
+from resalat_hesam import services, withdrawals
 
-hesam = AppGroup("hesam", help="M-Hesam: top up members' accounts, export statements.")
+hesam = AppGroup("hesam", help="M-Hesam: top up members' accounts, export statements, pay out withdrawals.")
 
 
 @hesam.command("topup")
@@ -126,3 +127,84 @@ def statement(
         echo_json({"account_id": account.id, "entries": total, "file": csv_path})
     elif csv_path != "-":
         click.echo(f"{total} entries of account {account.id} written to {csv_path}")
+
+
+@hesam.group("withdrawals")
+def withdrawals_group() -> None:
+    """Withdrawals to members' bank accounts: export a batch for the bank, record its answers."""
+
+
+@withdrawals_group.command("export")
+@click.option(
+    "--csv",
+    "csv_path",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Write the bank's batch here ('-' for standard output).",
+)
+@json_option
+@cli_errors
+def withdrawals_export(csv_path: str, as_json: bool) -> None:
+    """Put every waiting withdrawal in a new batch, mark them exported and write the batch's CSV.
+
+    The CSV (UTF-8 with a BOM, Latin digits) has one row per withdrawal: Sheba, holder, amount in
+    rials and the payment id (W<id>) the bank echoes back. Nothing is marked if nothing waits.
+    """
+    if as_json and csv_path == "-":
+        raise BadInput(_("Write the CSV to a file when asking for JSON: both cannot go to standard output."))
+    session = db_session()
+    waiting, _total = withdrawals.waiting_summary(session)
+    # The bar goes to stderr, so '--csv -' and --json keep standard output clean.
+    with click.progressbar(length=waiting, label="exporting", file=sys.stderr) as bar:
+        name, count, total = withdrawals.export_batch(session, progress=bar.update)
+    rows = withdrawals.batch_rows(session, name)
+    with click.open_file(csv_path, "wb") as out:
+        for chunk in withdrawals.batch_csv(rows):
+            out.write(chunk.encode("utf-8"))
+    # Marked exported only once the file is written: a failed write leaves them waiting.
+    session.commit()
+    if as_json:
+        echo_json({"batch": name, "withdrawals": count, "total_rials": total, "file": csv_path})
+    elif csv_path != "-":
+        click.echo(f"batch {name}: {count} withdrawals, {total:,} rials, written to {csv_path}")
+
+
+def _answered(withdrawal: Any, replayed: bool, as_json: bool) -> None:
+    if as_json:
+        echo_json(
+            {
+                "id": withdrawal.id,
+                "state": withdrawal.state,
+                "amount_rials": withdrawal.amount,
+                "replayed": replayed,
+            }
+        )
+    else:
+        again = " (already recorded)" if replayed else ""
+        click.echo(f"withdrawal {withdrawal.id}: {withdrawal.state}{again}")
+
+
+@withdrawals_group.command("settle")
+@click.argument("withdrawal_id", type=int)
+@click.option("--reference", required=True, help="The bank's tracking number for this payment.")
+@json_option
+@cli_errors
+def withdrawals_settle(withdrawal_id: int, reference: str, as_json: bool) -> None:
+    """The bank paid WITHDRAWAL_ID: the held money leaves for good (safe to repeat)."""
+    session = db_session()
+    found, replayed = withdrawals.settle(session, withdrawal_id, reference)
+    session.commit()
+    _answered(found, replayed, as_json)
+
+
+@withdrawals_group.command("refuse")
+@click.argument("withdrawal_id", type=int)
+@click.option("--reason", required=True, help="The bank's reason, told to the member.")
+@json_option
+@cli_errors
+def withdrawals_refuse(withdrawal_id: int, reason: str, as_json: bool) -> None:
+    """The bank refused WITHDRAWAL_ID: the money is free again and the member is told (safe to repeat)."""
+    session = db_session()
+    found, replayed = withdrawals.refuse(session, withdrawal_id, reason)
+    session.commit()
+    _answered(found, replayed, as_json)

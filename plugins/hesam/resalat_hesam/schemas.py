@@ -1,10 +1,10 @@
-"""The shapes of the M-Hesam API: accounts, statement entries, transfers, reservations."""
+"""The shapes of the M-Hesam API: accounts, statements, transfers, reservations, card top-ups, withdrawals."""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import RowId, UtcDateTime
 from resalat_hesam.services import NOTE_MAX
 
 _MONEY = {"description": "integer rials"}
@@ -101,3 +101,76 @@ class PendingSchema(Schema):
     note = fields.String(allow_none=True, metadata={"description": "what a member wrote on it"})
     created_at = UtcDateTime()
     timeout_at = UtcDateTime(allow_none=True, metadata={"description": "voided if not settled by then"})
+
+
+# --- money in and out ------------------------------------------------------------------------------
+
+
+class CardPaymentBodySchema(Schema):
+    amount = fields.Integer(
+        required=True,
+        strict=True,
+        data_key="amount_rials",
+        metadata={"description": "integer rials, 10,000 to 2,000,000,000", "example": 1_000_000},
+    )
+
+
+class CardPaymentSchema(Schema):
+    id = RowId()
+    amount_rials = fields.Integer()
+    state = fields.String(
+        metadata={
+            "example": "redirected",
+            "description": "created, redirected, verified, failed or cancelled",
+        }
+    )
+    redirect_url = fields.String(
+        allow_none=True, metadata={"description": "open this in a browser: the gateway's payment page"}
+    )
+    reference = fields.String(allow_none=True, metadata={"description": "the gateway's tracking number"})
+    failure = fields.String(allow_none=True, metadata={"description": "declined or cancelled, when not paid"})
+    created_at = UtcDateTime()
+
+
+class ShebaBodySchema(Schema):
+    sheba = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=60),
+        metadata={"description": "IR and 24 digits (ISO 13616)", "example": "IR820540102680020817909002"},
+    )
+    holder_name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "the account holder: the caller's registered name", "example": "مریم احمدی"},
+    )
+
+
+class ShebaSchema(Schema):
+    sheba = fields.String(metadata={"example": "IR820540102680020817909002"})
+    holder_name = fields.String()
+    updated_at = UtcDateTime()
+
+
+class WithdrawalBodySchema(Schema):
+    amount = fields.Integer(
+        required=True,
+        strict=True,
+        data_key="amount_rials",
+        metadata={"description": "integer rials of free money, at least 10,000", "example": 500_000},
+    )
+
+
+class WithdrawalSchema(Schema):
+    id = RowId()
+    amount_rials = fields.Integer()
+    state = fields.String(
+        metadata={"example": "requested", "description": "requested, exported, settled or refused"}
+    )
+    sheba = fields.String()
+    holder_name = fields.String()
+    transfer_id = RowId(metadata={"description": "the pending ledger transfer that holds the money"})
+    bank_reference = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "the bank's reason, when refused"})
+    created_at = UtcDateTime()
+    exported_at = UtcDateTime(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
