@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     EARMARKED,
+    Account,
     BadInput,
     Conflict,
     Digits,
@@ -149,8 +150,6 @@ def free_balance(session: Session, member: Member) -> int:
 
 def earmarked_total(session: Session, member: Member) -> int:
     """The member's earmarked money, to explain why it cannot be withdrawn; one query."""
-    from resalat_core.sdk import Account
-
     total = session.scalar(
         select(func.coalesce(func.sum(Account.posted - Account.pending_debits), 0)).where(
             Account.owner_id == member.id, Account.kind == EARMARKED

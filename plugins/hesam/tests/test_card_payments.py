@@ -251,3 +251,29 @@ def test_two_callbacks_at_once_credit_once(app, client_as, balance_of):
     assert balance_of(member.member_id) == 2_500_000
     assert told(app, member.member_id) == 1
     assert ledger_ok(app)
+
+
+def test_the_api_starts_a_card_payment_once_per_key(app, api_as, client, balance_of):
+    api = api_as()
+    headers = {"Idempotency-Key": "card-1"}
+    first = api.post("/api/v1/hesam/card-payments", json={"amount_rials": 700_000}, headers=headers)
+    again = api.post("/api/v1/hesam/card-payments", json={"amount_rials": 700_000}, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    body = first.get_json()
+    assert again.get_json() == body
+    assert body["state"] == "redirected" and body["redirect_url"].startswith("/hesam/sandbox/pay/")
+    assert api.post("/api/v1/hesam/card-payments", json={"amount_rials": 700_000}).status_code == 400
+    for bad in (0, -1, 999, "700000", 10**12, None):
+        answer = api.post(
+            "/api/v1/hesam/card-payments", json={"amount_rials": bad}, headers={"Idempotency-Key": f"b{bad}"}
+        )
+        assert answer.status_code == 400, (bad, answer.get_json())
+
+    # The member pays in a browser (here: the anonymous client, as after a lapsed sign-in).
+    back = client.form(body["redirect_url"], {"outcome": "pay", "card": gateways.SANDBOX_CARD})
+    assert client.get(back.headers["Location"]).status_code == 200
+    listed = api.get("/api/v1/hesam/card-payments").get_json()
+    assert [(p["id"], p["state"]) for p in listed["items"]] == [(body["id"], "verified")]
+    assert listed["items"][0]["reference"]
+    assert balance_of(api.member_id) == 700_000
+    assert ledger_ok(app)

@@ -132,7 +132,9 @@ def test_a_refused_withdrawal_frees_the_money_and_tells_the_member(app, client_a
     assert ledger_ok(app)
 
 
-def test_earmarked_loan_money_can_never_be_withdrawn(app, client_as, earmark, fund, balance_of, ledger_snapshot):
+def test_earmarked_loan_money_can_never_be_withdrawn(
+    app, client_as, earmark, fund, balance_of, ledger_snapshot
+):
     maryam = client_as(name="مریم احمدی")
     earmark(maryam.member_id, 1_000_000)
     fund(maryam.member_id, 10_000)
@@ -227,7 +229,9 @@ def test_the_api_withdraws_once_per_key_and_lists_mine(app, api_as, fund, balanc
     bad = api.put("/api/v1/hesam/sheba", json={"sheba": GOOD, "holder_name": "Ali"})
     assert bad.status_code == 400
     assert "holder_name" in json.dumps(bad.get_json())
-    assert api.put("/api/v1/hesam/sheba", json={"sheba": GOOD, "holder_name": "مریم احمدی"}).status_code == 200
+    assert (
+        api.put("/api/v1/hesam/sheba", json={"sheba": GOOD, "holder_name": "مریم احمدی"}).status_code == 200
+    )
 
     headers = {"Idempotency-Key": "w-1"}
     first = api.post("/api/v1/hesam/withdrawals", json={"amount_rials": 300_000}, headers=headers)
@@ -236,7 +240,9 @@ def test_the_api_withdraws_once_per_key_and_lists_mine(app, api_as, fund, balanc
     assert again.get_json()["id"] == first.get_json()["id"]
     assert first.get_json()["state"] == "requested"
     assert balance_of(api.member_id) == 700_000
-    other = api.post("/api/v1/hesam/withdrawals", json={"amount_rials": 5_000_000}, headers={"Idempotency-Key": "w-2"})
+    other = api.post(
+        "/api/v1/hesam/withdrawals", json={"amount_rials": 5_000_000}, headers={"Idempotency-Key": "w-2"}
+    )
     assert other.status_code == 400
     assert api.post("/api/v1/hesam/withdrawals", json={"amount_rials": 300_000}).status_code == 400  # no key
 
@@ -269,7 +275,9 @@ def test_the_cli_exports_a_batch_and_records_the_answers(app, client_as, fund, b
 
     with work(app) as s:
         first, second = s.scalars(select(Withdrawal.id).order_by(Withdrawal.id)).all()
-    paid = runner.invoke(args=["hesam", "withdrawals", "settle", str(first), "--reference", "98765", "--json"])
+    paid = runner.invoke(
+        args=["hesam", "withdrawals", "settle", str(first), "--reference", "98765", "--json"]
+    )
     assert paid.exit_code == 0, paid.output
     refused = runner.invoke(args=["hesam", "withdrawals", "refuse", str(second), "--reason", "نام ناهمخوان"])
     assert refused.exit_code == 0, refused.output
