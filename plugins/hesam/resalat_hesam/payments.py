@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -118,18 +119,20 @@ def start_payment(
     stored_key = payment_key(key)
     if not member.is_active:
         raise BadInput(_("This member's account is deactivated."), code="inactive_member")
-    found = session.scalar(
-        select(CardPayment).where(CardPayment.member_id == member.id, CardPayment.key == stored_key)
-    )
+    found = _asked(session, member, stored_key, rials)
     if found is not None:
-        if found.amount != rials:
-            raise Conflict(_("This payment key was already used for another amount."), code="key_reused")
-        return Started(found, True)
+        return found
     payment = CardPayment(
         member_id=member.id, amount=rials, key=stored_key, gateway=gateway.name, state=CREATED
     )
-    session.add(payment)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(payment)
+    except IntegrityError:
+        # The same form sent twice at once: the other request holds the key; answer with its payment.
+        again = _asked(session, member, stored_key, rials)
+        assert again is not None
+        return again
     try:
         started = gateway.create(session, order_id=payment.id, amount=rials, callback_url=callback_url)
     except GatewayError as exc:
@@ -142,6 +145,18 @@ def start_payment(
     payment.state = REDIRECTED
     session.flush()
     return Started(payment, False)
+
+
+def _asked(session: Session, member: Member, key: str, rials: int) -> Started | None:
+    """The payment already asked with ``key``, if any; with another amount, a Conflict."""
+    found = session.scalar(
+        select(CardPayment).where(CardPayment.member_id == member.id, CardPayment.key == key)
+    )
+    if found is None:
+        return None
+    if found.amount != rials:
+        raise Conflict(_("This payment key was already used for another amount."), code="key_reused")
+    return Started(found, True)
 
 
 def _locked_payment(session: Session, gateway: PaymentGateway, token: str) -> CardPayment:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import threading
 
 import pytest
 from resalat_hesam import withdrawals
@@ -13,7 +14,7 @@ from resalat_hesam.models import Withdrawal
 from resalat_notifications import services as inbox
 from sqlalchemy import select
 
-from resalat_core.sdk import Member, Transfer, verify_ledger
+from resalat_core.sdk import Member, Transfer, get_db, verify_ledger
 from resalat_core.testing import work
 
 _KEY = re.compile(r'name="key" value="([^"]+)"')
@@ -288,4 +289,38 @@ def test_the_cli_exports_a_batch_and_records_the_answers(app, client_as, fund, b
 
     assert balance_of(members[0].member_id) == 800_000
     assert balance_of(members[1].member_id) == 1_000_000
+    assert ledger_ok(app)
+
+
+def test_the_same_withdrawal_sent_three_times_at_once_holds_the_money_once(app, client_as, fund, balance_of):
+    maryam = client_as(name="مریم احمدی")
+    fund(maryam.member_id, 100_000)
+    save(maryam)
+    start = threading.Barrier(3)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def confirm() -> None:
+        try:
+            with app.app_context():
+                s = get_db().session
+                start.wait(timeout=10)
+                asked = withdrawals.request_withdrawal(
+                    s, s.get(Member, maryam.member_id), 300_000, key="same"
+                )
+                s.commit()
+                results.append(asked.replayed)
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=confirm) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert errors == []
+    assert sorted(results) == [False, True, True]
+    assert balance_of(maryam.member_id) == 700_000
+    assert state_of(app, maryam.member_id) == ["requested"]
     assert ledger_ok(app)
