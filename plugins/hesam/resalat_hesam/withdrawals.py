@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     EARMARKED,
@@ -314,7 +314,15 @@ def export_batch(
 
 
 def batch_rows(session: Session, batch: str) -> list[Withdrawal]:
-    rows = list(session.scalars(select(Withdrawal).where(Withdrawal.batch == batch).order_by(Withdrawal.id)))
+    # The members come in one more query (their national codes and regions), not one per row.
+    rows = list(
+        session.scalars(
+            select(Withdrawal)
+            .where(Withdrawal.batch == batch)
+            .order_by(Withdrawal.id)
+            .options(selectinload(Withdrawal.member))
+        )
+    )
     if not rows:
         raise NotFound(_("No such batch."), code="unknown_batch")
     return rows

@@ -15,7 +15,7 @@ from resalat_notifications import services as inbox
 from sqlalchemy import select
 
 from resalat_core.sdk import Member, Transfer, get_db, verify_ledger
-from resalat_core.testing import work
+from resalat_core.testing import counting_queries, work
 
 _KEY = re.compile(r'name="key" value="([^"]+)"')
 
@@ -324,3 +324,28 @@ def test_the_same_withdrawal_sent_three_times_at_once_holds_the_money_once(app, 
     assert balance_of(maryam.member_id) == 700_000
     assert state_of(app, maryam.member_id) == ["requested"]
     assert ledger_ok(app)
+
+
+def test_the_batch_file_costs_the_same_queries_for_two_or_six_withdrawals(app, client_as, make_member, fund):
+    admin = client_as("admin")
+
+    def batch_of(n: int) -> str:
+        for _ in range(n):
+            member_id = make_member(name="مریم احمدی")
+            fund(member_id, 10_000)
+            with work(app) as s:
+                member = s.get(Member, member_id)
+                withdrawals.save_sheba(s, member, GOOD, "مریم احمدی")
+                withdrawals.request_withdrawal(s, member, 50_000, key="k")
+        with work(app) as s:
+            return withdrawals.export_batch(s)[0]
+
+    def cost(batch: str) -> int:
+        url = f"/hesam/admin/withdrawals/batches/{batch}.csv"
+        admin.get(url)  # warm: the sign-in and the app's first-use lookups
+        with counting_queries(app) as counter:
+            answer = admin.get(url)
+        assert answer.status_code == 200
+        return counter.count
+
+    assert cost(batch_of(2)) == cost(batch_of(6))
