@@ -349,3 +349,31 @@ def test_the_batch_file_costs_the_same_queries_for_two_or_six_withdrawals(app, c
         return counter.count
 
     assert cost(batch_of(2)) == cost(batch_of(6))
+
+
+def test_a_provincial_admin_batches_and_answers_only_in_their_area(
+    app, client_as, make_member, fund, ledger_snapshot
+):
+    ids = {}
+    for region in ("zanjan/zanjan", "tehran/tehran"):
+        member_id = make_member(name="مریم احمدی", region=region)
+        fund(member_id, 10_000)
+        with work(app) as s:
+            member = s.get(Member, member_id)
+            withdrawals.save_sheba(s, member, GOOD, "مریم احمدی")
+            ids[region] = withdrawals.request_withdrawal(s, member, 50_000, key="k").withdrawal.id
+    admin = client_as("admin", region="zanjan/zanjan")
+
+    admin.form("/hesam/admin/withdrawals/export", {}, token_from="/hesam/admin/withdrawals")
+    with work(app) as s:
+        assert s.get(Withdrawal, ids["zanjan/zanjan"]).state == "exported"
+        assert s.get(Withdrawal, ids["tehran/tehran"]).state == "requested"
+        withdrawals.export_batch(s)  # a nationwide admin's batch takes Tehran's
+    before = ledger_snapshot()
+    answer = admin.form(
+        f"/hesam/admin/withdrawals/{ids['tehran/tehran']}/settle",
+        {"reference": "1"},
+        token_from="/hesam/admin/withdrawals",
+    )
+    assert answer.status_code == 403
+    assert ledger_snapshot() == before
