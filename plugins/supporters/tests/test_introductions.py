@@ -480,8 +480,8 @@ def test_a_rejected_loan_ends_the_introduction_with_the_officers_reason(
     assert 'data-testid="withdraw"' not in page
 
 
-def test_a_cancelled_request_ends_the_introduction_and_the_history_says_so(
-    hossein, jafar, make_core, introduce_form, db
+def test_a_cancelled_request_leaves_the_introduction_open_and_is_told_as_a_cancellation(
+    hossein, jafar, make_core, introduce_form, db, notified
 ):
     introduction_id = introduced_id(introduce_form(hossein, make_core(jafar), jafar))
     with db() as s:
@@ -489,9 +489,21 @@ def test_a_cancelled_request_ends_the_introduction_and_the_history_says_so(
         services.accept_introduction(s, member, introduction_id)
         services.loan_requested(s, stand_in_loan(introduction_id))
         services.loan_cancelled(s, stand_in_loan(introduction_id, status="cancelled", member=member))
-        assert history(s, introduction_id)[-1] == ("rejected", "", {"loan": 7, "cancelled": True})
+        # Not used up: open for a new request, and the history says the member cancelled.
+        assert history(s, introduction_id)[-1] == ("scored", "", {"loan": 7, "cancelled": True})
+        assert services.get_introduction(s, introduction_id).status in services.OPEN_FOR_A_LOAN
+    for person in (jafar, hossein.member_id):
+        assert notified(person)[-1] == "introduction.cancelled"
+        assert "introduction.rejected" not in notified(person)
     page = hossein.get(f"/supporters/introductions/{introduction_id}").get_data(as_text=True)
     assert "درخواست وام شماره‌ی ۷ را لغو کرد" in page
+    assert "وام رد شد" not in page
+    # A new request from it moves it on again, as the first did.
+    with db() as s:
+        services.loan_requested(s, stand_in_loan(introduction_id, loan_id=8))
+        assert services.get_introduction(s, introduction_id).status == "requested"
+        # An operator cannot mark a requested introduction back by hand: only a cancellation does.
+        assert not services.introductions.may_move(services.get_introduction(s, introduction_id), "scored")
 
 
 def test_a_loan_without_an_introduction_or_a_step_it_cannot_take_changes_nothing(
