@@ -10,7 +10,7 @@ from resalat_cores import services as cores
 from resalat_supporters import hooks, services
 from resalat_supporters.models import Introduction
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotFound
+from resalat_core.sdk import BadInput, Conflict, Member, NavItem, NotFound, hookimpl
 
 
 def shown_ids(html: str) -> list[int]:
@@ -566,3 +566,31 @@ def test_a_rejection_recorded_by_hand_ends_the_introduction(hossein, jafar, make
     page = hossein.get(f"/supporters/introductions/{introduction_id}").get_data(as_text=True)
     assert "وام رد شد" in page and "نمره‌ی مرآت کافی نبود" in page
     assert 'data-testid="withdraw"' not in page
+
+
+class NextStep:
+    """A plugin that offers a next step on introductions, as the loans plugin does."""
+
+    @hookimpl
+    def resalat_introduction_next_steps(self, introduction, viewer):
+        if viewer.id != introduction.member_id or introduction.status not in services.OPEN_FOR_A_LOAN:
+            return []
+        return [NavItem("درخواست وام", f"/somewhere/{introduction.id}")]
+
+
+def test_the_next_steps_other_plugins_offer_show_on_the_introduction_page(
+    app, client, hossein, jafar, make_core, introduce_form
+):
+    introduction_id = introduced_id(introduce_form(hossein, make_core(jafar), jafar))
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(NextStep(), name="supporters_test_next_step")
+    try:
+        member = client.sign_in(jafar)
+        url = f"/supporters/introductions/{introduction_id}"
+        assert 'data-testid="next-step"' not in member.get(url).get_data(as_text=True)  # not yet accepted
+        member.form(f"{url}/accept", {}, token_from="/supporters/")
+        page = member.get(url).get_data(as_text=True)
+        assert f'href="/somewhere/{introduction_id}" data-testid="next-step"' in page
+        assert 'data-testid="next-step"' not in hossein.get(url).get_data(as_text=True)
+    finally:
+        pm.unregister(name="supporters_test_next_step")
