@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from resalat_core.sdk import (
     paginate,
 )
 from resalat_icap import services, setting
-from resalat_icap.models import STATUSES, Note
+from resalat_icap.models import PURPOSE_MAX, STATUSES, Note
 
 bp = Blueprint("icap", __name__, url_prefix="/icap")
 GUARANTOR_LINES = 3  # spare lines on the form; empty ones are skipped
@@ -82,19 +83,50 @@ def _new_page(values: dict[str, Any], errors: dict[str, str] | None = None, stat
     ), status
 
 
+def _back_to(target: Any) -> str | None:
+    """Where to go once the note is issued, if the form was opened from another page of this site
+    (a loan request): a path here only, never another site."""
+    text = str(target or "")
+    parts = urlsplit(text)
+    if not text.startswith("/") or text.startswith("//") or parts.scheme or parts.netloc or "\\" in text:
+        return None
+    return text if text.isprintable() and len(text) <= 2000 else None
+
+
+def _with_note(target: str, note: Note) -> str:
+    """``target`` with the new note chosen on it (``note=<id>``), so the request form pledges it."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "note"]
+    return urlunsplit(("", "", parts.path, urlencode([*query, ("note", str(note.id))]), ""))
+
+
 @bp.get("/new")
 @login_required
 def new() -> Any:
-    """The form: the stamp duty is shown and confirmed before the money moves."""
-    # A fresh key per form: sending it twice (a double click, a reload) issues one note.
-    return _new_page(
-        {
-            "key": secrets.token_urlsafe(16),
-            "payee_name": setting("default_payee_name"),
-            "payee_code": setting("default_payee_code"),
-            "place_of_payment": setting("default_place_of_payment"),
-        }
-    )
+    """The form: the stamp duty is shown and confirmed before the money moves.
+
+    Opened from a loan request, it comes with the exact amount the loan needs (``amount``, in
+    rials), what the note is for (``purpose``) and the page to go back to (``next``), so the
+    member issues the right note once.
+    """
+    args = request.args
+    values = {
+        # A fresh key per form: sending it twice (a double click, a reload) issues one note.
+        "key": secrets.token_urlsafe(16),
+        "payee_name": setting("default_payee_name"),
+        "payee_code": setting("default_payee_code"),
+        "place_of_payment": setting("default_place_of_payment"),
+    }
+    amount = args.get("amount", "").strip()
+    if amount.isdecimal() and amount.isascii() and 0 < len(amount) <= 16:
+        values["amount"] = amount
+        values["needed"] = amount
+    if args.get("purpose", "").strip():
+        values["purpose"] = args.get("purpose", "").strip()[:PURPOSE_MAX]
+    back = _back_to(args.get("next"))
+    if back:
+        values["next"] = back
+    return _new_page(values)
 
 
 def _issue(session: Session) -> Note:
@@ -126,7 +158,11 @@ def issue() -> Any:
     return handle_form(
         _issue,
         again=lambda errors, status: _new_page(request.form.to_dict(), errors, status),
-        to=lambda note: url_for("icap.note", note_id=note.id),
+        to=lambda note: (
+            _with_note(back, note)
+            if (back := _back_to(request.form.get("next")))
+            else url_for("icap.note", note_id=note.id)
+        ),
         done=lambda note: _l(
             "Note %(serial)s is issued and its stamp duty paid.", serial=Digits(note.serial)
         ),

@@ -208,3 +208,32 @@ def test_wrong_signatures_count_towards_the_throttle(jafar, member, issue, clien
 
     assert spent.status_code == 429
     assert note_of(note_id)["signed"] == [False]
+
+
+def test_the_form_opened_from_a_loan_request_has_the_exact_amount_and_goes_back_with_the_note(jafar_web, db):
+    back = "/loans/new?introduction=3&amount=80000000&instalments=24"
+    page = jafar_web.get(
+        "/icap/new", query_string={"amount": "816000000", "purpose": "تضمین وام", "next": back}
+    ).get_data(as_text=True)
+    assert re.search(r'id="f-amount"[^>]*value="816000000"', page, re.S)
+    assert 'data-testid="amount-from-request"' in page and "۸۱٬۶۰۰٬۰۰۰ تومان" in page
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    sent = jafar_web.form(
+        "/icap/new",
+        _form(key, amount="816000000", needed="816000000", next=back),
+        token_from="/icap/new",
+    )
+    assert sent.status_code == 302
+    with db() as s:
+        note = s.scalars(select(Note).where(Note.issuer_id == jafar_web.member_id)).one()
+        assert note.amount == 816_000_000
+    # Back to the request, with the new note chosen on it.
+    assert sent.headers["Location"] == f"{back}&note={note.id}"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/\\evil", "loans/new"])
+def test_the_page_to_go_back_to_is_only_a_path_of_this_site(jafar_web, db, target):
+    page = jafar_web.get("/icap/new", query_string={"next": target}).get_data(as_text=True)
+    assert 'name="next"' not in page
+    sent = jafar_web.form("/icap/new", _form(_key(jafar_web), next=target), token_from="/icap/new")
+    assert sent.status_code == 302 and "/icap/notes/" in sent.headers["Location"]

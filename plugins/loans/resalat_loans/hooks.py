@@ -12,6 +12,7 @@ from resalat_core.sdk import (
     CreditSignal,
     Figure,
     Member,
+    NavItem,
     Permission,
     SignalKind,
     Tile,
@@ -94,6 +95,15 @@ def resalat_tiles(member: Member) -> list[Tile]:
             )
         )
     return tiles
+
+
+@hookimpl
+def resalat_introduction_next_steps(introduction: Any, viewer: Member) -> list[NavItem]:
+    """After accepting an introduction, the member goes straight to the request form for it."""
+    if viewer.id != introduction.member_id or introduction.status not in services.OPEN_FOR_A_LOAN:
+        return []
+    url = url_for("loans.new", introduction=introduction.id)
+    return [NavItem(title=_l("Ask for this loan"), url=url, icon="cash-coin")]
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""What the loans plugin tells members: a request received, paid out, rejected, repaid, due, overdue."""
+"""What the loans plugin tells: a request received, cancelled or to decide, paid out, rejected, repaid."""
 
 from resalat_core.sdk import MessageKind, _l
 
@@ -6,6 +6,18 @@ REQUESTED = MessageKind(
     "loan.requested",
     _l("Your loan request was received"),
     _l("Loan request no. %(loan)s for %(amount)s: a credit officer will decide soon."),
+)
+# To the member who cancelled: never "rejected".
+CANCELLED = MessageKind(
+    "loan.cancelled",
+    _l("Your loan request was cancelled"),
+    _l("You cancelled loan request no. %(loan)s; its note and points were released."),
+)
+# To each credit officer of the member's area: a request waits for their decision.
+TO_DECIDE = MessageKind(
+    "loan.to_decide",
+    _l("A loan request waits for your decision"),
+    _l("%(member)s asks for %(amount)s in %(count)s monthly instalments: %(first)s each, the last %(last)s."),
 )
 DISBURSED = MessageKind(
     "loan.disbursed",

@@ -23,6 +23,8 @@ from resalat_core.sdk import (
     me,
     page_args,
     permission_required,
+    read_count,
+    read_money,
 )
 from resalat_loans import services
 from resalat_loans.models import CURRENT, STATUSES
@@ -77,40 +79,99 @@ def home() -> Any:
     )
 
 
+# The fields the request form carries, kept when it is shown again (after a check, a refusal,
+# issuing the note on iCAP's page).
+REQUEST_FIELDS = ("introduction", "product", "amount", "instalments", "note", "guarantors", "purpose", "key")
+
+
+class _Links:
+    """The pages where a member does what the checklist finds missing."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    @property
+    def merat(self) -> str:
+        return url_for("merat.report")
+
+    @property
+    def deposits(self) -> str:
+        return url_for("deposits.mine")
+
+    def issue_note(self, rials: int) -> str:
+        """iCAP's form with the exact amount filled in; back here afterwards with the new note chosen."""
+        back = {k: v for k, v in self.values.items() if k in REQUEST_FIELDS and k != "note" and v}
+        return url_for(
+            "icap.new",
+            amount=rials,
+            purpose=str(_l("Guarantee of a Qard al-Hasan loan")),
+            next=url_for("loans.new", **back),
+        )
+
+
+def _quietly(read: Any) -> Any:
+    """A value the checklist reads while the form is being filled: None until it can be read."""
+    try:
+        return read()
+    except BadInput:
+        return None
+
+
+def _standing(session: Any, member: Any, values: dict[str, Any], intro: Any) -> Any:
+    product = None
+    code = str(values.get("product") or "")
+    if code:
+        product = next((p for p in services.products(session) if p.code == code), None)
+    return services.standing(
+        session,
+        member,
+        product=product,
+        amount=_quietly(lambda: read_money(values.get("amount", ""), required=False)),
+        instalments=_quietly(
+            lambda: read_count(values.get("instalments", ""), field="instalments", required=False)
+        ),
+        introduction=intro,
+        note=chosen_id(values.get("note")),
+        guarantors=codes(str(values.get("guarantors") or "")),
+        social=services.social_guarantee_of(session, member),
+        links=_Links(values),
+    )
+
+
 def _request_form(values: Any, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
     session = db_session()
     member = me()
-    values = dict(values or {})
+    values = {k: v for k, v in dict(values or {}).items() if k in REQUEST_FIELDS}
     values.setdefault("key", uuid.uuid4().hex)
     intro = None
     if values.get("introduction"):
-        intro = next(
-            (
-                i
-                for i in services.open_introductions(session, member)
-                if str(i.id) == str(values["introduction"])
-            ),
-            None,
-        )
+        wanted = chosen_id(values["introduction"])
+        intro = next((i for i in services.open_introductions(session, member) if i.id == wanted), None)
         if intro is not None:
+            # The form starts from the introduction: its amount, and the programme it is for.
             values.setdefault("amount", str(intro.amount // 10))
-            # An introduction is for a programme: offer the first one that takes introductions.
-            programme = next((p for p in services.products(session) if p.introduction_required), None)
-            if programme is not None:
-                values.setdefault("product", programme.code)
+            if not values.get("product"):
+                chosen = services.product_for_introduction(session, intro)
+                if chosen is not None:
+                    values["product"] = chosen.code
+    standing = _standing(session, member, values, intro)
+    template = "loans/_standing.html" if request.args.get("part") == "standing" else "loans/request_form.html"
     return render_template(
-        "loans/request_form.html",
+        template,
         products=services.products(session),
         introduction=intro,
         notes=services.notes_for(session, member),
         values=values,
         errors=errors or {},
+        standing=standing,
     ), status
 
 
 @bp.get("/new")
 @login_required
 def new() -> Any:
+    """The request form, starting from an introduction or a product, with the checklist of what it
+    needs (``?part=standing``: only the checklist, for the form's script to refresh as it changes)."""
     return _request_form(request.args)
 
 
@@ -118,6 +179,9 @@ def new() -> Any:
 @login_required
 def create() -> Any:
     form = request.form
+    if form.get("action") == "check":
+        # "Check my request": the checklist again with what is typed, nothing sent.
+        return _request_form(form)
 
     def ask(session: Any) -> Any:
         read = FieldReader()
@@ -233,9 +297,24 @@ def pay(loan_id: int) -> Any:
     )
 
 
+@bp.get("/<int:loan_id>/cancel")
+@login_required
+def confirm_cancel(loan_id: int) -> Any:
+    """Cancelling asks first: what is released, and that the introduction stays open."""
+    session = db_session()
+    found = services.own_loan(session, me(), loan_id)
+    if found.status != "requested":
+        flash(_l("Only a request still waiting for a decision can be cancelled."), "warning")
+        return redirect(url_for("loans.loan", loan_id=loan_id))
+    return render_template("loans/cancel.html", loan=found, note=services.pledged_note(session, found))
+
+
 @bp.post("/<int:loan_id>/cancel")
 @login_required
 def cancel(loan_id: int) -> Any:
+    if request.form.get("confirmed") != "1":
+        # Never in one tap: without the confirmation page's answer, show it.
+        return redirect(url_for("loans.confirm_cancel", loan_id=loan_id))
     return handle_form(
         lambda session: services.cancel(session, me(), loan_id),
         again=_back_to_the_loan(loan_id),
@@ -268,11 +347,20 @@ def officer_queue() -> Any:
     )
 
 
-def _decision_page(loan_id: int, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+def _decision_page(
+    loan_id: int,
+    errors: dict[str, Any] | None = None,
+    status: int = 200,
+    template: str = "loans/decision.html",
+) -> Any:
     session = db_session()
     found = services.for_officer(session, me(), loan_id)
     return render_template(
-        "loans/decision.html", loan=found, report=services.officer_report(session, found), errors=errors or {}
+        template,
+        loan=found,
+        report=services.officer_report(session, found),
+        errors=errors or {},
+        today=services.today(),
     ), status
 
 
@@ -282,10 +370,26 @@ def decision(loan_id: int) -> Any:
     return _decision_page(loan_id)
 
 
+@bp.get("/officer/<int:loan_id>/confirm")
+@permission_required(DECIDE)
+def confirm_decision(loan_id: int) -> Any:
+    """Before money moves: the amount in tomans, who receives it and where, the exact schedule."""
+    return _decision_page(loan_id, template="loans/confirm_approval.html")
+
+
 @bp.post("/officer/<int:loan_id>")
 @permission_required(DECIDE)
 def decide(loan_id: int) -> Any:
     approve = request.form.get("decision") == "approve"
+    # Outside the officer's area: 403 before anything else is said.
+    found = services.for_officer(db_session(), me(), loan_id)
+    if approve and request.form.get("confirmed") != "1":
+        # Approval pays out at once: it goes through the confirmation page first.
+        return redirect(url_for("loans.confirm_decision", loan_id=loan_id))
+    if approve and found.status == "disbursed":
+        # The confirmation sent twice (a double tap, a reload): paid out once, said as done.
+        flash(_l("This loan was already approved and paid out."), "info")
+        return redirect(url_for("loans.officer_queue"))
     return handle_form(
         lambda session: services.decide(
             session, me(), loan_id, approve=approve, reason=request.form.get("reason", "")

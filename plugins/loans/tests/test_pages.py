@@ -133,7 +133,20 @@ def test_the_officer_decides_from_the_decision_page(app, world, db):
     refused = officer.form(f"/loans/officer/{loan}", {"decision": "reject", "reason": ""})
     assert refused.status_code == 400
     assert world.loan(loan)["status"] == "requested"
-    assert officer.form(f"/loans/officer/{loan}", {"decision": "approve", "reason": ""}).status_code == 302
+    # Approving goes through a confirmation page first: without it no money moves.
+    asked = officer.form(f"/loans/officer/{loan}", {"decision": "approve", "reason": ""})
+    assert asked.status_code == 302 and asked.headers["Location"].endswith(f"/loans/officer/{loan}/confirm")
+    assert world.loan(loan)["status"] == "requested"
+    confirm = officer.get(f"/loans/officer/{loan}/confirm").get_data(as_text=True)
+    assert 'data-testid="confirm-approval"' in confirm and "جعفر قراجه‌لو" in confirm
+    assert "۳۰٬۰۰۰٬۰۰۰ تومان" in confirm  # the amount, in tomans
+    assert confirm.count('data-testid="line"') == 12  # every instalment of the schedule
+    done = officer.form(
+        f"/loans/officer/{loan}",
+        {"decision": "approve", "confirmed": "1"},
+        token_from=f"/loans/officer/{loan}/confirm",
+    )
+    assert done.status_code == 302
     assert world.loan(loan)["status"] == "disbursed"
     rejected = officer.form(f"/loans/officer/{other}", {"decision": "reject", "reason": "بدهی معوق دیگر"})
     assert rejected.status_code == 302 and world.loan(other)["status"] == "rejected"

@@ -215,19 +215,30 @@ def test_the_member_cancels_before_the_decision_and_gets_points_back(world, db, 
     assert world.loan(loan_id)["status"] == "cancelled"
 
 
-def test_cancelling_a_request_from_an_introduction_ends_the_introduction(world, db):
+def test_cancelling_a_request_leaves_the_introduction_usable(world, db, notifications):
     intro = world.introduce()
-    loan_id = world.request(
-        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
-    )
+    note = world.note()
+    loan_id = world.request(product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note)
     with db() as s:
         services.cancel(s, s.get(Member, world.member), loan_id)
     with db() as s:
         introduction = s.get(supporters.Introduction, intro)
-        assert introduction.status == "rejected"
+        # Open again for a request, not used up; its history says the member cancelled.
+        assert introduction.status in supporters.OPEN_FOR_A_LOAN
         assert introduction.events[-1].params == {"loan": loan_id, "cancelled": True}
         assert introduction.events[-1].actor_id == world.member
+        assert [i.id for i in services.open_introductions(s, s.get(Member, world.member))] == [intro]
     assert world.loan(loan_id)["status"] == "cancelled"
+    assert "loan.rejected" not in notifications(world.member)
+    with db() as s:
+        assert s.get(icap.Note, note).status == "released"
+    # The same introduction makes a new request.
+    again = world.request(
+        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
+    )
+    assert world.loan(again)["status"] == "requested"
+    with db() as s:
+        assert s.get(supporters.Introduction, intro).status == "requested"
 
 
 def test_an_empty_loan_fund_cannot_pay_out(world, db):

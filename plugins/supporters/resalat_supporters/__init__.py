@@ -11,6 +11,7 @@ plugin = Plugin(
     sdk=">=1,<2",
     title=_l("Supporters"),
     package=__name__,
+    hookspecs="resalat_supporters.hookspecs",
     # Introductions name a core by its core ID; sponsorships cover a social cooperation centre.
     requires=("cores", "centers"),
     description=_l(

@@ -50,6 +50,15 @@ REJECTED = MessageKind(
     _l("Loan introduction: loan rejected"),
     _l("%(member)s, %(core)s: the loan was not granted. %(reason)s"),
 )
+# The member cancelled their request: the introduction is open again for a new request.
+CANCELLED = MessageKind(
+    "introduction.cancelled",
+    _l("Loan introduction: request cancelled"),
+    _l(
+        "%(member)s, %(core)s: the member cancelled the loan request. The introduction stays open "
+        "for a new request."
+    ),
+)
 DISBURSED = MessageKind(
     "introduction.disbursed",
     _l("Loan introduction: loan paid"),

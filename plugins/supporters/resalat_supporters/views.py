@@ -273,6 +273,8 @@ def _show(introduction_id: int, errors: dict[str, Any] | None = None, status: in
         is_supporter=introduction.supporter_id == viewer.id,
         is_member=introduction.member_id == viewer.id,
         withdrawable=introduction.status in services.WITHDRAWABLE,
+        # What other plugins offer next (the loans plugin: ask for this loan), as buttons.
+        next_steps=services.next_steps(introduction, viewer),
         errors=errors or {},
         values=request.form,
     ), status

@@ -10,7 +10,7 @@ from resalat_cores import services as cores
 from resalat_supporters import hooks, services
 from resalat_supporters.models import Introduction
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotFound
+from resalat_core.sdk import BadInput, Conflict, Member, NavItem, NotFound, hookimpl
 
 
 def shown_ids(html: str) -> list[int]:
@@ -480,8 +480,8 @@ def test_a_rejected_loan_ends_the_introduction_with_the_officers_reason(
     assert 'data-testid="withdraw"' not in page
 
 
-def test_a_cancelled_request_ends_the_introduction_and_the_history_says_so(
-    hossein, jafar, make_core, introduce_form, db
+def test_a_cancelled_request_leaves_the_introduction_open_and_is_told_as_a_cancellation(
+    hossein, jafar, make_core, introduce_form, db, notified
 ):
     introduction_id = introduced_id(introduce_form(hossein, make_core(jafar), jafar))
     with db() as s:
@@ -489,9 +489,21 @@ def test_a_cancelled_request_ends_the_introduction_and_the_history_says_so(
         services.accept_introduction(s, member, introduction_id)
         services.loan_requested(s, stand_in_loan(introduction_id))
         services.loan_cancelled(s, stand_in_loan(introduction_id, status="cancelled", member=member))
-        assert history(s, introduction_id)[-1] == ("rejected", "", {"loan": 7, "cancelled": True})
+        # Not used up: open for a new request, and the history says the member cancelled.
+        assert history(s, introduction_id)[-1] == ("scored", "", {"loan": 7, "cancelled": True})
+        assert services.get_introduction(s, introduction_id).status in services.OPEN_FOR_A_LOAN
+    for person in (jafar, hossein.member_id):
+        assert notified(person)[-1] == "introduction.cancelled"
+        assert "introduction.rejected" not in notified(person)
     page = hossein.get(f"/supporters/introductions/{introduction_id}").get_data(as_text=True)
     assert "درخواست وام شماره‌ی ۷ را لغو کرد" in page
+    assert "وام رد شد" not in page
+    # A new request from it moves it on again, as the first did.
+    with db() as s:
+        services.loan_requested(s, stand_in_loan(introduction_id, loan_id=8))
+        assert services.get_introduction(s, introduction_id).status == "requested"
+        # An operator cannot mark a requested introduction back by hand: only a cancellation does.
+        assert not services.introductions.may_move(services.get_introduction(s, introduction_id), "scored")
 
 
 def test_a_loan_without_an_introduction_or_a_step_it_cannot_take_changes_nothing(
@@ -554,3 +566,31 @@ def test_a_rejection_recorded_by_hand_ends_the_introduction(hossein, jafar, make
     page = hossein.get(f"/supporters/introductions/{introduction_id}").get_data(as_text=True)
     assert "وام رد شد" in page and "نمره‌ی مرآت کافی نبود" in page
     assert 'data-testid="withdraw"' not in page
+
+
+class NextStep:
+    """A plugin that offers a next step on introductions, as the loans plugin does."""
+
+    @hookimpl
+    def resalat_introduction_next_steps(self, introduction, viewer):
+        if viewer.id != introduction.member_id or introduction.status not in services.OPEN_FOR_A_LOAN:
+            return []
+        return [NavItem("درخواست وام", f"/somewhere/{introduction.id}")]
+
+
+def test_the_next_steps_other_plugins_offer_show_on_the_introduction_page(
+    app, client, hossein, jafar, make_core, introduce_form
+):
+    introduction_id = introduced_id(introduce_form(hossein, make_core(jafar), jafar))
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(NextStep(), name="supporters_test_next_step")
+    try:
+        member = client.sign_in(jafar)
+        url = f"/supporters/introductions/{introduction_id}"
+        assert 'data-testid="next-step"' not in member.get(url).get_data(as_text=True)  # not yet accepted
+        member.form(f"{url}/accept", {}, token_from="/supporters/")
+        page = member.get(url).get_data(as_text=True)
+        assert f'href="/somewhere/{introduction_id}" data-testid="next-step"' in page
+        assert 'data-testid="next-step"' not in hossein.get(url).get_data(as_text=True)
+    finally:
+        pm.unregister(name="supporters_test_next_step")

@@ -8,13 +8,17 @@ rials, whole numbers, ids); the pages, the API and the CLI read what people type
 The rooms: ``products``, ``requests`` (asking and cancelling), ``decisions`` (the credit officer,
 disbursal, the loan fund), ``repayment``, ``delinquency`` (reminders, buckets, guarantees, the
 protested note), ``schedules`` (the arithmetic), ``reports`` (what is read back), ``credit``
-(Merat's signals), ``status`` (how statuses read, the loan's history) and ``checks``.
+(Merat's signals), ``status`` (how statuses read, the loan's history), ``checklist`` (what a
+request needs, with the member's standing, before it is sent) and ``checks``.
 
 Public for other plugins: ``Loan``, ``LoanProduct``, ``Instalment``, ``credit_signals``,
 ``fee_for``, ``get_loan``, ``loans_of_introductions`` and ``schedule_for``.
 """
 
+from resalat_supporters.services import OPEN_FOR_A_LOAN
+
 from resalat_loans.models import Instalment, Loan, LoanProduct, Payment
+from resalat_loans.services.checklist import Item, Standing, standing
 from resalat_loans.services.credit import SIGNAL_KINDS, credit_signals
 from resalat_loans.services.decisions import (
     DISBURSAL,
@@ -48,13 +52,43 @@ from resalat_loans.services.reports import (
     loans_of,
     loans_of_introductions,
     notes_for,
+    pledged_note,
     progress_of,
 )
-from resalat_loans.services.requests import cancel, get_loan, open_introductions, own_loan, request_loan
-from resalat_loans.services.schedules import Line, add_months, fee_for, monthly_instalment, schedule_for
+from resalat_loans.services.requests import (
+    cancel,
+    get_loan,
+    officers_for,
+    open_introductions,
+    own_loan,
+    product_for_introduction,
+    request_loan,
+    social_guarantee_of,
+)
+from resalat_loans.services.schedules import (
+    Line,
+    Run,
+    add_months,
+    fee_for,
+    monthly_instalment,
+    runs_of,
+    schedule_for,
+    summary,
+)
 from resalat_loans.services.status import BUCKET_LABELS, STATUS_LABELS, today
 
 __all__ = [
+    "OPEN_FOR_A_LOAN",
+    "pledged_note",
+    "social_guarantee_of",
+    "summary",
+    "standing",
+    "runs_of",
+    "product_for_introduction",
+    "officers_for",
+    "Standing",
+    "Run",
+    "Item",
     "BUCKET_LABELS",
     "DEFAULT_FEE_BPS",
     "DISBURSAL",

@@ -49,7 +49,7 @@ from resalat_loans.models import (
 )
 from resalat_loans.services.checks import check_rials, invalid
 from resalat_loans.services.requests import get_loan, release, url_of
-from resalat_loans.services.schedules import monthly_instalment, schedule_for
+from resalat_loans.services.schedules import monthly_instalment, schedule_for, summary
 from resalat_loans.services.status import STATUS_LABELS, record_event, reference_of, today
 
 DECIDE = "loans.decide"
@@ -122,6 +122,10 @@ def officer_report(session: Session, loan: Loan) -> dict[str, Any]:
         "points": deposits.points_of(session, loan.member),
         "guarantees": loan.guarantees,
         "monthly": monthly_instalment(loan.amount, loan.fee, loan.instalments),
+        # The exact instalments (23 × 3,399,000 + 3,423,000), never one rounded figure, and the
+        # schedule as it will be written if the loan is paid out today.
+        "runs": summary(loan.amount, loan.fee, loan.instalments),
+        "schedule": loan.schedule or schedule_for(loan.amount, loan.fee, loan.instalments, today()),
     }
 
 

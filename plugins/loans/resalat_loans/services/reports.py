@@ -84,6 +84,11 @@ def notes_for(session: Session, member: Member) -> list[Any]:
     return icap.usable_notes(session, member, 1)
 
 
+def pledged_note(session: Session, loan: Loan) -> Any:
+    """The iCAP note pledged to the loan, or None."""
+    return icap.get_note(session, loan.note_id) if loan.note_id else None
+
+
 def balance_of(session: Session, loan: Loan) -> int:
     """What is left unspent in the loan's earmarked account."""
     if loan.account_id is None:

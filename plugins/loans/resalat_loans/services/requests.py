@@ -14,7 +14,7 @@ from resalat_icap import services as icap
 from resalat_leaders import services as leaders
 from resalat_merat import services as merat
 from resalat_supporters import services as supporters
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -24,6 +24,8 @@ from resalat_core.sdk import (
     Money,
     NotAllowed,
     NotFound,
+    Region,
+    RoleGrant,
     _,
     find_member,
     module_active,
@@ -34,7 +36,6 @@ from resalat_loans import messages, plugin
 from resalat_loans.models import (
     CANCELLED,
     CURRENT,
-    DISBURSED,
     GUARANTOR,
     KEY_MAX,
     REASON_MAX,
@@ -44,9 +45,10 @@ from resalat_loans.models import (
     LoanGuarantee,
     LoanProduct,
 )
+from resalat_loans.services.checklist import other_monthly
 from resalat_loans.services.checks import check_rials, check_whole, invalid
-from resalat_loans.services.products import MAX_INSTALMENTS, get_product
-from resalat_loans.services.schedules import fee_for, monthly_instalment
+from resalat_loans.services.products import MAX_INSTALMENTS, get_product, products
+from resalat_loans.services.schedules import fee_for, monthly_instalment, summary
 from resalat_loans.services.status import record_event, reference_of
 
 
@@ -55,11 +57,66 @@ def url_of(loan: Loan) -> str:
     return f"/loans/{loan.id}"
 
 
+OFFICER = "credit_officer"
+
+
+def officers_for(session: Session, loan: Loan) -> list[Member]:
+    """The credit officers who decide ``loan``: a grant in its place, its province or nationwide.
+
+    One query on the role grants' (role, region) index; never the borrower themself.
+    """
+    region = session.get(Region, loan.region_id)
+    places = [r for r in (loan.region_id, region.parent_id if region is not None else None) if r]
+    stmt = (
+        select(Member)
+        .join(RoleGrant, RoleGrant.member_id == Member.id)
+        .where(
+            RoleGrant.role == OFFICER,
+            or_(RoleGrant.region_id.is_(None), RoleGrant.region_id.in_(places)),
+            Member.is_active.is_(True),
+            Member.id != loan.member_id,
+        )
+        .distinct()
+        .order_by(Member.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _tell_officers(session: Session, loan: Loan) -> None:
+    """Each officer of the area hears of the new request, with its exact instalments."""
+    runs = summary(loan.amount, loan.fee, loan.instalments)
+    for officer in officers_for(session, loan):
+        notify(
+            officer,
+            messages.TO_DECIDE(
+                url=f"/loans/officer/{loan.id}",
+                member=loan.member.name,
+                amount=Money(loan.amount),
+                count=loan.instalments,
+                first=Money(runs[0].amount),
+                last=Money(runs[-1].amount),
+            ),
+        )
+
+
 def open_introductions(session: Session, member: Member) -> list[Any]:
     """The member's accepted introductions still waiting for a loan request."""
     return [
         i for i in supporters.introductions_for(session, member) if i.status in supporters.OPEN_FOR_A_LOAN
     ]
+
+
+def product_for_introduction(session: Session, introduction: Any) -> LoanProduct | None:
+    """The open product an introduction is for: the programme of its core's field (a light-livestock
+    core's introduction is for the light-livestock programme), else the one general product (with
+    no programme of its own); None when that is not clear, so the member chooses, never the first."""
+    offered = products(session)
+    field = getattr(getattr(introduction.core, "field", None), "code", None)
+    for product in offered:
+        if field and product.programme == field:
+            return product
+    general = [p for p in offered if not p.programme and not p.introduction_required]
+    return general[0] if len(general) == 1 else None
 
 
 def get_loan(session: Session, loan_id: int) -> Loan:
@@ -135,7 +192,7 @@ def _guarantor_members(
     return found
 
 
-def _active_social_guarantee(session: Session, member: Member) -> Any:
+def social_guarantee_of(session: Session, member: Member) -> Any:
     """A leader's active social guarantee for the member, which may stand in for guarantors."""
     return session.scalars(leaders.about_query(member, state="active").limit(1)).first()
 
@@ -166,8 +223,9 @@ def _check_request(
     note: int | None,
     guarantors: Iterable[str],
     purpose: str,
-) -> _Request:
-    """Every field of the request checked at once: BadInput naming each bad one."""
+) -> tuple[_Request | None, dict[str, Any]]:
+    """Every field of the request checked at once: the request (None when the product, amount or
+    instalments cannot be read) and a message for each bad field."""
     errors: dict[str, Any] = {}
     found = _product(session, product, errors)
     rials = check_rials(amount, "amount", errors)
@@ -182,7 +240,7 @@ def _check_request(
     people = _guarantor_members(session, member, guarantors, errors)
     social = None
     if found is not None and found.guarantors_required and len(people) < found.guarantors_required:
-        social = _active_social_guarantee(session, member) if found.social_guarantee_accepted else None
+        social = social_guarantee_of(session, member) if found.social_guarantee_accepted else None
         if social is None and "guarantors" not in errors:
             errors["guarantors"] = _(
                 "This product needs %(n)s guarantor members (give their mobiles).",
@@ -191,30 +249,52 @@ def _check_request(
     if found is not None and found.requires_note and note is None:
         errors["note"] = _("Choose the iCAP note you pledge for this loan.")
     text = str(purpose or (intro.purpose if intro is not None else "")).strip()[:REASON_MAX]
-    if errors:
-        raise invalid(errors)
-    assert found is not None and rials is not None and n is not None
-    return _Request(found, rials, n, intro, people, social, note if found.requires_note else None, text)
+    if found is None or rials is None or n is None:
+        return None, errors
+    note_id = note if found.requires_note else None
+    return _Request(found, rials, n, intro, people, social, note_id, text), errors
+
+
+class _Refusals:
+    """The refusals of one request, collected so that the member reads them all at once."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        self.errors = dict(errors)
+        self.codes: list[str] = ["invalid"] if errors else []
+
+    def add(self, field: str, message: str, code: str) -> None:
+        # Two refusals of one field (the term over the deposit ratio and over the capacity) read
+        # one after the other.
+        self.errors[field] = f"{self.errors[field]} {message}" if field in self.errors else message
+        self.codes.append(code)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            # One refusal keeps its own code; several are "requirements_unmet", each under its field.
+            codes = set(self.codes)
+            raise invalid(self.errors, code=self.codes[0] if len(codes) == 1 else "requirements_unmet")
 
 
 # --- what the request holds --------------------------------------------------------------------
 
 
-def _term_within_points(session: Session, member: Member, request: _Request) -> int | None:
+def _term_within_points(
+    session: Session, member: Member, request: _Request, refusals: _Refusals
+) -> int | None:
     """For products using deposit points: the longest term the loan-to-deposit ratio allows."""
     if not request.product.uses_points:
         return None
     max_term = deposits.max_term_for(session, member, request.amount)
     if max_term is None:
         message = _("Your Qard al-Hasan deposit points do not cover this amount: save more, or ask for less.")
-        raise BadInput(message, fields={"amount": message}, code="deposit_ratio")
-    if request.instalments > max_term:
+        refusals.add("amount", message, "deposit_ratio")
+    elif request.instalments > max_term:
         message = _("With your deposit points this amount may be repaid in at most %(n)s months.", n=max_term)
-        raise BadInput(message, fields={"instalments": message}, code="term_over_deposit_ratio")
+        refusals.add("instalments", message, "term_over_deposit_ratio")
     return max_term
 
 
-def _score(session: Session, member: Member, loan: Loan, product: LoanProduct) -> None:
+def _score(session: Session, member: Member, loan: Loan, product: LoanProduct, refusals: _Refusals) -> None:
     """Merat's score (a valid one, else a new one) must reach the product's minimum, and the
     monthly instalment, with those of the member's other open loans, fit its repayment capacity."""
     reference = reference_of(loan)
@@ -235,41 +315,40 @@ def _score(session: Session, member: Member, loan: Loan, product: LoanProduct) -
             score=score.value,
             minimum=product.min_score,
         )
-        raise BadInput(message, fields={"score": message}, code="score_below_threshold")
-    others = session.execute(
-        select(Loan.amount, Loan.fee, Loan.instalments).where(
-            Loan.member_id == member.id, Loan.id != loan.id, Loan.status.in_((REQUESTED, DISBURSED))
-        )
-    ).all()
+        refusals.add("score", message, "score_below_threshold")
     monthly = monthly_instalment(loan.amount, loan.fee, loan.instalments)
+    others = other_monthly(session, member, besides=loan.id)
     if score.max_monthly_repayment <= 0:
         # Merat sets no capacity before the member declares income and expenses: say where.
         message = _(
             "Merat has no monthly repayment capacity for you yet: declare your monthly income and "
             "expenses on your Merat credit report, then ask again."
         )
-        raise BadInput(message, fields={"instalments": message}, code="over_capacity")
-    if monthly + sum(monthly_instalment(*row) for row in others) > score.max_monthly_repayment:
+        refusals.add("instalments", message, "over_capacity")
+    elif monthly + others > score.max_monthly_repayment:
         message = _(
             "The monthly instalment would be %(monthly)s which, with your other loans, is over "
             "the %(capacity)s a month Merat finds you can repay: ask for less or for more instalments.",
             monthly=Money(monthly),
             capacity=Money(score.max_monthly_repayment),
         )
-        raise BadInput(message, fields={"instalments": message}, code="over_capacity")
+        refusals.add("instalments", message, "over_capacity")
 
 
-def _hold(session: Session, member: Member, loan: Loan, request: _Request) -> None:
+def _hold(session: Session, member: Member, loan: Loan, request: _Request, refusals: _Refusals) -> None:
     """Pledge the iCAP note (amount + fee), use the deposit points, record the guarantees."""
     reference = reference_of(loan)
-    if request.note_id is not None:
+    if request.note_id is not None and "note" not in refusals.errors:
         try:
             icap.pledge_note(session, request.note_id, member, reference=reference, amount=loan.total)
         except (BadInput, Conflict, NotFound, NotAllowed) as exc:
             # icap's own message, under the form's field for the note.
-            exc.fields = {"note": exc.message}
-            raise
-        loan.note_id = request.note_id
+            refusals.add("note", str(exc.message), exc.code or "note")
+        else:
+            loan.note_id = request.note_id
+    if refusals.errors:
+        # Refused already: nothing more is held (the savepoint is rolled back anyway).
+        return
     if request.product.uses_points:
         deposits.use_points(session, member, loan.amount, reference=reference)
         loan.points_used = loan.amount
@@ -318,7 +397,7 @@ def request_loan(
         return existing
     if not module_active(plugin.name, member):
         raise NotAllowed(_("Qard al-Hasan loans are not offered in your region yet."), code="not_active")
-    request = _check_request(
+    request, errors = _check_request(
         session,
         member,
         product=product,
@@ -329,8 +408,14 @@ def request_loan(
         guarantors=guarantors,
         purpose=purpose,
     )
+    refusals = _Refusals(errors)
+    if request is None:
+        refusals.raise_any()
+    assert request is not None
+    # Every rule is checked, and every refusal said together; on any, the savepoint is rolled
+    # back, so nothing is kept (not even the Merat score or the pledge).
     with session.begin_nested():
-        max_term = _term_within_points(session, member, request)
+        max_term = _term_within_points(session, member, request, refusals)
         loan = Loan(
             member_id=member.id,
             product_id=request.product.id,
@@ -348,12 +433,14 @@ def request_loan(
         )
         session.add(loan)
         session.flush()
-        _score(session, member, loan, request.product)
-        _hold(session, member, loan, request)
+        _score(session, member, loan, request.product, refusals)
+        _hold(session, member, loan, request, refusals)
+        refusals.raise_any()
         record_event(session, loan, REQUESTED, "", member)
         session.flush()
         region_hook("resalat_loan_requested", member)(loan=loan)
     notify(member, messages.REQUESTED(url=url_of(loan), loan=loan.id, amount=Money(loan.amount)))
+    _tell_officers(session, loan)
     return loan
 
 
@@ -380,4 +467,5 @@ def cancel(session: Session, member: Member, loan_id: int) -> Loan:
         record_event(session, loan, CANCELLED, "", member)
         session.flush()
         region_hook("resalat_loan_cancelled", member)(loan=loan)
+    notify(member, messages.CANCELLED(url=url_of(loan), loan=loan.id))
     return loan

@@ -72,3 +72,27 @@ def schedule_for(
 def monthly_instalment(amount: int, fee: int, instalments: int) -> int:
     """The largest instalment (the last, which carries the remainders)."""
     return schedule_for(amount, fee, instalments, date(2000, 1, 1))[-1].amount
+
+
+@dataclass(frozen=True)
+class Run:
+    """``count`` consecutive instalments of the same ``amount`` (rials): one part of a schedule's summary."""
+
+    count: int
+    amount: int
+
+
+def runs_of(amounts: list[int]) -> list[Run]:
+    """The schedule as written out exactly: 23 × 3,399,000 then 1 × 3,423,000, never one rounded figure."""
+    runs: list[Run] = []
+    for amount in amounts:
+        if runs and runs[-1].amount == amount:
+            runs[-1] = Run(runs[-1].count + 1, amount)
+        else:
+            runs.append(Run(1, amount))
+    return runs
+
+
+def summary(amount: int, fee: int, instalments: int) -> list[Run]:
+    """The exact instalments of a loan of ``amount`` and ``fee`` in ``instalments`` months, as runs."""
+    return runs_of([line.amount for line in schedule_for(amount, fee, instalments, date(2000, 1, 1))])

@@ -11,7 +11,8 @@ The rooms: ``kinds`` (who supports as what), ``support`` (support actions), ``in
 ``sponsorships`` (credit-behaviour sponsorships), ``checks`` (what every service checks).
 
 Public for other plugins (the loans plugin): ``Introduction``, ``INTRODUCED``, ``SCORED``,
-``OPEN_FOR_A_LOAN``, ``introductions_for``, ``introductions_by`` and ``get_introduction``.
+``OPEN_FOR_A_LOAN``, ``introductions_for``, ``introductions_by``, ``get_introduction`` and
+``visible_introduction``.
 """
 
 from resalat_supporters.models import (
@@ -73,6 +74,7 @@ from resalat_supporters.services.outcomes import (
     loan_decided,
     loan_requested,
     mark_introduction,
+    next_steps,
     step_detail,
 )
 from resalat_supporters.services.sponsorships import (
@@ -145,6 +147,7 @@ __all__ = [
     "loan_decided",
     "loan_requested",
     "mark_introduction",
+    "next_steps",
     "received_query",
     "record_action",
     "require_kind",

@@ -1,7 +1,8 @@
 """What came of an introduction: it follows the loan the member asked for, step by step.
 
 The loans plugin tells, through its events, what happens to a loan; this plugin moves its own
-introduction to match (scored, requested, approved and disbursed, or rejected). Where the loans
+introduction to match (scored, requested, approved and disbursed, or rejected). A request the
+member cancels gives the introduction back: it is open for a new request, never used up. Where the loans
 plugin is not installed, an operator records the bank's answer by hand (``mark_introduction``).
 Each step is kept in the introduction's history and told to the member and the supporter.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, MessageKind, Words, _, _l, notify
+from resalat_core.sdk import Member, MessageKind, NavItem, Words, _, _l, notify, region_hook, utcnow
 from resalat_supporters import messages
 from resalat_supporters.models import (
     APPROVED,
@@ -30,6 +31,7 @@ from resalat_supporters.services.introductions import (
     get_introduction,
     may_move,
     move,
+    record,
     url_of,
 )
 
@@ -49,11 +51,11 @@ def _tell(introduction: Introduction, status: str, note: str, params: dict[str, 
     """Tell the member and the supporter of the step (a rejection with its reason)."""
     kind: MessageKind = TOLD[status]
     extra: dict[str, Any] = {}
-    if status == REJECTED:
-        if params.get("cancelled"):
-            extra["reason"] = Words(_l("The member cancelled the request."))
-        else:
-            extra["reason"] = note or Words(_l("No reason was given."))
+    if params.get("cancelled"):
+        # Never "loan rejected": the member withdrew the request, and the introduction is open again.
+        kind = messages.CANCELLED
+    elif status == REJECTED:
+        extra["reason"] = note or Words(_l("No reason was given."))
     for person in (introduction.member, introduction.supporter):
         notify(
             person,
@@ -167,13 +169,32 @@ def loan_decided(session: Session, loan: Any) -> Introduction | None:
 
 
 def loan_cancelled(session: Session, loan: Any) -> Introduction | None:
-    """The member cancelled their request before the decision: the introduction's loan is not granted."""
+    """The member cancelled their request before the decision: the introduction is open again.
+
+    A requested introduction goes back to credit-scored (it was scored when the loan was asked
+    for), so the member may ask again from it; the step is kept in its history as a cancellation
+    and told to both as one, never as a rejection. This move is the loan's alone: an operator
+    cannot mark an introduction back by hand (``TRANSITIONS`` does not list it).
+    """
     introduction = _introduction_of(session, loan)
-    if introduction is None:
-        return None
+    if introduction is None or introduction.status != REQUESTED:
+        return introduction
     params = {"loan": int(loan.id), "cancelled": True}
-    _follow(session, introduction, REJECTED, params=params, actor=getattr(loan, "member", None))
+    actor = getattr(loan, "member", None)
+    introduction.status = SCORED
+    introduction.status_note = ""
+    introduction.status_changed_at = utcnow()
+    record(session, introduction, SCORED, params=params, actor=actor)
+    _tell(introduction, SCORED, "", params)
     return introduction
+
+
+def next_steps(introduction: Introduction, viewer: Member) -> list[NavItem]:
+    """What ``viewer`` may do next with the introduction, as other plugins offer it (buttons)."""
+    answers = region_hook("resalat_introduction_next_steps", introduction.member)(
+        introduction=introduction, viewer=viewer
+    )
+    return [item for answer in answers for item in (answer or [])]
 
 
 def step_detail(params: dict[str, Any] | None) -> str:
