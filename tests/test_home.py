@@ -106,10 +106,10 @@ def test_every_tile_and_every_plugin_has_an_icon_that_ships_with_the_host(app, m
 # --- in a real browser at 390 px -----------------------------------------------------------------
 
 
-def sign_in(page: Any, live_server: str, mobile: str) -> None:
+def sign_in(page: Any, live_server: str, mobile: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server}/auth/login")
     page.fill("#f-identifier", mobile)
-    page.fill("#f-password", PASSWORD)
+    page.fill("#f-password", password)
     page.click("form[action='/auth/login'] button[type=submit]")
     page.wait_for_url(f"{live_server}/")
 
@@ -176,3 +176,34 @@ def test_the_accessibility_check_finds_a_field_without_a_label(live_server, page
     assert {"label", "color-contrast"} <= found
     with pytest.raises(AssertionError, match="label"):
         assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_every_plugins_main_page_fits_a_phone_and_passes_axe(app, live_server, page):
+    """The demo world, as each of its personas (so each role's pages, with their data): the home
+    page, every tile's page and every next step's page, at 390 px in Persian."""
+    from resalat_core.demo import DEMO_PASSWORD, personas
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        mobiles = [persona.mobile for _role, persona in personas()]
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    problems: list[str] = []
+    visited: set[str] = set()
+    for mobile in mobiles:
+        page.context.clear_cookies()
+        sign_in(page, live_server, mobile, DEMO_PASSWORD)
+        links = page.eval_on_selector_all(
+            "[data-testid=tile], [data-testid=next-step]", "links => links.map(a => a.getAttribute('href'))"
+        )
+        for url in ["/", *dict.fromkeys(links)]:
+            page.goto(f"{live_server}{url}")
+            visited.add(url.split("?")[0])
+            problems += [f"{mobile} {url}: {p}" for p in layout_problems(page, PHONE)]
+            try:
+                assert_accessible(page, f"{mobile} {url}")
+            except AssertionError as exc:
+                problems.append(str(exc))
+    assert problems == [], "\n".join(problems)
+    assert len(visited) > len(mobiles) or not app.extensions["resalat"].plugins.loaded
