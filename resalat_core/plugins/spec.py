@@ -124,9 +124,9 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
     When: on every home page a signed-in member opens, before the tiles; only plugins active in
     the member's region are asked. The cards of every plugin are shown above the tiles, highest
     ``priority`` first. Arguments: ``member``, the signed-in member. Transaction: the request's,
-    read only; at most one or two cheap queries, and none for a member the card cannot concern
-    (check the role first with ``can``). Return ``[]`` when there is nothing to do. An exception
-    is a 500 of the home page: do not raise.
+    read only; a few cheap, indexed queries that do not grow with the member's history, and none
+    for a member the card cannot concern (check the role first with ``can``). Return ``[]`` when
+    there is nothing to do. An exception is a 500 of the home page: do not raise.
 
     Example::
 
