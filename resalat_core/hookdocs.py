@@ -23,6 +23,7 @@ TYPES = (
     "Purpose",
     "Permission",
     "Tile",
+    "NextStep",
     "NavItem",
     "Figure",
     "MessageKind",

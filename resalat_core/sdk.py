@@ -11,7 +11,7 @@ What is here, by the plugin's rooms:
   ``SystemAccount``, ``AccountKind``, ``Purpose``, ``MessageKind``, ``Permission``;
 - hooks: ``hookimpl`` to answer, ``hookspec`` and ``awaiting`` to offer hooks of one's own,
   ``region_hook`` to call a hook only where plugins are active, and the values hooks carry
-  (``Tile``, ``NavItem``, ``Figure``, ``Message``, ``CreditSignal``, ``SignalKind``);
+  (``Tile``, ``NextStep``, ``NavItem``, ``Figure``, ``Message``, ``CreditSignal``, ``SignalKind``);
 - words: ``_``, ``_l``, ``ngettext``, ``pgettext``, typed variables (``Money``, ``Number``,
   ``Digits``, ``Day``, ``Moment``, ``Words``) and ``render``;
 - the request edge: ``me``, ``read_money``, ``handle_form``, ``load``, ``dump``, ``api_doc``,
@@ -70,6 +70,7 @@ from resalat_core.plugins.base import (
     Message,
     MessageKind,
     NavItem,
+    NextStep,
     Permission,
     Persona,
     Plugin,
@@ -192,6 +193,7 @@ __all__ = [
     "Money",
     "Named",
     "NavItem",
+    "NextStep",
     "NotAllowed",
     "NotFound",
     "Number",

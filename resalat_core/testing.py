@@ -546,3 +546,87 @@ def page(_playwright_browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+# --- accessibility and phone layout, for every plugin's browser tests ----------------------------
+
+AXE_VERSION = "4.14.1"
+AXE_JS = Path(__file__).resolve().parent / "testing_assets" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+# The rules of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Any, *, impacts: tuple[str, ...] = SERIOUS) -> list[dict[str, Any]]:
+    """Run axe-core on the page a Playwright test has open; return the violations of ``impacts``.
+
+    axe is the vendored, pinned build beside this module (checked by its SHA-256), injected into
+    the page: nothing is fetched from the internet. Each violation is axe's own record, cut to
+    its rule ``id``, ``impact``, ``help`` and the first few offending ``targets``.
+    """
+    import hashlib
+
+    source = AXE_JS.read_bytes()
+    if hashlib.sha256(source).hexdigest() != AXE_SHA256:
+        raise AssertionError(f"{AXE_JS} is not the pinned axe-core {AXE_VERSION}")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=source.decode("utf-8"))
+    result = page.evaluate(
+        """async (tags) => {
+            const found = await window.axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+            return found.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+                summary: v.nodes.slice(0, 2).map(n => n.failureSummary || "")}));
+        }""",
+        list(AXE_TAGS),
+    )
+    return [v for v in result if v["impact"] in impacts]
+
+
+def assert_accessible(page: Any, where: str = "") -> None:
+    """Fail, naming each rule and element, if axe finds a serious or critical violation."""
+    found = axe_violations(page)
+    lines = [f"{v['impact']}: {v['id']} ({v['help']}) at {v['targets']} {v['summary']}" for v in found]
+    assert not found, f"{where or page.url}:\n" + "\n".join(lines)
+
+
+def layout_problems(page: Any, width: int) -> list[str]:
+    """What breaks a phone layout on the open page: a header on more than one line, a page wider
+    than ``width`` (the viewport), a tab bar whose tabs can be neither seen nor scrolled to."""
+    found = page.evaluate(
+        """(width) => {
+            const problems = [];
+            const doc = document.documentElement;
+            if (doc.scrollWidth > width) problems.push(`the page is ${doc.scrollWidth}px wide`);
+            const bar = document.querySelector("nav.navbar-resalat .container");
+            if (bar) {
+                const items = [...bar.querySelectorAll(".navbar-brand, .nav-item")]
+                    .filter(e => e.getClientRects().length);
+                const tops = items.map(e => e.getBoundingClientRect());
+                const middle = r => (r.top + r.bottom) / 2;
+                const first = tops.length ? middle(tops[0]) : 0;
+                if (tops.some(r => Math.abs(middle(r) - first) > 6))
+                    problems.push("the header wraps onto a second line");
+                const height = bar.getBoundingClientRect().height;
+                const tallest = Math.max(0, ...tops.map(r => r.height));
+                if (height > tallest + 8) problems.push(`the header is ${height}px high`);
+            }
+            for (const tabs of document.querySelectorAll(".nav-pills, .nav-tabs")) {
+                const box = tabs.getBoundingClientRect();
+                const scrolls = tabs.scrollWidth > tabs.clientWidth
+                    && ["auto", "scroll"].includes(getComputedStyle(tabs).overflowX);
+                for (const tab of tabs.querySelectorAll(".nav-link")) {
+                    const r = tab.getBoundingClientRect();
+                    const seen = r.left >= box.left - 1 && r.right <= box.right + 1
+                        && r.left >= -1 && r.right <= width + 1;
+                    if (!seen && !scrolls) problems.push(`the tab "${tab.textContent.trim()}" is hidden`);
+                }
+            }
+            return problems;
+        }""",
+        width,
+    )
+    return list(found)

@@ -246,6 +246,22 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """A "what to do next" card on the home page, shown above the tiles, most urgent first.
+
+    ``priority`` orders the cards (higher first: 100 for money due or a decision others wait on,
+    50 for work waiting, 10 for a reminder); ``icon`` is a Bootstrap Icons name shipped with the
+    host (``"cash-coin"``). ``title`` and ``text`` are lazy texts, rendered in the reader's language.
+    """
+
+    title: Text
+    text: Text
+    link: str
+    priority: int = 50
+    icon: str = "arrow-left-circle"
+
+
+@dataclass(frozen=True)
 class NavItem:
     """A link in the layout's top bar, with an optional count (unread messages...)."""
 

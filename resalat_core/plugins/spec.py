@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from resalat_core.demo import World
     from resalat_core.members.models import Member
-    from resalat_core.plugins.base import Figure, Message, NavItem, Permission, Tile
+    from resalat_core.plugins.base import Figure, Message, NavItem, NextStep, Permission, Tile
     from resalat_core.wallet.models import Account
     from resalat_core.wallet.services import Spend, SpendDecision
 
@@ -114,6 +114,29 @@ def resalat_tiles(member: Member) -> list[Tile]:
         @hookimpl
         def resalat_tiles(member):
             return [Tile(plugin.title, url_for("health.index"), icon="heart")]
+    """
+
+
+@hookspec
+def resalat_next_steps(member: Member) -> list[NextStep]:
+    """Return ``NextStep`` cards: what ``member`` should do next in this plugin, if anything.
+
+    When: on every home page a signed-in member opens, before the tiles; only plugins active in
+    the member's region are asked. The cards of every plugin are shown above the tiles, highest
+    ``priority`` first. Arguments: ``member``, the signed-in member. Transaction: the request's,
+    read only; a few cheap, indexed queries that do not grow with the member's history, and none
+    for a member the card cannot concern (check the role first with ``can``). Return ``[]`` when
+    there is nothing to do. An exception is a 500 of the home page: do not raise.
+
+    Example::
+
+        @hookimpl
+        def resalat_next_steps(member):
+            due = services.visits_due(object_session(member), member)
+            if not due:
+                return []
+            return [NextStep(_l("A health visit is due"), _l("Book it this week."),
+                             url_for("health.visits"), priority=50, icon="heart-pulse")]
     """
 
 

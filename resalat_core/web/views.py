@@ -1,4 +1,4 @@
-"""The host's pages: the home screen of tiles, the language switch, health and error pages."""
+"""The host's pages: the home screen (next steps, then tiles), the language switch, health and error pages."""
 
 from __future__ import annotations
 
@@ -27,12 +27,20 @@ def home_tiles(member: Any) -> list[Any]:
     return sorted(tiles, key=lambda t: (t.order, str(t.title)))
 
 
+def next_steps(member: Any) -> list[Any]:
+    """The "what to do next" cards of the modules active in ``member``'s region, most urgent first
+    (ties by title, so the order is stable)."""
+    caller = region_hook("resalat_next_steps", member)
+    steps = [step for result in caller(member=member) for step in (result or [])]
+    return sorted(steps, key=lambda s: (-s.priority, str(s.title)))
+
+
 @bp.get("/")
 @public
 def home() -> Any:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
-    return render_template("core/home.html", tiles=home_tiles(current_user))
+    return render_template("core/home.html", steps=next_steps(current_user), tiles=home_tiles(current_user))
 
 
 @bp.get("/lang/<code>")

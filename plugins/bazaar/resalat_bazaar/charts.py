@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
 WIDTH = 640
 HEIGHT = 240
-TOP = 16
-BOTTOM = 28  # room for the labels under the bars
+TOP = 26
+BOTTOM = 34  # room for the labels under the bars
 SIDE = 8
+# Labels are drawn in the chart's own units, so they shrink with it: on a 390 px phone the chart
+# is about half its width, and 20 units read as about 11 px.
+LABEL_SIZE = 20
+# A label's width, estimated per character (digits and "/" in Vazirmatn are narrower than this),
+# and the gap kept between two labels: from these, how many bars each label must skip.
+CHAR_WIDTH = 0.62 * LABEL_SIZE
+LABEL_GAP = 12
 
 
 def bar_chart(
@@ -46,8 +54,10 @@ def bar_chart(
     slot = (WIDTH - 2 * SIDE) / n
     bar = max(slot * 0.7, 1.0)
     usable = HEIGHT - TOP - BOTTOM
-    # Label every bar when there is room, else every few (the first and last always).
-    every = max(1, round(n / 12))
+    # Label every few bars, as many as leave each label room for its text and a gap, counted back
+    # from the newest bar (always labelled), so no two labels ever overlap.
+    widest = max(len(label) for label, _v in points) * CHAR_WIDTH
+    every = max(1, math.ceil((widest + LABEL_GAP) / slot))
     for i, (label, value) in enumerate(points):
         position = n - 1 - i if rtl else i
         x = SIDE + position * slot + (slot - bar) / 2
@@ -58,14 +68,14 @@ def bar_chart(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{max(height, 0):.1f}" rx="2" '
             f'fill="#0f6e56" data-value="{value}"><title>{escape(tip)}</title></rect>'
         )
-        if i % every == 0 or i == n - 1:
+        if (n - 1 - i) % every == 0:
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" '
-                f'font-size="13" fill="#555">{escape(label)}</text>'
+                f'<text x="{x + bar / 2:.1f}" y="{HEIGHT - BOTTOM + LABEL_SIZE + 4}" text-anchor="middle" '
+                f'font-size="{LABEL_SIZE}" fill="#555" data-testid="chart-label">{escape(label)}</text>'
             )
     parts.append(
         f'<text x="{WIDTH - SIDE if rtl else SIDE}" y="{TOP - 4}" text-anchor="{"end" if rtl else "start"}" '
-        f'font-size="13" fill="#555">{escape(value_text(peak))}</text>'
+        f'font-size="{LABEL_SIZE}" fill="#555">{escape(value_text(peak))}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text piece above is escaped)

@@ -1,4 +1,4 @@
-"""How the cores plugin plugs into the host: pages, API, CLI, permissions, tiles, figures, demo, events."""
+"""How the cores plugin plugs into the host: pages, API, CLI, permissions, tiles, next steps, events."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from resalat_core.sdk import (
     CreditSignal,
     Figure,
     Member,
+    NextStep,
     Permission,
     SignalKind,
     Tile,
@@ -23,7 +24,7 @@ from resalat_core.sdk import (
 from resalat_cores import demo, plugin, services
 from resalat_cores.api import bp as api_bp
 from resalat_cores.cli import cores as cores_cli
-from resalat_cores.models import ACTIVE, CANDIDATE
+from resalat_cores.models import ACTIVE, CANDIDATE, SUSPENDED, Core
 from resalat_cores.views import bp as pages_bp
 
 ACTIVE_CORE_LEADER = "active_core_leader"
@@ -89,6 +90,47 @@ def resalat_tiles(member: Member) -> list[Tile]:
             )
         )
     return tiles
+
+
+def _leader_step(core_id: int, name: str, status: str) -> NextStep:
+    """What a core's leader does next, by the core's status."""
+    if status == SUSPENDED:
+        return NextStep(
+            _l("Your core is suspended"),
+            _l("%(name)s: read why on its page and talk to the guide of your area.", name=name),
+            url_for("cores.show", core_id=core_id),
+            priority=80,
+            icon="exclamation-triangle",
+        )
+    if status == CANDIDATE:
+        return NextStep(
+            _l("Your core is waiting for approval"),
+            _l("%(name)s: a guide of your area reviews it and gives it a core ID.", name=name),
+            url_for("cores.show", core_id=core_id),
+            priority=40,
+            icon="hourglass-split",
+        )
+    return NextStep(
+        _l("Your core: %(name)s", name=name),
+        _l("It is active: keep its family members up to date."),
+        url_for("cores.members", core_id=core_id),
+        priority=20,
+        icon="people",
+    )
+
+
+MAX_STEPS = 3
+
+
+@hookimpl
+def resalat_next_steps(member: Member) -> list[NextStep]:
+    """The cores ``member`` leads, one card each, the most urgent first and at most three: one
+    query of three columns on the indexed leader."""
+    rows = _session_of(member).execute(
+        select(Core.id, Core.name, Core.status).where(Core.leader_id == member.id).order_by(Core.id)
+    )
+    steps = [_leader_step(core_id, name, status) for core_id, name, status in rows]
+    return sorted(steps, key=lambda s: -s.priority)[:MAX_STEPS]
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""How the guides plugin plugs into the host: pages, API, CLI, its permission, tiles, figures and demo."""
+"""How the guides plugin plugs into the host: pages, API, CLI, permission, tiles, next steps, demo."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, object_session
 from resalat_core.sdk import (
     Figure,
     Member,
+    NextStep,
+    Number,
     Permission,
     Tile,
     _l,
@@ -20,6 +22,7 @@ from resalat_core.sdk import (
 from resalat_guides import demo, plugin, services
 from resalat_guides.api import bp as api_bp
 from resalat_guides.cli import guides as guides_cli
+from resalat_guides.models import ADVISED, IDENTIFIED
 from resalat_guides.services import MANAGE
 from resalat_guides.views import bp as pages_bp
 
@@ -79,6 +82,32 @@ def resalat_tiles(member: Member) -> list[Tile]:
             )
         )
     return tiles
+
+
+@hookimpl
+def resalat_next_steps(member: Member) -> list[NextStep]:
+    """A guide's candidates waiting: not advised yet, or advised and still without a core (one
+    grouped count over the guide's area; nothing is asked of a member who is no guide)."""
+    if not can(MANAGE, member=member):
+        return []
+    session = _session_of(member)
+    counts = services.candidates_by_status(session, services.scope_of(session, member).area)
+    new, advised = counts[IDENTIFIED], counts[ADVISED]
+    if not new and not advised:
+        return []
+    return [
+        NextStep(
+            title=_l("Candidates waiting for you"),
+            text=_l(
+                "Not advised yet: %(new)s · advised, still without a core: %(advised)s",
+                new=Number(new),
+                advised=Number(advised),
+            ),
+            link=url_for("guides.candidates", status=IDENTIFIED if new else ADVISED),
+            priority=60,
+            icon="person-lines-fill",
+        )
+    ]
 
 
 @hookimpl

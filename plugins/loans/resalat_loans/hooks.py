@@ -1,4 +1,4 @@
-"""How the loans plugin plugs into the host: wiring, tiles, Merat's credit signals, figures and demo."""
+"""How the loans plugin plugs into the host: wiring, tiles, next steps, Merat's signals, figures, demo."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
     CreditSignal,
+    Day,
     Figure,
     Member,
     NavItem,
+    Money,
+    NextStep,
+    Number,
     Permission,
     SignalKind,
     Tile,
@@ -25,7 +29,7 @@ from resalat_loans import plugin, services
 from resalat_loans.api import bp as api_bp
 from resalat_loans.cli import loans as loans_cli
 from resalat_loans.demo import load_demo
-from resalat_loans.models import DISBURSED, Loan
+from resalat_loans.models import DISBURSED, REQUESTED, Instalment, Loan
 from resalat_loans.views import bp as pages_bp
 
 
@@ -104,6 +108,82 @@ def resalat_introduction_next_steps(introduction: Any, viewer: Member) -> list[N
         return []
     url = url_for("loans.new", introduction=introduction.id)
     return [NavItem(title=_l("Ask for this loan"), url=url, icon="cash-coin")]
+
+
+@hookimpl
+def resalat_next_steps(member: Member) -> list[NextStep]:
+    """An officer's queue, the member's next instalment, a request waiting for its decision and an
+    introduction waiting for its request: a few indexed queries, none growing with the history."""
+    session = _session_of(member)
+    steps = []
+    if can("loans.decide", member=member):
+        waiting = (
+            session.scalar(
+                select(func.count()).select_from(
+                    services.queue_query(session, member, status=REQUESTED).order_by(None).subquery()
+                )
+            )
+            or 0
+        )
+        if waiting:
+            steps.append(
+                NextStep(
+                    _l("Loan requests waiting for your decision"),
+                    _l("Requests in your area: %(count)s", count=Number(waiting)),
+                    url_for("loans.officer_queue"),
+                    priority=80,
+                    icon="inbox",
+                )
+            )
+    due = session.execute(
+        select(Instalment.loan_id, Instalment.due_on, Instalment.principal + Instalment.fee)
+        .join(Loan, Loan.id == Instalment.loan_id)
+        .where(Loan.member_id == member.id, Loan.status == DISBURSED, Instalment.paid_at.is_(None))
+        .order_by(Instalment.due_on, Instalment.id)
+        .limit(1)
+    ).first()
+    if due is not None:
+        loan_id, due_on, amount = due
+        late = due_on < services.today()
+        steps.append(
+            NextStep(
+                _l("Your instalment is overdue") if late else _l("Your next instalment"),
+                _l("%(amount)s, due on %(day)s", amount=Money(amount), day=Day(due_on)),
+                url_for("loans.confirm_pay", loan_id=loan_id),
+                priority=100 if late else 70,
+                icon="calendar-check",
+            )
+        )
+    asked = session.execute(
+        select(Loan.id, Loan.amount).where(Loan.member_id == member.id, Loan.status == REQUESTED).limit(1)
+    ).first()
+    if asked is not None:
+        steps.append(
+            NextStep(
+                _l("Your loan request is with the credit officer"),
+                _l("%(amount)s asked for; you will be told of the decision.", amount=Money(asked.amount)),
+                url_for("loans.loan", loan_id=asked.id),
+                priority=30,
+                icon="hourglass-split",
+            )
+        )
+    else:
+        # A supporter's introduction the member accepted and has not yet asked a loan for.
+        intro = next(iter(services.open_introductions(session, member)), None)
+        if intro is not None:
+            steps.append(
+                NextStep(
+                    _l("Ask for the loan you were introduced for"),
+                    _l(
+                        "A supporter introduced you for %(amount)s: finish your request.",
+                        amount=Money(intro.amount),
+                    ),
+                    url_for("loans.new", introduction=intro.id),
+                    priority=90,
+                    icon="cash-coin",
+                )
+            )
+    return steps
 
 
 @hookimpl

@@ -18,7 +18,7 @@ plugin = Plugin(
         "Credit, technical, commercial, cultural and credit-behaviour supporters: their support, "
         "introducing core members for Qard al-Hasan loans, and sponsoring cooperation centres."
     ),
-    icon="hands",
+    icon="person-heart",
     settings={
         # An introduction may ask for at most this share of the business's estimated value...
         "introduction_ratio_percent": 50,

@@ -75,7 +75,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
         Tile(
             title=plugin.title,
             url=url_for("supporters.home"),
-            icon="hands",
+            icon="person-heart",
             description=description,
             badge=awaiting or None,
             order=40,
