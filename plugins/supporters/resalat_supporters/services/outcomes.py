@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, MessageKind, Words, _, _l, notify
+from resalat_core.sdk import Member, MessageKind, Words, _, _l, notify, pgettext
 from resalat_supporters import messages
 from resalat_supporters.models import (
     APPROVED,
@@ -186,7 +186,8 @@ def step_detail(params: dict[str, Any] | None) -> str:
         return _(
             "Merat score %(score)s, rating %(rating)s.",
             score=params["score"],
-            rating=params.get("rating", ""),
+            # The rating's letter in the reader's alphabet, from Merat's words (every catalogue is read).
+            rating=pgettext("credit rating", params["rating"]) if params.get("rating") else "",
         )
     if "loan" in params:
         return _("Loan no. %(loan)s.", loan=params["loan"])
