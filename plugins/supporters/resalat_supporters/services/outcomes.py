@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, MessageKind, Words, _, _l, notify, pgettext
+from resalat_core.sdk import Member, MessageKind, Words, _, _l, lazy_pgettext, notify
 from resalat_supporters import messages
 from resalat_supporters.models import (
     APPROVED,
@@ -176,6 +176,17 @@ def loan_cancelled(session: Session, loan: Any) -> Introduction | None:
     return introduction
 
 
+# Merat's ratings as the loans plugin reports them, in the reader's letters (الف to ه in Persian).
+# Worded as Merat words them; kept here too because this plugin does not require Merat.
+RATING_LETTERS = {
+    "A": lazy_pgettext("credit rating", "A"),
+    "B": lazy_pgettext("credit rating", "B"),
+    "C": lazy_pgettext("credit rating", "C"),
+    "D": lazy_pgettext("credit rating", "D"),
+    "E": lazy_pgettext("credit rating", "E"),
+}
+
+
 def step_detail(params: dict[str, Any] | None) -> str:
     """What a step of the history says beyond its status, in the reader's language ('' if nothing)."""
     if not params:
@@ -186,8 +197,7 @@ def step_detail(params: dict[str, Any] | None) -> str:
         return _(
             "Merat score %(score)s, rating %(rating)s.",
             score=params["score"],
-            # The rating's letter in the reader's alphabet, from Merat's words (every catalogue is read).
-            rating=pgettext("credit rating", params["rating"]) if params.get("rating") else "",
+            rating=Words(RATING_LETTERS.get(params.get("rating", ""), params.get("rating", ""))),
         )
     if "loan" in params:
         return _("Loan no. %(loan)s.", loan=params["loan"])
