@@ -29,7 +29,7 @@ def describe(reference: str | None) -> Reference | None:
     hook = current_app.extensions["resalat"].plugins.pm.hook
     answer = hook.resalat_reference(kind=found["kind"], ident=ident)
     if answer is not None:
-        return answer  # type: ignore[no-any-return]
+        return answer
     return Reference(name=gettext("record no. %(number)s", number=ident))
 
 

@@ -132,18 +132,18 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         {
             name: _per_request(func)
-            for name, func in {
-                "money": money,
-                "jdate": jdate,
-                "digits": digits,
-                "number": number,
-                "decimal": decimal,
-                "ltr": ltr,
-                "localized": localized,
-                "place": place,
-                "listed": listed,
-                "reference": reference,
-            }.items()
+            for name, func in dict[str, Callable[..., Any]](
+                money=money,
+                jdate=jdate,
+                digits=digits,
+                number=number,
+                decimal=decimal,
+                ltr=ltr,
+                localized=localized,
+                place=place,
+                listed=listed,
+                reference=reference,
+            ).items()
         }
     )
 
