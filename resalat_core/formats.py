@@ -108,6 +108,19 @@ def format_number(n: int, lang: str = "fa") -> str:
     return _signed(n < 0, _grouped(abs(n), persian), persian)
 
 
+def format_decimal(value: float, places: int = 1, *, lang: str = "fa", trim: bool = False) -> str:
+    """A fraction with one decimal separator per language: '۴٫۵' in Persian, '4.5' in English.
+
+    ``trim`` drops a zero fraction ('۲' rather than '۲٫۰'), for quantities such as hours.
+    """
+    text = f"{value:.{places}f}"
+    if trim and places and set(text.split(".")[1]) == {"0"}:
+        text = text.split(".")[0]
+    if not _is_persian(lang):
+        return text
+    return to_persian_digits(text.replace("-", _MINUS).replace(".", PERSIAN_DECIMAL))
+
+
 def format_money(rials: int, *, lang: str = "fa", unit: str = "toman") -> str:
     """Integer rials as text with the unit always written: '۱٬۲۵۰ تومان', '1,250 tomans'.
 

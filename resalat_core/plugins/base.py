@@ -283,6 +283,18 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """What a stored reference (``"loan:12"``) names, for a person: its name and its page.
+
+    The plugin that owns the kind answers ``resalat_reference`` with it; ``url`` is None when the
+    thing has no page. The host's ``reference`` filter shows it as a link.
+    """
+
+    name: Text
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class MessageKind:
     """One kind of notification a plugin sends, declared once in its ``messages`` module.
 

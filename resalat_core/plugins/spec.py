@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from resalat_core.demo import World
     from resalat_core.members.models import Member
-    from resalat_core.plugins.base import Figure, Message, NavItem, NextStep, Permission, Tile
+    from resalat_core.plugins.base import Figure, Message, NavItem, NextStep, Permission, Reference, Tile
     from resalat_core.wallet.models import Account
     from resalat_core.wallet.services import Spend, SpendDecision
 
@@ -214,6 +214,18 @@ def resalat_spend_allowed(account: Account, spend: Spend) -> SpendDecision | Non
     ``SpendDecision`` (allowed, and the rule that decided, shown to the member). Money with no
     answer at all is refused: earmarked funds are closed unless a policy opens them. An exception
     propagates and the transfer does not happen.
+    """
+
+
+@hookspec(firstresult=True)
+def resalat_reference(kind: str, ident: int) -> Reference | None:
+    """Name the thing a stored reference points at (``"loan:12"``: ``kind`` "loan", ``ident`` 12).
+
+    When: each time a page shows a reference kept by another plugin (a Merat request's reason,
+    a note's pledge), through the host's ``reference`` filter. Arguments: ``kind``, the part
+    before the colon; ``ident``, the number after it. Transaction: the request's; read only.
+    Answer with a ``Reference`` (a name in the reader's language, "Qard al-Hasan loan no. 12",
+    and the page's URL) for a kind the plugin owns, None otherwise. An exception propagates.
     """
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from resalat_core import formats
@@ -52,8 +54,39 @@ def number(value: int | None) -> str:
     return "" if value is None else formats.format_number(int(value), lang=current_language())
 
 
+def decimal(value: float | None, places: int = 1) -> str:
+    """A fraction (a rating's stars) with the reader's decimal separator and digits."""
+    return "" if value is None else formats.format_decimal(float(value), places, lang=current_language())
+
+
 def jdate(value: date | datetime | None, with_time: bool = False) -> str:
     return formats.format_date(value, lang=current_language(), with_time=with_time)
+
+
+def place(region: Any) -> str:
+    """A region with its parent ("Gorg Tappeh, Zanjan"), names and comma in the reader's language."""
+    from resalat_core.words import join_words
+
+    if region is None:
+        return ""
+    parts = [localized(region, "name")]
+    if getattr(region, "parent", None) is not None:
+        parts.append(localized(region.parent, "name"))
+    return join_words(parts)
+
+
+def listed(items: Any) -> str:
+    """Items as one list with the reader's comma: 'الف، ب' in Persian, 'a, b' in English."""
+    from resalat_core.words import join_words
+
+    return join_words(items)
+
+
+def reference(value: str | None) -> Markup:
+    """A stored reference ("loan:12") as a link named by the plugin that owns it."""
+    from resalat_core.references import link
+
+    return link(value)
 
 
 def ltr(value: Any) -> Markup:
@@ -71,6 +104,16 @@ def nav_items() -> list[Any]:
     return sorted(items, key=lambda i: i.order)
 
 
+def _per_request(func: Callable[..., Any]) -> Callable[..., Any]:
+    @pass_context
+    def written_now(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    written_now.__name__ = written_now.__qualname__ = func.__name__
+    written_now.__doc__ = func.__doc__
+    return written_now
+
+
 def init_templating(app: Flask) -> None:
     from resalat_core.i18n import template_gettext, template_ngettext, template_pgettext
 
@@ -83,8 +126,25 @@ def init_templating(app: Flask) -> None:
         ngettext=template_ngettext,
         pgettext=template_pgettext,
     )
+    # Each filter writes for the reader of this request. Jinja folds a filter applied to a
+    # constant ("'1404/01/01'|digits") once, when the template is compiled, in whichever language
+    # the first reader had; a filter that takes the context is never folded.
     app.jinja_env.filters.update(
-        money=money, jdate=jdate, digits=digits, number=number, ltr=ltr, localized=localized
+        {
+            name: _per_request(func)
+            for name, func in dict[str, Callable[..., Any]](
+                money=money,
+                jdate=jdate,
+                digits=digits,
+                number=number,
+                decimal=decimal,
+                ltr=ltr,
+                localized=localized,
+                place=place,
+                listed=listed,
+                reference=reference,
+            ).items()
+        }
     )
 
     from resalat_core.access import can
@@ -95,6 +155,7 @@ def init_templating(app: Flask) -> None:
         return {
             "lang": lang,
             "text_dir": "rtl" if lang == "fa" else "ltr",
+            "comma": "، " if lang == "fa" else ", ",  # between items of a list written inline
             "localized": localized,
             "nav_items": nav_items,
             "can": can,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from resalat_bazaar import services
 from resalat_bazaar.models import Checkout, Order
@@ -143,7 +145,8 @@ def test_loan_money_refuses_other_categories_naming_the_rule(
 ):
     saffron = make_shop([{"title": "زعفران نگین", "category": "saffron", "price": "100000"}])
     buyer = make_member()
-    loan = earmark(buyer, 5_000_000, rules={"categories": ["livestock"]})
+    # "retired_tools" is a code this catalogue does not know: it names nothing the buyer could find.
+    loan = earmark(buyer, 5_000_000, rules={"categories": ["livestock", "retired_tools"]})
     in_cart(buyer, saffron.product_ids[0], 1)
     before = snapshot()
 
@@ -157,7 +160,8 @@ def test_loan_money_refuses_other_categories_naming_the_rule(
 
     # The rule in the buyer's words: the category's name, never its code.
     message = str(refused.value.message)
-    assert "دام سبک" in message and "زعفران نگین" in message and "livestock" not in message
+    assert "دام سبک" in message and "زعفران نگین" in message
+    assert not re.search("[A-Za-z0-9]", message), message
     assert snapshot() == before
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     BadInput,
+    Digits,
     NotAllowed,
     NotFound,
     Page,
@@ -314,7 +315,7 @@ def approve(core_id: int) -> Any:
         lambda session: services.approve_core(session, core, actor=me()),
         again=lambda errors, status: _core_page(core, errors, status),
         to=lambda approved: _back_to(approved),
-        done=lambda approved: _l("Approved. The core ID is %(code)s.", code=approved.code),
+        done=lambda approved: _l("Approved. The core ID is %(code)s.", code=Digits(approved.code)),
     )
 
 

@@ -10,7 +10,7 @@ from resalat_cores import services
 from resalat_cores.models import Core
 from resalat_cores.services import review
 
-from resalat_core.sdk import Conflict, Member, NotAllowed, get_db, get_region, has_role
+from resalat_core.sdk import Conflict, Digits, Member, NotAllowed, get_db, get_region, has_role
 
 CODE_RE = re.compile(r"^[A-Z]{3}-[A-Z_]+-[0-9]{6}$")
 
@@ -28,7 +28,10 @@ def test_zanjans_admin_approves_jafars_core_and_issues_its_core_id(client_as, ma
     assert core["approved_by_id"] == reviewer.member_id
     assert core["history"][-1] == ("candidate", "active", "", reviewer.member_id)
     page = reviewer.get(f"/cores/{core_id}").get_data(as_text=True)
-    assert "ZNJ-LIVESTOCK-000001" in page
+    # The core ID's digits follow the page's language, as every number does.
+    assert "ZNJ-LIVESTOCK-۰۰۰۰۰۱" in page and "000001" not in page
+    reviewer.get("/lang/en")
+    assert "ZNJ-LIVESTOCK-000001" in reviewer.get(f"/cores/{core_id}").get_data(as_text=True)
 
 
 def test_core_ids_count_per_province_and_field(db, make_member, new_core, core_of):
@@ -157,7 +160,7 @@ def test_approving_twice_is_a_conflict_that_changes_nothing(
     api = api_as("admin", region="zanjan/zanjan").post(f"/api/v1/cores/{core_id}/approve")
 
     assert page.status_code == 409
-    assert "ZNJ-LIVESTOCK-000001" in page.get_data(as_text=True)
+    assert "ZNJ-LIVESTOCK-۰۰۰۰۰۱" in page.get_data(as_text=True)
     assert api.status_code == 409
     assert api.get_json()["error"]["code"] == "already_approved"
     assert snapshot() == before
@@ -193,7 +196,9 @@ def test_the_service_itself_refuses_a_plain_member(db, make_member, new_core, sn
     assert snapshot() == before
 
 
-def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(db, make_member, new_core, monkeypatch):
+def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(
+    app, db, make_member, new_core, monkeypatch
+):
     told = []
     # What the SDK's notify() would hand to the notifications plugin, where it is switched on.
     monkeypatch.setattr(review, "notify", lambda member, message: told.append((member.id, message)))
@@ -210,6 +215,10 @@ def test_an_approved_leader_becomes_a_core_leader_there_and_is_told(db, make_mem
     assert member_id == leader_id
     assert (message.source, message.kind.kind, message.url) == ("cores", "core.approved", f"/cores/{core_id}")
     assert message.params["code"] == "ZNJ-LIVESTOCK-000001"
+    # Kept as a code whose digits are the reader's: the leader reads it in Persian digits.
+    assert isinstance(message.params["code"], Digits)
+    with app.test_request_context("/"):
+        assert message.body == "شناسه‌ی هسته: ZNJ-LIVESTOCK-۰۰۰۰۰۱"
 
 
 def test_the_reviewers_queue_lists_only_candidates_of_their_area(client_as, make_member, new_core):

@@ -56,10 +56,10 @@ def test_maryam_registers_her_core_on_her_phone_and_the_areas_admin_approves_it(
     page.click("[data-testid=core] [data-testid=approve]")
     page.wait_for_selector("[data-testid=empty]")  # no candidate is left
     page.goto(f"{live_server}/cores/?field=food&region=zanjan")
-    assert page.locator("[data-testid=core-code]").inner_text() == "ZNJ-FOOD-000001"  # found in the search
+    assert page.locator("[data-testid=core-code]").inner_text() == "ZNJ-FOOD-۰۰۰۰۰۱"  # found in the search
     _fits(page)
     page.goto(core_url)
-    assert page.locator("[data-testid=core-code]").inner_text() == "ZNJ-FOOD-000001"
+    assert page.locator("[data-testid=core-code]").inner_text() == "ZNJ-FOOD-۰۰۰۰۰۱"
     assert page.locator("[data-testid=status]").get_attribute("data-status") == "active"
     assert page.locator("[data-testid=history-row]").count() == 2
     _fits(page)

@@ -68,7 +68,7 @@ def test_the_public_does_not_see_the_history(client, active_core):
     html = client.get(f"/cores/{active_core}").get_data(as_text=True)
 
     assert 'data-testid="history"' not in html
-    assert "ZNJ-LIVESTOCK-000001" in html
+    assert "ZNJ-LIVESTOCK-۰۰۰۰۰۱" in html
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\u200c"])

@@ -7,7 +7,7 @@ import re
 import pytest
 from resalat_cores import services as cores
 
-from resalat_core.sdk import Member, get_region
+from resalat_core.sdk import Member, get_region, to_persian_digits
 
 
 def shown(html: str) -> list[int]:
@@ -48,7 +48,8 @@ def test_ghaderi_sees_the_clothing_cores_of_her_community_with_their_ids(ghaderi
     assert shown(html) == [zabol, arbab]
     with db() as s:
         code = cores.get_core(s, arbab).code
-    assert code and f'data-testid="core-id">{code}<' in html
+    # The core ID's digits are the page's (Persian here), like every number on it.
+    assert code and f'data-testid="core-id">{to_persian_digits(code)}<' in html
     assert "خدیجه ریگی" in html and "پوشاک" in html
     assert html.count('data-testid="core-id"') == 1  # the candidate has no core ID yet
 

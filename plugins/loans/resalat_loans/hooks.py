@@ -18,10 +18,14 @@ from resalat_core.sdk import (
     NextStep,
     Number,
     Permission,
+    Reference,
+    Region,
     SignalKind,
     Tile,
+    _,
     _l,
     can,
+    current_member,
     db_session,
     hookimpl,
 )
@@ -30,6 +34,7 @@ from resalat_loans.api import bp as api_bp
 from resalat_loans.cli import loans as loans_cli
 from resalat_loans.demo import load_demo
 from resalat_loans.models import DISBURSED, REQUESTED, Instalment, Loan
+from resalat_loans.views import DECIDE
 from resalat_loans.views import bp as pages_bp
 
 
@@ -211,3 +216,20 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 @hookimpl
 def resalat_demo(session: Session, world: Any) -> None:
     load_demo(session, world)
+
+
+@hookimpl
+def resalat_reference(kind: str, ident: int) -> Reference | None:
+    """A stored "loan:12" (a Merat request's reason, a note's pledge) named as the loan it is."""
+    if kind != "loan":
+        return None
+    found = db_session().get(Loan, ident)
+    name = _("Qard al-Hasan loan no. %(number)s", number=ident)
+    if found is None:
+        return Reference(name=name)
+    viewer = current_member()
+    if viewer is not None and viewer.id == found.member_id:
+        return Reference(name=name, url=url_for("loans.loan", loan_id=found.id))
+    if viewer is not None and can(DECIDE, db_session().get(Region, found.region_id), member=viewer):
+        return Reference(name=name, url=url_for("loans.decision", loan_id=found.id))
+    return Reference(name=name)  # someone else's loan: named, not opened

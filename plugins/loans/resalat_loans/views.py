@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from resalat_bazaar import services as bazaar
 from resalat_bazaar.services import PROGRAMMES
 
 from resalat_core.sdk import (
@@ -33,6 +34,7 @@ from resalat_loans.reading import codes
 bp = Blueprint("loans", __name__, url_prefix="/loans")
 
 DECIDE = "loans.decide"
+RULE_LISTS = ("categories", "programmes")  # a product's spend rules, as lists of codes
 ADMIN = "loans.admin"
 FLAGS = ("requires_note", "social_guarantee_accepted", "uses_points", "introduction_required", "active")
 FOLLOW = "loans.follow"
@@ -434,8 +436,8 @@ def _product_values(product: Any) -> dict[str, Any]:
         "fee_bps": str(product.fee_bps),
         "min_score": str(product.min_score),
         "guarantors_required": str(product.guarantors_required),
-        "categories": ", ".join(rules.get("categories", [])),
-        "programmes": ", ".join(rules.get("programmes", [])),
+        "categories": list(rules.get("categories", [])),
+        "programmes": list(rules.get("programmes", [])),
         **{flag: getattr(product, flag) for flag in FLAGS},
     }
 
@@ -449,6 +451,8 @@ def _product_form(
         existing=existing,
         errors=errors or {},
         programmes=PROGRAMMES,
+        programme_label=bazaar.programme_label,
+        categories=bazaar.category_tree(db_session()),
         flags=FLAGS,
     ), status
 
@@ -484,14 +488,20 @@ def save_product() -> Any:
         data: dict[str, Any] = {name: form.get(name, "") for name in ("code", "name_fa", "name_en")}
         data.update({name: read.money(form.get(name, ""), name, required=False) for name in MONEY_FIELDS})
         data.update({name: read.count(form.get(name, ""), name, required=False) for name in WHOLE_FIELDS})
-        data.update({name: codes(form.get(name, "")) for name in ("categories", "programmes")})
+        # Ticked boxes (one value each) or, from a script, one comma-separated field.
+        data.update({name: codes(",".join(form.getlist(name))) for name in RULE_LISTS})
         data["programme"] = form.get("programme") or None
         data.update(flags)
         return read.run(lambda: services.save_product(session, data))
 
     return handle_form(
         act,
-        again=lambda errors, status: _product_form({**form.to_dict(), **flags}, existing, errors, status),
+        again=lambda errors, status: _product_form(
+            {**form.to_dict(), **{n: codes(",".join(form.getlist(n))) for n in RULE_LISTS}, **flags},
+            existing,
+            errors,
+            status,
+        ),
         to=url_for("loans.products"),
         done=_l("The loan product was saved."),
     )

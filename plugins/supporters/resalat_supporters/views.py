@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     current_language,
     db_session,
     format_date,
+    format_decimal,
     handle_form,
     login_required,
     me,
@@ -23,7 +24,6 @@ from resalat_core.sdk import (
     permission_required,
     read_money,
     to_latin_digits,
-    to_persian_digits,
 )
 from resalat_supporters import services
 from resalat_supporters.models import STATUSES
@@ -59,8 +59,7 @@ def _jalali(day: Any) -> str:
 def _hours(minutes: int | None) -> str:
     if minutes is None:
         return ""
-    hours = f"{minutes / 60:.1f}".removesuffix(".0")
-    return to_persian_digits(hours.replace(".", "\u066b")) if current_language() == "fa" else hours
+    return format_decimal(minutes / 60, 1, lang=current_language(), trim=True)
 
 
 @bp.context_processor

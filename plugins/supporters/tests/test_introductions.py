@@ -440,7 +440,8 @@ def test_an_introduction_follows_its_loan_from_request_to_payment(
         assert services.get_introduction(s, introduction_id).status == "disbursed"
     page = hossein.get(f"/supporters/introductions/{introduction_id}").get_data(as_text=True)
     assert "امتیاز مرآت ۵۱۲" in page and "وام شماره‌ی ۷" in page
-    assert "loan:" not in page and "Merat" not in page
+    assert "رتبه‌ی ج" in page  # the rating in Persian letters, never "C"
+    assert "loan:" not in page and "Merat" not in page and not re.search(r"رتبه‌ی [A-E]", page)
     steps = [
         "introduction.scored",
         "introduction.requested",

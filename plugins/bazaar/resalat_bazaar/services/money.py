@@ -121,7 +121,8 @@ def _refused_category(session: Session | None, allowed: Any, items: list[dict[st
     for item in items:
         if not codes & set(item.get("category_path") or []):
             by_code = category_tree(session).by_code
-            names = sorted(category_name(by_code[c]) if c in by_code else c for c in codes)
+            # A rule's code the catalogue does not know names nothing a buyer could find: left out.
+            names = sorted(category_name(by_code[c]) for c in codes if c in by_code)
             found = by_code.get(item.get("category") or "")
             return _(
                 "This money may buy only in the categories %(allowed)s; %(title)s is in %(category)s.",

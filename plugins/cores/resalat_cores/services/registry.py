@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     BadInput,
+    Digits,
     Member,
     NotAllowed,
     NotFound,
@@ -425,7 +426,7 @@ def get_core_by_code(session: Session, code: str) -> Core:
     clean = to_latin_digits(code).strip().upper() if isinstance(code, str) else ""
     core = session.scalar(select(Core).where(Core.code == clean)) if clean else None
     if core is None:
-        raise NotFound(_("No core has the core ID %(code)s.", code=code), code="unknown_core")
+        raise NotFound(_("No core has the core ID %(code)s.", code=Digits(code)), code="unknown_core")
     return core
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     BadInput,
     Conflict,
+    Digits,
     Member,
     Region,
     Words,
@@ -116,7 +117,7 @@ def approve_core(session: Session, core: Core, *, actor: Member) -> Core:
     if core.status != CANDIDATE:
         if core.code:
             raise Conflict(
-                _("This core is already approved; its core ID is %(code)s.", code=core.code),
+                _("This core is already approved; its core ID is %(code)s.", code=Digits(core.code)),
                 code="already_approved",
             )
         raise Conflict(_("Only a candidate core can be approved; reactivate this one first."))
@@ -148,7 +149,7 @@ def approve_core(session: Session, core: Core, *, actor: Member) -> Core:
     )
     grant_role(session, core.leader, "core_leader", region=core.region)
     session.flush()
-    notify(core.leader, CORE_APPROVED(url=f"/cores/{core.id}", core=core.name, code=core.code))
+    notify(core.leader, CORE_APPROVED(url=f"/cores/{core.id}", core=core.name, code=Digits(core.code)))
     return core
 
 

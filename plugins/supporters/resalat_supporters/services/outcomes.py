@@ -13,7 +13,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, MessageKind, NavItem, Words, _, _l, notify, region_hook, utcnow
+from resalat_core.sdk import (
+    Member,
+    MessageKind,
+    NavItem,
+    Words,
+    _,
+    _l,
+    lazy_pgettext,
+    notify,
+    region_hook,
+    utcnow,
+)
 from resalat_supporters import messages
 from resalat_supporters.models import (
     APPROVED,
@@ -197,6 +208,17 @@ def next_steps(introduction: Introduction, viewer: Member) -> list[NavItem]:
     return [item for answer in answers for item in (answer or [])]
 
 
+# Merat's ratings as the loans plugin reports them, in the reader's letters (الف to ه in Persian).
+# Worded as Merat words them; kept here too because this plugin does not require Merat.
+RATING_LETTERS = {
+    "A": lazy_pgettext("credit rating", "A"),
+    "B": lazy_pgettext("credit rating", "B"),
+    "C": lazy_pgettext("credit rating", "C"),
+    "D": lazy_pgettext("credit rating", "D"),
+    "E": lazy_pgettext("credit rating", "E"),
+}
+
+
 def step_detail(params: dict[str, Any] | None) -> str:
     """What a step of the history says beyond its status, in the reader's language ('' if nothing)."""
     if not params:
@@ -207,7 +229,7 @@ def step_detail(params: dict[str, Any] | None) -> str:
         return _(
             "Merat score %(score)s, rating %(rating)s.",
             score=params["score"],
-            rating=params.get("rating", ""),
+            rating=Words(RATING_LETTERS.get(params.get("rating", ""), params.get("rating", ""))),
         )
     if "loan" in params:
         return _("Loan no. %(loan)s.", loan=params["loan"])
