@@ -100,5 +100,24 @@ def dashboard() -> Any:
     return render_template("core/dashboard.html", sections=dashboard_sections(current_user))
 
 
+@bp.get("/admin/sms")
+@permission_required("core.sms.view")
+def sms_outbox() -> Any:
+    """The SMS outbox, newest first: what the ``outbox`` provider kept instead of sending."""
+    from resalat_core.errors import NotAllowed
+    from resalat_core.i18n import _
+    from resalat_core.members.services import area_of
+    from resalat_core.pagination import page_args
+    from resalat_core.sms.services import outbox_page
+
+    session = db_session()
+    # Messages carry every member's recovery codes, whatever their region: a regional admin would
+    # be able to take over accounts outside their area, so only a nationwide holder reads them.
+    if area_of(session, current_user, "core.sms.view") is not None:
+        raise NotAllowed(_("Only a nationwide administrator may read the text message outbox."))
+    page, per_page = page_args()
+    return render_template("core/sms_outbox.html", page=outbox_page(session, page, per_page))
+
+
 def render_error(status: int, message: str) -> Any:
     return render_template("core/error.html", status=status, message=message), status
