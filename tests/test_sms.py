@@ -174,3 +174,11 @@ def test_bad_page_arguments_are_refused_plainly(app, client_as):
 
     assert admin.get("/admin/sms?page=abc").status_code == 400
     assert admin.get("/admin/sms?per_page=100000").status_code == 400
+
+
+def test_the_dashboard_leads_a_nationwide_admin_to_the_outbox_and_no_one_else(app, client_as):
+    nationwide = client_as("admin", role_region=None).get("/admin").get_data(as_text=True)
+    regional = client_as("admin", region="zanjan/zanjan").get("/admin").get_data(as_text=True)
+
+    assert 'data-testid="outbox-link"' in nationwide
+    assert 'data-testid="outbox-link"' not in regional
