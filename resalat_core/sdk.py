@@ -19,6 +19,8 @@ What is here, by the plugin's rooms:
 - members, roles and regions: ``register_member``, ``grant_role``, ``area_of``, ``covers``,
   ``ids_under``, ``region_choices`` ...;
 - money: the ledger's named functions (``transfer``, ``main_account`` ...), never its module;
+- identities: ``normalize_mobile``, ``normalize_national_code``, ``normalize_persian_name`` (a
+  name in Persian letters only) ...;
 - text messages: ``send_sms(mobile, text)`` through the configured provider (``SmsProvider``,
   ``SmsNotSent``);
 - the CLI's helpers and the database's ``Base`` and session.
@@ -49,6 +51,7 @@ from resalat_core.identity import (
     national_code_with_check_digit,
     normalize_mobile,
     normalize_national_code,
+    normalize_persian_name,
     normalize_person_name,
     normalize_sheba,
 )
@@ -278,6 +281,7 @@ __all__ = [
     "ngettext",
     "normalize_mobile",
     "normalize_national_code",
+    "normalize_persian_name",
     "normalize_person_name",
     "normalize_sheba",
     "normalize_text",
