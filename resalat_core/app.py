@@ -30,6 +30,7 @@ from resalat_core.plugins.activation import is_active
 from resalat_core.plugins.base import Permission, Plugin
 from resalat_core.plugins.manager import PluginManager, PluginRecord
 from resalat_core.rest.guard import check_request
+from resalat_core.sms.services import load_provider
 from resalat_core.vocabulary import Vocabulary, messages_of
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ HOST_PERMISSIONS = [
     # ``Role(permissions=("core.members.view",))``.
     Permission("core.members.view", _l("View members"), ("admin",)),
     Permission("core.dashboard.view", _l("See the dashboard of figures"), ("admin",)),
+    # Held nationwide only: the outbox holds every member's recovery codes, whatever the region.
+    Permission("core.sms.view", _l("Read the text messages in the outbox"), ("admin",)),
 ]
 # Blueprint names the host keeps for itself; a plugin may not take them.
 HOST_BLUEPRINTS = {"web", "auth", "api", "static"}
@@ -63,6 +66,8 @@ class HostState:
     domains: dict[str, Domain] = field(default_factory=dict)
     # Roles, system accounts, account kinds, purposes and message kinds, each with its owner.
     vocabulary: Vocabulary = field(default_factory=Vocabulary.of_host)
+    # The SMS adapter the ``sms_provider`` setting names (resalat_core.sms.services).
+    sms: Any = None
 
 
 csrf = CSRFProtect()
@@ -134,6 +139,8 @@ def create_app(
         use_fast_hashing()
 
     state = HostState(config=config, db=Database(config["database_url"]), plugins=PluginManager())
+    # A provider that cannot be found stops the start with its name, not the first message sent.
+    state.sms = load_provider(config)
     app.extensions["resalat"] = state
     state.permissions = {p.name: p for p in HOST_PERMISSIONS}
 

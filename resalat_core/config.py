@@ -14,6 +14,14 @@ DEFAULTS: dict[str, Any] = {
     "default_language": "fa",
     "login_max_failures": 5,
     "login_window_seconds": 900,
+    # Text messages: "outbox", an entry point of resalat.sms_providers, or "package.module:Factory".
+    "sms_provider": "outbox",
+    # A forgotten password: the code's life, its wrong tries, and how often one may be asked for.
+    "password_reset_code_minutes": 10,
+    "password_reset_max_wrong": 5,
+    "password_reset_resend_seconds": 60,
+    "password_reset_per_hour": 5,
+    "password_reset_per_hour_per_address": 20,
     "session_cookie_secure": False,
     "remember_days": 30,
     "api_token_days": 90,

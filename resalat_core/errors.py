@@ -82,10 +82,11 @@ class Conflict(ResalatError):
 
 
 class TooManyAttempts(ResalatError):
-    """Throttled: 429."""
+    """Throttled: 429. ``minutes``, when known, is how long until trying again is allowed."""
 
     status = 429
     code = "too_many_attempts"
+    minutes: int | None = None
 
 
 class PluginError(Exception):

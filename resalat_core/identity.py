@@ -178,6 +178,30 @@ def normalize_person_name(value: str, field: str = "name") -> str:
     return name
 
 
+# The Arabic block (U+0600-U+06FF) holds every letter Persian writes, the Arabic ones Persian names
+# keep (ؤ, ئ, أ, ة) and Arabic digits; Latin, Cyrillic or presentation forms are not Persian letters.
+def _is_persian_letter(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff" and unicodedata.category(ch) == "Lo"
+
+
+def normalize_persian_name(value: str, field: str = "name") -> str:
+    """A person's name written in Persian letters (with spaces and ZWNJ), normalised; or BadInput.
+
+    For fields labelled "in Persian" (a member's name): the same rules as normalize_person_name,
+    and every letter must be a Persian one, so a Latin name is refused with a clear message.
+    """
+    name = normalize_text(value) if isinstance(value, str) else ""
+    if not name:
+        raise _bad(_l("Enter a name."), field)
+    if any(unicodedata.category(ch) == "Nd" for ch in name):
+        raise _bad(_l("A name cannot contain digits."), field)
+    if not all(_is_persian_letter(ch) or ch in " \u200c" for ch in name):
+        raise _bad(_l("Write the name in Persian letters only (spaces and half-spaces are allowed)."), field)
+    if not 2 <= len(name) <= 80:
+        raise _bad(_l("A name must be 2 to 80 characters long."), field)
+    return name
+
+
 __all__ = [
     "RESALAT_BANK_CODE",
     "is_valid_mobile",
@@ -185,6 +209,7 @@ __all__ = [
     "is_valid_sheba",
     "normalize_mobile",
     "normalize_national_code",
+    "normalize_persian_name",
     "normalize_person_name",
     "normalize_sheba",
     "sheba_bank_code",

@@ -1,10 +1,11 @@
 """Imports every host model so the metadata (and Alembic) sees all host tables."""
 
-from resalat_core.auth.models import ApiToken, LoginAttempt
+from resalat_core.auth.models import ApiToken, LoginAttempt, PasswordReset
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.plugins.models import ModuleActivation
 from resalat_core.regions.models import Region
 from resalat_core.rest.models import IdempotencyRecord
+from resalat_core.sms.models import SmsMessage
 from resalat_core.wallet.models import Account, Entry, Transfer
 
 __all__ = [
@@ -13,8 +14,10 @@ __all__ = [
     "LoginAttempt",
     "Member",
     "ModuleActivation",
+    "PasswordReset",
     "Region",
     "RoleGrant",
+    "SmsMessage",
     "Account",
     "Entry",
     "Transfer",

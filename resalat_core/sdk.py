@@ -19,6 +19,10 @@ What is here, by the plugin's rooms:
 - members, roles and regions: ``register_member``, ``grant_role``, ``area_of``, ``covers``,
   ``ids_under``, ``region_choices`` ...;
 - money: the ledger's named functions (``transfer``, ``main_account`` ...), never its module;
+- identities: ``normalize_mobile``, ``normalize_national_code``, ``normalize_persian_name`` (a
+  name in Persian letters only) ...;
+- text messages: ``send_sms(mobile, text)`` through the configured provider (``SmsProvider``,
+  ``SmsNotSent``);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -48,6 +52,7 @@ from resalat_core.identity import (
     national_code_with_check_digit,
     normalize_mobile,
     normalize_national_code,
+    normalize_persian_name,
     normalize_person_name,
     normalize_sheba,
 )
@@ -88,6 +93,7 @@ from resalat_core.regions.models import Region
 from resalat_core.regions.services import covers, get_region, ids_under, region_choices
 from resalat_core.rest.core import PageMeta, RowId, UtcDateTime, api_doc, dump, idempotent, load
 from resalat_core.sdk_version import SDK_VERSION
+from resalat_core.sms.services import SmsNotSent, SmsProvider, send_sms
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
 from resalat_core.vocabulary import vocabulary
 from resalat_core.wallet.models import EARMARKED, MEMBER_MAIN, SYSTEM, Account, Entry, Transfer
@@ -213,6 +219,8 @@ __all__ = [
     "RoleGrant",
     "RoleKind",
     "SignalKind",
+    "SmsNotSent",
+    "SmsProvider",
     "Spend",
     "SpendDecision",
     "SystemAccount",
@@ -279,6 +287,7 @@ __all__ = [
     "ngettext",
     "normalize_mobile",
     "normalize_national_code",
+    "normalize_persian_name",
     "normalize_person_name",
     "normalize_sheba",
     "normalize_text",
@@ -301,6 +310,7 @@ __all__ = [
     "render",
     "require",
     "search_key",
+    "send_sms",
     "statement_query",
     "system_account",
     "to_latin_digits",

@@ -448,6 +448,26 @@ def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
     return factory
 
 
+@pytest.fixture
+def sms_outbox(app: Flask) -> Callable[[str], list[str]]:
+    """``sms_outbox("09121234567")``: the texts the ``outbox`` SMS provider kept for that mobile,
+    newest first (committed ones: what a request sent)."""
+    from sqlalchemy import select
+
+    from resalat_core.sms.models import SmsMessage
+
+    def texts(mobile: str) -> list[str]:
+        with _app_session(app) as s:
+            rows = s.scalars(
+                select(SmsMessage.text)
+                .where(SmsMessage.mobile == mobile)
+                .order_by(SmsMessage.created_at.desc(), SmsMessage.id.desc())
+            )
+            return list(rows)
+
+    return texts
+
+
 # --- measuring ---------------------------------------------------------------------------------
 
 

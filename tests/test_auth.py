@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
+from resalat_core.auth.models import LoginAttempt
 from resalat_core.identity import national_code_with_check_digit
 from resalat_core.members.models import Member
 from resalat_core.testing import PASSWORD, ResalatClient
@@ -414,3 +416,140 @@ def test_switching_the_language_never_sends_the_member_to_another_site(client):
     response = client.get("/lang/en", query_string={"next": "https://evil.example"})
 
     assert response.headers["Location"] == "/"
+
+
+# --- a warning before the last attempt ------------------------------------------------------------
+
+
+def last_attempt_warning(html: str) -> str | None:
+    match = re.search(r'data-testid="last-attempt">(.*?)<a ', html, re.S)
+    return unescape(match.group(1)).strip() if match else None
+
+
+def test_the_sign_in_form_warns_when_one_attempt_is_left(app, client, make_member):
+    mobile = load_member(app, id=make_member()).mobile
+    attempts = app.config["RESALAT"]["login_max_failures"]
+    for _ in range(attempts - 2):
+        response = sign_in(client, mobile, "guessing-again")
+        assert last_attempt_warning(response.get_data(as_text=True)) is None
+
+    response = sign_in(client, mobile, "guessing-again")
+
+    html = response.get_data(as_text=True)
+    warning = last_attempt_warning(html)
+    assert response.status_code == 400
+    assert warning is not None and "یک بار دیگر" in warning
+    # How long the lock would last, in Persian digits, and the way out: recovering the password.
+    assert "۱۵ دقیقه" in warning and not re.search("[0-9]", warning)
+    assert f'href="/auth/forgot?identifier={mobile}"' in html
+    # The last attempt still works with the right password.
+    assert sign_in(client, mobile).status_code == 302
+
+
+def test_the_warning_is_given_for_a_stranger_too_so_it_tells_no_one_who_is_a_member(app, client):
+    in_english(client)
+    for _ in range(app.config["RESALAT"]["login_max_failures"] - 1):
+        response = sign_in(client, "09359998877", "guessing-again")
+
+    assert "One attempt is left" in last_attempt_warning(response.get_data(as_text=True))
+
+
+def test_a_locked_sign_in_says_for_how_many_minutes_in_persian_digits(app, client, make_member):
+    mobile = load_member(app, id=make_member()).mobile
+    for _ in range(app.config["RESALAT"]["login_max_failures"]):
+        sign_in(client, mobile, "guessing-again")
+    # Ten minutes pass: the lock has five left.
+    with app.app_context():
+        s = app.extensions["resalat"].db.session()
+        for attempt in s.scalars(select(LoginAttempt)):
+            attempt.at -= timedelta(minutes=10)
+        s.commit()
+
+    response = sign_in(client, mobile)
+
+    assert response.status_code == 429
+    message = re.search(r'data-testid="form-error">(.*?)</div>', response.get_data(as_text=True), re.S)
+    assert "۵ دقیقه" in message.group(1) and not re.search("[0-9]", message.group(1))
+
+
+def test_a_locked_sign_in_says_one_minute_in_english(app, client, make_member):
+    mobile = load_member(app, id=make_member()).mobile
+    in_english(client)
+    for _ in range(app.config["RESALAT"]["login_max_failures"]):
+        sign_in(client, mobile, "guessing-again")
+    with app.app_context():
+        s = app.extensions["resalat"].db.session()
+        for attempt in s.scalars(select(LoginAttempt)):
+            attempt.at -= timedelta(seconds=app.config["RESALAT"]["login_window_seconds"] - 30)
+        s.commit()
+
+    response = sign_in(client, mobile)
+
+    assert "Please wait 1 minute and try again." in response.get_data(as_text=True)
+
+
+# --- registration: every mistake at once, what was typed kept -------------------------------------
+
+
+def test_registration_reports_every_mistake_at_once_and_keeps_what_was_typed(app, client):
+    in_english(client)
+    typed = registration(
+        name="Zahra Rezaei",
+        national_code="0012345678",
+        mobile="0812345678",
+        region="atlantis",
+        password="55555555",
+        confirm="77777777",
+    )
+
+    response = client.form("/auth/register", typed)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Persian letters" in field_error(html, "name")
+    assert field_error(html, "national_code") == "This national code is not valid."
+    assert field_error(html, "mobile") == "Enter a mobile number like 09121234567."
+    assert field_error(html, "region") == "Choose your region from the list."
+    assert field_error(html, "password") == "The password must not be digits only."
+    assert field_error(html, "confirm") == "The two passwords differ."
+    summary = re.search(r'data-testid="error-summary">(.*?)</ul>', html, re.S).group(1)
+    assert summary.count("<li>") == 6
+    # What was typed stays, except the passwords.
+    for field in ("name", "national_code", "mobile"):
+        assert f'value="{typed[field]}"' in html
+    assert "55555555" not in html and "77777777" not in html
+    assert member_count(app) == 0
+
+
+def test_a_mismatched_confirmation_does_not_hide_the_other_mistakes(app, client):
+    in_english(client)
+
+    response = client.form("/auth/register", registration(mobile="123", confirm="something-else-1"))
+
+    html = response.get_data(as_text=True)
+    assert field_error(html, "confirm") == "The two passwords differ."
+    assert field_error(html, "mobile") == "Enter a mobile number like 09121234567."
+
+
+def test_the_chosen_region_stays_chosen_after_a_mistake(app, client):
+    response = client.form("/auth/register", registration(mobile="123", region="tehran"))
+
+    assert '<option value="tehran" selected>' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["Zahra Rezaei", "زهرا Rezaei", "Захра", "زهرا_رضایی", "زهرا، رضایی"])
+def test_a_name_must_be_written_in_persian_letters(app, client, name):
+    response = client.form("/auth/register", registration(name=name))
+
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "name") == (
+        "نام را فقط با حروف فارسی بنویسید (فاصله و نیم‌فاصله مجاز است)."
+    )
+    assert member_count(app) == 0
+
+
+def test_a_persian_name_with_a_half_space_and_arabic_letters_is_kept(app, client):
+    response = client.form("/auth/register", registration(name="جعفر قراجه\u200cلو علي"))
+
+    assert response.status_code == 302
+    assert load_member(app, national_code=VALID_CODE).name == "جعفر قراجه\u200cلو علی"

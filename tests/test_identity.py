@@ -13,6 +13,7 @@ from resalat_core.identity import (
     is_valid_sheba,
     normalize_mobile,
     normalize_national_code,
+    normalize_persian_name,
     normalize_person_name,
     normalize_sheba,
     sheba_bank_code,
@@ -228,3 +229,39 @@ def test_person_name_rejects(bad: str) -> None:
 def test_person_name_length_bounds() -> None:
     assert normalize_person_name("عل") == "عل"
     assert normalize_person_name("ع" * 80) == "ع" * 80
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("زهرا آسیپور", "زهرا آسیپور"),
+        ("جعفر قراجه‌لو", "جعفر قراجه\u200cلو"),
+        ("علي شريفي‌نيا", "علی شریفی\u200cنیا"),
+        ("  مؤمن   رئیسی ", "مؤمن رئیسی"),
+        ("ژاله چگینی", "ژاله چگینی"),
+    ],
+)
+def test_persian_names(typed: str, stored: str) -> None:
+    assert normalize_persian_name(typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("Zahra Asipour", "Persian letters"),
+        ("زهرا Asipour", "Persian letters"),
+        ("Jean-Luc", "Persian letters"),
+        ("زهرا-رضایی", "Persian letters"),
+        ("زهرا.", "Persian letters"),
+        ("ﺯﻫﺮﺍ", "Persian letters"),  # presentation forms look Persian but are not letters to store
+        ("علی۲", "digits"),
+        ("", "Enter a name"),
+        ("ع", "2 to 80"),
+        (None, "Enter a name"),
+    ],
+)
+def test_persian_name_rejects(bad: str, says: str) -> None:
+    with pytest.raises(BadInput) as info:
+        normalize_persian_name(bad, field="name_fa")
+    assert set(info.value.fields) == {"name_fa"}
+    assert says in str(info.value.message)

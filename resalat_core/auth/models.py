@@ -1,4 +1,4 @@
-"""Bearer tokens for the API and the sign-in attempts that throttling counts."""
+"""Bearer tokens for the API, the sign-in attempts that throttling counts, password reset codes."""
 
 from __future__ import annotations
 
@@ -30,7 +30,11 @@ class ApiToken(Base):
 
 
 class LoginAttempt(Base):
-    """A failed sign-in, by identifier and by address; kept in the database so workers stay stateless."""
+    """A failed sign-in, by identifier and by address; kept in the database so workers stay stateless.
+
+    Other throttled acts count here too under keys of their own: a recovery code asked for
+    (``reset:``, ``reset-ip:``) and one sent (``reset-sms:``).
+    """
 
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
@@ -38,3 +42,24 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PasswordReset(Base):
+    """A one-time code sent to a member's mobile to set a new password; only its HMAC is stored.
+
+    Live while unused, unvoided and unexpired; a new code voids the ones before it.
+    """
+
+    __tablename__ = "password_resets"
+    __table_args__ = (Index("ix_password_resets_member_created", "member_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    wrong_tries: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship(lazy="joined")

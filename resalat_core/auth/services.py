@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from resalat_core.auth.models import ApiToken, LoginAttempt
 from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, NotFound, TooManyAttempts
-from resalat_core.i18n import _
+from resalat_core.i18n import _, ngettext
 from resalat_core.identity import normalize_mobile, normalize_national_code
 from resalat_core.members.models import Member
 from resalat_core.members.passwords import (
@@ -27,6 +29,19 @@ from resalat_core.text import to_latin_digits
 TOKEN_PREFIX = "rst_"  # noqa: S105 (a public prefix, not a secret)
 
 
+class WrongCredentials(BadInput):
+    """A sign-in refused for a wrong identifier or password.
+
+    ``warning`` says, before the last attempt, that one is left and what happens after it.
+    """
+
+    code = "bad_credentials"
+
+    def __init__(self, message: Any, *, fields: dict[str, Any], warning: str = "") -> None:
+        super().__init__(message, fields=fields)
+        self.warning = warning
+
+
 def _identifier_key(identifier: str) -> str:
     """One throttling key per person, however they typed their mobile or national code."""
     raw = to_latin_digits(identifier or "").strip()
@@ -38,21 +53,41 @@ def _identifier_key(identifier: str) -> str:
     return "id:" + raw[:60]
 
 
-def _check_throttle(session: Session, keys: list[str], max_failures: int, window: int) -> None:
+def recent_failures(session: Session, keys: list[str], window: int) -> dict[str, list[datetime]]:
+    """The moments of each key's failures within the window, oldest first."""
     since = utcnow() - timedelta(seconds=window)
-    failures = session.execute(
-        select(LoginAttempt.key, func.count())
+    found: dict[str, list[datetime]] = {key: [] for key in keys}
+    rows = session.execute(
+        select(LoginAttempt.key, LoginAttempt.at)
         .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
-        .group_by(LoginAttempt.key)
-    ).all()
-    if any(count >= max_failures for _key, count in failures):
-        minutes = max(1, window // 60)
-        raise TooManyAttempts(
-            _(
-                "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                minutes=minutes,
+        .order_by(LoginAttempt.at)
+    )
+    for key, at in rows:
+        found[key].append(at)
+    return found
+
+
+def minutes_until_free(moments: list[datetime], limit: int, window: int) -> int:
+    """Whole minutes (at least one) until fewer than ``limit`` of ``moments`` lie in the window."""
+    # The lock lifts when the failure that made the count reach the limit leaves the window.
+    freed_at = moments[len(moments) - limit] + timedelta(seconds=window)
+    return max(1, math.ceil((freed_at - utcnow()).total_seconds() / 60))
+
+
+def _check_throttle(session: Session, keys: list[str], max_failures: int, window: int) -> None:
+    """TooManyAttempts, saying for how many minutes, once a key has ``max_failures`` in the window."""
+    for moments in recent_failures(session, keys, window).values():
+        if len(moments) >= max_failures:
+            minutes = minutes_until_free(moments, max_failures, window)
+            refusal = TooManyAttempts(
+                ngettext(
+                    "Too many failed attempts. Please wait %(num)d minute and try again.",
+                    "Too many failed attempts. Please wait %(num)d minutes and try again.",
+                    minutes,
+                )
             )
-        )
+            refusal.minutes = minutes
+            raise refusal
 
 
 def authenticate(
@@ -86,11 +121,21 @@ def authenticate(
         for key in keys:
             session.add(LoginAttempt(key=key))
         session.flush()
-        raise BadInput(
-            _("The mobile/national code or the password is wrong."),
-            fields={"password": _("The mobile/national code or the password is wrong.")},
-            code="bad_credentials",
-        )
+        wrong = _("The mobile/national code or the password is wrong.")
+        # Counted on the identifier whether or not it is a member's, so the warning tells no one
+        # who is a member; it comes before the last attempt, not after it.
+        left = max_failures - len(recent_failures(session, keys[:1], window)[keys[0]])
+        if left == 1:
+            minutes = max(1, math.ceil(window / 60))
+            warning = ngettext(
+                "One attempt is left: after one more wrong password, signing in is locked for "
+                "%(num)d minute. If you have forgotten your password, recover it instead.",
+                "One attempt is left: after one more wrong password, signing in is locked for "
+                "%(num)d minutes. If you have forgotten your password, recover it instead.",
+                minutes,
+            )
+            raise WrongCredentials(f"{wrong} {warning}", fields={"password": wrong}, warning=warning)
+        raise WrongCredentials(wrong, fields={"password": wrong})
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
     assert member is not None  # a wrong identifier was refused above
     if needs_rehash(member.password_hash):

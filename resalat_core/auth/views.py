@@ -1,14 +1,16 @@
-"""Sign-in pages: register, sign in, sign out, change password, API tokens."""
+"""Sign-in pages: register, sign in, sign out, change or recover a password."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_user, logout_user
 
 from resalat_core.access import login_required, public
-from resalat_core.auth import services
+from resalat_core.auth import recovery, services
+from resalat_core.auth.recovery import RecoveryRules
 from resalat_core.db import db_session
 from resalat_core.errors import BadInput, TooManyAttempts
 from resalat_core.i18n import _
@@ -31,6 +33,7 @@ def login() -> Any:
         return redirect(next_url or url_for("web.home"))
     errors: dict[str, str] = {}
     identifier = ""
+    warning = ""
     status = 200
     if request.method == "POST":
         identifier = request.form.get("identifier", "")
@@ -48,17 +51,20 @@ def login() -> Any:
             session.rollback()
             errors["_form"] = str(exc.message)
             status = 429
-        except BadInput as exc:
+        except services.WrongCredentials as exc:
             # The failure is recorded for throttling, so it is committed.
             session.commit()
-            errors["_form"] = str(exc.message)
+            errors["_form"] = str(exc.fields["password"])
+            warning = exc.warning
             status = 400
         else:
             session.commit()
             login_user(member, remember=bool(request.form.get("remember")))
             return redirect(next_url or url_for("web.home"))
     return (
-        render_template("core/login.html", errors=errors, identifier=identifier, next_url=next_url),
+        render_template(
+            "core/login.html", errors=errors, identifier=identifier, next_url=next_url, warning=warning
+        ),
         status,
     )
 
@@ -88,12 +94,9 @@ def register() -> Any:
             region=form.get("region", ""),
             password=form.get("password", ""),
             language=form.get("language") or "fa",
+            confirm=form.get("confirm", ""),
         )
-        if form.get("password") != form.get("confirm"):
-            errors["confirm"] = _("The two passwords differ.")
         try:
-            if errors:
-                raise BadInput(_("Please correct the marked fields."), fields={})
             member = register_member(session, data)
         except BadInput as exc:
             session.rollback()
@@ -139,3 +142,106 @@ def change_password() -> Any:
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("web.home"))
     return render_template("core/password.html", errors=errors), status
+
+
+# --- a forgotten password ------------------------------------------------------------------------
+
+# The identifier a code was asked for, carried to the next page in the signed session cookie.
+RECOVERY_KEY = "recovery_for"
+
+
+def _rules() -> RecoveryRules:
+    return RecoveryRules.from_config(_cfg())
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot_password() -> Any:
+    """Ask for a code by SMS: answered the same whether or not the identifier is a member's."""
+    errors: dict[str, str] = {}
+    identifier = request.values.get("identifier", "")
+    status = 200
+    if request.method == "POST":
+        session = db_session()
+        try:
+            typed = recovery.request_code(
+                session,
+                identifier,
+                address=request.remote_addr or "",
+                rules=_rules(),
+                secret=current_app.config["SECRET_KEY"],
+            )
+        except TooManyAttempts as exc:
+            session.rollback()
+            errors["_form"] = str(exc.message)
+            status = 429
+        except BadInput as exc:
+            session.rollback()
+            errors = exc.form_errors()
+            status = 400
+        else:
+            session.commit()
+            flask_session[RECOVERY_KEY] = typed
+            flash(
+                _(
+                    "If this mobile or national code is a member's, a %(n)d-digit code has been sent "
+                    "to that member's mobile. It works for %(minutes)d minutes.",
+                    n=recovery.CODE_LENGTH,
+                    minutes=_rules().code_minutes,
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.reset_password"))
+    return render_template("core/forgot.html", errors=errors, identifier=identifier), status
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+def reset_password() -> Any:
+    """Enter the code and a new password twice; every other device is signed out."""
+    errors: dict[str, str] = {}
+    form = request.form
+    identifier = form.get("identifier") or flask_session.get(RECOVERY_KEY, "")
+    status = 200
+    if request.method == "POST":
+        session = db_session()
+        try:
+            member = recovery.reset_password(
+                session,
+                identifier,
+                form.get("code", ""),
+                form.get("password", ""),
+                form.get("confirm", ""),
+                rules=_rules(),
+                secret=current_app.config["SECRET_KEY"],
+            )
+        except BadInput as exc:
+            # A wrong code is counted towards voiding it, so what the refusal wrote is kept.
+            if exc.keep_changes:
+                session.commit()
+            else:
+                session.rollback()
+            errors = exc.form_errors()
+            status = 400
+        else:
+            session.commit()
+            flask_session.pop(RECOVERY_KEY, None)
+            if current_user.is_authenticated:
+                logout_user()
+            login_user(member)
+            flash(
+                _("Your password has been changed and every device has been signed out. You are signed in."),
+                "success",
+            )
+            return redirect(url_for("web.home"))
+    return (
+        render_template(
+            "core/reset.html",
+            errors=errors,
+            identifier=identifier,
+            code=form.get("code", ""),
+            rules=_rules(),
+            code_length=recovery.CODE_LENGTH,
+        ),
+        status,
+    )

@@ -14,7 +14,7 @@ from resalat_core.i18n import _
 from resalat_core.identity import (
     normalize_mobile,
     normalize_national_code,
-    normalize_person_name,
+    normalize_persian_name,
 )
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.members.passwords import hash_password, validate_new_password
@@ -33,6 +33,8 @@ class Registration:
     region: str | int
     password: str
     language: str = "fa"
+    # The password typed again, where a person typed it (the sign-up page); None: not asked.
+    confirm: str | None = None
 
 
 def find_member(session: Session, identifier: str) -> Member | None:
@@ -60,13 +62,16 @@ def get_member(session: Session, identifier: str | int) -> Member:
 
 
 def register_member(session: Session, data: Registration) -> Member:
-    """Create a member after checking every field; all problems are reported together."""
+    """Create a member after checking every field; all problems are reported together.
+
+    The name is a person's name in Persian letters (the field says so wherever it is asked).
+    """
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     for field, check in (
         ("national_code", normalize_national_code),
         ("mobile", normalize_mobile),
-        ("name", normalize_person_name),
+        ("name", normalize_persian_name),
     ):
         try:
             values[field] = check(getattr(data, field), field=field)
@@ -80,6 +85,8 @@ def register_member(session: Session, data: Registration) -> Member:
     problem = validate_new_password(data.password)
     if problem:
         errors["password"] = problem
+    if data.confirm is not None and data.confirm != data.password:
+        errors["confirm"] = _("The two passwords differ.")
     if "national_code" in values and session.scalar(
         select(Member.id).where(Member.national_code == values["national_code"])
     ):

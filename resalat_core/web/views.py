@@ -105,7 +105,37 @@ def dashboard_sections(member: Any) -> list[Section]:
 @permission_required("core.dashboard.view")
 def dashboard() -> Any:
     """The administrators' dashboard: each sub-system's figures within the admin's area."""
-    return render_template("core/dashboard.html", sections=dashboard_sections(current_user))
+    return render_template(
+        "core/dashboard.html",
+        sections=dashboard_sections(current_user),
+        reads_outbox=_reads_outbox(db_session(), current_user),
+    )
+
+
+def _reads_outbox(session: Any, member: Any) -> bool:
+    """Does ``member`` hold ``core.sms.view`` nationwide (the only way it may be used)?"""
+    from resalat_core.access import can
+    from resalat_core.members.services import area_of
+
+    return can("core.sms.view", member=member) and area_of(session, member, "core.sms.view") is None
+
+
+@bp.get("/admin/sms")
+@permission_required("core.sms.view")
+def sms_outbox() -> Any:
+    """The SMS outbox, newest first: what the ``outbox`` provider kept instead of sending."""
+    from resalat_core.errors import NotAllowed
+    from resalat_core.i18n import _
+    from resalat_core.pagination import page_args
+    from resalat_core.sms.services import outbox_page
+
+    session = db_session()
+    # Messages carry every member's recovery codes, whatever their region: a regional admin would
+    # be able to take over accounts outside their area, so only a nationwide holder reads them.
+    if not _reads_outbox(session, current_user):
+        raise NotAllowed(_("Only a nationwide administrator may read the text message outbox."))
+    page, per_page = page_args()
+    return render_template("core/sms_outbox.html", page=outbox_page(session, page, per_page))
 
 
 def render_error(status: int, message: str) -> Any:

@@ -1,0 +1,1 @@
+"""Text messages (SMS): one adapter interface, the outbox provider, and the sender plugins use."""
