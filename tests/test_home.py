@@ -206,4 +206,7 @@ def test_every_plugins_main_page_fits_a_phone_and_passes_axe(app, live_server, p
             except AssertionError as exc:
                 problems.append(str(exc))
     assert problems == [], "\n".join(problems)
-    assert len(visited) > len(mobiles) or not app.extensions["resalat"].plugins.loaded
+    # Tiles and next steps come from installed plugins; the host alone has none to follow.
+    assert len(visited) > len(mobiles) or not any(
+        r.distribution for r in app.extensions["resalat"].plugins.loaded
+    )

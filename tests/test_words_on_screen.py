@@ -232,6 +232,9 @@ def test_every_persona_reads_one_language_on_every_page(demo_app, live_server, _
         people = {p.mobile: p for _, p in personas()}
     data = persian_data(demo_app)
     blob = "\n".join(data)
+    # The host alone (CI's plugins-alone run) has only its own few pages to show; with any installed
+    # plugin each persona must reach at least AT_LEAST pages, or the walk proved nothing.
+    least = AT_LEAST if any(r.distribution for r in demo_app.extensions["resalat"].plugins.loaded) else 1
     started = time.monotonic()
     report: list[str] = []
     cut: list[str] = []
@@ -251,7 +254,7 @@ def test_every_persona_reads_one_language_on_every_page(demo_app, live_server, _
             # The same pages in English: the links are the same, so none is followed again.
             english.walk(persian.visited, lambda text: _persian_offences(text, data, blob), follow=False)
             for lang, crawl in (("fa", persian), ("en", english)):
-                assert len(crawl.visited) >= min(AT_LEAST, len(persian.visited)), (
+                assert len(crawl.visited) >= min(least, len(persian.visited)), (
                     f"{persona.key} read only {len(crawl.visited)} pages in {lang}"
                 )
                 if crawl.cut:
@@ -259,7 +262,7 @@ def test_every_persona_reads_one_language_on_every_page(demo_app, live_server, _
                 report += [f"[{persona.key} {lang}] {b}" for b in crawl.broken]
                 for url, bad in crawl.offences.items():
                     report.append(f"[{persona.key} {lang}] {url}\n      " + "\n      ".join(bad))
-            assert len(persian.visited) >= AT_LEAST, f"{persona.key} reached almost no page from home"
+            assert len(persian.visited) >= least, f"{persona.key} reached almost no page from home"
     finally:
         context.close()
     if cut:  # a slow machine reads fewer pages, never for longer
