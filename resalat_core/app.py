@@ -424,7 +424,7 @@ def _init_request_hooks(app: Flask) -> None:
 def _init_error_handlers(app: Flask) -> None:
     from resalat_core.db import get_db
     from resalat_core.i18n import _
-    from resalat_core.rest.core import error_response, localize_messages
+    from resalat_core.rest.core import error_response, field_errors
     from resalat_core.web.views import render_error
 
     def _rollback() -> None:
@@ -444,9 +444,9 @@ def _init_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _schema_error(exc: ValidationError) -> Any:
         _rollback()
-        messages = localize_messages(exc.messages)
-        fields = messages if isinstance(messages, dict) else {"_schema": messages}
-        return _resalat_error(BadInput(_("Please correct the marked fields."), fields=fields))
+        return _resalat_error(
+            BadInput(_("Please correct the marked fields."), fields=field_errors(exc.messages))
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> Any:

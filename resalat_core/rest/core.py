@@ -123,11 +123,9 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
     The schema's data keys are remembered for the request, so an error a service raises later
     about one of its attributes names the field as the client sent it.
     """
+    bound_integers(schema)
     if isinstance(schema, type):
-        bound_integers(schema)
         schema = schema()
-    else:
-        bound_integers(schema)
     keys = {name: f.data_key for name, f in schema.fields.items() if f.data_key and f.data_key != name}
     g.resalat_data_keys = {**g.get("resalat_data_keys", {}), **keys}
     if data is None:
@@ -137,10 +135,11 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise BadInput(_("Please correct the marked fields."), fields=_flatten(exc.messages)) from None
+        raise BadInput(_("Please correct the marked fields."), fields=field_errors(exc.messages)) from None
 
 
-def _flatten(messages: Any) -> dict[str, Any]:
+def field_errors(messages: Any) -> dict[str, Any]:
+    """A schema's error messages as the error envelope's ``fields``, in the reader's language."""
     messages = localize_messages(messages)
     if isinstance(messages, dict):
         return {str(k): v for k, v in messages.items()}
