@@ -67,7 +67,7 @@ from resalat_core.members.services import (
     register_member,
 )
 from resalat_core.pagination import Page, page_args, paginate
-from resalat_core.plugins.activation import active_modules, hook_answers, region_hook
+from resalat_core.plugins.activation import active_modules, every_plugin_hook, hook_answers, region_hook
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
@@ -253,6 +253,7 @@ __all__ = [
     "describe_transfer",
     "dump",
     "echo_json",
+    "every_plugin_hook",
     "encode_params",
     "find_member",
     "format_date",

@@ -104,6 +104,16 @@ def region_hook(hook_name: str, subject: Any) -> Any:
     return manager.pm.subset_hook_caller(hook_name, remove_plugins=inactive)
 
 
+def every_plugin_hook(hook_name: str) -> Any:
+    """A hook caller that reaches every loaded plugin, switched on in a region or not.
+
+    Only for events a plugin must hear about its own records whatever the switches say now: the
+    refund of a payment it took while it was on. Everything a member sees or starts goes through
+    ``region_hook``.
+    """
+    return getattr(_plugins().pm.hook, hook_name)
+
+
 def hook_answers(hook_name: str, subject: Any, **kwargs: Any) -> list[tuple[str, Any]]:
     """Each answer to ``hook_name`` with the plugin that gave it, in load order, asking only the
     plugins active for ``subject``'s region (as ``region_hook`` does). An answer of None is left out.

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from resalat_core.sdk import Text, awaiting, hookspec
 
 if TYPE_CHECKING:
     from resalat_bazaar.models import BazaarOrder as Order
+    from resalat_bazaar.models import OrderPayment
     from resalat_bazaar.services.cart import Cart
-    from resalat_core.sdk import Member
+    from resalat_core.sdk import Account, Member
 
 METHOD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\-]{1,60}$")
+
+# When a chosen method pays, relative to the buyer's loan money (see ``PaymentMethod.stage``).
+FIRST = "first"  # before loan money, part of the cart or all of it: a voucher
+REST = "rest"  # after loan money, whatever is left instead of the main account: instalments, pay later
+STAGES = (FIRST, REST)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,14 @@ class PaymentMethod:
     - ``terms``: anything else the buyer must read before choosing, one line each, such as
       "6 monthly instalments of 1,200,000 tomans", the fee, the first due date (lazy texts,
       their amounts typed as ``Money``);
-    - ``url``: the offering plugin's page with the full conditions, if it has one.
+    - ``url``: the offering plugin's page with the full conditions, if it has one;
+    - ``stage``: when it pays if the buyer chooses it. ``FIRST`` (a voucher) pays before loan
+      money and may pay only part of the cart; the buyer may choose several. ``REST`` (an
+      instalment plan, pay later) pays whatever is left after loan money, instead of the main
+      account; the buyer chooses at most one.
+
+    The buyer chooses methods by ``code`` at checkout; M-Bazar then asks the offering plugin to
+    pay through ``resalat_payment_take``.
     """
 
     code: str
@@ -56,10 +69,13 @@ class PaymentMethod:
     description: Text = ""
     terms: tuple[Text, ...] = ()
     url: str | None = None
+    stage: str = REST
 
     def __post_init__(self) -> None:
         if not METHOD_CODE_RE.match(self.code):
             raise ValueError(f"payment method code {self.code!r} must read '<plugin>.<method>'")
+        if self.stage not in STAGES:
+            raise ValueError(f"payment method {self.code}: stage must be one of {STAGES}, not {self.stage!r}")
         for name in ("pay_now", "total"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -72,6 +88,50 @@ class PaymentMethod:
     def later(self) -> int:
         """The rials left to pay after the checkout."""
         return self.total - self.pay_now
+
+    @property
+    def plugin(self) -> str:
+        """The plugin that offers it (the code's first part), the one asked to pay with it."""
+        return self.code.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Due:
+    """One order of a checkout and what it still owes when a payment method is asked to pay.
+
+    ``order`` is flushed (it has its id), with its ``items`` (each with ``product_id``,
+    ``category_id``, ``quantity``, ``unit_price``), ``booth_id``, ``seller_id`` and ``buyer_id``;
+    ``due`` is the rials no earlier method or loan money has covered.
+    """
+
+    order: Order
+    due: int
+
+
+@dataclass(frozen=True)
+class PaymentPart:
+    """Money a payment method moves into M-Bazar's escrow for one order.
+
+    - ``order_id``: one of the orders it was asked to pay;
+    - ``account``: where the money comes from (a voucher float, an instalment fund, the buyer's
+      main account for a down payment); a refund pays it back to this account;
+    - ``amount``: whole rials, more than 0, and all parts for an order at most its ``due``;
+    - ``purpose``: the ledger purpose of the transfer into escrow (one the plugin declared, so that
+      the statement line reads in its words); ``params``: that purpose's parameters.
+
+    M-Bazar posts every part of a checkout, with the loan and main account parts, as one group of
+    linked transfers: all of them move or none does.
+    """
+
+    order_id: int
+    account: Account
+    amount: int
+    purpose: str
+    params: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount <= 0:
+            raise ValueError(f"a payment part must be whole rials above 0, not {self.amount!r}")
 
 
 @hookspec
@@ -128,7 +188,8 @@ def resalat_payment_methods(buyer: Member, cart: Cart) -> list[PaymentMethod]:
     request's, read only; keep it to a query or two. Return a list of ``PaymentMethod`` (empty
     when the plugin offers nothing for this buyer or cart). An exception is a 500 of the page.
 
-    Choosing a method to pay with is not part of the checkout yet: the page lists them.
+    The buyer may choose any of them at checkout (see ``PaymentMethod.stage``); M-Bazar then calls
+    ``resalat_payment_take`` on the offering plugin.
 
     Example::
 
@@ -147,4 +208,38 @@ def resalat_payment_methods(buyer: Member, cart: Cart) -> list[PaymentMethod]:
                     terms=(_l("5 instalments of %(amount)s", amount=Money(part)),),
                 )
             ]
+    """
+
+
+@hookspec(firstresult=True)
+def resalat_payment_take(buyer: Member, code: str, dues: list[Due], key: str) -> list[PaymentPart] | None:
+    """Pay with a method this plugin offered and the buyer chose at checkout.
+
+    When: during the checkout, once per chosen method, after the orders are placed (they have
+    ids) and before any money moves; ``FIRST`` methods in the order the buyer chose them, then
+    loan money, then the ``REST`` method. Only the plugin named by the code's first part is asked
+    (``"vouchers.v12"`` asks ``vouchers``). Arguments: ``buyer``; ``code``, the chosen method's
+    code, as the plugin offered it; ``dues``, each order with something left to pay (``Due``);
+    ``key``, the checkout's idempotency key (unique per buyer), for the plugin's own records.
+    Transaction: the checkout's, not yet committed: write through ``object_session(buyer)``.
+
+    Return the ``PaymentPart`` list that pays some or all of the dues (a voucher pays what its
+    balance and rules allow; a ``REST`` method must pay every due in full). Raise ``BadInput``
+    (its message in the buyer's words, naming why: an expired voucher, a limit exceeded) to
+    refuse: the whole checkout is refused and nothing changes. Record what was taken (a
+    redemption, an instalment schedule) in the same transaction, keyed by order id, so that
+    ``resalat_payment_refunded`` can find it.
+    """
+
+
+@hookspec
+def resalat_payment_refunded(order: Order, payments: list[OrderPayment]) -> None:
+    """Money a method paid for an order went back to where it came from (the order was cancelled).
+
+    When: as M-Bazar cancels an order that a method helped pay, right after the refund's
+    transfers (escrow back to each ``payment.account_id``); every plugin hears it, active in the
+    region or not, because its records of the payment must follow the money. Arguments: ``order``;
+    ``payments``, the order's ``OrderPayment`` rows (``method`` code, ``account_id``, ``amount``).
+    Answer only for codes that start with your plugin's name. Transaction: the cancellation's,
+    not yet committed. An exception leaves the order as it was.
     """

@@ -264,7 +264,8 @@ class BazaarOrder(Base):
     __table_args__ = (
         CheckConstraint("total > 0", name="total_positive"),
         CheckConstraint(
-            "paid_main >= 0 AND paid_earmarked >= 0 AND paid_main + paid_earmarked = total",
+            "paid_main >= 0 AND paid_earmarked >= 0 AND paid_other >= 0 "
+            "AND paid_main + paid_earmarked + paid_other = total",
             name="paid_in_full",
         ),
         Index("ix_bazaar_orders_buyer_id_id", "buyer_id", "id"),
@@ -284,6 +285,9 @@ class BazaarOrder(Base):
     total: Mapped[int] = mapped_column(BigInteger)
     paid_main: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_earmarked: Mapped[int] = mapped_column(BigInteger, default=0)
+    # What the payment methods other plugins offer paid (vouchers, instalments, pay later): the
+    # parts are in bazaar_order_payments.
+    paid_other: Mapped[int] = mapped_column(BigInteger, default=0)
     earmarked_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
     delivery: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(Text, default="")
@@ -309,6 +313,9 @@ class BazaarOrder(Base):
     events: Mapped[list[OrderEvent]] = relationship(
         order_by="OrderEvent.id", cascade="all, delete-orphan", lazy="select"
     )
+    payments: Mapped[list[OrderPayment]] = relationship(
+        order_by="OrderPayment.id", cascade="all, delete-orphan", lazy="select"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -319,6 +326,29 @@ class BazaarOrder(Base):
 
 
 Order = BazaarOrder
+
+
+class OrderPayment(Base):
+    """A part of an order paid by another plugin's payment method (``resalat_payment_take``).
+
+    ``account_id`` is where the money came from: a refund pays it back there.
+    """
+
+    __tablename__ = "bazaar_order_payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("bazaar_orders.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(80))
+    account_id: Mapped[int] = mapped_column(ForeignKey("wallet_accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    purpose: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def plugin(self) -> str:
+        """The plugin whose method it was (the code's first part)."""
+        return self.method.split(".", 1)[0]
 
 
 class OrderItem(Base):

@@ -22,7 +22,7 @@ exports (``services.checkout`` is the function): reach a module's other names wi
 ``from resalat_bazaar.services.search import SEARCH_COUNT_CAP``.
 """
 
-from resalat_bazaar.hookspecs import PaymentMethod, Reputation
+from resalat_bazaar.hookspecs import FIRST, REST, Due, PaymentMethod, PaymentPart, Reputation
 from resalat_bazaar.models import (
     ACCEPTED,
     BOOTH_CLOSED,
@@ -50,6 +50,7 @@ from resalat_bazaar.models import (
     Order,
     OrderEvent,
     OrderItem,
+    OrderPayment,
     Product,
     ProductPhoto,
 )
@@ -108,6 +109,7 @@ from resalat_bazaar.services.labels import (
     STATUS_LABELS,
     UNIT_LABELS,
     delivery_label,
+    payment_label,
     programme_label,
     status_label,
     tomans,
@@ -193,11 +195,16 @@ __all__ = [
     "Checkout",
     "Order",
     "OrderEvent",
+    "OrderPayment",
     "OrderItem",
     "Product",
     "ProductPhoto",
     # values of M-Bazar's hooks
+    "Due",
+    "FIRST",
     "PaymentMethod",
+    "PaymentPart",
+    "REST",
     "Reputation",
     # access and labels
     "ADMIN",
@@ -214,6 +221,7 @@ __all__ = [
     "STATUS_LABELS",
     "UNIT_LABELS",
     "delivery_label",
+    "payment_label",
     "programme_label",
     "status_label",
     "tomans",

@@ -1,5 +1,10 @@
 """Paying the cart: one order per booth, stock taken, money posted into escrow, all or nothing,
-once per key; and the other ways to pay that plugins offer, shown before the buyer pays.
+once per key; with the buyer's accounts and the other ways to pay that plugins offer.
+
+Paying, in order: the ``FIRST`` methods the buyer chose (vouchers), each paying what it can;
+then loan money, as the buyer chose and its spend rules allow; then the ``REST`` method if one
+was chosen (instalments, pay later), which must pay everything left; else the main account pays
+what is left. Every part moves into escrow in one group of linked transfers.
 
 Stock. A checkout takes stock with one conditional UPDATE per product (``stock >= quantity``, in
 product id order), inside the same transaction as the orders and the money: two buyers can never
@@ -16,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from resalat_bazaar.hookspecs import PaymentMethod
+from resalat_bazaar.hookspecs import FIRST, REST, Due, PaymentMethod, PaymentPart
 from resalat_bazaar.models import (
     FUND_BOTH,
     FUND_EARMARKED,
@@ -28,6 +33,7 @@ from resalat_bazaar.models import (
     Order,
     OrderEvent,
     OrderItem,
+    OrderPayment,
     Product,
 )
 from resalat_bazaar.services.cart import Cart, CartGroup, cart
@@ -44,12 +50,14 @@ from resalat_core.sdk import (
     Spend,
     _,
     check_spend,
+    join_words,
     region_hook,
 )
 
 ADDRESS_MAX = 500
 NOTE_MAX = 500
 KEY_MAX = 200
+METHODS_MAX = 10  # ways to pay chosen at once: a few vouchers and a plan
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class CheckoutRequest:
     delivery: Mapping[int, str] = field(default_factory=dict)
     address: str = ""
     note: str = ""
+    # Codes of the other ways to pay the buyer chose (``PaymentMethod.code``), in their order.
+    methods: tuple[str, ...] = ()
 
 
 @dataclass
@@ -72,15 +82,6 @@ class CheckoutResult:
 
 
 @dataclass
-class _Plan:
-    """One booth's part of the checkout: how much of it the loan pays and how much the main account."""
-
-    group: CartGroup
-    from_earmarked: int
-    from_main: int
-
-
-@dataclass
 class _Choices:
     """The buyer's choices, checked: the loan account, each booth's delivery, address and note."""
 
@@ -88,13 +89,15 @@ class _Choices:
     deliveries: dict[int, str]
     address: str
     note: str
+    first: list[PaymentMethod] = field(default_factory=list)
+    rest: PaymentMethod | None = None
 
 
 def payment_methods(buyer: Member, current: Cart) -> list[PaymentMethod]:
     """The other ways to pay ``current`` that plugins active in the buyer's region offer.
 
-    Shown on the checkout page and in the API's cart before the buyer pays; choosing one to pay
-    with is not part of the checkout yet.
+    Shown on the checkout page and in the API's cart before the buyer pays, who may choose them
+    (``CheckoutRequest.methods``).
     """
     if not current.groups:
         return []
@@ -126,7 +129,6 @@ def checkout(session: Session, buyer: Member, request: CheckoutRequest) -> Check
         raise BadInput(" ".join(current.problems), code="cart_problem")
     tree = category_tree(session)
     choices = _check_choices(session, buyer, current, request)
-    plans = _plan(session, current, request.funding, choices.account, tree)
     try:
         with session.begin_nested():
             record = Checkout(
@@ -138,10 +140,14 @@ def checkout(session: Session, buyer: Member, request: CheckoutRequest) -> Check
             )
             session.add(record)
             session.flush()  # a concurrent checkout with this key fails here
-            orders = _take_stock_and_place(session, buyer, current, record, plans, choices)
+            orders = _take_stock_and_place(session, buyer, current, record, choices)
+            parts = _pay_with_methods(session, buyer, orders, choices.first, key)
+            _plan(session, orders, request.funding, choices.account, tree)
+            if choices.rest is not None:
+                parts += _pay_with_methods(session, buyer, orders, [choices.rest], key)
             # The money moves last: every checkout credits the one escrow account, so its row
             # lock is held only from here to the commit, not through the work above.
-            pay_into_escrow(session, buyer, orders, choices.account, tree)
+            pay_into_escrow(session, buyer, orders, choices.account, tree, parts)
             for order in orders:
                 region_hook("resalat_order_paid", buyer)(order=order)
     except IntegrityError:
@@ -200,41 +206,136 @@ def _check_choices(session: Session, buyer: Member, current: Cart, request: Chec
     note = clean_text(request.note, multiline=True)
     if len(note) > NOTE_MAX:
         errors["note"] = _("At most %(n)s characters.", n=NOTE_MAX)
+    first, rest = _chosen_methods(buyer, current, request.methods, errors)
     if errors:
         raise invalid(errors)
-    return _Choices(account, deliveries, address, note)
+    return _Choices(account, deliveries, address, note, first, rest)
+
+
+def _chosen_methods(
+    buyer: Member, current: Cart, codes: tuple[str, ...], errors: dict[str, Any]
+) -> tuple[list[PaymentMethod], PaymentMethod | None]:
+    """The methods chosen, each one offered for this cart now; at most one that pays the rest."""
+    if not codes:
+        return [], None
+    unique = list(dict.fromkeys(str(code) for code in codes))
+    if len(unique) > METHODS_MAX:
+        errors["methods"] = _("Choose at most %(n)s ways to pay.", n=METHODS_MAX)
+        return [], None
+    offered = {method.code: method for method in payment_methods(buyer, current)}
+    chosen = [offered.get(code) for code in unique]
+    if any(method is None for method in chosen):
+        errors["methods"] = _(
+            "A way to pay you chose is not offered for this cart now; check your cart again."
+        )
+        return [], None
+    first = [m for m in chosen if m is not None and m.stage == FIRST]
+    rest = [m for m in chosen if m is not None and m.stage == REST]
+    if len(rest) > 1:
+        errors["methods"] = _(
+            "Choose one way to pay the rest: %(ways)s.", ways=join_words(str(m.title) for m in rest)
+        )
+        return [], None
+    return first, rest[0] if rest else None
 
 
 def _plan(
-    session: Session, current: Cart, funding: str, account: Account | None, tree: CategoryTree
-) -> list[_Plan]:
-    """Split each booth's total between the loan and the main account, as the buyer chose and
-    the spend policy allows: only loan money refuses (naming the rule), "both" falls back."""
+    session: Session, orders: list[Order], funding: str, account: Account | None, tree: CategoryTree
+) -> None:
+    """Let loan money pay what the methods chosen first left of each order, as the buyer chose and
+    the spend policy allows: only loan money refuses (naming the rule), "both" falls back; the
+    main account keeps the rest (until a method that pays the rest takes it)."""
+    if account is None:
+        return
     escrow = escrow_account(session)
-    plans = []
-    left = account.available if account is not None else 0
-    for group in current.groups:
-        total = group.total
-        from_earmarked = 0
-        if account is not None:
-            products = [line.product for line in group.lines]
-            spend = Spend(total, PURCHASE, None, escrow, spend_details(tree, group.booth.id, products))
-            if funding == FUND_EARMARKED:
-                check_spend(account, spend)  # NotAllowed naming the rule
-                if total > left:
-                    message = _("Your loan account does not hold enough for this purchase.")
-                    raise BadInput(message, fields={"earmarked_account": message}, code="insufficient_funds")
-                from_earmarked = total
-            else:
-                try:
-                    check_spend(account, spend)
-                except NotAllowed:
-                    from_earmarked = 0  # the policy refuses these items: the main account pays
-                else:
-                    from_earmarked = min(left, total)
+    left = account.available
+    for order in orders:
+        due = order.paid_main
+        if not due:
+            continue
+        products = [item.product for item in order.items]
+        spend = Spend(due, PURCHASE, None, escrow, spend_details(tree, order.booth_id, products))
+        if funding == FUND_EARMARKED:
+            check_spend(account, spend)  # NotAllowed naming the rule
+            if due > left:
+                message = _("Your loan account does not hold enough for this purchase.")
+                raise BadInput(message, fields={"earmarked_account": message}, code="insufficient_funds")
+            from_earmarked = due
+        else:
+            try:
+                check_spend(account, spend)
+            except NotAllowed:
+                continue  # the policy refuses these items: the main account pays
+            from_earmarked = min(left, due)
+        if from_earmarked:
+            order.paid_earmarked = from_earmarked
+            order.paid_main = due - from_earmarked
+            order.earmarked_account_id = account.id
             left -= from_earmarked
-        plans.append(_Plan(group, from_earmarked, total - from_earmarked))
-    return plans
+
+
+def _pay_with_methods(
+    session: Session, buyer: Member, orders: list[Order], methods: list[PaymentMethod], key: str
+) -> list[PaymentPart]:
+    """Ask each chosen method's plugin to pay what is still due; record and count its parts.
+
+    What is due is what the main account would otherwise pay (``paid_main``): a part moves from
+    there to ``paid_other``, so the order stays paid in full at every step.
+    """
+    taken: list[PaymentPart] = []
+    by_id = {order.id: order for order in orders}
+    for method in methods:
+        dues = [Due(order, order.paid_main) for order in orders if order.paid_main > 0]
+        if not dues:
+            break
+        parts = _take(buyer, method, dues, key)
+        paid: dict[int, int] = {}
+        for part in parts:
+            if not isinstance(part, PaymentPart) or part.order_id not in by_id:
+                raise TypeError(
+                    f"{method.code} paid {part!r}, not a PaymentPart of an order it was asked to pay"
+                )
+            paid[part.order_id] = paid.get(part.order_id, 0) + part.amount
+        for order_id, amount in paid.items():
+            order = by_id[order_id]
+            if amount > order.paid_main:
+                raise ValueError(
+                    f"{method.code} paid {amount} for order {order_id}, which owed {order.paid_main}"
+                )
+            order.paid_main -= amount
+            order.paid_other += amount
+        if method.stage == REST and any(order.paid_main for order in orders):
+            raise ValueError(f"{method.code} pays the rest but left part of the checkout unpaid")
+        for part in parts:
+            session.add(
+                OrderPayment(
+                    order_id=part.order_id,
+                    method=method.code,
+                    account_id=part.account.id,
+                    amount=part.amount,
+                    purpose=part.purpose,
+                )
+            )
+        taken += parts
+    session.flush()
+    return taken
+
+
+def _take(buyer: Member, method: PaymentMethod, dues: list[Due], key: str) -> list[PaymentPart]:
+    """The parts the plugin that offered ``method`` pays (it alone is asked)."""
+    caller = region_hook("resalat_payment_take", buyer)
+    for impl in caller.get_hookimpls():
+        if impl.plugin_name == method.plugin:
+            parts = impl.function(
+                **{
+                    name: value
+                    for name, value in {"buyer": buyer, "code": method.code, "dues": dues, "key": key}.items()
+                    if name in impl.argnames
+                }
+            )
+            return list(parts or [])
+    message = _("%(way)s cannot take payments now; choose another way to pay.", way=method.title)
+    raise BadInput(message, fields={"methods": message}, code="method_unavailable")
 
 
 def reserve_stock(session: Session, product: Product, quantity: int, price: int) -> int:
@@ -274,12 +375,12 @@ def reserve_stock(session: Session, product: Product, quantity: int, price: int)
 
 
 def _take_stock_and_place(
-    session: Session, buyer: Member, current: Cart, record: Checkout, plans: list[_Plan], choices: _Choices
+    session: Session, buyer: Member, current: Cart, record: Checkout, choices: _Choices
 ) -> list[Order]:
     """Take the stock (in product id order: a fixed lock order), place the orders, empty the cart."""
     for line in sorted(current.lines, key=lambda line: line.product.id):
         reserve_stock(session, line.product, line.item.quantity, line.product.price)
-    orders = [_order(buyer, record, plan, choices) for plan in plans]
+    orders = [_order(buyer, record, group, choices) for group in current.groups]
     session.add_all(orders)
     for line in current.lines:
         session.delete(line.item)
@@ -289,8 +390,9 @@ def _take_stock_and_place(
     return orders
 
 
-def _order(buyer: Member, record: Checkout, plan: _Plan, choices: _Choices) -> Order:
-    booth = plan.group.booth
+def _order(buyer: Member, record: Checkout, group: CartGroup, choices: _Choices) -> Order:
+    """A placed order that the main account pays in full, until methods and loan money take parts."""
+    booth = group.booth
     delivery = choices.deliveries[booth.id]
     order = Order(
         checkout_id=record.id,
@@ -298,12 +400,10 @@ def _order(buyer: Member, record: Checkout, plan: _Plan, choices: _Choices) -> O
         booth_id=booth.id,
         seller_id=booth.owner_id,
         status=PLACED,
-        total=plan.group.total,
-        paid_main=plan.from_main,
-        paid_earmarked=plan.from_earmarked,
-        earmarked_account_id=choices.account.id
-        if plan.from_earmarked and choices.account is not None
-        else None,
+        total=group.total,
+        paid_main=group.total,
+        paid_earmarked=0,
+        paid_other=0,
         delivery=delivery,
         address="" if delivery == PICKUP else choices.address,
         note=choices.note,
@@ -317,7 +417,7 @@ def _order(buyer: Member, record: Checkout, plan: _Plan, choices: _Choices) -> O
             unit_price=line.product.price,
             quantity=line.item.quantity,
         )
-        for line in plan.group.lines
+        for line in group.lines
     ]
     order.events = [OrderEvent(from_status=None, to_status=PLACED, actor_id=buyer.id)]
     return order

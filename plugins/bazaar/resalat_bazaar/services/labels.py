@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from resalat_bazaar.models import (
     ACCEPTED,
     BOOTH_CLOSED,
@@ -18,7 +20,7 @@ from resalat_bazaar.models import (
     SERVICE,
     SHIPPED,
 )
-from resalat_core.sdk import _l, join_words
+from resalat_core.sdk import _l, join_words, vocabulary
 
 STATUS_LABELS = {
     PLACED: _l("Placed"),
@@ -90,3 +92,9 @@ def tomans(rials: int) -> str:
     """Rials as a plain toman figure for a form field to edit ('12500', '12.5')."""
     whole, tenth = divmod(rials, 10)
     return f"{whole}.{tenth}" if tenth else str(whole)
+
+
+def payment_label(payment: Any) -> str:
+    """What a part of an order paid by another way to pay reads as: its ledger purpose's title
+    in the reader's language ("Voucher", "Instalment plan"), declared by the plugin that paid."""
+    return vocabulary().purpose_label(payment.purpose)

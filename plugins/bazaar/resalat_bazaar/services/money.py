@@ -1,11 +1,12 @@
 """M-Bazar's money: escrow, the ledger transfers of an order's life, and the spend policy for loan money.
 
 A checkout posts the whole price of every order into the system account ``escrow`` as one group
-of linked transfers, from the buyer's main account, from an earmarked account (a loan) where the
-spend policy allows the items, or from both. Completion pays the order's total from escrow to the
-seller; a cancellation pays each part back to the account it came from. Every transfer key is
-derived from the order id, so no step can move money twice; every statement line carries the
-order's number and booth as ``params`` for its purpose's wording.
+of linked transfers: from the buyer's main account, from an earmarked account (a loan) where the
+spend policy allows the items, and from the accounts of the other ways to pay that plugins offer
+(a voucher's float, an instalment fund), each part recorded with its account. Completion pays
+the order's total from escrow to the seller; a cancellation pays each part back to the account
+it came from. Every transfer key is derived from the order id, so no step can move money twice;
+every statement line carries the order's number and booth as ``params`` for its purpose's wording.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
+from resalat_bazaar.hookspecs import PaymentPart
 from resalat_bazaar.models import OPEN_STATUSES, Booth, Order
 from resalat_bazaar.services.catalogue import CategoryTree, category_name, category_tree
 from resalat_bazaar.services.labels import programme_list
@@ -28,6 +30,7 @@ from resalat_core.sdk import (
     TransferSpec,
     _,
     accounts_of,
+    every_plugin_hook,
     join_words,
     main_account,
     system_account,
@@ -167,12 +170,32 @@ def pay_into_escrow(
     orders: list[Order],
     account: Account | None,
     tree: CategoryTree,
+    parts: Iterable[PaymentPart] = (),
 ) -> None:
-    """Post every order's price into escrow, the loan's part and the main account's part, as one
-    group of linked transfers: all of them move or none does."""
+    """Post every order's price into escrow, the loan's part, the main account's part and the
+    parts other ways to pay took, as one group of linked transfers: all move or none does."""
     escrow = escrow_account(session)
     main = main_account(session, buyer)
     specs = []
+    by_id = {order.id: order for order in orders}
+    for n, part in enumerate(parts):
+        order = by_id[part.order_id]
+        reference = _reference(order)
+        details = None
+        if part.account.kind == EARMARKED:  # money with rules: they see what it buys
+            details = spend_details(tree, order.booth_id, [item.product for item in order.items])
+        specs.append(
+            TransferSpec(
+                key=f"{reference}:pay:other:{n}",
+                debit=part.account,
+                credit=escrow,
+                amount=part.amount,
+                purpose=part.purpose,
+                reference=reference,
+                spend_details=details,
+                params=part.params if part.params is not None else _line(order),
+            )
+        )
     for order in orders:
         reference = _reference(order)
         if order.paid_earmarked:
@@ -223,10 +246,25 @@ def pay_seller(session: Session, order: Order, actor: Member | None) -> None:
 
 
 def refund(session: Session, order: Order, actor: Member | None) -> None:
-    """Pay each part of the order back to the account it came from: loan money to the loan."""
+    """Pay each part of the order back to the account it came from: loan money to the loan, a
+    voucher's part to its float, an instalment fund's part to the fund; then tell the plugins
+    whose methods paid, so that their records follow the money."""
     escrow = escrow_account(session)
     reference = _reference(order)
     specs = []
+    payments = list(order.payments)
+    for payment in payments:
+        specs.append(
+            TransferSpec(
+                f"{reference}:refund:other:{payment.id}",
+                escrow,
+                payment.account_id,
+                payment.amount,
+                REFUND,
+                reference,
+                params=_line(order),
+            )
+        )
     if order.paid_earmarked:
         specs.append(
             TransferSpec(
@@ -253,6 +291,8 @@ def refund(session: Session, order: Order, actor: Member | None) -> None:
             )
         )
     transfer_linked(session, specs, actor=actor)
+    if payments:
+        every_plugin_hook("resalat_payment_refunded")(order=order, payments=payments)
 
 
 def escrow_balance(session: Session) -> int:

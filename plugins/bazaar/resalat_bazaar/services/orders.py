@@ -129,6 +129,7 @@ def order_detail(session: Session, order_id: int) -> Order | None:
             joinedload(Order.buyer),
             selectinload(Order.items).joinedload(OrderItem.product).joinedload(Product.booth),
             selectinload(Order.events),
+            selectinload(Order.payments),
         )
     )
 
