@@ -7,6 +7,7 @@ plugin = Plugin(
     sdk=">=1,<2",
     title=_l("M-Hesam"),
     package=__name__,
+    hookspecs="resalat_hesam.hookspecs",
     # Transfers and top-ups tell the member through the notifications plugin's inbox.
     requires=("notifications",),
     description=_l("The member's accounts: balances, statements, transfers and earmarked funds (loans)."),

@@ -45,6 +45,7 @@ from resalat_core.sdk import (
     paginate,
     parse_jalali_date,
     pgettext,
+    region_hook,
     statement_query,
     system_account,
     to_latin_digits,
@@ -52,6 +53,7 @@ from resalat_core.sdk import (
     utcnow,
     vocabulary,
 )
+from resalat_hesam.hookspecs import CreditLine
 from resalat_hesam.messages import TOP_UP_RECORDED, TRANSFER_RECEIVED, TRANSFER_RECEIVED_WITH_NOTE
 
 PURPOSE_TRANSFER = "member_transfer"
@@ -699,3 +701,14 @@ def transfers_between_members(session: Session, area: list[int] | None = None) -
             .where(Member.region_id.in_(area))
         )
     return int(session.scalar(stmt) or 0)
+
+
+def credit_lines(member: Member) -> list[CreditLine]:
+    """The credit limits plugins active in the member's region hold open for them."""
+    found: list[CreditLine] = []
+    for answer in region_hook("resalat_credit_lines", member)(member=member):
+        for line in answer or []:
+            if not isinstance(line, CreditLine):
+                raise TypeError(f"resalat_credit_lines answered {line!r}, not a CreditLine")
+            found.append(line)
+    return found

@@ -56,9 +56,13 @@ _DRAFT = "hesam_transfer_draft"
 @login_required
 def accounts() -> Any:
     db = db_session()
-    found = services.overview(db, me())
+    member = me()
+    found = services.overview(db, member)
+    lines = services.credit_lines(member)
     db.commit()  # the main account, if this first visit opened it
-    return render_template("hesam/accounts.html", overview=found, services=services, can_topup=can(TOPUP))
+    return render_template(
+        "hesam/accounts.html", overview=found, credit_lines=lines, services=services, can_topup=can(TOPUP)
+    )
 
 
 @bp.get("/accounts/<int:account_id>")
