@@ -428,22 +428,27 @@ def client_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
     return factory
 
 
-@pytest.fixture
-def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
-    """``api_as('admin')``: a client that sends a bearer token of a new member with that role."""
+def token_client(app: Flask, member_id: int) -> ResalatClient:
+    """A client of ``app`` (any app, one from ``make_app`` too) that sends a bearer token of the member."""
     from resalat_core.auth.services import issue_token
     from resalat_core.members.models import Member
 
+    with _app_session(app) as s:
+        plain, _token = issue_token(s, s.get(Member, member_id), "test")
+        s.commit()
+    app.test_client_class = ResalatClient
+    c: ResalatClient = app.test_client()  # type: ignore[assignment]
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
+    c.member_id = member_id  # type: ignore[attr-defined]
+    return c
+
+
+@pytest.fixture
+def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
+    """``api_as('admin')``: a client that sends a bearer token of a new member with that role."""
+
     def factory(role: str | None = None, **kwargs: Any) -> ResalatClient:
-        member_id = make_member(role, **kwargs)
-        with _app_session(app) as s:
-            plain, _token = issue_token(s, s.get(Member, member_id), "test")
-            s.commit()
-        app.test_client_class = ResalatClient
-        c: ResalatClient = app.test_client()  # type: ignore[assignment]
-        c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
-        c.member_id = member_id  # type: ignore[attr-defined]
-        return c
+        return token_client(app, make_member(role, **kwargs))
 
     return factory
 
