@@ -54,11 +54,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # --- apps and databases ------------------------------------------------------------------------
 
 
+BACKENDS_ENV = "RESALAT_TEST_BACKENDS"
+
+
 def _backends() -> list[Any]:
+    """SQLite and PostgreSQL, or those named in ``RESALAT_TEST_BACKENDS`` (``postgresql``): the
+    full run asks the plugins' tests for PostgreSQL only, because each plugin's tests already run
+    on SQLite with only it and what it requires installed (``scripts/test-alone``)."""
     pg = pytest.param(
         "postgresql",
         marks=pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"),
     )
+    chosen = [b.strip() for b in os.environ.get(BACKENDS_ENV, "").split(",") if b.strip()]
+    if chosen:
+        unknown = set(chosen) - {"sqlite", "postgresql"}
+        if unknown:
+            raise pytest.UsageError(f"{BACKENDS_ENV}: unknown backends {sorted(unknown)}")
+        return [b if b == "sqlite" else pg for b in chosen]
     return ["sqlite", pg]
 
 
