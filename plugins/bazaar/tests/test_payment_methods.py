@@ -127,6 +127,16 @@ def test_a_payment_method_is_refused_when_it_cannot_be_shown_honestly(wrong):
 # --- paying with them ------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def shopper(make_shop, make_member, fund, in_cart):
+    """A buyer with 1,000,000 tomans and a 400,000-toman product in the cart: (shop, buyer id)."""
+    shop = make_shop([{"price": "400000", "stock": 5}])
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    in_cart(buyer, shop.product_ids[0], 1)
+    return shop, buyer
+
+
 def _checkout(app, member_id: int, **kw):
     kw.setdefault("key", f"pm:{member_id}:{len(kw)}")
     kw.setdefault("address", "زنجان، خیابان اصلی")
@@ -242,14 +252,11 @@ def test_a_voucher_then_loan_money_then_a_plan_pay_one_order_together_and_a_refu
 
 
 def test_a_method_that_refuses_changes_nothing_and_its_reason_reaches_the_buyer(
-    with_paylater, make_shop, make_member, fund, in_cart, snapshot
+    with_paylater, shopper, snapshot
 ):
     from resalat_fixture_paylater.hooks import SETTINGS
 
-    shop = make_shop([{"price": "400000", "stock": 5}])
-    buyer = make_member()
-    fund(buyer, 1_000_000)
-    in_cart(buyer, shop.product_ids[0], 1)
+    _shop, buyer = shopper
     before = snapshot()
     SETTINGS["refuse"] = True
 
@@ -261,14 +268,11 @@ def test_a_method_that_refuses_changes_nothing_and_its_reason_reaches_the_buyer(
 
 
 def test_a_way_that_leaves_part_unpaid_is_a_bug_of_its_plugin_and_nothing_moves(
-    with_paylater, make_shop, make_member, fund, in_cart, snapshot
+    with_paylater, shopper, snapshot
 ):
     from resalat_fixture_paylater.hooks import SETTINGS
 
-    shop = make_shop([{"price": "400000", "stock": 5}])
-    buyer = make_member()
-    fund(buyer, 1_000_000)
-    in_cart(buyer, shop.product_ids[0], 1)
+    _shop, buyer = shopper
     before = snapshot()
     SETTINGS["short"] = True
 
@@ -280,18 +284,15 @@ def test_a_way_that_leaves_part_unpaid_is_a_bug_of_its_plugin_and_nothing_moves(
 @pytest.mark.parametrize(
     ("methods", "says"),
     [
-        (["nobody.offers_this"], "offered"),
-        (["fixture_paylater.quarter_now", "fixture_paylater.nothing"], "offered"),
-        ([f"fixture_paylater.x{n}" for n in range(11)], "at most"),
+        (["nobody.offers_this"], "ارائه نمی‌شود"),
+        (["fixture_paylater.quarter_now", "fixture_paylater.nothing"], "ارائه نمی‌شود"),
+        ([f"fixture_paylater.x{n}" for n in range(11)], "حداکثر ۱۰"),
     ],
 )
 def test_a_way_to_pay_not_offered_for_this_cart_is_refused_by_the_api_with_the_field_named(
-    with_paylater, make_shop, make_member, fund, in_cart, snapshot, methods, says
+    with_paylater, shopper, snapshot, methods, says
 ):
-    shop = make_shop([{"price": "400000", "stock": 5}])
-    buyer = make_member()
-    fund(buyer, 1_000_000)
-    in_cart(buyer, shop.product_ids[0], 1)
+    _shop, buyer = shopper
     client = token_client(with_paylater, buyer)
     before = snapshot()
 
@@ -302,7 +303,7 @@ def test_a_way_to_pay_not_offered_for_this_cart_is_refused_by_the_api_with_the_f
     )
 
     assert answer.status_code == 400, answer.get_json()
-    assert "methods" in answer.get_json()["error"]["fields"], answer.get_json()
+    assert says in " ".join(answer.get_json()["error"]["fields"]["methods"]), answer.get_json()
     assert snapshot() == before
 
 
