@@ -58,7 +58,13 @@ def accounts() -> Any:
     db = db_session()
     found = services.overview(db, me())
     db.commit()  # the main account, if this first visit opened it
-    return render_template("hesam/accounts.html", overview=found, services=services, can_topup=can(TOPUP))
+    return render_template(
+        "hesam/accounts.html",
+        overview=found,
+        services=services,
+        can_topup=can(TOPUP),
+        can_payouts=can("hesam.payouts"),
+    )
 
 
 @bp.get("/accounts/<int:account_id>")
