@@ -179,12 +179,12 @@ UNREACHED = {
     "hesam.receipt": "a transfer's receipt, after it is confirmed",
     "merat.member_report": "an officer's look-up of a member, after the look-up form is sent",
     "cores.by_code": "opened from the core ID printed on its papers; no page links it",
-    "centers.share": "a member's share of a centre's order: the demo offers none to a persona",
+    "centers.share": "a share of a centre's order, offered to cores whose leaders are no persona",
     "guides.my_links": "a tile while a suggested link waits for its core's leader: none is a persona",
     "supervision.order_review": "opened from the invitation sent when an order is delivered",
     "supervision.booth_reports": "linked when a booth has more reports than its page shows",
     "supervision.product_reports": "linked when a product has more reports than its page shows",
-    "supervision.review_product": "offered to a buyer of the product who has not reviewed it yet",
+    "supervision.review_product": "on the page of a product one bought; the walk reads another's",
 }
 
 
