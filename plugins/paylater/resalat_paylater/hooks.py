@@ -5,21 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
-from resalat_bazaar.hookspecs import Due, PaymentMethod, PaymentPart
-from resalat_hesam.hookspecs import CreditLine
+from resalat_bazaar.services import Due, PaymentMethod, PaymentPart
+from resalat_hesam.services import CreditLine
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
     CreditSignal,
     Day,
+    Digits,
     Figure,
     Member,
     Money,
     NextStep,
     Permission,
+    Reference,
     SignalKind,
     Tile,
     _l,
+    current_member,
     db_session,
     hookimpl,
 )
@@ -27,6 +30,7 @@ from resalat_core.sdk import (
 from . import NAME, VIEW_DEBTS, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
+from .models import Debt
 from .views import bp as pages_bp
 
 
@@ -153,6 +157,18 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 @hookimpl
 def resalat_credit_signal_kinds() -> list[SignalKind]:
     return list(SIGNAL_KINDS)
+
+
+@hookimpl
+def resalat_reference(kind: str, ident: int) -> Reference | None:
+    """A ledger line's "paylater_debt:12" named as the purchase, linked to its owner's page."""
+    if kind != services.REFERENCE_KIND:
+        return None
+    name = _l("Pay-later purchase no. %(debt)s", debt=Digits(str(ident)))
+    found = db_session().get(Debt, ident)
+    viewer = current_member()
+    mine = found is not None and viewer is not None and viewer.id == found.member_id
+    return Reference(name=name, url=services.page_url() if mine else None)
 
 
 @hookimpl

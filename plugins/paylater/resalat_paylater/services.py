@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from resalat_bazaar.hookspecs import REST, Due, PaymentMethod, PaymentPart
+from resalat_bazaar.services import REST, Due, PaymentMethod, PaymentPart
 from resalat_merat import services as merat
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -56,7 +56,7 @@ from .models import (
 
 STATUS_LABELS: dict[str, Text] = {
     OPEN: _l("To pay"),
-    PAID: _l("Paid"),
+    PAID: _l("Repaid"),
     CANCELLED: _l("Cancelled (order refunded)"),
 }
 BUCKET_LABELS: dict[str, Text] = {
@@ -82,7 +82,16 @@ def today() -> date:
     return today_in_iran()
 
 
+# A debt's reference on ledger lines ("paylater_debt:12"), named by ``resalat_reference``.
+REFERENCE_KIND = "paylater_debt"
+
+
 def reference_of(debt: Debt) -> str:
+    return f"{REFERENCE_KIND}:{debt.id}"
+
+
+def key_of(debt: Debt) -> str:
+    """The root of the idempotency keys of a debt's money moves."""
     return f"paylater:debt:{debt.id}"
 
 
@@ -313,7 +322,7 @@ def refunded(session: Session, order: Any, payments: Sequence[Any]) -> None:
         buyer = debt.member
         transfer(
             session,
-            f"{reference_of(debt)}:return",
+            f"{key_of(debt)}:return",
             system_account(session, FUND),
             main_account(session, buyer),
             debt.amount,
@@ -367,7 +376,7 @@ def _settle(session: Session, debt: Debt, how: str, day: date, actor: Member | N
     buyer = debt.member
     transfer(
         session,
-        f"{reference_of(debt)}:repay",
+        f"{key_of(debt)}:repay",
         main_account(session, buyer),
         system_account(session, FUND),
         debt.amount,

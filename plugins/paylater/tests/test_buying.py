@@ -7,8 +7,7 @@ from datetime import timedelta
 
 import pytest
 from resalat_bazaar import services as bazaar
-from resalat_bazaar.hookspecs import Due
-from resalat_bazaar.models import Order
+from resalat_bazaar.services import Due, Order
 from resalat_hesam import services as hesam
 from resalat_paylater import METHOD, services
 from resalat_paylater.models import OPEN, CreditLine, Debt

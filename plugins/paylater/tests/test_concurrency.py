@@ -11,8 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from resalat_bazaar import services as bazaar
-from resalat_bazaar.hookspecs import Due
-from resalat_bazaar.models import Order
+from resalat_bazaar.services import Due, Order
 from resalat_paylater import METHOD, services
 from resalat_paylater.models import CreditLine, Debt
 from sqlalchemy import func, select

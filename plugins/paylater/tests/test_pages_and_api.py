@@ -3,12 +3,14 @@ and the API with its OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from resalat_paylater import services
 from resalat_paylater.models import Debt
 from sqlalchemy import select, update
 
+from resalat_core.sdk import Member
 from resalat_core.testing import ResalatClient, work
 
 TOMAN = 10
@@ -83,13 +85,12 @@ def test_the_admin_sees_debts_by_region_and_the_overdue_members_are_not_allowed(
 
 
 def test_the_api_tells_the_limit_lists_purchases_and_pays_one_once(app, buyer, make_shop, checkout, top_up):
-    from resalat_core.auth.services import issue_token
-    from resalat_core.sdk import Member
-
     shop = make_shop([1_000_000])
     (order_id,) = checkout(buyer, [(shop.product_ids[0], 1)])
     with work(app) as s:
-        plain, _token = issue_token(s, s.get(Member, buyer), "test")
+        mobile = s.get(Member, buyer).mobile
+    made = app.test_cli_runner().invoke(args=["members", "token", mobile, "--name", "test", "--json"])
+    plain = json.loads(made.stdout)["token"]
     app.test_client_class = ResalatClient
     api = app.test_client()
     api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
@@ -141,3 +142,16 @@ def test_every_operation_is_in_the_openapi_document(client):
         "/api/v1/paylater/admin/regions": ["get"],
         "/api/v1/paylater/admin/overdue": ["get"],
     }
+
+
+def test_a_ledger_line_names_the_purchase_and_links_only_its_buyer(app, buyer, make_shop, checkout):
+    shop = make_shop([500_000])
+    (order_id,) = checkout(buyer, [(shop.product_ids[0], 1)])
+    with work(app) as s:
+        debt_id = s.scalar(select(Debt.id).where(Debt.order_id == order_id))
+    client = signed_in(app, buyer)
+    with client:
+        client.get("/paylater/")
+        hook = app.extensions["resalat"].plugins.pm.hook
+        named = hook.resalat_reference(kind="paylater_debt", ident=debt_id)
+        assert "خرید نسیه‌ی شماره‌ی" in str(named.name) and named.url == "/paylater/"

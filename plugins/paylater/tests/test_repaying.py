@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from resalat_bazaar import services as bazaar
-from resalat_bazaar.models import Order
+from resalat_bazaar.services import Due, Order
 from resalat_paylater import hooks, services
 from resalat_paylater.models import CANCELLED, OPEN, PAID, Debt
 from sqlalchemy import select
@@ -96,8 +96,6 @@ def test_without_the_money_it_goes_overdue_freezes_the_limit_and_merat_hears_it(
 
 
 def _due(session, order_id):
-    from resalat_bazaar.hookspecs import Due
-
     return Due(session.get(Order, order_id), 100)
 
 
