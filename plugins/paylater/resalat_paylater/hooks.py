@@ -61,23 +61,27 @@ def resalat_tiles(member: Member) -> list[Tile]:
 
 @hookimpl
 def resalat_next_steps(member: Member) -> list[NextStep]:
-    now = services.standing(_session_of(member), member)
-    if now.frozen:
+    # One query over the member's open debts (none has no card); the limit is not needed here.
+    day = services.today()
+    used, overdue, _count, next_due = services.open_debts(_session_of(member), member, day)
+    if not used:
+        return []
+    if overdue:
         return [
             NextStep(
                 _l("A pay-later purchase is overdue"),
-                _l("Pay %(amount)s to unfreeze your pay-later limit.", amount=Money(now.overdue)),
+                _l("Pay %(amount)s to unfreeze your pay-later limit.", amount=Money(overdue)),
                 services.page_url(),
                 priority=100,
                 icon="exclamation-circle",
             )
         ]
-    soon = services.today().toordinal() + int(plugin.setting("reminder_days"))
-    if now.next_due is not None and now.next_due.toordinal() <= soon:
+    soon = day.toordinal() + int(plugin.setting("reminder_days"))
+    if next_due is not None and next_due.toordinal() <= soon:
         return [
             NextStep(
                 _l("A pay-later purchase is due soon"),
-                _l("Due on %(day)s: keep the money in your main account.", day=Day(now.next_due)),
+                _l("Due on %(day)s: keep the money in your main account.", day=Day(next_due)),
                 services.page_url(),
                 priority=50,
                 icon="calendar-check",

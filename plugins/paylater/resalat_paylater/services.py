@@ -156,14 +156,7 @@ def standing(session: Session, member: Member, day: date | None = None) -> Stand
     rating = score.rating if score is not None else None
     capacity = score.max_monthly_repayment if score is not None else 0
     limit = limit_for(rating, capacity)
-    used, overdue, overdue_count, next_due = session.execute(
-        select(
-            func.coalesce(func.sum(Debt.amount), 0),
-            func.coalesce(func.sum(case((Debt.due_on < day, Debt.amount), else_=0)), 0),
-            func.count(case((Debt.due_on < day, 1))),
-            func.min(Debt.due_on),
-        ).where(Debt.member_id == member.id, Debt.status == OPEN)
-    ).one()
+    used, overdue, overdue_count, next_due = open_debts(session, member, day)
     reason = None
     if overdue_count:
         reason = FROZEN
@@ -172,6 +165,20 @@ def standing(session: Session, member: Member, day: date | None = None) -> Stand
     elif limit <= 0:
         reason = NO_CREDIT
     return Standing(rating, capacity, limit, int(used), int(overdue), int(overdue_count), next_due, reason)
+
+
+def open_debts(session: Session, member: Member, day: date) -> tuple[int, int, int, date | None]:
+    """The member's open debts in one indexed query: rials owed, rials overdue on ``day``, how
+    many are overdue, and the soonest due day."""
+    used, overdue, overdue_count, next_due = session.execute(
+        select(
+            func.coalesce(func.sum(Debt.amount), 0),
+            func.coalesce(func.sum(case((Debt.due_on < day, Debt.amount), else_=0)), 0),
+            func.count(case((Debt.due_on < day, 1))),
+            func.min(Debt.due_on),
+        ).where(Debt.member_id == member.id, Debt.status == OPEN)
+    ).one()
+    return int(used), int(overdue), int(overdue_count), next_due
 
 
 def due_day(day: date | None = None) -> date:
@@ -211,6 +218,11 @@ def offer(session: Session, buyer: Member, total: int, url: str | None = None) -
     )
 
 
+def _changed(result: Any) -> int:
+    """Rows an UPDATE changed (the claim of a conditional UPDATE)."""
+    return int(result.rowcount)
+
+
 def _ensure_line(session: Session, member: Member) -> None:
     """The member's line row, created once (two first checkouts at once both find it)."""
     dialect = session.get_bind().dialect.name
@@ -225,12 +237,14 @@ def _ensure_line(session: Session, member: Member) -> None:
 def _use(session: Session, member: Member, amount: int, limit: int) -> bool:
     """Take ``amount`` of the line if it stays within ``limit``; the database decides, at once."""
     _ensure_line(session, member)
-    claimed = session.execute(
-        update(CreditLine)
-        .where(CreditLine.member_id == member.id, CreditLine.used + amount <= limit)
-        .values(used=CreditLine.used + amount, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = _changed(
+        session.execute(
+            update(CreditLine)
+            .where(CreditLine.member_id == member.id, CreditLine.used + amount <= limit)
+            .values(used=CreditLine.used + amount, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     return bool(claimed)
 
 
@@ -307,12 +321,14 @@ def refunded(session: Session, order: Any, payments: Sequence[Any]) -> None:
     if debt is None or debt.status == CANCELLED:
         return
     was = debt.status
-    claimed = session.execute(
-        update(Debt)
-        .where(Debt.id == debt.id, Debt.status == was)
-        .values(status=CANCELLED, cancelled_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = _changed(
+        session.execute(
+            update(Debt)
+            .where(Debt.id == debt.id, Debt.status == was)
+            .values(status=CANCELLED, cancelled_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.expire(debt)
     if not claimed:
         raise Conflict(_("This pay-later purchase changed meanwhile; try again."), code="changed")
@@ -364,12 +380,14 @@ def own_debt(session: Session, member: Member, debt_id: int) -> Debt:
 
 def _settle(session: Session, debt: Debt, how: str, day: date, actor: Member | None) -> None:
     """Claim the debt (open -> paid) with a conditional UPDATE and move the money once."""
-    claimed = session.execute(
-        update(Debt)
-        .where(Debt.id == debt.id, Debt.status == OPEN)
-        .values(status=PAID, paid_on=day, paid_at=utcnow(), paid_by=how)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = _changed(
+        session.execute(
+            update(Debt)
+            .where(Debt.id == debt.id, Debt.status == OPEN)
+            .values(status=PAID, paid_on=day, paid_at=utcnow(), paid_by=how)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         session.expire(debt)
         raise Conflict(_("This purchase is already %(status)s.", status=Words(STATUS_LABELS[debt.status])))

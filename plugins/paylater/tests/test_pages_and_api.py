@@ -155,3 +155,29 @@ def test_a_ledger_line_names_the_purchase_and_links_only_its_buyer(app, buyer, m
         hook = app.extensions["resalat"].plugins.pm.hook
         named = hook.resalat_reference(kind="paylater_debt", ident=debt_id)
         assert "خرید نسیه‌ی شماره‌ی" in str(named.name) and named.url == "/paylater/"
+
+
+def test_a_client_sees_the_offer_in_the_cart_and_buys_with_it_through_m_bazars_api(
+    app, buyer, make_shop, in_cart
+):
+    shop = make_shop([800_000])
+    in_cart(buyer, shop.product_ids[0], 1)
+    with work(app) as s:
+        mobile = s.get(Member, buyer).mobile
+    made = app.test_cli_runner().invoke(args=["members", "token", mobile, "--name", "test", "--json"])
+    app.test_client_class = ResalatClient
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {json.loads(made.stdout)['token']}"
+
+    (offer,) = [
+        m for m in api.get("/api/v1/bazaar/cart").get_json()["payment_methods"] if m["code"] == "paylater.due"
+    ]
+    assert (offer["pay_now_rials"], offer["total_rials"], offer["stage"]) == (0, 800_000 * TOMAN, "rest")
+    bought = api.post(
+        "/api/v1/bazaar/checkout",
+        json={"address": "زنجان، گرگ‌تپه، خیابان اصلی", "methods": ["paylater.due"]},
+        headers={"Idempotency-Key": "buy-1"},
+    )
+    assert bought.status_code == 201, bought.get_json()
+    (debt,) = api.get("/api/v1/paylater/debts").get_json()["items"]
+    assert (debt["order_id"], debt["amount"]) == (bought.get_json()["orders"][0]["id"], 800_000 * TOMAN)
