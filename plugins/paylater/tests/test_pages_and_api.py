@@ -82,6 +82,8 @@ def test_the_admin_sees_debts_by_region_and_the_overdue_members_are_not_allowed(
     assert client_as().get("/paylater/admin").status_code == 403
     elsewhere = client_as("admin", region="hamadan/arzanfud").get("/paylater/admin").get_data(as_text=True)
     assert "مریم احمدی" not in elsewhere
+    dashboard = admin.get("/admin").get_data(as_text=True)
+    assert "بدهی نسیه" in dashboard and "معوقات نسیه" in dashboard
 
 
 def test_the_api_tells_the_limit_lists_purchases_and_pays_one_once(app, buyer, make_shop, checkout, top_up):
@@ -181,3 +183,14 @@ def test_a_client_sees_the_offer_in_the_cart_and_buys_with_it_through_m_bazars_a
     assert bought.status_code == 201, bought.get_json()
     (debt,) = api.get("/api/v1/paylater/debts").get_json()["items"]
     assert (debt["order_id"], debt["amount"]) == (bought.get_json()["orders"][0]["id"], 800_000 * TOMAN)
+
+
+def test_the_home_page_reminds_of_a_purchase_due_soon_and_nobody_else(
+    app, buyer, make_shop, checkout, client_as
+):
+    shop = make_shop([500_000])
+    checkout(buyer, [(shop.product_ids[0], 1)])
+    with work(app) as s:
+        s.execute(update(Debt).values(due_on=services.today() + timedelta(days=2)))
+    assert "سررسید یک خرید نسیه نزدیک است" in signed_in(app, buyer).get("/").get_data(as_text=True)
+    assert "خرید نسیه نزدیک" not in client_as().get("/").get_data(as_text=True)
