@@ -66,7 +66,7 @@ def _issue(
         "amount": batch.amount,
         "total": batch.total,
         "expires_on": batch.expires_on.isoformat(),
-        "vouchers": [v.id for v in session.scalars(services.vouchers_of_batch(batch))],
+        "vouchers": list(session.scalars(services.vouchers_of_batch(batch))),
     }
 
 
