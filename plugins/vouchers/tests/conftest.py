@@ -36,8 +36,13 @@ class Shop:
 def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
     """``make_shop([{"title":..., "category":..., "price": tomans}])``: an open booth with goods."""
 
-    def build(products: list[dict[str, Any]] | None = None, *, region: str = "zanjan/gorg-tappeh") -> Shop:
-        owner_id = make_member(region=region, name="فروشنده‌ی آزمایشی")
+    def build(
+        products: list[dict[str, Any]] | None = None,
+        *,
+        region: str = "zanjan/gorg-tappeh",
+        owner_id: int | None = None,
+    ) -> Shop:
+        owner_id = owner_id or make_member(region=region, name="فروشنده‌ی آزمایشی")
         with work(app) as s:
             owner = s.get(Member, owner_id)
             booth = bazaar.open_booth(
