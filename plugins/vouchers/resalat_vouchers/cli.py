@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -88,7 +89,7 @@ _common = [
 ]
 
 
-def _with_common(f):  # type: ignore[no-untyped-def]
+def _with_common(f: Any) -> Any:
     for option in reversed(_common):
         f = option(f)
     return f

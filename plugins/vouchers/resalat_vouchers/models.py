@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from resalat_core.sdk import Base, Member, today_in_iran, utcnow
 
 TITLE_MAX = 120
-CODE_LENGTH = 12
+CODE_LENGTH = 16  # digits, read like a card number
 KEY_MAX = 200
 
 # Who issued a batch, and so where its money came from (and returns to on expiry).

@@ -39,16 +39,16 @@ from .spending import (
 )
 
 
-def vouchers_query(member: Member) -> Select[tuple[Voucher]]:
+def vouchers_query(member: Member) -> Select[Voucher]:
     """The member's vouchers, the newest first."""
     return select(Voucher).where(Voucher.holder_id == member.id).order_by(Voucher.id.desc())
 
 
-def vouchers_of_batch(batch: VoucherBatch) -> Select[tuple[int]]:
+def vouchers_of_batch(batch: VoucherBatch) -> Select[int]:
     return select(Voucher.id).where(Voucher.batch_id == batch.id).order_by(Voucher.id)
 
 
-def batches_query(issuer: Member) -> Select[tuple[VoucherBatch]]:
+def batches_query(issuer: Member) -> Select[VoucherBatch]:
     return select(VoucherBatch).where(VoucherBatch.issuer_id == issuer.id).order_by(VoucherBatch.id.desc())
 
 

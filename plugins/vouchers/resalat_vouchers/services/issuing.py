@@ -45,8 +45,8 @@ from ..models import (
 )
 from .people import check_issuer, may_receive
 
-# Letters and digits a person reads off a screen without confusing them (no 0/O, 1/I/L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Digits only: read aloud and typed in Persian or Latin digits alike, shown in the reader's digits.
+CODE_ALPHABET = "0123456789"
 
 
 def float_account(session: Session) -> Account:

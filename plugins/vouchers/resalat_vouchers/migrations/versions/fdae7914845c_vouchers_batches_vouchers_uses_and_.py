@@ -75,7 +75,7 @@ def upgrade() -> None:
         "vouchers_vouchers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=12), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("holder_id", sa.Integer(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("balance", sa.BigInteger(), nullable=False),
