@@ -4,13 +4,14 @@ issuers give only to whom they may; the CLI issues, batches and expires."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import jdatetime
 import pytest
 from resalat_vouchers import services
 from resalat_vouchers.models import BY_ORGANISATION
 
-from resalat_core.sdk import BadInput, Member, NotAllowed, main_account
+from resalat_core.sdk import BadInput, Member, NotAllowed, hookimpl, main_account
 from resalat_core.testing import work
 
 from .conftest import day
@@ -202,3 +203,37 @@ def test_the_cli_funds_issues_one_and_a_batch_from_a_file(app, admin, make_membe
     assert [voucher_of(v)["holder_id"] for v in body["vouchers"]] == members[1:]
     late = runner.invoke(args=["vouchers", "issue", mobiles[0], *common[:-1], "1400/01/01"])
     assert late.exit_code != 0 and "Traceback" not in late.output
+
+
+class Inbox:
+    """Takes every message sent, as the notifications plugin would store it."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[int, Any]] = []
+
+    @hookimpl(tryfirst=True)
+    def resalat_notify(self, member: Any, message: Any) -> Any:
+        self.told.append((member.id, message))
+        return message
+
+
+def test_the_holder_is_told_of_a_voucher_received_and_of_a_charge(
+    app, budget, make_member, make_shop, issue, voucher_of
+):
+    inbox = Inbox()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(inbox, name="vouchers-test-inbox")
+    try:
+        holder = make_member()
+        (voucher,) = issue(budget, [holder], 100_000)
+        shop = make_shop()
+        code = voucher_of(voucher)["code"]
+        with work(app) as s:
+            services.charge(s, s.get(Member, shop.owner_id), shop.booth_id, code, 10_000, key="k")
+            s.commit()
+    finally:
+        pm.unregister(inbox)
+    kinds = [m.kind.kind for who, m in inbox.told if who == holder and m.source == "vouchers"]
+    assert kinds == ["voucher_received", "voucher_charged"]
+    charged = next(m for who, m in inbox.told if m.kind.kind == "voucher_charged")
+    assert charged.url == f"/vouchers/{voucher}"
