@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, url_for
-from resalat_bazaar.hookspecs import Due, PaymentMethod, PaymentPart
+from resalat_bazaar.services import Due, PaymentMethod, PaymentPart
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+import jdatetime
 import pytest
 
 from resalat_core.sdk import Member, get_db
 from resalat_core.testing import PASSWORD, assert_accessible, layout_problems
+
+from .conftest import day
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +50,7 @@ def test_maryam_spends_part_of_a_voucher_from_her_phone_and_a_booth_charges_anot
         session = get_db().session
         mobile = session.get(Member, maryam).mobile
         seller_mobile = session.get(Member, shop.owner_id).mobile
+        admin_mobile = session.get(Member, budget).mobile
     page.set_viewport_size({"width": WIDTH, "height": 800})
 
     sign_in(page, live_server, mobile, "/vouchers/")
@@ -84,3 +88,18 @@ def test_maryam_spends_part_of_a_voucher_from_her_phone_and_a_booth_charges_anot
     page.wait_for_url("**/vouchers/charge")
     assert voucher_of(general)["balance"] == 2_500_000
     assert balance(shop.owner_id) == 500_000
+
+    # The administrator's issue form, and a batch read back before it is paid for.
+    page.context.clear_cookies()
+    sign_in(page, live_server, admin_mobile, "/vouchers/issue")
+    check(page, "issue vouchers")
+    page.fill("#f-title", "بن یلدا")
+    page.fill("#f-amount", "۱۰۰٬۰۰۰")
+    page.fill("#f-expires_on", jdatetime.date.fromgregorian(date=day(30)).strftime("%Y/%m/%d"))
+    page.fill("#f-mobiles", mobile)
+    page.click("[data-testid=issue-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=issue-preview]")
+    check(page, "a batch to confirm")
+    page.click("[data-testid=issue-confirm]")
+    page.wait_for_selector("[data-testid=batches]")
+    assert page.locator("[data-testid=batches] li").count() == 3

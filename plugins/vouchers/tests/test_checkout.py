@@ -188,7 +188,7 @@ def test_two_vouchers_pay_one_cart_together(
 
 
 def test_a_supporter_gives_vouchers_only_to_the_members_they_support(app, make_member, top_up):
-    from resalat_supporters.models import SupportAction
+    from resalat_supporters.services import SupportAction
 
     supporter = make_member("supporter", name="حامی آزمایشی")
     helped, stranger = make_member(), make_member()
@@ -250,7 +250,7 @@ def _soon():
 
 def _fake_dues(session, shop):
     """A due for an order of the shop, as the checkout would ask (never flushed: nothing is kept)."""
-    from resalat_bazaar.hookspecs import Due
+    from resalat_bazaar.services import Due
 
     booth = session.get(bazaar.Booth, shop.booth_id)
     product = session.get(bazaar.Product, shop.product_ids[0])

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from resalat_bazaar.hookspecs import FIRST, Due, PaymentMethod, PaymentPart
-from resalat_bazaar.services import Booth, Cart
+from resalat_bazaar.services import FIRST, Booth, Cart, Due, PaymentMethod, PaymentPart
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
