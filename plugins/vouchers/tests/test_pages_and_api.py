@@ -182,3 +182,23 @@ def test_the_demo_world_has_vouchers_and_the_ledger_holds(app):
         assert services.outstanding(s) > 0
         assert services.float_account(s).posted == services.outstanding(s)
         assert verify_ledger(s).ok
+
+
+def test_a_tile_counts_usable_vouchers_and_switched_off_nothing_of_vouchers_shows(
+    app, budget, make_member, make_shop, issue, in_cart, offered
+):
+    maryam = make_member()
+    issue(budget, [maryam], 100_000)
+    shop = make_shop()
+    in_cart(maryam, shop.product_ids[0], 1)
+    web = signed_in(app, maryam)
+    assert 'href="/vouchers/"' in web.get("/").get_data(as_text=True)
+    assert len(offered(maryam)) == 1
+
+    off = app.test_cli_runner().invoke(args=["modules", "disable", "vouchers", "--all"])
+    assert off.exit_code == 0, off.output
+
+    assert web.get("/vouchers/").status_code == 404
+    assert web.get(f"{API}/vouchers").status_code == 404
+    assert 'href="/vouchers/"' not in web.get("/").get_data(as_text=True)
+    assert offered(maryam) == []
