@@ -263,3 +263,50 @@ def _fake_dues(session, shop):
     if order in session:
         session.expunge(order)
     return [Due(order, product.price)]
+
+
+def test_a_voucher_loan_money_and_the_main_account_pay_one_order_and_a_refund_sends_each_back(
+    app, budget, make_member, make_shop, issue, buy, voucher_of, balance, top_up, ledger_sound
+):
+    from resalat_core.sdk import get_account, open_earmarked, system_account, transfer
+
+    buyer = make_member()
+    top_up(buyer, rials=10_000_000)
+    (voucher,) = issue(budget, [buyer], 100_000)
+    with work(app) as s:
+        loan = open_earmarked(
+            s,
+            s.get(Member, buyer),
+            code=f"test:loan:{buyer}",
+            purpose="admin_adjustment",
+            purposes=[bazaar.PURCHASE],
+        )
+        transfer(s, f"test:loan:{loan.id}", system_account(s, "cash_in"), loan, 2_000_000, "admin_adjustment")
+        s.commit()
+        loan_id = loan.id
+    shop = make_shop([{"price": "500000"}])  # 5,000,000 rials
+
+    (order_id,) = buy(
+        buyer,
+        [(shop.product_ids[0], 1)],
+        methods=(f"vouchers.v{voucher}",),
+        funding=bazaar.FUND_BOTH,
+        earmarked_account_id=loan_id,
+    )
+
+    with work(app) as s:
+        order = s.get(bazaar.Order, order_id)
+        assert (order.paid_other, order.paid_earmarked, order.paid_main) == (1_000_000, 2_000_000, 2_000_000)
+    assert voucher_of(voucher)["balance"] == 0
+    assert balance(buyer) == 8_000_000
+
+    with work(app) as s:
+        order = s.get(bazaar.Order, order_id)
+        bazaar.transition(s, order, "cancel", s.get(Member, buyer), reason="اشتباه سفارش دادم")
+        s.commit()
+
+    assert voucher_of(voucher)["balance"] == 1_000_000
+    assert balance(buyer) == 10_000_000
+    with work(app) as s:
+        assert get_account(s, loan_id).posted == 2_000_000
+    ledger_sound()
