@@ -200,7 +200,6 @@ def resalat_reputation(kind: str, subject_id: int) -> Reputation | None:
 
 
 @hookspec
-@awaiting("the instalment (aghsat), pay-later (paylater) and voucher plugins")
 def resalat_payment_methods(buyer: Member, cart: Cart) -> list[PaymentMethod]:
     """Ways to pay this cart besides the main account and loan money, shown before the buyer pays.
 
