@@ -25,11 +25,13 @@ PAYMENT_STATES = (CREATED, REDIRECTED, VERIFIED, FAILED, CANCELLED)
 
 # A withdrawal's life: requested (money held as a pending transfer), exported (sent to the bank
 # in a batch), then settled (the transfer posts) or refused (it voids, the money is free again).
+# Before the export the member may cancel it: cancelled (it voids, the money is free again).
 REQUESTED = "requested"
 EXPORTED = "exported"
 SETTLED = "settled"
 REFUSED = "refused"
-WITHDRAWAL_STATES = (REQUESTED, EXPORTED, SETTLED, REFUSED)
+WITHDRAWAL_CANCELLED = "cancelled"
+WITHDRAWAL_STATES = (REQUESTED, EXPORTED, SETTLED, REFUSED, WITHDRAWAL_CANCELLED)
 
 KEY_MAX = 120
 REASON_MAX = 200

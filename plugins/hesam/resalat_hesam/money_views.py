@@ -288,6 +288,49 @@ def my_withdrawals() -> Any:
     return render_template("hesam/withdrawals.html", page=found)
 
 
+def _cancel_page(withdrawal_id: int, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+    found = withdrawals.own_withdrawal(db_session(), me(), withdrawal_id)
+    return render_template(
+        "hesam/withdrawal_cancel.html",
+        withdrawal=found,
+        free_after=withdrawals.free_balance(db_session(), me()) + found.amount,
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/withdrawals/<int:withdrawal_id>/cancel")
+@login_required
+def withdrawal_cancel_form(withdrawal_id: int) -> Any:
+    """Before the money comes back: which withdrawal, how much, the free money afterwards."""
+    return _cancel_page(withdrawal_id)
+
+
+@bp.post("/withdrawals/<int:withdrawal_id>/cancel")
+@login_required
+def withdrawal_cancel(withdrawal_id: int) -> Any:
+    """Cancel a withdrawal still waiting for the batch, once confirmed; a repeat is said as done."""
+    withdrawals.own_withdrawal(db_session(), me(), withdrawal_id)  # another member's: 404 first
+    if request.form.get("confirmed") != "1":
+        # Never in one tap: without the confirmation page's answer, show it.
+        return redirect(url_for("hesam.withdrawal_cancel_form", withdrawal_id=withdrawal_id))
+
+    def done(result: tuple[Any, bool]) -> Any:
+        found, replayed = result
+        if replayed:
+            return _l("This withdrawal was already cancelled.")
+        return _l(
+            "Withdrawal cancelled: %(amount)s is free in your main account again.", amount=Money(found.amount)
+        )
+
+    return handle_form(
+        lambda db: withdrawals.cancel_withdrawal(db, me(), withdrawal_id),
+        again=lambda errors, status: _cancel_page(withdrawal_id, errors, status),
+        to=url_for("hesam.my_withdrawals"),
+        done=done,
+        done_category=lambda result: "info" if result[1] else "success",
+    )
+
+
 # --- administrators: the bank batch and the bank's answers -----------------------------------------
 
 
