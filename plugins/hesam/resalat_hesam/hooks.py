@@ -20,7 +20,7 @@ from resalat_core.sdk import (
 from resalat_hesam import demo, plugin, services
 from resalat_hesam.api import bp as api_bp
 from resalat_hesam.cli import hesam as hesam_cli
-from resalat_hesam.money_views import PAYOUTS
+from resalat_hesam.money_views import PAYOUTS, RECONCILE
 from resalat_hesam.views import TOPUP
 from resalat_hesam.views import bp as pages_bp
 
@@ -47,6 +47,11 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(TOPUP, _l("Record a cash top-up to a member's account"), ("admin",)),
         Permission(PAYOUTS, _l("Export withdrawals to the bank and record its answers"), ("admin",)),
+        Permission(
+            RECONCILE,
+            _l("See card payments needing attention and reconcile the gateway's clearing account"),
+            ("admin",),
+        ),
     ]
 
 

@@ -30,10 +30,11 @@ from resalat_core.sdk import (
     read_count,
     to_latin_digits,
 )
-from resalat_hesam import gateways, payments, plugin, withdrawals
+from resalat_hesam import gateways, payments, plugin, reconcile, withdrawals
 from resalat_hesam.views import bp
 
 PAYOUTS = "hesam.payouts"
+RECONCILE = "hesam.reconcile"
 
 
 def current_gateway() -> gateways.PaymentGateway:
@@ -115,7 +116,11 @@ def card_return() -> Any:
             db, request.args.get("token", ""), gateway=current_gateway(), amount=request.args.get("amount")
         )
     except (BadInput, NotFound) as exc:
-        db.rollback()
+        # A mismatch keeps what the gateway said, for the administrators; anything else changed nothing.
+        if exc.keep_changes:
+            db.commit()
+        else:
+            db.rollback()
         return render_template("hesam/card_result.html", payment=None, error=exc.message), exc.status
     db.commit()
     return render_template("hesam/card_result.html", payment=returned.payment, error=None)
@@ -424,3 +429,29 @@ def payout_settle(withdrawal_id: int) -> Any:
 def payout_refuse(withdrawal_id: int) -> Any:
     reason = request.form.get("reason", "")
     return _answer(withdrawal_id, lambda s, i: withdrawals.refuse(s, i, reason))
+
+
+# --- administrators: card payments needing attention, the clearing account reconciled ------------
+
+
+@bp.get("/admin/card-payments")
+@permission_required(RECONCILE)
+def card_attention() -> Any:
+    """Card top-ups needing a look (mismatch, verified not credited, stuck), in the admin's area."""
+    page, per_page = page_args()
+    found = reconcile.attention_page(db_session(), area_of(db_session(), me(), RECONCILE), page, per_page)
+    return render_template(
+        "hesam/card_attention.html",
+        page=found,
+        kinds={p.id: reconcile.attention_kind(p) for p in found.items},
+        minutes=reconcile.STUCK_MINUTES,
+    )
+
+
+@bp.get("/admin/card-payments/reconcile")
+@permission_required(RECONCILE)
+def card_reconcile() -> Any:
+    """The clearing account against the card payments: nationwide figures, so nationwide admins only."""
+    if area_of(db_session(), me(), RECONCILE) is not None:
+        raise NotAllowed(_("The gateway's clearing account is reconciled nationwide only."))
+    return render_template("hesam/card_reconcile.html", report=reconcile.reconcile(db_session()))
