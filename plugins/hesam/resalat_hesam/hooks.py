@@ -14,6 +14,7 @@ from resalat_core.sdk import (
     Permission,
     Tile,
     _l,
+    can,
     db_session,
     hookimpl,
 )
@@ -59,7 +60,7 @@ def resalat_permissions() -> list[Permission]:
 def resalat_tiles(member: Member) -> list[Tile]:
     # One query, and it never opens an account: the home screen only reads.
     balance = services.main_balance(_session_of(member), member)
-    return [
+    tiles = [
         Tile(
             title=plugin.title,
             url=url_for("hesam.accounts"),
@@ -68,6 +69,28 @@ def resalat_tiles(member: Member) -> list[Tile]:
             order=20,
         )
     ]
+    # The administrators' desks: where they find the bank batches and the gateway's loose ends.
+    if can(PAYOUTS, member=member):
+        tiles.append(
+            Tile(
+                title=_l("Withdrawals to bank accounts"),
+                url=url_for("hesam.payouts"),
+                icon="bank",
+                description=_l("Make the bank's batch and record its answers"),
+                order=21,
+            )
+        )
+    if can(RECONCILE, member=member):
+        tiles.append(
+            Tile(
+                title=_l("Card payments needing attention"),
+                url=url_for("hesam.card_attention"),
+                icon="credit-card",
+                description=_l("Mismatches, stuck payments and the gateway's reconciliation"),
+                order=22,
+            )
+        )
+    return tiles
 
 
 @hookimpl

@@ -99,9 +99,11 @@ def test_stuck_and_verified_but_not_credited_payments_are_listed_page_by_page(ap
 
 def test_only_payment_admins_see_the_list_and_only_nationwide_ones_reconcile(app, client_as):
     member = client_as()
+    assert "/hesam/admin/card-payments" not in member.get("/").get_data(as_text=True)
     assert member.get("/hesam/admin/card-payments").status_code == 403
     assert member.get("/hesam/admin/card-payments/reconcile").status_code == 403
     provincial = client_as("admin", region="zanjan/zanjan")  # an admin of the province only
+    assert "/hesam/admin/card-payments" in provincial.get("/").get_data(as_text=True)  # a tile on home
     assert provincial.get("/hesam/admin/card-payments").status_code == 200
     assert provincial.get("/hesam/admin/card-payments/reconcile").status_code == 403
 
