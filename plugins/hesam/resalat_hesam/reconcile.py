@@ -157,10 +157,10 @@ def reconcile(session: Session) -> Reconciliation:
     )
     report = Reconciliation(
         clearing_balance=int(clearing.posted),
-        gateway_verified=int(verified),
+        gateway_verified=int(verified or 0),
         credited=int(credited or 0),
-        uncredited=int(verified) - int(credited or 0),
-        awaiting_attention=int(awaiting),
+        uncredited=int(verified or 0) - int(credited or 0),
+        awaiting_attention=int(awaiting or 0),
         ledger_in=int(ledger_in),
         ledger_out=int(ledger_out),
     )
@@ -169,11 +169,11 @@ def reconcile(session: Session) -> Reconciliation:
     linked = select(CardPayment.transfer_id).where(CardPayment.transfer_id.is_not(None))
     stray = select(Transfer.id, Transfer.amount).where(touches, Transfer.id.not_in(linked))
     stray_count = session.scalar(select(func.count()).select_from(stray.subquery())) or 0
-    rows = session.execute(stray.order_by(Transfer.id).limit(LISTED)).all()
+    stray_rows = session.execute(stray.order_by(Transfer.id).limit(LISTED)).all()
     _add(
         report,
         "stray_transfer",
-        [Problem("stray_transfer", r.amount, transfer_id=r.id) for r in rows],
+        [Problem("stray_transfer", r.amount, transfer_id=r.id) for r in stray_rows],
         stray_count,
     )
 
@@ -193,11 +193,11 @@ def reconcile(session: Session) -> Reconciliation:
         )
     )
     count = session.scalar(select(func.count()).select_from(differs.subquery())) or 0
-    rows = session.execute(differs.order_by(CardPayment.id).limit(LISTED)).all()
+    differ_rows = session.execute(differs.order_by(CardPayment.id).limit(LISTED)).all()
     _add(
         report,
         "credit_differs",
-        [Problem("credit_differs", r.amount, payment_id=r.id, transfer_id=r.tid) for r in rows],
+        [Problem("credit_differs", r.amount, payment_id=r.id, transfer_id=r.tid) for r in differ_rows],
         count,
     )
 
