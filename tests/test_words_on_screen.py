@@ -40,6 +40,9 @@ PERSIAN_ALLOWED = frozenset({"فارسی"})
 # A core ID's letters (province and field, as printed on the core's papers: ZNJ-LIVESTOCK-۰۰۰۰۰۱)
 # are part of the identifier; its digits still follow the language.
 CODE_LETTERS = re.compile(r"\b[A-Z]{2,4}-[A-Z_]+-(?=[0-9\u06f0-\u06f9])")
+# A Sheba number (an IBAN) begins with its country's letters, IR, as every bank prints it; its 24
+# digits still follow the language.
+SHEBA_LETTERS = re.compile(r"\bIR(?=[0-9\u06f0-\u06f9]{24})")
 # A legal term glossed in Persian right after its English words, as the paper shows it:
 # "On demand (عندالمطالبه)". Only a parenthesis of Persian letters after a Latin word.
 GLOSS = re.compile(r"(?<=[A-Za-z]) \([\u0600-\u06ff\u200c ]+\)")
@@ -89,7 +92,7 @@ _READ_PAGE = """() => {
 
 
 def _latin_offences(text: str) -> list[str]:
-    text = CODE_LETTERS.sub("", text)
+    text = SHEBA_LETTERS.sub("", CODE_LETTERS.sub("", text))
     found = [w for w in LATIN_LETTERS.findall(text) if w.strip(".-'’") not in LATIN_ALLOWED]
     found += LATIN_DIGITS.findall(text)
     return found

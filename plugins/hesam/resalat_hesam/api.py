@@ -320,3 +320,20 @@ def my_withdrawals() -> Any:
         "items": dump(WithdrawalSchema, [_withdrawal(w) for w in found.items], many=True),
         "meta": found.meta(),
     }
+
+
+@bp.post("/withdrawals/<int:withdrawal_id>/cancel")
+@api_doc(
+    summary="Cancel my withdrawal still waiting for the bank's batch; the money is free again",
+    response=WithdrawalSchema,
+)
+@login_required
+@idempotent
+def cancel_withdrawal(withdrawal_id: int) -> Any:
+    """Needs an ``Idempotency-Key``. Only a ``requested`` withdrawal can be cancelled: its held money
+    is released to the main account's free balance and the state becomes ``cancelled``. Once
+    exported to the bank it is refused (409 ``not_cancellable``); cancelling a cancelled one again
+    answers the same withdrawal. Another member's withdrawal is 404."""
+    # Not committed here: the idempotency record commits the release and its answer together.
+    found, _replayed = withdrawals.cancel_withdrawal(db_session(), me(), withdrawal_id)
+    return dump(WithdrawalSchema, _withdrawal(found))

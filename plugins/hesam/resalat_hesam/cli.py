@@ -1,4 +1,4 @@
-"""`resalat hesam`: top-ups, statements as CSV, and the bank batches of withdrawals."""
+"""`resalat hesam`: top-ups, statements as CSV, the bank batches of withdrawals, the gateway reconciled."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from resalat_core.sdk import (
     json_option,
     read_money,
 )
-from resalat_hesam import services, withdrawals
+from resalat_hesam import reconcile, services, withdrawals
 
 hesam = AppGroup("hesam", help="M-Hesam: top up members' accounts, export statements, pay out withdrawals.")
 
@@ -208,3 +208,35 @@ def withdrawals_refuse(withdrawal_id: int, reason: str, as_json: bool) -> None:
     found, replayed = withdrawals.refuse(session, withdrawal_id, reason)
     session.commit()
     _answered(found, replayed, as_json)
+
+
+@hesam.command("reconcile")
+@json_option
+@cli_errors
+def reconcile_command(as_json: bool) -> None:
+    """Reconcile the card gateway's clearing account with the card payments (exit 1 if it does not).
+
+    What the gateway verified minus what was credited must be the payments needing attention
+    (amount mismatches), and the clearing account's balance minus what was credited; every other
+    difference is named with its payment or ledger transfer. Reads only.
+    """
+    session = db_session()
+    report = reconcile.reconcile(session)
+    session.rollback()  # reads only (the clearing account may have been opened just to read it)
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        click.echo(
+            f"gateway verified {report.gateway_verified:,} rials, credited {report.credited:,}, "
+            f"verified but not credited {report.uncredited:,} "
+            f"(payments needing attention: {report.awaiting_attention:,}), "
+            f"clearing balance {report.clearing_balance:,}"
+        )
+        for problem in report.problems:
+            where = f"payment {problem.payment_id}" if problem.payment_id else ""
+            if problem.transfer_id:
+                where = f"{where} transfer {problem.transfer_id}".strip()
+            click.echo(f"  {problem.code}: {where} {problem.amount:,} rials".rstrip())
+        click.echo("reconciled" if report.ok else "NOT reconciled")
+    if not report.ok:
+        sys.exit(1)

@@ -14,13 +14,14 @@ from resalat_core.sdk import (
     Permission,
     Tile,
     _l,
+    can,
     db_session,
     hookimpl,
 )
 from resalat_hesam import demo, plugin, services
 from resalat_hesam.api import bp as api_bp
 from resalat_hesam.cli import hesam as hesam_cli
-from resalat_hesam.money_views import PAYOUTS
+from resalat_hesam.money_views import PAYOUTS, RECONCILE
 from resalat_hesam.views import TOPUP
 from resalat_hesam.views import bp as pages_bp
 
@@ -47,6 +48,11 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(TOPUP, _l("Record a cash top-up to a member's account"), ("admin",)),
         Permission(PAYOUTS, _l("Export withdrawals to the bank and record its answers"), ("admin",)),
+        Permission(
+            RECONCILE,
+            _l("See card payments needing attention and reconcile the gateway's clearing account"),
+            ("admin",),
+        ),
     ]
 
 
@@ -54,7 +60,7 @@ def resalat_permissions() -> list[Permission]:
 def resalat_tiles(member: Member) -> list[Tile]:
     # One query, and it never opens an account: the home screen only reads.
     balance = services.main_balance(_session_of(member), member)
-    return [
+    tiles = [
         Tile(
             title=plugin.title,
             url=url_for("hesam.accounts"),
@@ -63,6 +69,28 @@ def resalat_tiles(member: Member) -> list[Tile]:
             order=20,
         )
     ]
+    # The administrators' desks: where they find the bank batches and the gateway's loose ends.
+    if can(PAYOUTS, member=member):
+        tiles.append(
+            Tile(
+                title=_l("Withdrawals to bank accounts"),
+                url=url_for("hesam.payouts"),
+                icon="bank",
+                description=_l("Make the bank's batch and record its answers"),
+                order=21,
+            )
+        )
+    if can(RECONCILE, member=member):
+        tiles.append(
+            Tile(
+                title=_l("Card payments needing attention"),
+                url=url_for("hesam.card_attention"),
+                icon="credit-card",
+                description=_l("Mismatches, stuck payments and the gateway's reconciliation"),
+                order=22,
+            )
+        )
+    return tiles
 
 
 @hookimpl

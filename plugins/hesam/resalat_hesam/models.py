@@ -25,11 +25,13 @@ PAYMENT_STATES = (CREATED, REDIRECTED, VERIFIED, FAILED, CANCELLED)
 
 # A withdrawal's life: requested (money held as a pending transfer), exported (sent to the bank
 # in a batch), then settled (the transfer posts) or refused (it voids, the money is free again).
+# Before the export the member may cancel it: cancelled (it voids, the money is free again).
 REQUESTED = "requested"
 EXPORTED = "exported"
 SETTLED = "settled"
 REFUSED = "refused"
-WITHDRAWAL_STATES = (REQUESTED, EXPORTED, SETTLED, REFUSED)
+WITHDRAWAL_CANCELLED = "cancelled"
+WITHDRAWAL_STATES = (REQUESTED, EXPORTED, SETTLED, REFUSED, WITHDRAWAL_CANCELLED)
 
 KEY_MAX = 120
 REASON_MAX = 200
@@ -52,6 +54,8 @@ class CardPayment(Base):
         UniqueConstraint("member_id", "key", name="uq_hesam_card_payments_member_id_key"),
         UniqueConstraint("gateway", "token", name="uq_hesam_card_payments_gateway_token"),
         Index("ix_hesam_card_payments_member_id_id", "member_id", "id"),
+        # The administrators' list of payments needing attention reads by state.
+        Index("ix_hesam_card_payments_state_id", "state", "id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(_states(PAYMENT_STATES), name="state_known"),
     )
@@ -66,8 +70,12 @@ class CardPayment(Base):
     # Where the gateway said to send the member (kept, so a repeated request sends them there again).
     redirect_url: Mapped[str | None] = mapped_column(String(500))
     reference: Mapped[str | None] = mapped_column(String(100))
-    # Why it failed, as a code the pages word (amount_mismatch, declined, ...).
+    # Why it failed, as a code the pages word (amount_mismatch, declined, ...). An amount mismatch
+    # leaves the payment open (not credited) for an administrator to look at.
     failure: Mapped[str | None] = mapped_column(String(40))
+    # What the gateway's verify said was paid, once it said paid: the reconciliation's
+    # "verified" side (it differs from ``amount`` only for a mismatch).
+    gateway_amount: Mapped[int | None] = mapped_column(BigInteger)
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_transfers.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

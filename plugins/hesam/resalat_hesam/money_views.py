@@ -30,10 +30,11 @@ from resalat_core.sdk import (
     read_count,
     to_latin_digits,
 )
-from resalat_hesam import gateways, payments, plugin, withdrawals
+from resalat_hesam import gateways, payments, plugin, reconcile, withdrawals
 from resalat_hesam.views import bp
 
 PAYOUTS = "hesam.payouts"
+RECONCILE = "hesam.reconcile"
 
 
 def current_gateway() -> gateways.PaymentGateway:
@@ -115,7 +116,11 @@ def card_return() -> Any:
             db, request.args.get("token", ""), gateway=current_gateway(), amount=request.args.get("amount")
         )
     except (BadInput, NotFound) as exc:
-        db.rollback()
+        # A mismatch keeps what the gateway said, for the administrators; anything else changed nothing.
+        if exc.keep_changes:
+            db.commit()
+        else:
+            db.rollback()
         return render_template("hesam/card_result.html", payment=None, error=exc.message), exc.status
     db.commit()
     return render_template("hesam/card_result.html", payment=returned.payment, error=None)
@@ -288,6 +293,49 @@ def my_withdrawals() -> Any:
     return render_template("hesam/withdrawals.html", page=found)
 
 
+def _cancel_page(withdrawal_id: int, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+    found = withdrawals.own_withdrawal(db_session(), me(), withdrawal_id)
+    return render_template(
+        "hesam/withdrawal_cancel.html",
+        withdrawal=found,
+        free_after=withdrawals.free_balance(db_session(), me()) + found.amount,
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/withdrawals/<int:withdrawal_id>/cancel")
+@login_required
+def withdrawal_cancel_form(withdrawal_id: int) -> Any:
+    """Before the money comes back: which withdrawal, how much, the free money afterwards."""
+    return _cancel_page(withdrawal_id)
+
+
+@bp.post("/withdrawals/<int:withdrawal_id>/cancel")
+@login_required
+def withdrawal_cancel(withdrawal_id: int) -> Any:
+    """Cancel a withdrawal still waiting for the batch, once confirmed; a repeat is said as done."""
+    withdrawals.own_withdrawal(db_session(), me(), withdrawal_id)  # another member's: 404 first
+    if request.form.get("confirmed") != "1":
+        # Never in one tap: without the confirmation page's answer, show it.
+        return redirect(url_for("hesam.withdrawal_cancel_form", withdrawal_id=withdrawal_id))
+
+    def done(result: tuple[Any, bool]) -> Any:
+        found, replayed = result
+        if replayed:
+            return _l("This withdrawal was already cancelled.")
+        return _l(
+            "Withdrawal cancelled: %(amount)s is free in your main account again.", amount=Money(found.amount)
+        )
+
+    return handle_form(
+        lambda db: withdrawals.cancel_withdrawal(db, me(), withdrawal_id),
+        again=lambda errors, status: _cancel_page(withdrawal_id, errors, status),
+        to=url_for("hesam.my_withdrawals"),
+        done=done,
+        done_category=lambda result: "info" if result[1] else "success",
+    )
+
+
 # --- administrators: the bank batch and the bank's answers -----------------------------------------
 
 
@@ -381,3 +429,29 @@ def payout_settle(withdrawal_id: int) -> Any:
 def payout_refuse(withdrawal_id: int) -> Any:
     reason = request.form.get("reason", "")
     return _answer(withdrawal_id, lambda s, i: withdrawals.refuse(s, i, reason))
+
+
+# --- administrators: card payments needing attention, the clearing account reconciled ------------
+
+
+@bp.get("/admin/card-payments")
+@permission_required(RECONCILE)
+def card_attention() -> Any:
+    """Card top-ups needing a look (mismatch, verified not credited, stuck), in the admin's area."""
+    page, per_page = page_args()
+    found = reconcile.attention_page(db_session(), area_of(db_session(), me(), RECONCILE), page, per_page)
+    return render_template(
+        "hesam/card_attention.html",
+        page=found,
+        kinds={p.id: reconcile.attention_kind(p) for p in found.items},
+        minutes=reconcile.STUCK_MINUTES,
+    )
+
+
+@bp.get("/admin/card-payments/reconcile")
+@permission_required(RECONCILE)
+def card_reconcile() -> Any:
+    """The clearing account against the card payments: nationwide figures, so nationwide admins only."""
+    if area_of(db_session(), me(), RECONCILE) is not None:
+        raise NotAllowed(_("The gateway's clearing account is reconciled nationwide only."))
+    return render_template("hesam/card_reconcile.html", report=reconcile.reconcile(db_session()))

@@ -48,6 +48,7 @@ from resalat_hesam.models import (
 )
 
 PURPOSE_CARD = "card_top_up"
+AMOUNT_MISMATCH = "amount_mismatch"
 # The gateway's clearing account: what the card network owes us until the bank settles it.
 CLEARING = "card_gateway"
 # Shaparak's gateways take at least 1,000 tomans; the cap is the usual one per card payment.
@@ -200,9 +201,21 @@ def complete_payment(
             code="gateway_unreachable",
         ) from exc
     if verdict.paid:
+        payment.gateway_amount = verdict.amount
         if verdict.amount != payment.amount or not verdict.reference:
-            # Never credit another amount than asked: the payment waits for someone to look.
-            raise BadInput(_mismatch(), code="amount_mismatch")
+            # Never credit another amount than asked: the payment waits for someone to look, so
+            # what the gateway said is kept (the refusal commits it) for the administrators' list.
+            payment.failure = AMOUNT_MISMATCH
+            payment.reference = verdict.reference or None
+            session.flush()
+            raise BadInput(
+                _(
+                    "The gateway reports another amount than this payment's; nothing was added. "
+                    "An administrator will look at it."
+                ),
+                code="amount_mismatch",
+                keep_changes=True,
+            )
         _credit(session, payment, verdict.reference)
         return Returned(payment, False)
     if verdict.failure == gateways.UNPAID:

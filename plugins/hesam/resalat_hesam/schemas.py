@@ -164,7 +164,11 @@ class WithdrawalSchema(Schema):
     id = RowId()
     amount_rials = fields.Integer()
     state = fields.String(
-        metadata={"example": "requested", "description": "requested, exported, settled or refused"}
+        metadata={
+            "example": "requested",
+            "description": "requested, exported, settled, refused or cancelled (by the member, before the "
+            "export)",
+        }
     )
     sheba = fields.String()
     holder_name = fields.String()

@@ -7,7 +7,9 @@ The rules, in one place for the pages, the API and the CLI:
   spendable, not yet gone; once per member and key;
 - an administrator exports the waiting withdrawals as one CSV batch for the bank, then records
   the bank's answer for each: settled (the pending transfer posts) or refused (it voids and the
-  money is free again; the member is told why).
+  money is free again; the member is told why);
+- until the export the member may cancel: the reservation voids and the money is free again;
+  once exported the bank has it, and only the bank's answer frees it.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from resalat_hesam.models import (
     REFUSED,
     REQUESTED,
     SETTLED,
+    WITHDRAWAL_CANCELLED,
     ShebaAccount,
     Withdrawal,
 )
@@ -238,6 +241,47 @@ def request_withdrawal(session: Session, member: Member, amount: int | None, *, 
     session.add(made)
     session.flush()
     return Asked(made, False)
+
+
+def own_withdrawal(session: Session, member: Member, withdrawal_id: int) -> Withdrawal:
+    """One of the member's withdrawals (another member's is not found, like a missing one)."""
+    found = session.get(Withdrawal, withdrawal_id) if 0 < withdrawal_id < 2**31 else None
+    if found is None or found.member_id != member.id:
+        raise NotFound(_("No such withdrawal."), code="unknown_withdrawal")
+    return found
+
+
+def cancel_withdrawal(session: Session, member: Member, withdrawal_id: int) -> tuple[Withdrawal, bool]:
+    """The member takes back a withdrawal still waiting for the bank's batch: the held money is
+    free again. Returns (withdrawal, replayed): cancelling twice is said as done once.
+
+    The row is taken locked, as the export takes it: a cancel and an export racing each other
+    are decided by whichever locks first, so a withdrawal is never both in a batch and cancelled.
+    Nothing is committed: the caller commits.
+    """
+    own_withdrawal(session, member, withdrawal_id)
+    found = session.scalar(
+        select(Withdrawal)
+        .where(Withdrawal.id == withdrawal_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert found is not None
+    if found.state == WITHDRAWAL_CANCELLED:
+        return found, True
+    if found.state != REQUESTED:
+        if found.state == EXPORTED:
+            message = _(
+                "This withdrawal is already in the bank's batch and can no longer be cancelled. "
+                "If the bank refuses it, the money is free again and you are told."
+            )
+        else:
+            message = _("The bank has already answered this withdrawal: it can no longer be cancelled.")
+        raise Conflict(message, code="not_cancellable")
+    void_pending(session, found.transfer_id)
+    found.state, found.resolved_at = WITHDRAWAL_CANCELLED, utcnow()
+    session.flush()
+    return found, False
 
 
 def withdrawals_of(session: Session, member: Member, page: int, per_page: int) -> Page[Withdrawal]:

@@ -1,11 +1,17 @@
-"""A member tops up by card on her phone through the sandbox gateway, in a real browser."""
+"""A member tops up by card on her phone through the sandbox gateway, then an administrator reads
+the payments needing attention and the gateway's reconciliation; a member withdraws and cancels,
+in a real browser."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from resalat_hesam import gateways
+from resalat_hesam.models import CardPayment
+from sqlalchemy import select
 
-from resalat_core.sdk import get_db, verify_ledger
+from resalat_core.sdk import get_db, utcnow, verify_ledger
 from resalat_core.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -67,6 +73,37 @@ def test_maryam_tops_up_by_card_on_her_phone(app, live_server, page, person, bal
     with app.app_context():
         assert verify_ledger(get_db().session).ok
 
+    # A second top-up left at the gateway's page long ago: stuck, for the administrator to see.
+    page.goto(f"{live_server}/hesam/topup")
+    page.fill("#f-amount", "۷۰٬۰۰۰")
+    page.click("[data-testid=continue]")
+    page.click("[data-testid=pay]")
+    page.wait_for_selector("[data-testid=sandbox-form]")
+    with app.app_context():
+        s = get_db().session
+        for row in s.scalars(select(CardPayment).where(CardPayment.state == "redirected")):
+            row.created_at = utcnow() - timedelta(hours=3)
+        s.commit()
+
+    page.context.clear_cookies()
+    admin = person("admin", role_region=None)
+    page.goto(f"{live_server}/auth/login?next=/")
+    page.fill("#f-identifier", admin.mobile)
+    page.fill("#f-password", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(f"{live_server}/")
+    page.click("a[href='/hesam/admin/card-payments']")
+    page.wait_for_selector("[data-testid=attention-item]")
+    assert page.locator("[data-testid=attention-item]").get_attribute("data-kind") == "stuck"
+    assert "۷۰٬۰۰۰ تومان" in page.locator("[data-testid=attention-item]").inner_text()
+    _fits(page)
+    _no_latin_digits(page)
+    page.click("[data-testid=reconcile-link]")
+    page.wait_for_selector("[data-testid=reconciled]")
+    assert "۲۵۰٬۰۰۰ تومان" in page.locator("[data-testid=credited]").inner_text()
+    _fits(page)
+    _no_latin_digits(page)
+
 
 def test_a_member_withdraws_on_her_phone(app, live_server, page, person, fund, balance_of):
     maryam = person(name="مریم احمدی")
@@ -92,3 +129,18 @@ def test_a_member_withdraws_on_her_phone(app, live_server, page, person, fund, b
     assert page.locator("[data-testid=withdrawal-item]").get_attribute("data-state") == "requested"
     _fits(page)
     assert balance_of(maryam.id) == 600_000
+
+    # She changes her mind before the bank's batch: a confirmation page, then the money is back.
+    page.click("[data-testid=cancel-withdrawal]")
+    page.wait_for_selector("[data-testid=withdrawal-cancel]")
+    assert "۴۰٬۰۰۰ تومان" in page.locator("[data-testid=amount]").inner_text()
+    _fits(page)
+    _no_latin_digits(page)
+    assert balance_of(maryam.id) == 600_000  # nothing moves before she confirms
+    page.click("[data-testid=confirm]")
+    page.wait_for_selector("[data-testid=withdrawal-item][data-state=cancelled]")
+    assert page.locator("[data-testid=cancel-withdrawal]").count() == 0
+    _fits(page)
+    assert balance_of(maryam.id) == 1_000_000
+    with app.app_context():
+        assert verify_ledger(get_db().session).ok

@@ -162,3 +162,72 @@ def test_the_printable_page_of_a_note_is_its_url(jafar, issue, db):
     note_id = issue(jafar.id)
     with db() as s:
         assert services.note_url(services.get_note(s, note_id)) == f"/icap/notes/{note_id}/print"
+
+
+def test_a_note_freed_by_a_cancelled_request_is_pledged_to_the_next_one(
+    jafar, issue, pledge, note_of, counts, db
+):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+
+    with db() as s:
+        freed = services.free_note(s, reference="loan:12", actor=s.get(Member, jafar.id))
+        assert freed.id == note_id
+    with db() as s:
+        assert services.free_note(s, reference="loan:12") is None  # twice is harmless
+        assert services.free_note(s, reference="loan:404") is None
+        assert [n.id for n in services.usable_notes(s, s.get(Member, jafar.id), 1)] == [note_id]
+    note = note_of(note_id)
+    assert (note["status"], note["reference"]) == ("issued", None)
+    before = counts()
+
+    pledge(note_id, jafar.id, "loan:13")
+
+    note = note_of(note_id)
+    assert (note["status"], note["reference"]) == ("pledged", "loan:13")
+    assert [(h[0], h[1], h[2]) for h in note["history"][-3:]] == [
+        ("issued", "pledged", "loan:12"),
+        ("pledged", "issued", "loan:12"),
+        ("issued", "pledged", "loan:13"),
+    ]
+    after = counts()
+    assert (after["Note"], after["Transfer"]) == (before["Note"], before["Transfer"])  # no new note, no duty
+
+
+def test_a_protested_note_is_never_freed(jafar, make_member, issue, pledge, note_of, db):
+    note_id = issue(jafar.id)
+    pledge(note_id, jafar.id, "loan:12")
+    officer = make_member("admin")
+    with db() as s:
+        services.protest_note(s, reference="loan:12", reason="قسط معوق", actor=s.get(Member, officer))
+    with db() as s, pytest.raises(Conflict):
+        services.free_note(s, reference="loan:12")
+    assert note_of(note_id)["status"] == "protested"
+
+
+def test_a_note_must_fit_the_lender_and_its_due_date(jafar, issue, pledge, note_of, db):
+    from datetime import date, timedelta
+
+    from resalat_icap.services.reading import today
+
+    fund = services.fund_payee_code()
+    endorsed = issue(jafar.id)
+    with db() as s:
+        services.endorse_note(
+            s, endorsed, s.get(Member, jafar.id), payee_name="حسین حامی", payee_code="0012345679"
+        )
+    with db() as s, pytest.raises(BadInput) as wrong:
+        services.pledge_note(
+            s, endorsed, s.get(Member, jafar.id), reference="loan:20", amount=1_000_000, payee_code=fund
+        )
+    assert wrong.value.code == "wrong_payee" and "حسین حامی" in str(wrong.value.fields["note"])
+    due = issue(jafar.id, due_date=today() + timedelta(days=30))
+    with db() as s:
+        member = s.get(Member, jafar.id)
+        usable = [n.id for n in services.usable_notes(s, member, 1, payee_code=fund)]
+        assert due in usable and endorsed not in usable
+        s.get(services.Note, due).due_date = date(2020, 1, 1)  # time runs on past its due date
+    with db() as s, pytest.raises(BadInput) as late:
+        services.pledge_note(s, due, s.get(Member, jafar.id), reference="loan:21", amount=1_000_000)
+    assert late.value.code == "past_due"
+    assert note_of(due)["status"] == "issued"

@@ -7,6 +7,10 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Money,
+    _,
     api_doc,
     db_session,
     dump,
@@ -17,6 +21,7 @@ from resalat_core.sdk import (
     me,
     page_args,
     permission_required,
+    system_account,
     to_latin_digits,
 )
 from resalat_loans import services
@@ -27,6 +32,7 @@ from resalat_loans.schemas import (
     LoanSchema,
     PayBodySchema,
     PaymentSchema,
+    PayoutSchema,
     ProductSchema,
     QueueQuerySchema,
     RequestBodySchema,
@@ -176,16 +182,82 @@ def queue() -> Any:
     return {"items": dump(LoanSchema, items, many=True), "meta": found.meta()}
 
 
+@bp.get("/<int:loan_id>/payout")
+@api_doc(
+    summary="What approving this request pays out: amount, recipient, schedule (nothing moves)",
+    response=PayoutSchema,
+)
+@permission_required("loans.decide")
+def payout(loan_id: int) -> Any:
+    """The API's confirmation page: read it, then approve with ``confirm: true``."""
+    session = db_session()
+    loan = services.for_officer(session, me(), loan_id)
+    report = services.officer_report(session, loan)
+    return dump(
+        PayoutSchema,
+        {
+            "loan_id": loan.id,
+            "status": loan.status,
+            "member": {"id": loan.member_id, "name": loan.member.name, "mobile": loan.member.mobile},
+            "product": loan.product.code,
+            "amount": loan.amount,
+            "fee": loan.fee,
+            "total": loan.total,
+            "instalments": loan.instalments,
+            "source": "loan_fund",
+            "into": "earmarked",
+            "fund_available": system_account(session, "loan_fund").available,
+            "schedule": [
+                {
+                    "seq": line.seq,
+                    "due_on": line.due_on,
+                    "due_on_jalali": to_latin_digits(format_date(line.due_on, lang="fa")),
+                    "principal": line.principal,
+                    "fee": line.fee,
+                    "amount": line.amount,
+                    "paid_on": getattr(line, "paid_on", None),
+                    "late": getattr(line, "late", False),
+                }
+                for line in report["schedule"]
+            ],
+            "confirm_with": {"decision": "approve", "confirm": True, "amount_rials": loan.amount},
+        },
+    )
+
+
 @bp.post("/<int:loan_id>/decision")
-@api_doc(summary="Approve (and pay out) or reject a request", body=DecisionBodySchema, response=LoanSchema)
+@api_doc(
+    summary="Approve and pay out (with confirm: true, after reading /payout) or reject a request",
+    body=DecisionBodySchema,
+    response=LoanSchema,
+)
 @permission_required("loans.decide")
 @idempotent
 def decision(loan_id: int) -> Any:
-    """Only requests of members in my area (403 otherwise); a rejection needs a reason."""
+    """Only requests of members in my area (403 otherwise); a rejection needs a reason.
+
+    Approval moves money at once, so, like the page's confirmation step, it must say
+    ``confirm: true``; without it nothing is paid and the answer names the amount to confirm.
+    """
     data = load(DecisionBodySchema)
     session = db_session()
-    loan = services.decide(
-        session, me(), loan_id, approve=data["decision"] == "approve", reason=data["reason"]
-    )
+    approve = data["decision"] == "approve"
+    if approve:
+        found = services.for_officer(session, me(), loan_id)
+        if found.status == "requested" and not data["confirm"]:
+            message = _(
+                "Approving pays out %(amount)s at once: read the payout, then send confirm: true.",
+                amount=Money(found.amount),
+            )
+            raise BadInput(message, fields={"confirm": message}, code="confirmation_required")
+        if found.status == "requested" and data["amount_rials"] not in (None, found.amount):
+            raise Conflict(
+                _(
+                    "The amount to pay out is %(amount)s, not the one confirmed: read the payout again.",
+                    amount=Money(found.amount),
+                ),
+                code="amount_changed",
+            )
+    loan = services.decide(session, me(), loan_id, approve=approve, reason=data["reason"])
     session.commit()
     return dump(LoanSchema, _loan(loan))

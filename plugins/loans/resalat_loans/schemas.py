@@ -106,6 +106,46 @@ class PaymentSchema(Schema):
 class DecisionBodySchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(("approve", "reject")))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
+    confirm = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "approval pays out at once: read GET /api/v1/loans/{id}/payout first, then "
+            "send true (400 confirmation_required without it, nothing paid); not needed to reject"
+        },
+    )
+    amount_rials = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "optional: the amount read on the payout; 409 amount_changed if the loan's "
+            "amount is not this one, nothing paid"
+        },
+    )
+
+
+class PayoutSchema(Schema):
+    """What approving a request will pay out, before anything moves: the officer's confirmation step."""
+
+    loan_id = fields.Integer()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    member = fields.Dict(metadata={"description": "id, name and mobile of who receives the money"})
+    product = fields.String()
+    amount = fields.Integer(metadata={"description": "integer rials paid out into the loan account"})
+    fee = fields.Integer(metadata=_RIALS)
+    total = fields.Integer(metadata=_RIALS)
+    instalments = fields.Integer()
+    source = fields.String(metadata={"example": "loan_fund"})
+    into = fields.String(
+        metadata={"description": "earmarked: a new loan account that buys in M-Bazar only, never cash"}
+    )
+    fund_available = fields.Integer(metadata=_RIALS)
+    schedule = fields.List(
+        fields.Nested(InstalmentSchema),
+        metadata={"description": "the schedule as it will be written if paid out today"},
+    )
+    confirm_with = fields.Dict(
+        metadata={"description": "the body to POST to /decision to approve and pay out"}
+    )
 
 
 class QueueQuerySchema(Schema):

@@ -274,10 +274,35 @@ def test_the_api_requests_pays_and_decides(app, world, db):
         f"/api/v1/loans/{loan}/decision", json={"decision": "reject"}, headers={"Idempotency-Key": "d0"}
     )
     assert no_reason.status_code == 400 and "reason" in no_reason.get_json()["error"]["fields"]
-    approved = officer.post(
+    # Approval pays out: like the page, the API asks for an explicit confirmation first.
+    unconfirmed = officer.post(
         f"/api/v1/loans/{loan}/decision", json={"decision": "approve"}, headers={"Idempotency-Key": "d1"}
     )
+    assert unconfirmed.status_code == 400
+    assert unconfirmed.get_json()["error"]["code"] == "confirmation_required"
+    assert "confirm" in unconfirmed.get_json()["error"]["fields"]
+    assert api.get(f"/api/v1/loans/{loan}").get_json()["status"] == "requested"
+    assert api.get(f"/api/v1/loans/{loan}/payout").status_code == 403  # the member is no officer
+    payout = officer.get(f"/api/v1/loans/{loan}/payout").get_json()
+    assert payout["amount"] == 100_000_000 * TOMAN and payout["member"]["id"] == world.member
+    assert len(payout["schedule"]) == 12
+    assert sum(line["amount"] for line in payout["schedule"]) == payout["total"]
+    wrong = dict(payout["confirm_with"], amount_rials=payout["amount"] + 1)
+    changed = officer.post(f"/api/v1/loans/{loan}/decision", json=wrong, headers={"Idempotency-Key": "d2"})
+    assert changed.status_code == 409 and changed.get_json()["error"]["code"] == "amount_changed"
+    approved = officer.post(
+        f"/api/v1/loans/{loan}/decision", json=payout["confirm_with"], headers={"Idempotency-Key": "d1"}
+    )
+    assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["status"] == "disbursed"
+    assert [line["due_on"] for line in approved.get_json()["schedule"]] == [
+        line["due_on"] for line in payout["schedule"]
+    ]
+    # The same confirmation sent again: the first answer, paid out once.
+    again = officer.post(
+        f"/api/v1/loans/{loan}/decision", json=payout["confirm_with"], headers={"Idempotency-Key": "d1"}
+    )
+    assert again.get_json() == approved.get_json()
     world.top_up(world.member, 20_000_000)
     paid = api.post(f"/api/v1/loans/{loan}/pay", json={"count": 2}, headers={"Idempotency-Key": "p1"})
     assert paid.status_code == 200, paid.get_json()

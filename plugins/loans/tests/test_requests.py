@@ -188,7 +188,7 @@ def test_rejecting_needs_a_reason_then_releases_the_note(world, db, notification
     assert err.code == "reason_required" and "reason" in err.fields
     assert world.decide(loan_id, approve=False, reason="طرح توجیه اقتصادی ندارد") == "rejected"
     with db() as s:
-        assert s.get(icap.Note, note).status == "released"
+        assert s.get(icap.Note, note).status == "issued"  # freed: it secured nothing
         introduction = s.get(supporters.Introduction, intro)
         assert (introduction.status, introduction.status_note) == ("rejected", "طرح توجیه اقتصادی ندارد")
         assert introduction.events[-1].actor_id == world.officer
@@ -211,7 +211,7 @@ def test_the_member_cancels_before_the_decision_and_gets_points_back(world, db, 
         services.cancel(s, s.get(Member, world.member), loan_id)
     with db() as s:
         assert deposits.points_of(s, s.get(Member, world.member)).available == before
-        assert s.get(icap.Note, note).status == "released"
+        assert s.get(icap.Note, note).status == "issued"  # freed: it secured nothing
     assert world.loan(loan_id)["status"] == "cancelled"
 
 
@@ -231,11 +231,9 @@ def test_cancelling_a_request_leaves_the_introduction_usable(world, db, notifica
     assert world.loan(loan_id)["status"] == "cancelled"
     assert "loan.rejected" not in notifications(world.member)
     with db() as s:
-        assert s.get(icap.Note, note).status == "released"
-    # The same introduction makes a new request.
-    again = world.request(
-        product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=world.note()
-    )
+        assert s.get(icap.Note, note).status == "issued"  # freed: it secured nothing
+    # The same introduction, and the same note, make a new request.
+    again = world.request(product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note)
     assert world.loan(again)["status"] == "requested"
     with db() as s:
         assert s.get(supporters.Introduction, intro).status == "requested"
@@ -287,3 +285,68 @@ def test_loans_are_refused_where_the_module_is_off(world, app):
         ),
     )
     assert err.code == "not_active"
+
+
+def test_a_note_freed_by_a_cancelled_request_secures_the_next_one_without_new_stamp_duty(app, world, db):
+    """Jafar asks, pledging his note; he cancels; he asks again with the same note: no new note,
+    no second stamp duty, and the officer pays the new loan out against it."""
+    from .test_pages import sign_in
+
+    intro = world.introduce()
+    note = world.note()
+    with db() as s:
+        jafar = s.get(Member, world.member)
+        balance = jafar_balance(s, jafar)
+        notes = len(list(s.scalars(icap.notes_query(jafar))))
+    first = world.request(product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note)
+    with db() as s:
+        assert s.get(icap.Note, note).status == "pledged"
+        assert services.notes_for(s, s.get(Member, world.member)) == []  # pledged: not offered
+        services.cancel(s, s.get(Member, world.member), first)
+    with db() as s:
+        freed = s.get(icap.Note, note)
+        assert (freed.status, freed.pledged_reference) == ("issued", None)
+        assert [n.id for n in services.notes_for(s, s.get(Member, world.member))] == [note]
+    # The request form offers it again.
+    page = sign_in(app, world.member).get(f"/loans/new?introduction={intro}").get_data(as_text=True)
+    assert f'<option value="{note}"' in page
+
+    second = world.request(product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note)
+    assert world.loan(second)["note_id"] == note
+    with db() as s:
+        jafar = s.get(Member, world.member)
+        assert jafar_balance(s, jafar) == balance  # no stamp duty twice
+        assert len(list(s.scalars(icap.notes_query(jafar)))) == notes  # no new note
+        pledged = s.get(icap.Note, note)
+        assert pledged.status == "pledged" and pledged.pledged_reference.endswith(str(second))
+        moves = [(h.from_status, h.to_status) for h in icap.history_of(s, pledged)]
+        assert moves[-3:] == [("issued", "pledged"), ("pledged", "issued"), ("issued", "pledged")]
+    assert world.decide(second) == "disbursed"
+
+
+def test_a_freed_note_endorsed_away_no_longer_secures_a_loan(world, db):
+    intro = world.introduce()
+    note = world.note()
+    first = world.request(product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note)
+    with db() as s:
+        services.cancel(s, s.get(Member, world.member), first)
+    with db() as s:
+        icap.endorse_note(
+            s, note, s.get(Member, world.member), payee_name="حسین حامی", payee_code="0012345679"
+        )
+    with db() as s:
+        assert services.notes_for(s, s.get(Member, world.member)) == []
+    err = refused(
+        world,
+        BadInput,
+        lambda: world.request(
+            product="livestock", amount=AMOUNT, instalments=12, introduction=intro, note=note
+        ),
+    )
+    assert "note" in err.fields and "حسین حامی" in str(err.fields["note"])
+
+
+def jafar_balance(s, member) -> int:
+    from resalat_core.sdk import main_account
+
+    return main_account(s, member).available

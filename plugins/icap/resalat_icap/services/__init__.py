@@ -9,8 +9,11 @@ Pages, the API, the CLI, the hooks and the loans plugin call these, so each rule
 - Every **guarantor** is a member (found by mobile and national code) who signs the note in their
   own session by re-entering their password. A note with an unsigned guarantor cannot be pledged.
 - While issued, the issuer may **endorse** it to a new payee; endorsements are kept in order.
-- A note is **pledged** to one reference (``loan:12``), then **released** (the loan repaid or
-  cancelled) or **protested** (the loan defaulted). Each step is kept in the note's history.
+- A note is **pledged** to one reference (``loan:12``), then **released** (the loan repaid),
+  **freed** back to issued (the request cancelled or rejected: it secured nothing and can be
+  pledged to a new request, no new note or stamp duty needed) or **protested** (the loan
+  defaulted). Each step is kept in the note's history. A pledge needs the note payable to the
+  fund (not endorsed away), not past its due date, signed by every guarantor, large enough.
 
 Amounts are integer rials: pages and the API read what people type (``read_money``).
 """
@@ -32,7 +35,14 @@ from resalat_icap.services.notes import (
     usable_notes,
     visible_note,
 )
-from resalat_icap.services.pledges import pledge_note, protest_note, release_note, settle_note
+from resalat_icap.services.pledges import (
+    free_note,
+    fund_payee_code,
+    pledge_note,
+    protest_note,
+    release_note,
+    settle_note,
+)
 from resalat_icap.services.reading import (
     ON_DEMAND_WORDS,
     amount_in_words,
@@ -65,6 +75,8 @@ __all__ = [
     "may_see",
     "note_url",
     "notes_query",
+    "free_note",
+    "fund_payee_code",
     "pledge_note",
     "protest_note",
     "read_due_date",

@@ -30,6 +30,7 @@ from resalat_icap.models import (
     Note,
     NoteStatusChange,
 )
+from resalat_icap.services.reading import today
 
 STATUS_LABELS: dict[str, Text] = {
     ISSUED: _l("issued"),
@@ -127,15 +128,25 @@ def awaiting_signature(session: Session, member: Member) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def usable_notes(session: Session, member: Member, amount: int) -> list[Note]:
-    """The member's issued notes, not pledged, covering ``amount`` and signed by every guarantor."""
+def usable_notes(
+    session: Session, member: Member, amount: int, *, payee_code: str | None = None
+) -> list[Note]:
+    """The member's issued notes, not pledged, covering ``amount`` and signed by every guarantor;
+    with ``payee_code``, only those payable to it now (not endorsed away), and not past due.
+
+    A note freed by a cancelled or rejected request is issued again, so it is among them."""
     unsigned = exists().where(Guarantor.note_id == Note.id, Guarantor.signed_at.is_(None))
     stmt = (
         select(Note)
         .where(Note.issuer_id == member.id, Note.status == ISSUED, Note.amount >= int(amount), ~unsigned)
         .order_by(Note.amount, Note.id)
     )
-    return list(session.scalars(stmt))
+    found = list(session.scalars(stmt))
+    if payee_code is None:
+        return found
+    # Endorsements come with each note (one more query for all): the holder is read in Python.
+    day = today()
+    return [n for n in found if n.holder_code == payee_code and (n.due_date is None or n.due_date >= day)]
 
 
 def status_label(status: str) -> str:

@@ -1,5 +1,6 @@
-"""A note pledged to a loan: pledged, then released (repaid or cancelled), protested (defaulted)
-or settled after a protest; each step kept in the note's history."""
+"""A note pledged to a loan: pledged, then released (repaid), freed (the request cancelled or
+rejected: back to issued, to be pledged again), protested (defaulted) or settled after a
+protest; each step kept in the note's history."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     BadInput,
     Conflict,
+    Day,
     Digits,
     Member,
     Number,
@@ -19,6 +21,7 @@ from resalat_core.sdk import (
     normalize_text,
     utcnow,
 )
+from resalat_icap import setting
 from resalat_icap.models import (
     ISSUED,
     PLEDGED,
@@ -30,7 +33,7 @@ from resalat_icap.models import (
     NoteStatusChange,
 )
 from resalat_icap.services.notes import STATUS_LABELS, get_note
-from resalat_icap.services.reading import text_field
+from resalat_icap.services.reading import text_field, today
 
 
 def _move(
@@ -74,12 +77,24 @@ def _reference(reference: Any) -> str:
     return ref
 
 
-def pledge_note(session: Session, note_id: Any, member: Member, *, reference: str, amount: int) -> Note:
+def pledge_note(
+    session: Session,
+    note_id: Any,
+    member: Member,
+    *,
+    reference: str,
+    amount: int,
+    payee_code: str | None = None,
+) -> Note:
     """``member`` pledges their own note to ``reference`` (a loan request) for ``amount`` rials.
 
     The same reference again returns the note unchanged. Refused with a clear message, changing
     nothing, when the note is not theirs, pledged elsewhere, released or protested, smaller than
-    ``amount`` or still awaiting a guarantor's signature.
+    ``amount``, not payable to ``payee_code`` (the lender, when given: ``fund_payee_code()`` for
+    a Resalat loan; a note endorsed to someone else no longer fits), past its due date, or still
+    awaiting a guarantor's signature. A note freed by a cancelled or rejected request is
+    issued again and passes the same checks: the member need not issue (and pay stamp duty for)
+    a new one.
     """
     ref = _reference(reference)
     note = get_note(session, note_id)
@@ -117,11 +132,30 @@ def pledge_note(session: Session, note_id: Any, member: Member, *, reference: st
             amount=Number(amount),
         )
         raise BadInput(message, fields={"note": message}, code="too_small")
+    if payee_code is not None and note.holder_code != payee_code:
+        message = _(
+            "Note %(serial)s is payable to %(holder)s, not to the lender: it cannot secure this loan.",
+            serial=Digits(note.serial),
+            holder=note.holder_name,
+        )
+        raise BadInput(message, fields={"note": message}, code="wrong_payee")
+    if note.due_date is not None and note.due_date < today():
+        message = _(
+            "Note %(serial)s fell due on %(day)s: it can no longer secure a loan.",
+            serial=Digits(note.serial),
+            day=Day(note.due_date),
+        )
+        raise BadInput(message, fields={"note": message}, code="past_due")
     if not note.all_signed:
         message = _("Note %(serial)s is waiting for its guarantors' signatures.", serial=Digits(note.serial))
         raise BadInput(message, fields={"note": message}, code="unsigned")
     _move(session, note, PLEDGED, reference=ref, actor=member, pledged_reference=ref, pledged_amount=amount)
     return note
+
+
+def fund_payee_code() -> str:
+    """The code of the payee a note securing a Resalat loan must be payable to: the fund's."""
+    return str(setting("default_payee_code"))
 
 
 def _pledged_to(session: Session, reference: str) -> Note | None:
@@ -140,6 +174,24 @@ def release_note(session: Session, *, reference: str, actor: Member | None = Non
     if note.status != PLEDGED:
         raise Conflict(_("Note %(serial)s was protested and cannot be released.", serial=Digits(note.serial)))
     _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
+    return note
+
+
+def free_note(session: Session, *, reference: str, actor: Member | None = None) -> Note | None:
+    """The request ``reference`` ended without a loan (cancelled or rejected): its note secured
+    nothing, so it goes back to its issuer as issued, free to be pledged to another request. The
+    step stays in its history. None if the reference holds no note (also when freed already, or
+    pledged again since: freeing twice is harmless); a protested note stays protested (Conflict).
+    """
+    ref = _reference(reference)
+    note = _pledged_to(session, ref)
+    if note is None or note.status != PLEDGED:
+        if note is not None and note.status == PROTESTED:
+            raise Conflict(
+                _("Note %(serial)s was protested and cannot be released.", serial=Digits(note.serial))
+            )
+        return None
+    _move(session, note, ISSUED, reference=ref, actor=actor, pledged_reference=None, pledged_amount=None)
     return note
 
 

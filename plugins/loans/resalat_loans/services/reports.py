@@ -80,8 +80,9 @@ def introductions_page(
 
 
 def notes_for(session: Session, member: Member) -> list[Any]:
-    """The member's iCAP notes that could be pledged (issued, unpledged, signed)."""
-    return icap.usable_notes(session, member, 1)
+    """The member's iCAP notes that could be pledged (issued or freed by a cancelled request,
+    unpledged, signed, payable to the fund, not past due)."""
+    return icap.usable_notes(session, member, 1, payee_code=icap.fund_payee_code())
 
 
 def pledged_note(session: Session, loan: Loan) -> Any:

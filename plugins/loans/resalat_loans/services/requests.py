@@ -340,7 +340,14 @@ def _hold(session: Session, member: Member, loan: Loan, request: _Request, refus
     reference = reference_of(loan)
     if request.note_id is not None and "note" not in refusals.errors:
         try:
-            icap.pledge_note(session, request.note_id, member, reference=reference, amount=loan.total)
+            icap.pledge_note(
+                session,
+                request.note_id,
+                member,
+                reference=reference,
+                amount=loan.total,
+                payee_code=icap.fund_payee_code(),
+            )
         except (BadInput, Conflict, NotFound, NotAllowed) as exc:
             # icap's own message, under the form's field for the note.
             refusals.add("note", str(exc.message), exc.code or "note")
@@ -445,10 +452,12 @@ def request_loan(
 
 
 def release(session: Session, loan: Loan) -> None:
-    """Give back what a request held: the note's pledge and the deposit points."""
+    """Give back what a request that ended without a loan (cancelled, rejected) held: the note
+    (freed back to issued, so the member can pledge it to a new request without issuing, and
+    paying stamp duty for, another) and the deposit points."""
     reference = reference_of(loan)
     if loan.note_id is not None:
-        icap.release_note(session, reference=reference)
+        icap.free_note(session, reference=reference)
     if loan.points_used:
         deposits.release_points(session, reference=reference)
 
