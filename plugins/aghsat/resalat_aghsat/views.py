@@ -291,7 +291,17 @@ def save_plan() -> Any:
     def act(session: Any) -> Any:
         data, read = _plan_data(form)
         existing = services.get_plan(session, plan_id) if plan_id else None
-        return read.run(lambda: services.save_plan(session, data, existing))
+        try:
+            return read.run(lambda: services.save_plan(session, data, existing))
+        except BadInput as exc:
+            if "down_bps" in exc.fields:  # the page asks for a percent, not basis points
+                del exc.fields["down_bps"]
+                exc.fields["down_percent"] = _(
+                    "Enter a percent from %(low)s to %(high)s.",
+                    low=int(plugin.setting("down_bps_min")) // 100,
+                    high=int(plugin.setting("down_bps_max")) // 100,
+                )
+            raise
 
     return handle_form(
         act,

@@ -7,7 +7,7 @@ way another request would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import count
@@ -21,7 +21,7 @@ from resalat_bazaar import services as bazaar
 from resalat_merat.models import Score
 from sqlalchemy import select
 
-from resalat_core.sdk import Account, Member, system_account, utcnow, verify_ledger
+from resalat_core.sdk import Account, Member, hookimpl, system_account, utcnow, verify_ledger
 from resalat_core.testing import work
 
 TOMAN = 10
@@ -208,3 +208,27 @@ def market(app: Flask, make_member: Callable[..., int], top_up: Callable[..., An
         make_plan(app, code)
     fill_fund(app, 1_000_000_000 * TOMAN)
     return Market(app, shop, make_member, top_up)
+
+
+class Inbox:
+    """Every notification sent while a test runs: (member id, source, kind, params)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, str, dict[str, Any]]] = []
+
+    @hookimpl(tryfirst=True)
+    def resalat_notify(self, member: Any, message: Any) -> Any:
+        self.sent.append((member.id, message.kind.source, message.kind.kind, dict(message.params)))
+        return message
+
+    def kinds(self, member_id: int) -> list[str]:
+        return [kind for m, source, kind, _p in self.sent if m == member_id and source == "aghsat"]
+
+
+@pytest.fixture
+def inbox(app: Flask) -> Iterator[Inbox]:
+    found = Inbox()
+    pm = app.extensions["resalat"].plugins.pm
+    pm.register(found, name="aghsat-test-inbox")
+    yield found
+    pm.unregister(found)

@@ -180,17 +180,17 @@ def run_due(
 ON_TIME, LATE, FINISHED = "aghsat_on_time", "aghsat_overdue", "aghsat_repaid"
 SIGNAL_KINDS = (
     SignalKind(ON_TIME, _l("Instalments paid on time: %(value)s"), points=3, per=1, cap=60),
-    SignalKind(LATE, _l("Instalments overdue now: %(value)s"), points=-25, per=1, cap=-150),
+    SignalKind(LATE, _l("Instalment purchases overdue now: %(value)s"), points=-40, per=1, cap=-160),
     SignalKind(FINISHED, _l("Instalment purchases paid off: %(value)s"), points=10, per=1, cap=40),
 )
 
 
 def credit_signals(session: Session, member: Any) -> list[CreditSignal]:
-    """Instalments paid on time, overdue now, and purchases paid off: one query."""
-    day = today_in_iran()
+    """Instalments paid on time, purchases overdue now (as run-due last bucketed them) and purchases
+    paid off: one query."""
     on_time = func.count(case((Instalment.paid_on <= Instalment.due_on, 1)))
     late = func.count(
-        case(((Instalment.paid_at.is_(None)) & (Instalment.due_on < day) & (Purchase.status == RUNNING), 1))
+        func.distinct(case(((Purchase.status == RUNNING) & (Purchase.bucket != CURRENT), Purchase.id)))
     )
     done = func.count(func.distinct(case((Purchase.status == REPAID, Purchase.id))))
     row = session.execute(
