@@ -4,6 +4,7 @@ supporter's payment, the seller's opt-in, and the administrators' plans and expo
 from __future__ import annotations
 
 from resalat_aghsat.models import Plan
+
 from resalat_core.sdk import Member
 from resalat_core.testing import work
 
