@@ -64,8 +64,9 @@ def take(session: Session, buyer: Member, code: str, dues: list[Any], key: str) 
     if plan is None:
         raise _refuse(_("This instalment plan is not offered now."), "unknown_plan")
     # One checkout at a time per buyer decides against their limit: the row lock makes a second
-    # checkout wait here until the first commits, then count what the first took.
-    session.execute(select(Member.id).where(Member.id == buyer.id).with_for_update()).all()
+    # checkout wait here until the first commits, then count what the first took. NO KEY UPDATE:
+    # the checkout's own rows hold a key-share lock on the member, which this must not wait for.
+    session.execute(select(Member.id).where(Member.id == buyer.id).with_for_update(key_share=True)).all()
     parts = parts_of_dues(dues)
     known = standing(session, buyer, parts)
     refused = refusal(session, plan, parts, known)
@@ -205,7 +206,9 @@ def _check_key(key: Any) -> str:
 
 def _lock(session: Session, purchase: Purchase) -> Purchase:
     # Payments of one purchase (the buyer's tap, run-due, a supporter) are taken one at a time.
-    session.execute(select(Purchase.id).where(Purchase.id == purchase.id).with_for_update()).all()
+    session.execute(
+        select(Purchase.id).where(Purchase.id == purchase.id).with_for_update(key_share=True)
+    ).all()
     session.refresh(purchase)
     for item in purchase.schedule:
         session.refresh(item)
