@@ -54,11 +54,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 # --- apps and databases ------------------------------------------------------------------------
 
 
+BACKENDS_ENV = "RESALAT_TEST_BACKENDS"
+
+
 def _backends() -> list[Any]:
+    """SQLite and PostgreSQL, or those named in ``RESALAT_TEST_BACKENDS`` (``postgresql``): the
+    full run asks the plugins' tests for PostgreSQL only, because each plugin's tests already run
+    on SQLite with only it and what it requires installed (``scripts/test-alone``)."""
     pg = pytest.param(
         "postgresql",
         marks=pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"),
     )
+    chosen = [b.strip() for b in os.environ.get(BACKENDS_ENV, "").split(",") if b.strip()]
+    if chosen:
+        unknown = set(chosen) - {"sqlite", "postgresql"}
+        if unknown:
+            raise pytest.UsageError(f"{BACKENDS_ENV}: unknown backends {sorted(unknown)}")
+        return [b if b == "sqlite" else pg for b in chosen]
     return ["sqlite", pg]
 
 
@@ -428,22 +440,27 @@ def client_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
     return factory
 
 
-@pytest.fixture
-def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
-    """``api_as('admin')``: a client that sends a bearer token of a new member with that role."""
+def token_client(app: Flask, member_id: int) -> ResalatClient:
+    """A client of ``app`` (any app, one from ``make_app`` too) that sends a bearer token of the member."""
     from resalat_core.auth.services import issue_token
     from resalat_core.members.models import Member
 
+    with _app_session(app) as s:
+        plain, _token = issue_token(s, s.get(Member, member_id), "test")
+        s.commit()
+    app.test_client_class = ResalatClient
+    c: ResalatClient = app.test_client()  # type: ignore[assignment]
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
+    c.member_id = member_id  # type: ignore[attr-defined]
+    return c
+
+
+@pytest.fixture
+def api_as(app: Flask, make_member: Roles) -> Callable[..., ResalatClient]:
+    """``api_as('admin')``: a client that sends a bearer token of a new member with that role."""
+
     def factory(role: str | None = None, **kwargs: Any) -> ResalatClient:
-        member_id = make_member(role, **kwargs)
-        with _app_session(app) as s:
-            plain, _token = issue_token(s, s.get(Member, member_id), "test")
-            s.commit()
-        app.test_client_class = ResalatClient
-        c: ResalatClient = app.test_client()  # type: ignore[assignment]
-        c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {plain}"
-        c.member_id = member_id  # type: ignore[attr-defined]
-        return c
+        return token_client(app, make_member(role, **kwargs))
 
     return factory
 

@@ -135,6 +135,11 @@ def _order(o: Order, *, detail: bool = False) -> dict[str, Any]:
         "total_rials": o.total,
         "paid_main_rials": o.paid_main,
         "paid_earmarked_rials": o.paid_earmarked,
+        "paid_other_rials": o.paid_other,
+        "payments": [
+            {"method": p.method, "title": services.payment_label(p), "amount_rials": p.amount}
+            for p in o.payments
+        ],
         "delivery": o.delivery,
         "address": o.address,
         "note": o.note,
@@ -374,6 +379,7 @@ def _method(method: services.PaymentMethod) -> dict[str, Any]:
         "total_rials": method.total,
         "terms": [str(term) for term in method.terms],
         "url": method.url,
+        "stage": method.stage,
     }
 
 
@@ -473,6 +479,7 @@ def checkout() -> Any:
             delivery=delivery,
             address=data["address"],
             note=data["note"],
+            methods=tuple(data["methods"]),
         ),
     )
     # Not committed here: the idempotency record commits the checkout and its answer together.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from resalat_bazaar.hookspecs import STAGES
 from resalat_bazaar.models import (
     DELIVERY_OPTIONS,
     DESCRIPTION_MAX,
@@ -158,6 +159,19 @@ class PaymentMethodSchema(Schema):
     total_rials = fields.Integer(metadata={"description": "integer rials paid in all, fees included"})
     terms = fields.List(fields.String(), metadata={"description": "what else to read before choosing"})
     url = fields.String(allow_none=True)
+    stage = fields.String(
+        validate=validate.OneOf(STAGES),
+        metadata={
+            "description": "first: pays before loan money, maybe part (a voucher; several may be chosen); "
+            "rest: pays what is left instead of the main account (choose at most one)"
+        },
+    )
+
+
+class OrderPaymentSchema(Schema):
+    method = fields.String(metadata={"example": "vouchers.v12"})
+    title = fields.String(metadata={"description": "what the part reads as, in the caller's language"})
+    amount_rials = fields.Integer()
 
 
 class CartSchema(Schema):
@@ -166,7 +180,7 @@ class CartSchema(Schema):
     groups = fields.List(fields.Nested(CartGroupSchema))
     payment_methods = fields.List(
         fields.Nested(PaymentMethodSchema),
-        metadata={"description": "other ways to pay offered for this cart; choosing one comes later"},
+        metadata={"description": "other ways to pay offered for this cart, chosen by code at checkout"},
     )
 
 
@@ -189,6 +203,16 @@ class CheckoutBodySchema(Schema):
     )
     address = fields.String(load_default="", validate=validate.Length(max=500))
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    methods = fields.List(
+        fields.String(validate=validate.Length(min=1, max=80)),
+        load_default=list,
+        validate=validate.Length(max=10),
+        metadata={
+            "description": "codes of the other ways to pay (the cart's payment_methods) to pay with: "
+            "any number of 'first' ones, at most one 'rest'",
+            "example": ["vouchers.v12", "aghsat.p6"],
+        },
+    )
 
 
 class OrderItemSchema(Schema):
@@ -219,6 +243,8 @@ class OrderSchema(Schema):
     total_rials = fields.Integer()
     paid_main_rials = fields.Integer()
     paid_earmarked_rials = fields.Integer()
+    paid_other_rials = fields.Integer(metadata={"description": "what other ways to pay paid (payments)"})
+    payments = fields.List(fields.Nested(OrderPaymentSchema))
     delivery = fields.String()
     address = fields.String()
     note = fields.String()

@@ -462,6 +462,8 @@ def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status:
     loans = [(account, account_name(account)) for account in services.earmarked_accounts(session, member)]
     main = main_account(session, member)
     methods = services.payment_methods(member, current)
+    values.setdefault("methods", [])
+    values.setdefault("rest_method", "")
     session.commit()  # the main account, if this visit opened it
     return render_template(
         "bazaar/cart.html",
@@ -495,7 +497,10 @@ def _paid(result: Any) -> str:
 def checkout() -> Any:
     """Pay the cart: one order per booth, the money held in escrow until the buyer confirms."""
     form = request.form
-    values = {k: form.get(k, "") for k in ("key", "funding", "earmarked_account", "address", "note")}
+    values: dict[str, Any] = {
+        k: form.get(k, "") for k in ("key", "funding", "earmarked_account", "address", "note", "rest_method")
+    }
+    values["methods"] = form.getlist("method")
     delivery: dict[int, str] = {}
     for name, value in form.items():
         booth_id = chosen_id(name[9:]) if name.startswith("delivery_") else None
@@ -510,6 +515,7 @@ def checkout() -> Any:
         delivery=delivery,
         address=values["address"],
         note=values["note"],
+        methods=tuple(values["methods"]) + ((values["rest_method"],) if values["rest_method"] else ()),
     )
     return handle_form(
         lambda s: _refusal_as_error("earmarked_account", lambda: services.checkout(s, me(), chosen)),

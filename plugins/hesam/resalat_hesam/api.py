@@ -27,6 +27,7 @@ from resalat_hesam.schemas import (
     AccountSchema,
     CardPaymentBodySchema,
     CardPaymentSchema,
+    CreditLineSchema,
     EntrySchema,
     PendingSchema,
     ShebaBodySchema,
@@ -99,6 +100,30 @@ def accounts() -> Any:
     found = services.overview(session, me())
     session.commit()  # the main account, if this call opened it
     return jsonify(dump(AccountSchema, [_account(a) for a in found.accounts], many=True))
+
+
+@bp.get("/credit-lines")
+@api_doc(
+    summary="Credit other plugins hold open for me (pay later, instalments): limit, used and free",
+    response=CreditLineSchema,
+    many=True,
+)
+@login_required
+def credit_lines() -> Any:
+    lines = services.credit_lines(me())
+    body = [
+        {
+            "title": str(line.title),
+            "limit_rials": line.limit,
+            "used_rials": line.used,
+            "free_rials": line.free,
+            "frozen": line.frozen,
+            "note": str(line.note),
+            "url": line.url,
+        }
+        for line in lines
+    ]
+    return jsonify(dump(CreditLineSchema, body, many=True))
 
 
 @bp.get("/accounts/<int:account_id>/statement")

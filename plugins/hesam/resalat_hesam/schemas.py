@@ -174,3 +174,13 @@ class WithdrawalSchema(Schema):
     created_at = UtcDateTime()
     exported_at = UtcDateTime(allow_none=True)
     resolved_at = UtcDateTime(allow_none=True)
+
+
+class CreditLineSchema(Schema):
+    title = fields.String(metadata={"description": "in the caller's language", "example": "Pay later"})
+    limit_rials = fields.Integer()
+    used_rials = fields.Integer()
+    free_rials = fields.Integer(metadata={"description": "what may still be used; 0 while frozen"})
+    frozen = fields.Boolean(metadata={"description": "no new use until what is overdue is paid"})
+    note = fields.String()
+    url = fields.String(allow_none=True)

@@ -115,7 +115,10 @@ def orders_query(
     if status:
         stmt = stmt.where(Order.status == status)
     return stmt.order_by(Order.id.desc()).options(
-        joinedload(Order.booth), joinedload(Order.buyer), selectinload(Order.items)
+        joinedload(Order.booth),
+        joinedload(Order.buyer),
+        selectinload(Order.items),
+        selectinload(Order.payments),
     )
 
 
