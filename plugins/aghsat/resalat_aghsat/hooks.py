@@ -190,3 +190,29 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 @hookimpl
 def resalat_demo(session: Session, world: Any) -> None:
     demo.load(session, world)
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_lines(member: Member) -> list[Any]:
+    """M-Hesam's accounts page: what the member owes the instalment fund and what their rating allows.
+
+    Answered only where M-Hesam is installed (it is not required), so its type is imported here.
+    """
+    from resalat_hesam.hookspecs import CreditLine
+    from resalat_merat import services as merat
+
+    session = _session_of(member)
+    score = merat.current_score(session, member)
+    used = services.owed(session, member)
+    if score is None and not used:
+        return []
+    limit = services.limit_for(score.rating) if score is not None else 0
+    return [
+        CreditLine(
+            _l("Instalment purchases"),
+            limit=limit,
+            used=used,
+            url=f"/{plugin.name}/",
+            note=_l("What your Merat rating allows you to owe in instalments at once."),
+        )
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from resalat_aghsat import services
 from resalat_aghsat.models import Purchase
 
@@ -124,3 +125,17 @@ def test_the_cli_fills_the_fund_once_per_key(market):
         assert result.exit_code == 0, result.output
     assert market.fund_balance() == before + 5_000_000
     assert market.verify()
+
+
+def test_hesam_shows_what_the_buyer_owes_and_what_her_rating_allows(market):
+    pytest.importorskip("resalat_hesam")
+    maryam, purchase = bought(market)
+    hook = market.app.extensions["resalat"].plugins.pm.hook
+    with work(market.app) as s:
+        lines = [
+            line
+            for answer in hook.resalat_credit_lines(member=s.get(Member, maryam))
+            for line in answer
+            if line.url == "/aghsat/"
+        ]
+    assert [(x.limit, x.used, x.free) for x in lines] == [(500_000_000, 9_000_000, 491_000_000)]
