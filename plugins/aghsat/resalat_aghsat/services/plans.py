@@ -108,12 +108,12 @@ def save_plan(session: Session, data: dict[str, Any], plan: Plan | None = None) 
         "amount_min": (0, 10**13),
         "amount_max": (1, 10**13),
     }
-    for name, (low, high) in limits.items():
+    for name, (least, most) in limits.items():
         if creating or name in data:
             if name == "amount_min" and creating and name not in data:
                 values[name] = 0
                 continue
-            found = _whole(data.get(name), name, errors, low, high)
+            found = _whole(data.get(name), name, errors, least, most)
             if found is not None:
                 values[name] = found
     if creating or "min_rating" in data:
