@@ -22,8 +22,9 @@ plugin = Plugin(
     title=_l("M-Aghsat"),
     package=__name__,
     sdk=">=1,<2",
-    # Plans are offered at M-Bazar's checkout; the buyer's Merat rating decides which.
-    requires=("bazaar", "merat"),
+    # Plans are offered at M-Bazar's checkout; the buyer's Merat rating decides which; what the
+    # buyer owes shows among M-Hesam's credit lines.
+    requires=("bazaar", "merat", "hesam"),
     description=_l(
         "Buying in M-Bazar in monthly instalments: a down payment now, the rest from the instalment "
         "fund, repaid monthly with a service fee fixed up front that never grows with time."

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, url_for
 from resalat_bazaar.services import REST, PaymentMethod
+from resalat_hesam import services as hesam
+from resalat_merat import services as merat
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -192,14 +194,9 @@ def resalat_demo(session: Session, world: Any) -> None:
     demo.load(session, world)
 
 
-@hookimpl(optionalhook=True)
+@hookimpl
 def resalat_credit_lines(member: Member) -> list[Any]:
-    """M-Hesam's accounts page: what the member owes the instalment fund and what their rating allows.
-
-    Answered only where M-Hesam is installed (it is not required), so its type is imported here.
-    """
-    from resalat_hesam.hookspecs import CreditLine
-    from resalat_merat import services as merat
+    """M-Hesam's accounts page: what the member owes the instalment fund and what their rating allows."""
 
     session = _session_of(member)
     score = merat.current_score(session, member)
@@ -208,7 +205,7 @@ def resalat_credit_lines(member: Member) -> list[Any]:
         return []
     limit = services.limit_for(score.rating) if score is not None else 0
     return [
-        CreditLine(
+        hesam.CreditLine(
             _l("Instalment purchases"),
             limit=limit,
             used=used,

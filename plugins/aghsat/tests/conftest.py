@@ -18,7 +18,7 @@ from flask import Flask
 from resalat_aghsat import services
 from resalat_aghsat.models import Purchase
 from resalat_bazaar import services as bazaar
-from resalat_merat.models import Score
+from resalat_merat import services as merat
 from sqlalchemy import select
 
 from resalat_core.sdk import Account, Member, hookimpl, system_account, utcnow, verify_ledger
@@ -136,7 +136,7 @@ def rate(app: Flask, member_id: int, rating: str) -> None:
     with work(app) as s:
         now = utcnow()
         s.add(
-            Score(
+            merat.Score(
                 member_id=member_id,
                 value=values[rating],
                 rating=rating,

@@ -3,9 +3,9 @@ member's first purchase in instalments when her Merat rating allows one."""
 
 from __future__ import annotations
 
+from resalat_aghsat.models import BoothOptIn, Plan, Purchase
 from sqlalchemy import select
 
-from resalat_aghsat.models import BoothOptIn, Plan, Purchase
 from resalat_core.sdk import system_account, verify_ledger
 from resalat_core.testing import work
 
@@ -17,7 +17,9 @@ def test_the_demo_offers_plans_at_every_booth_and_the_ledger_balances(app, monke
     manager = app.extensions["resalat"].plugins
     every = manager.impls
     monkeypatch.setattr(
-        manager, "impls", lambda hook: [(n, i) for n, i in every(hook) if hook != "resalat_demo" or n in REQUIRED]
+        manager,
+        "impls",
+        lambda hook: [(n, i) for n, i in every(hook) if hook != "resalat_demo" or n in REQUIRED],
     )
 
     result = app.test_cli_runner().invoke(args=["demo"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
 from resalat_aghsat import services
 from resalat_aghsat.models import Purchase
 
@@ -128,7 +127,6 @@ def test_the_cli_fills_the_fund_once_per_key(market):
 
 
 def test_hesam_shows_what_the_buyer_owes_and_what_her_rating_allows(market):
-    pytest.importorskip("resalat_hesam")
     maryam, purchase = bought(market)
     hook = market.app.extensions["resalat"].plugins.pm.hook
     with work(market.app) as s:
