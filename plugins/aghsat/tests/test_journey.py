@@ -194,3 +194,44 @@ def test_a_cancelled_order_cancels_the_plan_and_every_rial_goes_back(market):
     with work(market.app) as s:
         assert system_account(s, "aghsat_fee_income").posted == 0
     assert market.verify()
+
+
+def test_loan_money_pays_first_and_the_plan_pays_only_what_is_left(market):
+    from resalat_core.sdk import open_earmarked, transfer
+
+    maryam = market.buyer("C")
+    market.cart(maryam)
+    with work(market.app) as s:
+        account = open_earmarked(
+            s,
+            s.get(Member, maryam),
+            code=f"test:earmarked:{maryam}",
+            purpose="admin_adjustment",
+            purposes=[bazaar.PURCHASE],
+        )
+        transfer(
+            s,
+            f"test:earmark:{account.id}",
+            system_account(s, "cash_in"),
+            account,
+            400_000 * TOMAN,
+            "admin_adjustment",
+        )
+        s.commit()
+        account_id = account.id
+        request = bazaar.CheckoutRequest(
+            key="mixed",
+            funding=bazaar.FUND_BOTH,
+            earmarked_account_id=account_id,
+            delivery={market.shop.booth_id: "pickup"},
+            methods=("aghsat.p6",),
+        )
+        (order,) = bazaar.checkout(s, s.get(Member, maryam), request).orders
+        s.commit()
+        order_id = order.id
+
+    purchase = market.purchase(order_id)
+    # 400,000 tomans of loan money first; the plan finances the other 800,000 with a quarter down.
+    assert (purchase.price, purchase.down_payment, purchase.financed) == (8_000_000, 2_000_000, 6_000_000)
+    assert market.balance(maryam) == 10_000_000 * TOMAN - 2_000_000
+    assert market.verify()
