@@ -136,6 +136,7 @@ def _order(o: Order, *, detail: bool = False) -> dict[str, Any]:
         "paid_main_rials": o.paid_main,
         "paid_earmarked_rials": o.paid_earmarked,
         "paid_other_rials": o.paid_other,
+        "delivery_fee_rials": o.delivery_fee,
         "payments": [
             {"method": p.method, "title": services.payment_label(p), "amount_rials": p.amount}
             for p in o.payments
@@ -385,6 +386,7 @@ def _method(method: services.PaymentMethod) -> dict[str, Any]:
 
 def _cart(member: Member) -> dict[str, Any]:
     current = services.cart(db_session(), member)
+    offers = services.delivery_offers(member, current)
     return {
         "total_rials": current.total,
         "count": current.count,
@@ -394,6 +396,15 @@ def _cart(member: Member) -> dict[str, Any]:
                 "booth_id": g.booth.id,
                 "booth_name": g.booth.name,
                 "delivery_options": list(g.booth.delivery_options or []),
+                "delivery_fees": [
+                    {
+                        "option": offer.option,
+                        "fee_rials": offer.fee,
+                        "terms": [str(t) for t in offer.quote.terms] if offer.quote else [],
+                        "refused": offer.refused,
+                    }
+                    for offer in offers.get(g.booth.id, [])
+                ],
                 "total_rials": g.total,
                 "lines": [
                     {

@@ -16,7 +16,7 @@ from resalat_core.sdk import Text, awaiting, hookspec
 if TYPE_CHECKING:
     from resalat_bazaar.models import BazaarOrder as Order
     from resalat_bazaar.models import OrderPayment
-    from resalat_bazaar.services.cart import Cart
+    from resalat_bazaar.services.cart import Cart, CartGroup
     from resalat_core.sdk import Account, Member
 
 METHOD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\-]{1,60}$")
@@ -134,6 +134,29 @@ class PaymentPart:
             raise ValueError(f"a payment part must be whole rials above 0, not {self.amount!r}")
 
 
+@dataclass(frozen=True)
+class DeliveryQuote:
+    """What a delivery service charges to carry one booth's order, shown before the buyer pays.
+
+    - ``fee``: whole rials the buyer pays at checkout besides the goods, from the main account;
+    - ``account``: the code of a system account the delivery plugin declared, which holds the fee
+      until the plugin pays whoever carried the order (a cancelled order gets it back from there);
+    - ``purpose``: the ledger purpose of the fee's transfer, one the plugin declared;
+    - ``terms``: what else the buyer reads beside the fee (lazy texts: "Zanjan to Tehran, up to
+      5 kg", "delivered within 3 days").
+    """
+
+    fee: int
+    account: str
+    purpose: str
+    terms: tuple[Text, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.fee, bool) or not isinstance(self.fee, int) or self.fee < 0:
+            raise ValueError(f"a delivery fee must be whole rials, not {self.fee!r}")
+        object.__setattr__(self, "terms", tuple(self.terms))
+
+
 @hookspec
 @awaiting("M-ST, which will create a shipment for an order paid with M-ST delivery")
 def resalat_order_paid(order: Order) -> None:
@@ -177,7 +200,6 @@ def resalat_reputation(kind: str, subject_id: int) -> Reputation | None:
 
 
 @hookspec
-@awaiting("the instalment (aghsat), pay-later (paylater) and voucher plugins")
 def resalat_payment_methods(buyer: Member, cart: Cart) -> list[PaymentMethod]:
     """Ways to pay this cart besides the main account and loan money, shown before the buyer pays.
 
@@ -228,7 +250,8 @@ def resalat_payment_take(buyer: Member, code: str, dues: list[Due], key: str) ->
     (its message in the buyer's words, naming why: an expired voucher, a limit exceeded) to
     refuse: the whole checkout is refused and nothing changes. Record what was taken (a
     redemption, an instalment schedule) in the same transaction, keyed by order id, so that
-    ``resalat_payment_refunded`` can find it.
+    ``resalat_payment_refunded`` can find it. Any other exception is a bug: the checkout fails
+    with a 500 and nothing is paid.
     """
 
 
@@ -242,4 +265,33 @@ def resalat_payment_refunded(order: Order, payments: list[OrderPayment]) -> None
     ``payments``, the order's ``OrderPayment`` rows (``method`` code, ``account_id``, ``amount``).
     Answer only for codes that start with your plugin's name. Transaction: the cancellation's,
     not yet committed. An exception leaves the order as it was.
+    """
+
+
+@hookspec(firstresult=True)
+@awaiting("M-ST (ام‌اس‌تی), the members' delivery service, which prices the mst option")
+def resalat_delivery_quote(buyer: Member, group: CartGroup, option: str) -> DeliveryQuote | None:
+    """The fee for delivering one booth's part of the cart by ``option`` (``"mst"``, ``"post"``).
+
+    When: on the checkout page (for every delivery option of every booth but pickup), in the
+    API's cart, and at checkout for the option chosen; only plugins active in the buyer's region
+    are asked. Arguments: ``buyer``; ``group``, one booth's part of the cart (``group.booth``,
+    ``group.lines`` with each ``product`` and ``item.quantity``, ``group.total``); ``option``.
+    Transaction: the request's (the checkout's at checkout). Return a ``DeliveryQuote`` for the
+    options your plugin carries, None for the others; the first answer wins, and an option no
+    plugin prices costs nothing. Raise ``BadInput`` when you cannot carry this order (too heavy,
+    outside your area): the page shows why and the checkout refuses that option; any other
+    exception is a 500 of the page (and fails the checkout, nothing paid).
+    """
+
+
+@hookspec
+@awaiting("M-ST, which will call off the shipment of a cancelled order")
+def resalat_order_cancelled(order: Order) -> None:
+    """An M-Bazar order was cancelled and its money paid back (the delivery fee too).
+
+    When: as the buyer, the seller or an administrator cancels it; every plugin hears it,
+    switched on in the region or not, because a shipment or a policy made for it must follow.
+    Arguments: ``order``, cancelled, with its ``delivery`` and ``delivery_fee``. Transaction:
+    the cancellation's, not yet committed. An exception leaves the order as it was.
     """

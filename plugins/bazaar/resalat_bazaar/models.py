@@ -263,6 +263,7 @@ class BazaarOrder(Base):
     __tablename__ = "bazaar_orders"
     __table_args__ = (
         CheckConstraint("total > 0", name="total_positive"),
+        CheckConstraint("delivery_fee >= 0", name="delivery_fee_not_negative"),
         CheckConstraint(
             "paid_main >= 0 AND paid_earmarked >= 0 AND paid_other >= 0 "
             "AND paid_main + paid_earmarked + paid_other = total",
@@ -290,6 +291,10 @@ class BazaarOrder(Base):
     paid_other: Mapped[int] = mapped_column(BigInteger, default=0)
     earmarked_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
     delivery: Mapped[str] = mapped_column(String(16))
+    # What the delivery service charged (``resalat_delivery_quote``), paid from the main account
+    # beside the goods into the service's account: not part of ``total``, which is the seller's.
+    delivery_fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    delivery_fee_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
     address: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     tracking: Mapped[str] = mapped_column(String(120), default="")
@@ -306,7 +311,9 @@ class BazaarOrder(Base):
     buyer: Mapped[Member] = relationship(foreign_keys=[buyer_id], lazy="select")
     seller: Mapped[Member] = relationship(foreign_keys=[seller_id], lazy="select")
     booth: Mapped[Booth] = relationship(lazy="select")
-    earmarked_account: Mapped[Account | None] = relationship(lazy="select")
+    earmarked_account: Mapped[Account | None] = relationship(
+        foreign_keys=[earmarked_account_id], lazy="select"
+    )
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", order_by="OrderItem.id", cascade="all, delete-orphan", lazy="select"
     )

@@ -143,10 +143,18 @@ class CartLineSchema(Schema):
     problem = fields.String(allow_none=True)
 
 
+class DeliveryFeeSchema(Schema):
+    option = fields.String(validate=validate.OneOf(DELIVERY_OPTIONS))
+    fee_rials = fields.Integer(metadata={"description": "from the main account, beside the goods"})
+    terms = fields.List(fields.String())
+    refused = fields.String(allow_none=True, metadata={"description": "why it cannot carry this order"})
+
+
 class CartGroupSchema(Schema):
     booth_id = fields.Integer()
     booth_name = fields.String()
     delivery_options = fields.List(fields.String())
+    delivery_fees = fields.List(fields.Nested(DeliveryFeeSchema), metadata={"description": "fees"})
     total_rials = fields.Integer()
     lines = fields.List(fields.Nested(CartLineSchema))
 
@@ -244,6 +252,7 @@ class OrderSchema(Schema):
     paid_main_rials = fields.Integer()
     paid_earmarked_rials = fields.Integer()
     paid_other_rials = fields.Integer(metadata={"description": "what other ways to pay paid (payments)"})
+    delivery_fee_rials = fields.Integer(metadata={"description": "paid beside total to the delivery service"})
     payments = fields.List(fields.Nested(OrderPaymentSchema))
     delivery = fields.String()
     address = fields.String()

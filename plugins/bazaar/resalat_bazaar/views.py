@@ -462,6 +462,12 @@ def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status:
     loans = [(account, account_name(account)) for account in services.earmarked_accounts(session, member)]
     main = main_account(session, member)
     methods = services.payment_methods(member, current)
+    offers = services.delivery_offers(member, current)
+    # The fee of each booth's option as the form stands (its choice, else the first option).
+    fees = 0
+    for booth_id, options in offers.items():
+        chosen = values.get(f"delivery_{booth_id}") or (options[0].option if options else None)
+        fees += next((o.fee for o in options if o.option == chosen), 0)
     values.setdefault("methods", [])
     values.setdefault("rest_method", "")
     session.commit()  # the main account, if this visit opened it
@@ -473,6 +479,8 @@ def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status:
         loans=loans,
         main=main,
         methods=methods,
+        offers=offers,
+        delivery_fees=fees,
         **_common(),
     ), status
 

@@ -17,6 +17,7 @@ from resalat_core.sdk import (
     _,
     _l,
     area_of,
+    can,
     db_session,
     handle_form,
     login_required,
@@ -59,6 +60,7 @@ def _mine(errors: dict[str, str] | None = None, form: str = "", status: int = 20
     values = request.form if request.method == "POST" else {}
     return render_template(
         "deposits/mine.html",
+        can_totals=can(VIEW_TOTALS),
         account=account,
         main_balance=services.main_balance(session, member),
         points=services.points_of(session, member),

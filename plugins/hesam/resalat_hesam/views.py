@@ -61,7 +61,12 @@ def accounts() -> Any:
     lines = services.credit_lines(member)
     db.commit()  # the main account, if this first visit opened it
     return render_template(
-        "hesam/accounts.html", overview=found, credit_lines=lines, services=services, can_topup=can(TOPUP)
+        "hesam/accounts.html",
+        overview=found,
+        credit_lines=lines,
+        services=services,
+        can_topup=can(TOPUP),
+        can_payouts=can("hesam.payouts"),
     )
 
 

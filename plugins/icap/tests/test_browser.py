@@ -68,4 +68,4 @@ def test_a_past_due_date_is_marked_on_the_field_in_the_browser(live_server, page
 
     assert page.locator("#f-due_date").get_attribute("aria-invalid") == "true"
     assert "گذشته" in page.locator("#e-due_date").inner_text()
-    assert page.input_value("#f-amount") == "2000000"
+    assert page.input_value("#f-amount") == "۲۰۰۰۰۰۰"  # kept, in Persian digits

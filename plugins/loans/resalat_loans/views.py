@@ -15,6 +15,7 @@ from resalat_core.sdk import (
     NotAllowed,
     NotFound,
     _l,
+    can,
     chosen_id,
     current_language,
     db_session,
@@ -78,6 +79,7 @@ def home() -> Any:
         progress=progress,
         products=services.products(session),
         introductions=services.open_introductions(session, member),
+        can_follow=can(FOLLOW),
     )
 
 

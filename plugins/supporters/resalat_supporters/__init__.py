@@ -47,7 +47,7 @@ plugin = Plugin(
                     "001000006",
                     "tehran/tehran",
                     None,
-                    ("credit", "cultural"),
+                    ("credit", "cultural", "credit_behaviour"),
                 ),
             ),
         ),

@@ -22,7 +22,7 @@ exports (``services.checkout`` is the function): reach a module's other names wi
 ``from resalat_bazaar.services.search import SEARCH_COUNT_CAP``.
 """
 
-from resalat_bazaar.hookspecs import FIRST, REST, Due, PaymentMethod, PaymentPart, Reputation
+from resalat_bazaar.hookspecs import FIRST, REST, DeliveryQuote, Due, PaymentMethod, PaymentPart, Reputation
 from resalat_bazaar.models import (
     ACCEPTED,
     BOOTH_CLOSED,
@@ -94,7 +94,10 @@ from resalat_bazaar.services.catalogue import (
 from resalat_bazaar.services.checkout import (
     CheckoutRequest,
     CheckoutResult,
+    DeliveryOffer,
     checkout,
+    delivery_offers,
+    delivery_quote,
     payment_methods,
     reserve_stock,
 )
@@ -200,6 +203,8 @@ __all__ = [
     "Product",
     "ProductPhoto",
     # values of M-Bazar's hooks
+    "DeliveryQuote",
+    "DeliveryOffer",
     "Due",
     "FIRST",
     "PaymentMethod",
@@ -269,6 +274,8 @@ __all__ = [
     "cart",
     "cart_count",
     "checkout",
+    "delivery_offers",
+    "delivery_quote",
     "payment_methods",
     "remove_from_cart",
     "reserve_stock",

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from resalat_bazaar.hookspecs import FIRST, REST, Due, PaymentMethod, PaymentPart
+from resalat_bazaar.hookspecs import FIRST, REST, DeliveryQuote, Due, PaymentMethod, PaymentPart
 from resalat_bazaar.models import (
     FUND_BOTH,
     FUND_EARMARKED,
@@ -52,6 +52,7 @@ from resalat_core.sdk import (
     check_spend,
     join_words,
     region_hook,
+    system_account,
 )
 
 ADDRESS_MAX = 500
@@ -91,6 +92,20 @@ class _Choices:
     note: str
     first: list[PaymentMethod] = field(default_factory=list)
     rest: PaymentMethod | None = None
+    fees: dict[int, DeliveryQuote] = field(default_factory=dict)  # by booth id
+
+
+@dataclass(frozen=True)
+class DeliveryOffer:
+    """One delivery option of one booth as the checkout page shows it: its fee, or why not."""
+
+    option: str
+    quote: DeliveryQuote | None = None
+    refused: str | None = None
+
+    @property
+    def fee(self) -> int:
+        return self.quote.fee if self.quote is not None else 0
 
 
 def payment_methods(buyer: Member, current: Cart) -> list[PaymentMethod]:
@@ -109,6 +124,31 @@ def payment_methods(buyer: Member, current: Cart) -> list[PaymentMethod]:
                 raise TypeError(f"resalat_payment_methods answered {method!r}, not a PaymentMethod")
             found.append(method)
     return found
+
+
+def delivery_quote(buyer: Member, group: CartGroup, option: str) -> DeliveryQuote | None:
+    """What the delivery plugin active in the buyer's region charges for ``option`` (None: free,
+    as pickup is, or no plugin prices it). ``BadInput`` when it cannot carry this order."""
+    if option == PICKUP:
+        return None
+    quote = region_hook("resalat_delivery_quote", buyer)(buyer=buyer, group=group, option=option)
+    if quote is not None and not isinstance(quote, DeliveryQuote):
+        raise TypeError(f"resalat_delivery_quote answered {quote!r}, not a DeliveryQuote")
+    return quote
+
+
+def delivery_offers(buyer: Member, current: Cart) -> dict[int, list[DeliveryOffer]]:
+    """Each booth's delivery options with their fees (or why an option cannot be had), by booth id."""
+    offers: dict[int, list[DeliveryOffer]] = {}
+    for group in current.groups:
+        found = []
+        for option in group.booth.delivery_options or []:
+            try:
+                found.append(DeliveryOffer(option, delivery_quote(buyer, group, option)))
+            except BadInput as refused:
+                found.append(DeliveryOffer(option, refused=str(refused)))
+        offers[group.booth.id] = found
+    return offers
 
 
 def checkout(session: Session, buyer: Member, request: CheckoutRequest) -> CheckoutResult:
@@ -141,13 +181,14 @@ def checkout(session: Session, buyer: Member, request: CheckoutRequest) -> Check
             session.add(record)
             session.flush()  # a concurrent checkout with this key fails here
             orders = _take_stock_and_place(session, buyer, current, record, choices)
+            fees = _charge_delivery(session, orders, choices.fees)
             parts = _pay_with_methods(session, buyer, orders, choices.first, key)
             _plan(session, orders, request.funding, choices.account, tree)
             if choices.rest is not None:
                 parts += _pay_with_methods(session, buyer, orders, [choices.rest], key)
             # The money moves last: every checkout credits the one escrow account, so its row
             # lock is held only from here to the commit, not through the work above.
-            pay_into_escrow(session, buyer, orders, choices.account, tree, parts)
+            pay_into_escrow(session, buyer, orders, choices.account, tree, parts, fees)
             for order in orders:
                 region_hook("resalat_order_paid", buyer)(order=order)
     except IntegrityError:
@@ -198,6 +239,18 @@ def _check_choices(session: Session, buyer: Member, current: Cart, request: Chec
             errors[f"delivery_{group.booth.id}"] = _("Choose how %(booth)s delivers.", booth=group.booth.name)
         else:
             deliveries[group.booth.id] = chosen
+    fees: dict[int, DeliveryQuote] = {}
+    for group in current.groups:
+        chosen = deliveries.get(group.booth.id)
+        if chosen is None:
+            continue
+        try:
+            quote = delivery_quote(buyer, group, chosen)
+        except BadInput as refused:
+            errors[f"delivery_{group.booth.id}"] = str(refused)
+            continue
+        if quote is not None and quote.fee:
+            fees[group.booth.id] = quote
     address = clean_text(request.address, multiline=True)
     if any(d != PICKUP for d in deliveries.values()) and len(address) < 5:
         errors["address"] = _("Enter the address to deliver to.")
@@ -209,7 +262,7 @@ def _check_choices(session: Session, buyer: Member, current: Cart, request: Chec
     first, rest = _chosen_methods(buyer, current, request.methods, errors)
     if errors:
         raise invalid(errors)
-    return _Choices(account, deliveries, address, note, first, rest)
+    return _Choices(account, deliveries, address, note, first, rest, fees)
 
 
 def _chosen_methods(
@@ -237,6 +290,21 @@ def _chosen_methods(
         )
         return [], None
     return first, rest[0] if rest else None
+
+
+def _charge_delivery(
+    session: Session, orders: list[Order], quotes: dict[int, DeliveryQuote]
+) -> dict[int, DeliveryQuote]:
+    """Put each order's delivery fee on it, with the delivery service's account; by order id."""
+    fees = {}
+    for order in orders:
+        quote = quotes.get(order.booth_id)
+        if quote is None:
+            continue
+        order.delivery_fee = quote.fee
+        order.delivery_fee_account_id = system_account(session, quote.account).id
+        fees[order.id] = quote
+    return fees
 
 
 def _plan(

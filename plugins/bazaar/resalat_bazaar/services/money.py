@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
-from resalat_bazaar.hookspecs import PaymentPart
+from resalat_bazaar.hookspecs import DeliveryQuote, PaymentPart
 from resalat_bazaar.models import OPEN_STATUSES, Booth, Order
 from resalat_bazaar.services.catalogue import CategoryTree, category_name, category_tree
 from resalat_bazaar.services.labels import programme_list
@@ -171,12 +171,28 @@ def pay_into_escrow(
     account: Account | None,
     tree: CategoryTree,
     parts: Iterable[PaymentPart] = (),
+    fees: dict[int, DeliveryQuote] | None = None,
 ) -> None:
     """Post every order's price into escrow, the loan's part, the main account's part and the
-    parts other ways to pay took, as one group of linked transfers: all move or none does."""
+    parts other ways to pay took, and each delivery fee from the main account into the delivery
+    service's account, as one group of linked transfers: all move or none does."""
     escrow = escrow_account(session)
     main = main_account(session, buyer)
     specs = []
+    for order_id, quote in (fees or {}).items():
+        order = next(o for o in orders if o.id == order_id)
+        reference = _reference(order)
+        specs.append(
+            TransferSpec(
+                key=f"{reference}:delivery_fee",
+                debit=main,
+                credit=order.delivery_fee_account_id,
+                amount=quote.fee,
+                purpose=quote.purpose,
+                reference=reference,
+                params=_line(order),
+            )
+        )
     by_id = {order.id: order for order in orders}
     for n, part in enumerate(parts):
         order = by_id[part.order_id]
@@ -245,13 +261,27 @@ def pay_seller(session: Session, order: Order, actor: Member | None) -> None:
     )
 
 
-def refund(session: Session, order: Order, actor: Member | None) -> None:
+def refund(session: Session, order: Order, actor: Member | None, *, delivery_fee: bool = True) -> None:
     """Pay each part of the order back to the account it came from: loan money to the loan, a
-    voucher's part to its float, an instalment fund's part to the fund; then tell the plugins
-    whose methods paid, so that their records follow the money."""
+    voucher's part to its float, an instalment fund's part to the fund, and the delivery fee
+    from the delivery service's account when ``delivery_fee`` (the order had not left yet); then
+    tell the plugins whose methods paid, so that their records follow the money."""
     escrow = escrow_account(session)
     reference = _reference(order)
     specs = []
+    if delivery_fee and order.delivery_fee and order.delivery_fee_account_id is not None:
+        buyer_main = main_account(session, session.get(Member, order.buyer_id))
+        specs.append(
+            TransferSpec(
+                f"{reference}:refund:delivery_fee",
+                order.delivery_fee_account_id,
+                buyer_main,
+                order.delivery_fee,
+                REFUND,
+                reference,
+                params=_line(order),
+            )
+        )
     payments = list(order.payments)
     for payment in payments:
         specs.append(

@@ -42,6 +42,7 @@ from resalat_core.sdk import (
     Words,
     _,
     _l,
+    every_plugin_hook,
     notify,
     region_hook,
     utcnow,
@@ -276,8 +277,10 @@ def _cancel_and_refund(
     order.cancel_reason = reason
     if was in CANCELLABLE:
         restock(session, order)  # nothing left the booth
-    refund(session, order, actor)
+    # A delivery already under way has been carried: its fee stays with the delivery service.
+    refund(session, order, actor, delivery_fee=was in CANCELLABLE)
     _move(session, order, (CANCELLED,), REFUNDED, None)
+    every_plugin_hook("resalat_order_cancelled")(order=order)
     tell(order, CANCELLED, actor=actor, reason=reason)
 
 

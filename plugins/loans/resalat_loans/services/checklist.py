@@ -274,14 +274,16 @@ def standing(
         )
     score = score_of(session, member)
     score_text = _(
-        "Your Merat score is %(score)s (rating %(rating)s).", score=score.value, rating=score.rating
+        "Your Merat score is %(score)s (rating %(rating)s).",
+        score=score.value,
+        rating=merat.rating_name(score.rating),
     )
     if score.estimated:
         score_text = _(
             "Your Merat score would be %(score)s (rating %(rating)s) now; it is computed and kept "
             "when you send the request.",
             score=score.value,
-            rating=score.rating,
+            rating=merat.rating_name(score.rating),
         )
     ok = score.value >= product.min_score
     result.items.append(

@@ -1,4 +1,4 @@
-"""bazaar: orders paid in part by other plugins' payment methods (vouchers, instalments, pay later)
+"""bazaar: orders paid in part by other plugins' payment methods, and delivery fees
 
 Revision ID: 6a7000000002
 Revises: 6a701412e59c
@@ -28,10 +28,22 @@ NEW_CHECK = (
 def upgrade() -> None:
     with op.batch_alter_table("bazaar_orders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("paid_other", sa.BigInteger(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("delivery_fee", sa.BigInteger(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("delivery_fee_account_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_bazaar_orders_delivery_fee_account_id_wallet_accounts"),
+            "wallet_accounts",
+            ["delivery_fee_account_id"],
+            ["id"],
+        )
         batch_op.drop_constraint(op.f("ck_bazaar_orders_paid_in_full"), type_="check")
         batch_op.create_check_constraint(op.f("ck_bazaar_orders_paid_in_full"), NEW_CHECK)
+        batch_op.create_check_constraint(
+            op.f("ck_bazaar_orders_delivery_fee_not_negative"), "delivery_fee >= 0"
+        )
     with op.batch_alter_table("bazaar_orders", schema=None) as batch_op:
         batch_op.alter_column("paid_other", server_default=None)
+        batch_op.alter_column("delivery_fee", server_default=None)
 
     op.create_table(
         "bazaar_order_payments",
@@ -65,6 +77,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_bazaar_order_payments_order_id"))
     op.drop_table("bazaar_order_payments")
     with op.batch_alter_table("bazaar_orders", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_bazaar_orders_delivery_fee_not_negative"), type_="check")
+        batch_op.drop_constraint(
+            op.f("fk_bazaar_orders_delivery_fee_account_id_wallet_accounts"), type_="foreignkey"
+        )
         batch_op.drop_constraint(op.f("ck_bazaar_orders_paid_in_full"), type_="check")
         batch_op.create_check_constraint(op.f("ck_bazaar_orders_paid_in_full"), OLD_CHECK)
+        batch_op.drop_column("delivery_fee_account_id")
+        batch_op.drop_column("delivery_fee")
         batch_op.drop_column("paid_other")

@@ -1,0 +1,147 @@
+"""Delivery fees: a delivery plugin prices an option (``resalat_delivery_quote``), the buyer sees
+the fee before paying, pays it from the main account into the service's account beside the goods,
+and gets it back if the order is cancelled before it leaves (``resalat_order_cancelled``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from resalat_bazaar import services
+from resalat_bazaar.hookspecs import DeliveryQuote
+from resalat_bazaar.models import Order
+
+from resalat_core.sdk import BadInput, Member, system_account, verify_ledger
+from resalat_core.testing import ResalatClient, token_client, work
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def with_courier(make_app, monkeypatch):
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    from resalat_fixture_courier import plugin
+    from resalat_fixture_courier.hooks import CANCELLED
+
+    built = make_app(extra_plugins={"fixture_courier": plugin})
+    enabled = built.test_cli_runner().invoke(args=["modules", "enable", "fixture_courier", "--all"])
+    assert enabled.exit_code == 0, enabled.output
+    built.test_client_class = ResalatClient
+    CANCELLED.clear()
+    return built
+
+
+@pytest.fixture
+def mst_cart(make_shop, make_member, fund, in_cart):
+    """A buyer with 1,000,000 tomans and 3 items of a booth that delivers by M-ST: (shop, buyer)."""
+    shop = make_shop([{"price": "100000", "stock": 20}], delivery=["mst", "pickup"])
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    in_cart(buyer, shop.product_ids[0], 3)
+    return shop, buyer
+
+
+def _pay(app, buyer: int, shop, option: str = "mst", key: str = "fee-1"):
+    with work(app) as s:
+        result = services.checkout(
+            s,
+            s.get(Member, buyer),
+            services.CheckoutRequest(key=key, delivery={shop.booth_id: option}, address="زنجان، خیابان اصلی"),
+        )
+        return result.orders[0].id
+
+
+def _fees_held(app) -> int:
+    with work(app) as s:
+        return system_account(s, "fixture_courier_fees").posted
+
+
+def test_the_fee_is_shown_before_paying_and_paid_beside_the_goods(with_courier, mst_cart, balance):
+    shop, buyer = mst_cart
+    client = with_courier.test_client().sign_in(buyer)
+
+    page = client.get("/bazaar/cart").get_data(as_text=True)
+
+    mst = page.split('data-option="mst"')[1].split("</label>")[0]
+    assert "۱۵٬۰۰۰ تومان" in mst  # 3 items × 5,000 tomans
+    assert "از غرفه تا در خانه" in page
+    # Pickup is chosen first (free): the button pays the goods; choosing M-ST adds its fee.
+    assert "۳۰۰٬۰۰۰ تومان" in page.split('data-testid="pay"')[1]
+    cart = token_client(with_courier, buyer).get("/api/v1/bazaar/cart").get_json()
+    fees = {f["option"]: f["fee_rials"] for f in cart["groups"][0]["delivery_fees"]}
+    assert fees == {"mst": 150_000, "pickup": 0}
+
+    order_id = _pay(with_courier, buyer, shop)
+
+    assert balance(buyer) == 10_000_000 - 3_000_000 - 150_000
+    assert _fees_held(with_courier) == 150_000
+    with work(with_courier) as s:
+        order = s.get(Order, order_id)
+        assert (order.total, order.delivery_fee, order.paid_main) == (3_000_000, 150_000, 3_000_000)
+        assert verify_ledger(s).ok
+    assert (
+        "۱۵٬۰۰۰ تومان"
+        in client.get(f"/bazaar/orders/{order_id}")
+        .get_data(as_text=True)
+        .split('data-testid="order-delivery-fee"')[1]
+        .split("</p>")[0]
+    )
+
+
+def test_pickup_costs_nothing(with_courier, mst_cart, balance):
+    shop, buyer = mst_cart
+    _pay(with_courier, buyer, shop, option="pickup")
+    assert balance(buyer) == 10_000_000 - 3_000_000 and _fees_held(with_courier) == 0
+
+
+def test_a_cancelled_order_gets_its_fee_back_and_the_service_hears_it(with_courier, mst_cart, balance):
+    from resalat_fixture_courier.hooks import CANCELLED
+
+    shop, buyer = mst_cart
+    order_id = _pay(with_courier, buyer, shop)
+
+    with work(with_courier) as s:
+        services.transition(s, s.get(Order, order_id), "cancel", s.get(Member, buyer), reason="منصرف شدم")
+
+    assert balance(buyer) == 10_000_000 and _fees_held(with_courier) == 0
+    assert [order_id] == CANCELLED
+    with work(with_courier) as s:
+        assert verify_ledger(s).ok
+
+
+def test_an_order_the_service_cannot_carry_is_refused_with_its_reason_and_nothing_moves(
+    with_courier, make_shop, make_member, fund, in_cart, snapshot
+):
+    shop = make_shop([{"price": "10000", "stock": 50}], delivery=["mst", "pickup"])
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    in_cart(buyer, shop.product_ids[0], 11)
+    page = with_courier.test_client().sign_in(buyer).get("/bazaar/cart").get_data(as_text=True)
+    assert "پیک آزمایشی بیش از ده قلم نمی‌برد." in page.split('data-testid="delivery-refused"')[1]
+    before = snapshot()
+
+    with pytest.raises(BadInput) as refused:
+        _pay(with_courier, buyer, shop)
+
+    assert "پیک آزمایشی بیش از ده قلم نمی‌برد." in str(refused.value.fields[f"delivery_{shop.booth_id}"])
+    assert snapshot() == before
+
+
+def test_a_buyer_who_cannot_pay_the_fee_pays_nothing(
+    with_courier, make_shop, make_member, fund, in_cart, snapshot
+):
+    shop = make_shop([{"price": "100000", "stock": 20}], delivery=["mst"])
+    buyer = make_member()
+    fund(buyer, 100_000)  # the goods exactly (1,000,000 rials), not the fee
+    in_cart(buyer, shop.product_ids[0], 1)
+    before = snapshot()
+
+    with pytest.raises(BadInput):
+        _pay(with_courier, buyer, shop)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("fee", [-1, "5", 1.5, True])
+def test_a_delivery_fee_is_whole_rials(fee):
+    with pytest.raises(ValueError):
+        DeliveryQuote(fee, "a", "b")

@@ -1,0 +1,87 @@
+"""`resalat paylater`: the due-day job, filling the fund, and the debts by region for scripts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
+
+from . import plugin, services
+
+group = AppGroup(plugin.name, help="M-Nasieh (pay later): the due-day job, the fund, debts by region.")
+
+
+def _day(on: str | None) -> date | None:
+    if not on:
+        return None
+    try:
+        return date.fromisoformat(on)
+    except ValueError:
+        raise BadInput(_("--today must be a day as YYYY-MM-DD."), fields={"today": on}) from None
+
+
+@group.command("run-due")
+@click.option("--today", "on", default=None, help="Run as if today were this day (YYYY-MM-DD).")
+@json_option
+@cli_errors
+def run_due(on: str | None, as_json: bool) -> None:
+    """Remind of purchases due soon, collect those due from main accounts, mark the rest overdue."""
+    day = _day(on)
+    session = db_session()
+    total = services.due_count(session, day)
+    with click.progressbar(length=max(total, 1), label="paylater", file=sys.stderr) as bar:
+        result = services.run_due(session, day, progress=bar.update, commit=session.commit)
+    session.commit()
+    if as_json:
+        echo_json(result.as_dict())
+        return
+    for name, value in result.as_dict().items():
+        click.echo(f"{name}: {value}")
+
+
+@group.command("fund")
+@click.argument("amount", type=int)
+@click.option("--key", required=True, help="Moves the money once per key (retry safely).")
+@json_option
+@cli_errors
+def fund(amount: int, key: str, as_json: bool) -> None:
+    """Bring AMOUNT rials into the pay-later fund from outside (cash in)."""
+    session = db_session()
+    balance = services.fund(session, amount, key=key)
+    session.commit()
+    if as_json:
+        echo_json({"paylater_fund": balance})
+    else:
+        click.echo(f"pay-later fund: {balance:,} rials")
+
+
+@group.command("regions")
+@json_option
+@cli_errors
+def regions(as_json: bool) -> None:
+    """Open and overdue debts by region, nationwide, the most overdue first."""
+    rows = services.by_region(db_session(), None)
+    data = [
+        {
+            "region": r.region.code,
+            "open_count": r.open_count,
+            "open_rials": r.open_rials,
+            "overdue_count": r.overdue_count,
+            "overdue_rials": r.overdue_rials,
+        }
+        for r in rows
+    ]
+    if as_json:
+        echo_json(data)
+        return
+    if not data:
+        click.echo("no open debts")
+    for r in data:
+        click.echo(
+            f"{r['region']:<28} open {r['open_count']:>5} {r['open_rials']:>16,}  "
+            f"overdue {r['overdue_count']:>5} {r['overdue_rials']:>16,}"
+        )
