@@ -183,7 +183,6 @@ UNREACHED = {
     "guides.my_links": "a tile while a suggested link waits for its core's leader: none is a persona",
     "supervision.booth_reports": "linked when a booth has more reports than its page shows",
     "supervision.product_reports": "linked when a product has more reports than its page shows",
-    "supervision.review_product": "on the page of a product one bought; the walk reads another's",
 }
 
 
@@ -373,6 +372,14 @@ def _member_pays_in_and_sends(walk: Walk, check: Any, on_page: Any) -> None:
                 walk.read(local, check, on_page)
                 if "supervision.order_review" in walk.visited:
                     break
+        # From the order to a product she bought, whose page offers her to review it.
+        order = walk.read(walk.visited["supervision.order_review"], check, on_page)
+        product = next(
+            local
+            for href in order
+            if (local := walk.local(href)) and walk.endpoint(urlsplit(local).path) == "supervision.product"
+        )
+        _follow(walk, walk.read(product, check, on_page), "supervision.review_product", check, on_page)
 
 
 def _officer_looks_up_a_member(walk: Walk, check: Any, on_page: Any) -> None:
