@@ -14,6 +14,7 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from resalat_icap import services as icap
+from resalat_merat import services as merat
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -125,6 +126,10 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
     amount = intro.amount
     fee = services.fee_for(amount, 200)
     _top_up(session, jafar, 30_000_000, "demo:loans:jafar:topup")
+    # The officer scores him afresh for the request, as a real one would: the score Merat's demo
+    # kept may have been made before other plugins' demos gave their signals (the order the
+    # demos run in follows what each plugin requires, not what Merat reads).
+    merat.score_member(session, jafar, requested_by=officer, reason=merat.LOAN_REQUEST)
     try:
         with session.begin_nested():
             note = _note(session, jafar, amount + fee, "demo:loans:jafar:note")
