@@ -68,16 +68,17 @@ def resalat_tiles(member: Member) -> list[Tile]:
                 order=30,
             )
         )
-    # One cheap query for everyone: a core leader sees suggestions that await their answer.
-    waiting = services.pending_for_leader(_session_of(member), member)
-    if waiting:
+    # One cheap query for everyone: a core leader with links sees them, those awaiting their
+    # answer counted on the badge.
+    links, waiting = services.links_for_leader(_session_of(member), member)
+    if links:
         tiles.append(
             Tile(
                 title=_l("Suggested links between cores"),
                 url=url_for("guides.my_links"),
                 icon="link",
                 description=_l("Guides suggest your core works with another along the value chain"),
-                badge=waiting,
+                badge=waiting or None,
                 order=31,
             )
         )

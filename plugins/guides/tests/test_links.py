@@ -141,7 +141,9 @@ def test_the_other_leader_sees_the_suggestion_and_accepts_it(
 
     assert answer.status_code == 302
     assert _link(db, link_id) == ("accepted", wool_and_weavers["zahra"], "")
-    assert "پیشنهاد پیوند هسته‌ها" not in zahra.get("/").get_data(as_text=True)
+    # The tile stays, to find her core's links again, with nothing waiting on its badge.
+    tile = zahra.get("/").get_data(as_text=True).split("پیشنهاد پیوند هسته‌ها")[1].split("</a>")[0]
+    assert "text-bg-danger" not in tile
 
 
 def test_the_other_leader_may_decline_with_a_reason(client, db, guide, wool_and_weavers, suggest):

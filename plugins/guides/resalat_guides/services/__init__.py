@@ -54,6 +54,7 @@ from resalat_guides.services.links import (
     find_cores,
     get_area_link,
     leader_links,
+    links_for_leader,
     pending_for_leader,
     suggest_link,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "leader_for",
     "leader_links",
     "list_candidates",
+    "links_for_leader",
     "pending_for_leader",
     "record_candidate",
     "register_candidate_core",

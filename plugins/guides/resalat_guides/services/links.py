@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from resalat_cores import services as cores
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from resalat_core.sdk import (
@@ -190,6 +190,21 @@ def leader_links(session: Session, member: Member, *, page: int = 1, per_page: i
         and_(CoreLink.status == PENDING, tgt.leader_id == member.id).desc(), CoreLink.id.desc()
     )
     return paginate(session, stmt, page, per_page)
+
+
+def links_for_leader(session: Session, member: Member) -> tuple[int, int]:
+    """How many links touch the cores ``member`` leads, either way, and how many of them await
+    their answer (for the home screen's tile and badge): one query."""
+    src, tgt = aliased(Core), aliased(Core)
+    waiting = case((and_(CoreLink.status == PENDING, tgt.leader_id == member.id), 1), else_=0)
+    row = session.execute(
+        select(func.count(), func.coalesce(func.sum(waiting), 0))
+        .select_from(CoreLink)
+        .join(src, CoreLink.source_core_id == src.id)
+        .join(tgt, CoreLink.target_core_id == tgt.id)
+        .where(or_(src.leader_id == member.id, tgt.leader_id == member.id))
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def pending_for_leader(session: Session, member: Member) -> int:
