@@ -180,8 +180,6 @@ NOT_PAGES = {
 # sends, each with why.
 UNREACHED = {
     "centers.share": "a share of a centre's order, offered to cores whose leaders are no persona",
-    "supervision.booth_reports": "linked when a booth has more reports than its page shows",
-    "supervision.product_reports": "linked when a product has more reports than its page shows",
 }
 
 

@@ -129,6 +129,13 @@ def test_a_member_reports_a_price_problem_from_the_product_page(app, shop, db, m
     page = reporter.get(f"/supervision/reports/{report_id}").get_data(as_text=True)
     assert 'data-status="open"' in page and 'data-testid="seen-price"' in page
     assert 'data-testid="act-box"' not in page  # the reporter does not decide
+    # The product's page lists it, and links every report of the product.
+    product_page = reporter.get(f"/supervision/products/{shop.products[0]}").get_data(as_text=True)
+    assert (
+        f'href="/supervision/products/{shop.products[0]}/reports" data-testid="all-reports"' in product_page
+    )
+    listed = reporter.get(f"/supervision/products/{shop.products[0]}/reports")
+    assert listed.status_code == 200 and "گران‌تر از بازار زنجان" in listed.get_data(as_text=True)
     with db() as s:
         found = s.get(Report, report_id)
         assert (found.seen_price, found.reference_price, found.reporter_id) == (
