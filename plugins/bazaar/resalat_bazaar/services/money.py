@@ -179,8 +179,9 @@ def pay_into_escrow(
     escrow = escrow_account(session)
     main = main_account(session, buyer)
     specs = []
+    by_id = {order.id: order for order in orders}
     for order_id, quote in (fees or {}).items():
-        order = next(o for o in orders if o.id == order_id)
+        order = by_id[order_id]
         reference = _reference(order)
         specs.append(
             TransferSpec(
@@ -193,7 +194,6 @@ def pay_into_escrow(
                 params=_line(order),
             )
         )
-    by_id = {order.id: order for order in orders}
     for n, part in enumerate(parts):
         order = by_id[part.order_id]
         reference = _reference(order)
