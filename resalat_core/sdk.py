@@ -34,7 +34,7 @@ from flask import current_app
 
 from resalat_core.access import can, login_required, permission_required, public, require
 from resalat_core.auth import services as auth_services
-from resalat_core.cli import cli_errors, echo_json, json_option
+from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
 from resalat_core.formats import (
@@ -254,6 +254,7 @@ __all__ = [
     "dump",
     "echo_json",
     "every_plugin_hook",
+    "fund_command",
     "encode_params",
     "find_member",
     "format_date",

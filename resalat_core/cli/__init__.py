@@ -42,6 +42,32 @@ def json_option(fn: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(fn)
 
 
+def fund_command(
+    group: click.Group, fund: Callable[..., int], *, json_key: str, label: str, help: str
+) -> None:
+    """Add ``fund AMOUNT --key K [--json]`` to ``group``: money into a plugin's fund from outside.
+
+    ``fund(session, amount, key=key)`` moves it (once per key) and returns the fund's balance,
+    printed as ``{json_key: balance}`` or ``"<label>: <balance> rials"``. The command's own
+    session is committed after it, as every command's is.
+    """
+    from resalat_core.db import db_session
+
+    @group.command("fund", help=help)
+    @click.argument("amount", type=int)
+    @click.option("--key", required=True, help="Moves the money once per key (retry safely).")
+    @json_option
+    @cli_errors
+    def command(amount: int, key: str, as_json: bool) -> None:
+        session = db_session()
+        balance = fund(session, amount, key=key)
+        session.commit()
+        if as_json:
+            echo_json({json_key: balance})
+        else:
+            click.echo(f"{label}: {balance:,} rials")
+
+
 def register_host_commands(app: Flask) -> None:
     from resalat_core.cli import db, demo, members, modules, plugins, regions, wallet
 

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from resalat_aghsat import services
 from resalat_aghsat.models import Plan
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
+from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, fund_command, json_option
 
 group = AppGroup("aghsat", help="M-Aghsat: instalment purchases: the run-due job, the fund, plans.")
 
@@ -58,20 +58,13 @@ def run_due(on: str | None, as_json: bool) -> None:
         click.echo(f"{name}: {value}")
 
 
-@group.command("fund")
-@click.argument("amount", type=int)
-@click.option("--key", required=True, help="Moves the money once per key (retry safely).")
-@json_option
-@cli_errors
-def fund(amount: int, key: str, as_json: bool) -> None:
-    """Bring AMOUNT rials into the instalment fund from outside (cash in)."""
-    session = db_session()
-    balance = services.fund(session, amount, key=key)
-    session.commit()
-    if as_json:
-        echo_json({"aghsat_fund": balance})
-    else:
-        click.echo(f"instalment fund: {balance:,} rials")
+fund_command(
+    group,
+    services.fund,
+    json_key="aghsat_fund",
+    label="instalment fund",
+    help="Bring AMOUNT rials into the instalment fund from outside (cash in).",
+)
 
 
 @group.command("plans")

@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
+from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, fund_command, json_option
 from resalat_loans import services
 from resalat_loans.models import DISBURSED, STATUSES, Instalment, Loan, LoanProduct
 from resalat_loans.reading import codes
@@ -64,20 +64,13 @@ def run_due(on: str | None, as_json: bool) -> None:
         click.echo(f"{name}: {value}")
 
 
-@loans.command("fund")
-@click.argument("amount", type=int)
-@click.option("--key", required=True, help="Moves the money once per key (retry safely).")
-@json_option
-@cli_errors
-def fund(amount: int, key: str, as_json: bool) -> None:
-    """Bring AMOUNT rials into the loan fund from outside (cash in)."""
-    session = db_session()
-    balance = services.fund(session, amount, key=key)
-    session.commit()
-    if as_json:
-        echo_json({"loan_fund": balance})
-    else:
-        click.echo(f"loan fund: {balance:,} rials")
+fund_command(
+    loans,
+    services.fund,
+    json_key="loan_fund",
+    label="loan fund",
+    help="Bring AMOUNT rials into the loan fund from outside (cash in).",
+)
 
 
 @loans.command("products")

@@ -8,7 +8,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
+from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, fund_command, json_option
 
 from . import plugin, services
 
@@ -43,20 +43,13 @@ def run_due(on: str | None, as_json: bool) -> None:
         click.echo(f"{name}: {value}")
 
 
-@group.command("fund")
-@click.argument("amount", type=int)
-@click.option("--key", required=True, help="Moves the money once per key (retry safely).")
-@json_option
-@cli_errors
-def fund(amount: int, key: str, as_json: bool) -> None:
-    """Bring AMOUNT rials into the pay-later fund from outside (cash in)."""
-    session = db_session()
-    balance = services.fund(session, amount, key=key)
-    session.commit()
-    if as_json:
-        echo_json({"paylater_fund": balance})
-    else:
-        click.echo(f"pay-later fund: {balance:,} rials")
+fund_command(
+    group,
+    services.fund,
+    json_key="paylater_fund",
+    label="pay-later fund",
+    help="Bring AMOUNT rials into the pay-later fund from outside (cash in).",
+)
 
 
 @group.command("regions")

@@ -10,7 +10,15 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import cli_errors, db_session, echo_json, get_member, json_option, parse_jalali_date
+from resalat_core.sdk import (
+    cli_errors,
+    db_session,
+    echo_json,
+    fund_command,
+    get_member,
+    json_option,
+    parse_jalali_date,
+)
 
 from . import plugin, services
 from .models import BY_ADMIN, ISSUER_KINDS
@@ -18,20 +26,13 @@ from .models import BY_ADMIN, ISSUER_KINDS
 group = AppGroup(plugin.name, help="Vouchers: fund the budget, issue, expire.")
 
 
-@group.command("fund")
-@click.argument("amount", type=int)
-@click.option("--key", required=True, help="Moves the money once per key (retry safely).")
-@json_option
-@cli_errors
-def fund(amount: int, key: str, as_json: bool) -> None:
-    """Bring AMOUNT rials into the vouchers' budget from outside (cash in)."""
-    session = db_session()
-    balance = services.fund_budget(session, amount, key=key)
-    session.commit()
-    if as_json:
-        echo_json({"budget": balance})
-    else:
-        click.echo(f"vouchers budget: {balance:,} rials")
+fund_command(
+    group,
+    services.fund_budget,
+    json_key="budget",
+    label="vouchers budget",
+    help="Bring AMOUNT rials into the vouchers' budget from outside (cash in).",
+)
 
 
 def _issue(
