@@ -178,4 +178,5 @@ class Recommendation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(lazy="joined")
+    member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="joined")
     guide: Mapped[Member] = relationship(foreign_keys=[guide_id], lazy="joined")

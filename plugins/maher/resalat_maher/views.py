@@ -44,8 +44,8 @@ def _labels() -> dict[str, Any]:
         "mode_labels": services.MODE_LABELS,
         "status_labels": services.STATUS_LABELS,
         "request_labels": services.REQUEST_LABELS,
-        "levels": LEVELS,
-        "modes": MODES,
+        "level_options": [(level, services.LEVEL_LABELS[level]) for level in LEVELS],
+        "mode_options": [(mode, services.MODE_LABELS[mode]) for mode in MODES],
     }
 
 
@@ -280,6 +280,8 @@ def lesson_done(course_id: int, lesson_id: int) -> Any:
     session = db_session()
     found = services.visible_course(session, me(), course_id)
     item = services.get_lesson(session, found, lesson_id)
+    before = services.enrolment_of(session, me(), found)
+    was_complete = before is not None and before.completed_at is not None
     try:
         enrolment = services.mark_done(session, me(), found, item)
     except BadInput as exc:
@@ -287,10 +289,9 @@ def lesson_done(course_id: int, lesson_id: int) -> Any:
         flash(str(exc.message), "warning")
         return redirect(url_for("maher.course", course_id=course_id))
     session.commit()
-    if enrolment.certificate_code:
-        if enrolment.completed_at is not None and request.form.get("last") == "1":
-            flash(render(_l("Well done: you completed the course. Here is your certificate.")), "success")
-            return redirect(url_for("maher.certificate", code=enrolment.certificate_code))
+    if enrolment.certificate_code and not was_complete:
+        flash(render(_l("Well done: you completed the course. Here is your certificate.")), "success")
+        return redirect(url_for("maher.certificate", code=enrolment.certificate_code))
     lessons = services.lessons_of(session, found)
     after = services.first_open(lessons, services.done_ids(session, enrolment))
     if after is not None:
@@ -620,7 +621,9 @@ def _recommend_page(values: Any, errors: dict[str, str], status: int = 200) -> A
         "maher/recommend.html",
         values=values,
         errors=errors,
-        courses=list(session.scalars(services.catalogue_query().limit(100)).unique()),
+        course_options=[
+            (str(c.id), c.title) for c in session.scalars(services.catalogue_query().limit(100)).unique()
+        ],
         sent=paginate(session, services.recommended_by_query(me().id), page_no, per_page),
         **_labels(),
     ), status
