@@ -113,7 +113,10 @@ def _skill_act(skill_id: int | None) -> Any:
 
     def act(session: Session) -> Any:
         member = me()
-        years = read_count(form.get("years", ""), field="years", required=False, minimum=0, maximum=70) or 0
+        try:
+            years = read_count(form.get("years", ""), field="years", required=False) or 0
+        except BadInput:
+            years = -1  # the service names it with every other mistake at once
         return services.save_skill(
             session,
             member,
