@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from typing import Any
 
 import click
@@ -115,7 +116,7 @@ def import_skills(path: Any, as_json: bool) -> None:
         raise BadInput(f"The file needs the columns {', '.join(IMPORT_COLUMNS)}.")
     problems: dict[str, str] = {}
     added = 0
-    with click.progressbar(rows, label="skills", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(rows, label="skills", file=sys.stderr) as bar:
         for n, row in enumerate(bar, start=2):
             try:
                 with session.begin_nested():
