@@ -94,9 +94,8 @@ def verify(code: str, as_json: bool) -> None:
     if as_json:
         echo_json(_certificate_dict(found))
     else:
-        click.echo(
-            f"{found.certificate_code}  {found.member.name}  {found.course.title}  {found.completed_at:%Y-%m-%d}"
-        )
+        day = found.completed_at.date().isoformat() if found.completed_at else "-"
+        click.echo(f"{found.certificate_code}  {found.member.name}  {found.course.title}  {day}")
 
 
 IMPORT_COLUMNS = ("member", "name", "field", "level", "years", "mentoring", "mode", "description")

@@ -1,4 +1,4 @@
-"""The notifications M-Maher sends: a recommended course, a mentoring request and its answer, a certificate."""
+"""M-Maher's notifications: a recommended course, a mentoring request and its answer, a certificate."""
 
 from resalat_core.sdk import MessageKind, _l
 

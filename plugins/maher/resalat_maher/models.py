@@ -1,4 +1,4 @@
-"""M-Maher's tables: skills, courses and their lessons, enrolments and certificates, mentoring, recommendations."""
+"""M-Maher's tables: skills, courses, lessons, enrolments and certificates, mentoring, recommendations."""
 
 from __future__ import annotations
 

@@ -67,11 +67,18 @@ def enrolment_of(app: Flask) -> Callable[[int, int], dict[str, Any] | None]:
 
     def read(member_id: int, course_id: int) -> dict[str, Any] | None:
         with work(app) as s:
-            e = s.scalar(select(Enrolment).where(Enrolment.member_id == member_id, Enrolment.course_id == course_id))
+            e = s.scalar(
+                select(Enrolment).where(Enrolment.member_id == member_id, Enrolment.course_id == course_id)
+            )
             if e is None:
                 return None
             done = list(s.scalars(select(LessonDone.lesson_id).where(LessonDone.enrolment_id == e.id)))
-            return {"id": e.id, "done": sorted(done), "completed": e.completed_at is not None, "code": e.certificate_code}
+            return {
+                "id": e.id,
+                "done": sorted(done),
+                "completed": e.completed_at is not None,
+                "code": e.certificate_code,
+            }
 
     return read
 

@@ -96,13 +96,17 @@ def test_bad_course_input_is_refused_naming_each_field(app, client_as, api_as, c
     author = client_as()
     before = counts()
     r = author.form(
-        "/maher/courses/new", {"title": " ", "field": "nope", "level": "guru"}, token_from="/maher/courses/new"
+        "/maher/courses/new",
+        {"title": " ", "field": "nope", "level": "guru"},
+        token_from="/maher/courses/new",
     )
     text = r.get_data(as_text=True)
     assert r.status_code == 400
     for name in ("title", "field", "level"):
         assert f'id="e-{name}"' in text
-    api = api_as().post("/api/v1/maher/courses", json={"title": "x" * 1000, "field": "saffron", "level": "beginner"})
+    api = api_as().post(
+        "/api/v1/maher/courses", json={"title": "x" * 1000, "field": "saffron", "level": "beginner"}
+    )
     assert api.status_code == 400 and "title" in api.json["error"]["fields"]
     with work(app) as s:
         assert s.scalar(select(Course.id)) is None

@@ -21,7 +21,9 @@ def test_the_demo_tells_asipours_course_and_the_cli_reads_it(app, run, tmp_path)
         weaving = courses["کاربافی سنتی برای تازه‌کارها"]
         assert weaving.author.name == "زهرا آسی‌پور" and weaving.status == "published"
         assert len(services.lessons_of(s, weaving)) == 4
-        learners = {e.member.mobile: e for e in s.scalars(select(Enrolment).where(Enrolment.course_id == weaving.id))}
+        learners = {
+            e.member.mobile: e for e in s.scalars(select(Enrolment).where(Enrolment.course_id == weaving.id))
+        }
         maryam = learners["09120000002"]
         assert maryam.completed_at is None and len(services.done_ids(s, maryam)) == 2
         graduates = [e for e in learners.values() if e.certificate_code]

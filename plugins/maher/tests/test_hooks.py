@@ -22,9 +22,14 @@ def test_experts_by_field_or_words_nearest_place_first(app, make_member, make_sk
         found = hooks.resalat_ask_me_experts("livestock", "", place.id, 10)
         assert [f["member_id"] for f in found] == [same, province, far]
         assert all(isinstance(f["title"], str) and "(" in f["title"] for f in found)
-        assert [f["member_id"] for f in hooks.resalat_ask_me_experts("livestock", "", place.id, 2)] == [same, province]
+        assert [f["member_id"] for f in hooks.resalat_ask_me_experts("livestock", "", place.id, 2)] == [
+            same,
+            province,
+        ]
         # The words alone, spelt with Arabic letters, find the beekeeper.
-        assert [f["member_id"] for f in hooks.resalat_ask_me_experts(None, "زنبوردارى", place.id, 5)] == [bees]
+        assert [f["member_id"] for f in hooks.resalat_ask_me_experts(None, "زنبوردارى", place.id, 5)] == [
+            bees
+        ]
         assert hooks.resalat_ask_me_experts(None, "", None, 5) == []
         assert hooks.resalat_ask_me_experts("livestock", None, None, 0) == []
 
@@ -46,7 +51,9 @@ def test_completed_courses_are_a_merat_signal(app, make_member, make_course):
         assert (signal.kind, signal.value) == ("maher_courses", 1)
 
 
-def test_next_steps_continue_a_course_and_answer_a_mentoring_request(app, make_member, make_course, make_skill):
+def test_next_steps_continue_a_course_and_answer_a_mentoring_request(
+    app, make_member, make_course, make_skill
+):
     teacher = make_member()
     learner = make_member()
     course = make_course(teacher, lessons=3)

@@ -36,7 +36,9 @@ URLS = (
 )
 
 
-def test_every_list_costs_the_same_for_2_or_20_rows(app, client_as, make_member, make_course, make_skill, count_queries):
+def test_every_list_costs_the_same_for_2_or_20_rows(
+    app, client_as, make_member, make_course, make_skill, count_queries
+):
     learner = client_as()
     costs: dict[str, list[int]] = {url: [] for url in URLS}
     for n in (2, 18):

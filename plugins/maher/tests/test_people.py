@@ -14,8 +14,15 @@ def test_a_member_lists_skills_and_bad_input_changes_nothing(client_as, counts):
     jafar = client_as(name="جعفر قراجه‌لو")
     r = jafar.form(
         "/maher/skills",
-        {"name": "پرورش گوسفند", "field": "livestock", "level": "master", "years": "۲۲", "mentoring": "1",
-         "mode": "in_person", "region": "zanjan/gorg-tappeh"},
+        {
+            "name": "پرورش گوسفند",
+            "field": "livestock",
+            "level": "master",
+            "years": "۲۲",
+            "mentoring": "1",
+            "mode": "in_person",
+            "region": "zanjan/gorg-tappeh",
+        },
         token_from="/maher/skills",
     )
     assert r.status_code == 302
@@ -34,9 +41,7 @@ def test_a_member_lists_skills_and_bad_input_changes_nothing(client_as, counts):
     assert mine["meta"]["total"] == 1 and mine["items"][0]["years"] == 22
 
 
-def test_find_a_coach_by_normalised_words_field_and_province(
-    app, client_as, make_member, make_skill
-):
+def test_find_a_coach_by_normalised_words_field_and_province(app, client_as, make_member, make_skill):
     zanjan = make_member(region="zanjan/gorg-tappeh")
     yazd = make_member(region="yazd/ardakan")
     make_skill(zanjan, name="كاربافي سنتی", field="hand_weaving", mentoring=True)  # Arabic kaf and yeh
@@ -62,11 +67,15 @@ def test_mentoring_asked_answered_and_seen_by_both(app, client_as, api_as, make_
     learner = client_as(name="مریم احمدی")
     offered = make_skill(mentor.member_id, name="پرورش بز", field="livestock", mentoring=True)
     not_offered = make_skill(mentor.member_id, name="اصلاح نژاد", field="livestock")
-    r = learner.form(f"/maher/mentoring/ask/{not_offered}", {"message": "سلام"}, token_from="/maher/mentoring")
+    r = learner.form(
+        f"/maher/mentoring/ask/{not_offered}", {"message": "سلام"}, token_from="/maher/mentoring"
+    )
     assert r.status_code == 400
     r = learner.form(f"/maher/mentoring/ask/{offered}", {"message": "سلام"}, token_from="/maher/mentoring")
     assert r.status_code == 302
-    again = learner.form(f"/maher/mentoring/ask/{offered}", {"message": "سلام"}, token_from="/maher/mentoring")
+    again = learner.form(
+        f"/maher/mentoring/ask/{offered}", {"message": "سلام"}, token_from="/maher/mentoring"
+    )
     assert again.status_code == 400
     with work(app) as s:
         req_id = s.scalar(select(MentoringRequest.id))
@@ -81,7 +90,9 @@ def test_mentoring_asked_answered_and_seen_by_both(app, client_as, api_as, make_
     seen = learner.get("/api/v1/maher/mentoring").json["items"]
     assert [i["status"] for i in seen] == ["accepted"]
     stranger = api_as()
-    assert stranger.post(f"/api/v1/maher/mentoring/{req_id}/answer", json={"accept": False}).status_code == 404
+    assert (
+        stranger.post(f"/api/v1/maher/mentoring/{req_id}/answer", json={"accept": False}).status_code == 404
+    )
 
 
 def test_a_guide_recommends_only_in_their_area(app, client_as, person, make_member, make_course):
@@ -108,7 +119,9 @@ def test_a_guide_recommends_only_in_their_area(app, client_as, person, make_memb
 
         guide_id = s.scalar(select(RoleGrant.member_id).where(RoleGrant.role == "guide"))
     guide_api = token_client(app, guide_id)
-    api = guide_api.post("/api/v1/maher/recommendations", json={"member": far.mobile, "course_id": course["id"]})
+    api = guide_api.post(
+        "/api/v1/maher/recommendations", json={"member": far.mobile, "course_id": course["id"]}
+    )
     assert api.status_code == 403 and api.json["error"]["code"] == "forbidden"
     member = client_as()
     assert member.get("/maher/recommend").status_code == 403
