@@ -15,8 +15,12 @@ from resalat_maher import services
 from resalat_maher.models import Enrolment, LessonDone, MentoringRequest, Recommendation, Skill
 from sqlalchemy import func, select
 
-from resalat_core.sdk import Member
+from resalat_core.sdk import Member, to_persian_digits
 from resalat_core.testing import work
+
+
+def fa(n: int) -> str:
+    return to_persian_digits(str(n))
 
 
 @pytest.fixture
@@ -38,7 +42,7 @@ def make_course(app: Flask) -> Callable[..., dict[str, Any]]:
                 s, author, title=title, summary="درس‌های کوتاه", field=field, level="beginner"
             )
             ids = [
-                services.add_lesson(s, author, course, title=f"درس {n}", body=f"متن درس {n}\n\nبند دوم").id
+                services.add_lesson(s, author, course, title=f"درس {fa(n)}", body=f"متن درس {fa(n)}\n\nبند دوم").id
                 for n in range(1, lessons + 1)
             ]
             if publish:
