@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from resalat_core.sdk import (
+    IMAGE,
+    PDF,
     BadInput,
     NotFound,
     _,
@@ -17,6 +19,7 @@ from resalat_core.sdk import (
     load,
     login_required,
     me,
+    owned_files,
     page_args,
     paginate,
     permission_required,
@@ -172,7 +175,13 @@ def create_course() -> Any:
     data = load(CourseInSchema)
     session = db_session()
     course = services.create_course(
-        session, me(), title=data["title"], summary=data["summary"], field=data["field"], level=data["level"]
+        session,
+        me(),
+        title=data["title"],
+        summary=data["summary"],
+        field=data["field"],
+        level=data["level"],
+        cover=_owned(session, data["cover"], IMAGE, "cover", public=True),
     )
     session.commit()
     return dump(CourseSchema, course), 201
@@ -201,6 +210,7 @@ def edit_course(course_id: int) -> Any:
         summary=data["summary"],
         field=data["field"],
         level=data["level"],
+        cover=_owned(session, data["cover"], IMAGE, "cover", public=True),
     )
     if data["published"] is not None:
         services.set_published(session, me(), course, data["published"])
@@ -227,6 +237,8 @@ def lessons(course_id: int) -> Any:
             "title": lesson.title,
             "body": lesson.body if author or (enrolment and services.may_open(found, done, lesson)) else "",
             "done": (lesson.id in done) if enrolment else None,
+            "has_image": lesson.image_id is not None,
+            "has_attachment": lesson.attachment_id is not None,
         }
         for lesson in found
     ]
@@ -242,13 +254,35 @@ def add_lesson(course_id: int) -> Any:
     data = load(LessonInSchema)
     session = db_session()
     course = services.own_course(session, me(), course_id)
-    lesson = services.add_lesson(session, me(), course, title=data["title"], body=data["body"])
+    lesson = services.add_lesson(
+        session,
+        me(),
+        course,
+        title=data["title"],
+        body=data["body"],
+        image=_owned(session, data["image"], IMAGE, "image"),
+        attachment=_owned(session, data["attachment"], PDF, "attachment"),
+    )
     session.commit()
     return dump(LessonSchema, {**_lesson_dict(lesson), "done": None}), 201
 
 
 def _lesson_dict(lesson: Any) -> dict[str, Any]:
-    return {"id": lesson.id, "position": lesson.position, "title": lesson.title, "body": lesson.body}
+    return {
+        "id": lesson.id,
+        "position": lesson.position,
+        "title": lesson.title,
+        "body": lesson.body,
+        "has_image": lesson.image_id is not None,
+        "has_attachment": lesson.attachment_id is not None,
+    }
+
+
+def _owned(session: Any, token: str | None, kind: str, field: str, public: bool | None = None) -> Any:
+    """A file the caller uploaded (``POST /api/v1/files``), by its token; None when not given."""
+    if not token:
+        return None
+    return owned_files(session, me(), [token], kinds=(kind,), limit=1, public=public, field=field)[0]
 
 
 @bp.get("/courses/<int:course_id>/learners")

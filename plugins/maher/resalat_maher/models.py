@@ -8,7 +8,7 @@ from resalat_cores.services import Field
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, Member, Region, StoredFile, utcnow
 
 NAME_MAX = 120
 TITLE_MAX = 150
@@ -78,11 +78,14 @@ class Course(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     level: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
+    # A public picture (the host's stored files): the catalogue shows it to anyone.
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
     author: Mapped[Member] = relationship(lazy="joined")
     field: Mapped[Field] = relationship(lazy="joined")
+    cover: Mapped[StoredFile | None] = relationship(lazy="joined")
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan", lazy="select"
     )
@@ -103,9 +106,14 @@ class Lesson(Base):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text, default="")
+    # Private stored files, served by M-Maher's own routes to the author and the course's learners.
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="lessons")
+    image: Mapped[StoredFile | None] = relationship(foreign_keys=[image_id], lazy="joined")
+    attachment: Mapped[StoredFile | None] = relationship(foreign_keys=[attachment_id], lazy="joined")
 
     @property
     def paragraphs(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from resalat_core.sdk import RowId, UtcDateTime
+from resalat_core.sdk import RowId, UtcDateTime, file_url
 from resalat_maher.models import (
     BODY_MAX,
     COURSE_STATUSES,
@@ -77,6 +77,10 @@ class CourseSchema(Schema):
     level = fields.String(metadata={"enum": list(LEVELS)})
     status = fields.String(metadata={"enum": list(COURSE_STATUSES)})
     author = fields.Nested(PersonSchema)
+    cover_url = fields.Function(
+        lambda c: file_url(c.cover, thumb=True) if c.cover else None,
+        metadata={"type": "string", "nullable": True},
+    )
     created_at = UtcDateTime()
     published_at = UtcDateTime(allow_none=True)
 
@@ -92,6 +96,12 @@ class CourseInSchema(Schema):
     published = fields.Boolean(
         load_default=None, allow_none=True, metadata={"description": "publish or unpublish"}
     )
+    cover = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_SHORT,
+        metadata={"description": "the token of a picture I uploaded with POST /api/v1/files"},
+    )
 
 
 class LessonSchema(Schema):
@@ -100,6 +110,8 @@ class LessonSchema(Schema):
     title = fields.String()
     body = fields.String(metadata={"description": "plain text; paragraphs separated by a blank line"})
     done = fields.Boolean(allow_none=True, metadata={"description": "done by me (None: not enrolled)"})
+    has_image = fields.Boolean()
+    has_attachment = fields.Boolean()
 
 
 class LessonInSchema(Schema):
@@ -108,6 +120,18 @@ class LessonInSchema(Schema):
 
     title = fields.String(required=True, validate=validate.Length(max=TITLE_MAX * 2))
     body = fields.String(required=True, validate=validate.Length(max=BODY_MAX * 2))
+    image = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_SHORT,
+        metadata={"description": "an uploaded picture's token"},
+    )
+    attachment = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_SHORT,
+        metadata={"description": "an uploaded PDF's token"},
+    )
 
 
 class EnrolmentSchema(Schema):

@@ -19,6 +19,7 @@ from resalat_core.sdk import (
     can,
     current_member,
     db_session,
+    file_response,
     handle_form,
     login_required,
     me,
@@ -277,6 +278,24 @@ def lesson(course_id: int, lesson_id: int) -> Any:
     )
 
 
+@bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>/files/<any(image, thumb, attachment):which>")
+@login_required
+def lesson_file(course_id: int, lesson_id: int, which: str) -> Any:
+    """A lesson's picture or PDF, for its author and for learners the lesson is open to (the
+    files are private: the host's own address would show them to their owner only)."""
+    session = db_session()
+    found = services.visible_course(session, me(), course_id)
+    item = services.get_lesson(session, found, lesson_id)
+    try:
+        services.open_lesson(session, me(), found, item)
+    except BadInput as exc:
+        raise NotFound(_("No such file."), code="unknown_file") from exc
+    stored = item.attachment if which == "attachment" else item.image
+    if stored is None:
+        raise NotFound(_("No such file."), code="unknown_file")
+    return file_response(stored, thumb=which == "thumb", download=which == "attachment")
+
+
 @bp.post("/courses/<int:course_id>/lessons/<int:lesson_id>/done")
 @login_required
 def lesson_done(course_id: int, lesson_id: int) -> Any:
@@ -337,6 +356,7 @@ def new_course() -> Any:
             summary=form.get("summary", ""),
             field=form.get("field", ""),
             level=form.get("level", ""),
+            cover=request.files.get("cover"),
         ),
         again=lambda errors, status: _course_form(form, errors, status),
         to=lambda c: url_for("maher.edit_course_form", course_id=c.id),
@@ -366,6 +386,8 @@ def edit_course(course_id: int) -> Any:
             summary=form.get("summary", ""),
             field=form.get("field", ""),
             level=form.get("level", ""),
+            cover=request.files.get("cover"),
+            remove_cover=form.get("remove_cover") == "1",
         ),
         again=lambda errors, status: _course_form(form, errors, status, found),
         to=url_for("maher.edit_course_form", course_id=course_id),
@@ -411,7 +433,13 @@ def new_lesson(course_id: int) -> Any:
     found = services.own_course(db_session(), me(), course_id)
     return handle_form(
         lambda session: services.add_lesson(
-            session, me(), found, title=form.get("title", ""), body=form.get("body", "")
+            session,
+            me(),
+            found,
+            title=form.get("title", ""),
+            body=form.get("body", ""),
+            image=request.files.get("image"),
+            attachment=request.files.get("attachment"),
         ),
         again=lambda errors, status: _lesson_form(found, form, errors, status),
         to=url_for("maher.edit_course_form", course_id=course_id),
@@ -437,7 +465,15 @@ def edit_lesson(course_id: int, lesson_id: int) -> Any:
     item = services.get_lesson(session, found, lesson_id)
     return handle_form(
         lambda s: services.update_lesson(
-            s, me(), item, title=form.get("title", ""), body=form.get("body", "")
+            s,
+            me(),
+            item,
+            title=form.get("title", ""),
+            body=form.get("body", ""),
+            image=request.files.get("image"),
+            attachment=request.files.get("attachment"),
+            remove_image=form.get("remove_image") == "1",
+            remove_attachment=form.get("remove_attachment") == "1",
         ),
         again=lambda errors, status: _lesson_form(found, form, errors, status, item),
         to=url_for("maher.edit_course_form", course_id=course_id),

@@ -42,7 +42,9 @@ def make_course(app: Flask) -> Callable[..., dict[str, Any]]:
                 s, author, title=title, summary="درس‌های کوتاه", field=field, level="beginner"
             )
             ids = [
-                services.add_lesson(s, author, course, title=f"درس {fa(n)}", body=f"متن درس {fa(n)}\n\nبند دوم").id
+                services.add_lesson(
+                    s, author, course, title=f"درس {fa(n)}", body=f"متن درس {fa(n)}\n\nبند دوم"
+                ).id
                 for n in range(1, lessons + 1)
             ]
             if publish:

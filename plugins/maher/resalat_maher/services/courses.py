@@ -8,7 +8,21 @@ from resalat_cores import services as cores
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import BadInput, Member, NotAllowed, NotFound, _, _l, normalize_text, search_key, utcnow
+from resalat_core.sdk import (
+    IMAGE,
+    PDF,
+    BadInput,
+    Member,
+    NotAllowed,
+    NotFound,
+    StoredFile,
+    _,
+    _l,
+    normalize_text,
+    search_key,
+    store_upload,
+    utcnow,
+)
 from resalat_maher.models import (
     BODY_MAX,
     DRAFT,
@@ -26,6 +40,35 @@ from resalat_maher.services.skills import checked_choice, checked_field, checked
 LESSONS_MAX = 50
 
 STATUS_LABELS = {DRAFT: _l("Draft"), PUBLISHED: _l("Published")}
+
+
+# What a lesson's attachment may be: a PDF; covers and lesson pictures are images.
+COVER = "maher.cover"
+LESSON_IMAGE = "maher.lesson_image"
+LESSON_FILE = "maher.lesson_file"
+
+
+def _given(upload: Any) -> bool:
+    """Was a file given? A form's empty file input arrives as a FileStorage with no name."""
+    if upload is None:
+        return False
+    if isinstance(upload, StoredFile):
+        return True
+    return bool(getattr(upload, "filename", None) or (isinstance(upload, tuple) and upload[1]))
+
+
+def stored(
+    session: Session, upload: Any, owner: Member, *, purpose: str, kind: str, public: bool, field: str
+) -> StoredFile | None:
+    """The upload checked by content and kept (the host's stored files), or an already stored
+    file an API client named; BadInput naming ``field`` when it is refused, and nothing is kept."""
+    if not _given(upload):
+        return None
+    if isinstance(upload, StoredFile):
+        return upload
+    return store_upload(
+        session, upload, owner=owner, purpose=purpose, kinds=(kind,), public=public, field=field
+    )
 
 
 def is_person(member: Any) -> bool:
@@ -77,22 +120,46 @@ def _checked(session: Session, title: Any, summary: Any, field: Any, level: Any)
 
 
 def create_course(
-    session: Session, author: Member, *, title: Any, summary: Any = "", field: Any, level: Any
+    session: Session,
+    author: Member,
+    *,
+    title: Any,
+    summary: Any = "",
+    field: Any,
+    level: Any,
+    cover: Any = None,
 ) -> Course:
-    """A new draft course by ``author`` (any member teaches)."""
+    """A new draft course by ``author`` (any member teaches), with a cover picture if given."""
     data = _checked(session, title, summary, field, level)
     course = Course(author_id=author.id, status=DRAFT)
     _apply(course, data)
+    picture = stored(session, cover, author, purpose=COVER, kind=IMAGE, public=True, field="cover")
+    if picture is not None:
+        course.cover = picture
     session.add(course)
     session.flush()
     return course
 
 
 def update_course(
-    session: Session, author: Member, course: Course, *, title: Any, summary: Any = "", field: Any, level: Any
+    session: Session,
+    author: Member,
+    course: Course,
+    *,
+    title: Any,
+    summary: Any = "",
+    field: Any,
+    level: Any,
+    cover: Any = None,
+    remove_cover: bool = False,
 ) -> Course:
     require_author(author, course)
     _apply(course, _checked(session, title, summary, field, level))
+    picture = stored(session, cover, author, purpose=COVER, kind=IMAGE, public=True, field="cover")
+    if picture is not None:
+        course.cover = picture
+    elif remove_cover:
+        course.cover = None
     session.flush()
     return course
 
@@ -157,14 +224,36 @@ def _checked_body(body: Any, errors: dict[str, str]) -> str:
     return clean
 
 
-def add_lesson(session: Session, author: Member, course: Course, *, title: Any, body: Any) -> Lesson:
-    """A lesson at the end of the course."""
+def _lesson_files(session: Session, author: Member, lesson: Lesson, image: Any, attachment: Any) -> None:
+    picture = stored(session, image, author, purpose=LESSON_IMAGE, kind=IMAGE, public=False, field="image")
+    if picture is not None:
+        lesson.image = picture
+    document = stored(
+        session, attachment, author, purpose=LESSON_FILE, kind=PDF, public=False, field="attachment"
+    )
+    if document is not None:
+        lesson.attachment = document
+
+
+def add_lesson(
+    session: Session,
+    author: Member,
+    course: Course,
+    *,
+    title: Any,
+    body: Any,
+    image: Any = None,
+    attachment: Any = None,
+) -> Lesson:
+    """A lesson at the end of the course, with a picture and a PDF if given (kept private: the
+    course's learners read them through M-Maher's own route)."""
     require_author(author, course)
     data = _checked_lesson(title, body)
     last = session.scalar(select(func.max(Lesson.position)).where(Lesson.course_id == course.id)) or 0
     if lesson_count(session, course) >= LESSONS_MAX:
         raise BadInput(_("At most %(max)d lessons in a course.", max=LESSONS_MAX), code="too_many_lessons")
     lesson = Lesson(course_id=course.id, position=last + 1, **data)
+    _lesson_files(session, author, lesson, image, attachment)
     session.add(lesson)
     session.flush()
     return lesson
@@ -177,11 +266,27 @@ def get_lesson(session: Session, course: Course, lesson_id: int) -> Lesson:
     return lesson
 
 
-def update_lesson(session: Session, author: Member, lesson: Lesson, *, title: Any, body: Any) -> Lesson:
+def update_lesson(
+    session: Session,
+    author: Member,
+    lesson: Lesson,
+    *,
+    title: Any,
+    body: Any,
+    image: Any = None,
+    attachment: Any = None,
+    remove_image: bool = False,
+    remove_attachment: bool = False,
+) -> Lesson:
     require_author(author, lesson.course)
     data = _checked_lesson(title, body)
     lesson.title = data["title"]
     lesson.body = data["body"]
+    if remove_image and not _given(image):
+        lesson.image = None
+    if remove_attachment and not _given(attachment):
+        lesson.attachment = None
+    _lesson_files(session, author, lesson, image, attachment)
     session.flush()
     return lesson
 

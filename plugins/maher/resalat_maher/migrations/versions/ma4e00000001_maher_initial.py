@@ -13,8 +13,8 @@ from alembic import op
 revision: str = "ma4e00000001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("maher",)
-# The host's first revision (members, regions) and the cores' (their fields of work).
-depends_on: str | Sequence[str] | None = ("c0de00000001", "c0e500000001")
+# The host's first revision (members, regions), its stored files, and the cores' fields of work.
+depends_on: str | Sequence[str] | None = ("c0de00000001", "c0de0000a005", "c0e500000001")
 
 
 def upgrade() -> None:
@@ -28,10 +28,14 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("cover_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("published_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"], ["members.id"], name=op.f("fk_maher_courses_author_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["cover_id"], ["stored_files.id"], name=op.f("fk_maher_courses_cover_id_stored_files")
         ),
         sa.ForeignKeyConstraint(
             ["field_id"], ["cores_fields.id"], name=op.f("fk_maher_courses_field_id_cores_fields")
@@ -106,7 +110,15 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=150), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("image_id", sa.Integer(), nullable=True),
+        sa.Column("attachment_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["image_id"], ["stored_files.id"], name=op.f("fk_maher_lessons_image_id_stored_files")
+        ),
+        sa.ForeignKeyConstraint(
+            ["attachment_id"], ["stored_files.id"], name=op.f("fk_maher_lessons_attachment_id_stored_files")
+        ),
         sa.ForeignKeyConstraint(
             ["course_id"],
             ["maher_courses.id"],
