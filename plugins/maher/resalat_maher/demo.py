@@ -7,8 +7,10 @@ learner who finished her course is one of the Al-Ghadir centre's leaders, when t
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from PIL import Image, ImageDraw
 from resalat_cores import services as cores
 from sqlalchemy.orm import Session
 
@@ -54,6 +56,30 @@ LAMB_LESSONS = (
 )
 
 
+# Warp and weft colours of Ardakan's karbafi: small pictures drawn at demo time, no files shipped.
+COLOURS = ((178, 34, 52), (240, 200, 80), (30, 90, 140), (250, 245, 235))
+
+
+def _woven(seed: int, size: tuple[int, int] = (480, 320)) -> tuple[str, bytes]:
+    """A striped cloth as a PNG (name, bytes) pair, for the host's stored files."""
+    picture = Image.new("RGB", size, COLOURS[3])
+    draw = ImageDraw.Draw(picture)
+    for n, x in enumerate(range(0, size[0], 24)):
+        draw.rectangle([x, 0, x + 11, size[1]], fill=COLOURS[(n + seed) % 3])
+    for n, y in enumerate(range(0, size[1], 40)):
+        draw.rectangle([0, y, size[0], y + 6], fill=COLOURS[(n + seed + 1) % 3])
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return f"karbafi-{seed}.png", out.getvalue()
+
+
+def _handout() -> tuple[str, bytes]:
+    """A one-page PDF (a blank sheet with a pattern), the course's printable handout."""
+    out = io.BytesIO()
+    Image.open(io.BytesIO(_woven(9, (300, 420))[1])).save(out, format="PDF")
+    return "karbafi-handout.pdf", out.getvalue()
+
+
 def _asipour(session: Session, world: Any) -> Member | None:
     """The leader of the hand-weaving core of Ardakan, through the cores' public services."""
     made = world.extras.get("cores", {})
@@ -67,11 +93,34 @@ def _asipour(session: Session, world: Any) -> Member | None:
 
 
 def _course(
-    session: Session, author: Member, title: str, summary: str, field: str, level: str, lessons: Any
+    session: Session,
+    author: Member,
+    title: str,
+    summary: str,
+    field: str,
+    level: str,
+    lessons: Any,
+    pictures: bool = False,
 ) -> Any:
-    course = services.create_course(session, author, title=title, summary=summary, field=field, level=level)
-    for lesson_title, body in lessons:
-        services.add_lesson(session, author, course, title=lesson_title, body=body)
+    course = services.create_course(
+        session,
+        author,
+        title=title,
+        summary=summary,
+        field=field,
+        level=level,
+        cover=_woven(0) if pictures else None,
+    )
+    for n, (lesson_title, body) in enumerate(lessons, start=1):
+        services.add_lesson(
+            session,
+            author,
+            course,
+            title=lesson_title,
+            body=body,
+            image=_woven(n) if pictures else None,
+            attachment=_handout() if pictures and n == 1 else None,
+        )
     services.set_published(session, author, course, True)
     return course
 
@@ -111,6 +160,7 @@ def build(session: Session, world: Any) -> dict[str, Any]:
             "hand_weaving",
             "beginner",
             WEAVING_LESSONS,
+            pictures=True,
         )
     if jafar is not None:
         sheep = services.save_skill(
