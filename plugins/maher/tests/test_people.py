@@ -95,9 +95,19 @@ def test_mentoring_asked_answered_and_seen_by_both(app, client_as, api_as, make_
     )
 
 
+def _recommender(app) -> str:
+    """The guides plugin's guide where it is installed; else a regional admin, who holds
+    ``maher.recommend`` in their province just the same."""
+    from resalat_core.sdk import vocabulary
+
+    with app.app_context():
+        return "guide" if vocabulary().role("guide") else "admin"
+
+
 def test_a_guide_recommends_only_in_their_area(app, client_as, person, make_member, make_course):
     course = make_course(make_member())
-    guide = client_as("guide", region="zanjan/zanjan")
+    role = _recommender(app)
+    guide = client_as(role, region="zanjan/zanjan")
     near = person(region="zanjan/gorg-tappeh")
     far = person(region="yazd/ardakan")
     r = guide.form(
@@ -117,7 +127,7 @@ def test_a_guide_recommends_only_in_their_area(app, client_as, person, make_memb
     with work(app) as s:
         from resalat_core.sdk import RoleGrant
 
-        guide_id = s.scalar(select(RoleGrant.member_id).where(RoleGrant.role == "guide"))
+        guide_id = s.scalar(select(RoleGrant.member_id).where(RoleGrant.role == role))
     guide_api = token_client(app, guide_id)
     api = guide_api.post(
         "/api/v1/maher/recommendations", json={"member": far.mobile, "course_id": course["id"]}
