@@ -13,8 +13,8 @@ from alembic import op
 revision: str = "ma4e00000001"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("maher",)
-# The host's first revision (members, regions), its stored files, and the cores' fields of work.
-depends_on: str | Sequence[str] | None = ("c0de00000001", "c0de0000a005", "c0e500000001")
+# The host's stored files (after its members and regions), and the cores' fields of work.
+depends_on: str | Sequence[str] | None = ("c0de0000a005", "c0e500000001")
 
 
 def upgrade() -> None:
