@@ -141,7 +141,8 @@ def feed(session: Session, member: Member, cursor: str | None = None, per_page: 
     mine_or_followed = or_(
         RasanPost.author_id == member.id,
         and_(RasanPost.core_id.is_(None), RasanPost.author_id.in_(followed_members)),
-        RasanPost.core_id.in_(followed_cores),
+        # core_id is NULL on most posts: NULL IN (...) is unknown, and NOT unknown would drop them.
+        and_(RasanPost.core_id.is_not(None), RasanPost.core_id.in_(followed_cores)),
     )
     visible = or_(RasanPost.hidden.is_(False), RasanPost.author_id == member.id)
     area = ids_under(session, [member.region_id])
