@@ -426,9 +426,8 @@ def queue() -> Any:
     session = db_session()
     area = services.moderation_area(session, me())
     page = paginate(session, services.queue_query(area))
-    posts = [row[0] for row in page.items]
-    data = post_data(session, posts)
-    items = [{"post": d, "reports": row[1]} for d, row in zip(data, page.items, strict=True)]
+    counts = services.report_counts(session, page.items)
+    items = [{"post": d, "reports": counts.get(d["id"], 0)} for d in post_data(session, page.items)]
     return {"items": dump(QueueItemSchema, items, many=True), "meta": page.meta()}
 
 

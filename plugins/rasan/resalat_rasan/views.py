@@ -499,7 +499,8 @@ def moderation() -> Any:
         rows = [(p, None) for p in page.items]
     else:
         page = paginate(session, services.queue_query(area))
-        rows = [(r[0], r[1]) for r in page.items]
+        counts = services.report_counts(session, page.items)
+        rows = [(p, counts.get(p.id, 0)) for p in page.items]
     return render_template("rasan/moderation.html", plugin=plugin, page=page, rows=rows, show=show)
 
 

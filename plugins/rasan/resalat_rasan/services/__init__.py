@@ -16,6 +16,7 @@ from .moderation import (
     queue_query,
     reasons_of,
     report,
+    report_counts,
     restore,
 )
 from .posts import (
@@ -115,6 +116,7 @@ __all__ = [
     "reasons_of",
     "reindex",
     "report",
+    "report_counts",
     "restore",
     "search_query",
     "stats",

@@ -66,21 +66,31 @@ def moderation_area(session: Session, member: Member) -> list[int] | None:
 
 
 def queue_query(area: list[int] | None, status: str = OPEN) -> Select[Any]:
-    """Reported posts of the area, oldest report first: one row per post, with its count."""
-    stmt = (
-        select(
-            RasanPost,
-            func.count(RasanReport.id).label("reports"),
-            func.min(RasanReport.created_at).label("first"),
-        )
-        .join(RasanReport, RasanReport.post_id == RasanPost.id)
-        .where(RasanReport.status == status)
-        .group_by(RasanPost.id)
-        .order_by(func.min(RasanReport.created_at), RasanPost.id)
+    """Reported posts of the area, the longest waiting first (one row per post)."""
+    reports = select(RasanReport.post_id, func.min(RasanReport.created_at).label("first")).where(
+        RasanReport.status == status
     )
     if area is not None:
-        stmt = stmt.where(RasanReport.region_id.in_(area))
-    return stmt
+        reports = reports.where(RasanReport.region_id.in_(area))
+    waiting = reports.group_by(RasanReport.post_id).subquery()
+    return (
+        select(RasanPost)
+        .join(waiting, waiting.c.post_id == RasanPost.id)
+        .order_by(waiting.c.first, RasanPost.id)
+    )
+
+
+def report_counts(session: Session, posts: list[RasanPost], status: str = OPEN) -> dict[int, int]:
+    """How many reports of ``status`` each post of a page has: one query for the page."""
+    ids = [p.id for p in posts]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(RasanReport.post_id, func.count(RasanReport.id))
+        .where(RasanReport.post_id.in_(ids), RasanReport.status == status)
+        .group_by(RasanReport.post_id)
+    )
+    return {post_id: n for post_id, n in rows}
 
 
 def open_reports(session: Session, member: Member) -> int:

@@ -186,6 +186,7 @@ def create_post(session: Session, member: Member, draft: Draft) -> RasanPost:
     """Write a post, checking everything first (one error for each wrong field, all at once)."""
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {}
+    code = None
     for name, check in (
         ("text", lambda: clean_text(draft.text)),
         ("core", lambda: _core_for(session, member, draft.core_id)),
@@ -197,13 +198,14 @@ def create_post(session: Session, member: Member, draft: Draft) -> RasanPost:
             values[name] = check()
         except BadInput as exc:
             errors.update(exc.fields)
+            code = code or exc.code
     if len(draft.photos) > PHOTOS_MAX:
         errors["photos"] = _("At most %(count)s photos.", count=PHOTOS_MAX)
     if draft.kind not in (POST, QUESTION):
         errors["kind"] = _("Choose a post or a question.")
     if errors:
         first = next(iter(errors.values()))
-        raise BadInput(first, fields=errors)
+        raise BadInput(first, fields=errors, code=code)
     core = values["core"]
     post = RasanPost(
         author_id=member.id,
