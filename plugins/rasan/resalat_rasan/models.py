@@ -122,7 +122,7 @@ class RasanPostPhoto(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
-    file_id: Mapped[int] = mapped_column(index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
 
 

@@ -101,5 +101,6 @@ def write(app: Flask) -> Callable[..., int]:
 
 
 def signed_in(app: Flask, member_id: int) -> ResalatClient:
+    app.test_client_class = ResalatClient
     client: ResalatClient = app.test_client()  # type: ignore[assignment]
     return client.sign_in(member_id)

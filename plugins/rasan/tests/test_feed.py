@@ -18,7 +18,9 @@ def _ids(page: dict) -> list[int]:
     return [p["id"] for p in page["items"]]
 
 
-def test_followed_come_first_then_the_region_newest_first_in_keyset_pages(app, api_as, make_member, make_core, write):
+def test_followed_come_first_then_the_region_newest_first_in_keyset_pages(
+    app, api_as, make_member, make_core, write
+):
     reader = api_as("member")
     friend = make_member(region="zanjan/zanjan", name="دوست")  # elsewhere in the province
     neighbour = make_member(region="zanjan/gorg-tappeh", name="همسایه")
@@ -103,7 +105,10 @@ def test_group_posts_stay_in_the_group(app, api_as, make_member, write):
     assert group.status_code == 201, group.get_json()
     group_id = group.get_json()["id"]
     outside = signed_in(app, member)
-    refused = outside.post("/rasan/new", data={"text": "در گروه", "group_id": group_id, "csrf_token": outside.csrf_token("/rasan/new")})
+    refused = outside.post(
+        "/rasan/new",
+        data={"text": "در گروه", "group_id": group_id, "csrf_token": outside.csrf_token("/rasan/new")},
+    )
     assert refused.status_code == 400
     api = token_client(app, member)
     assert api.post(f"/api/v1/rasan/groups/{group_id}/join").get_json()["member_count"] == 2

@@ -30,19 +30,25 @@ def reported(app, make_member):
     reporter = make_member(region=ARBAB, name="همسایه")
     post = token_client(app, author).post("/api/v1/rasan/posts", json={"text": "سود تضمینی ماهی بیست درصد"})
     post_id = post.get_json()["id"]
-    answer = token_client(app, reporter).post(f"/api/v1/rasan/posts/{post_id}/report", json={"reason": "کلاهبرداری"})
+    answer = token_client(app, reporter).post(
+        f"/api/v1/rasan/posts/{post_id}/report", json={"reason": "کلاهبرداری"}
+    )
     assert answer.status_code == 201, answer.get_json()
     return author, reporter, post_id
 
 
-def test_the_region_s_moderator_hides_a_post_and_only_its_author_and_moderators_see_it(app, make_member, reported):
+def test_the_region_s_moderator_hides_a_post_and_only_its_author_and_moderators_see_it(
+    app, make_member, reported
+):
     author, reporter, post_id = reported
     moderator = token_client(app, make_member("admin", region=ARBAB, name="مدیر ارباب"))
     queue = moderator.get("/api/v1/rasan/moderation").get_json()
     assert [item["post"]["id"] for item in queue["items"]] == [post_id] and queue["items"][0]["reports"] == 1
     refused = moderator.post(f"/api/v1/rasan/moderation/{post_id}", json={"action": "hide", "note": ""})
     assert refused.status_code == 400
-    hidden = moderator.post(f"/api/v1/rasan/moderation/{post_id}", json={"action": "hide", "note": "وعده‌ی سود ممنوع است"})
+    hidden = moderator.post(
+        f"/api/v1/rasan/moderation/{post_id}", json={"action": "hide", "note": "وعده‌ی سود ممنوع است"}
+    )
     assert hidden.status_code == 200 and hidden.get_json()["hidden"] is True
     other = token_client(app, reporter)
     assert other.get(f"/api/v1/rasan/posts/{post_id}").status_code == 404
@@ -65,7 +71,10 @@ def test_a_moderator_of_another_region_is_refused_and_nothing_changes(app, make_
     assert api.get("/api/v1/rasan/moderation").get_json()["items"] == []
     refused = api.post(f"/api/v1/rasan/moderation/{post_id}", json={"action": "hide", "note": "پاک شود"})
     assert refused.status_code == 403
-    assert "region" in refused.get_json()["error"]["message"] or refused.get_json()["error"]["code"] == "outside_region"
+    assert (
+        "region" in refused.get_json()["error"]["message"]
+        or refused.get_json()["error"]["code"] == "outside_region"
+    )
     page = signed_in(app, zanjan).form(
         f"/rasan/moderation/{post_id}", {"action": "hide", "note": "پاک شود"}, token_from="/rasan/"
     )
@@ -82,7 +91,11 @@ def test_the_social_leader_of_arbab_moderates_from_the_page(app, make_member, re
     leader = signed_in(app, make_member("social_leader", region=ARBAB, name="فاطمه قادری"))
     queue = leader.get("/rasan/moderation").get_data(as_text=True)
     assert 'data-testid="rasan-report"' in queue
-    done = leader.form(f"/rasan/moderation/{post_id}", {"action": "hide", "note": "کلاهبرداری"}, token_from=f"/rasan/posts/{post_id}")
+    done = leader.form(
+        f"/rasan/moderation/{post_id}",
+        {"action": "hide", "note": "کلاهبرداری"},
+        token_from=f"/rasan/posts/{post_id}",
+    )
     assert done.status_code == 302
     with work(app) as s:
         assert s.get(RasanPost, post_id).hidden is True
@@ -92,11 +105,16 @@ def test_the_social_leader_of_arbab_moderates_from_the_page(app, make_member, re
 
 def test_a_member_reports_once_and_never_their_own_post(app, api_as, reported):
     author, reporter, post_id = reported
-    again = token_client(app, reporter).post(f"/api/v1/rasan/posts/{post_id}/report", json={"reason": "دوباره"})
+    again = token_client(app, reporter).post(
+        f"/api/v1/rasan/posts/{post_id}/report", json={"reason": "دوباره"}
+    )
     assert again.status_code == 201
     own = token_client(app, author).post(f"/api/v1/rasan/posts/{post_id}/report", json={"reason": "خودم"})
     assert own.status_code == 400
-    assert api_as("member").post(f"/api/v1/rasan/posts/{post_id}/report", json={"reason": " "}).status_code == 400
+    assert (
+        api_as("member").post(f"/api/v1/rasan/posts/{post_id}/report", json={"reason": " "}).status_code
+        == 400
+    )
     with work(app) as s:
         assert len(list(s.scalars(select(RasanReport.id)))) == 1
 
@@ -144,9 +162,13 @@ def test_ask_me_shows_the_question_to_the_experts_and_their_comments_are_answers
     assert api.get("/api/v1/rasan/questions").get_json()["items"] == []
     home = signed_in(app, expert).get("/").get_data(as_text=True)
     assert "/rasan/questions" in home
-    reply = expert_api.post(f"/api/v1/rasan/posts/{made['id']}/comments", json={"text": "دستگاه پارچه‌بافی سنتی"})
+    reply = expert_api.post(
+        f"/api/v1/rasan/posts/{made['id']}/comments", json={"text": "دستگاه پارچه‌بافی سنتی"}
+    )
     assert reply.get_json()["is_answer"] is True
-    chat = token_client(app, make_member()).post(f"/api/v1/rasan/posts/{made['id']}/comments", json={"text": "من هم می‌خواهم بدانم"})
+    chat = token_client(app, make_member()).post(
+        f"/api/v1/rasan/posts/{made['id']}/comments", json={"text": "من هم می‌خواهم بدانم"}
+    )
     assert chat.get_json()["is_answer"] is False
     comments = api.get(f"/api/v1/rasan/posts/{made['id']}/comments").get_json()["items"]
     assert [c["is_answer"] for c in comments] == [True, False]

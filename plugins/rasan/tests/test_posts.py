@@ -62,7 +62,9 @@ def test_user_text_is_escaped_everywhere(app, api_as):
 def test_a_product_card_shows_the_price_in_tomans_and_a_hidden_product_as_unavailable(app, api_as, make_shop):
     api = api_as("member")
     shop = make_shop([{"title": "بره‌ی افشاری", "price": "4500000"}])
-    made = api.post("/api/v1/rasan/posts", json={"text": "بره داریم", "product_id": shop.product_ids[0]}).get_json()
+    made = api.post(
+        "/api/v1/rasan/posts", json={"text": "بره داریم", "product_id": shop.product_ids[0]}
+    ).get_json()
     assert made["product"]["price_rials"] == 45_000_000 and made["product"]["available"] is True
     page = signed_in(app, api.member_id).get("/rasan/").get_data(as_text=True)
     assert "۴٬۵۰۰٬۰۰۰" in page and "بره‌ی افشاری" in page
@@ -71,7 +73,13 @@ def test_a_product_card_shows_the_price_in_tomans_and_a_hidden_product_as_unavai
         product = bazaar.get_product(s, shop.product_ids[0])
         product.hidden = True
     again = api.get(f"/api/v1/rasan/posts/{made['id']}").get_json()
-    assert again["product"] == {"product_id": shop.product_ids[0], "title": None, "price_rials": None, "available": False, "url": None}
+    assert again["product"] == {
+        "product_id": shop.product_ids[0],
+        "title": None,
+        "price_rials": None,
+        "available": False,
+        "url": None,
+    }
     page = signed_in(app, api.member_id).get("/rasan/").get_data(as_text=True)
     assert 'data-testid="rasan-card-gone"' in page and "۴٬۵۰۰٬۰۰۰" not in page
     # A product one cannot see cannot be put on a post.
@@ -85,7 +93,9 @@ def test_only_a_core_s_leader_posts_as_the_core(app, api_as, make_member, make_c
     other = api_as("member")
     refused = other.post("/api/v1/rasan/posts", json={"text": "از طرف هسته", "core_id": core})
     assert refused.status_code == 400 and refused.get_json()["error"]["fields"]["core_id"]
-    made = token_client(app, leader).post("/api/v1/rasan/posts", json={"text": "از طرف هسته", "core_id": core})
+    made = token_client(app, leader).post(
+        "/api/v1/rasan/posts", json={"text": "از طرف هسته", "core_id": core}
+    )
     assert made.status_code == 201 and made.get_json()["core_id"] == core
     page = signed_in(app, other.member_id).get(f"/rasan/cores/{core}").get_data(as_text=True)
     assert "از طرف هسته" in page
@@ -126,7 +136,10 @@ def test_follows_of_members_and_cores_and_their_pages(app, api_as, make_member, 
     reader = api_as("member")
     leader = make_member(name="جعفر")
     core = make_core(leader)
-    assert reader.post(f"/api/v1/rasan/members/{leader}/follow").get_json() == {"following": True, "followers": 1}
+    assert reader.post(f"/api/v1/rasan/members/{leader}/follow").get_json() == {
+        "following": True,
+        "followers": 1,
+    }
     assert reader.post(f"/api/v1/rasan/members/{leader}/follow").get_json()["followers"] == 1
     assert reader.post(f"/api/v1/rasan/members/{reader.member_id}/follow").status_code == 400
     assert reader.post(f"/api/v1/rasan/cores/{core}/follow").get_json() == {"following": True, "followers": 1}
@@ -134,9 +147,14 @@ def test_follows_of_members_and_cores_and_their_pages(app, api_as, make_member, 
     client = signed_in(app, reader.member_id)
     followers = client.get(f"/rasan/members/{leader}/followers").get_data(as_text=True)
     assert 'data-testid="rasan-follow-row"' in followers
-    following = client.get(f"/rasan/members/{reader.member_id}/followers?show=following").get_data(as_text=True)
+    following = client.get(f"/rasan/members/{reader.member_id}/followers?show=following").get_data(
+        as_text=True
+    )
     assert following.count('data-testid="rasan-follow-row"') == 2
-    assert reader.delete(f"/api/v1/rasan/cores/{core}/follow").get_json() == {"following": False, "followers": 0}
+    assert reader.delete(f"/api/v1/rasan/cores/{core}/follow").get_json() == {
+        "following": False,
+        "followers": 0,
+    }
 
 
 def test_every_page_reads_for_a_member(app, client_as, make_member, make_core, write, make_shop):

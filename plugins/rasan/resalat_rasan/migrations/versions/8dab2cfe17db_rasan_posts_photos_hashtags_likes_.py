@@ -1,8 +1,8 @@
 """rasan: posts, photos, hashtags, likes, comments, follows, groups, experts, reports
 
-Revision ID: a108e16fb1b7
+Revision ID: 8dab2cfe17db
 Revises:
-Create Date: 2026-12-06 17:16:15.147506
+Create Date: 2026-12-06 17:24:48.629369
 """
 
 from collections.abc import Sequence
@@ -10,14 +10,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "a108e16fb1b7"
+revision: str = "8dab2cfe17db"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("rasan",)
 depends_on: str | Sequence[str] | None = (
     "c0de00000002",
+    "c0de0000a005",
     "c0e500000001",
     "6a701412e59c",
-)  # members, cores, M-Bazar's products
+)  # members, stored files, cores, M-Bazar's products
 
 
 def upgrade() -> None:
@@ -223,6 +224,9 @@ def upgrade() -> None:
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("file_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["file_id"], ["stored_files.id"], name=op.f("fk_rasan_post_photos_file_id_stored_files")
+        ),
         sa.ForeignKeyConstraint(
             ["post_id"],
             ["rasan_posts.id"],
