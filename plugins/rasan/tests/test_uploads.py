@@ -104,6 +104,11 @@ def test_the_api_takes_photos_uploaded_first_and_only_the_caller_s(app, make_mem
     ).get_json()
     made = api.post("/api/v1/rasan/posts", json={"text": "با عکس", "photos": [up["token"]]})
     assert made.status_code == 201 and len(made.get_json()["photos"]) == 1
-    stolen = token_client(app, other).post("/api/v1/rasan/posts", json={"text": "دزدی", "photos": [up["token"]]})
+    stolen = token_client(app, other).post(
+        "/api/v1/rasan/posts", json={"text": "دزدی", "photos": [up["token"]]}
+    )
     assert stolen.status_code == 400 and stolen.get_json()["error"]["fields"]["photos"]
-    assert api.post("/api/v1/rasan/posts", json={"text": "x", "photos": ["a", "b", "c", "d", "e"]}).status_code == 400
+    assert (
+        api.post("/api/v1/rasan/posts", json={"text": "x", "photos": ["a", "b", "c", "d", "e"]}).status_code
+        == 400
+    )
