@@ -19,7 +19,7 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 
 @pytest.fixture(autouse=True)
 def storage(app, tmp_path):
-    from resalat_core.files.storage import LocalStorage
+    from resalat_core.sdk import LocalStorage
 
     app.extensions["resalat_files"] = LocalStorage(tmp_path / "files")
     yield

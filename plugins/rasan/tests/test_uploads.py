@@ -19,7 +19,7 @@ from .conftest import signed_in
 @pytest.fixture(autouse=True)
 def storage(app, tmp_path):
     """Files go to a folder of this test (the host's storage, as its own tests set it)."""
-    from resalat_core.files.storage import LocalStorage
+    from resalat_core.sdk import LocalStorage
 
     app.extensions["resalat_files"] = LocalStorage(tmp_path / "files")
     yield
