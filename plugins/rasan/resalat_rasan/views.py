@@ -496,7 +496,7 @@ def moderation() -> Any:
     show = "hidden" if request.args.get("show") == "hidden" else "open"
     if show == "hidden":
         page = paginate(session, services.hidden_query(area))
-        rows = [(p, None) for p in page.items]
+        rows: list[tuple[Any, int | None]] = [(p, None) for p in page.items]
     else:
         page = paginate(session, services.queue_query(area))
         counts = services.report_counts(session, page.items)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, false, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import BadInput, Member, _, ids_under
+from resalat_core.sdk import BadInput, Member, _, ids_under, to_latin_digits
 
 from ..models import RasanFollow, RasanPost
 
@@ -25,6 +25,7 @@ PER_PAGE_MAX = 50
 # "<section>.<microseconds since the epoch>.<id>": where the last page ended.
 _CURSOR = re.compile(r"([01])\.([0-9]{1,18})\.([0-9]{1,10})")
 _EPOCH = datetime(1970, 1, 1)
+_WHOLE = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass
@@ -42,8 +43,6 @@ def _micros(moment: datetime) -> int:
 
 
 def _moment(micros: int) -> datetime:
-    from datetime import timedelta
-
     return _EPOCH + timedelta(microseconds=micros)
 
 
@@ -63,10 +62,11 @@ def read_cursor(raw: str | None) -> tuple[int, datetime, int] | None:
 
 
 def read_per_page(raw: Any) -> int:
+    """``?per_page=`` (Persian or Latin digits), 1 to 50; anything else is a 400 naming it."""
     if raw is None or raw == "":
         return PER_PAGE
-    text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text[:4]) <= PER_PAGE_MAX or len(text) > 4:
+    text = to_latin_digits(str(raw)).strip()
+    if not _WHOLE.fullmatch(text) or not 1 <= int(text) <= PER_PAGE_MAX:
         message = _("Must be between 1 and %(max)d.", max=PER_PAGE_MAX)
         raise BadInput(message, fields={"per_page": message})
     return int(text)

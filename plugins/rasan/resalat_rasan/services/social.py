@@ -160,7 +160,7 @@ def unlike(session: Session, member: Member, post_id: int) -> RasanPost:
     post = get_post(session, member, post_id)
     gone = session.execute(
         delete(RasanLike).where(RasanLike.post_id == post.id, RasanLike.member_id == member.id)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     if gone:
         session.execute(
             update(RasanPost)
@@ -297,7 +297,7 @@ def leave_group(session: Session, member: Member, group_id: int) -> RasanGroup:
         delete(RasanGroupMember).where(
             RasanGroupMember.group_id == group.id, RasanGroupMember.member_id == member.id
         )
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     if gone:
         session.execute(
             update(RasanGroup)
