@@ -13,12 +13,9 @@ from alembic import op
 revision: str = "8dab2cfe17db"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("rasan",)
-depends_on: str | Sequence[str] | None = (
-    "c0de00000002",
-    "c0de0000a005",
-    "c0e500000001",
-    "6a701412e59c",
-)  # members, stored files, cores, M-Bazar's products
+# The host's stored files (and members before them); M-Bazar's products (and cores before them).
+# Only the latest of each line: alembic refuses a dependency that another one already implies.
+depends_on: str | Sequence[str] | None = ("c0de0000a005", "6a701412e59c")
 
 
 def upgrade() -> None:
