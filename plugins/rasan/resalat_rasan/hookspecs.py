@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import awaiting, hookspec
+from resalat_core.sdk import hookspec
 
 
 @hookspec
-@awaiting("M-Maher (maher), which will answer with members who list the skill the question asks about")
 def resalat_ask_me_experts(field: str | None, words: str, region_id: int, limit: int) -> list[dict[str, Any]]:
     """Members who can answer an "ask me" question.
 
