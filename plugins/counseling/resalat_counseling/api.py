@@ -25,7 +25,7 @@ from resalat_core.sdk import (
 )
 
 from . import BOOK_FOR, COUNSEL, plugin, services
-from .models import Booking, Counselor, CounselNote
+from .models import Booking, CounselNote, Counselor
 from .schemas import (
     BookingSchema,
     CancelSchema,
@@ -83,7 +83,13 @@ def _booking(b: Booking) -> dict[str, Any]:
 
 
 def _note(n: CounselNote) -> dict[str, Any]:
-    return {"id": n.id, "author_id": n.author_id, "author_name": n.author.name, "body": n.body, "created_at": n.created_at}
+    return {
+        "id": n.id,
+        "author_id": n.author_id,
+        "author_name": n.author.name,
+        "body": n.body,
+        "created_at": n.created_at,
+    }
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -103,7 +109,10 @@ def counselors() -> Any:
     page, per_page = page_args()
     topic = request.args.get("topic", "")[:100]
     found = paginate(db_session(), services.counselors_query(me(), topic), page, per_page)
-    return {"items": dump(CounselorSchema, [_counselor(c) for c in found.items], many=True), "meta": found.meta()}
+    return {
+        "items": dump(CounselorSchema, [_counselor(c) for c in found.items], many=True),
+        "meta": found.meta(),
+    }
 
 
 @bp.get("/counselors/<int:counselor_id>")
@@ -129,7 +138,12 @@ def slots(counselor_id: int) -> Any:
 
 
 @bp.post("/bookings")
-@api_doc(summary="Book a free slot (a guide: for a member of their area)", body=NewBookingSchema, response=BookingSchema, status=201)
+@api_doc(
+    summary="Book a free slot (a guide: for a member of their area)",
+    body=NewBookingSchema,
+    response=BookingSchema,
+    status=201,
+)
 @login_required
 @idempotent
 def book() -> Any:
@@ -159,7 +173,9 @@ def book() -> Any:
 
 
 @bp.get("/bookings")
-@api_doc(summary="My bookings (and those I made for others), latest first", response=BookingSchema, paginated=True)
+@api_doc(
+    summary="My bookings (and those I made for others), latest first", response=BookingSchema, paginated=True
+)
 @login_required
 def bookings() -> Any:
     page, per_page = page_args()
@@ -175,7 +191,9 @@ def booking(booking_id: int) -> Any:
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
-@api_doc(summary="Cancel a booking before the cut-off, with a reason", body=CancelSchema, response=BookingSchema)
+@api_doc(
+    summary="Cancel a booking before the cut-off, with a reason", body=CancelSchema, response=BookingSchema
+)
 @login_required
 def cancel(booking_id: int) -> Any:
     """Either side may cancel; the other is told. Too late is a 400, already cancelled a 409."""
@@ -187,7 +205,9 @@ def cancel(booking_id: int) -> Any:
 
 
 @bp.post("/bookings/<int:booking_id>/move")
-@api_doc(summary="Move a booking to another free slot before the cut-off", body=MoveSchema, response=BookingSchema)
+@api_doc(
+    summary="Move a booking to another free slot before the cut-off", body=MoveSchema, response=BookingSchema
+)
 @login_required
 def move(booking_id: int) -> Any:
     data = load(MoveSchema)
@@ -198,7 +218,11 @@ def move(booking_id: int) -> Any:
 
 
 @bp.get("/bookings/<int:booking_id>/messages")
-@api_doc(summary="A booking's messages, newest first (its member and counsellor only)", response=NoteSchema, paginated=True)
+@api_doc(
+    summary="A booking's messages, newest first (its member and counsellor only)",
+    response=NoteSchema,
+    paginated=True,
+)
 @login_required
 def notes(booking_id: int) -> Any:
     session = db_session()
@@ -220,7 +244,11 @@ def add_note(booking_id: int) -> Any:
 
 
 @bp.put("/bookings/<int:booking_id>/summary")
-@api_doc(summary="Write the session's summary (its counsellor, once it has started)", body=SummarySchema, response=BookingSchema)
+@api_doc(
+    summary="Write the session's summary (its counsellor, once it has started)",
+    body=SummarySchema,
+    response=BookingSchema,
+)
 @login_required
 def summary(booking_id: int) -> Any:
     data = load(SummarySchema)
@@ -231,7 +259,9 @@ def summary(booking_id: int) -> Any:
 
 
 @bp.post("/bookings/<int:booking_id>/rating")
-@api_doc(summary="Rate the session, once, after it is over (its member)", body=RatingSchema, response=BookingSchema)
+@api_doc(
+    summary="Rate the session, once, after it is over (its member)", body=RatingSchema, response=BookingSchema
+)
 @login_required
 def rating(booking_id: int) -> Any:
     data = load(RatingSchema)

@@ -54,7 +54,10 @@ def slots(counselor_id: int, as_json: bool) -> None:
     """The free slots of a counsellor for the coming days (UTC)."""
     session = db_session()
     found = services.free_slots(session, services.get_counselor(session, counselor_id))
-    rows = [{"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(), "mode": s.mode} for s in found]
+    rows = [
+        {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(), "mode": s.mode}
+        for s in found
+    ]
     if as_json:
         echo_json(rows)
         return

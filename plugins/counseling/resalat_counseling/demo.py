@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, Registration, find_member, national_code_with_check_digit, register_member
+from resalat_core.sdk import (
+    Member,
+    Registration,
+    find_member,
+    national_code_with_check_digit,
+    register_member,
+)
 
 from . import services
 from .models import IN_PERSON, ONLINE, Booking, CounselNote
@@ -33,6 +39,7 @@ HOURS = (
     (2, time(9), time(12), 45, ONLINE),
     (3, time(16), time(18), 60, IN_PERSON),
 )
+DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' published password)
 ZANJAN_MEMBER = ("سکینه کریمی", "001600161", "09135550161", "zanjan/abhar")
 
 
@@ -68,7 +75,9 @@ def load(session: Session, world: Any) -> None:
     session.flush()
 
 
-def _coming(session: Session, maryam: Member, counselor: Member, profile: Any, topic: Any, slots: list[Any]) -> None:
+def _coming(
+    session: Session, maryam: Member, counselor: Member, profile: Any, topic: Any, slots: list[Any]
+) -> None:
     # The first free slot from tomorrow on: a session the home page announces.
     tomorrow = services.tehran_day(services.now()) + timedelta(days=1)
     slot = next((s for s in slots if s.day >= tomorrow), slots[0])
@@ -82,7 +91,9 @@ def _coming(session: Session, maryam: Member, counselor: Member, profile: Any, t
         key="demo-maryam-1",
     )
     services.add_note(session, maryam, booking.id, "سلام، عکس سه فرش را پیش از جلسه می‌فرستم. ممنونم.")
-    services.add_note(session, counselor, booking.id, "سلام خانم احمدی، حتماً. فهرست هزینه‌ی نخ و دستمزد را هم بیاورید.")
+    services.add_note(
+        session, counselor, booking.id, "سلام خانم احمدی، حتماً. فهرست هزینه‌ی نخ و دستمزد را هم بیاورید."
+    )
 
 
 def _past(session: Session, maryam: Member, counselor: Member, profile: Any, topic: Any) -> None:
@@ -105,7 +116,12 @@ def _past(session: Session, maryam: Member, counselor: Member, profile: Any, top
     session.add(booking)
     session.flush()
     session.add(
-        CounselNote(booking_id=booking.id, author_id=maryam.id, body="ممنون از جلسه، دفتر را شروع کردم.", created_at=starts_at + timedelta(hours=3))
+        CounselNote(
+            booking_id=booking.id,
+            author_id=maryam.id,
+            body="ممنون از جلسه، دفتر را شروع کردم.",
+            created_at=starts_at + timedelta(hours=3),
+        )
     )
     services.write_summary(
         session,
@@ -129,8 +145,6 @@ def _zanjan_member(session: Session) -> Member:
             mobile=mobile,
             name=name,
             region=region,
-            password="resalat-1404",
+            password=DEMO_PASSWORD,
         ),
     )
-
-

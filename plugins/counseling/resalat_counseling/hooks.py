@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session, object_session
 from resalat_core.sdk import (
     Figure,
     Member,
+    Moment,
     NextStep,
     Permission,
     Tile,
     _l,
     can,
     db_session,
-    Moment,
     hookimpl,
 )
 
@@ -105,4 +105,3 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
-

@@ -133,5 +133,3 @@ class ProfileSchema(Schema):
 class NewTopicSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
     description = fields.String(load_default="", validate=TEXT)
-
-

@@ -16,9 +16,9 @@ from resalat_core.sdk import (
     BadInput,
     Conflict,
     Member,
+    Moment,
     NotAllowed,
     NotFound,
-    Moment,
     Region,
     TooManyAttempts,
     _l,
@@ -44,11 +44,11 @@ from .models import (
     TEXT_MAX,
     TITLE_MAX,
     Booking,
+    CounselNote,
     Counselor,
+    CounselTopic,
     DayOff,
     Hours,
-    CounselNote,
-    CounselTopic,
 )
 
 TEHRAN = ZoneInfo("Asia/Tehran")

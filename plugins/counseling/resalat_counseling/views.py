@@ -28,7 +28,7 @@ from resalat_core.sdk import (
 )
 
 from . import BOOK_FOR, COUNSEL, plugin, services
-from .models import BOOKED, MODES, Booking
+from .models import BOOKED, MODES
 
 bp = Blueprint(plugin.name, __name__, url_prefix=f"/{plugin.name}")
 
@@ -349,7 +349,8 @@ def _edit(act: Any, done: Any) -> Any:
 def save_profile() -> Any:
     form = request.form
     return _edit(
-        lambda s: services.update_profile(s, me(), form.get("bio", ""), form.get("languages", "")), _l("Saved.")
+        lambda s: services.update_profile(s, me(), form.get("bio", ""), form.get("languages", "")),
+        _l("Saved."),
     )
 
 
@@ -358,7 +359,8 @@ def save_profile() -> Any:
 def add_topic() -> Any:
     form = request.form
     return _edit(
-        lambda s: services.add_topic(s, me(), form.get("title", ""), form.get("description", "")), _l("Saved.")
+        lambda s: services.add_topic(s, me(), form.get("title", ""), form.get("description", "")),
+        _l("Saved."),
     )
 
 
@@ -432,4 +434,3 @@ def book_for() -> Any:
         errors=errors,
         page=paginate(session, services.counselors_query(found)) if found else None,
     ), (400 if errors else 200)
-
