@@ -113,3 +113,15 @@ def booking_of(app: Flask) -> Callable[[int], dict[str, Any]]:
             }
 
     return read
+
+
+@pytest.fixture
+def place(app: Flask) -> Callable[[int, datetime], None]:
+    """``place(booking_id, starts_at)``: the session now starts then (keeping its length)."""
+
+    def run(booking_id: int, starts_at: datetime) -> None:
+        with work(app) as s:
+            b = s.get(Booking, booking_id)
+            b.starts_at, b.ends_at = starts_at, starts_at + (b.ends_at - b.starts_at)
+
+    return run
