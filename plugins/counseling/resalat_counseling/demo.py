@@ -68,7 +68,7 @@ def load(session: Session, world: Any) -> None:
             counselor_id=profile.id,
             topic_id=topics[2].id,
             starts_at=slots[6].starts_at,
-            need="آقای قراجه‌لو برای فروش بره‌های نژاد اصلاح‌شده به برنامه‌ی فروش نیاز دارد.",
+            need="برای فروش محصولات هسته در ام‌بازار به برنامه‌ی فروش و قیمت‌گذاری نیاز دارد.",
             key="demo-guide-1",
             member=member,
         )
