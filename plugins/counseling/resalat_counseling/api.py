@@ -93,8 +93,12 @@ def _note(n: CounselNote) -> dict[str, Any]:
 
 
 def _naive_utc(moment: datetime) -> datetime:
-    """An RFC 3339 time as stored: naive UTC, to the minute (slots start on whole minutes)."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    """An RFC 3339 time as stored: naive UTC (a slot's start matches exactly or not at all)."""
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError):  # the first or last moment of the calendar, shifted off it
+        message = _l("Choose one of the free times.")
+        raise BadInput(message, fields={"starts_at": [message]}) from None
 
 
 @bp.get("/counselors")

@@ -171,3 +171,13 @@ def test_booking_yourself_or_a_topic_of_another_is_refused(make_counselor, make_
     with pytest.raises(BadInput):
         book(make_member(), mixed, at(3, 10))
     assert Conflict  # imported for the reader: a taken slot is a Conflict, tested above
+
+
+def test_a_time_at_the_edge_of_the_calendar_is_a_400(api_as, counselor):
+    api = api_as()
+    body = {
+        "counselor_id": counselor.id,
+        "topic_id": counselor.topic_ids[0],
+        "starts_at": "0001-01-01T00:00:00+01:00",
+    }
+    assert api.post(f"{API}/bookings", json=body, headers={"Idempotency-Key": "edge"}).status_code == 400

@@ -210,3 +210,35 @@ def test_each_side_is_told(with_probe):
         (counsel_id, "note"),
         (maryam, "cancelled"),
     ]
+
+
+def test_a_guide_books_for_a_member_on_the_pages(app, client_as, make_member, counselor):
+    guide = client_as("guide", region="zanjan/zanjan")
+    member_id = make_member(region="zanjan/abhar", name="سکینه کریمی")
+    with work(app) as s:
+        mobile = s.get(Member, member_id).mobile
+    found = guide.get(f"/counseling/book-for?member={mobile}").get_data(as_text=True)
+    assert f"/counseling/counselors/{counselor.id}?for={mobile}" in found
+    slot = at(3, 10).strftime("%Y-%m-%dT%H:%M")
+    form_page = f"/counseling/counselors/{counselor.id}/book?at={slot}&for={mobile}"
+    assert mobile in guide.get(form_page).get_data(as_text=True)
+    data = {"at": slot, "topic_id": counselor.topic_ids[0], "need": "", "key": "g-1", "for": mobile}
+    review = guide.form(f"/counseling/counselors/{counselor.id}/book", data, token_from=form_page)
+    assert review.status_code == 200 and "سکینه کریمی" in review.get_data(as_text=True)
+    done = guide.form(
+        f"/counseling/counselors/{counselor.id}/book", {**data, "step": "confirm"}, token_from=form_page
+    )
+    assert done.status_code == 302
+    with work(app) as s:
+        booking = s.scalar(select(Booking))
+        assert (booking.member_id, booking.booked_by_id) == (member_id, guide.member_id)
+    # A plain member who types a mobile into the form is refused and nothing is written.
+    plain = client_as(region="zanjan/abhar")
+    refused = plain.form(
+        f"/counseling/counselors/{counselor.id}/book",
+        {**data, "key": "p-1", "at": at(4, 10).strftime("%Y-%m-%dT%H:%M"), "step": "confirm"},
+        token_from=form_page,
+    )
+    assert refused.status_code == 400
+    with work(app) as s:
+        assert s.scalar(select(func.count(Booking.id))) == 1
