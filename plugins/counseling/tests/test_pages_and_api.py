@@ -101,12 +101,14 @@ def test_lists_cost_the_same_queries_however_long(app, make_counselor, make_memb
             assert api.get("/counseling/bookings").status_code == 200
         return q1.count, q2.count, q3.count
 
+    # Counsellors and bookings in different places: nothing is read once per row.
+    places = ["yazd/ardakan", "yazd/meybod", "zanjan/abhar", "tehran/tehran", "zanjan/zanjan", "yazd/taft"]
     for n in range(2):
-        book(maryam, make_counselor(name="مشاور"), at(2 + n, 10))
+        book(maryam, make_counselor(name="مشاور", region=places[n]), at(2 + n, 10))
     measure()  # the first request of a token also notes its use
     few = measure()
     for n in range(4):
-        book(maryam, make_counselor(name="مشاور"), at(4 + n, 10))
+        book(maryam, make_counselor(name="مشاور", region=places[2 + n]), at(4 + n, 10))
     assert measure() == few
 
 
