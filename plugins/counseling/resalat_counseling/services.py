@@ -794,15 +794,14 @@ def next_session(session: Session, member: Member, at: datetime | None = None) -
     """The member's (or counsellor's) next session if it is today or tomorrow (Tehran's days)."""
     at = at or now()
     until = to_utc(tehran_day(at) + timedelta(days=2), time(0))
-    profile_ids = select(Counselor.id).where(Counselor.member_id == member.id)
+    whose = Booking.member_id == member.id
+    if is_counselor(member):  # a member who does not counsel costs no look at profiles
+        whose = or_(
+            whose, Booking.counselor_id.in_(select(Counselor.id).where(Counselor.member_id == member.id))
+        )
     return session.scalar(
         select(Booking)
-        .where(
-            Booking.status == BOOKED,
-            Booking.ends_at > at,
-            Booking.starts_at < until,
-            or_(Booking.member_id == member.id, Booking.counselor_id.in_(profile_ids)),
-        )
+        .where(Booking.status == BOOKED, Booking.ends_at > at, Booking.starts_at < until, whose)
         .order_by(Booking.starts_at)
         .limit(1)
     )
