@@ -125,3 +125,13 @@ def place(app: Flask) -> Callable[[int, datetime], None]:
             b.starts_at, b.ends_at = starts_at, starts_at + (b.ends_at - b.starts_at)
 
     return run
+
+
+@pytest.fixture
+def guide_role(app: Flask) -> str:
+    """The role that books for members of its area: ``guide`` when the guides plugin is installed,
+    else a regional ``admin`` (who holds every permission in their region)."""
+    from resalat_core.sdk import vocabulary
+
+    with app.app_context():
+        return "guide" if vocabulary().role("guide") else "admin"
