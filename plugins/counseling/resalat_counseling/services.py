@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -133,7 +134,7 @@ def get_counselor(session: Session, counselor_id: int) -> Counselor:
     return found
 
 
-def counselors_query(viewer: Member | None, topic: str = "") -> Select[tuple[Counselor]]:
+def counselors_query(viewer: Member | None, topic: str = "") -> Select[Counselor]:
     """Counsellors, those of the viewer's province first, then the best rated, then the oldest."""
     stmt = select(Counselor)
     words = normalize_text(topic or "").strip()
@@ -146,7 +147,7 @@ def counselors_query(viewer: Member | None, topic: str = "") -> Select[tuple[Cou
                 or_(CounselTopic.title.ilike(pattern), CounselTopic.description.ilike(pattern)),
             )
         )
-    order = []
+    order: list[Any] = []
     if viewer is not None and getattr(viewer, "region", None) is not None:
         province = viewer.region.parent_id or viewer.region_id
         in_province = select(Region.id).where(or_(Region.id == province, Region.parent_id == province))
@@ -585,7 +586,7 @@ def party_booking(session: Session, viewer: Member, booking_id: int) -> Booking:
     return booking
 
 
-def my_bookings_query(member: Member) -> Select[tuple[Booking]]:
+def my_bookings_query(member: Member) -> Select[Booking]:
     """The member's bookings (and those a guide made for others): the coming ones first."""
     return (
         select(Booking)
@@ -615,7 +616,7 @@ def calendar(
     return list(by_day.items())
 
 
-def to_summarise_query(counselor: Counselor, at: datetime | None = None) -> Select[tuple[Booking]]:
+def to_summarise_query(counselor: Counselor, at: datetime | None = None) -> Select[Booking]:
     return select(Booking).where(
         Booking.counselor_id == counselor.id,
         Booking.status == BOOKED,
@@ -686,7 +687,7 @@ def reschedule(session: Session, actor: Member, booking_id: int, starts_at: date
 # --- messages, summary, rating ---------------------------------------------------------------
 
 
-def notes_query(booking: Booking) -> Select[tuple[CounselNote]]:
+def notes_query(booking: Booking) -> Select[CounselNote]:
     return select(CounselNote).where(CounselNote.booking_id == booking.id).order_by(CounselNote.id.desc())
 
 
@@ -742,7 +743,7 @@ def rate(session: Session, member: Member, booking_id: int, stars: int, comment:
     booking.rating, booking.rating_comment, booking.rated_at = stars, comment, now()
     # One UPDATE of the sums: two ratings of two sessions at once both count.
     session.execute(
-        Counselor.__table__.update()
+        update(Counselor)
         .where(Counselor.id == booking.counselor_id)
         .values(rating_sum=Counselor.rating_sum + stars, rating_count=Counselor.rating_count + 1)
     )
@@ -754,7 +755,7 @@ def rate(session: Session, member: Member, booking_id: int, stars: int, comment:
 # --- reminders -------------------------------------------------------------------------------
 
 
-def due_reminders_query(at: datetime | None = None) -> Select[tuple[Booking]]:
+def due_reminders_query(at: datetime | None = None) -> Select[Booking]:
     at = at or now()
     return (
         select(Booking)
@@ -771,11 +772,11 @@ def due_reminders_query(at: datetime | None = None) -> Select[tuple[Booking]]:
 def remind(session: Session, booking: Booking, at: datetime | None = None) -> bool:
     """Tell both sides of a coming session, once: a booking already reminded is skipped."""
     claimed = session.execute(
-        Booking.__table__.update()
+        update(Booking)
         .where(Booking.id == booking.id, Booking.reminded_at.is_(None), Booking.status == BOOKED)
         .values(reminded_at=at or now())
     )
-    if claimed.rowcount != 1:
+    if getattr(claimed, "rowcount", 0) != 1:
         return False
     when = Moment(booking.starts_at)
     notify(
