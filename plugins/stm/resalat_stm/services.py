@@ -723,6 +723,8 @@ def job_for(session: Session, member: Member, shipment_id: int) -> tuple[Operato
                 ),
                 code="outside_area",
             )
+        if in_area(session, operator, found):
+            raise Conflict(_("Another operator has just taken this job."), code="taken")
         raise NotFound(_("No such shipment."), code="unknown_shipment")
     return operator, found
 
