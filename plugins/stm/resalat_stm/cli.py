@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from resalat_core.sdk import (
     BadInput,
+    Digits,
     NotFound,
     _,
     cli_errors,
@@ -54,8 +55,9 @@ def tariff_import(path: str, as_json: bool) -> None:
                 echo_json({"error": exc.to_dict()["error"]})
             else:
                 click.echo(str(exc.message), err=True)
-                for line, problem in exc.fields.items():
-                    click.echo(f"  {line}: {problem}", err=True)
+                for key, problem in exc.fields.items():
+                    line = key.removeprefix("line_")
+                    click.echo(_("Line %(n)s: %(problem)s", n=Digits(line), problem=problem), err=True)
             sys.exit(1)
     session.commit()
     if as_json:

@@ -511,7 +511,7 @@ def import_tariff(
     if result.errors:
         raise BadInput(
             _("The tariff was not imported: %(n)s rows have problems.", n=Digits(str(len(result.errors)))),
-            fields={f"line {e['line']}": "; ".join(e["problems"]) for e in result.errors},
+            fields={f"line_{e['line']}": "; ".join(e["problems"]) for e in result.errors},
             code="bad_rows",
         )
     existing = {(r.origin_id, r.destination_id, r.max_grams): r for r in session.scalars(select(TariffRow))}
