@@ -56,7 +56,13 @@ def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
                     s,
                     booth,
                     owner,
-                    {"title": "عسل طبیعی", "category": "honey", "price": tomans * 10, "stock": 50, "unit": unit},
+                    {
+                        "title": "عسل طبیعی",
+                        "category": "honey",
+                        "price": tomans * 10,
+                        "stock": 50,
+                        "unit": unit,
+                    },
                 ).id
                 for tomans, unit in goods
             ]
@@ -84,7 +90,11 @@ def make_operator(app: Flask, make_member: Any) -> Callable[..., int]:
     """``make_operator(areas=["zanjan"], capacity=500)``: an approved operator's member id."""
 
     def build(
-        *, areas: tuple[str, ...] = ("zanjan",), capacity: int = 500, region: str = "zanjan/zanjan", approve: bool = True
+        *,
+        areas: tuple[str, ...] = ("zanjan",),
+        capacity: int = 500,
+        region: str = "zanjan/zanjan",
+        approve: bool = True,
     ) -> int:
         member_id = make_member(region=region, name="حسن باربر")
         with work(app) as s:

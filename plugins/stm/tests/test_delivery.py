@@ -74,14 +74,12 @@ def test_a_wrong_code_changes_nothing_and_five_lock_the_door(
     wrong = "000000" if made["code"] != "000000" else "111111"
     before = balances(operator)
     for n in range(1, 5):
-        with work(app) as s:
-            with pytest.raises(BadInput) as refused:
-                services.deliver(s, s.get(Member, operator), made["id"], wrong)
+        with work(app) as s, pytest.raises(BadInput) as refused:
+            services.deliver(s, s.get(Member, operator), made["id"], wrong)
         assert refused.value.code == "wrong_code"
         assert shipment_of(order_id)["wrong"] == n
-    with work(app) as s:
-        with pytest.raises(BadInput):
-            services.deliver(s, s.get(Member, operator), made["id"], wrong)
+    with work(app) as s, pytest.raises(BadInput):
+        services.deliver(s, s.get(Member, operator), made["id"], wrong)
     # Locked now: even the right code waits.
     with pytest.raises(TooManyAttempts):
         act(services.deliver, operator, made["id"], made["code"])
@@ -127,7 +125,9 @@ def test_only_approved_operators_may_take_jobs(app, shop, buyer, make_operator, 
     assert refused.value.code == "not_operator"
 
 
-def test_a_parcel_heavier_than_the_vehicle_is_refused(app, shop, buyer, make_operator, checkout, shipment_of, act):
+def test_a_parcel_heavier_than_the_vehicle_is_refused(
+    app, shop, buyer, make_operator, checkout, shipment_of, act
+):
     small = make_operator(capacity=50)
     order_id = checkout(buyer, shop, [(shop.product_ids[1], 2)])  # two lambs, 80 kg by default
     with pytest.raises(BadInput) as refused:
@@ -136,7 +136,9 @@ def test_a_parcel_heavier_than_the_vehicle_is_refused(app, shop, buyer, make_ope
     assert shipment_of(order_id)["status"] == "created"
 
 
-def test_the_second_operator_gets_a_clear_conflict(app, shop, buyer, make_operator, checkout, shipment_of, act):
+def test_the_second_operator_gets_a_clear_conflict(
+    app, shop, buyer, make_operator, checkout, shipment_of, act
+):
     first, second = make_operator(), make_operator()
     order_id = checkout(buyer, shop, [(shop.product_ids[0], 1)])
     made = shipment_of(order_id)
@@ -145,7 +147,9 @@ def test_the_second_operator_gets_a_clear_conflict(app, shop, buyer, make_operat
         act(services.accept, second, made["id"])
 
 
-def test_a_cancelled_order_calls_the_shipment_off(app, shop, buyer, operator, checkout, shipment_of, act, inbox, balances):
+def test_a_cancelled_order_calls_the_shipment_off(
+    app, shop, buyer, operator, checkout, shipment_of, act, inbox, balances
+):
     order_id = checkout(buyer, shop, [(shop.product_ids[0], 1)])
     made = shipment_of(order_id)
     act(services.accept, operator, made["id"])

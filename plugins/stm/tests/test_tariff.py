@@ -35,9 +35,13 @@ def test_a_good_file_is_imported_and_shown_and_prices_quotes(app, tmp_path):
     assert _run(app, "import", str(path)).exit_code == 0
     assert _rows(app) == 2
     shown = json.loads(_run(app, "show", "--json").stdout)
-    assert {"origin": "zanjan", "destination": "tehran", "max_grams": 5000, "price_rials": 750000} in shown["rows"]
+    assert {"origin": "zanjan", "destination": "tehran", "max_grams": 5000, "price_rials": 750000} in shown[
+        "rows"
+    ]
     with work(app) as s:
-        found = services.price_for(s, get_region(s, "zanjan/gorg-tappeh"), get_region(s, "tehran/tehran"), 4000)
+        found = services.price_for(
+            s, get_region(s, "zanjan/gorg-tappeh"), get_region(s, "tehran/tehran"), 4000
+        )
         assert (found.fee, found.from_matrix) == (750_000, True)
         # Heavier than the matrix's bands for this pair: refused, the defaults do not mix in.
         try:
