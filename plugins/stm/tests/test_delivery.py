@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from resalat_bazaar import services as bazaar
-from resalat_bazaar.models import Order
+from resalat_bazaar.services import Order
 from resalat_stm import services
 from resalat_stm.models import Shipment
 
