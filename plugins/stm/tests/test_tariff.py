@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from resalat_stm import services
 from resalat_stm.models import TariffRow
 from sqlalchemy import func, select
