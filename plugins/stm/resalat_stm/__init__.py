@@ -69,6 +69,10 @@ plugin = Plugin(
             [200000, 8_000_000],
             [1000000, 25_000_000],
         ],
+        # True: M-ST's operators alone mark M-ST orders sent and delivered (DeliveryQuote.carrier),
+        # the seller only accepts. Off by default until M-Bazar's demo stops marking its own M-ST
+        # order (the solar panel) sent as the seller, which a carrier's order refuses.
+        "carrier": False,
         # Days the quote tells the buyer the delivery takes.
         "days_same_province": 1,
         "days_other_province": 3,

@@ -238,3 +238,24 @@ def test_a_consignment_outside_the_leader_s_area_is_refused(app, make_member):
             services.open_new_consignment(s, s.get(Member, leader), "zanjan/gorg-tappeh", "zanjan/zanjan")
         with pytest.raises(BadInput):
             services.open_new_consignment(s, s.get(Member, leader), "tehran", "zanjan/zanjan")
+
+
+def test_as_the_carrier_m_st_alone_marks_its_orders_sent(
+    app, monkeypatch, shop, buyer, operator, checkout, shipment_of, act
+):
+    plugins = dict(app.config["RESALAT"].get("plugins") or {})
+    plugins["stm"] = {"carrier": True}
+    monkeypatch.setitem(app.config["RESALAT"], "plugins", plugins)
+    order_id = checkout(buyer, shop, [(shop.product_ids[0], 1)])
+    with work(app) as s:
+        order = s.get(Order, order_id)
+        assert order.carrier == "stm"
+        bazaar.transition(s, order, "accept", s.get(Member, shop.owner_id))
+        with pytest.raises(NotAllowed):
+            bazaar.transition(s, order, "ship", s.get(Member, shop.owner_id))
+    made = shipment_of(order_id)
+    act(services.accept, operator, made["id"])
+    act(services.move, operator, made["id"], "pickup")
+    act(services.deliver, operator, made["id"], made["code"])
+    with work(app) as s:
+        assert s.get(Order, order_id).status == "completed"

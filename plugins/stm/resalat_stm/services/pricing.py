@@ -23,7 +23,7 @@ from resalat_core.sdk import (
     to_latin_digits,
 )
 
-from .. import FEE, FEES, setting
+from .. import FEE, FEES, NAME, setting
 from ..models import (
     C_OPEN,
     SIZES,
@@ -212,7 +212,9 @@ def quote(session: Session, buyer: Member, group: Any) -> bazaar.DeliveryQuote:
                 city=Named(destination.name_fa, destination.name_en),
             )
         )
-    return bazaar.DeliveryQuote(fee=found.fee, account=FEES, purpose=FEE, terms=tuple(terms))
+    # With carrier set, M-Bazar leaves "sent" and "delivered" to our operators (see the README).
+    carrier = NAME if setting("carrier") else None
+    return bazaar.DeliveryQuote(fee=found.fee, account=FEES, purpose=FEE, terms=tuple(terms), carrier=carrier)
 
 
 @dataclass
