@@ -26,6 +26,13 @@ def with_courier(make_app, monkeypatch):
     built = make_app(extra_plugins={"fixture_courier": plugin})
     enabled = built.test_cli_runner().invoke(args=["modules", "enable", "fixture_courier", "--all"])
     assert enabled.exit_code == 0, enabled.output
+    # The test courier is the only delivery service here: another installed plugin that prices
+    # the same option (M-ST) is switched off, so what is checked is M-Bazar's side alone.
+    plugins = built.extensions["resalat"].plugins
+    for name, _impl in plugins.impls("resalat_delivery_quote"):
+        if name != "fixture_courier":
+            off = built.test_cli_runner().invoke(args=["modules", "disable", name, "--all"])
+            assert off.exit_code == 0, off.output
     built.test_client_class = ResalatClient
     CANCELLED.clear()
     return built

@@ -139,8 +139,15 @@ def load(session: Session, world: Any) -> None:
             kind=QUESTION,
             field_code="hand_weaving",
         )
-        if asipour is not None:
-            # What M-Maher's answer to resalat_ask_me_experts will be once it is installed.
+        leader_id = getattr(asipour, "leader_id", None)
+        known = session.scalar(
+            select(RasanExpert.id).where(
+                RasanExpert.post_id == question.id, RasanExpert.member_id == leader_id
+            )
+        )
+        if asipour is not None and known is None:
+            # What M-Maher's answer to resalat_ask_me_experts says when it is installed (and has
+            # already said, then).
             session.add(
                 RasanExpert(post_id=question.id, member_id=asipour.leader_id, title="بافنده‌ی کرباس، اردکان")
             )

@@ -70,9 +70,9 @@ plugin = Plugin(
             [1000000, 25_000_000],
         ],
         # True: M-ST's operators alone mark M-ST orders sent and delivered (DeliveryQuote.carrier),
-        # the seller only accepts. Off by default until M-Bazar's demo stops marking its own M-ST
-        # order (the solar panel) sent as the seller, which a carrier's order refuses.
-        "carrier": False,
+        # the seller only accepts. False leaves them to the seller too (a region trying M-ST out
+        # beside its old couriers).
+        "carrier": True,
         # Days the quote tells the buyer the delivery takes.
         "days_same_province": 1,
         "days_other_province": 3,
