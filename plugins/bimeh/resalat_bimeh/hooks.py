@@ -159,8 +159,9 @@ def resalat_loan_disbursed(loan: Any) -> None:
 @hookimpl(optionalhook=True)
 def resalat_order_paid(order: Any) -> None:
     """A delivered order is offered parcel insurance; one buying sheep or goats, livestock insurance."""
-    session = _session_of(order)
     buyer = order.buyer
+    # The buyer is the checkout's own row, so its session is the checkout's transaction.
+    session = _session_of(buyer)
     if getattr(order, "delivery", "pickup") != "pickup":
         services.make_offer(session, buyer, "parcel", ON_ORDER, order.id, amount=int(order.total))
     wanted = set(setting("livestock_categories"))
