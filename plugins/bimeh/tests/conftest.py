@@ -103,7 +103,9 @@ class World:
     def offer_id(self, product: str, member_id: int | None = None) -> int:
         with work(self.app) as s:
             return s.scalar(
-                select(Offer.id).where(Offer.member_id == (member_id or self.member), Offer.product == product)
+                select(Offer.id).where(
+                    Offer.member_id == (member_id or self.member), Offer.product == product
+                )
             )
 
     def buy(self, product: str, member_id: int | None = None, **kw: Any) -> int:
