@@ -1,6 +1,7 @@
 """Imports every host model so the metadata (and Alembic) sees all host tables."""
 
 from resalat_core.auth.models import ApiToken, LoginAttempt, PasswordReset
+from resalat_core.files.models import StoredFile
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.plugins.models import ModuleActivation
 from resalat_core.regions.models import Region
@@ -18,6 +19,7 @@ __all__ = [
     "Region",
     "RoleGrant",
     "SmsMessage",
+    "StoredFile",
     "Account",
     "Entry",
     "Transfer",

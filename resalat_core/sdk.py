@@ -23,6 +23,11 @@ What is here, by the plugin's rooms:
   name in Persian letters only) ...;
 - text messages: ``send_sms(mobile, text)`` through the configured provider (``SmsProvider``,
   ``SmsNotSent``);
+- uploads: ``store_upload`` (checked by content, images re-encoded), ``owned_files`` (an API
+  client's uploads by token), ``file_url``, ``file_response``, ``files_by_id``, ``StoredFile``,
+  ``IMAGE`` and ``PDF``, and ``check_image``, ``Storage`` and ``LocalStorage`` for a plugin that keeps
+  pictures its own way
+  (since 1.3);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -37,6 +42,16 @@ from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
+from resalat_core.files.models import IMAGE, PDF, StoredFile
+from resalat_core.files.services import (
+    check_image,
+    file_response,
+    file_url,
+    files_by_id,
+    owned_files,
+    store_upload,
+)
+from resalat_core.files.storage import LocalStorage, Storage
 from resalat_core.formats import (
     MAX_RIALS,
     format_date,
@@ -178,6 +193,17 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 __all__ = [
     "EARMARKED",
+    "IMAGE",
+    "PDF",
+    "StoredFile",
+    "LocalStorage",
+    "Storage",
+    "check_image",
+    "file_response",
+    "file_url",
+    "files_by_id",
+    "owned_files",
+    "store_upload",
     "MAX_AMOUNT",
     "MAX_RIALS",
     "MEMBER_MAIN",

@@ -249,11 +249,14 @@ def api_doc(
     query: dict[str, str] | None = None,
     idempotent: bool = False,
     meta: type[Schema] | None = None,
+    upload: dict[str, str] | None = None,
 ) -> Callable[[F], F]:
     """Describe an API view for the OpenAPI document (the view's docstring becomes its description).
 
     ``response`` is the schema the view dumps with; a paginated list answers
     ``{"items": [...], "meta": ...}`` where ``meta`` is ``PageMeta`` or a schema extending it.
+    ``upload`` describes a ``multipart/form-data`` body instead of JSON: each field's name and
+    its type, ``"file"`` for the uploaded file (required), ``"boolean"`` or ``"string"``.
     """
 
     # Only what the caller sends is bounded: a response may well carry a sum past 2³¹ rials.
@@ -275,6 +278,7 @@ def api_doc(
                 "query": query or {},
                 "idempotent": idempotent or getattr(view, "_resalat_idempotent", False),
                 "meta": meta or PageMeta,
+                "upload": upload,
             },
         )
         return view

@@ -94,7 +94,9 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "tags": doc["tags"] or [default_tag],
                 "parameters": list(params),
-                "responses": _errors(access, method, with_body=doc["body"] is not None),
+                "responses": _errors(
+                    access, method, with_body=doc["body"] is not None or bool(doc.get("upload"))
+                ),
             }
             if view.__doc__:
                 op["description"] = view.__doc__.strip()
@@ -134,6 +136,8 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 )
             if doc["body"] is not None and method in {"POST", "PUT", "PATCH"}:
                 op["requestBody"] = {"required": True, "content": _json(ref(doc["body"]))}
+            if doc.get("upload") and method in {"POST", "PUT", "PATCH"}:
+                op["requestBody"] = _multipart(doc["upload"])
             ok: dict[str, Any] = {"description": "OK"}
             if doc["response"] is not None:
                 item = {"$ref": f"#/components/schemas/{ref(doc['response'])}"}
@@ -159,6 +163,19 @@ def build_openapi(app: Flask) -> dict[str, Any]:
     # Signed in by default; each public operation says so with an empty security list.
     document["security"] = [{"bearer": []}]
     return document
+
+
+def _multipart(fields: dict[str, str]) -> dict[str, Any]:
+    """A ``multipart/form-data`` body: ``"file"`` fields are uploads (required), others plain."""
+    properties: dict[str, Any] = {}
+    for name, kind in fields.items():
+        if kind == "file":
+            properties[name] = {"type": "string", "format": "binary"}
+        else:
+            properties[name] = {"type": kind}
+    required = [name for name, kind in fields.items() if kind == "file"]
+    schema = {"type": "object", "properties": properties, "required": required}
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
 
 
 _ERRORS = {

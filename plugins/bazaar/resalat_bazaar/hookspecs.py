@@ -144,12 +144,16 @@ class DeliveryQuote:
     - ``purpose``: the ledger purpose of the fee's transfer, one the plugin declared;
     - ``terms``: what else the buyer reads beside the fee (lazy texts: "Zanjan to Tehran, up to
       5 kg", "delivered within 3 days").
+    - ``carrier``: the delivery plugin's name when it moves the order itself (its operator marks
+      it sent and delivered through ``services.transition`` with the system as actor); the seller's
+      own "sent" and "delivered" buttons are then not offered. None: the seller moves it.
     """
 
     fee: int
     account: str
     purpose: str
     terms: tuple[Text, ...] = ()
+    carrier: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.fee, bool) or not isinstance(self.fee, int) or self.fee < 0:

@@ -295,6 +295,8 @@ class BazaarOrder(Base):
     # beside the goods into the service's account: not part of ``total``, which is the seller's.
     delivery_fee: Mapped[int] = mapped_column(BigInteger, default=0)
     delivery_fee_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
+    # The delivery plugin that moves the order (sent, delivered) itself, from its quote's carrier.
+    carrier: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     tracking: Mapped[str] = mapped_column(String(120), default="")

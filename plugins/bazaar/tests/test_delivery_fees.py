@@ -88,6 +88,41 @@ def test_the_fee_is_shown_before_paying_and_paid_beside_the_goods(with_courier, 
     )
 
 
+def test_the_carrier_moves_what_it_carries_and_the_seller_only_accepts(with_courier, mst_cart, in_cart):
+    shop, buyer = mst_cart
+    order_id = _pay(with_courier, buyer, shop)
+    seller = with_courier.test_client().sign_in(shop.owner_id)
+
+    with work(with_courier) as s:
+        order, owner = s.get(Order, order_id), s.get(Member, shop.owner_id)
+        assert order.carrier == "fixture_courier"
+        services.transition(s, order, "accept", owner)
+        assert services.actions_for(owner, order) == ["cancel"]
+    assert 'value="ship"' not in seller.get(f"/bazaar/orders/{order_id}").get_data(as_text=True)
+    refused = token_client(with_courier, shop.owner_id).post(
+        f"/api/v1/bazaar/orders/{order_id}/transitions",
+        json={"action": "ship"},
+        headers={"Idempotency-Key": "s1"},
+    )
+    assert refused.status_code == 403, refused.get_json()
+    assert refused.get_json()["error"]["code"] == "carried"
+    with work(with_courier) as s:
+        order = s.get(Order, order_id)
+        assert order.status == "accepted"
+        # The carrier's operator moves it, through the system as actor.
+        services.transition(s, order, "ship", None, note="بسته‌ی ۱۲")
+        services.transition(s, order, "deliver", None)
+        assert order.status == "delivered"
+    # A pickup order of the same booth is the seller's to move.
+    in_cart(buyer, shop.product_ids[0], 1)
+    with work(with_courier) as s:
+        pickup = s.get(Order, _pay(with_courier, buyer, shop, option="pickup", key="fee-2"))
+        owner = s.get(Member, shop.owner_id)
+        assert pickup.carrier is None
+        services.transition(s, pickup, "accept", owner)
+        assert "ship" in services.actions_for(owner, pickup)
+
+
 def test_pickup_costs_nothing(with_courier, mst_cart, balance):
     shop, buyer = mst_cart
     _pay(with_courier, buyer, shop, option="pickup")

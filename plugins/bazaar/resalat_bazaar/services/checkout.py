@@ -303,6 +303,7 @@ def _charge_delivery(
             continue
         order.delivery_fee = quote.fee
         order.delivery_fee_account_id = system_account(session, quote.account).id
+        order.carrier = quote.carrier
         fees[order.id] = quote
     return fees
 

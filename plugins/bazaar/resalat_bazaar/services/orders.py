@@ -59,6 +59,8 @@ ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     "cancel": (("buyer", "seller"), CANCELLABLE, CANCELLED),
     "refund": (("admin",), OPEN_STATUSES, CANCELLED),
 }
+# What a carrier (``DeliveryQuote.carrier``) does instead of the seller.
+CARRIED = ("ship", "deliver")
 ACTION_LABELS = {
     "accept": _l("Accept the order"),
     "ship": _l("Mark as sent"),
@@ -178,6 +180,8 @@ def actions_for(member: Any, order: Order) -> list[str]:
     for action, (roles, sources, _target) in ACTIONS.items():
         if order.status not in sources:
             continue
+        if action in CARRIED and order.carrier:
+            continue  # the carrier's operator moves it
         if action == "refund" and is_admin(member, order.booth.region) or role in roles:
             found.append(action)
     return found
@@ -224,6 +228,11 @@ def _check_actor(order: Order, action: str, actor: Member | None, roles: tuple[s
     if action == "refund":
         if not is_admin(actor, order.booth.region):
             raise NotAllowed(_("Only an M-Bazar administrator may refund an order."))
+    elif action in CARRIED and order.carrier:
+        raise NotAllowed(
+            _("The delivery service carries this order: its operator marks it sent and delivered."),
+            code="carried",
+        )
     elif role not in roles:
         raise NotAllowed(_("Only the %(who)s may do this.", who=Words(ROLE_LABELS[roles[0]])))
 
