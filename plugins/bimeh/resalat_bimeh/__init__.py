@@ -22,7 +22,8 @@ plugin = Plugin(
     name=NAME,
     title=_l("M-Bimeh"),
     package=__name__,
-    sdk=">=1,<2",
+    # Claims carry stored files (SDK 1.3).
+    sdk=">=1.3,<2",
     # loans: a loan's remaining debt is what remaining-debt life insurance covers, and a claim
     # repays it; cores: a family policy covers the people of the holder's core.
     requires=("loans", "cores"),

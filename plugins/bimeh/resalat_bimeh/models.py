@@ -208,6 +208,6 @@ class ClaimFile(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("bimeh_claims.id", ondelete="CASCADE"))
-    file_id: Mapped[int] = mapped_column(Integer)  # FILES-SDK: FK to stored_files.id
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"))
 
     claim: Mapped[Claim] = relationship(back_populates="photos")

@@ -271,7 +271,7 @@ def file_claim(policy_id: int) -> Any:
         if errors:
             errors.pop("_form", None)
             raise BadInput(next(iter(errors.values())), fields=errors)
-        files = services.stored_uploads(session, member, request.files.getlist("photos"))
+        uploads = request.files.getlist("photos")
         return services.file_claim(
             session,
             member,
@@ -280,7 +280,7 @@ def file_claim(policy_id: int) -> Any:
             description=form.get("description"),
             loss_on=loss_on,
             amount=amount,
-            files=files,
+            files=lambda: services.stored_uploads(session, member, uploads),
         )
 
     return handle_form(

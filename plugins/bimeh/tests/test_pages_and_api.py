@@ -40,7 +40,7 @@ def test_the_member_sees_offers_quotes_and_buys_after_confirming(app, world):
     with work(app) as s:
         assert s.scalar(select(Policy.id)) is None  # nothing is bought by looking
     answer = client.form(
-        f"/bimeh/quote/loan_life",
+        "/bimeh/quote/loan_life",
         {"key": _key(page), "offer": offer},
         token_from=f"/bimeh/quote/loan_life?offer={offer}",
     )

@@ -3,6 +3,7 @@ or rejects it; the pool pays (a loan policy's claim repays the loan)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -81,7 +82,7 @@ def file_claim(
     description: Any,
     loss_on: Any,
     amount: Any = None,
-    files: list[Any] | None = None,
+    files: list[Any] | Callable[[], list[Any]] | None = None,
 ) -> Claim:
     """File a claim (once per key). Refused, with nothing written: a policy that does not cover
     today, a loss day outside its cover or in the future, an amount above what it still insures."""
@@ -122,12 +123,16 @@ def file_claim(
             errors["amount"] = _(
                 "The amount is above what the policy still insures (%(left)s).", left=Money(max(0, left))
             )
-    files = list(files or [])
+    chosen = [] if files is None or callable(files) else list(files)
     most = int(setting("max_photos"))
-    if len(files) > most:
+    if len(chosen) > most:
         errors["photos"] = _("Attach at most %(n)s photos or documents.", n=Digits(str(most)))
     if errors:
         raise BadInput(next(iter(errors.values())), fields=errors)
+    if callable(files):
+        # A page's uploads are stored only once the claim itself passed: a refused claim keeps
+        # no photo.
+        chosen = list(files())
     try:
         with session.begin_nested():
             claim = Claim(
@@ -142,7 +147,7 @@ def file_claim(
             )
             session.add(claim)
             session.flush()
-            for stored in files:
+            for stored in chosen:
                 session.add(ClaimFile(claim_id=claim.id, file_id=stored.id))
             session.flush()
     except IntegrityError:
