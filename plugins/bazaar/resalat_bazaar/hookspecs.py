@@ -162,7 +162,6 @@ class DeliveryQuote:
 
 
 @hookspec
-@awaiting("M-ST, which will create a shipment for an order paid with M-ST delivery")
 def resalat_order_paid(order: Order) -> None:
     """An M-Bazar order has been paid into escrow.
 
