@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import Member, ResalatError, main_account, system_account, transfer
 
 from . import TOMAN, services
-from .models import ON_LOAN, Offer, Policy
+from .models import ON_LOAN, ON_ORDER, Offer, Policy
 
 POOL_TOMANS = 5_000_000_000
 
@@ -82,7 +82,20 @@ def load(session: Session, world: Any) -> None:
                 offer=life.id if life else None,
                 loan=loan.id,
             )
-            lambs_offer = _offer(session, jafar, "livestock", loan.id)
+            # The lambs are insured on the offer their M-Bazar purchase brought (ten heads), else
+            # on the loan's; the other offer is declined, as Jafar would.
+            on_order = session.scalar(
+                select(Offer).where(
+                    Offer.member_id == jafar.id,
+                    Offer.product == "livestock",
+                    Offer.source == ON_ORDER,
+                    Offer.status == "open",
+                )
+            )
+            on_loan = _offer(session, jafar, "livestock", loan.id)
+            lambs_offer = on_order or on_loan
+            if on_order is not None and on_loan is not None:
+                services.decline_offer(session, jafar, on_loan.id)
             lambs = services.buy(
                 session,
                 jafar,
@@ -92,7 +105,6 @@ def load(session: Session, world: Any) -> None:
                 heads=10,
                 instalments=3,
             )
-            _backdate(session, lambs, 35)
             # The second instalment was paid on its day; the third is still to come.
             services.pay_premium(session, jafar, lambs.id, 2)
             session.expire(lambs, ["premiums"])
