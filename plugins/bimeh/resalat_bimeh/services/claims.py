@@ -194,7 +194,7 @@ def claim_file(session: Session, viewer: Member, claim_id: int, file_id: int) ->
     return link
 
 
-def queue_query(session: Session, insurer: Member, status: str = WAITING) -> Select[tuple[Claim]]:
+def queue_query(session: Session, insurer: Member, status: str = WAITING) -> Select[Any]:
     """The claims of the insurer's area with ``status``, the oldest first."""
     area = assess_area(session, insurer)
     stmt = select(Claim).options(selectinload(Claim.member)).where(Claim.status == status).order_by(Claim.id)
@@ -221,7 +221,7 @@ def claims_of_policies(session: Session, policy_ids: list[int]) -> dict[int, lis
     return out
 
 
-def claims_query(member: Member) -> Select[tuple[Claim]]:
+def claims_query(member: Member) -> Select[Any]:
     return select(Claim).where(Claim.member_id == member.id).order_by(Claim.id.desc())
 
 
@@ -282,7 +282,7 @@ def decide(
         )
     status = {"approve": APPROVED, "part": PART_APPROVED, "reject": REJECTED}[decision]
     with session.begin_nested():
-        done = session.execute(
+        done: Any = session.execute(
             update(Claim)
             .where(Claim.id == claim.id, Claim.status == WAITING)
             .values(status=status, paid=pay, reason=text, decided_by_id=insurer.id, decided_at=utcnow())

@@ -110,7 +110,7 @@ def run_due(
             tick()
             continue
         if item.due_on + grace < day:
-            changed = session.execute(
+            changed: Any = session.execute(
                 update(Policy)
                 .where(Policy.id == policy.id, Policy.status == ACTIVE)
                 .values(status=LAPSED, lapsed_at=utcnow())
@@ -158,7 +158,7 @@ def run_due(
             )
         tick()
 
-    stale = session.execute(
+    stale: Any = session.execute(
         update(Offer)
         .where(Offer.status == OFFER_OPEN, Offer.expires_on < day)
         .values(status=OFFER_EXPIRED)

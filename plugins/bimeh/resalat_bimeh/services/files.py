@@ -14,6 +14,7 @@ from resalat_core.sdk import (
     BadInput,
     Digits,
     Member,
+    NotFound,
     StoredFile,
     _,
     file_response,
@@ -38,7 +39,7 @@ def _too_many(most: int) -> BadInput:
 def stored_uploads(session: Session, member: Member, uploads: list[Any]) -> list[StoredFile]:
     """The photos a page form sent, each checked by its content and stored (at most ``max_photos``);
     BadInput naming the photos field, and nothing kept, when one is refused."""
-    chosen = [u for u in uploads if u is not None and getattr(u, "filename", "")]
+    chosen = [u for u in uploads if u is not None and bool(getattr(u, "filename", None))]
     most = int(setting("max_photos"))
     if len(chosen) > most:
         raise _too_many(most)
@@ -74,6 +75,8 @@ def serve_file(session: Session, viewer: Member, claim_id: int, file_id: int, *,
     anyone else (checked before a byte is read)."""
     link = claim_file(session, viewer, claim_id, file_id)
     stored = session.get(StoredFile, link.file_id)
+    if stored is None:
+        raise NotFound(_("No such photo."), code="unknown_file")
     return file_response(stored, thumb=thumb)
 
 

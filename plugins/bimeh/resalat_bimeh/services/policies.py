@@ -449,7 +449,7 @@ def buy(session: Session, member: Member, *, key: Any, product: Any, **params: A
 
 def _pay(session: Session, member: Member, policy: Policy, item: Premium) -> None:
     """Claim the instalment (a conditional update: racing payments pay it once), then move it."""
-    claimed = session.execute(
+    claimed: Any = session.execute(
         update(Premium)
         .where(Premium.id == item.id, Premium.paid_at.is_(None))
         .values(paid_at=utcnow(), paid_on=today())
@@ -494,7 +494,7 @@ def pay_premium(session: Session, member: Member, policy_id: int, seq: Any = Non
     return item
 
 
-def policies_query(member: Member) -> Select[tuple[Policy]]:
+def policies_query(member: Member) -> Select[Any]:
     return select(Policy).where(Policy.member_id == member.id).order_by(Policy.id.desc())
 
 
