@@ -66,7 +66,7 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_next_steps(member: Member) -> list[NextStep]:
     session = _session_of(member)
     steps: list[NextStep] = []
-    if can(ASSESS):
+    if can(ASSESS, member=member):
         waiting = services.queue_count(session, member)
         if waiting:
             steps.append(
