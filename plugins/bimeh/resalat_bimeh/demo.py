@@ -8,14 +8,16 @@ moved (never the money) so the lambs' policy began five weeks ago.
 
 from __future__ import annotations
 
+import io
 import sys
 from datetime import timedelta
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, ResalatError, main_account, system_account, transfer
+from resalat_core.sdk import IMAGE, Member, ResalatError, main_account, store_upload, system_account, transfer
 
 from . import TOMAN, services
 from .models import ON_LOAN, ON_ORDER, Offer, Policy
@@ -48,6 +50,14 @@ def _backdate(session: Session, policy: Policy, days: int) -> None:
         if item.paid_on is not None:
             item.paid_on = item.due_on
     session.flush()
+
+
+def _photo(session: Session, member: Member, name: str, colour: tuple[int, int, int]) -> Any:
+    """A plain picture standing for the photo Jafar took, stored as any upload is."""
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(out, "PNG")
+    upload = (name, out.getvalue())
+    return store_upload(session, upload, owner=member, purpose=services.FILE_PURPOSE, kinds=(IMAGE,))
 
 
 def load(session: Session, world: Any) -> None:
@@ -127,6 +137,7 @@ def load(session: Session, world: Any) -> None:
                 ),
                 loss_on=today - timedelta(days=20),
                 amount=2 * head,
+                files=lambda: [_photo(session, jafar, "bare-1.png", (96, 120, 60))],
             )
             waiting = services.file_claim(
                 session,
@@ -138,6 +149,7 @@ def load(session: Session, world: Any) -> None:
                 ),
                 loss_on=today - timedelta(days=3),
                 amount=head,
+                files=lambda: [_photo(session, jafar, "aghol.png", (150, 110, 80))],
             )
             if insurer is not None:
                 services.decide(

@@ -355,14 +355,10 @@ def decide(claim_id: int) -> Any:
 @bp.get("/claims/<int:claim_id>/files/<int:file_id>")
 @login_required
 def claim_file(claim_id: int, file_id: int) -> Any:
-    """A claim's photo, for the claimant or an insurer of its region (checked before serving)."""
-    return services.serve_file(db_session(), me(), claim_id, file_id, thumb=False)
-
-
-@bp.get("/claims/<int:claim_id>/files/<int:file_id>/thumb")
-@login_required
-def claim_thumb(claim_id: int, file_id: int) -> Any:
-    return services.serve_file(db_session(), me(), claim_id, file_id, thumb=True)
+    """A claim's photo (``?thumb=1``: its thumbnail) or document, for the claimant or an insurer
+    of its region, checked before a byte is served."""
+    thumb = request.args.get("thumb") == "1"
+    return services.serve_file(db_session(), me(), claim_id, file_id, thumb=thumb)
 
 
 @bp.get("/queue")

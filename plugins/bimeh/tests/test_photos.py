@@ -62,13 +62,13 @@ def test_a_photo_is_kept_with_the_claim_and_served_only_to_who_may_read_it(app, 
         assert stored.kind == "image" and not stored.public and stored.owner_id == world.member
         claim_id, file_id = claim.id, stored.id
     page = client.get(f"/bimeh/claims/{claim_id}").get_data(as_text=True)
-    assert f"/bimeh/claims/{claim_id}/files/{file_id}/thumb" in page
+    assert f"/bimeh/claims/{claim_id}/files/{file_id}?thumb=1" in page
     photo = f"/bimeh/claims/{claim_id}/files/{file_id}"
     assert client.get(photo).status_code == 200
     insurer = signed_in(app, world.insurer)
     shown = insurer.get(photo)
     assert shown.status_code == 200 and shown.headers["X-Content-Type-Options"] == "nosniff"
-    assert insurer.get(photo + "/thumb").status_code == 200
+    assert insurer.get(photo + "?thumb=1").status_code == 200
     assert signed_in(app, make_member(name="غریبه")).get(photo).status_code == 404
     tehran = signed_in(app, make_member("bimeh_insurer", region="tehran/tehran"))
     assert tehran.get(photo).status_code == 404
