@@ -63,7 +63,7 @@ SKIP_PATH = re.compile(
 )
 
 PHONE = 390  # a phone's width in CSS pixels
-SECONDS = 420  # the whole walk, every persona, both languages, axe: a guard (it takes 2 to 3 minutes)
+SECONDS = 900  # the whole walk, every persona, both languages, axe: a guard (it takes 3 to 5 minutes)
 
 _READ_PAGE = """() => {
     const texts = [document.title, document.body ? document.body.innerText : ""];
@@ -172,6 +172,8 @@ NOT_PAGES = {
     "web.set_language": "switches the language and goes back",
     "notifications.open_notification": "marks a notification read and goes to its page",
     "bazaar.photo": "a product's photo",
+    "files.show": "a stored file (a picture or a PDF)",
+    "files.thumb": "a stored picture's thumbnail",
     "hesam.statement_csv": "a statement as CSV",
     "hesam.payouts_batch": "a withdrawal batch as the bank's CSV",
     "cores.by_code": "the core ID printed on its papers, typed in: goes on to the core's page",
