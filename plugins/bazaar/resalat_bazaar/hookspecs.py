@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from resalat_core.sdk import Text, awaiting, hookspec
+from resalat_core.sdk import Text, hookspec
 
 if TYPE_CHECKING:
     from resalat_bazaar.models import BazaarOrder as Order
@@ -272,7 +272,6 @@ def resalat_payment_refunded(order: Order, payments: list[OrderPayment]) -> None
 
 
 @hookspec(firstresult=True)
-@awaiting("M-ST (ام‌اس‌تی), the members' delivery service, which prices the mst option")
 def resalat_delivery_quote(buyer: Member, group: CartGroup, option: str) -> DeliveryQuote | None:
     """The fee for delivering one booth's part of the cart by ``option`` (``"mst"``, ``"post"``).
 
@@ -289,7 +288,6 @@ def resalat_delivery_quote(buyer: Member, group: CartGroup, option: str) -> Deli
 
 
 @hookspec
-@awaiting("M-ST, which will call off the shipment of a cancelled order")
 def resalat_order_cancelled(order: Order) -> None:
     """An M-Bazar order was cancelled and its money paid back (the delivery fee too).
 
