@@ -61,7 +61,6 @@ def resalat_loan_cancelled(loan: Loan) -> None:
 
 
 @hookspec
-@awaiting("insurance (bimeh), which will insure what a livestock loan buys")
 def resalat_loan_disbursed(loan: Loan) -> None:
     """A loan was approved and its money credited to the borrower's earmarked account.
 
