@@ -176,6 +176,14 @@ def resalat_order_paid(order: Any) -> None:
         services.make_offer(session, buyer, "livestock", ON_ORDER, order.id, amount=value, heads=heads)
 
 
+@hookimpl(optionalhook=True)
+def resalat_shipment_changed(shipment: Any) -> None:
+    """M-ST's parcel failed or came back: the holder of its parcel cover is told how to claim."""
+    session = object_session(shipment)
+    assert session is not None
+    services.shipment_changed(session, shipment.order_id, shipment.status)
+
+
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)

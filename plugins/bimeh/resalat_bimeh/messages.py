@@ -53,3 +53,11 @@ CLAIM_REJECTED = MessageKind(
     _l("Your insurance claim is rejected"),
     _l("Claim no. %(claim)s was rejected. The insurer's reason: %(reason)s"),
 )
+PARCEL_LOST = MessageKind(
+    "parcel_lost",
+    _l("Your insured parcel did not arrive"),
+    _l(
+        "The parcel of order no. %(order)s %(what)s. Policy no. %(policy)s covers it: "
+        "file a claim on the policy's page."
+    ),
+)

@@ -203,3 +203,21 @@ def test_a_paid_order_is_offered_parcel_and_livestock_insurance(world):
         world.buy("parcel", offer=world.offer_id("parcel"))  # taken
     with work(world.app) as s:
         assert s.scalar(select(func.count(Transfer.id)).where(Transfer.purpose == "bimeh_premium")) == 2
+
+
+def test_an_insured_parcel_that_failed_tells_its_holder_how_to_claim(world, told):
+    """M-ST's shipment hook, answered with the shipment's own attributes (M-Bimeh does not require it)."""
+    with work(world.app) as s:
+        buyer = s.get(Member, world.member)
+        order = SimpleNamespace(
+            id=91, buyer=buyer, buyer_id=buyer.id, total=5_000_000, delivery="mst", items=[]
+        )
+        hooks.resalat_order_paid(order)
+    parcel = world.buy("parcel", offer=world.offer_id("parcel"))
+    with work(world.app) as s:
+        for status in ("created", "assigned", "picked_up", "in_transit"):
+            assert services.shipment_changed(s, 91, status) is None  # on its way: nothing to tell
+        assert services.shipment_changed(s, 92, "failed") is None  # an order nobody insured
+        found = services.shipment_changed(s, 91, "failed")
+        assert found is not None and found.id == parcel
+    assert told(world.member)[-1] == "parcel_lost"

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from resalat_core.sdk import awaiting, hookspec
+from resalat_core.sdk import hookspec
 
 if TYPE_CHECKING:
     from resalat_stm.models import Shipment
 
 
 @hookspec
-@awaiting("M-Bimeh, which will tell the insured of their parcel's journey and offer parcel insurance")
 def resalat_shipment_changed(shipment: Shipment) -> None:
     """A shipment was created or its status changed.
 

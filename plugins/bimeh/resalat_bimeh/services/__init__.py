@@ -4,7 +4,8 @@
 - ``catalogue``: the products, their words and price rules;
 - ``policies``: quotes, buying, paying an instalment, renewing, offers;
 - ``claims``: filing, the insurer's queue and decision, the payout;
-- ``due``: the daily job, the pool's funding and figures.
+- ``due``: the daily job, the pool's funding and figures;
+- ``parcels``: an insured parcel M-ST could not deliver.
 """
 
 from resalat_core.sdk import Digits, _l
@@ -43,6 +44,7 @@ from .claims import (
 from .due import DueResult, PoolFigures, due_count, figures, fund, pool_balance, run_due
 from .files import PURPOSE as FILE_PURPOSE
 from .files import files_of, owned_uploads, photo_counts, serve_file, stored_uploads
+from .parcels import shipment_changed
 from .policies import (
     Quote,
     add_months,
@@ -90,6 +92,7 @@ OFFER_STATUS_LABELS = {
 }
 
 __all__ = [
+    "shipment_changed",
     "CLAIM_STATUS_LABELS",
     "DECISIONS",
     "OFFER_STATUS_LABELS",
