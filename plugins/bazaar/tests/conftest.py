@@ -66,25 +66,19 @@ def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
         delivery: list[str] | None = None,
     ) -> Shop:
         owner_id = owner_id or make_member(region=region, name="فروشنده‌ی آزمایشی")
+        goods = []
+        for spec in products if products is not None else [{}]:
+            data = {"title": "عسل طبیعی", "category": "honey", "price": "100000", "stock": 10, **spec}
+            goods.append({**data, "price": int(data["price"]) * 10, "stock": int(data["stock"])})
+        booth = {
+            "name": name or f"غرفه‌ی آزمایشی {next(_n)}",
+            "description": "",
+            "region": region,
+            "delivery_options": delivery or ["pickup", "mst"],
+        }
         with work(app) as s:
-            owner = s.get(Member, owner_id)
-            booth = services.open_booth(
-                s,
-                owner,
-                {
-                    "name": name or f"غرفه‌ی آزمایشی {next(_n)}",
-                    "description": "",
-                    "region": region,
-                    "delivery_options": delivery or ["pickup", "mst"],
-                },
-            )
-            ids = []
-            for spec in products if products is not None else [{}]:
-                data = {"title": "عسل طبیعی", "category": "honey", "price": "100000", "stock": 10, **spec}
-                data["price"] = int(data["price"]) * 10
-                data["stock"] = int(data["stock"])
-                ids.append(services.create_product(s, booth, owner, data).id)
-            return Shop(owner_id, booth.id, ids)
+            made, made_products = services.open_shop(s, s.get(Member, owner_id), booth, goods)
+            return Shop(owner_id, made.id, [p.id for p in made_products])
 
     return build
 

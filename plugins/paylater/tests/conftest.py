@@ -37,28 +37,11 @@ def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
 
     def build(prices: list[int], *, region: str = "zanjan/gorg-tappeh") -> Shop:
         owner_id = make_member(region=region, name="فروشنده‌ی آزمایشی")
+        booth = {"name": f"غرفه‌ی آزمایشی {next(_n)}", "region": region, "delivery_options": ["pickup"]}
+        goods = [{"title": "عسل طبیعی", "category": "honey", "price": t * 10, "stock": 10} for t in prices]
         with work(app) as s:
-            owner = s.get(Member, owner_id)
-            booth = bazaar.open_booth(
-                s,
-                owner,
-                {
-                    "name": f"غرفه‌ی آزمایشی {next(_n)}",
-                    "description": "",
-                    "region": region,
-                    "delivery_options": ["pickup"],
-                },
-            )
-            ids = [
-                bazaar.create_product(
-                    s,
-                    booth,
-                    owner,
-                    {"title": "عسل طبیعی", "category": "honey", "price": tomans * 10, "stock": 10},
-                ).id
-                for tomans in prices
-            ]
-            return Shop(owner_id, booth.id, ids)
+            made, products = bazaar.open_shop(s, s.get(Member, owner_id), booth, goods)
+            return Shop(owner_id, made.id, [p.id for p in products])
 
     return build
 

@@ -42,25 +42,14 @@ def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
     def build(products: list[dict[str, Any]] | None = None, *, owner_id: int | None = None) -> Shop:
         region = "zanjan/gorg-tappeh"
         owner_id = owner_id or make_member(region=region, name="فروشنده‌ی آزمایشی")
+        booth = {"name": f"غرفه‌ی {letters(next(_n))}", "region": region, "delivery_options": ["pickup"]}
+        goods = []
+        for spec in products if products is not None else [{}]:
+            data = {"title": "عسل طبیعی", "category": "honey", "price": "100000", "stock": 50, **spec}
+            goods.append({**data, "price": int(data["price"]) * 10})
         with work(app) as s:
-            owner = s.get(Member, owner_id)
-            booth = bazaar.open_booth(
-                s,
-                owner,
-                {
-                    "name": f"غرفه‌ی {letters(next(_n))}",
-                    "description": "",
-                    "region": region,
-                    "delivery_options": ["pickup"],
-                },
-            )
-            ids = []
-            for spec in products if products is not None else [{}]:
-                data = {"title": "عسل طبیعی", "category": "honey", "price": "100000", "stock": 50, **spec}
-                data["price"] = int(data["price"]) * 10
-                ids.append(bazaar.create_product(s, booth, owner, data).id)
-            s.commit()
-            return Shop(owner_id, booth.id, ids)
+            made, made_products = bazaar.open_shop(s, s.get(Member, owner_id), booth, goods)
+            return Shop(owner_id, made.id, [p.id for p in made_products])
 
     return build
 

@@ -39,34 +39,14 @@ def make_shop(app: Flask, make_member: Any) -> Callable[..., Shop]:
 
     def build(goods: list[tuple[int, str]], *, region: str = "zanjan/gorg-tappeh") -> Shop:
         owner_id = make_member(region=region, name="فروشنده‌ی آزمایشی")
+        booth = {"name": f"غرفه‌ی آزمایشی {next(_n)}", "region": region, "delivery_options": ["mst", "pickup"]}
+        products = [
+            {"title": "عسل طبیعی", "category": "honey", "price": tomans * 10, "stock": 50, "unit": unit}
+            for tomans, unit in goods
+        ]
         with work(app) as s:
-            owner = s.get(Member, owner_id)
-            booth = bazaar.open_booth(
-                s,
-                owner,
-                {
-                    "name": f"غرفه‌ی آزمایشی {next(_n)}",
-                    "description": "",
-                    "region": region,
-                    "delivery_options": ["mst", "pickup"],
-                },
-            )
-            ids = [
-                bazaar.create_product(
-                    s,
-                    booth,
-                    owner,
-                    {
-                        "title": "عسل طبیعی",
-                        "category": "honey",
-                        "price": tomans * 10,
-                        "stock": 50,
-                        "unit": unit,
-                    },
-                ).id
-                for tomans, unit in goods
-            ]
-            return Shop(owner_id, booth.id, ids)
+            made, made_products = bazaar.open_shop(s, s.get(Member, owner_id), booth, products)
+            return Shop(owner_id, made.id, [p.id for p in made_products])
 
     return build
 

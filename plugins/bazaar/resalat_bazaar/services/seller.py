@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -188,6 +188,18 @@ def _delivery_options(value: Any, errors: dict[str, Any]) -> list[str]:
 
 
 # --- products ------------------------------------------------------------------------------------
+
+
+def open_shop(
+    session: Session, owner: Member, booth: Mapping[str, Any], products: Iterable[Mapping[str, Any]]
+) -> tuple[Booth, list[Product]]:
+    """Open a booth with its products at once (a demo, another plugin's tests, an import): the
+    booth's fields as ``open_booth`` takes them, each product's as ``create_product`` does (the
+    price in rials). All or nothing: a bad product leaves no booth behind."""
+    with session.begin_nested():
+        made = open_booth(session, owner, booth)
+        tree = category_tree(session)
+        return made, [create_product(session, made, owner, data, tree=tree) for data in products]
 
 
 def create_product(
