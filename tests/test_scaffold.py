@@ -124,14 +124,14 @@ def test_every_template_is_written_somewhere() -> None:
 
 
 def test_each_plugin_gets_its_own_first_revision_on_its_own_branch() -> None:
-    ids = {revision_id(name) for name in ("demo_widget", "bimeh", "merat", "bazaar")}
+    ids = {revision_id(name) for name in ("demo_widget", "health_clinic", "merat", "bazaar")}
     assert len(ids) == 4
     assert all(re.fullmatch(r"[0-9a-f]{12}", rev) for rev in ids)
     assert HOST_BASE_REVISION not in ids
-    migration = next(text for path, text in render_plugin("bimeh").items() if "/migrations/" in path)
-    assert f'revision: str = "{revision_id("bimeh")}"' in migration
+    migration = next(text for path, text in render_plugin("health_clinic").items() if "/migrations/" in path)
+    assert f'revision: str = "{revision_id("health_clinic")}"' in migration
     assert "down_revision: str | Sequence[str] | None = None" in migration
-    assert 'branch_labels: str | Sequence[str] | None = ("bimeh",)' in migration
+    assert 'branch_labels: str | Sequence[str] | None = ("health_clinic",)' in migration
     assert f'depends_on: str | Sequence[str] | None = "{HOST_BASE_REVISION}"' in migration
 
 

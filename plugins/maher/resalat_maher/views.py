@@ -278,11 +278,13 @@ def lesson(course_id: int, lesson_id: int) -> Any:
     )
 
 
-@bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>/files/<any(image, thumb, attachment):which>")
+@bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>/files/<which>")
 @login_required
 def lesson_file(course_id: int, lesson_id: int, which: str) -> Any:
     """A lesson's picture or PDF, for its author and for learners the lesson is open to (the
     files are private: the host's own address would show them to their owner only)."""
+    if which not in ("image", "thumb", "attachment"):
+        raise NotFound(_("No such file."), code="unknown_file")
     session = db_session()
     found = services.visible_course(session, me(), course_id)
     item = services.get_lesson(session, found, lesson_id)
