@@ -53,7 +53,9 @@ def test_a_bad_cursor_is_a_clear_400(api_as):
     assert reader.get("/api/v1/rasan/feed?per_page=0").status_code == 400
 
 
-def test_a_feed_of_ten_or_ten_thousand_posts_costs_the_same_queries(app, make_member, count_queries, write, make_shop):
+def test_a_feed_of_ten_or_ten_thousand_posts_costs_the_same_queries(
+    app, make_member, count_queries, write, make_shop
+):
     reader = make_member(name="خواننده")
     author = make_member(name="نویسنده")
     shop = make_shop([{"title": "بره"}])
