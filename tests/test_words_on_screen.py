@@ -363,12 +363,16 @@ def _member_pays_in_and_sends(walk: Walk, check: Any, on_page: Any) -> None:
     # The invitation to review an order she received: one notification among several, which
     # the walk (one address per kind of page) does not all open.
     if walk.endpoint("/notifications/") and walk.endpoint("/supervision/orders/1/review"):
-        for href in walk.read("/notifications/", check, on_page):
-            local = walk.local(href)
-            if local and walk.endpoint(urlsplit(local).path) == "notifications.open_notification":
-                walk.read(local, check, on_page)
-                if "supervision.order_review" in walk.visited:
-                    break
+        # Page after page of her inbox (every plugin tells her something), until it is found.
+        for number in range(1, 6):
+            for href in walk.read(f"/notifications/?page={number}", check, on_page):
+                local = walk.local(href)
+                if local and walk.endpoint(urlsplit(local).path) == "notifications.open_notification":
+                    walk.read(local, check, on_page)
+                    if "supervision.order_review" in walk.visited:
+                        break
+            if "supervision.order_review" in walk.visited:
+                break
         # From the order to a product she bought, whose page offers her to review it.
         order = walk.read(walk.visited["supervision.order_review"], check, on_page)
         product = next(
