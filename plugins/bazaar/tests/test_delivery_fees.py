@@ -31,7 +31,9 @@ def with_courier(make_app, monkeypatch):
     plugins = built.extensions["resalat"].plugins
     for name, _impl in plugins.impls("resalat_delivery_quote"):
         if name != "fixture_courier":
-            off = built.test_cli_runner().invoke(args=["modules", "disable", name, "--all"])
+            off = built.test_cli_runner().invoke(
+                args=["modules", "disable", name, "--all", "--with-dependants"]
+            )
             assert off.exit_code == 0, off.output
     built.test_client_class = ResalatClient
     CANCELLED.clear()

@@ -275,7 +275,9 @@ def test_a_product_fee_can_never_pass_four_percent(db):
 def test_loans_are_refused_where_the_module_is_off(world, app):
     intro = world.introduce()
     note = world.note()
-    off = app.test_cli_runner().invoke(args=["modules", "disable", "loans", "--region", "zanjan"])
+    off = app.test_cli_runner().invoke(
+        args=["modules", "disable", "loans", "--region", "zanjan", "--with-dependants"]
+    )
     assert off.exit_code == 0, off.output
     err = refused(
         world,
