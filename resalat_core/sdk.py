@@ -14,7 +14,8 @@ What is here, by the plugin's rooms:
   (``Tile``, ``NextStep``, ``NavItem``, ``Figure``, ``Message``, ``CreditSignal``, ``SignalKind``);
 - words: ``_``, ``_l``, ``ngettext``, ``pgettext``, typed variables (``Money``, ``Number``,
   ``Digits``, ``Day``, ``Moment``, ``Words``) and ``render``;
-- the request edge: ``me``, ``read_money``, ``handle_form``, ``load``, ``dump``, ``api_doc``,
+- the request edge: ``me``, ``read_money``, ``handle_form`` (and ``flash_back``, its "say what was
+  wrong and go back" for a button on another page), ``load``, ``dump``, ``api_doc``,
   ``idempotent``, ``page_args``, ``paginate``, and the access decorators;
 - members, roles and regions: ``register_member``, ``grant_role``, ``area_of``, ``covers``,
   ``ids_under``, ``region_choices`` ...;
@@ -140,6 +141,7 @@ from resalat_core.web.edge import (
     FieldReader,
     chosen_id,
     current_member,
+    flash_back,
     handle_form,
     me,
     read_count,
@@ -293,6 +295,7 @@ __all__ = [
     "get_region",
     "gettext",
     "grant_role",
+    "flash_back",
     "handle_form",
     "has_role",
     "hookimpl",

@@ -233,6 +233,18 @@ def chosen_id(value: Any) -> int | None:
 FORM_ERRORS = (BadInput, Conflict, TooManyAttempts)
 
 
+def flash_back(to: str) -> Callable[[dict[str, str], int], Any]:
+    """``handle_form``'s ``again`` for a small form or a button on another page: say what was
+    wrong (each field's message, else the summary) and go back to ``to``."""
+
+    def again(errors: dict[str, str], _status: int) -> Any:
+        fields = [message for name, message in errors.items() if name != "_form"]
+        flash("; ".join(fields) if fields else errors.get("_form", ""), "danger")
+        return redirect(to)
+
+    return again
+
+
 def handle_form(
     act: Callable[[Session], T],
     *,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from resalat_cores import services as cores
 
 from resalat_bazaar import charts, media, services
@@ -25,6 +25,7 @@ from resalat_core.sdk import (
     current_language,
     current_member,
     db_session,
+    flash_back,
     format_money,
     get_region,
     handle_form,
@@ -50,17 +51,6 @@ def _common() -> dict[str, Any]:
 def _shown(text: str) -> str:
     """Digits as the reader writes them, for a form field filled in for them."""
     return to_persian_digits(text) if current_language() == "fa" else text
-
-
-def _flash_back(to: str) -> Callable[[dict[str, str], int], Any]:
-    """For a small form on another page: say what was wrong and go back there."""
-
-    def again(errors: dict[str, str], _status: int) -> Any:
-        fields = [message for name, message in errors.items() if name != "_form"]
-        flash("; ".join(fields) if fields else errors.get("_form", ""), "danger")
-        return redirect(to)
-
-    return again
 
 
 def _refusal_as_error(field: str, act: Callable[[], Any]) -> Any:
@@ -386,7 +376,7 @@ def add_photo(product_id: int) -> Any:
     back = url_for("bazaar.edit_product", product_id=found.id)
     return handle_form(
         lambda s: services.add_product_photo(s, found, me(), upload.read() if upload is not None else b""),
-        again=_flash_back(back),
+        again=flash_back(back),
         to=back,
         done=_l("The photo was added."),
     )
@@ -399,7 +389,7 @@ def remove_photo(product_id: int, photo_id: int) -> Any:
     back = url_for("bazaar.edit_product", product_id=found.id)
     return handle_form(
         lambda s: services.remove_product_photo(s, found, me(), photo_id),
-        again=_flash_back(back),
+        again=flash_back(back),
         to=back,
         done=_l("The photo was removed."),
     )
@@ -434,7 +424,7 @@ def _set_in_cart(session: Any, product_id: int, *, add: bool) -> Any:
 def add_to_cart(product_id: int) -> Any:
     return handle_form(
         lambda s: _set_in_cart(s, product_id, add=True),
-        again=_flash_back(url_for("bazaar.product", product_id=product_id)),
+        again=flash_back(url_for("bazaar.product", product_id=product_id)),
         to=url_for("bazaar.cart_page"),
         done=_l("Added to your cart."),
     )
@@ -449,7 +439,7 @@ def set_quantity(product_id: int) -> Any:
         return _set_in_cart(session, product_id, add=False)
 
     back = url_for("bazaar.cart_page")
-    return handle_form(act, again=_flash_back(back), to=back)
+    return handle_form(act, again=flash_back(back), to=back)
 
 
 def _cart_page(values: Any = None, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
@@ -581,7 +571,7 @@ def order_action(order_id: int, action: str) -> Any:
     back = url_for("bazaar.order", order_id=order_id)
     return handle_form(
         lambda s: _refusal_as_error("action", lambda: act(s)),
-        again=_flash_back(back),
+        again=flash_back(back),
         to=back,
         done=lambda moved: _(
             "Order %(n)s: %(status)s.", n=moved.id, status=services.status_label(moved.status)
@@ -639,7 +629,7 @@ def _hide(kind: str, subject_id: int) -> Any:
 
     return handle_form(
         act,
-        again=_flash_back(target),
+        again=flash_back(target),
         to=target,
         done=_l("Hidden from the market.") if hidden else _l("Shown in the market again."),
     )

@@ -20,6 +20,7 @@ from resalat_core.sdk import (
     current_member,
     db_session,
     file_response,
+    flash_back,
     handle_form,
     login_required,
     me,
@@ -238,17 +239,14 @@ def course(course_id: int) -> Any:
 @bp.post("/courses/<int:course_id>/enrol")
 @login_required
 def enrol(course_id: int) -> Any:
-    session = db_session()
-    found = services.visible_course(session, me(), course_id)
-    try:
-        services.enrol(session, me(), found)
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("maher.course", course_id=course_id))
-    session.commit()
-    flash(render(_l("You are enrolled. Start with the first lesson.")), "success")
-    return redirect(url_for("maher.course", course_id=course_id))
+    found = services.visible_course(db_session(), me(), course_id)
+    back = url_for("maher.course", course_id=course_id)
+    return handle_form(
+        lambda s: services.enrol(s, me(), found),
+        again=flash_back(back),
+        to=back,
+        done=_l("You are enrolled. Start with the first lesson."),
+    )
 
 
 @bp.get("/courses/<int:course_id>/lessons/<int:lesson_id>")
@@ -400,18 +398,15 @@ def edit_course(course_id: int) -> Any:
 @bp.post("/courses/<int:course_id>/publish")
 @login_required
 def publish(course_id: int) -> Any:
-    session = db_session()
-    found = services.own_course(session, me(), course_id)
+    found = services.own_course(db_session(), me(), course_id)
     wanted = request.form.get("published") == "1"
-    try:
-        services.set_published(session, me(), found, wanted)
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("maher.edit_course_form", course_id=course_id))
-    session.commit()
-    flash(render(_l("The course is published.") if wanted else _l("The course is a draft again.")), "success")
-    return redirect(url_for("maher.edit_course_form", course_id=course_id))
+    back = url_for("maher.edit_course_form", course_id=course_id)
+    return handle_form(
+        lambda s: services.set_published(s, me(), found, wanted),
+        again=flash_back(back),
+        to=back,
+        done=_l("The course is published.") if wanted else _l("The course is a draft again."),
+    )
 
 
 def _lesson_form(
@@ -500,15 +495,13 @@ def delete_lesson(course_id: int, lesson_id: int) -> Any:
     session = db_session()
     found = services.own_course(session, me(), course_id)
     item = services.get_lesson(session, found, lesson_id)
-    try:
-        services.delete_lesson(session, me(), item)
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("maher.edit_course_form", course_id=course_id))
-    session.commit()
-    flash(render(_l("The lesson is removed.")), "success")
-    return redirect(url_for("maher.edit_course_form", course_id=course_id))
+    back = url_for("maher.edit_course_form", course_id=course_id)
+    return handle_form(
+        lambda s: services.delete_lesson(s, me(), item),
+        again=flash_back(back),
+        to=back,
+        done=_l("The lesson is removed."),
+    )
 
 
 @bp.get("/courses/<int:course_id>/learners")
@@ -639,17 +632,14 @@ def ask(skill_id: int) -> Any:
 @bp.post("/mentoring/<int:request_id>/answer")
 @login_required
 def answer(request_id: int) -> Any:
-    session = db_session()
-    found = services.get_request(session, me(), request_id)
-    try:
-        services.answer_mentoring(session, me(), found, request.form.get("answer") == "accept")
-    except BadInput as exc:
-        session.rollback()
-        flash(str(exc.message), "danger")
-        return redirect(url_for("maher.mentoring"))
-    session.commit()
-    flash(render(_l("Your answer is sent.")), "success")
-    return redirect(url_for("maher.mentoring"))
+    found = services.get_request(db_session(), me(), request_id)
+    accept = request.form.get("answer") == "accept"
+    return handle_form(
+        lambda s: services.answer_mentoring(s, me(), found, accept),
+        again=flash_back(url_for("maher.mentoring")),
+        to=url_for("maher.mentoring"),
+        done=_l("Your answer is sent."),
+    )
 
 
 # --- a guide's recommendation ------------------------------------------------------------------
