@@ -274,12 +274,18 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure for the administrators' dashboard: a label and a value (rials when ``money``)."""
+    """A figure for the administrators' dashboard: a label and a value (rials when ``money``).
+
+    ``key`` names the figure for whoever keeps its history (the ``stats`` plugin's snapshots):
+    short, stable across releases and languages (``"active_cores"``), unique within the plugin.
+    A figure without one is shown but not kept.
+    """
 
     label: Text
     value: int
     unit: Text = ""
     money: bool = False
+    key: str = ""
 
 
 @dataclass(frozen=True)
