@@ -160,10 +160,25 @@ def _session_app(database_url: str) -> Iterator[Flask]:
 
 
 KEEP_TABLES = {"regions", "alembic_version"}
+# The identity sequences drawn from since they were last restarted (the regions' stay).
+_USED_SEQUENCES = text(
+    "SELECT ps.sequencename FROM pg_sequences ps"
+    " JOIN pg_class s ON s.relname = ps.sequencename AND s.relkind = 'S'"
+    " JOIN pg_namespace n ON n.oid = s.relnamespace AND n.nspname = ps.schemaname"
+    " JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i')"
+    " JOIN pg_class t ON t.oid = d.refobjid"
+    " WHERE ps.schemaname = current_schema() AND ps.last_value IS NOT NULL"
+    " AND t.relname NOT IN ('regions', 'alembic_version')"
+)
 
 
 def empty_tables(app: Flask) -> None:
-    """Delete every row but the regions, quickly, then switch every loaded module on again."""
+    """Delete every row but the regions, quickly, then switch every loaded module on again.
+
+    On PostgreSQL only the tables holding rows are emptied, with DELETE, children first: a
+    TRUNCATE makes new files for every table it names (and CASCADE names every table that refers
+    to the members), which took a third of a second a test. The sequences drawn from restart.
+    """
     from resalat_core.db import Base, is_sqlite
     from resalat_core.plugins.models import ModuleActivation
 
@@ -175,10 +190,23 @@ def empty_tables(app: Flask) -> None:
             for table in tables:
                 conn.execute(table.delete())
         elif tables:
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        for record in app.extensions["resalat"].plugins.loaded:
-            conn.execute(insert(ModuleActivation).values(module=record.name, region_id=None, enabled=True))
+            probe = " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")"  # noqa: S608 (the app's own table names)
+                for t in tables
+            )
+            holding = set(conn.execute(text(probe)).scalars())
+            for table in tables:
+                if table.name in holding:
+                    conn.execute(table.delete())
+            for sequence in conn.execute(_USED_SEQUENCES).scalars().all():
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        conn.execute(
+            insert(ModuleActivation),
+            [
+                {"module": r.name, "region_id": None, "enabled": True}
+                for r in app.extensions["resalat"].plugins.loaded
+            ],
+        )
 
 
 @pytest.fixture

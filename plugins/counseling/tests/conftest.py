@@ -85,15 +85,18 @@ def book(app: Flask) -> Callable[..., int]:
 
 
 @pytest.fixture
-def age(app: Flask) -> Callable[[int, float], None]:
-    """``age(booking_id, hours)``: the session moves ``hours`` earlier, as if time had passed."""
+def starts_in(app: Flask) -> Callable[[int, float], None]:
+    """``starts_in(booking_id, hours)``: the session now starts ``hours`` from now (negative: it
+    started that long ago), as if time had passed. Counted from the clock, not from the day's
+    date, so that a test means the same at any hour of Tehran's day."""
 
     def run(booking_id: int, hours: float) -> None:
-        shift = timedelta(hours=hours)
         with work(app) as s:
             # Read and written back in Python: SQLite has no arithmetic on stored datetimes.
             b = s.get(Booking, booking_id)
-            b.starts_at, b.ends_at = b.starts_at - shift, b.ends_at - shift
+            length = b.ends_at - b.starts_at
+            b.starts_at = services.now() + timedelta(hours=hours)
+            b.ends_at = b.starts_at + length
 
     return run
 
