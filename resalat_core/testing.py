@@ -665,7 +665,23 @@ def layout_problems(page: Any, width: int) -> list[str]:
         """(width) => {
             const problems = [];
             const doc = document.documentElement;
-            if (doc.scrollWidth > width) problems.push(`the page is ${doc.scrollWidth}px wide`);
+            if (doc.scrollWidth > width) {
+                // Name the outermost elements that stick out, so a failure says what to fix.
+                const out = [...document.body.querySelectorAll("*")].filter(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width && (r.right > width + 1 || r.left < -1);
+                }).filter(e => {
+                    const up = e.parentElement.getBoundingClientRect();
+                    return !(up.right > width + 1 || up.left < -1);
+                }).slice(0, 3).map(e => {
+                    const r = e.getBoundingClientRect();
+                    const name = e.tagName.toLowerCase() + (e.className && typeof e.className === "string"
+                        ? "." + e.className.trim().split(/\s+/).join(".") : "");
+                    return `${name} [${Math.round(r.left)}, ${Math.round(r.right)}]`
+                        + ` "${(e.textContent || "").trim().slice(0, 40)}"`;
+                });
+                problems.push(`the page is ${doc.scrollWidth}px wide: ${out.join("; ")}`);
+            }
             const bar = document.querySelector("nav.navbar-resalat .container");
             if (bar) {
                 const items = [...bar.querySelectorAll(".navbar-brand, .nav-item")]

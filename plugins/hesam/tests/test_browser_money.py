@@ -12,7 +12,7 @@ from resalat_hesam.models import CardPayment
 from sqlalchemy import select
 
 from resalat_core.sdk import get_db, utcnow, verify_ledger
-from resalat_core.testing import PASSWORD
+from resalat_core.testing import PASSWORD, layout_problems
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ PHONE = 390
 
 
 def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    assert not layout_problems(page, PHONE), page.url
 
 
 def _no_latin_digits(page) -> None:
