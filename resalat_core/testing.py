@@ -676,7 +676,7 @@ def layout_problems(page: Any, width: int) -> list[str]:
                 }).slice(0, 3).map(e => {
                     const r = e.getBoundingClientRect();
                     const name = e.tagName.toLowerCase() + (e.className && typeof e.className === "string"
-                        ? "." + e.className.trim().split(/\s+/).join(".") : "");
+                        ? "." + e.className.trim().split(/\\s+/).join(".") : "");
                     return `${name} [${Math.round(r.left)}, ${Math.round(r.right)}]`
                         + ` "${(e.textContent || "").trim().slice(0, 40)}"`;
                 });
