@@ -68,10 +68,14 @@ def index() -> Any:
     session = db_session()
     member = me()
     led = [c for c in cores.cores_led_by(session, member) if c.status == cores.ACTIVE]
+    goods = services.goods_by_code(session)
+
+    def names(codes: tuple[str, ...]) -> list[str]:
+        return [goods[c].name for c in codes if c in goods]
+
     return render_template(
         "value_chain/index.html",
-        ios=list(services.field_goods(session).values()),
-        goods=services.goods_by_code(session),
+        rows=[(io, names(io.inputs), names(io.outputs)) for io in services.field_goods(session).values()],
         led=led,
         needs_waiting=services.count_of(session, services.needs_for_leader_query(session, member))
         if led

@@ -43,3 +43,11 @@ def test_the_chain_and_the_fields_in_the_api(client, make_core):
     assert saffron["active_cores"] == 1 and saffron["inputs"] == ["saffron_bulbs"]
     goods = client.get(f"{API}/goods?per_page=2").json
     assert len(goods["items"]) == 2 and goods["meta"]["total"] > 10
+
+
+def test_the_overview_lists_every_field_and_my_cores(someone, make_core):
+    leader = someone(region=ARBAB)
+    make_core("clothing", ARBAB, leader=leader.id, name="هسته‌ی پوشاک من")
+    html = leader.web.get("/value_chain/").get_data(as_text=True)
+    assert 'data-testid="my-cores"' in html and "هسته‌ی پوشاک من" in html
+    assert "نیاز دارد: پارچه‌ی دستباف، پارچه" in html
