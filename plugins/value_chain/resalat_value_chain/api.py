@@ -171,7 +171,10 @@ def set_field(code: str) -> Any:
 
 
 @bp.get("/fields/<code>/chain")
-@api_doc(summary="A field's value chain: goods and fields in columns, and the arrows between them", response=ChainSchema)
+@api_doc(
+    summary="A field's value chain: goods and fields in columns, and the arrows between them",
+    response=ChainSchema,
+)
 @public
 def chain(code: str) -> Any:
     found = services.chain_of(db_session(), code)
@@ -183,7 +186,9 @@ def chain(code: str) -> Any:
                 {"kind": n.kind, "code": n.code, "name": n.label, "column": n.column, "active_cores": n.cores}
                 for n in found.nodes
             ],
-            "edges": [{"source": f"{a.kind}:{a.code}", "target": f"{b.kind}:{b.code}"} for a, b in found.edges],
+            "edges": [
+                {"source": f"{a.kind}:{a.code}", "target": f"{b.kind}:{b.code}"} for a, b in found.edges
+            ],
         },
     )
 
@@ -235,7 +240,12 @@ def core_booths(core_id: int) -> Any:
     else:
         result = paginate(session, services.booths_query(session, core, matches.good), page, per_page)
     rows = [
-        {"id": b.id, "name": b.name, "region": _region(b.region), "distance": services.distance(core.region, b.region)}
+        {
+            "id": b.id,
+            "name": b.name,
+            "region": _region(b.region),
+            "distance": services.distance(core.region, b.region),
+        }
         for b in result.items
     ]
     return {"items": dump(BoothSchema, rows, many=True), "meta": result.meta()}
@@ -259,12 +269,18 @@ def _suggestion(s: Any, goods: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/suggestions")
-@api_doc(summary="Open suggested links whose source core is in your area, nearest first", response=SuggestionSchema, paginated=True)
+@api_doc(
+    summary="Open suggested links whose source core is in your area, nearest first",
+    response=SuggestionSchema,
+    paginated=True,
+)
 @permission_required(services.LINK)
 def list_suggestions() -> Any:
     session = db_session()
     page, per_page = page_args()
-    result = paginate(session, services.suggestions_query(services.suggestions_area(session, me())), page, per_page)
+    result = paginate(
+        session, services.suggestions_query(services.suggestions_area(session, me())), page, per_page
+    )
     goods = services.goods_by_code(session)
     return {
         "items": dump(SuggestionSchema, [_suggestion(s, goods) for s in result.items], many=True),
@@ -273,7 +289,10 @@ def list_suggestions() -> Any:
 
 
 @bp.post("/suggestions/<int:suggestion_id>/make")
-@api_doc(summary="Make a suggested link: it becomes the guides' link, for the target core's leader to answer", response=SuggestionSchema)
+@api_doc(
+    summary="Make a suggested link: it becomes the guides' link, for the target core's leader to answer",
+    response=SuggestionSchema,
+)
 @permission_required(services.LINK)
 def make_suggestion(suggestion_id: int) -> Any:
     session = db_session()
@@ -296,7 +315,11 @@ def decline_suggestion(suggestion_id: int) -> Any:
 
 
 @bp.get("/needs")
-@api_doc(summary="Open needs the cores you lead can supply, soonest deadline first", response=NeedSchema, paginated=True)
+@api_doc(
+    summary="Open needs the cores you lead can supply, soonest deadline first",
+    response=NeedSchema,
+    paginated=True,
+)
 @login_required
 def needs_for_me() -> Any:
     return _needs_page(services.needs_for_leader_query(db_session(), me()))
@@ -310,7 +333,12 @@ def my_needs() -> Any:
 
 
 @bp.post("/needs")
-@api_doc(summary="Post a need; the leaders of matching cores are told", body=NewNeedSchema, response=NeedSchema, status=201)
+@api_doc(
+    summary="Post a need; the leaders of matching cores are told",
+    body=NewNeedSchema,
+    response=NeedSchema,
+    status=201,
+)
 @permission_required(services.POST_NEED)
 def post_need() -> Any:
     data = load(NewNeedSchema)
@@ -340,7 +368,9 @@ def post_need() -> Any:
 def get_need(need_id: int) -> Any:
     session = db_session()
     need = services.get_need(session, need_id)
-    return dump(NeedSchema, _need(need, services.goods_by_code(session), services.answer_counts(session, [need])))
+    return dump(
+        NeedSchema, _need(need, services.goods_by_code(session), services.answer_counts(session, [need]))
+    )
 
 
 @bp.get("/needs/<int:need_id>/answers")
@@ -354,14 +384,25 @@ def answers(need_id: int) -> Any:
     page, per_page = page_args()
     result = paginate(session, services.answers_query(need), page, per_page)
     rows = [
-        {"id": a.id, "core": _core(a.core), "quantity": a.quantity, "note": a.note, "created_at": a.created_at}
+        {
+            "id": a.id,
+            "core": _core(a.core),
+            "quantity": a.quantity,
+            "note": a.note,
+            "created_at": a.created_at,
+        }
         for a in result.items
     ]
     return {"items": dump(AnswerSchema, rows, many=True), "meta": result.meta()}
 
 
 @bp.post("/needs/<int:need_id>/answers")
-@api_doc(summary="Answer a need for a core you lead: we can supply this much", body=NewAnswerSchema, response=AnswerSchema, status=201)
+@api_doc(
+    summary="Answer a need for a core you lead: we can supply this much",
+    body=NewAnswerSchema,
+    response=AnswerSchema,
+    status=201,
+)
 @login_required
 def answer(need_id: int) -> Any:
     """A second answer of the same core replaces the first; past the deadline or closed: 409."""
@@ -370,10 +411,18 @@ def answer(need_id: int) -> Any:
     read = FieldReader()
     quantity = read.count(data["quantity"], "quantity", required=False)
     found = read.run(
-        lambda: services.answer_need(session, me(), need_id, core=data["core"], quantity=quantity, note=data["note"])
+        lambda: services.answer_need(
+            session, me(), need_id, core=data["core"], quantity=quantity, note=data["note"]
+        )
     )
     session.commit()
-    row = {"id": found.id, "core": _core(found.core), "quantity": found.quantity, "note": found.note, "created_at": found.created_at}
+    row = {
+        "id": found.id,
+        "core": _core(found.core),
+        "quantity": found.quantity,
+        "note": found.note,
+        "created_at": found.created_at,
+    }
     return dump(AnswerSchema, row), 201
 
 
@@ -384,4 +433,6 @@ def close_need(need_id: int) -> Any:
     session = db_session()
     need = services.close_need(session, me(), need_id)
     session.commit()
-    return dump(NeedSchema, _need(need, services.goods_by_code(session), services.answer_counts(session, [need])))
+    return dump(
+        NeedSchema, _need(need, services.goods_by_code(session), services.answer_counts(session, [need]))
+    )

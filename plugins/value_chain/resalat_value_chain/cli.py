@@ -12,7 +12,9 @@ from resalat_core.sdk import cli_errors, db_session, echo_json, json_option, pag
 from resalat_value_chain import services
 from resalat_value_chain.schemas import jalali
 
-value_chain = AppGroup("value_chain", help="Value chain: goods, fields' inputs and outputs, suggestions, needs.")
+value_chain = AppGroup(
+    "value_chain", help="Value chain: goods, fields' inputs and outputs, suggestions, needs."
+)
 
 
 @value_chain.command("goods")
@@ -21,7 +23,12 @@ value_chain = AppGroup("value_chain", help="Value chain: goods, fields' inputs a
 def list_goods(as_json: bool) -> None:
     """Every good, built-in ones first, with its M-Bazar categories."""
     rows = [
-        {"code": g.code, "name_fa": g.name_in("fa"), "name_en": g.name_in("en"), "categories": list(g.categories)}
+        {
+            "code": g.code,
+            "name_fa": g.name_in("fa"),
+            "name_en": g.name_in("en"),
+            "categories": list(g.categories),
+        }
         for g in services.all_goods(db_session())
     ]
     if as_json:
@@ -44,7 +51,14 @@ def add_good(code: str, name_fa: str, name_en: str, categories: tuple[str, ...],
     good = services.add_good(session, code=code, name_fa=name_fa, name_en=name_en, categories=categories)
     session.commit()
     if as_json:
-        echo_json({"code": good.code, "name_fa": good.name_fa, "name_en": good.name_en, "categories": good.categories})
+        echo_json(
+            {
+                "code": good.code,
+                "name_fa": good.name_fa,
+                "name_en": good.name_en,
+                "categories": good.categories,
+            }
+        )
     else:
         click.echo(f"added {good.code}")
 
@@ -89,7 +103,9 @@ def set_field(code: str, inputs: str, outputs: str, as_json: bool) -> None:
 
 
 @value_chain.command("suggest")
-@click.option("--region", "region_code", default="", help="Only cores of this region (a province takes in its places).")
+@click.option(
+    "--region", "region_code", default="", help="Only cores of this region (a province takes in its places)."
+)
 @json_option
 @cli_errors
 def suggest(region_code: str, as_json: bool) -> None:

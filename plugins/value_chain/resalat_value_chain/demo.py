@@ -93,11 +93,17 @@ def load(session: Session, world: Any) -> None:
     weaver = active.get("asipour")
     for key in ("alghadir_1", "alghadir_2", "alghadir_3"):
         if weaver is not None and key in active:
-            made.append(_make(session, admin, weaver, active[key], "handwoven_cloth", accept=key != "alghadir_3"))
+            made.append(
+                _make(session, admin, weaver, active[key], "handwoven_cloth", accept=key != "alghadir_3")
+            )
     if "samiei" in active and "andisheh_sabz" in active:
-        made.append(_make(session, admin, active["samiei"], active["andisheh_sabz"], "saffron_bulbs", accept=True))
+        made.append(
+            _make(session, admin, active["samiei"], active["andisheh_sabz"], "saffron_bulbs", accept=True)
+        )
     if "andisheh_sabz" in active and "pariz_packaging" in active:
-        made.append(_make(session, admin, active["andisheh_sabz"], active["pariz_packaging"], "saffron", accept=True))
+        made.append(
+            _make(session, admin, active["andisheh_sabz"], active["pariz_packaging"], "saffron", accept=True)
+        )
     extras["links"] = made
     # One suggestion declined, so the page shows it is not offered again.
     if "safarnia" in active and "pariz_packaging" in active:
@@ -125,8 +131,13 @@ def load(session: Session, world: Any) -> None:
         extras["need"] = need
         for key, quantity in (("alghadir_4", 60), ("alghadir_5", 40)):
             core = active.get(key)
-            if core is not None:
-                leader = session.get(Member, core.leader_id)
+            leader = session.get(Member, core.leader_id) if core is not None else None
+            if core is not None and leader is not None:
                 services.answer_need(
-                    session, leader, need.id, core=core.id, quantity=quantity, note="دوخت در سه هفته؛ نمونه می‌فرستیم."
+                    session,
+                    leader,
+                    need.id,
+                    core=core.id,
+                    quantity=quantity,
+                    note="دوخت در سه هفته؛ نمونه می‌فرستیم.",
                 )

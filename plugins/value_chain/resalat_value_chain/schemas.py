@@ -130,7 +130,9 @@ class NewNeedSchema(Schema):
     quantity = fields.Raw(load_default=None, metadata={"example": 300})
     unit = fields.String(load_default="", metadata={"example": "دست"})
     region = fields.String(load_default="", metadata={"description": "a region code; empty: nationwide"})
-    deadline = fields.String(load_default="", metadata={"description": "Jalali YYYY/MM/DD", "example": "1405/10/01"})
+    deadline = fields.String(
+        load_default="", metadata={"description": "Jalali YYYY/MM/DD", "example": "1405/10/01"}
+    )
     description = fields.String(load_default="")
 
 

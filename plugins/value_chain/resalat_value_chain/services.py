@@ -444,13 +444,18 @@ def compute_suggestions(
     }
     Link = _link_entity()
     linked = {
-        (s, t) for s, t in session.execute(select(Link.source_core_id, Link.target_core_id).where(Link.status != "declined"))
+        (s, t)
+        for s, t in session.execute(
+            select(Link.source_core_id, Link.target_core_id).where(Link.status != "declined")
+        )
     }
     made = 0
     for target in targets:
         io = ios.get(target.field.code)
         for good in io.inputs if io else ():
-            sources = session.scalars(cores_query(session, target, fields_making(ios, good)).limit(per_input * 3))
+            sources = session.scalars(
+                cores_query(session, target, fields_making(ios, good)).limit(per_input * 3)
+            )
             kept = 0
             for source in sources:
                 if kept >= per_input:
@@ -500,13 +505,13 @@ def _suggestion_for(session: Session, member: Member, suggestion_id: int) -> Sug
 
 def _claim(session: Session, suggestion: Suggestion, member: Member, status: str) -> None:
     """Open → ``status`` in one conditional UPDATE: of two racing answers one wins, the other is a 409."""
-    done = session.execute(
+    done: Any = session.execute(
         update(Suggestion)
         .where(Suggestion.id == suggestion.id, Suggestion.status == OPEN)
         .values(status=status, decided_by_id=member.id, decided_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not done:
+    )
+    if not done.rowcount:
         raise Conflict(_("This suggestion was already answered."), code="already_answered")
     session.refresh(suggestion)
 
@@ -612,14 +617,20 @@ def chain_of(session: Session, code: Any, *, depth: int = 3) -> Chain:
         if kind == "field":
             f = ios[node].field
             label = f.name_en if current_language() == "en" else f.name_fa
-            n = ChainNode("field", node, label, column, cores=int(counts.get(f.id, 0)), current=node == io.field.code)
+            n = ChainNode(
+                "field", node, label, column, cores=int(counts.get(f.id, 0)), current=node == io.field.code
+            )
         else:
             good = goods.get(node)
             n = ChainNode("good", node, good.name if good else node, column)
         n.row = rows.get(column, 0)
         rows[column] = n.row + 1
         nodes[(kind, node)] = n
-    kept = [(nodes[a], nodes[b]) for a, b in sorted(edges) if a in nodes and b in nodes and nodes[a].column < nodes[b].column]
+    kept = [
+        (nodes[a], nodes[b])
+        for a, b in sorted(edges)
+        if a in nodes and b in nodes and nodes[a].column < nodes[b].column
+    ]
     return Chain(io.field, list(nodes.values()), kept, max(place.values()) - low + 1)
 
 
@@ -632,7 +643,11 @@ def active_cores_by_field(session: Session) -> dict[int, int]:
 
 
 def field_cores_query(field: Any) -> Select[Any]:
-    return select(Core).where(Core.status == cores.ACTIVE, Core.field_id == field.id).order_by(Core.name, Core.id)
+    return (
+        select(Core)
+        .where(Core.status == cores.ACTIVE, Core.field_id == field.id)
+        .order_by(Core.name, Core.id)
+    )
 
 
 # --- organisations' needs -----------------------------------------------------------------------
@@ -642,7 +657,9 @@ def may_post_need(member: Any) -> bool:
     return member is not None and not getattr(member, "is_anonymous", True) and can(POST_NEED, member=member)
 
 
-def _matching_cores_query(good: str, region_id: int | None, field_ids: Sequence[int], session: Session) -> Select[Any]:
+def _matching_cores_query(
+    good: str, region_id: int | None, field_ids: Sequence[int], session: Session
+) -> Select[Any]:
     stmt = select(Core).where(Core.status == cores.ACTIVE, Core.field_id.in_(list(field_ids) or [-1]))
     if region_id is not None:
         stmt = stmt.where(Core.region_id.in_(ids_under(session, [region_id])))
@@ -707,7 +724,9 @@ def post_need(
     session.flush()
     told: set[int] = set()
     ios = field_goods(session)
-    for core in session.scalars(_matching_cores_query(found.code, need.region_id, fields_making(ios, found.code), session)):
+    for core in session.scalars(
+        _matching_cores_query(found.code, need.region_id, fields_making(ios, found.code), session)
+    ):
         if core.leader_id in told or core.leader_id == actor.id:
             continue
         told.add(core.leader_id)
@@ -745,7 +764,11 @@ def my_needs_query(member: Member) -> Select[Any]:
 
 
 def open_needs_query() -> Select[Any]:
-    return select(Need).where(Need.status == OPEN, Need.deadline >= today_in_iran()).order_by(Need.deadline, Need.id)
+    return (
+        select(Need)
+        .where(Need.status == OPEN, Need.deadline >= today_in_iran())
+        .order_by(Need.deadline, Need.id)
+    )
 
 
 def answerable_cores(session: Session, member: Any, need: Need) -> list[Any]:
@@ -760,7 +783,9 @@ def answerable_cores(session: Session, member: Any, need: Need) -> list[Any]:
         Core.field_id.in_(fields_making(ios, need.good_code) or [-1]),
     )
     if need.region_id is not None:
-        stmt = stmt.where(or_(Core.region_id == need.region_id, Core.region.has(Region.parent_id == need.region_id)))
+        stmt = stmt.where(
+            or_(Core.region_id == need.region_id, Core.region.has(Region.parent_id == need.region_id))
+        )
     return list(session.scalars(stmt.order_by(Core.id)))
 
 
@@ -796,7 +821,10 @@ def answer_need(
         raise Conflict(_("This need is closed: it takes no more answers."), code="need_closed")
     if need.deadline < today_in_iran():
         raise Conflict(
-            _("The deadline of this need (%(due)s) has passed: it takes no more answers.", due=Day(need.deadline)),
+            _(
+                "The deadline of this need (%(due)s) has passed: it takes no more answers.",
+                due=Day(need.deadline),
+            ),
             code="need_past_deadline",
         )
     errors: dict[str, Any] = {}
@@ -827,7 +855,12 @@ def answer_need(
         answer = Answer(need_id=need.id, core_id=chosen.id, member_id=member.id, quantity=quantity, note=text)
         session.add(answer)
     else:
-        answer.quantity, answer.note, answer.member_id, answer.created_at = quantity, text, member.id, utcnow()
+        answer.quantity, answer.note, answer.member_id, answer.created_at = (
+            quantity,
+            text,
+            member.id,
+            utcnow(),
+        )
     session.flush()
     good = goods_by_code(session).get(need.good_code)
     notify(
@@ -835,7 +868,9 @@ def answer_need(
         NEED_ANSWERED(
             url=f"/value_chain/needs/{need.id}",
             core=chosen.name,
-            good=Words(good.lazy_name) if good and good.lazy_name is not None else (good.name_fa if good else need.good_code),
+            good=Words(good.lazy_name)
+            if good and good.lazy_name is not None
+            else (good.name_fa if good else need.good_code),
             quantity=Number(quantity),
             unit=need.unit,
         ),
@@ -848,13 +883,13 @@ def close_need(session: Session, member: Member, need_id: int) -> Need:
     need = get_need(session, need_id)
     if not may_manage_need(member, need):
         raise NotFound(_("No such need."), code="unknown_need")
-    done = session.execute(
+    done: Any = session.execute(
         update(Need)
         .where(Need.id == need.id, Need.status == OPEN)
         .values(status=CLOSED, closed_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not done:
+    )
+    if not done.rowcount:
         raise Conflict(_("This need is already closed."), code="need_closed")
     session.refresh(need)
     return need
@@ -876,7 +911,10 @@ def waiting_for(session: Session, member: Member) -> int:
     area = suggestions_area(session, member)
     if area == []:
         return 0
-    return session.scalar(select(func.count()).select_from(suggestions_query(area).order_by(None).subquery())) or 0
+    return (
+        session.scalar(select(func.count()).select_from(suggestions_query(area).order_by(None).subquery()))
+        or 0
+    )
 
 
 def count_of(session: Session, stmt: Select[Any]) -> int:

@@ -63,7 +63,8 @@ def chain_svg(chain: Chain) -> Markup:
         else:
             xa, xb = x_of(a.column) + BOX_W, x_of(b.column)
         parts.append(
-            f'<line x1="{xa}" y1="{ya}" x2="{xb}" y2="{yb}" stroke="#5c4a32" stroke-width="1.5" marker-end="url(#arrow)"/>'
+            f'<line x1="{xa}" y1="{ya}" x2="{xb}" y2="{yb}" stroke="#5c4a32" stroke-width="1.5" '
+            'marker-end="url(#arrow)"/>'
         )
     for node in chain.nodes:
         x, y = x_of(node.column), y_of(node.row)
@@ -88,4 +89,5 @@ def chain_svg(chain: Chain) -> Markup:
             )
         parts.append("</g>")
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # Every word in it went through escape() above; the rest is this module's own markup.
+    return Markup("".join(parts))  # noqa: S704

@@ -115,10 +115,14 @@ def core(core_id: int) -> Any:
     inputs = list(io.inputs) if io else []
     outputs = list(io.outputs) if io else []
     goods = services.goods_by_code(session)
-    chosen = request.args.get("good") or (inputs or outputs or [None])[0]
+    chosen = request.args.get("good") or next(iter(inputs + outputs), None)
     page, per_page = page_args()
     other = page_args({"page": request.args.get("other", 1), "per_page": per_page})[0]
-    matches = services.core_matches(session, found, chosen, page=page, per_page=per_page, other_page=other) if chosen else None
+    matches = (
+        services.core_matches(session, found, chosen, page=page, per_page=per_page, other_page=other)
+        if chosen
+        else None
+    )
     return render_template(
         "value_chain/core.html",
         core=found,
@@ -181,7 +185,11 @@ def needs() -> Any:
     member = me()
     page, per_page = page_args()
     for_me = paginate(session, services.needs_for_leader_query(session, member), page, per_page)
-    mine = paginate(session, services.my_needs_query(member), 1, per_page) if services.may_post_need(member) else None
+    mine = (
+        paginate(session, services.my_needs_query(member), 1, per_page)
+        if services.may_post_need(member)
+        else None
+    )
     return render_template(
         "value_chain/needs.html",
         for_me=for_me,
@@ -235,11 +243,15 @@ def post_need() -> Any:
         act,
         again=lambda errors, status: _need_form(form, errors, status),
         to=lambda need: url_for("value_chain.need", need_id=need.id),
-        done=lambda need: _l("Your need was posted; %(count)s core leaders were told.", count=Number(need.told)),
+        done=lambda need: _l(
+            "Your need was posted; %(count)s core leaders were told.", count=Number(need.told)
+        ),
     )
 
 
-def _need_page(need_id: int, errors: dict[str, Any] | None = None, values: Any = None, status: int = 200) -> Any:
+def _need_page(
+    need_id: int, errors: dict[str, Any] | None = None, values: Any = None, status: int = 200
+) -> Any:
     session = db_session()
     member = me()
     need = services.get_need(session, need_id)
@@ -341,7 +353,9 @@ def add_good() -> Any:
     )
 
 
-def _field_page(code: str, values: Any = None, errors: dict[str, Any] | None = None, status: int = 200) -> Any:
+def _field_page(
+    code: str, values: Any = None, errors: dict[str, Any] | None = None, status: int = 200
+) -> Any:
     session = db_session()
     io = services.get_field_io(session, code)
     chosen_in = values.getlist("inputs") if values is not None else list(io.inputs)
@@ -375,4 +389,3 @@ def set_field(code: str) -> Any:
         to=url_for("value_chain.goods"),
         done=_l("The field's inputs and outputs were saved."),
     )
-

@@ -36,7 +36,12 @@ def test_the_chain_and_the_fields_in_the_api(client, make_core):
     make_core("saffron", "kerman/pariz")
     chain = client.get(f"{API}/fields/saffron/chain").json
     codes = {(n["kind"], n["code"]) for n in chain["nodes"]}
-    assert {("good", "saffron_bulbs"), ("field", "saffron"), ("good", "saffron"), ("good", "packaged_saffron")} <= codes
+    assert {
+        ("good", "saffron_bulbs"),
+        ("field", "saffron"),
+        ("good", "saffron"),
+        ("good", "packaged_saffron"),
+    } <= codes
     assert {"source": "field:saffron", "target": "good:saffron"} in chain["edges"]
     fields = client.get(f"{API}/fields?per_page=100").json
     saffron = next(f for f in fields["items"] if f["code"] == "saffron")

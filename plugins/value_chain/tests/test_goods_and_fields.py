@@ -7,7 +7,8 @@ API = "/api/v1/value_chain"
 
 def test_an_admin_adds_a_good_and_changes_a_field(admin):
     added = admin.api.post(
-        f"{API}/goods", json={"code": "felt", "name_fa": "نمد", "name_en": "Felt", "categories": ["handicrafts"]}
+        f"{API}/goods",
+        json={"code": "felt", "name_fa": "نمد", "name_en": "Felt", "categories": ["handicrafts"]},
     )
     assert added.status_code == 201, added.json
     assert added.json["name_fa"] == "نمد" and not added.json["builtin"]
@@ -23,7 +24,11 @@ def test_an_admin_adds_a_good_and_changes_a_field(admin):
     assert refused.status_code == 400 and "inputs" in refused.json["error"]["fields"]
     assert admin.api.put(f"{API}/fields/nothing", json={"inputs": [], "outputs": ["wool"]}).status_code == 404
     # The page form does the same.
-    page = admin.web.form("/value_chain/admin/fields/handicrafts", {"inputs": ["wool", "yarn"], "outputs": ["felt"]}, token_from="/value_chain/admin/goods")
+    page = admin.web.form(
+        "/value_chain/admin/fields/handicrafts",
+        {"inputs": ["wool", "yarn"], "outputs": ["felt"]},
+        token_from="/value_chain/admin/goods",
+    )
     assert page.status_code == 302
     assert admin.web.get("/value_chain/admin/goods").status_code == 200
 

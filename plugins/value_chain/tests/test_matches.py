@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from resalat_bazaar import services as bazaar
 
-from resalat_core.sdk import Member
 from resalat_core.testing import work
 
 ARBAB = "sistan-baluchestan/arbab"
@@ -26,7 +25,9 @@ def _booth(app, owner_id: int, region: str, category: str, title: str = "کرب�
         return int(booth.id)
 
 
-def test_a_clothing_core_sees_weaving_cores_nearest_first_and_booths(app, someone, make_core, leader_of, make_member):
+def test_a_clothing_core_sees_weaving_cores_nearest_first_and_booths(
+    app, someone, make_core, leader_of, make_member
+):
     far = make_core("hand_weaving", ARDAKAN, name="کاربافی دور")
     province = make_core("hand_weaving", ZABOL, name="کاربافی استان")
     near = make_core("hand_weaving", ARBAB, name="کاربافی همین‌جا")
@@ -62,7 +63,10 @@ def test_only_the_leader_a_guide_of_the_area_or_an_admin_sees_a_core(someone, ma
     assert someone("guide", region=ZABOL).web.get(url).status_code == 200  # held in the province
     assert admin.web.get(url).status_code == 200
     assert someone(region=ARBAB).web.get(url).status_code == 404
-    assert someone("guide", region="zanjan/zanjan").api.get(f"{API}/cores/{core}/cores?good=fabric").status_code == 404
+    assert (
+        someone("guide", region="zanjan/zanjan").api.get(f"{API}/cores/{core}/cores?good=fabric").status_code
+        == 404
+    )
 
 
 def test_the_matches_cost_the_same_queries_for_few_or_many(someone, make_core, count_queries):
@@ -77,7 +81,10 @@ def test_the_matches_cost_the_same_queries_for_few_or_many(someone, make_core, c
         with count_queries() as page:
             assert leader.web.get(f"/value_chain/cores/{mine}?per_page=50").status_code == 200
         with count_queries() as api:
-            assert leader.api.get(f"{API}/cores/{mine}/cores?good=handwoven_cloth&per_page=50").status_code == 200
+            assert (
+                leader.api.get(f"{API}/cores/{mine}/cores?good=handwoven_cloth&per_page=50").status_code
+                == 200
+            )
         return page.count, api.count
 
     add(2)

@@ -6,11 +6,11 @@ import threading
 
 import pytest
 from resalat_guides import services as guides
+from resalat_value_chain import services
+from resalat_value_chain.models import Suggestion
 
 from resalat_core.sdk import Member
 from resalat_core.testing import work
-from resalat_value_chain import services
-from resalat_value_chain.models import Suggestion
 
 ARBAB = "sistan-baluchestan/arbab"
 API = "/api/v1/value_chain"
@@ -21,7 +21,9 @@ def _compute(app, region=None) -> int:
         return services.compute_suggestions(s, region)
 
 
-def test_a_guide_makes_a_suggestion_and_the_target_leader_accepts_the_link(app, someone, make_core, leader_of):
+def test_a_guide_makes_a_suggestion_and_the_target_leader_accepts_the_link(
+    app, someone, make_core, leader_of
+):
     weaver = make_core("hand_weaving", ARBAB)
     tailor = make_core("clothing", ARBAB)
     assert _compute(app) == 1
@@ -50,7 +52,9 @@ def test_a_declined_suggestion_is_not_suggested_again(app, someone, make_core):
     _compute(app)
     guide = someone("guide", region=ARBAB)
     item = guide.api.get(f"{API}/suggestions").json["items"][0]
-    page = guide.web.form(f"/value_chain/suggestions/{item['id']}/decline", {}, token_from="/value_chain/suggestions")
+    page = guide.web.form(
+        f"/value_chain/suggestions/{item['id']}/decline", {}, token_from="/value_chain/suggestions"
+    )
     assert page.status_code == 302
     assert _compute(app) == 0
     assert guide.api.get(f"{API}/suggestions").json["items"] == []
@@ -100,7 +104,9 @@ def test_two_guides_racing_to_make_one_suggestion_make_one_link(app, someone, ma
 def test_the_suggest_command_has_a_progress_bar_and_json(app, make_core):
     make_core("hand_weaving", ARBAB)
     make_core("clothing", ARBAB)
-    out = app.test_cli_runner().invoke(args=["value_chain", "suggest", "--region", "sistan-baluchestan", "--json"])
+    out = app.test_cli_runner().invoke(
+        args=["value_chain", "suggest", "--region", "sistan-baluchestan", "--json"]
+    )
     assert out.exit_code == 0, out.output
     assert '"created": 1' in out.output
     bad = app.test_cli_runner().invoke(args=["value_chain", "suggest", "--region", "atlantis"])

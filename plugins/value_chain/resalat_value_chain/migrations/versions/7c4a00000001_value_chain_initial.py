@@ -62,13 +62,19 @@ def upgrade() -> None:
             ["target_core_id"], ["cores.id"], name=op.f("fk_value_chain_suggestions_target_core_id_cores")
         ),
         sa.ForeignKeyConstraint(
-            ["source_region_id"], ["regions.id"], name=op.f("fk_value_chain_suggestions_source_region_id_regions")
+            ["source_region_id"],
+            ["regions.id"],
+            name=op.f("fk_value_chain_suggestions_source_region_id_regions"),
         ),
         sa.ForeignKeyConstraint(
-            ["target_region_id"], ["regions.id"], name=op.f("fk_value_chain_suggestions_target_region_id_regions")
+            ["target_region_id"],
+            ["regions.id"],
+            name=op.f("fk_value_chain_suggestions_target_region_id_regions"),
         ),
         sa.ForeignKeyConstraint(
-            ["link_id"], ["guides_core_links.id"], name=op.f("fk_value_chain_suggestions_link_id_guides_core_links")
+            ["link_id"],
+            ["guides_core_links.id"],
+            name=op.f("fk_value_chain_suggestions_link_id_guides_core_links"),
         ),
         sa.ForeignKeyConstraint(
             ["decided_by_id"], ["members.id"], name=op.f("fk_value_chain_suggestions_decided_by_id_members")
@@ -104,8 +110,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_value_chain_needs_quantity_positive")),
-        sa.ForeignKeyConstraint(["owner_id"], ["members.id"], name=op.f("fk_value_chain_needs_owner_id_members")),
-        sa.ForeignKeyConstraint(["region_id"], ["regions.id"], name=op.f("fk_value_chain_needs_region_id_regions")),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["members.id"], name=op.f("fk_value_chain_needs_owner_id_members")
+        ),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["regions.id"], name=op.f("fk_value_chain_needs_region_id_regions")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_value_chain_needs")),
     )
     with op.batch_alter_table("value_chain_needs", schema=None) as batch_op:
@@ -122,10 +132,15 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_value_chain_answers_quantity_positive")),
         sa.ForeignKeyConstraint(
-            ["need_id"], ["value_chain_needs.id"], name=op.f("fk_value_chain_answers_need_id_value_chain_needs"), ondelete="CASCADE"
+            ["need_id"],
+            ["value_chain_needs.id"],
+            name=op.f("fk_value_chain_answers_need_id_value_chain_needs"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["core_id"], ["cores.id"], name=op.f("fk_value_chain_answers_core_id_cores")),
-        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_value_chain_answers_member_id_members")),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_value_chain_answers_member_id_members")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_value_chain_answers")),
         sa.UniqueConstraint("need_id", "core_id", name=op.f("uq_value_chain_answers_need_id_core_id")),
     )
