@@ -29,6 +29,7 @@ from resalat_festivals.models import Festival
 from resalat_festivals.schemas import (
     ApplicationSchema,
     ApplyBodySchema,
+    BoothSchema,
     DecideBodySchema,
     FestivalBodySchema,
     FestivalDetailSchema,
@@ -51,23 +52,27 @@ def _page(schema: Any, stmt: Any) -> dict[str, Any]:
 
 def _detail(festival: Festival) -> dict[str, Any]:
     data = dump(FestivalSchema, festival)
-    data["cores"] = [
-        {
-            "core": {"id": b.core.id, "code": b.core.code, "name": b.core.name},
-            "products": [
-                {
-                    "id": p.id,
-                    "title": p.title,
-                    "price_rials": p.price,
-                    "photo": url_for("bazaar.photo", name=p.cover.key + "_t.jpg") if p.cover else None,
-                    "url": url_for("bazaar.product", product_id=p.id),
-                }
-                for p in b.products
-            ],
-        }
-        for b in services.booths_of(db_session(), festival)
-    ]
-    return dump(FestivalDetailSchema, data)
+    data["cores"] = dump(
+        BoothSchema,
+        [
+            {
+                "core": {"id": b.core.id, "code": b.core.code, "name": b.core.name},
+                "products": [
+                    {
+                        "id": p.id,
+                        "title": p.title,
+                        "price_rials": p.price,
+                        "photo": url_for("bazaar.photo", name=p.cover.key + "_t.jpg") if p.cover else None,
+                        "url": url_for("bazaar.product", product_id=p.id),
+                    }
+                    for p in b.products
+                ],
+            }
+            for b in services.booths_of(db_session(), festival)
+        ],
+        many=True,
+    )
+    return data
 
 
 @bp.get("")

@@ -80,7 +80,7 @@ def report(festival_id: str, as_json: bool) -> None:
     """A festival's sales: M-Bazar orders during it and what each core sold at the fair (rials)."""
     session = db_session()
     found = services.report(session, services.get_festival(session, festival_id))
-    cores = [
+    cores: list[dict[str, Any]] = [
         {
             "core": {
                 "id": c.application.core.id,
@@ -95,8 +95,9 @@ def report(festival_id: str, as_json: bool) -> None:
         }
         for c in found.cores
     ]
-    data = {
-        "festival": _festival(found.festival),
+    festival = _festival(found.festival)
+    data: dict[str, Any] = {
+        "festival": festival,
         "applied": found.applied,
         "accepted": found.accepted,
         "declined": found.declined,
@@ -110,7 +111,7 @@ def report(festival_id: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    click.echo(f"{found.festival.title} ({data['festival']['starts_on']}..{data['festival']['ends_on']})")
+    click.echo(f"{found.festival.title} ({festival['starts_on']}..{festival['ends_on']})")
     click.echo(
         f"total {found.total} rials: M-Bazar {found.orders} orders {found.online} rials, "
         f"at the fair {found.fair} rials ({found.items} items)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from resalat_core.sdk import FieldReader
+from resalat_core.sdk import FieldReader, _, to_latin_digits
 from resalat_festivals.services import Details
 
 
@@ -19,7 +19,13 @@ def _text(value: Any) -> str:
 
 
 def _day(read: FieldReader, value: Any, name: str) -> Any:
-    return read.day(value if isinstance(value, str) else "", name, required=False)
+    """A Jalali date; a Gregorian one typed by mistake (2025-08-11) would read as a Jalali year six
+    centuries ahead, so years outside 1300-1499 are refused with a hint."""
+    text = to_latin_digits(value).strip() if isinstance(value, str) else ""
+    if len(text) >= 4 and text[:4].isdecimal() and not 1300 <= int(text[:4]) <= 1499:
+        read.keep(name, _("Enter the date in the Persian calendar, like 1404/05/20."))
+        return None
+    return read.day(text, name, required=False)
 
 
 def read_details(form: Mapping[str, Any], read: FieldReader) -> Details:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from resalat_bazaar import services as bazaar
 from resalat_cores.services import ACTIVE as CORE_ACTIVE
 from resalat_cores.services import Core
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
@@ -35,6 +35,7 @@ from resalat_core.sdk import (
     Named,
     NotAllowed,
     NotFound,
+    Number,
     Region,
     _,
     area_of,
@@ -146,7 +147,7 @@ def _booths(value: Any, name: str = "booths") -> int:
     if value < 1:
         raise bad(_("At least one booth."), name)
     if value > BOOTHS_MAX:
-        raise bad(_("At most %(max)d.", max=BOOTHS_MAX), name)
+        raise bad(_("At most %(max)d.", max=Number(BOOTHS_MAX)), name)
     return value
 
 
@@ -213,7 +214,7 @@ def _check_details(
             errors.setdefault("apply_by", _("Applications must close by the first day of the festival."))
     if values["booths"] is not None and values["booths"] < accepted:
         errors["booths"] = _(
-            "%(count)d cores have been accepted already: at least that many booths.", count=accepted
+            "%(count)s cores have been accepted already: at least that many booths.", count=Number(accepted)
         )
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
@@ -403,7 +404,7 @@ def _led_core(session: Session, actor: Member, core_ref: Any) -> Core:
 
 def _products(session: Session, core: Core, refs: Sequence[Any]) -> list[int]:
     if len(refs) > PRODUCTS_MAX:
-        raise bad(_("At most %(max)d products.", max=PRODUCTS_MAX), "products")
+        raise bad(_("At most %(max)s products.", max=Number(PRODUCTS_MAX)), "products")
     ids = []
     for ref in refs:
         pid = chosen_id(ref)
@@ -454,7 +455,7 @@ def apply(
     application.applied_by_id = actor.id
     application.created_at = utcnow()
     application.decided_by_id = application.decided_at = None
-    application.products = [ApplicationProduct(product_id=pid) for pid in chosen]
+    application.products = [ApplicationProduct(product_id=pid) for pid in chosen or ()]
     session.flush()
     return application
 
@@ -510,7 +511,10 @@ def decide(session: Session, actor: Member, application_id: Any, *, accept: bool
     if accept:
         if festival.accepted >= festival.booths:
             raise Conflict(
-                _("Every booth of this festival is taken: %(count)d of %(count)d.", count=festival.booths),
+                _(
+                    "Every booth of this festival is taken: %(count)s of %(count)s.",
+                    count=Number(festival.booths),
+                ),
                 code="no_booth_left",
             )
         festival.accepted += 1
@@ -778,9 +782,11 @@ def figures(session: Session, area: list[int] | None) -> Figures:
             func.coalesce(func.sum(Application.fair_sales), 0),
         )
         .join(Festival, Festival.id == Application.festival_id)
-        .where(*where, or_(Application.status != WITHDRAWN))
+        .where(*where, Application.status != WITHDRAWN)
     ).one()
-    return Figures(int(upcoming), int(applications), int(accepted), int(finished), int(fair))
+    return Figures(
+        int(upcoming or 0), int(applications or 0), int(accepted or 0), int(finished or 0), int(fair or 0)
+    )
 
 
 def area_for(session: Session, member: Member) -> list[int] | None:
