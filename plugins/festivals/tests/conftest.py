@@ -48,6 +48,7 @@ class Someone:
     id: int
     api: ResalatClient
     web: ResalatClient
+    mobile: str = ""
 
 
 @pytest.fixture
@@ -60,7 +61,9 @@ def someone(app: Flask, api_as: Callable[..., ResalatClient]) -> Callable[..., S
         api.get("/api/v1/festivals/applications/mine")
         web: ResalatClient = app.test_client()  # type: ignore[assignment]
         web.sign_in(api.member_id)
-        return Someone(api.member_id, api, web)
+        with work(app) as s:
+            mobile = s.get(Member, api.member_id).mobile
+        return Someone(api.member_id, api, web, mobile)
 
     return make
 
