@@ -1,5 +1,5 @@
-"""The demo's festivals: Ardakan's handicrafts and saffron fair, held and counted, and a Zanjan
-livestock and crafts fair taking applications, with the brochure's example cores."""
+"""The demo's festivals: a Zanjan livestock and crafts fair, held and counted, and Ardakan's
+handicrafts and saffron fair taking applications, with the brochure's example cores."""
 
 from __future__ import annotations
 
@@ -36,8 +36,56 @@ def load(session: Session, world: Any) -> dict[str, Any]:
         return made
     today = today_in_iran()
 
-    # Ardakan's fair ran these last three days (today is its last): M-Bazar's demo orders placed
-    # today are counted as the fair's online sales, and two cores reported what they sold there.
+    # Zanjan's fair ran these last three days (today is its last): M-Bazar's demo orders of the
+    # cores' booths placed today are counted as its online sales, and Jafar's core and the
+    # beekeepers reported what they sold there in person.
+    zanjan = services.announce(
+        session,
+        zanjan_organiser,
+        services.Details(
+            title="جشنواره‌ی دام سبک و صنایع دستی زنجان",
+            theme="دام سبک، لبنیات، عسل، صنایع دستی",
+            region=world.region("zanjan/zanjan"),
+            address="زنجان، بوستان ملت، محل نمایشگاه‌های استانی",
+            starts_on=today,
+            ends_on=today,
+            apply_by=today,
+            booths=20,
+            description=(
+                "جشنواره‌ی سه‌روزه‌ی دامداران و هنرمندان استان زنجان: بره و میش، لبنیات محلی، "
+                "عسل، چاقو و ملیله‌ی زنجان. ورود برای همه آزاد است."
+            ),
+        ),
+    )
+    accepted = []
+    for key, note in (
+        ("gharajehlou", "بره‌های نژاد افشاری و پنیر محلی"),
+        ("safarnia", "علوفه و دام سبک"),
+        ("sharifinia", "عسل طبیعی و موم"),
+    ):
+        core = _core(cores.get(key))
+        if core is None:
+            continue
+        application = services.apply(
+            session, core.leader, zanjan.id, core=core, note=note, products=_products(world, key)
+        )
+        services.decide(session, zanjan_organiser, application.id, accept=True)
+        accepted.append((key, application))
+    zanjan.starts_on = today - timedelta(days=2)
+    zanjan.apply_by = today - timedelta(days=10)
+    zanjan.status = FINISHED
+    session.flush()
+    sold = {"gharajehlou": (96_000_000, 12), "sharifinia": (27_500_000, 40)}
+    for key, application in accepted:
+        if key in sold:
+            amount, items = sold[key]
+            application.fair_sales = amount * TOMAN
+            application.fair_items = items
+            application.fair_reported_at = application.decided_at
+    made["zanjan"] = zanjan
+
+    # Ardakan's handicrafts and saffron fair takes applications: the Samiei saffron core has a
+    # booth already and Ms. Asipour's hand-weaving core waits for the organiser's answer.
     ardakan = services.announce(
         session,
         admin,
@@ -46,21 +94,19 @@ def load(session: Session, world: Any) -> dict[str, Any]:
             theme="صنایع دستی، دست‌بافی، زعفران",
             region=world.region("yazd/ardakan"),
             address="اردکان، میدان امام، حسینیه‌ی اعظم",
-            starts_on=today,
-            ends_on=today,
-            apply_by=today,
+            starts_on=today + timedelta(days=30),
+            ends_on=today + timedelta(days=32),
+            apply_by=today + timedelta(days=20),
             booths=12,
             description=(
-                "نمایشگاه سه‌روزه‌ی هسته‌های کارآفرینی اجتماعی استان یزد و خراسان: کرباس و زیلوی "
-                "دست‌باف اردکان، زعفران قائنات و محصولات خانگی. ورود برای همه آزاد است."
+                "نمایشگاه سه‌روزه‌ی هسته‌های کارآفرینی اجتماعی: کرباس و زیلوی دست‌باف اردکان، "
+                "زعفران قائنات و پاریز و محصولات خانگی. هسته‌ها تا پایان مهلت درخواست غرفه بدهند."
             ),
         ),
     )
-    applied = []
-    for key, note in (
-        ("asipour", "کرباس، زیلو و رومیزی دست‌باف"),
-        ("samiei", "زعفران سرگل و نگین در بسته‌های کوچک"),
-        ("andisheh_sabz", "زعفران و گل‌برگ"),
+    for key, note, accept in (
+        ("samiei", "زعفران سرگل و نگین در بسته‌های کوچک", True),
+        ("asipour", "کرباس، زیلو و رومیزی دست‌باف", False),
     ):
         core = _core(cores.get(key))
         if core is None:
@@ -68,51 +114,9 @@ def load(session: Session, world: Any) -> dict[str, Any]:
         application = services.apply(
             session, core.leader, ardakan.id, core=core, note=note, products=_products(world, key)
         )
-        services.decide(session, admin, application.id, accept=True)
-        applied.append((key, application))
-    ardakan.starts_on = today - timedelta(days=2)
-    ardakan.apply_by = today - timedelta(days=10)
-    ardakan.status = FINISHED
-    session.flush()
-    sold = {"asipour": (18_500_000, 14), "samiei": (42_000_000, 35)}
-    for key, application in applied:
-        if key in sold:
-            amount, items = sold[key]
-            application.fair_sales = amount * TOMAN
-            application.fair_items = items
-            application.fair_reported_at = application.decided_at
+        if accept:
+            services.decide(session, admin, application.id, accept=True)
     made["ardakan"] = ardakan
-
-    # Zanjan's fair takes applications: Jafar's livestock core has applied and waits.
-    zanjan = services.announce(
-        session,
-        zanjan_organiser,
-        services.Details(
-            title="جشنواره‌ی دام سبک و صنایع دستی زنجان",
-            theme="دام سبک، لبنیات، صنایع دستی",
-            region=world.region("zanjan/zanjan"),
-            address="زنجان، بوستان ملت، محل نمایشگاه‌های استانی",
-            starts_on=today + timedelta(days=30),
-            ends_on=today + timedelta(days=33),
-            apply_by=today + timedelta(days=20),
-            booths=20,
-            description=(
-                "جشنواره‌ی چهارروزه‌ی دامداران و هنرمندان استان زنجان: بره و میش، لبنیات محلی، "
-                "چاقو و ملیله‌ی زنجان. هسته‌ها تا پایان مهلت درخواست غرفه بدهند."
-            ),
-        ),
-    )
-    core = _core(cores.get("gharajehlou"))
-    if core is not None:
-        services.apply(
-            session,
-            core.leader,
-            zanjan.id,
-            core=core,
-            note="بره‌های نژاد افشاری و پنیر محلی",
-            products=_products(world, "gharajehlou"),
-        )
-    made["zanjan"] = zanjan
     session.flush()
     world.extras["festivals"] = made
     return made
