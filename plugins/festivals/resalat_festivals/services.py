@@ -606,12 +606,9 @@ def online_sales(session: Session, festival: Festival) -> dict[int, tuple[int, i
 
 def report_days() -> int:
     """The plugin's ``report_days`` setting (days after the fair to report in-person sales)."""
-    try:
-        from flask import current_app
+    from resalat_festivals import plugin
 
-        value = current_app.config["RESALAT"].get("plugins", {}).get("festivals", {}).get("report_days")
-    except (RuntimeError, KeyError, AttributeError):
-        value = None
+    value = plugin.setting("report_days")
     return int(value) if isinstance(value, int) and value >= 0 else REPORT_DAYS
 
 
