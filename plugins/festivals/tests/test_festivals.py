@@ -298,3 +298,24 @@ def test_the_organisers_next_step_counts_applications_waiting(
         core_member = s.query(Application).one().core.leader
         assert hooks.resalat_next_steps(member=core_member) == []
     assert services.ORGANISE == "festivals.organise"
+
+
+def test_the_organiser_edits_on_the_page_and_confirms_a_cancellation_first(
+    app, organiser, make_festival, someone
+):
+    fid = make_festival(organiser, booths=4)
+    form = organiser.web.get(f"/festivals/{fid}/edit")
+    assert form.status_code == 200 and 'value="4"' in form.get_data(as_text=True)
+    saved = organiser.web.form(f"/festivals/{fid}/edit", _form(booths="۶"))
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    with work(app) as s:
+        assert s.get(Festival, fid).booths == 6
+    unknown = organiser.web.form(f"/festivals/{fid}/step", {"to": "nonsense"}, token_from=f"/festivals/{fid}")
+    assert unknown.status_code == 302
+    confirm = organiser.web.get(f"/festivals/{fid}/cancel").get_data(as_text=True)
+    assert 'data-testid="confirm-cancel"' in confirm
+    with work(app) as s:
+        assert s.get(Festival, fid).status == "announced"
+    stranger = someone(region=ARDAKAN)
+    assert stranger.web.get(f"/festivals/{fid}/edit").status_code == 403
+    assert stranger.web.get(f"/festivals/{fid}/cancel").status_code == 403
