@@ -37,8 +37,8 @@ def load(session: Session, world: Any) -> dict[str, Any]:
     today = today_in_iran()
 
     # Zanjan's fair ran these last three days (today is its last): M-Bazar's demo orders of the
-    # cores' booths placed today are counted as its online sales, and Jafar's core and the
-    # beekeepers reported what they sold there in person.
+    # cores' booths placed today are counted as its online sales, and Jafar's core (and the
+    # beekeepers, when their core is approved) reported what they sold there in person.
     zanjan = services.announce(
         session,
         zanjan_organiser,
