@@ -187,7 +187,10 @@ def open_campaign(session: Session, organiser: Member, data: NewCampaign) -> Cam
     region_id: int | None = None
     core_id: int | None = None
     if data.cause == CORE:
-        core = cores.get_core(session, data.core_id) if data.core_id else None
+        try:
+            core = cores.get_core(session, data.core_id) if data.core_id else None
+        except NotFound:
+            core = None
         if core is None or core.status != cores.ACTIVE:
             errors["core"] = _("Choose an active core.")
         else:
