@@ -82,13 +82,17 @@ class World:
             report = verify_ledger(s)
             assert report.ok, report.problems
             # The pool holds exactly what open campaigns raised: nothing more, nothing less.
-            held = s.scalar(select(func.coalesce(func.sum(Campaign.raised), 0)).where(Campaign.status == "open"))
+            held = s.scalar(
+                select(func.coalesce(func.sum(Campaign.raised), 0)).where(Campaign.status == "open")
+            )
             assert services.pool_balance(s) == held
 
     def snapshot(self) -> tuple[Any, ...]:
         with work(self.app) as s:
             return (
-                tuple(s.execute(select(Campaign.id, Campaign.status, Campaign.raised, Campaign.donations)).all()),
+                tuple(
+                    s.execute(select(Campaign.id, Campaign.status, Campaign.raised, Campaign.donations)).all()
+                ),
                 s.scalar(select(func.count(Donation.id))),
                 s.scalar(select(func.count(CampaignUpdate.id))),
                 tuple(s.execute(select(Account.code, Account.posted).order_by(Account.code)).all()),

@@ -78,7 +78,9 @@ def test_many_donations_at_once_keep_the_pool_equal_to_their_sum(app, world):
 
 def test_the_same_key_twice_at_once_gives_once(app, world):
     c = world.open()
-    outcomes = race(app, [give(world.donors[0], c, 100_000, "same"), give(world.donors[0], c, 100_000, "same")])
+    outcomes = race(
+        app, [give(world.donors[0], c, 100_000, "same"), give(world.donors[0], c, 100_000, "same")]
+    )
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert outcomes[0] == outcomes[1]
     with work(app) as s:

@@ -127,9 +127,7 @@ def test_closing_delivers_the_money_to_the_leaders_earmarked_account_once(world)
 def test_a_villages_need_goes_to_the_responsible_members_earmarked_account(world):
     with work(world.app) as s:
         responsible = s.get(Member, world.responsible).mobile
-    c = world.open(
-        organiser=world.admin, cause="place", region="zanjan/gorg-tappeh", responsible=responsible
-    )
+    c = world.open(organiser=world.admin, cause="place", region="zanjan/gorg-tappeh", responsible=responsible)
     assert world.campaign(c)["status"] == "open"  # an admin of the region opens it at once
     world.donate(c, tomans=400_000)
     with work(world.app) as s:
@@ -246,4 +244,6 @@ def test_the_pool_is_a_declared_system_account_that_cannot_go_negative(world):
     with work(world.app) as s:
         pool = system_account(s, "campaigns_pool")
         with pytest.raises(BadInput):
-            transfer(s, "drain", pool, main_account(s, s.get(Member, world.donors[0])), TOMAN, "campaigns_refund")
+            transfer(
+                s, "drain", pool, main_account(s, s.get(Member, world.donors[0])), TOMAN, "campaigns_refund"
+            )
