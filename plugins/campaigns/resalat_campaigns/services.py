@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from resalat_cores import services as cores
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -609,7 +609,8 @@ def ended_query(region_ids: list[int] | None = None) -> Select[Any]:
 def managed_query(session: Session, member: Member) -> Select[Any]:
     """The campaigns ``member`` organises, and the drafts of the regions they approve in."""
     area = area_of(session, member, APPROVE)
-    mine = Campaign.organiser_id == member.id
+    mine: ColumnElement[bool] = Campaign.organiser_id == member.id
+    where: ColumnElement[bool]
     if area is None:
         where = mine | (Campaign.status == DRAFT)
     elif area:
