@@ -134,7 +134,9 @@ def _confirm_page(
     values = _donation_values(source)
     errors = dict(errors or {})
     amount = None
-    if not errors:
+    # Reached with nothing typed yet (a link, the walk of every page): ask for the amount here.
+    blank = not str(values["amount"]).strip() and request.method == "GET"
+    if not errors and not blank:
         try:
             amount = read_money(values["amount"], field="amount")
         except BadInput as exc:
