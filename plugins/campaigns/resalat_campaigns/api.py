@@ -9,13 +9,11 @@ from flask import Blueprint, request
 
 from resalat_core.sdk import (
     BadInput,
-    ResalatError,
     _,
     api_doc,
     db_session,
     dump,
     file_url,
-    get_region,
     idempotent,
     ids_under,
     load,
@@ -105,11 +103,11 @@ def campaigns() -> Any:
     code = request.args.get("region", "").strip()
     ids = None
     if code:
-        try:
-            ids = ids_under(session, [get_region(session, code)])
-        except ResalatError:
+        region = services.find_region(session, code)
+        if region is None:
             message = _("No region has this code.")
-            raise BadInput(message, fields={"region": message}) from None
+            raise BadInput(message, fields={"region": message})
+        ids = ids_under(session, [region])
     page = paginate(session, services.open_query(ids))
     return {"items": dump(CampaignSchema, [_campaign(c) for c in page.items], many=True), "meta": page.meta()}
 

@@ -8,6 +8,7 @@ transfer per donation. Nothing here commits: the caller's transaction decides.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -76,6 +77,21 @@ STATUS_LABELS = {
 }
 CAUSE_LABELS = {CORE: _l("A core's equipment"), PLACE: _l("A village's need")}
 LONGEST_DAYS = 365
+
+
+_REGION_CODE = re.compile(r"[a-z][a-z0-9-]{0,60}(/[a-z][a-z0-9-]{0,60})?")
+
+
+def find_region(session: Session, code: Any) -> Region | None:
+    """The region with this code ("zanjan", "zanjan/gorg-tappeh"), or None: a code that cannot be
+    one is never sent to the database (a NUL byte or a number past an id's range would fail there)."""
+    text = code.strip().lower() if isinstance(code, str) else ""
+    if not _REGION_CODE.fullmatch(text):
+        return None
+    try:
+        return get_region(session, text)
+    except NotFound:
+        return None
 
 
 def today() -> date:
@@ -196,11 +212,7 @@ def open_campaign(session: Session, organiser: Member, data: NewCampaign) -> Cam
         else:
             beneficiary, region_id, core_id = core.leader, core.region_id, core.id
     elif data.cause == PLACE:
-        region: Region | None = None
-        try:
-            region = get_region(session, data.region) if data.region else None
-        except (NotFound, BadInput):
-            region = None
+        region = find_region(session, data.region)
         if region is None:
             errors["region"] = _("Choose a place.")
         else:
@@ -303,7 +315,8 @@ def donate(
     409). A campaign caps at its goal: a donation above what is left is refused, naming it.
     """
     clean_key = key.strip() if isinstance(key, str) else ""
-    if not clean_key or len(clean_key) > KEY_MAX:
+    # A control character (a NUL byte above all) cannot be stored: such a key is no key.
+    if not clean_key or len(clean_key) > KEY_MAX or any(ord(ch) < 32 or ord(ch) == 127 for ch in clean_key):
         raise BadInput(_("The form has expired; please try again."), code="bad_key")
     campaign = get_campaign(session, campaign_id)
     existing = session.scalar(

@@ -11,7 +11,6 @@ from flask import Blueprint, render_template, request, url_for
 from resalat_core.sdk import (
     IMAGE,
     BadInput,
-    ResalatError,
     _l,
     can,
     chosen_id,
@@ -19,7 +18,6 @@ from resalat_core.sdk import (
     db_session,
     file_url,
     flash_back,
-    get_region,
     handle_form,
     ids_under,
     login_required,
@@ -52,12 +50,8 @@ def _helpers() -> dict[str, Any]:
 
 
 def _region_filter() -> tuple[str, list[int] | None]:
-    code = request.args.get("region", "").strip()
-    if not code:
-        return "", None
-    try:
-        region = get_region(db_session(), code)
-    except ResalatError:
+    region = services.find_region(db_session(), request.args.get("region", ""))
+    if region is None:
         return "", None
     return region.code, ids_under(db_session(), [region])
 

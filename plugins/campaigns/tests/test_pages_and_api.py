@@ -282,3 +282,18 @@ def test_switched_off_it_answers_404_and_its_tile_goes(app, world):
     assert result.exit_code == 0, result.output
     assert member.get("/campaigns/").status_code == 404
     assert 'href="/campaigns/"' not in member.get("/").get_data(as_text=True)
+
+
+def test_codes_and_keys_no_database_could_hold_are_refused_not_sent(app, world):
+    c = world.open()
+    api = token_client(app, world.donors[0])
+    for region in ("\x00", "99999999999999", "zanjan/\x00"):
+        assert api.get(f"{API}/campaigns", query_string={"region": region}).status_code == 400
+    member = browser(app, world.donors[0])
+    assert member.get("/campaigns/", query_string={"region": "\x00"}).status_code in (200, 400)
+    before = world.snapshot()
+    sent = member.form(
+        f"/campaigns/{c}/give", {"amount": "۱۰۰٬۰۰۰", "key": "a\x00b"}, token_from=f"/campaigns/{c}"
+    )
+    assert sent.status_code == 400
+    assert world.snapshot() == before
