@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
+from resalat_core.sdk import Plugin, Purpose, Role, SystemAccount, _l
 
 NAME = "campaigns"
 POOL = "campaigns_pool"  # every open campaign's donations wait here until the end
@@ -13,6 +13,7 @@ DELIVERY = "campaigns_delivery"
 REFUND = "campaigns_refund"
 MONEY = "campaigns_money"  # names the beneficiary's earmarked account
 
+ORGANISER = f"{NAME}_organiser"  # opens campaigns in a region without being a guide or a leader
 OPEN = f"{NAME}.open"  # open a campaign in one's area (social leaders, guides, admins)
 APPROVE = f"{NAME}.approve"  # approve or cancel any campaign of one's area (admins)
 
@@ -47,6 +48,13 @@ plugin = Plugin(
         # The ledger purpose an M-Bazar purchase carries: the only way delivered money leaves.
         "purchase_purpose": "bazaar_purchase",
     },
+    roles=(
+        Role(
+            ORGANISER,
+            _l("Campaign organiser"),
+            description=_l("Opens campaigns in their region, for an administrator to approve."),
+        ),
+    ),
     accounts=(SystemAccount(POOL, _l("Campaigns' pool")),),
     purposes=(
         Purpose(DONATION, _l("Donation to a campaign"), detail=_l("Campaign %(campaign)s")),

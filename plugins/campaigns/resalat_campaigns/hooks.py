@@ -25,7 +25,7 @@ from resalat_core.sdk import (
     hookimpl,
 )
 
-from . import APPROVE, OPEN, demo, plugin, services
+from . import APPROVE, OPEN, ORGANISER, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
 from .models import DRAFT, Campaign
@@ -47,7 +47,7 @@ def resalat_permissions() -> list[Permission]:
     # Roles other plugins declare (social leaders, guides) are named here as they are: a name no
     # installed plugin declares grants nothing.
     return [
-        Permission(OPEN, _l("Open a campaign in one's area"), ("social_leader", "guide")),
+        Permission(OPEN, _l("Open a campaign in one's area"), (ORGANISER, "social_leader", "guide")),
         Permission(APPROVE, _l("Approve and cancel the campaigns of one's area"), ("admin",)),
     ]
 

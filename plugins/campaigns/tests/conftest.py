@@ -109,7 +109,7 @@ class World:
 @pytest.fixture
 def world(app: Flask, make_member: Callable[..., int], top_up: Callable[..., Any]) -> World:
     admin = make_member("admin", region="zanjan/zanjan", name="مدیر زنجان")
-    guide = make_member("guide", region="zanjan/zanjan", name="علی رهیار")
+    guide = make_member("campaigns_organiser", region="zanjan/zanjan", name="علی رهیار")
     leader = make_member(name="جعفر قراجه‌لو")
     responsible = make_member(region="sistan-baluchestan/arbab", name="فاطمه قادری")
     donors = [make_member(name=f"نیکوکار {n}") for n in ("یکم", "دوم", "سوم")]

@@ -178,7 +178,7 @@ def test_close_due_ends_what_is_past_its_last_day_or_at_its_goal_and_nothing_twi
 
 def test_only_the_organiser_or_an_admin_of_the_region_manages_a_campaign(world, make_member):
     c = world.open()
-    stranger = make_member("guide", region="tehran/tehran")
+    stranger = make_member("campaigns_organiser", region="tehran/tehran")
     far_admin = make_member("admin", region="tehran/tehran")
     with work(world.app) as s:
         for who in (stranger, far_admin, world.donors[0]):
@@ -191,7 +191,7 @@ def test_only_the_organiser_or_an_admin_of_the_region_manages_a_campaign(world, 
 
 
 def test_a_guide_opens_only_in_their_area_and_an_admin_of_the_region_approves(world, make_member):
-    tehran_guide = make_member("guide", region="tehran/tehran")
+    tehran_guide = make_member("campaigns_organiser", region="tehran/tehran")
     with work(world.app) as s, pytest.raises(NotAllowed):
         services.open_campaign(
             s,

@@ -126,7 +126,7 @@ def test_a_guide_opens_a_campaign_by_the_form_and_the_admin_approves_it(app, wor
 def test_a_member_may_not_open_a_campaign_and_a_far_guide_may_not_open_here(app, world, make_member):
     member = browser(app, world.donors[0])
     assert member.get("/campaigns/new").status_code == 403
-    tehran = token_client(app, make_member("guide", region="tehran/tehran"))
+    tehran = token_client(app, make_member("campaigns_organiser", region="tehran/tehran"))
     body = {
         "title": "t",
         "story": "s",
