@@ -63,7 +63,7 @@ SKIP_PATH = re.compile(
 )
 
 PHONE = 390  # a phone's width in CSS pixels
-SECONDS = 900  # the whole walk, every persona, both languages, axe: a guard (it takes 3 to 5 minutes)
+SECONDS = 1500  # the whole walk, every persona, both languages, axe: a guard against a hang (5 to 8 minutes)
 
 _READ_PAGE = """() => {
     const texts = [document.title, document.body ? document.body.innerText : ""];
