@@ -25,24 +25,26 @@ plugin = Plugin(
         "public_figures": [
             "cores.active_cores",
             "cores.active_core_members",
-            "cores.active_cores_home",
-            "cores.active_cores_micro",
-            "cores.active_cores_livestock",
-            "cores.active_cores_solar",
-            "bazaar.sales_volume",
-            "bazaar.orders",
-            "loans.loans_granted",
             "loans.amount_lent",
+            "bazaar.sales_volume",
+            "cores.active_cores_livestock",
+            "loans.amount_lent_livestock",
+            "cores.active_cores_solar",
+            "loans.amount_lent_solar",
+            "cores.active_cores_saffron",
+            "cores.active_cores_hand_weaving",
+            "loans.loans_granted",
             "loans.loans_repaid",
-            "loans.amount_livestock",
-            "loans.amount_solar",
+            "bazaar.orders",
             "stm.parcels_delivered",
             "bimeh.policies_in_force",
-            "maher.enrolments",
-            "counseling.sessions_held",
+            "maher.certificates",
+            "counseling.sessions_booked",
         ],
-        # How many periods back the charts reach.
+        # How many periods back the charts reach, and how many figures are charted (the first
+        # public figures kept, in the order above).
         "chart_periods": 6,
+        "charts": 6,
     },
 )
 

@@ -208,8 +208,9 @@ class Row:
         return f"{self.plugin}.{self.key}"
 
 
-def public_names() -> set[str]:
-    return {str(n) for n in setting("public_figures")}
+def public_names() -> list[str]:
+    """The figures visitors see, as "plugin.key", in the order the page charts them."""
+    return [str(n) for n in setting("public_figures")]
 
 
 def _last_day(session: Session, scope: int, period: Period) -> date | None:
@@ -260,7 +261,7 @@ def table(
         (s.plugin, s.key): s.value
         for s in _rows_of(session, scope, _last_day(session, scope, period.previous()))
     }
-    shown = None if everything else public_names()
+    shown = None if everything else set(public_names())
     rows = []
     for snap in now:
         if shown is not None and f"{snap.plugin}.{snap.key}" not in shown:

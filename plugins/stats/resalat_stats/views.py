@@ -17,7 +17,7 @@ from resalat_core.sdk import (
     public,
 )
 
-from . import VIEW_ALL, plugin, services
+from . import VIEW_ALL, plugin, services, setting
 from .charts import bar_chart
 from .periods import KINDS, MONTH, Period, parse_period, period_of
 from .services import provinces, scope_of
@@ -60,7 +60,8 @@ def index() -> Any:
     holds, area = viewer_area(session)
     everything = services.may_see_all(area, region, holds)
     rows = services.table(session, region, period, everything=everything, lang=lang)
-    shown = [r.name for r in rows if r.name in services.public_names()] or [r.name for r in rows][:6]
+    kept = {r.name for r in rows}
+    shown = [n for n in services.public_names() if n in kept][: int(setting("charts"))]
     charts = [
         (
             s,
