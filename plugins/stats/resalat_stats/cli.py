@@ -78,6 +78,14 @@ def report(region: str | None, period: str | None, kind: str, as_json: bool) -> 
         click.echo("no figures kept for this period")
         return
     for r in rows:
-        value = format_money(r.value, lang="en") if r.money else f"{r.value:,} {r.unit}".rstrip()
-        change = "" if r.change is None else f"  ({r.change:+,})"
-        click.echo(f"{r.plugin}.{r.key:<28} {r.label:<40} {value}{change}")
+        if r.money:
+            value = format_money(r.value, lang="en")
+            change = (
+                ""
+                if r.change is None
+                else f"  ({'+' if r.change >= 0 else ''}{format_money(r.change, lang='en')})"
+            )
+        else:
+            value = f"{r.value:,} {r.unit}".rstrip()
+            change = "" if r.change is None else f"  ({r.change:+,})"
+        click.echo(f"{r.name:<36} {r.label:<44} {value}{change}")

@@ -19,6 +19,8 @@ from . import services
 from .periods import MONTH, period_of
 
 MONTHS_BACK = 5
+# Marks, in the session's info, whether the demo's snapshots were taken already.
+TAKEN = "stats_demo_taken"
 
 
 def load(session: Session, world: Any) -> None:
@@ -27,10 +29,16 @@ def load(session: Session, world: Any) -> None:
     Plugins loaded after this one add their part later in the same transaction; waiting for the
     commit lets the snapshot count every plugin's demo data.
     """
-    event.listen(session, "before_commit", _take, once=True)
+    session.info[TAKEN] = False
+    event.listen(session, "before_commit", _take)
 
 
 def _take(session: Session) -> None:
+    # A savepoint's release fires this too (plugins use them while loading): wait for the demo's
+    # own commit, and take the snapshots once.
+    if session.in_nested_transaction() or session.info.get(TAKEN, True):
+        return
+    session.info[TAKEN] = True
     today = today_in_iran()
     scopes = [None, *services.provinces(session)]
     for region in scopes:
