@@ -97,7 +97,7 @@ def test_a_refresh_keeps_keyed_figures_nationwide_and_in_each_province(
             select(Snapshot.label_fa, Snapshot.label_en).where(Snapshot.key == "members").limit(1)
         ).one()
     assert money is True
-    assert labels == ("هسته‌های فعال", "Active cores")
+    assert labels == ("آمارهای اصلی", "Headline figures")
 
 
 def test_the_same_day_again_replaces_that_days_rows(app: Flask, _probe_values: dict[str, int]) -> None:
@@ -138,7 +138,7 @@ def test_a_period_shows_its_last_snapshot_and_the_change_since_the_one_before(
         session = app.extensions["resalat"].db.session
         rows = services.table(session, None, azar, everything=True, lang="fa")
         (row,) = [r for r in rows if r.name == "stats_probe.members"]
-        assert (row.value, row.previous, row.change, row.label) == (8, 5, 3, "هسته‌های فعال")
+        assert (row.value, row.previous, row.change, row.label) == (8, 5, 3, "آمارهای اصلی")
         earlier = services.table(session, None, aban.previous(), everything=True)
         assert [r for r in earlier if r.plugin == "stats_probe"] == []
         (series,) = services.history(session, None, azar, ["stats_probe.members"], count=3)
