@@ -90,9 +90,11 @@ def resalat_nav_items(member: Member) -> list[NavItem]:
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     found = services.market_figures(session, area)
     return [
-        Figure(_l("M-Bazar booths"), found.booths, unit=_l("booths")),
-        Figure(_l("Products in M-Bazar"), found.products, unit=_l("products")),
-        Figure(_l("Completed M-Bazar sales"), found.sold, money=True),
+        # Keyed: the stats plugin keeps their history (the brochure's sales volume and orders).
+        Figure(_l("M-Bazar booths"), found.booths, unit=_l("booths"), key="booths"),
+        Figure(_l("Products in M-Bazar"), found.products, unit=_l("products"), key="products"),
+        Figure(_l("Completed M-Bazar sales"), found.sold, money=True, key="sales_volume"),
+        Figure(_l("Completed M-Bazar orders"), found.orders, unit=_l("orders"), key="orders"),
     ]
 
 

@@ -96,3 +96,40 @@ def test_the_tile_counts_orders_waiting_for_the_seller(app, client_as, make_shop
     home = seller.get("/").get_data(as_text=True)
     tile = home.split('href="/bazaar/"')[1].split("</a>")[0]
     assert "ام‌بازار" in tile and 'text-bg-danger">۱<' in tile
+
+
+def test_the_keyed_figures_count_completed_sales_and_orders(
+    app, make_shop, make_member, fund, buy, act, count_queries
+):
+    from resalat_bazaar import hooks
+
+    def figures():
+        with app.test_request_context(), count_queries() as q:
+            found = {f.key: f.value for f in hooks.resalat_stats(session=work_session(app), area=None)}
+        return found, q.count
+
+    def sell(shop, buyer, times):
+        for _ in range(times):
+            (order_id,) = buy(buyer, [(shop.product_ids[0], 1)])
+            act(shop.owner_id, order_id, "accept")
+            act(shop.owner_id, order_id, "ship", note="پست")
+            act(buyer, order_id, "confirm")
+
+    shop = make_shop([{"price": "100000", "stock": 50}, {"price": "5000", "stock": 5}])
+    buyer = make_member()
+    fund(buyer, 10_000_000)
+    sell(shop, buyer, 1)
+    buy(buyer, [(shop.product_ids[1], 1)])  # placed, not completed: not counted
+    small, few = figures()
+    sell(shop, buyer, 3)
+    large, many = figures()
+
+    assert small == {"booths": 1, "products": 2, "sales_volume": 1_000_000, "orders": 1}
+    assert (large["sales_volume"], large["orders"]) == (4_000_000, 4)
+    assert few == many
+
+
+def work_session(app):
+    from resalat_core.sdk import get_db
+
+    return get_db().session

@@ -107,8 +107,10 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     found = services.figures(session, area)
     return [
-        Figure(_l("Insurance policies in force"), found.active),
-        Figure(_l("Insurance claims waiting"), found.waiting),
+        # Keyed: the stats plugin keeps their history (the brochure's policies in force).
+        Figure(_l("Insurance policies in force"), found.active, key="policies_in_force"),
+        Figure(_l("Insurance claims waiting"), found.waiting, key="claims_waiting"),
+        # The pool is nationwide whatever the area: not kept per province, so not keyed.
         Figure(_l("Insurance pool"), found.balance, money=True),
     ]
 

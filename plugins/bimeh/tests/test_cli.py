@@ -39,3 +39,24 @@ def test_an_offer_is_declined_once_through_the_api(app, world):
     assert first.status_code == 200 and first.get_json()["status"] == "declined"
     assert api.post(f"/api/v1/bimeh/offers/{offers[0]['id']}/decline").status_code == 409
     assert len(api.get("/api/v1/bimeh/offers").get_json()) == 1
+
+
+def test_the_keyed_figures_count_policies_in_force_and_claims_waiting(app, world, count_queries):
+    from resalat_bimeh import hooks
+
+    from resalat_core.testing import work
+
+    def figures():
+        with work(app) as s, count_queries() as q:
+            found = {f.key: f.value for f in hooks.resalat_stats(session=s, area=None) if f.key}
+        return found, q.count
+
+    first = world.buy("livestock", heads=2)
+    small, few = figures()
+    world.claim(first, amount=1_000_000)
+    world.buy("livestock", heads=3)
+    large, many = figures()
+
+    assert small == {"policies_in_force": 1, "claims_waiting": 0}
+    assert large == {"policies_in_force": 2, "claims_waiting": 1}
+    assert few == many

@@ -12,6 +12,7 @@ from resalat_core.sdk import (
     CreditSignal,
     Figure,
     Member,
+    Named,
     NextStep,
     Permission,
     SignalKind,
@@ -136,9 +137,26 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     counts = services.cores_by_status(session, area)
+    by_field = services.active_by_field(session, area)
+    # Keyed: the stats plugin keeps their history (the brochure's cores by field and their people).
     return [
-        Figure(_l("Active cores"), counts[ACTIVE], _l("cores")),
-        Figure(_l("Cores awaiting approval"), counts[CANDIDATE], _l("cores")),
+        Figure(_l("Active cores"), counts[ACTIVE], _l("cores"), key="active_cores"),
+        Figure(_l("Cores awaiting approval"), counts[CANDIDATE], _l("cores"), key="candidate_cores"),
+        Figure(
+            _l("People working in active cores"),
+            sum(people for _f, _c, people in by_field),
+            _l("people"),
+            key="active_core_members",
+        ),
+        *(
+            Figure(
+                _l("Active cores in %(field)s", field=Named(f.name_fa, f.name_en)),
+                cores,
+                _l("cores"),
+                key=f"active_cores_{f.code}",
+            )
+            for f, cores, _people in by_field
+        ),
     ]
 
 

@@ -99,7 +99,12 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
 
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
-    return [Figure(_l("Counselling sessions booked"), services.count_bookings(session, area))]
+    # Keyed: the stats plugin keeps its history.
+    return [
+        Figure(
+            _l("Counselling sessions booked"), services.count_bookings(session, area), key="sessions_booked"
+        )
+    ]
 
 
 @hookimpl

@@ -181,3 +181,27 @@ def test_a_time_at_the_edge_of_the_calendar_is_a_400(api_as, counselor):
         "starts_at": "0001-01-01T00:00:00+01:00",
     }
     assert api.post(f"{API}/bookings", json=body, headers={"Idempotency-Key": "edge"}).status_code == 400
+
+
+def test_the_keyed_figure_counts_the_sessions_booked_where_members_live(
+    app, counselor, make_member, book, count_queries
+):
+    from resalat_counseling import hooks
+
+    from resalat_core.sdk import get_region, ids_under
+
+    def figures(region=None):
+        with work(app) as s, count_queries() as q:
+            area = None if region is None else ids_under(s, [get_region(s, region)])
+            found = {f.key: f.value for f in hooks.resalat_stats(session=s, area=area)}
+        return found, q.count
+
+    book(make_member(), counselor, at(2, 10))
+    small, few = figures()
+    for hour in (11, 12):
+        book(make_member(region="yazd/ardakan"), counselor, at(2, hour))
+    large, many = figures()
+
+    assert small == {"sessions_booked": 1} and large == {"sessions_booked": 3}
+    assert figures("yazd")[0] == {"sessions_booked": 2}
+    assert few == many

@@ -14,6 +14,7 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Money,
+    Named,
     NavItem,
     NextStep,
     Number,
@@ -206,10 +207,20 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     lent, total, repaid = services.figures(session, area)
+    # Keyed: the stats plugin keeps their history (the brochure's loans, and money by programme).
     return [
-        Figure(_l("Loans paid out"), lent, unit=_l("loans")),
-        Figure(_l("Amount lent"), total, money=True),
-        Figure(_l("Loans repaid"), repaid, unit=_l("loans")),
+        Figure(_l("Loans paid out"), lent, unit=_l("loans"), key="loans_granted"),
+        Figure(_l("Amount lent"), total, money=True, key="amount_lent"),
+        Figure(_l("Loans repaid"), repaid, unit=_l("loans"), key="loans_repaid"),
+        *(
+            Figure(
+                _l("Amount lent in %(product)s", product=Named(p.name_fa, p.name_en)),
+                amount,
+                money=True,
+                key=f"amount_lent_{p.code}",
+            )
+            for p, _n, amount in services.lent_by_product(session, area)
+        ),
     ]
 
 

@@ -129,8 +129,10 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     if area is not None:
         stmt = stmt.join(Member, Member.id == Enrolment.member_id).where(Member.region_id.in_(area or [-1]))
     return [
+        # Not keyed: courses belong to no place, so a province would show the country's number.
         Figure(_l("Published courses"), published, _l("courses")),
-        Figure(_l("Certificates earned"), session.scalar(stmt) or 0, _l("certificates")),
+        # Keyed: the stats plugin keeps its history, by the learners' place.
+        Figure(_l("Certificates earned"), session.scalar(stmt) or 0, _l("certificates"), key="certificates"),
     ]
 
 

@@ -71,3 +71,37 @@ def test_next_steps_continue_a_course_and_answer_a_mentoring_request(
         assert ask.link.endswith("/maher/mentoring") and ask.priority == 50
         (tile,) = hooks.resalat_tiles(m)
         assert tile.url.endswith("/maher/")
+
+
+def test_the_keyed_figure_counts_certificates_by_the_learners_place(
+    app, make_member, make_course, count_queries
+):
+    from resalat_maher import hooks, services
+    from resalat_maher.models import Course, Lesson
+
+    from resalat_core.sdk import Member, get_region, ids_under
+    from resalat_core.testing import work
+
+    course = make_course(make_member(), lessons=1)
+
+    def finish(region):
+        with work(app) as s:
+            learner, held = s.get(Member, make_member(region=region)), s.get(Course, course["id"])
+            services.enrol(s, learner, held)
+            services.mark_done(s, learner, held, s.get(Lesson, course["lessons"][0]))
+
+    def figures(region=None):
+        with work(app) as s, count_queries() as q:
+            area = None if region is None else ids_under(s, [get_region(s, region)])
+            found = {f.key: f.value for f in hooks.resalat_stats(session=s, area=area) if f.key}
+        return found, q.count
+
+    finish("zanjan/gorg-tappeh")
+    small, few = figures()
+    for _ in range(2):
+        finish("yazd/ardakan")
+    large, many = figures()
+
+    assert small == {"certificates": 1} and large == {"certificates": 3}
+    assert figures("yazd")[0] == {"certificates": 2}
+    assert few == many

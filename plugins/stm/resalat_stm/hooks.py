@@ -98,7 +98,11 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     moving, delivered = services.figures(session, area)
-    return [Figure(_l("M-ST parcels on the way"), moving), Figure(_l("M-ST parcels delivered"), delivered)]
+    # Keyed: the stats plugin keeps their history (the brochure's deliveries).
+    return [
+        Figure(_l("M-ST parcels on the way"), moving, key="parcels_moving"),
+        Figure(_l("M-ST parcels delivered"), delivered, key="parcels_delivered"),
+    ]
 
 
 @hookimpl

@@ -259,3 +259,32 @@ def test_as_the_carrier_m_st_alone_marks_its_orders_sent(
     act(services.deliver, operator, made["id"], made["code"])
     with work(app) as s:
         assert s.get(Order, order_id).status == "completed"
+
+
+def test_the_keyed_figures_count_parcels_on_the_way_and_delivered(
+    app, shop, buyer, operator, checkout, shipment_of, act, count_queries
+):
+    from resalat_stm import hooks
+
+    def figures():
+        with work(app) as s, count_queries() as q:
+            found = {f.key: f.value for f in hooks.resalat_stats(session=s, area=None)}
+        return found, q.count
+
+    def deliver(times):
+        for _ in range(times):
+            made = shipment_of(checkout(buyer, shop, [(shop.product_ids[0], 1)]))
+            act(services.accept, operator, made["id"])
+            act(services.move, operator, made["id"], "pickup")
+            act(services.deliver, operator, made["id"], made["code"])
+
+    deliver(1)
+    moving = shipment_of(checkout(buyer, shop, [(shop.product_ids[0], 1)]))
+    act(services.accept, operator, moving["id"])
+    small, few = figures()
+    deliver(2)
+    large, many = figures()
+
+    assert small == {"parcels_moving": 1, "parcels_delivered": 1}
+    assert large == {"parcels_moving": 1, "parcels_delivered": 3}
+    assert few == many

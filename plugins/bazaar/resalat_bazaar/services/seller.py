@@ -530,11 +530,12 @@ class MarketFigures:
     booths: int
     products: int
     sold: int  # rials of completed orders
+    orders: int = 0  # completed orders
 
 
 def market_figures(session: Session, area: list[int] | None) -> MarketFigures:
-    """Visible booths, products and completed sales of the booths within ``area`` (region ids;
-    None nationwide), for the administrators' dashboard: one query."""
+    """Visible booths, products, completed sales and their number, of the booths within ``area``
+    (region ids; None nationwide), for the administrators' dashboard: one query."""
     booths = select(func.count(Booth.id)).where(Booth.hidden.is_(False))
     products = select(func.count(Product.id)).join(Booth, Booth.id == Product.booth_id)
     sold = (
@@ -542,9 +543,19 @@ def market_figures(session: Session, area: list[int] | None) -> MarketFigures:
         .join(Booth, Booth.id == Order.booth_id)
         .where(Order.status == COMPLETED)
     )
+    orders = (
+        select(func.count(Order.id)).join(Booth, Booth.id == Order.booth_id).where(Order.status == COMPLETED)
+    )
     if area is not None:
-        booths, products, sold = (q.where(Booth.region_id.in_(area)) for q in (booths, products, sold))
+        booths, products, sold, orders = (
+            q.where(Booth.region_id.in_(area)) for q in (booths, products, sold, orders)
+        )
     row = session.execute(
-        select(booths.scalar_subquery(), products.scalar_subquery(), sold.scalar_subquery())
+        select(
+            booths.scalar_subquery(),
+            products.scalar_subquery(),
+            sold.scalar_subquery(),
+            orders.scalar_subquery(),
+        )
     ).one()
-    return MarketFigures(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+    return MarketFigures(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))

@@ -55,6 +55,7 @@ from resalat_cores.services.review import (
     set_status,
 )
 from resalat_cores.services.search import (
+    active_by_field,
     active_cores_led,
     cores_by_status,
     cores_led_by,
@@ -91,6 +92,7 @@ __all__ = [
     "core_id_prefix",
     "core_members",
     "core_members_query",
+    "active_by_field",
     "cores_by_status",
     "cores_led_by",
     "cores_of_member",

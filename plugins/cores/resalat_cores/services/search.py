@@ -152,6 +152,27 @@ def cores_by_status(session: Session, area: list[int] | None = None) -> dict[str
     return {status: found.get(status, 0) for status in STATUSES}
 
 
+def active_by_field(session: Session, area: list[int] | None = None) -> list[tuple[Field, int, int]]:
+    """(field, active cores, people working in them) for each field with an active core within
+    ``area`` (None: nationwide), by field code, in one query whatever the number of cores."""
+    people = (
+        select(CoreMember.core_id, func.count(CoreMember.id).label("n"))
+        .group_by(CoreMember.core_id)
+        .subquery()
+    )
+    stmt = (
+        select(Field, func.count(Core.id), func.coalesce(func.sum(people.c.n), 0))
+        .join(Core, Core.field_id == Field.id)
+        .outerjoin(people, people.c.core_id == Core.id)
+        .where(Core.status == ACTIVE)
+        .group_by(Field.id)
+        .order_by(Field.code)
+    )
+    if area is not None:
+        stmt = stmt.where(Core.region_id.in_(area)) if area else stmt.where(false())
+    return [(field, int(cores), int(members)) for field, cores, members in session.execute(stmt)]
+
+
 def active_cores_led(session: Session, member: Member) -> int:
     """How many active cores (with a core ID) ``member`` leads: what Merat weighs."""
     stmt = select(func.count(Core.id)).where(Core.leader_id == member.id, Core.status == ACTIVE)
