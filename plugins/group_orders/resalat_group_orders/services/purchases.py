@@ -156,17 +156,17 @@ def visible_purchase(session: Session, viewer: Any, purchase_id: Any) -> Purchas
     return purchase
 
 
-def open_query() -> Select[tuple[Purchase]]:
+def open_query() -> Select[Any]:
     """Purchases open to cores, the nearest deadline first."""
     return select(Purchase).where(Purchase.status == OPEN).order_by(Purchase.deadline, Purchase.id)
 
 
-def organised_query(member: Member) -> Select[tuple[Purchase]]:
+def organised_query(member: Member) -> Select[Any]:
     """The purchases ``member`` organised, newest first."""
     return select(Purchase).where(Purchase.organiser_id == member.id).order_by(Purchase.id.desc())
 
 
-def supplier_query(member: Member) -> Select[tuple[Purchase]]:
+def supplier_query(member: Member) -> Select[Any]:
     """Purchases from ``member``'s booths waiting for their answer, oldest first."""
     return (
         select(Purchase)
@@ -176,7 +176,7 @@ def supplier_query(member: Member) -> Select[tuple[Purchase]]:
     )
 
 
-def mine_query(member: Member) -> Select[tuple[Share]]:
+def mine_query(member: Member) -> Select[Any]:
     """The shares ``member`` paid as a core's leader, newest first, with their purchase."""
     return (
         select(Share)
@@ -186,7 +186,7 @@ def mine_query(member: Member) -> Select[tuple[Share]]:
     )
 
 
-def due_query(now: datetime | None = None) -> Select[tuple[Purchase]]:
+def due_query(now: datetime | None = None) -> Select[Any]:
     """Open purchases whose deadline has passed, oldest deadline first."""
     return (
         select(Purchase)
