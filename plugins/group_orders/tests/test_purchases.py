@@ -274,3 +274,15 @@ def test_calling_off_an_open_purchase_pays_back(
         services.cancel(s, s.get(Member, organiser), purchase_id)
     assert purchase_of(purchase_id)["status"] == "cancelled"
     assert balance(core.leader_id) == 500_000_000
+
+
+def test_the_dashboard_counts_within_the_area(app, make_core, open_one, join):
+    purchase_id = open_one()
+    join(make_core(), purchase_id, 3)
+    with work(app) as s:
+        from resalat_core.sdk import get_region
+
+        here = services.figures(s, [get_region(s, REGION).id])
+        elsewhere = services.figures(s, [get_region(s, "tehran/tehran").id])
+    assert (here.open, here.cores, here.held) == (1, 1, 9_000_000)
+    assert (elsewhere.open, elsewhere.cores, elsewhere.held) == (0, 0, 0)

@@ -879,15 +879,22 @@ class Figures:
 def figures(session: Session, area: list[int] | None) -> Figures:
     """The dashboard's figures within ``area`` (None: nationwide), in three queries."""
     stmt = select(Purchase.status, func.count(Purchase.id)).group_by(Purchase.status)
-    shares = select(func.count(func.distinct(Share.core_id))).join(Purchase, Purchase.id == Share.purchase_id)
+    joined = select(func.count(func.distinct(Share.core_id))).join(Purchase, Purchase.id == Share.purchase_id)
+    # What open purchases of the area hold in escrow: the cores' money not yet ordered.
+    held = (
+        select(func.coalesce(func.sum(Share.paid), 0))
+        .join(Purchase, Purchase.id == Share.purchase_id)
+        .where(Purchase.status == OPEN)
+    )
     if area is not None:
         stmt = stmt.where(Purchase.region_id.in_(area))
-        shares = shares.where(Purchase.region_id.in_(area))
+        joined = joined.where(Purchase.region_id.in_(area))
+        held = held.where(Purchase.region_id.in_(area))
     counts: dict[str, int] = {status: n for status, n in session.execute(stmt).all()}
     placed = sum(counts.get(s, 0) for s in (PLACED, DELIVERED, CLOSED))
     return Figures(
         counts.get(OPEN, 0),
         placed,
-        session.scalar(shares.where(Share.quantity > 0)) or 0,
-        escrow(session).posted,
+        session.scalar(joined.where(Share.quantity > 0)) or 0,
+        int(session.scalar(held) or 0),
     )
