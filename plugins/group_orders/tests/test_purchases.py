@@ -10,7 +10,15 @@ from resalat_bazaar import services as bazaar
 from resalat_group_orders import ESCROW, services
 from resalat_group_orders.models import Purchase
 
-from resalat_core.sdk import BadInput, Conflict, Member, NotAllowed, today_in_iran, verify_ledger
+from resalat_core.sdk import (
+    BadInput,
+    Conflict,
+    Member,
+    NotAllowed,
+    get_region,
+    today_in_iran,
+    verify_ledger,
+)
 from resalat_core.testing import work
 
 from .conftest import REGION
@@ -280,8 +288,6 @@ def test_the_dashboard_counts_within_the_area(app, make_core, open_one, join):
     purchase_id = open_one()
     join(make_core(), purchase_id, 3)
     with work(app) as s:
-        from resalat_core.sdk import get_region
-
         here = services.figures(s, [get_region(s, REGION).id])
         elsewhere = services.figures(s, [get_region(s, "tehran/tehran").id])
     assert (here.open, here.cores, here.held) == (1, 1, 9_000_000)
