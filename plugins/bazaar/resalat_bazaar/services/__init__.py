@@ -7,6 +7,8 @@ and every rule lives once, in the module named by its responsibility:
 - ``search``: the Persian full-text search and its filters;
 - ``cart``: the member's cart across booths;
 - ``checkout``: paying the cart into escrow, all or nothing, and the other ways to pay offered;
+  and ``place_order``, an order another plugin places for a buyer (not their cart) at a price
+  agreed below the listed one, paid from an account it names (a group purchase's pooled money);
 - ``money``: escrow, the order's ledger transfers and the spend policy for loan money;
 - ``orders``: an order's life after checkout, and telling each side;
 - ``seller``: opening booths, listing products and photos, the seller's and the market's figures;
@@ -99,6 +101,7 @@ from resalat_bazaar.services.checkout import (
     delivery_offers,
     delivery_quote,
     payment_methods,
+    place_order,
     reserve_stock,
 )
 from resalat_bazaar.services.imports import CSV_COLUMNS, ImportRefused, import_products, read_csv
@@ -278,6 +281,7 @@ __all__ = [
     "delivery_offers",
     "delivery_quote",
     "payment_methods",
+    "place_order",
     "remove_from_cart",
     "reserve_stock",
     "set_cart_quantity",

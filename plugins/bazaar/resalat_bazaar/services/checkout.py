@@ -13,7 +13,7 @@ both take the last item, and a failure anywhere leaves stock, orders and balance
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from resalat_bazaar.models import (
     FUNDINGS,
     PICKUP,
     PLACED,
+    Booth,
     Checkout,
     Order,
     OrderEvent,
@@ -41,6 +42,7 @@ from resalat_bazaar.services.catalogue import CategoryTree, category_tree
 from resalat_bazaar.services.fields import clean_text, invalid
 from resalat_bazaar.services.money import PURCHASE, escrow_account, pay_into_escrow, spend_details
 from resalat_bazaar.services.orders import tell
+from resalat_bazaar.services.seller import MAX_STOCK
 from resalat_core.sdk import (
     EARMARKED,
     Account,
@@ -53,6 +55,7 @@ from resalat_core.sdk import (
     join_words,
     region_hook,
     system_account,
+    transfer,
 )
 
 ADDRESS_MAX = 500
@@ -490,3 +493,148 @@ def _order(buyer: Member, record: Checkout, group: CartGroup, choices: _Choices)
     ]
     order.events = [OrderEvent(from_status=None, to_status=PLACED, actor_id=buyer.id)]
     return order
+
+
+# --- an order another plugin places --------------------------------------------------------------
+
+ORDER_KEY_PREFIX = "place:"  # keeps a placed order's keys apart from the buyer's own checkouts
+PLACED_METHOD = "place_order"  # the OrderPayment method of an order another plugin paid for
+
+
+def place_order(
+    session: Session,
+    buyer: Member,
+    booth: Booth,
+    lines: Sequence[tuple[Product, int, int]],
+    *,
+    key: str,
+    pay_from: Account,
+    delivery: str = PICKUP,
+    address: str = "",
+    note: str = "",
+    method: str = PLACED_METHOD,
+) -> Order:
+    """Place one order of ``booth`` for ``buyer`` that is not their cart, paid from ``pay_from``.
+
+    For another plugin that buys on someone's behalf (a group purchase paid from its pooled
+    account). ``lines`` are ``(product, quantity, unit_price)`` with the unit price in rials,
+    never above the product's listed price (a price agreed with the seller may be lower). As at
+    checkout: the stock is taken with the conditional UPDATE, one ``Order`` is placed with its
+    items at the given prices, the whole total moves from ``pay_from`` into escrow (recorded as
+    an ``OrderPayment`` of ``method``, so that a cancellation pays it back to ``pay_from``, and
+    ``resalat_payment_refunded`` tells the plugin whose code ``method`` starts with), the seller
+    is told and ``resalat_order_paid`` fires. The buyer's cart is not touched, and no delivery
+    fee is charged (``delivery`` must be one of the booth's options; an address is needed for
+    any but pickup). Once per ``key`` for this buyer: the same key again returns the first order
+    and moves nothing. A refusal (``BadInput``: stock, price, funds, the spend policy of an
+    earmarked ``pay_from``) changes nothing.
+    """
+    clean_key = ORDER_KEY_PREFIX + _checkout_key(key)
+    existing = _existing_checkout(session, buyer, clean_key)
+    if existing is not None:
+        return existing.orders[0]
+    delivery, address, note = _check_placed(booth, lines, delivery, address, note)
+    total = sum(quantity * unit_price for _product, quantity, unit_price in lines)
+    tree = category_tree(session)
+    try:
+        with session.begin_nested():
+            record = Checkout(buyer_id=buyer.id, key=clean_key, total=total, funding=FUND_MAIN)
+            session.add(record)
+            session.flush()  # a concurrent call with this key fails here
+            for product, quantity, _price in sorted(lines, key=lambda line: line[0].id):
+                reserve_stock(session, product, quantity, product.price)
+            order = Order(
+                checkout_id=record.id,
+                buyer_id=buyer.id,
+                booth_id=booth.id,
+                seller_id=booth.owner_id,
+                status=PLACED,
+                total=total,
+                paid_main=0,
+                paid_earmarked=0,
+                paid_other=total,
+                delivery=delivery,
+                address=address,
+                note=note,
+            )
+            order.items = [
+                OrderItem(
+                    product_id=product.id,
+                    category_id=product.category_id,
+                    title=product.title,
+                    unit=product.unit,
+                    unit_price=unit_price,
+                    quantity=quantity,
+                )
+                for product, quantity, unit_price in lines
+            ]
+            order.events = [OrderEvent(from_status=None, to_status=PLACED, actor_id=buyer.id)]
+            session.add(order)
+            session.flush()
+            session.add(
+                OrderPayment(
+                    order_id=order.id, method=method, account_id=pay_from.id, amount=total, purpose=PURCHASE
+                )
+            )
+            reference = f"bazaar:order:{order.id}"
+            details = spend_details(tree, booth.id, [product for product, _q, _p in lines])
+            transfer(
+                session,
+                f"{reference}:pay:placed",
+                pay_from,
+                escrow_account(session),
+                total,
+                PURCHASE,
+                reference,
+                spend_details=details if pay_from.kind == EARMARKED else None,
+                params={"order": order.id, "booth": booth.name},
+                actor=buyer,
+            )
+            tell(order, PLACED)
+            region_hook("resalat_order_paid", buyer)(order=order)
+    except IntegrityError:
+        existing = _existing_checkout(session, buyer, clean_key)
+        if existing is None:
+            raise
+        return existing.orders[0]
+    return order
+
+
+def _check_placed(
+    booth: Booth, lines: Sequence[tuple[Product, int, int]], delivery: str, address: str, note: str
+) -> tuple[str, str, str]:
+    """Check a placed order's lines and delivery before anything moves; all wrongs at once."""
+    errors: dict[str, Any] = {}
+    if not lines:
+        errors["lines"] = _("Choose at least one product.")
+    if not booth.is_open or booth.hidden:
+        errors["booth"] = _("This booth is not selling now.")
+    seen: set[int] = set()
+    for product, quantity, unit_price in lines:
+        field_name = f"product_{product.id}"
+        if product.booth_id != booth.id:
+            errors[field_name] = _("%(title)s is not sold by this booth.", title=product.title)
+        elif product.id in seen:
+            errors[field_name] = _("%(title)s is listed twice.", title=product.title)
+        elif not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 < quantity <= MAX_STOCK:
+            errors[field_name] = _("Enter a whole number between 1 and %(n)s.", n=MAX_STOCK)
+        elif not isinstance(unit_price, int) or isinstance(unit_price, bool) or unit_price <= 0:
+            errors[field_name] = _("Enter a price above zero.")
+        elif unit_price > product.price:
+            errors[field_name] = _(
+                "The price of %(title)s may not be above its listed price.", title=product.title
+            )
+        seen.add(product.id)
+    if delivery not in (booth.delivery_options or []):
+        errors["delivery"] = _("Choose how %(booth)s delivers.", booth=booth.name)
+    address = clean_text(address, multiline=True)
+    if delivery != PICKUP and len(address) < 5:
+        errors["address"] = _("Enter the address to deliver to.")
+    if len(address) > ADDRESS_MAX:
+        errors["address"] = _("At most %(n)s characters.", n=ADDRESS_MAX)
+    note = clean_text(note, multiline=True)
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("At most %(n)s characters.", n=NOTE_MAX)
+    if errors:
+        raise invalid(errors)
+    return delivery, address, note
