@@ -26,7 +26,8 @@ def test_the_demo_loads_the_example_cores(app, run):
         samiei = cores["هسته‌ی کاشت و برداشت زعفران سمیعی"]
         clothing = [c for c in cores.values() if c.region.code == "sistan-baluchestan/arbab"]
 
-        assert len(cores) == len(demo.CORES) == 22
+        # Every example core is there (other plugins' demos may add cores of their own).
+        assert len(demo.CORES) == 22 and {c.name for c in demo.CORES} <= set(cores)
         # The core-leader persona's core; the guides plugin's tests check that its guide approved it.
         assert (jafar.code, jafar.leader.mobile) == ("ZNJ-LIVESTOCK-000001", "09120000003")
         assert jafar.approved_by is not None
