@@ -12,6 +12,11 @@ NAME = "group_orders"
 ESCROW = f"{NAME}_escrow"
 JOIN = f"{NAME}_join"
 REFUND = f"{NAME}_refund"
+# A bulk customer order: the customer's payment into escrow, a core's share paid out of it when
+# the customer confirms the part, and what was not delivered paid back on cancelling.
+BULK_PAY = f"{NAME}_bulk_pay"
+BULK_SHARE = f"{NAME}_bulk_share"
+BULK_REFUND = f"{NAME}_bulk_refund"
 # Who may open a collective purchase in their area: social leaders, guides and admins.
 ORGANISE = f"{NAME}.organise"
 
@@ -32,6 +37,11 @@ plugin = Plugin(
             _l("Refund of a group purchase share"),
             detail=_l("Group purchase %(purchase)s: %(title)s"),
         ),
+        Purpose(BULK_PAY, _l("Payment of a bulk order"), detail=_l("Bulk order %(order)s: %(title)s")),
+        Purpose(
+            BULK_SHARE, _l("A core's share of a bulk order"), detail=_l("Bulk order %(order)s: %(title)s")
+        ),
+        Purpose(BULK_REFUND, _l("Refund of a bulk order"), detail=_l("Bulk order %(order)s: %(title)s")),
     ),
     settings={
         # A collective purchase's deadline is at most this many days ahead.

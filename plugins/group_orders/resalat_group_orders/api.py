@@ -21,14 +21,20 @@ from resalat_core.sdk import (
 )
 
 from . import plugin, services
-from .models import Purchase, Share
+from .models import BulkOrder, BulkPart, Purchase, Share
 from .schemas import (
+    AnswerSchema,
+    BulkOrderDetailSchema,
+    BulkOrderSchema,
+    BulkPartSchema,
     DecisionSchema,
     JoinSchema,
+    NewBulkOrderSchema,
     NewPurchaseSchema,
     PurchaseDetailSchema,
     PurchaseSchema,
     ShareSchema,
+    SplitSchema,
 )
 
 bp = Blueprint(f"{plugin.name}_api", __name__, url_prefix=f"/api/v1/{plugin.name}")
@@ -244,3 +250,202 @@ def receive(share_id: int) -> Any:
     share = services.confirm_receipt(session, member, share_id)
     session.commit()
     return dump(ShareSchema, _share(share, member.id))
+
+
+# --- bulk orders ---------------------------------------------------------------------------------
+
+
+def _bulk(o: BulkOrder, viewer_id: int, sees_money: bool) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "status": o.status,
+        "status_text": render(services.BULK_STATUS_LABELS[o.status]),
+        "customer_id": o.customer_id,
+        "customer": o.customer.name,
+        "region": o.region.code,
+        "description": o.description,
+        "product_id": o.product_id,
+        "unit": o.unit,
+        "quantity": o.quantity,
+        "unit_price": o.unit_price,
+        "total": o.total if sees_money else None,
+        "allocated": o.allocated,
+        "refunded": o.refunded if o.customer_id == viewer_id else None,
+        "deadline": o.deadline,
+        "place": o.place,
+        "created_at": o.created_at,
+    }
+
+
+def _part(p: BulkPart) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "order_id": p.order_id,
+        "core_id": p.core_id,
+        "core": p.core.name,
+        "quantity": p.quantity,
+        "amount": p.amount,
+        "paid": p.paid,
+        "status": p.status,
+        "status_text": render(services.PART_STATUS_LABELS[p.status]),
+        "delivered_at": p.delivered_at,
+        "confirmed_at": p.confirmed_at,
+    }
+
+
+def _bulk_listed(query: Any, sees_money: bool) -> dict[str, Any]:
+    member = me()
+    page, per_page = page_args()
+    result = paginate(db_session(), query, page, per_page)
+    return {
+        "items": dump(BulkOrderSchema, [_bulk(o, member.id, sees_money) for o in result.items], many=True),
+        "meta": result.meta(),
+    }
+
+
+@bp.get("/bulk")
+@api_doc(
+    summary="The bulk orders I placed as a customer, newest first", response=BulkOrderSchema, paginated=True
+)
+@login_required
+def bulk_mine() -> Any:
+    return _bulk_listed(services.bulk.customer_query(me()), True)
+
+
+@bp.get("/bulk/area")
+@api_doc(
+    summary="Open bulk orders of my area to split (a social leader, guide or admin), oldest first",
+    response=BulkOrderSchema,
+    paginated=True,
+)
+@login_required
+def bulk_area() -> Any:
+    """Empty for a member who leads no area."""
+    return _bulk_listed(services.bulk.to_split_query(db_session(), me()), True)
+
+
+@bp.get("/bulk/parts")
+@api_doc(summary="The parts given to the cores I lead, newest first", response=BulkPartSchema, paginated=True)
+@login_required
+def bulk_parts() -> Any:
+    page, per_page = page_args()
+    result = paginate(db_session(), services.bulk.parts_query(me()), page, per_page)
+    return {"items": dump(BulkPartSchema, [_part(p) for p in result.items], many=True), "meta": result.meta()}
+
+
+@bp.get("/bulk/<int:order_id>")
+@api_doc(summary="A bulk order with the parts I may see", response=BulkOrderDetailSchema)
+@login_required
+def bulk_order(order_id: int) -> Any:
+    """Its customer and the area's leaders see every part; a core's leader only their own; 404 otherwise."""
+    session = db_session()
+    member = me()
+    order = services.bulk.visible_bulk(session, member, order_id)
+    sees = order.customer_id == member.id or services.bulk.splits(member, order)
+    body = _bulk(order, member.id, sees)
+    body["parts"] = [_part(p) for p in services.bulk.parts_seen(session, member, order)]
+    return dump(BulkOrderDetailSchema, body)
+
+
+@bp.post("/bulk")
+@api_doc(
+    summary="Place a bulk order and pay its total from my main account into escrow",
+    body=NewBulkOrderSchema,
+    response=BulkOrderSchema,
+    status=201,
+    idempotent=True,
+)
+@login_required
+@idempotent
+def bulk_place() -> Any:
+    """400 when a field is wrong or the main account holds less than the total: nothing moves then.
+    The same Idempotency-Key again answers the same order, paid once."""
+    data = load(NewBulkOrderSchema)
+    session = db_session()
+    member = me()
+    order = services.bulk.place_bulk(
+        session,
+        member,
+        services.bulk.BulkDraft(
+            description=data["description"],
+            unit=data["unit"],
+            quantity=data["quantity"],
+            unit_price=data["unit_price"],
+            deadline=data["deadline"],
+            place=data["place"],
+            region=data["region"],
+            product_id=data["product_id"],
+        ),
+        key=request.headers["Idempotency-Key"].strip(),
+    )
+    session.commit()
+    return dump(BulkOrderSchema, _bulk(order, member.id, True)), 201
+
+
+@bp.post("/bulk/<int:order_id>/split")
+@api_doc(
+    summary="Split what is left of a bulk order among active cores of my area",
+    body=SplitSchema,
+    response=BulkPartSchema,
+    many=True,
+)
+@login_required
+def bulk_split(order_id: int) -> Any:
+    """400 when the quantities do not add up to what is left or a core is not an active core of the
+    area; 403 outside the area; 409 when the order is closed or fully given."""
+    data = load(SplitSchema)
+    session = db_session()
+    parts = services.bulk.split(
+        session,
+        me(),
+        order_id,
+        [services.bulk.PartAsk(p["core_id"], p["quantity"]) for p in data["parts"]],
+    )
+    session.commit()
+    return dump(BulkPartSchema, [_part(p) for p in parts], many=True)
+
+
+@bp.post("/bulk/<int:order_id>/cancel")
+@api_doc(summary="The customer cancels what is not delivered; its money comes back", response=BulkOrderSchema)
+@login_required
+def bulk_cancel(order_id: int) -> Any:
+    session = db_session()
+    member = me()
+    order = services.bulk.cancel_bulk(session, member, order_id)
+    session.commit()
+    return dump(BulkOrderSchema, _bulk(order, member.id, True))
+
+
+@bp.post("/bulk/parts/<int:part_id>/answer")
+@api_doc(summary="The core's leader accepts or declines its part", body=AnswerSchema, response=BulkPartSchema)
+@login_required
+def bulk_answer(part_id: int) -> Any:
+    data = load(AnswerSchema)
+    session = db_session()
+    part = services.bulk.answer(session, me(), part_id, data["accept"])
+    session.commit()
+    return dump(BulkPartSchema, _part(part))
+
+
+@bp.post("/bulk/parts/<int:part_id>/deliver")
+@api_doc(summary="The core's leader records its part delivered", response=BulkPartSchema)
+@login_required
+def bulk_deliver(part_id: int) -> Any:
+    session = db_session()
+    part = services.bulk.deliver(session, me(), part_id)
+    session.commit()
+    return dump(BulkPartSchema, _part(part))
+
+
+@bp.post("/bulk/parts/<int:part_id>/confirm")
+@api_doc(
+    summary="The customer confirms a delivered part: its core's leader is paid its share at once",
+    response=BulkPartSchema,
+)
+@login_required
+def bulk_confirm(part_id: int) -> Any:
+    """409 when the part is not delivered or was already confirmed (paid once, never twice)."""
+    session = db_session()
+    part = services.bulk.confirm(session, me(), part_id)
+    session.commit()
+    return dump(BulkPartSchema, _part(part))

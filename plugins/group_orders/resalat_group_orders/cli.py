@@ -1,4 +1,4 @@
-"""Group orders' commands: ``resalat group_orders close-due`` (periodic) and ``list``."""
+"""Group orders' commands: ``resalat group_orders close-due`` (periodic), ``list`` and ``bulk list``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from resalat_core.sdk import cli_errors, db_session, echo_json, json_option, utcnow
 
 from . import plugin, services
+from .models import BulkOrder
 
 group = AppGroup(plugin.name, help="Group orders: cores buying together from an M-Bazar booth.")
 
@@ -62,3 +63,44 @@ def list_open(as_json: bool) -> None:
         for row in rows:
             taken = f"{row['joined']}/{row['max']} (min {row['min']})"
             click.echo(f"{row['id']}\t{row['title']}\t{taken}\t{row['deadline']}")
+
+
+bulk = AppGroup("bulk", help="Bulk customer orders split among cores.")
+group.add_command(bulk)
+
+
+@bulk.command("list")
+@click.option("--status", type=click.Choice(["open", "completed", "cancelled"]), default=None)
+@json_option
+@cli_errors
+def bulk_list(status: str | None, as_json: bool) -> None:
+    """Every bulk order (only those in ``--status`` when given), newest first, with its progress."""
+    session = db_session()
+    stmt = select(BulkOrder).order_by(BulkOrder.id.desc())
+    if status:
+        stmt = stmt.where(BulkOrder.status == status)
+    rows = [
+        {
+            "id": o.id,
+            "status": o.status,
+            "customer_id": o.customer_id,
+            "region": o.region.code,
+            "description": o.description,
+            "quantity": o.quantity,
+            "unit": o.unit,
+            "unit_price": o.unit_price,
+            "allocated": o.allocated,
+            "held": o.held,
+            "deadline": o.deadline.isoformat(),
+        }
+        for o in session.scalars(stmt).unique()
+    ]
+    session.commit()
+    if as_json:
+        echo_json(rows)
+    else:
+        for row in rows:
+            given = f"{row['allocated']}/{row['quantity']} {row['unit']}"
+            click.echo(
+                f"{row['id']}\t{row['status']}\t{given}\t{row['held']} rials held\t{row['description']}"
+            )

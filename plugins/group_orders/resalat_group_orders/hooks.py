@@ -30,7 +30,7 @@ from resalat_core.sdk import (
 from . import ORGANISE, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
-from .models import HANDED, PROPOSED, Purchase, Share
+from .models import HANDED, PROPOSED, BulkOrder, Purchase, Share
 from .views import bp as pages_bp
 
 
@@ -103,23 +103,57 @@ def resalat_next_steps(member: Member) -> list[NextStep]:
                 icon="box-seam",
             )
         )
+    found.extend(_bulk_steps(session, member))
+    return found
+
+
+def _bulk_steps(session: Session, member: Member) -> list[NextStep]:
+    """A core's leader answers offered parts; a customer confirms delivered ones."""
+    found = []
+    offered = services.bulk.waiting_parts(session, member)
+    if offered:
+        found.append(
+            NextStep(
+                _l("Answer your cores' parts of bulk orders"),
+                _l("Parts of bulk orders waiting for your answer: %(count)s", count=Number(offered)),
+                "/group_orders/bulk/",
+                priority=60,
+                icon="people-fill",
+            )
+        )
+    delivered = services.bulk.to_confirm(session, member)
+    if delivered:
+        found.append(
+            NextStep(
+                _l("Confirm the parts of your bulk order"),
+                _l("Delivered parts waiting for your confirmation: %(count)s", count=Number(delivered)),
+                "/group_orders/bulk/",
+                priority=60,
+                icon="box-seam",
+            )
+        )
     return found
 
 
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     found = services.figures(session, area)
+    bulk = services.bulk.bulk_figures(session, area)
     return [
         Figure(_l("Group purchases open"), found.open, key="open"),
         Figure(_l("Group purchases ordered"), found.placed, key="placed"),
         Figure(_l("Cores in group purchases"), found.cores, key="cores"),
         Figure(_l("Held for group purchases"), found.held, money=True, key="held"),
+        Figure(_l("Bulk orders in progress"), bulk.open, key="bulk_open"),
+        Figure(_l("Held for bulk orders"), bulk.held, money=True, key="bulk_held"),
     ]
 
 
 @hookimpl
 def resalat_reference(kind: str, ident: int) -> Reference | None:
     """A ledger line's "group_orders_purchase:12" named as the purchase, linked for who may see it."""
+    if kind == services.bulk.BULK_REFERENCE:
+        return _bulk_reference(ident)
     if kind != services.REFERENCE_KIND:
         return None
     name = _l("Group purchase %(purchase)s", purchase=Digits(str(ident)))
@@ -127,6 +161,23 @@ def resalat_reference(kind: str, ident: int) -> Reference | None:
     found = session.get(Purchase, ident)
     seen = found is not None and (found.status != PROPOSED or services.manages(current_member(), found))
     return Reference(name=name, url=f"/group_orders/{ident}" if seen else None)
+
+
+def _bulk_reference(ident: int) -> Reference:
+    name = _l("Bulk order %(order)s", order=Digits(str(ident)))
+    session = db_session()
+    found = session.get(BulkOrder, ident)
+    viewer = current_member()
+    seen = (
+        found is not None
+        and viewer is not None
+        and (
+            found.customer_id == viewer.id
+            or services.bulk.splits(viewer, found)
+            or any(p.leader_id == viewer.id for p in found.parts)
+        )
+    )
+    return Reference(name=name, url=f"/group_orders/bulk/{ident}" if seen else None)
 
 
 @hookimpl

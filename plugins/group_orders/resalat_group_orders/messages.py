@@ -44,3 +44,28 @@ HANDED = MessageKind(
     _l("Your part of a group purchase was handed over"),
     _l("%(quantity)s of %(title)s were handed over for %(core)s: confirm that you received them."),
 )
+BULK_OFFERED = MessageKind(
+    "bulk_offered",
+    _l("Your core is offered part of a bulk order"),
+    _l("%(core)s is offered %(quantity)s %(unit)s of %(title)s: accept or decline it."),
+)
+BULK_ANSWERED = MessageKind(
+    "bulk_answered",
+    _l("A core answered its part of a bulk order"),
+    _l("%(core)s %(answer)s its part of bulk order %(order)s."),
+)
+BULK_DELIVERED = MessageKind(
+    "bulk_delivered",
+    _l("A part of your bulk order was delivered"),
+    _l("%(core)s delivered %(quantity)s %(unit)s of bulk order %(order)s: confirm that you received them."),
+)
+BULK_PAID = MessageKind(
+    "bulk_paid",
+    _l("Your core was paid for its part of a bulk order"),
+    _l("The customer confirmed the part of %(core)s in bulk order %(order)s: %(amount)s was paid to you."),
+)
+BULK_WITHDRAWN = MessageKind(
+    "bulk_withdrawn",
+    _l("A bulk order was cancelled"),
+    _l("The customer cancelled bulk order %(order)s: the part of %(core)s is no longer needed."),
+)

@@ -167,3 +167,119 @@ class GroupShareChange(Base):
 Purchase = GroupPurchase
 Share = GroupShare
 ShareChange = GroupShareChange
+
+
+# --- bulk orders: a customer's order split among cores (the reverse of a collective purchase) ---
+
+# A bulk order's life: OPEN from the moment it is paid (split, made, delivered part by part),
+# COMPLETED when every unit was confirmed received, CANCELLED by its customer (what was not yet
+# delivered went back to them; delivered parts are still paid when confirmed).
+BULK_OPEN = "open"
+BULK_COMPLETED = "completed"
+BULK_CANCELLED = "cancelled"
+BULK_STATUSES = (BULK_OPEN, BULK_COMPLETED, BULK_CANCELLED)
+
+# A part's life: OFFERED to a core, ACCEPTED or DECLINED by its leader (a declined part's quantity
+# is split again), DELIVERED by the core, CONFIRMED by the customer (the core's leader is paid),
+# WITHDRAWN when the customer cancelled before it was delivered.
+OFFERED = "offered"
+ACCEPTED = "accepted"
+PART_DECLINED = "declined"
+PART_DELIVERED = "delivered"
+CONFIRMED = "confirmed"
+WITHDRAWN = "withdrawn"
+PART_STATUSES = (OFFERED, ACCEPTED, PART_DECLINED, PART_DELIVERED, CONFIRMED, WITHDRAWN)
+# Parts that hold a share of the order's quantity.
+PART_LIVE = (OFFERED, ACCEPTED, PART_DELIVERED, CONFIRMED)
+DESCRIPTION_MAX = 500
+UNIT_MAX = 30
+
+
+class BulkOrder(Base):
+    """A customer's bulk order placed with an area's leaders, paid into escrow, split among cores."""
+
+    __tablename__ = "group_orders_bulk_orders"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "key"),
+        CheckConstraint("quantity > 0 AND unit_price > 0", name="bulk_positive"),
+        CheckConstraint("allocated >= 0 AND allocated <= quantity", name="bulk_allocated_within"),
+        CheckConstraint("held >= 0", name="bulk_held_not_negative"),
+        # Lists: a customer's orders, an area's orders by status.
+        Index("ix_group_orders_bulk_orders_customer_id_id", "customer_id", "id"),
+        Index("ix_group_orders_bulk_orders_region_id_status", "region_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    # The customer's one-time key: the same key again answers the same order, paid once.
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("bazaar_products.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(UNIT_MAX))
+    quantity: Mapped[int] = mapped_column()
+    unit_price: Mapped[int] = mapped_column(BigInteger)  # rials
+    deadline: Mapped[datetime] = mapped_column()  # the last day's end, naive UTC
+    place: Mapped[str] = mapped_column(String(PLACE_MAX))
+    # The sum of the live parts' quantities, kept under the order's row lock.
+    allocated: Mapped[int] = mapped_column(default=0)
+    # Rials of this order still in escrow: paid in, less what cores were paid and refunds.
+    held: Mapped[int] = mapped_column(BigInteger, default=0)
+    account_id: Mapped[int] = mapped_column(ForeignKey("wallet_accounts.id"))
+    status: Mapped[str] = mapped_column(String(16), default=BULK_OPEN)
+    refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    customer: Mapped[Member] = relationship(lazy="joined")
+    region: Mapped[Region] = relationship(lazy="joined")
+    product: Mapped[Product | None] = relationship(lazy="select")
+    parts: Mapped[list[BulkPart]] = relationship(
+        back_populates="order", order_by="BulkPart.id", lazy="select", cascade="all, delete-orphan"
+    )
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_price
+
+    @property
+    def remaining(self) -> int:
+        """Units not yet given to a core (never split, or declined)."""
+        return self.quantity - self.allocated
+
+    def __repr__(self) -> str:
+        return f"<BulkOrder {self.id} {self.status}>"
+
+
+class BulkPart(Base):
+    """A core's part of a bulk order: its quantity, and the core's leader who is paid for it."""
+
+    __tablename__ = "group_orders_bulk_parts"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="bulk_part_positive"),
+        Index("ix_group_orders_bulk_parts_order_id_id", "order_id", "id"),
+        Index("ix_group_orders_bulk_parts_leader_id_id", "leader_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("group_orders_bulk_orders.id", ondelete="CASCADE"))
+    core_id: Mapped[int] = mapped_column(ForeignKey("cores.id"), index=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    split_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    quantity: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default=OFFERED)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)  # rials paid to the core's leader
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+
+    order: Mapped[BulkOrder] = relationship(back_populates="parts", lazy="joined")
+    core: Mapped[Core] = relationship(lazy="joined")
+    leader: Mapped[Member] = relationship(foreign_keys=[leader_id], lazy="select")
+    split_by: Mapped[Member] = relationship(foreign_keys=[split_by_id], lazy="select")
+
+    @property
+    def amount(self) -> int:
+        """What the core's leader is paid for it, in rials."""
+        return self.quantity * self.order.unit_price

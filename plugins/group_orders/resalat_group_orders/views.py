@@ -272,3 +272,203 @@ def receive(share_id: int) -> Any:
         to=lambda share: url_for(".detail", purchase_id=share.purchase_id),
         done=_l("Thank you: receipt confirmed."),
     )
+
+
+# --- bulk orders: a customer's order split among cores -------------------------------------------
+
+
+def _bulk_labels() -> dict[str, Any]:
+    return {
+        "bulk_label": services.BULK_STATUS_LABELS,
+        "part_label": services.PART_STATUS_LABELS,
+    }
+
+
+@bp.get("/bulk/")
+@login_required
+def bulk_index() -> Any:
+    """My bulk orders as a customer, the orders of my area to split, and my cores' parts."""
+    session = db_session()
+    member = me()
+    area = area_of(session, member, ORGANISE)
+    leads = area is None or bool(area)
+    return render_template(
+        "group_orders/bulk_index.html",
+        mine=paginate(session, services.bulk.customer_query(member), 1, 20),
+        to_split=paginate(session, services.bulk.to_split_query(session, member), 1, 20) if leads else None,
+        parts=paginate(session, services.bulk.parts_query(member), 1, 20),
+        **_bulk_labels(),
+    )
+
+
+def _bulk_form(errors: dict[str, str] | None = None, status: int = 200, values: Any = None) -> Any:
+    session = db_session()
+    member = me()
+    values = values if values is not None else MultiDict({"region": member.region.code})
+    return (
+        render_template(
+            "group_orders/bulk_new.html",
+            regions=region_choices(session, current_language()),
+            errors=errors or {},
+            values=values,
+            key=(values.get("key") if values is not None else None) or uuid.uuid4().hex,
+        ),
+        status,
+    )
+
+
+@bp.get("/bulk/new")
+@login_required
+def bulk_new() -> Any:
+    """The form a customer fills to place a bulk order with the leaders of an area."""
+    return _bulk_form()
+
+
+def _bulk_draft(form: Any, read: FieldReader) -> Any:
+    return services.bulk.BulkDraft(
+        description=form.get("description", ""),
+        unit=form.get("unit", ""),
+        quantity=read.count(form.get("quantity"), "quantity"),
+        unit_price=read.money(form.get("unit_price"), "unit_price"),
+        deadline=read.day(form.get("deadline"), "deadline"),
+        place=form.get("place", ""),
+        region=form.get("region", ""),
+    )
+
+
+@bp.post("/bulk/new")
+@login_required
+def bulk_create() -> Any:
+    """First press: the confirmation (the total and the account it comes from); the second pays."""
+    form = request.form
+    if form.get("confirm") != "1":
+        session = db_session()
+        read = FieldReader()
+        draft = _bulk_draft(form, read)
+        try:
+            plan = read.run(lambda: services.bulk.preview_bulk(session, me(), draft))
+        except (BadInput, Conflict) as refused:
+            return _bulk_form(refused.form_errors(), refused.status, form)
+        return render_template(
+            "group_orders/bulk_confirm.html",
+            plan=plan,
+            values=form,
+            key=form.get("key") or uuid.uuid4().hex,
+        )
+
+    def act(session: Any) -> Any:
+        read = FieldReader()
+        draft = _bulk_draft(form, read)
+        return read.run(lambda: services.bulk.place_bulk(session, me(), draft, key=form.get("key", "")))
+
+    return handle_form(
+        act,
+        again=lambda errors, status: _bulk_form(errors, status, form),
+        to=lambda order: url_for(".bulk_detail", order_id=order.id),
+        done=_l("Placed and paid. The leaders of the area will split it among cores."),
+    )
+
+
+def _bulk_detail(order_id: int, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+    session = db_session()
+    member = me()
+    order = services.bulk.visible_bulk(session, member, order_id)
+    splitter = services.bulk.splits(member, order)
+    return (
+        render_template(
+            "group_orders/bulk_order.html",
+            order=order,
+            parts=services.bulk.parts_seen(session, member, order),
+            customer=order.customer_id == member.id,
+            splitter=splitter,
+            cores=services.bulk.cores_to_split(session, member, order)
+            if splitter and order.status == "open" and order.remaining
+            else [],
+            rows=range(3),
+            errors=errors or {},
+            values=request.form if request.method == "POST" else {},
+            **_bulk_labels(),
+        ),
+        status,
+    )
+
+
+@bp.get("/bulk/<int:order_id>")
+@login_required
+def bulk_detail(order_id: int) -> Any:
+    """A bulk order: what, how many, the price, the deadline, the cores' parts and what each may do."""
+    return _bulk_detail(order_id)
+
+
+@bp.post("/bulk/<int:order_id>/split")
+@login_required
+def bulk_split(order_id: int) -> Any:
+    form = request.form
+    asks = []
+    for i in range(10):
+        core, quantity = form.get(f"core_{i}", ""), form.get(f"quantity_{i}", "")
+        if not core and not quantity.strip():
+            continue
+        asks.append(services.bulk.PartAsk(chosen_id(core), _split_quantity(quantity)))
+    return handle_form(
+        lambda session: services.bulk.split(session, me(), order_id, asks),
+        again=lambda errors, status: _bulk_detail(order_id, errors, status),
+        to=url_for(".bulk_detail", order_id=order_id),
+        done=_l("Split. Each core's leader is asked to accept their part."),
+    )
+
+
+def _split_quantity(value: Any) -> int | None:
+    read = FieldReader()
+    return read.count(value, "quantity", minimum=1)
+
+
+@bp.post("/bulk/<int:order_id>/cancel")
+@login_required
+def bulk_cancel(order_id: int) -> Any:
+    return handle_form(
+        lambda session: services.bulk.cancel_bulk(session, me(), order_id),
+        again=flash_back(url_for(".bulk_detail", order_id=order_id)),
+        to=url_for(".bulk_detail", order_id=order_id),
+        done=_l("Cancelled. What was not delivered went back to your account."),
+    )
+
+
+def _part_action(part_id: int, act: Any, done: Any) -> Any:
+    order_id = chosen_id(request.form.get("order")) or 0
+    back = url_for(".bulk_detail", order_id=order_id) if order_id else url_for(".bulk_index")
+    return handle_form(
+        act,
+        again=flash_back(back),
+        to=lambda part: url_for(".bulk_detail", order_id=part.order_id),
+        done=done,
+    )
+
+
+@bp.post("/bulk/parts/<int:part_id>/answer")
+@login_required
+def bulk_answer(part_id: int) -> Any:
+    accept = request.form.get("answer") == "accept"
+    return _part_action(
+        part_id, lambda session: services.bulk.answer(session, me(), part_id, accept), _l("Saved.")
+    )
+
+
+@bp.post("/bulk/parts/<int:part_id>/deliver")
+@login_required
+def bulk_deliver(part_id: int) -> Any:
+    return _part_action(
+        part_id,
+        lambda session: services.bulk.deliver(session, me(), part_id),
+        _l("Recorded. The customer is asked to confirm."),
+    )
+
+
+@bp.post("/bulk/parts/<int:part_id>/confirm")
+@login_required
+def bulk_confirm(part_id: int) -> Any:
+    return _part_action(
+        part_id,
+        lambda session: services.bulk.confirm(session, me(), part_id),
+        _l("Thank you: receipt confirmed and the core paid."),
+    )

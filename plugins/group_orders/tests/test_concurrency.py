@@ -78,3 +78,40 @@ def test_the_same_key_sent_twice_at_once_pays_once(app, make_core, open_one, bal
     assert all(isinstance(o, int) for o in outcomes), outcomes
     assert outcomes[0] == outcomes[1]
     assert balance(core.leader_id) == 500_000_000 - 9_000_000
+
+
+def test_confirming_one_bulk_part_at_once_pays_its_core_once(
+    app, make_member, top_up, organiser, make_core, balance
+):
+    """Four presses of "I received it" on one part at the same moment: one pays, three are 409s."""
+    from datetime import timedelta
+
+    from resalat_core.sdk import today_in_iran
+
+    from .conftest import REGION
+
+    customer = make_member(region=REGION)
+    top_up(customer, rials=100_000_000)
+    core = make_core(tomans=0)
+    bulk = services.bulk
+    with work(app) as s:
+        draft = bulk.BulkDraft(
+            "روپوش مدرسه", "دست", 10, 2_000_000, today_in_iran() + timedelta(days=5), "مدرسه‌ی روستا", REGION
+        )
+        order = bulk.place_bulk(s, s.get(Member, customer), draft, key="race")
+        (part,) = bulk.split(s, s.get(Member, organiser), order.id, [bulk.PartAsk(core.id, 10)])
+        bulk.answer(s, s.get(Member, core.leader_id), part.id, True)
+        bulk.deliver(s, s.get(Member, core.leader_id), part.id)
+        part_id = part.id
+
+    def confirm(session: Any) -> Any:
+        return bulk.confirm(session, session.get(Member, customer), part_id).id
+
+    outcomes = race(app, [confirm] * 4)
+    won = [o for o in outcomes if isinstance(o, int)]
+    lost = [o for o in outcomes if isinstance(o, Conflict)]
+    assert (len(won), len(lost)) == (1, 3), outcomes
+    assert balance(core.leader_id) == 20_000_000
+    assert balance(system=ESCROW) == 0
+    with work(app) as s:
+        assert verify_ledger(s).ok

@@ -28,3 +28,16 @@ REASON_LABELS: dict[str, Text] = {
     "called_off": _l("The organiser called it off."),
     "order_cancelled": _l("The M-Bazar order was cancelled."),
 }
+BULK_STATUS_LABELS: dict[str, Text] = {
+    "open": _l("In progress"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+PART_STATUS_LABELS: dict[str, Text] = {
+    "offered": _l("Waiting for the core"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "delivered": _l("Delivered: waiting for the customer"),
+    "confirmed": _l("Received and paid"),
+    "withdrawn": _l("Withdrawn"),
+}
