@@ -1,5 +1,6 @@
 """The demo's group purchases: the Al-Ghadir centre's clothing cores buy karbas fabric together
-from Ardakan's weaving booth (ordered, delivered and handed over), and cotton yarn (still open)."""
+from Ardakan's weaving booth (ordered, delivered and handed over), and cotton yarn (still open);
+and a village school's 120 uniforms, a bulk order split among three of those cores."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from resalat_bazaar import services as bazaar
 from resalat_cores.services import ACTIVE, Core
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, main_account, system_account, today_in_iran, transfer
+from resalat_core.sdk import Member, can, main_account, system_account, today_in_iran, transfer
 
-from . import services
+from . import ORGANISE, services
 
 TOMAN = 10
 
@@ -90,3 +91,57 @@ def load(session: Session, world: Any) -> None:
     for n, core in enumerate(cores[1:3]):
         services.join(session, core.leader, still.id, core.id, 15, key=f"demo:yarn:{n}")
     world.extras["group_orders"] = {"delivered": done, "open": still}
+
+
+def _fund_customer(session: Session, customer: Member, tomans: int) -> None:
+    transfer(
+        session,
+        f"demo:group_orders:bulk-cash:{customer.id}",
+        system_account(session, "cash_in"),
+        main_account(session, customer),
+        tomans * TOMAN,
+        "admin_adjustment",
+    )
+
+
+def load_bulk(session: Session, world: Any) -> None:
+    """The village school orders 120 uniforms through Ms Ghaderi (the administrator without the
+    social leaders' plugin), paid by the administrator as the school's buyer: split among three
+    Al-Ghadir cores, each accepts; the first delivered and was paid, the second delivered and waits
+    for the school's confirmation, the third is sewing."""
+    customer = world.members.get("admin")
+    splitter = world.members.get("social_leader") or customer
+    cores = _cores(session, world)
+    if customer is None or splitter is None or len(cores) < 3:
+        return
+    region = world.region("sistan-baluchestan/arbab")
+    if not can(ORGANISE, region, splitter):
+        splitter = customer
+    bulk = services.bulk
+    _fund_customer(session, customer, 30_000_000)
+    order = bulk.place_bulk(
+        session,
+        customer,
+        bulk.BulkDraft(
+            "روپوش مدرسه‌ی دخترانه‌ی روستای ارباب، طوسی، سایز ۸ تا ۱۲",
+            "دست",
+            120,
+            180_000 * TOMAN,
+            today_in_iran() + timedelta(days=30),
+            "دبستان دخترانه‌ی روستای ارباب",
+            region.code,
+        ),
+        key="demo:bulk:uniforms",
+    )
+    parts = bulk.split(
+        session,
+        splitter,
+        order.id,
+        [bulk.PartAsk(cores[0].id, 50), bulk.PartAsk(cores[1].id, 40), bulk.PartAsk(cores[2].id, 30)],
+    )
+    for part in parts:
+        bulk.answer(session, part.core.leader, part.id, True)
+    bulk.deliver(session, parts[0].core.leader, parts[0].id)
+    bulk.confirm(session, customer, parts[0].id)
+    bulk.deliver(session, parts[1].core.leader, parts[1].id)
+    world.extras.setdefault("group_orders", {})["bulk"] = order

@@ -198,3 +198,4 @@ def resalat_payment_refunded(order: Any, payments: list[Any]) -> None:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
+    demo.load_bulk(session, world)
