@@ -57,7 +57,7 @@ def upgrade() -> None:
             ["region_id"], ["regions.id"], name=op.f("fk_group_orders_bulk_orders_region_id_regions")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_group_orders_bulk_orders")),
-        sa.UniqueConstraint("customer_id", "key", name=op.f("uq_group_orders_bulk_orders_customer_id")),
+        sa.UniqueConstraint("customer_id", "key", name=op.f("uq_group_orders_bulk_orders_customer_id_key")),
     )
     with op.batch_alter_table("group_orders_bulk_orders", schema=None) as batch_op:
         batch_op.create_index(
