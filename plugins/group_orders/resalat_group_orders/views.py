@@ -384,7 +384,7 @@ def _bulk_detail(order_id: int, errors: dict[str, str] | None = None, status: in
             cores=services.bulk.cores_to_split(session, member, order)
             if splitter and order.status == "open" and order.remaining
             else [],
-            rows=range(3),
+            rows=range(4),
             errors=errors or {},
             values=request.form if request.method == "POST" else {},
             **_bulk_labels(),

@@ -309,11 +309,14 @@ def parts_query(member: Member) -> Select[Any]:
 def cores_to_split(session: Session, member: Member, order: BulkOrder) -> list[Any]:
     """Active cores of the splitter's area (of the order's area when they act nationwide)."""
     area = area_of(session, member, ORGANISE)
+    if area is None:
+        # A nationwide admin splits among the cores of the order's province, not the whole country.
+        area = cores.region_with_places(session, order.region.parent or order.region)
     stmt = (
-        select(cores.Core).where(cores.Core.status == cores.ACTIVE).order_by(cores.Core.name, cores.Core.id)
+        select(cores.Core)
+        .where(cores.Core.status == cores.ACTIVE, cores.Core.region_id.in_(area or [-1]))
+        .order_by(cores.Core.name, cores.Core.id)
     )
-    if area is not None:
-        stmt = stmt.where(cores.Core.region_id.in_(area or [-1]))
     return list(session.scalars(stmt.limit(300)).unique())
 
 
