@@ -394,3 +394,16 @@ def test_bulk_lists_cost_the_same_queries_at_two_sizes(
     small = measure()
     grow(5)
     assert measure() == small
+
+
+def test_a_nationwide_admin_splits_among_the_cores_of_the_orders_province(
+    app, customer, make_core, make_member, place
+):
+    core = make_core(tomans=0)
+    admin = make_member("admin", role_region=None)
+    order_id = place(4)
+    with work(app) as s:
+        found = bulk.cores_to_split(s, s.get(Member, admin), s.get(BulkOrder, order_id))
+        assert core.id in {c.id for c in found}
+        assert all(c.region.parent_id == found[0].region.parent_id for c in found)
+    assert len(_do(app, bulk.split, admin, order_id, [bulk.PartAsk(core.id, 4)])) == 1
