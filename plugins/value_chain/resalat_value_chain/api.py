@@ -23,6 +23,7 @@ from resalat_core.sdk import (
     permission_required,
     public,
 )
+from resalat_value_chain import chain as chain_module
 from resalat_value_chain import services
 from resalat_value_chain.schemas import (
     AnswerSchema,
@@ -135,7 +136,7 @@ def add_good() -> Any:
 
 def _fields_rows() -> list[dict[str, Any]]:
     session = db_session()
-    chain_counts = services.active_cores_by_field(session)
+    chain_counts = chain_module.active_cores_by_field(session)
     lang = current_language()
     return [
         {
@@ -177,7 +178,7 @@ def set_field(code: str) -> Any:
 )
 @public
 def chain(code: str) -> Any:
-    found = services.chain_of(db_session(), code)
+    found = chain_module.chain_of(db_session(), code)
     return dump(
         ChainSchema,
         {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from resalat_core.sdk import _, current_language, format_number
-from resalat_value_chain.services import Chain
+from resalat_value_chain.chain import Chain
 
 BOX_W = 128
 BOX_H = 58
@@ -79,7 +79,9 @@ def chain_svg(chain: Chain) -> Markup:
         )
         lines = _lines(node.label)
         if field:
-            lines = lines[:1] + [_("Active cores: %(count)s", count=format_number(node.cores))]
+            lines = lines[:1] + [
+                _("Active cores: %(count)s", count=format_number(node.cores, lang=current_language()))
+            ]
         top = y + BOX_H // 2 - (len(lines) - 1) * 9
         for i, line in enumerate(lines):
             weight = "bold" if i == 0 and field else "normal"

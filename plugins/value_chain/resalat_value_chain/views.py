@@ -30,6 +30,7 @@ from resalat_core.sdk import (
     to_latin_digits,
     today_in_iran,
 )
+from resalat_value_chain import chain as chain_module
 from resalat_value_chain import services
 from resalat_value_chain.models import OPEN
 from resalat_value_chain.svg import chain_svg
@@ -92,13 +93,13 @@ def field_chain(code: str) -> Any:
     """A field's chain, drawn, and its active cores (public: the same cores the cores plugin's
     public search shows, and a chain is what anyone deciding what to make should read)."""
     session = db_session()
-    chain = services.chain_of(session, code)
+    chain = chain_module.chain_of(session, code)
     page, per_page = page_args()
     return render_template(
         "value_chain/chain.html",
         chain=chain,
         svg=chain_svg(chain),
-        cores=paginate(session, services.field_cores_query(chain.field), page, per_page),
+        cores=paginate(session, chain_module.field_cores_query(chain.field), page, per_page),
         field_name=chain.field.name_en if current_language() == "en" else chain.field.name_fa,
     )
 
