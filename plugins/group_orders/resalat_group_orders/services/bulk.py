@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from resalat_bazaar import services as bazaar
@@ -39,16 +39,14 @@ from resalat_core.sdk import (
     _l,
     area_of,
     can,
-    get_region,
     main_account,
     normalize_text,
     notify,
     system_account,
-    today_in_iran,
     transfer,
     utcnow,
 )
-from resalat_group_orders import BULK_PAY, BULK_REFUND, BULK_SHARE, ESCROW, ORGANISE, messages, setting
+from resalat_group_orders import BULK_PAY, BULK_REFUND, BULK_SHARE, ESCROW, ORGANISE, messages
 from resalat_group_orders.models import (
     ACCEPTED,
     BULK_CANCELLED,
@@ -60,13 +58,13 @@ from resalat_group_orders.models import (
     OFFERED,
     PART_DECLINED,
     PART_DELIVERED,
-    PLACE_MAX,
     UNIT_MAX,
     WITHDRAWN,
     BulkOrder,
     BulkPart,
 )
 from resalat_group_orders.services.purchases import QUANTITY_MAX, deadline_of
+from resalat_group_orders.services.when_where import check_when_and_where
 
 # A ledger line's reference ("group_orders_bulk:12"), named by ``resalat_reference``.
 BULK_REFERENCE = "group_orders_bulk"
@@ -144,25 +142,15 @@ def preview_bulk(session: Session, customer: Member, draft: BulkDraft) -> BulkPl
         price = None
     elif quantity is not None and quantity * price > MAX_AMOUNT:
         errors["quantity"] = _("The total is too large.")
-    today = today_in_iran()
-    if not isinstance(draft.deadline, date):
-        errors["deadline"] = _("Enter a date.")
-    elif draft.deadline < today:
-        errors["deadline"] = _("This date has already passed.")
-    elif draft.deadline > today + timedelta(days=int(setting("max_days"))):
-        errors["deadline"] = _("At most %(n)s days from today.", n=Number(int(setting("max_days"))))
-    place = normalize_text(draft.place) if isinstance(draft.place, str) else ""
-    if len(place) < 5:
-        errors["place"] = _("Write where the parts are delivered.")
-    elif len(place) > PLACE_MAX:
-        errors["place"] = _("At most %(n)s characters.", n=Number(PLACE_MAX))
-    region = None
-    try:
-        region = get_region(session, draft.region) if draft.region else None
-    except NotFound:
-        region = None
-    if region is None:
-        errors["region"] = _("Choose a place.")
+    place, region = check_when_and_where(
+        session,
+        errors,
+        deadline=draft.deadline,
+        place=draft.place,
+        place_field="place",
+        place_hint=_("Write where the parts are delivered."),
+        region=draft.region,
+    )
     product = None
     if draft.product_id is not None:
         found = session.get(bazaar.Product, draft.product_id) if _id(draft.product_id) else None

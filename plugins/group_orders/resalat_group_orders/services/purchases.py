@@ -44,16 +44,13 @@ from resalat_core.sdk import (
     area_of,
     can,
     check_spend,
-    get_region,
     main_account,
-    normalize_text,
     notify,
     system_account,
-    today_in_iran,
     transfer,
     utcnow,
 )
-from resalat_group_orders import ESCROW, JOIN, ORGANISE, REFUND, messages, setting
+from resalat_group_orders import ESCROW, JOIN, ORGANISE, REFUND, messages
 from resalat_group_orders.models import (
     CANCELLED,
     CLOSED,
@@ -65,7 +62,6 @@ from resalat_group_orders.models import (
     KEY_MAX,
     LEFT,
     OPEN,
-    PLACE_MAX,
     PLACED,
     PROPOSED,
     RECEIVED,
@@ -75,6 +71,7 @@ from resalat_group_orders.models import (
     ShareChange,
 )
 from resalat_group_orders.services.labels import STATUS_LABELS
+from resalat_group_orders.services.when_where import check_when_and_where
 
 # Big enough for any real group purchase, far from a 32-bit column's limit.
 QUANTITY_MAX = 1_000_000
@@ -281,25 +278,15 @@ def open_purchase(session: Session, organiser: Member, draft: Draft) -> Purchase
         errors["max_quantity"] = _("The maximum cannot be below the minimum.")
     elif high is not None and product is not None and high > product.stock:
         errors["max_quantity"] = _("The booth has only %(n)s in stock.", n=Number(product.stock))
-    today = today_in_iran()
-    if not isinstance(draft.deadline, date):
-        errors["deadline"] = _("Enter a date.")
-    elif draft.deadline < today:
-        errors["deadline"] = _("This date has already passed.")
-    elif draft.deadline > today + timedelta(days=int(setting("max_days"))):
-        errors["deadline"] = _("At most %(n)s days from today.", n=Number(int(setting("max_days"))))
-    place = normalize_text(draft.collection_point) if isinstance(draft.collection_point, str) else ""
-    if len(place) < 5:
-        errors["collection_point"] = _("Write where the cores collect their parts.")
-    elif len(place) > PLACE_MAX:
-        errors["collection_point"] = _("At most %(n)s characters.", n=Number(PLACE_MAX))
-    region = None
-    try:
-        region = get_region(session, draft.region) if draft.region else None
-    except NotFound:
-        region = None
-    if region is None:
-        errors["region"] = _("Choose a place.")
+    place, region = check_when_and_where(
+        session,
+        errors,
+        deadline=draft.deadline,
+        place=draft.collection_point,
+        place_field="collection_point",
+        place_hint=_("Write where the cores collect their parts."),
+        region=draft.region,
+    )
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
     assert product is not None and region is not None and price is not None
