@@ -253,3 +253,145 @@ def test_the_openapi_document_says_the_key_is_required(idem_app):
     header = [p for p in operation["parameters"] if p["in"] == "header" and p["name"] == "Idempotency-Key"]
     assert header and header[0]["required"] is True
     assert "409" in operation["responses"]
+
+
+def _stored(app: Flask, key: str) -> list[tuple[Any, ...]]:
+    from sqlalchemy import select
+
+    from resalat_core.rest.models import IdempotencyRecord
+
+    with app.extensions["resalat"].db.new_session() as s:
+        rows = s.execute(
+            select(IdempotencyRecord.status, IdempotencyRecord.key).where(IdempotencyRecord.key == key)
+        )
+        return [tuple(r) for r in rows]
+
+
+def test_a_claim_left_by_a_request_that_died_is_taken_over_by_the_retry(idem_app, api_of):
+    """Claims used to be committed before the work: one whose request died stays "in progress".
+    The retry does the work once instead of being refused for ever."""
+    from resalat_core.rest.models import IdempotencyRecord
+
+    api = api_of()
+    member = api.get("/api/v1/me").get_json()["id"]
+    with idem_app.extensions["resalat"].db.new_session() as s:
+        s.add(IdempotencyRecord(scope=f"{member}:idem_api.count", key="orphan", request_hash="0" * 64))
+
+    retried = count(api, "orphan")
+    again = count(api, "orphan")
+
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert hits(idem_app) == 1
+
+
+def test_a_repeat_waits_for_the_first_request_and_gets_its_answer_or_a_retry_after(idem_app, api_of, backend):
+    """PostgreSQL: the repeat waits two seconds on the first one's claim, then is told to come
+    back (409, Retry-After). SQLite: writers queue, so the repeat waits it out and replays."""
+    from resalat_fixture_idem.hooks import SLOW_HEADER
+
+    api = api_of()
+    token = api.environ_base["HTTP_AUTHORIZATION"]
+    first: list[Any] = []
+    slow = threading.Thread(
+        target=lambda: first.append(
+            idem_app.test_client().post(
+                URL, json={}, headers={"Authorization": token, "Idempotency-Key": "wait", SLOW_HEADER: "4"}
+            )
+        )
+    )
+    slow.start()
+    try:
+        _until(lambda: _claim_is_held(idem_app, backend), "the first request never claimed its key")
+        repeat = count(api, "wait")
+    finally:
+        slow.join(timeout=30)
+
+    assert first[0].status_code == 201
+    if backend == "postgresql":
+        assert repeat.status_code == 409, repeat.get_json()
+        assert repeat.get_json()["error"]["code"] == "idempotency_in_progress"
+        assert repeat.headers["Retry-After"] == "1"
+    else:
+        assert repeat.status_code == 201 and repeat.headers["Idempotent-Replayed"] == "true"
+    later = count(api, "wait")
+    assert later.status_code == 201 and later.headers["Idempotent-Replayed"] == "true"
+    assert hits(idem_app) == 1
+
+
+def _until(condition: Any, message: str, seconds: float = 20) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+
+
+def _claim_is_held(app: Flask, backend: str) -> bool:
+    """Whether some other connection holds an open write transaction (the first request's)."""
+    from sqlalchemy import text
+
+    engine = app.extensions["resalat"].db.engine
+    with engine.connect() as conn:
+        if backend == "postgresql":
+            return bool(
+                conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                    )
+                )
+            )
+        try:  # SQLite: the write lock is taken, so asking for it at once fails
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:
+            return True
+        conn.exec_driver_sql("ROLLBACK")
+        return False
+
+
+_KILLED_REQUEST = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from resalat_core.app import create_app
+from resalat_core.testing import test_config
+from resalat_fixture_idem import plugin
+from resalat_fixture_idem.hooks import SLOW_HEADER
+
+app = create_app(test_config(sys.argv[1]), extra_plugins={"idem": plugin})
+app.test_client().post(
+    "/api/v1/idem/count", json={},
+    headers={"Authorization": sys.argv[2], "Idempotency-Key": "killed", SLOW_HEADER: "60"},
+)
+"""
+
+
+def test_a_request_whose_process_is_killed_mid_work_leaves_its_key_free(idem_app, api_of, backend):
+    """A process serving the request is killed with SIGKILL while it holds the key: the database
+    drops its transaction with the connection, and the retry does the work once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    api = api_of()
+    url = idem_app.extensions["resalat"].db.url
+    process = subprocess.Popen(  # noqa: S603 (this interpreter, the test's own script)
+        [sys.executable, "-c", _KILLED_REQUEST, url, api.environ_base["HTTP_AUTHORIZATION"], str(FIXTURES)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        _until(lambda: _claim_is_held(idem_app, backend), "the doomed request never claimed its key", 60)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+    retried = count(api, "killed")
+    again = count(api, "killed")
+
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers, retried.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert hits(idem_app) == 1
+    assert _stored(idem_app, "killed") == [(201, "killed")]

@@ -7,16 +7,19 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Response, current_app, g, jsonify, request
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
-from resalat_core.db import get_db
+from resalat_core.db import get_db, utcnow
 from resalat_core.errors import BadInput, Conflict, ResalatError
 from resalat_core.i18n import _
 from resalat_core.rest.models import IdempotencyRecord
@@ -308,10 +311,16 @@ def idempotent(view: F) -> F:
     """Make a POST safe to repeat: the same ``Idempotency-Key`` returns the first answer.
 
     The key is required. A repeat with the same body gets the stored answer and acts no more; the
-    same key with a different body is a 409; a repeat while the first is still running is a 409.
-    Only a success is stored: a refusal (4xx) changed nothing, so the key is not used up and the
-    caller may send the same request again once it can succeed (after a top-up, say); nor is a
-    5xx, which may be retried.
+    same key with a different body is a 409; a repeat while the first is still running waits a
+    moment for it, then is a 409 (``Retry-After``). Only a success is stored: a refusal (4xx)
+    changed nothing, so the key is not used up and the caller may send the same request again
+    once it can succeed (after a top-up, say); nor is a 5xx, which may be retried.
+
+    The key is claimed in the request's own transaction, which also carries the view's work and
+    the stored answer (the view's ``commit()`` is held back until the answer is written). So
+    there is never a committed claim without its answer: a request whose process dies mid-work
+    leaves nothing behind, since the database rolls its transaction back and drops its locks
+    with the connection, and the retry does the work once.
     """
 
     @functools.wraps(view)
@@ -335,47 +344,116 @@ def idempotent(view: F) -> F:
         # Everything goes through the request's own session: a second session in the same thread
         # would wait on the first one's write lock on SQLite.
         session = get_db().session
-        session.commit()  # end what the sign-in check read; the claim is its own transaction
-        found = _record(session, scope, key)
-        if found is not None:
-            session.rollback()
-            return _replay(found, fingerprint)
+        session.commit()  # end what the sign-in check read; the claim opens the work's transaction
+        answered = _claim(session, scope, key, fingerprint)
+        if answered is not None:
+            return answered
         try:
-            session.add(IdempotencyRecord(scope=scope, key=key, request_hash=fingerprint))
-            session.commit()
-        except IntegrityError:
-            # Another request with this key got in first between our read and insert.
-            session.rollback()
-            return _replay(_record(session, scope, key), fingerprint)
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
+            with _commits_held_back(session()):
+                response = current_app.make_response(view(*args, **kwargs))
         except ResalatError as exc:
             # A refusal changes nothing (unless it says what it wrote must count, as a wrong
             # signing password does), and leaves the key free for the request to be sent again.
             if exc.keep_changes:
+                _unclaim(session, scope, key)
                 session.commit()
             else:
                 session.rollback()
-            _forget(session, scope, key)
             return error_response(exc)
         except BaseException:
             session.rollback()
-            _forget(session, scope, key)
             raise
         if response.status_code >= 400:
             session.rollback()
-            _forget(session, scope, key)
             return response
         record = _record(session, scope, key)
         assert record is not None  # claimed above, in this request's own transaction
         record.status = response.status_code
         record.body = response.get_json(silent=True)
-        # Committed with whatever the view left uncommitted: the answer and the work land together.
+        # One commit for the claim, the work and the answer: they land together or not at all.
         session.commit()
         return response
 
     wrapper._resalat_idempotent = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+# How long a repeat waits for the first request with its key before it is told to come back.
+CLAIM_WAIT_MS = 2000
+
+
+def _claim(session: Any, scope: str, key: str, fingerprint: str) -> Response | None:
+    """Claim ``key`` in the session's (new) transaction; None when this request is to do the work,
+    else the answer to give: the stored one, or a 409 while the first request still runs.
+
+    The claim is an uncommitted row: a repeat that inserts the same key waits on it (PostgreSQL's
+    unique index, SQLite's write lock) until the first request commits (the repeat then replays
+    its answer) or dies (the claim vanishes with its transaction, and the repeat does the work).
+    """
+    dialect = session.get_bind().dialect.name
+    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    claim = (
+        insert_(IdempotencyRecord)
+        .values(scope=scope, key=key, request_hash=fingerprint, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(IdempotencyRecord.id)
+    )
+    try:
+        if dialect == "postgresql":
+            session.execute(text(f"SET LOCAL lock_timeout = {CLAIM_WAIT_MS}"))
+        claimed = session.scalar(claim)
+        if claimed is None:
+            # A committed answer, or a claim left by a request that died before this release
+            # (claims used to be committed on their own): that one is taken over, under a row lock.
+            taken = session.execute(
+                update(IdempotencyRecord)
+                .where(
+                    IdempotencyRecord.scope == scope,
+                    IdempotencyRecord.key == key,
+                    IdempotencyRecord.status.is_(None),
+                )
+                .values(request_hash=fingerprint, created_at=utcnow())
+            ).rowcount
+            if not taken:
+                found = _record(session, scope, key)
+                session.rollback()
+                return _replay(found, fingerprint)
+        if dialect == "postgresql":
+            session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+    except OperationalError as exc:
+        session.rollback()
+        if not _is_lock_wait(exc):
+            raise
+        return _still_running()
+    return None
+
+
+def _is_lock_wait(exc: OperationalError) -> bool:
+    """Whether the database gave up waiting for a lock (the first request is still at work)."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return code == "55P03" or "database is locked" in str(exc.orig)
+
+
+def _still_running() -> Response:
+    response = error_response(
+        Conflict(
+            _("A request with this Idempotency-Key is still being processed."),
+            code="idempotency_in_progress",
+        )
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+@contextmanager
+def _commits_held_back(session: Any) -> Iterator[None]:
+    """While an idempotent view runs, its ``commit()`` only flushes: the wrapper commits the work
+    with its stored answer, so a process killed between the two cannot leave one without the other."""
+    session.commit = session.flush
+    try:
+        yield
+    finally:
+        del session.commit
 
 
 def _record(session: Any, scope: str, key: str) -> IdempotencyRecord | None:
@@ -384,11 +462,10 @@ def _record(session: Any, scope: str, key: str) -> IdempotencyRecord | None:
     )
 
 
-def _forget(session: Any, scope: str, key: str) -> None:
+def _unclaim(session: Any, scope: str, key: str) -> None:
     session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
     )
-    session.commit()
 
 
 def _replay(record: IdempotencyRecord | None, fingerprint: str) -> Response:
@@ -399,11 +476,8 @@ def _replay(record: IdempotencyRecord | None, fingerprint: str) -> Response:
             _("This Idempotency-Key was already used for a different request."),
             code="idempotency_key_reused",
         )
-    if record.status is None:
-        raise Conflict(
-            _("A request with this Idempotency-Key is still being processed."),
-            code="idempotency_in_progress",
-        )
+    if record.status is None:  # taken over by a retry of a request that died, now at work
+        return _still_running()
     response = jsonify(record.body)
     response.status_code = record.status
     response.headers["Idempotent-Replayed"] = "true"
