@@ -62,6 +62,13 @@ def applied(app: Flask) -> set[str]:
     return {rev.revision for rev in script.revision_map.iterate_revisions(heads_now, "base")}
 
 
+def known_revisions(app: Flask) -> set[str]:
+    """Every revision of the host's and the loaded plugins' histories (to tell a backup from a
+    newer release, whose schema this install cannot read)."""
+    script = ScriptDirectory.from_config(alembic_config(app))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def current(app: Flask) -> list[str]:
     engine = app.extensions["resalat"].db.engine
     with engine.connect() as conn:

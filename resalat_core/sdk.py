@@ -28,7 +28,7 @@ What is here, by the plugin's rooms:
   client's uploads by token), ``file_url``, ``file_response``, ``files_by_id``, ``StoredFile``,
   ``IMAGE`` and ``PDF``, and ``check_image``, ``Storage`` and ``LocalStorage`` for a plugin that keeps
   pictures its own way
-  (since 1.3);
+  (since 1.3), with ``FileStore`` to have them backed up (since 1.5);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -89,6 +89,7 @@ from resalat_core.plugins.base import (
     AccountKind,
     CreditSignal,
     Figure,
+    FileStore,
     Message,
     MessageKind,
     NavItem,
@@ -222,6 +223,7 @@ __all__ = [
     "Entry",
     "FieldReader",
     "Figure",
+    "FileStore",
     "Member",
     "Message",
     "MessageKind",

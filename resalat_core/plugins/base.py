@@ -301,6 +301,20 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class FileStore:
+    """Files a plugin keeps in a storage of its own (not the host's uploads), for the backups.
+
+    ``name`` is the plugin's name (the archive keeps the files under it); ``storage`` the
+    ``Storage`` they live in; ``names`` every name stored there that the database still refers
+    to (read by a backup; a restore only writes into ``storage``).
+    """
+
+    name: str
+    storage: Any
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class MessageKind:
     """One kind of notification a plugin sends, declared once in its ``messages`` module.
 

@@ -26,7 +26,16 @@ if TYPE_CHECKING:
 
     from resalat_core.demo import World
     from resalat_core.members.models import Member
-    from resalat_core.plugins.base import Figure, Message, NavItem, NextStep, Permission, Reference, Tile
+    from resalat_core.plugins.base import (
+        Figure,
+        FileStore,
+        Message,
+        NavItem,
+        NextStep,
+        Permission,
+        Reference,
+        Tile,
+    )
     from resalat_core.wallet.models import Account
     from resalat_core.wallet.services import Spend, SpendDecision
 
@@ -226,6 +235,25 @@ def resalat_reference(kind: str, ident: int) -> Reference | None:
     before the colon; ``ident``, the number after it. Transaction: the request's; read only.
     Answer with a ``Reference`` (a name in the reader's language, "Qard al-Hasan loan no. 12",
     and the page's URL) for a kind the plugin owns, None otherwise. An exception propagates.
+    """
+
+
+@hookspec
+def resalat_file_stores(session: Session) -> list[FileStore]:
+    """Name the storages of files the plugin keeps outside the host's uploads (since 1.5).
+
+    When: by ``resalat db backup`` (which archives every name listed) and ``resalat db restore``
+    (which writes the archived files back into ``storage``), whatever the regions' switches say.
+    Arguments: ``session``. Transaction: a session of its own, read only. Answer with one
+    ``FileStore`` per storage; a plugin whose files are all host uploads (``store_upload``) needs
+    no answer: the host backs those up itself. An exception stops the command: a backup writes
+    no archive; a restore, called once the database is back, stops before writing the files.
+
+    Example::
+
+        @hookimpl
+        def resalat_file_stores(session):
+            return [FileStore("shop", media.storage(), services.photo_names(session))]
     """
 
 

@@ -19,6 +19,7 @@ from resalat_core.sdk import (
     Account,
     CreditSignal,
     Figure,
+    FileStore,
     Member,
     NavItem,
     Permission,
@@ -127,6 +128,20 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 @hookimpl
 def resalat_spend_allowed(account: Account, spend: Spend) -> SpendDecision | None:
     return services.spend_allowed(account, spend)
+
+
+@hookimpl
+def resalat_file_stores(session: Session) -> list[FileStore]:
+    """The product photos (and their thumbnails) in M-Bazar's own storage, for the backups."""
+    from resalat_bazaar import media
+    from resalat_bazaar.models import ProductPhoto
+
+    keys = session.scalars(select(ProductPhoto.key).distinct())
+    return [
+        FileStore(
+            "bazaar", media.storage(), [name for key in keys for name in (f"{key}.jpg", f"{key}_t.jpg")]
+        )
+    ]
 
 
 # --- demo ----------------------------------------------------------------------------------------
