@@ -163,6 +163,9 @@ def create_app(
     init_templating(app)
     _init_request_hooks(app)
     _init_error_handlers(app)
+    from resalat_core.ratelimit import init_ratelimit
+
+    init_ratelimit(app)
     _check_every_route_declares_access(app)
 
     @app.teardown_appcontext
@@ -426,7 +429,7 @@ def _init_request_hooks(app: Flask) -> None:
 def _init_error_handlers(app: Flask) -> None:
     from resalat_core.db import get_db
     from resalat_core.i18n import _
-    from resalat_core.rest.core import error_response, field_errors
+    from resalat_core.rest.core import _retry_after, error_response, field_errors
     from resalat_core.web.views import render_error
 
     def _rollback() -> None:
@@ -441,7 +444,9 @@ def _init_error_handlers(app: Flask) -> None:
             _rollback()
         if is_api_request():
             return error_response(exc)
-        return render_error(exc.status, str(exc.message))
+        response = app.make_response(render_error(exc.status, str(exc.message)))
+        _retry_after(response, exc)
+        return response
 
     @app.errorhandler(ValidationError)
     def _schema_error(exc: ValidationError) -> Any:

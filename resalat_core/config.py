@@ -14,6 +14,13 @@ DEFAULTS: dict[str, Any] = {
     "default_language": "fa",
     "login_max_failures": 5,
     "login_window_seconds": 900,
+    # Rate limits (resalat_core.ratelimit): where they are counted, and each limit ("" is off).
+    "ratelimit_storage": "memory://",
+    "ratelimit_namespace": "resalat",
+    "ratelimit_register": "10/hour",
+    "ratelimit_money_member": "60/minute",
+    "ratelimit_money_address": "300/minute",
+    "ratelimit_forms_member": "120/minute",
     # Text messages: "outbox", an entry point of resalat.sms_providers, or "package.module:Factory".
     "sms_provider": "outbox",
     # A forgotten password: the code's life, its wrong tries, and how often one may be asked for.

@@ -87,6 +87,13 @@ class TooManyAttempts(ResalatError):
     status = 429
     code = "too_many_attempts"
     minutes: int | None = None
+    # Seconds until trying again is allowed, when known to the second (else from ``minutes``).
+    retry_after: int | None = None
+
+    def retry_after_seconds(self) -> int | None:
+        if self.retry_after is not None:
+            return self.retry_after
+        return self.minutes * 60 if self.minutes is not None else None
 
 
 class PluginError(Exception):

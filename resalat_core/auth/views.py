@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask import session as flask_session
 from flask_login import current_user, login_user, logout_user
 
+from resalat_core import ratelimit
 from resalat_core.access import login_required, public
 from resalat_core.auth import recovery, services
 from resalat_core.auth.recovery import RecoveryRules
@@ -87,6 +88,7 @@ def register() -> Any:
     form = request.form
     status = 200
     if request.method == "POST":
+        ratelimit.hit("register", ratelimit.address_key())
         data = Registration(
             national_code=form.get("national_code", ""),
             mobile=form.get("mobile", ""),

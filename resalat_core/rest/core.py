@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
+from resalat_core import ratelimit
 from resalat_core.db import get_db, utcnow
 from resalat_core.errors import BadInput, Conflict, ResalatError
 from resalat_core.i18n import _
@@ -117,7 +118,15 @@ def error_response(error: ResalatError) -> Response:
         body["error"]["fields"] = {names.get(k, k): v for k, v in body["error"]["fields"].items()}
     response = jsonify(body)
     response.status_code = error.status
+    _retry_after(response, error)
     return response
+
+
+def _retry_after(response: Response, error: ResalatError) -> None:
+    """A 429 says when to come back (``Retry-After``, in seconds), on pages and in the API alike."""
+    wait = getattr(error, "retry_after_seconds", lambda: None)()
+    if wait is not None:
+        response.headers["Retry-After"] = str(wait)
 
 
 def load(schema: Schema | type[Schema], data: Any = None) -> Any:
@@ -339,6 +348,9 @@ def idempotent(view: F) -> F:
                 code="idempotency_key_too_long",
             )
         who = current_user.get_id() if current_user.is_authenticated else "anonymous"
+        # Money moves here: limited per member and per address (429 with Retry-After past it).
+        ratelimit.hit("money_member", ratelimit.member_key())
+        ratelimit.hit("money_address", ratelimit.address_key())
         scope = f"{who.split(':')[0]}:{request.endpoint}"
         fingerprint = _request_hash()
         # Everything goes through the request's own session: a second session in the same thread
