@@ -164,8 +164,10 @@ def create_app(
     _init_request_hooks(app)
     _init_error_handlers(app)
     from resalat_core.ratelimit import init_ratelimit
+    from resalat_core.web.headers import init_headers
 
     init_ratelimit(app)
+    init_headers(app)
     _check_every_route_declares_access(app)
 
     @app.teardown_appcontext

@@ -190,6 +190,8 @@ def html_pages(app: Flask) -> set[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES:
             continue
+        if rule.endpoint.endswith(".static"):  # a plugin's scripts
+            continue
         if rule.rule.startswith("/api/"):
             continue
         found.add(rule.endpoint)

@@ -24,7 +24,7 @@ from resalat_core.sdk import (
 from resalat_icap import services, setting
 from resalat_icap.models import PURPOSE_MAX, STATUSES, Note
 
-bp = Blueprint("icap", __name__, url_prefix="/icap")
+bp = Blueprint("icap", __name__, url_prefix="/icap", static_folder="static")
 GUARANTOR_LINES = 3  # spare lines on the form; empty ones are skipped
 
 

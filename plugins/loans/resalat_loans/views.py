@@ -32,7 +32,7 @@ from resalat_loans import services
 from resalat_loans.models import CURRENT, STATUSES
 from resalat_loans.reading import codes
 
-bp = Blueprint("loans", __name__, url_prefix="/loans")
+bp = Blueprint("loans", __name__, url_prefix="/loans", static_folder="static")
 
 DECIDE = "loans.decide"
 RULE_LISTS = ("categories", "programmes")  # a product's spend rules, as lists of codes

@@ -29,7 +29,7 @@ from resalat_supporters import services
 from resalat_supporters.models import STATUSES
 from resalat_supporters.reading import read_minutes
 
-bp = Blueprint("supporters", __name__, url_prefix="/supporters")
+bp = Blueprint("supporters", __name__, url_prefix="/supporters", static_folder="static")
 
 ACT = "supporters.act"
 INTRODUCE = "supporters.introduce"
