@@ -121,9 +121,11 @@ def init_templating(app: Flask) -> None:
     # Templates translate through the host's gettext, so their numbers, amounts and dates are
     # written the reader's way as in Python code (Flask-Babel's own leaves them as given).
     from resalat_core.files.services import file_url
+    from resalat_core.web.once import new_token
 
     app.jinja_env.globals.update(
         file_url=file_url,
+        once_token=new_token,
         _=template_gettext,
         gettext=template_gettext,
         ngettext=template_ngettext,
