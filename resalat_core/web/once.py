@@ -14,6 +14,7 @@ send forms, and ``resalat db forget-forms`` clears everyone's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
@@ -195,7 +196,6 @@ def init_once(app: Flask) -> None:
         claimed = g.pop("resalat_once", None)
         if claimed is not None:
             scope, token, fingerprint, _flashes = claimed
-            try:
+            # The request already failed; a claim that cannot be let go expires with the others.
+            with contextlib.suppress(Exception):
                 _let_go(get_db().session, scope, token, fingerprint)
-            except Exception:  # noqa: S110 (the request already failed; the claim expires anyway)
-                pass
