@@ -147,12 +147,15 @@ def settle(response: Response) -> Response:
         return response
     scope, token, fingerprint, flashes_before = claimed
     db_session = get_db().session
-    keep = 300 <= response.status_code < 400 or (
+    refused = bool(g.pop("resalat_form_refused", False))
+    redirected = 300 <= response.status_code < 400
+    page = (
         200 <= response.status_code < 300
         and response.mimetype == "text/html"
         and not response.is_streamed
         and len(response.get_data()) <= MAX_BODY
     )
+    keep = not refused and (redirected or page)
     if not keep:
         _let_go(db_session, scope, token, fingerprint)
         return response
@@ -161,7 +164,7 @@ def settle(response: Response) -> Response:
         db_session.commit()
         return response
     found.status = response.status_code
-    if 300 <= response.status_code < 400:
+    if redirected:
         found.location = response.headers.get("Location", "/")
         found.flashes = [list(item) for item in session.get("_flashes", [])[flashes_before:]]
     else:

@@ -110,9 +110,7 @@ def manifest() -> Any:
         "background_color": BACKGROUND,
         "icons": icons,
     }
-    response = current_app.response_class(
-        current_app.json.dumps(body), mimetype="application/manifest+json"
-    )
+    response = current_app.response_class(current_app.json.dumps(body), mimetype="application/manifest+json")
     response.cache_control.no_cache = True
     return response
 
