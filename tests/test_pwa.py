@@ -65,8 +65,14 @@ def test_the_worker_is_served_from_the_root_and_always_asked_for_again(client):
     version = re.search(r'var VERSION = "([0-9a-f]{16})"', body)
     assert version
     # The shell it keeps: the look, Bootstrap, the icons' font, Vazirmatn, and the offline page.
-    for part in ("/static/css/app.css?v=", "bootstrap.rtl.min.css?v=", "bootstrap-icons.min.css?v=",
-                 "bootstrap-icons.woff2", "Vazirmatn-Variable.woff2", '"/offline"'):
+    for part in (
+        "/static/css/app.css?v=",
+        "bootstrap.rtl.min.css?v=",
+        "bootstrap-icons.min.css?v=",
+        "bootstrap-icons.woff2",
+        "Vazirmatn-Variable.woff2",
+        '"/offline"',
+    ):
         assert part in body, part
 
 
@@ -86,7 +92,8 @@ def test_static_files_are_cached_for_a_year_under_their_hash(client):
     address = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', html).group(1)
     answer = client.get(address)
     assert answer.status_code == 200
-    assert "immutable" in answer.headers["Cache-Control"] and "max-age=31536000" in answer.headers["Cache-Control"]
+    kept = answer.headers["Cache-Control"]
+    assert "immutable" in kept and "max-age=31536000" in kept
     # Without the hash the browser asks again each time.
     assert client.get("/static/css/app.css").headers["Cache-Control"] == "no-cache"
 
