@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from datetime import timedelta
@@ -226,3 +227,21 @@ def test_two_racing_sends_of_one_form_move_the_money_once(pay_app, payer):
     assert balances(pay_app, first_client.member_id) == (700_000, 300_000)
     redirects = {a.headers["Location"] for a in answers if a.status_code == 302}
     assert len(redirects) == 1
+
+
+def test_the_daily_command_forgets_everyones_old_forms(pay_app, payer):
+    client = payer()
+    client.post("/pay/send", data={**rendered_form(client), "amount": "1000"})
+    client.post("/pay/send", data={**rendered_form(client), "amount": "1000"})
+    with pay_app.extensions["resalat"].db.new_session() as s:
+        oldest = s.scalar(select(func.min(FormSubmission.id)))
+        s.execute(
+            update(FormSubmission)
+            .where(FormSubmission.id == oldest)
+            .values(created_at=utcnow() - timedelta(hours=25))
+        )
+    result = pay_app.test_cli_runner().invoke(args=["db", "forget-forms", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"forgotten": 1}
+    with pay_app.extensions["resalat"].db.new_session() as s:
+        assert s.scalar(select(func.count()).select_from(FormSubmission)) == 1
