@@ -47,7 +47,7 @@ HOST_PERMISSIONS = [
     Permission("core.sms.view", _l("Read the text messages in the outbox"), ("admin",)),
 ]
 # Blueprint names the host keeps for itself; a plugin may not take them.
-HOST_BLUEPRINTS = {"web", "auth", "api", "static", "files", "files_api"}
+HOST_BLUEPRINTS = {"web", "auth", "api", "static", "files", "files_api", "pwa"}
 
 
 @dataclass
@@ -146,6 +146,10 @@ def create_app(
 
     _init_auth(app)
     csrf.init_app(app)
+    from resalat_core.web.pwa import init_pwa
+
+    # First: compression must run after every other after_request that reads a body.
+    init_pwa(app)
     _register_host_blueprints(app)
     register_host_commands(app)
 
@@ -394,9 +398,10 @@ def _register_host_blueprints(app: Flask) -> None:
     from resalat_core.files.views import api_bp as files_api_bp
     from resalat_core.files.views import bp as files_bp
     from resalat_core.rest.views import bp as api_bp
+    from resalat_core.web.pwa import bp as pwa_bp
     from resalat_core.web.views import bp as web_bp
 
-    for bp in (web_bp, auth_bp, api_bp, files_bp, files_api_bp):
+    for bp in (web_bp, auth_bp, api_bp, files_bp, files_api_bp, pwa_bp):
         app.register_blueprint(bp)
 
 
@@ -404,10 +409,13 @@ def _register_host_blueprints(app: Flask) -> None:
 
 
 def _init_request_hooks(app: Flask) -> None:
+    from resalat_core.web.once import claim, init_once
+
+    init_once(app)
     max_uri = int(app.config["RESALAT"].get("max_uri_length", 8192))
 
     @app.before_request
-    def _gate() -> None:
+    def _gate() -> Any:
         # A front proxy usually refuses long lines itself; the app says the same when it is alone,
         # before a long query string reaches a view (and the database) at all.
         if len(request.full_path) > max_uri:
@@ -426,6 +434,8 @@ def _init_request_hooks(app: Flask) -> None:
         if g.get("resalat_token_auth") or (is_api_request() and not signed_in):
             return
         csrf.protect()
+        # A form sent again (a dropped connection) gets its first outcome instead of acting twice.
+        return claim()
 
 
 def _init_error_handlers(app: Flask) -> None:
@@ -440,7 +450,9 @@ def _init_error_handlers(app: Flask) -> None:
     @app.errorhandler(ResalatError)
     def _resalat_error(exc: ResalatError) -> Any:
         if exc.keep_changes:
-            # Refused, but what it wrote must count (a wrong signing password, for throttling).
+            # Refused, but what it wrote must count (a wrong signing password, for throttling);
+            # a form's one-time claim (web.once) is let go and the rest committed when it settles.
+            g.resalat_keep_changes = True
             get_db().session.commit()
         else:
             _rollback()

@@ -5,12 +5,13 @@ from resalat_core.files.models import StoredFile
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.plugins.models import ModuleActivation
 from resalat_core.regions.models import Region
-from resalat_core.rest.models import IdempotencyRecord
+from resalat_core.rest.models import FormSubmission, IdempotencyRecord
 from resalat_core.sms.models import SmsMessage
 from resalat_core.wallet.models import Account, Entry, Transfer
 
 __all__ = [
     "ApiToken",
+    "FormSubmission",
     "IdempotencyRecord",
     "LoginAttempt",
     "Member",

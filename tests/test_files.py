@@ -180,3 +180,40 @@ def test_the_same_picture_twice_is_kept_once_in_the_storage(app, make_member, st
     second = _upload(client, picture()).get_json()
     assert first["token"] != second["token"]
     assert len([p for p in storage.root.rglob("*.jpg")]) == 2  # the picture and its thumbnail
+
+
+def test_a_picture_is_served_as_wide_as_a_phone_asks_made_once(app, make_member, storage):
+    owner = make_member()
+    body = _upload(token_client(app, owner), picture("JPEG"), public="true").get_json()
+    reader = app.test_client()
+
+    narrow = reader.get(body["url"] + "?w=480")
+    assert narrow.status_code == 200 and narrow.mimetype == "image/jpeg"
+    assert Image.open(io.BytesIO(narrow.data)).size == (480, 240)
+    assert len(narrow.data) < len(reader.get(body["url"]).data)
+    assert "immutable" in narrow.headers["Cache-Control"]
+    # Made once, with Pillow, and kept beside the picture in the file store.
+    variants = [p.name for p in storage.root.rglob("*_w480.jpg")]
+    assert len(variants) == 1
+    assert reader.get(body["url"] + "?w=480").data == narrow.data
+    # Another width is served at the next one up, so the variants stay few.
+    assert Image.open(io.BytesIO(reader.get(body["url"] + "?w=500").data)).width == 800
+    # Wider than every width: the widest (the picture itself is its address without ?w=).
+    assert Image.open(io.BytesIO(reader.get(body["url"] + "?w=9000").data)).width == 1200
+    for bad in ("abc", "0", "-5", "99999"):
+        refused = reader.get(body["url"] + f"?w={bad}")
+        assert refused.status_code == 400, bad
+
+
+def test_a_pictures_srcset_names_each_width_it_is_served_at(app, make_member, storage):
+    from resalat_core.files.services import file_srcset
+
+    body = _upload(token_client(app, make_member()), picture("JPEG"), public="true").get_json()
+    with app.test_request_context(), work(app) as s:
+        stored = s.scalar(select(StoredFile).where(StoredFile.token == body["token"]))
+        srcset = file_srcset(stored)
+    token = body["token"]
+    assert srcset == (
+        f"/files/{token}?w=320 320w, /files/{token}?w=480 480w, /files/{token}?w=800 800w, "
+        f"/files/{token}?w=1200 1200w, /files/{token} 1600w"
+    )

@@ -177,10 +177,15 @@ NOT_PAGES = {
     "hesam.statement_csv": "a statement as CSV",
     "hesam.payouts_batch": "a withdrawal batch as the bank's CSV",
     "cores.by_code": "the core ID printed on its papers, typed in: goes on to the core's page",
+    "pwa.manifest": "the web app manifest (JSON) a phone reads to install the app",
+    "pwa.worker": "the service worker's script",
 }
 # Pages no persona reaches in the demo world, by following links or by the forms ``SCRIPTS``
 # sends, each with why.
-UNREACHED: dict[str, str] = {}
+UNREACHED: dict[str, str] = {
+    "pwa.offline": "shown by the service worker when the phone has no connection, never linked: "
+    "tests/test_pwa.py reads it offline, in Persian at 390 px",
+}
 
 
 def html_pages(app: Flask) -> set[str]:

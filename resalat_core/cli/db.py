@@ -115,3 +115,20 @@ def restore_command(path: str, yes: bool, as_json: bool) -> None:
         echo_json(summary.as_dict())
         return
     click.echo(f"restored {summary.path} (made {summary.created_at}, {summary.files} files) into {database}")
+
+
+@db.command("forget-forms")
+@json_option
+def forget_forms(as_json: bool) -> None:
+    """Delete the outcomes of forms sent more than form_once_hours ago (run it daily)."""
+    from resalat_core.db import db_session
+    from resalat_core.web.once import DEFAULT_HOURS, forget_expired
+
+    session = db_session()
+    hours = int(current_app.config["RESALAT"].get("form_once_hours", DEFAULT_HOURS))
+    n = forget_expired(session, hours=hours)
+    session.commit()
+    if as_json:
+        echo_json({"forgotten": n})
+    else:
+        click.echo(f"{n} form outcome(s) forgotten")

@@ -295,19 +295,72 @@ def files_by_id(session: Session, ids: Iterable[int]) -> dict[int, StoredFile]:
     return {f.id: f for f in session.scalars(select(StoredFile).where(StoredFile.id.in_(wanted)))}
 
 
-def file_url(file: StoredFile, *, thumb: bool = False) -> str:
-    """Where the file is read: ``/files/<token>`` (``/thumb`` for an image's thumbnail)."""
+# The widths a picture is served at for a phone's screen (``/files/<token>?w=480``); any other
+# asked width is served at the next one up, so the variants on disk stay few.
+WIDTHS = (320, 480, 800, 1200)
+
+
+def file_url(file: StoredFile, *, thumb: bool = False, width: int | None = None) -> str:
+    """Where the file is read: ``/files/<token>`` (``/thumb`` for an image's thumbnail,
+    ``?w=<width>`` for a picture at most that wide)."""
     if thumb and file.thumb_key:
         return url_for("files.thumb", token=file.token)
+    if width is not None and file.kind == IMAGE:
+        return url_for("files.show", token=file.token, w=fitting_width(width))
     return url_for("files.show", token=file.token)
 
 
-def file_response(file: StoredFile, *, thumb: bool = False, download: bool = False) -> Response:
+def file_srcset(file: StoredFile) -> str:
+    """``srcset`` for an ``<img>`` of a stored picture: each width it is served at, narrower than
+    the picture itself, then the picture; the browser picks by the screen and its ``sizes``."""
+    if file.kind != IMAGE:
+        return ""
+    full = file.width or WIDTHS[-1]
+    parts = [f"{file_url(file, width=w)} {w}w" for w in WIDTHS if w < full]
+    parts.append(f"{file_url(file)} {full}w")
+    return ", ".join(parts)
+
+
+def fitting_width(asked: int) -> int:
+    """The served width for an asked one: the smallest of ``WIDTHS`` at least as wide, at most the
+    widest."""
+    return next((w for w in WIDTHS if w >= asked), WIDTHS[-1])
+
+
+def image_variant(storage: Any, key: str, width: int) -> bytes | None:
+    """The JPEG stored under ``key`` at most ``width`` pixels wide, made with Pillow once and
+    kept in ``storage`` beside it (``<key>_w<width>.jpg``); None when the picture is not there.
+    A picture already that narrow is served as it is."""
+    name = f"{key}_w{width}.jpg"
+    kept = storage.read(name)
+    if kept is not None:
+        return bytes(kept)
+    data = storage.read(f"{key}.jpg")
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        if image.width <= width:
+            return bytes(data)
+        image.thumbnail((width, image.height), Image.Resampling.LANCZOS)
+        made = _jpeg(image.convert("RGB"))
+    storage.save(name, made)
+    return made
+
+
+def file_response(
+    file: StoredFile, *, thumb: bool = False, download: bool = False, width: int | None = None
+) -> Response:
     """The file's bytes with headers that keep them inert: the stored type and no sniffing, a
-    policy that runs nothing, PDFs as downloads; cached by its content address (ETag)."""
+    policy that runs nothing, PDFs as downloads; cached by its content address (ETag). A
+    picture with ``width`` is served at most that wide (see ``fitting_width``)."""
     key = file.thumb_key if thumb and file.thumb_key else file.key
     ext = "jpg" if file.kind == IMAGE else "pdf"
-    data = file_storage().read(f"{key}.{ext}")
+    if width is not None and file.kind == IMAGE and not thumb:
+        width = fitting_width(width)
+        data = image_variant(file_storage(), file.key, width)
+        key = f"{file.key}_w{width}"
+    else:
+        data = file_storage().read(f"{key}.{ext}")
     if data is None:
         from resalat_core.errors import NotFound
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from flask import current_app
 
 # Content addresses (hex of a SHA-256) with the stored kind's extension: never a path.
-NAME_RE = re.compile(r"^([0-9a-f]{40})(_t)?\.(jpg|pdf)$")
+NAME_RE = re.compile(r"^([0-9a-f]{40})(_t|_w[0-9]{3,4})?\.(jpg|pdf)$")
 
 
 class Storage(Protocol):

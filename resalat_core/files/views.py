@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from resalat_core.access import login_required, public
 from resalat_core.db import db_session
-from resalat_core.errors import NotFound
+from resalat_core.errors import BadInput, NotFound
 from resalat_core.files.models import IMAGE, PDF, StoredFile
 from resalat_core.files.services import file_response, file_url, store_upload
 from resalat_core.i18n import _
@@ -38,8 +38,15 @@ def _readable(token: str) -> StoredFile:
 @bp.get("/<token>")
 @public
 def show(token: str) -> Any:
-    """A stored file: inline for an image, a download for a PDF."""
-    return file_response(_readable(token))
+    """A stored file: inline for an image, a download for a PDF; ``?w=480`` a picture at most
+    that wide, for a phone's screen."""
+    asked = request.args.get("w")
+    width = None
+    if asked is not None:
+        if not asked.isdecimal() or not 1 <= int(asked) <= 10_000:
+            raise BadInput(_("Ask for a width in pixels, from 1 to 10000."), code="bad_width")
+        width = int(asked)
+    return file_response(_readable(token), width=width)
 
 
 @bp.get("/<token>/thumb")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import flash, redirect
+from flask import flash, g, redirect
 from flask_login import current_user
 
 from resalat_core.db import db_session
@@ -270,6 +270,9 @@ def handle_form(
             session.commit()
         else:
             session.rollback()
+        # Refused, even when ``again`` answers with a redirect: the form's one-time token is let
+        # go (web/once.py), so the same form may be sent again once it can succeed.
+        g.resalat_form_refused = True
         return again(exc.form_errors(), exc.status)
     session.commit()
     if done is not None:

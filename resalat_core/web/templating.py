@@ -120,10 +120,13 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")  # for the pager macro's dict updates
     # Templates translate through the host's gettext, so their numbers, amounts and dates are
     # written the reader's way as in Python code (Flask-Babel's own leaves them as given).
-    from resalat_core.files.services import file_url
+    from resalat_core.files.services import file_srcset, file_url
+    from resalat_core.web.once import new_token
 
     app.jinja_env.globals.update(
         file_url=file_url,
+        file_srcset=file_srcset,
+        once_token=new_token,
         _=template_gettext,
         gettext=template_gettext,
         ngettext=template_ngettext,
