@@ -48,7 +48,8 @@ def test_the_bar_holds_home_and_the_first_four_links_by_order(nav_app, make_memb
 
     html = client.get("/").get_data(as_text=True)
     bar = _bar(html)
-    assert re.findall(r'href="([^"]+)"', bar) == ["/", "/first/", "/second/", "/third/", "/auth/password"]
+    expected = ["/", "/first/", "/second/", "/first/third", "/auth/password"]
+    assert re.findall(r'href="([^"]+)"', bar) == expected
     assert 'aria-label="Sections"' in html or 'aria-label="بخش‌ها"' in html
     # Home is the page: it alone is marked.
     assert bar.count('aria-current="page"') == 1
@@ -64,6 +65,11 @@ def test_the_bar_holds_home_and_the_first_four_links_by_order(nav_app, make_memb
     # On another page its own link is marked, and home no longer is.
     bar = _bar(client.get("/auth/password").get_data(as_text=True))
     assert re.findall(r'href="([^"]+)" aria-current="page"', bar) == ["/auth/password"]
+    # Under a section's address the section is current; a deeper link of its own wins over it.
+    bar = _bar(client.get("/first/anything").get_data(as_text=True))
+    assert re.findall(r'href="([^"]+)" aria-current="page"', bar) == ["/first/"]
+    bar = _bar(client.get("/first/third").get_data(as_text=True))
+    assert re.findall(r'href="([^"]+)" aria-current="page"', bar) == ["/first/third"]
 
 
 def test_a_visitor_has_no_bar(nav_app):
