@@ -1,5 +1,5 @@
 # The two set-up commands (see README): `make demo` and `make test`.
-.PHONY: demo test test-sqlite lint format fuzz
+.PHONY: demo test test-sqlite lint format fuzz screenshots
 
 demo:
 	scripts/demo
@@ -13,6 +13,10 @@ test-sqlite:
 # The API fuzzed long: about 30 minutes (the bounded run is part of `make test`).
 fuzz:
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_SECONDS=$${FUZZ_SECONDS:-600} scripts/fuzz
+
+# The README's screenshots of the demo world (phone and desktop), into docs/screenshots/.
+screenshots:
+	RESALAT_SCREENSHOTS=docs/screenshots scripts/screenshots
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -442,8 +442,9 @@ def _sign_in(page: Any, base: str, mobile: str) -> None:
     page.goto(f"{base}/auth/login")
     page.fill("#f-identifier", mobile)
     page.fill("#f-password", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state("domcontentloaded")
+    # Wait for the answer's page: on a busy machine the click returns before the browser leaves.
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("form button[type=submit]").last.click()
     assert "/auth/login" not in page.url, f"{mobile} could not sign in"
 
 

@@ -82,8 +82,10 @@ def resalat_tiles(member: Member) -> list[Tile]:
 def resalat_nav_items(member: Member) -> list[NavItem]:
     # On every page: one sum over the member's cart lines.
     count = services.cart_count(_session_of(member), member)
+    cart = url_for("bazaar.cart_page")
     return [
-        NavItem(title=_l("Cart"), url=url_for("bazaar.cart_page"), badge=count or None, icon="cart", order=20)
+        NavItem(title=plugin.title, url=url_for("bazaar.index"), icon="shop", order=15),
+        NavItem(title=_l("Cart"), url=cart, badge=count or None, icon="cart", order=20),
     ]
 
 

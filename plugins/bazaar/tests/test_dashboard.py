@@ -94,7 +94,7 @@ def test_the_tile_counts_orders_waiting_for_the_seller(app, client_as, make_shop
     seller = client_as()
     seller.sign_in(shop.owner_id)
     home = seller.get("/").get_data(as_text=True)
-    tile = home.split('href="/bazaar/"')[1].split("</a>")[0]
+    tile = home.split('<a class="tile" href="/bazaar/"')[1].split("</a>")[0]  # the tile, not the bar's link
     assert "ام‌بازار" in tile and 'text-bg-danger">۱<' in tile
 
 

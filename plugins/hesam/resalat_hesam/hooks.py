@@ -11,6 +11,7 @@ from resalat_core.sdk import (
     Figure,
     Member,
     Money,
+    NavItem,
     Permission,
     Tile,
     _l,
@@ -54,6 +55,12 @@ def resalat_permissions() -> list[Permission]:
             ("admin",),
         ),
     ]
+
+
+@hookimpl
+def resalat_nav_items(member: Member) -> list[NavItem]:
+    # The wallet is one tap away on every page (a phone's bottom bar); it costs no query.
+    return [NavItem(title=plugin.title, url=url_for("hesam.accounts"), icon="wallet2", order=30)]
 
 
 @hookimpl
