@@ -344,14 +344,13 @@ def _pending(session: Session, world: Any) -> Any:
 
 def load_demo(session: Session, world: Any) -> None:
     made: dict[str, Any] = {
-        "products": {p["code"]: services.save_product(session, dict(p)) for p in PRODUCTS}
+        "products": {p["code"]: services.save_product(session, dict(p)) for p in (*PRODUCTS, CORES_PRODUCT)}
     }
     services.fund(session, FUND, key="demo:loans:fund")
     officer = world.members.get("credit_officer")
     made["jafar_loan"] = _jafar(session, world, officer)
     made["jafar_order"] = _shop(session, world, made["jafar_loan"])
     made["pending"] = _pending(session, world)
-    made["product"] = services.save_product(session, dict(CORES_PRODUCT))
     for spec in STORY:
         made[spec[7]] = _story(session, world, spec)
     world.extras["loans"] = made
