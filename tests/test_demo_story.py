@@ -46,6 +46,8 @@ from resalat_rasan.models import RasanPost  # noqa: E402
 from resalat_stm.models import Shipment  # noqa: E402
 from resalat_vouchers.models import Voucher, VoucherUse  # noqa: E402
 
+from resalat_core.demo import DEMO_PASSWORD  # noqa: E402
+from resalat_core.members.passwords import verify_password  # noqa: E402
 from resalat_core.sdk import Member, today_in_iran  # noqa: E402
 
 # The brochure's example cores (the cores demo's keys), one of Al-Ghadir's fifteen for them all.
@@ -127,6 +129,8 @@ def test_the_demo_tells_the_brochures_story_and_reloads_the_same(app: Flask, db:
     assert "09120000018" in loaded.output  # every persona's sign-in is printed
     with db() as s:
         first = _story(s)
+        organiser = s.scalar(select(Member).where(Member.mobile == "09120000018"))
+        assert verify_password(organiser.password_hash, DEMO_PASSWORD)
 
     with app.app_context():
         again = runner.invoke(args=["demo"])
