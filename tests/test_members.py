@@ -212,3 +212,22 @@ def test_a_stewards_area_is_their_province_and_every_place_under_it(session, mak
     assert area_of(session, admin, "core.members.view") is None  # nationwide
     plain = session.get(Member, make_member())
     assert area_of(session, plain, "core.members.view") == []  # nowhere
+
+
+def test_one_hash_for_reuses_a_valid_hash_in_its_block_only() -> None:
+    """The demo's people share one hash of the published password; nobody else ever does."""
+    import threading
+
+    from resalat_core.members.passwords import hash_password, one_hash_for, verify_password
+
+    with one_hash_for("resalat-1404"):
+        first, second = hash_password("resalat-1404"), hash_password("resalat-1404")
+        other = hash_password("another-pass-1")
+        seen: list[str] = []
+        thread = threading.Thread(target=lambda: seen.append(hash_password("resalat-1404")))
+        thread.start()
+        thread.join()
+    assert first == second and verify_password(first, "resalat-1404")
+    assert not verify_password(first, "another-pass-1") and verify_password(other, "another-pass-1")
+    assert seen[0] != first and verify_password(seen[0], "resalat-1404")  # a thread of its own
+    assert hash_password("resalat-1404") != first  # after the block, a salt of its own again

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -10,6 +14,9 @@ from resalat_core.i18n import _
 _hasher = PasswordHasher()
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+# (password, its hash) reused within ``one_hash_for``; a context variable, so another thread (a
+# request served meanwhile) never sees it.
+_reused: ContextVar[tuple[str, str] | None] = ContextVar("reused_password_hash", default=None)
 
 
 def use_fast_hashing() -> None:
@@ -19,7 +26,25 @@ def use_fast_hashing() -> None:
 
 
 def hash_password(password: str) -> str:
+    reused = _reused.get()
+    if reused is not None and reused[0] == password:
+        return reused[1]
     return _hasher.hash(password)
+
+
+@contextmanager
+def one_hash_for(password: str) -> Iterator[None]:
+    """Within the block, ``password`` is hashed once and that hash given to everyone who sets it.
+
+    For the demo world only, whose fifty-odd people share one published password: argon2 is slow
+    on purpose, and hashing it for each of them was half of ``resalat demo``'s time. The hash
+    stays a valid argon2id hash of that password (they share its salt, nothing else).
+    """
+    token = _reused.set((password, _hasher.hash(password)))
+    try:
+        yield
+    finally:
+        _reused.reset(token)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

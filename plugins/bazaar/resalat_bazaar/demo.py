@@ -3,15 +3,15 @@
 Booths are opened for the cores the cores plugin made (``world.extras["cores"]``, skipped when
 missing) and for the core-leader persona; one supplier of solar kits is registered here. Orders
 go through the real cart, checkout and transitions, so their money sits in escrow or reached
-the seller exactly as it would.
+the seller exactly as it would. Every product gets the picture of its kind that ships in
+``demo_photos/`` (drawn by ``scripts/draw_demo_photos.py``), stored through the real photo service.
 """
 
 from __future__ import annotations
 
-import io
+from importlib import resources
 from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,15 @@ BOOTHS = (
         "khorasan-south/qaen",
         ["pickup", "post"],
         "زعفران سرگل و نگین از مزرعه‌ی خانوادگی سمیعی؛ پیاز زعفران برای هسته‌هایی که تازه کشت می‌کنند.",
+    ),
+    (
+        "andisheh_sabz",
+        "andisheh_sabz",
+        None,
+        "زعفران اندیشه سبز پاریز",
+        "kerman/pariz",
+        ["post", "pickup"],
+        "زعفران پاریز سیرجان از مزرعه تا بسته‌بندی، و پیاز زعفران برای کشت تازه.",
     ),
     (
         "asipour",
@@ -97,8 +106,11 @@ BOOTHS = (
     ),
 )
 
-# booth key -> (title, category, price in tomans, stock, unit, programmes, description)
-PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], ...]] = {
+# booth key -> (title, category, price in tomans, stock, unit, programmes, description, photo);
+# the photo names a picture in demo_photos/ (drawn by scripts/draw_demo_photos.py). Other plugins'
+# demos pick some goods by position (the first of Safarnia's is hay, the last a lamb; Asipour's
+# first is karbas and third yarn; Sharifinia's first honey), so new goods go after those.
+PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str, str], ...]] = {
     "samiei": (
         # Typed with Arabic ي and ك on purpose: search still finds it by the Persian spelling.
         (
@@ -109,8 +121,18 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "piece",
             (),
             "زعفران سرگل درجه‌یک، برداشت پاییز، بسته‌ی یک مثقالی (۴٫۶ گرم).",
+            "saffron_jar",
         ),
-        ("زعفران نگین ۱۰ گرمی", "saffron", 980_000, 40, "piece", (), "رشته‌های بلند نگین، بی‌پوشال."),
+        (
+            "زعفران نگین ۱۰ گرمی",
+            "saffron",
+            980_000,
+            40,
+            "piece",
+            (),
+            "رشته‌های بلند نگین، بی‌پوشال.",
+            "saffron_tin",
+        ),
         (
             "پیاز زعفران درشت برای کاشت",
             "saffron_corms",
@@ -119,6 +141,59 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "kg",
             ("agriculture",),
             "پیاز گزینش‌شده‌ی ۸ گرم به بالا، مناسب کاشت تابستان.",
+            "saffron_corms",
+        ),
+        (
+            "گل زعفران تازه‌ی چیده‌شده",
+            "saffron",
+            2_500_000,
+            30,
+            "kg",
+            (),
+            "گل زعفرانِ چیده‌شده در سحرگاه همان روز، برای جداکردن کلاله در خانه.",
+            "saffron_flowers",
+        ),
+    ),
+    "andisheh_sabz": (
+        (
+            "زعفران پوشال پاریز نیم‌مثقالی",
+            "saffron",
+            230_000,
+            150,
+            "piece",
+            (),
+            "زعفران پوشال پاریز سیرجان در قوطی فلزی نیم‌مثقالی.",
+            "saffron_tin",
+        ),
+        (
+            "زعفران سرگل پاریز در شیشه‌ی ۵ گرمی",
+            "saffron",
+            1_050_000,
+            60,
+            "piece",
+            (),
+            "سرگل خشک‌شده به روش سنتی، در شیشه‌ی دربسته با برچسب تاریخ برداشت.",
+            "saffron_jar",
+        ),
+        (
+            "گلبرگ زعفران خشک برای دمنوش",
+            "food",
+            150_000,
+            80,
+            "piece",
+            (),
+            "گلبرگ بنفش خشک‌شده‌ی گل زعفران، بسته‌ی ۱۰۰ گرمی برای دمنوش.",
+            "saffron_flowers",
+        ),
+        (
+            "پیاز زعفران پاریز",
+            "saffron_corms",
+            85_000,
+            800,
+            "kg",
+            ("agriculture",),
+            "پیاز زعفران از مزرعه‌های پاریز، ضدعفونی‌شده و آماده‌ی کاشت.",
+            "saffron_corms",
         ),
     ),
     "asipour": (
@@ -130,8 +205,18 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "meter",
             ("textiles",),
             "کرباس پنبه‌ای دست‌باف با عرض ۸۰ سانتی‌متر.",
+            "karbas_cloth",
         ),
-        ("رومیزی کاربافی طرح سنتی", "karbas", 650_000, 15, "piece", (), "رومیزی ۱۲۰ در ۱۲۰ با نقش بته."),
+        (
+            "رومیزی کاربافی طرح سنتی",
+            "karbas",
+            650_000,
+            15,
+            "piece",
+            (),
+            "رومیزی ۱۲۰ در ۱۲۰ با نقش بته.",
+            "tablecloth",
+        ),
         (
             "نخ پنبه‌ی رنگرزی طبیعی",
             "yarn_dyes",
@@ -140,6 +225,17 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "kg",
             ("textiles",),
             "نخ پنبه‌ی رنگ‌شده با روناس و پوست انار، برای بافندگان.",
+            "yarn_skeins",
+        ),
+        (
+            "گلیم دست‌باف اردکان",
+            "handicrafts",
+            8_500_000,
+            3,
+            "piece",
+            (),
+            "گلیم ۱۵۰ در ۲۰۰ سانتی‌متر با نقش لوزی، پشم و رنگ گیاهی.",
+            "kilim",
         ),
     ),
     "gharajehlou": (
@@ -151,8 +247,9 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "head",
             ("livestock",),
             "میش افشاری دوساله، واکسینه، با شناسنامه‌ی دام.",
+            "sheep",
         ),
-        ("بز شیری سانن", "goats", 14_000_000, 6, "head", ("livestock",), "بز شیری اصلاح‌نژادشده."),
+        ("بز شیری سانن", "goats", 14_000_000, 6, "head", ("livestock",), "بز شیری اصلاح‌نژادشده.", "goat"),
         (
             "پشم شسته‌ی گوسفند",
             "wool_fibre",
@@ -161,6 +258,17 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "kg",
             ("textiles",),
             "پشم شسته و خشک‌شده برای ریسندگی.",
+            "wool",
+        ),
+        (
+            "نخ پشمی دست‌ریس",
+            "yarn_dyes",
+            180_000,
+            90,
+            "kg",
+            ("textiles",),
+            "نخ پشم گوسفندان هسته، دست‌ریس در رنگ‌های طبیعی پشم.",
+            "wool_yarn",
         ),
     ),
     "safarnia": (
@@ -172,9 +280,29 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "kg",
             ("livestock",),
             "یونجه‌ی چین دوم، بسته‌های ۲۵ کیلویی.",
+            "hay",
         ),
-        ("جو دامی", "feed", 15_000, 3_000, "kg", ("livestock",), "جو تمیزشده برای خوراک دام."),
-        ("بره‌ی نر پرواری", "sheep", 9_500_000, 20, "head", ("livestock",), "بره‌ی شش‌ماهه برای پروار."),
+        ("جو دامی", "feed", 15_000, 3_000, "kg", ("livestock",), "جو تمیزشده برای خوراک دام.", "feed_sacks"),
+        (
+            "آبشخور فلزی گالوانیزه",
+            "husbandry_equipment",
+            4_500_000,
+            15,
+            "piece",
+            ("livestock",),
+            "آبشخور دومتری ورق گالوانیزه با پایه، برای آغل.",
+            "trough",
+        ),
+        (
+            "بره‌ی نر پرواری",
+            "sheep",
+            9_500_000,
+            20,
+            "head",
+            ("livestock",),
+            "بره‌ی شش‌ماهه برای پروار.",
+            "lambs",
+        ),
     ),
     "sharifinia": (
         (
@@ -185,8 +313,18 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "kg",
             (),
             "عسل چندگیاه بی‌تغذیه‌ی شکر، برداشت تابستان.",
+            "honey_jar",
         ),
-        ("موم طبیعی زنبور", "honey", 400_000, 25, "kg", ("beekeeping",), "موم ذوب‌شده برای ساخت شان."),
+        (
+            "موم طبیعی زنبور",
+            "honey",
+            400_000,
+            25,
+            "kg",
+            ("beekeeping",),
+            "موم ذوب‌شده برای ساخت شان.",
+            "beeswax",
+        ),
         (
             "کندوی لانگستروت با قاب",
             "beekeeping_equipment",
@@ -195,11 +333,60 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "set",
             ("beekeeping",),
             "کندوی ده‌قابی چوبی با کف و درپوش.",
+            "beehive",
+        ),
+        (
+            "شان عسل طبیعی",
+            "honey",
+            900_000,
+            30,
+            "kg",
+            (),
+            "شان عسل دست‌نخورده از کندوهای ارزنفود.",
+            "honeycomb",
         ),
     ),
     "alghadir": (
-        ("پیراهن بلوچی سوزن‌دوزی", "clothing", 2_400_000, 8, "piece", (), "دوخت و سوزن‌دوزی دست زنان ارباب."),
-        ("سوزن‌دوزی بلوچ قاب‌شده", "handicrafts", 1_100_000, 5, "piece", (), "تابلوی ۳۰ در ۴۰ سانتی‌متر."),
+        (
+            "پیراهن بلوچی سوزن‌دوزی",
+            "clothing",
+            2_400_000,
+            8,
+            "piece",
+            (),
+            "دوخت و سوزن‌دوزی دست زنان ارباب.",
+            "baluch_dress",
+        ),
+        (
+            "سوزن‌دوزی بلوچ قاب‌شده",
+            "handicrafts",
+            1_100_000,
+            5,
+            "piece",
+            (),
+            "تابلوی ۳۰ در ۴۰ سانتی‌متر.",
+            "embroidery_frame",
+        ),
+        (
+            "شال سوزن‌دوزی بلوچ",
+            "handicrafts",
+            1_600_000,
+            10,
+            "piece",
+            (),
+            "شال زرشکی با نوار سوزن‌دوزی نقش لوزی.",
+            "embroidered_shawl",
+        ),
+        (
+            "روپوش مدرسه",
+            "clothing",
+            1_250_000,
+            120,
+            "piece",
+            (),
+            "روپوش مدرسه در اندازه‌های گوناگون، دوخت هسته‌های پوشاک الغدیر.",
+            "uniforms",
+        ),
     ),
     "solar": (
         (
@@ -210,45 +397,35 @@ PRODUCTS: dict[str, tuple[tuple[str, str, int, int, str, tuple[str, ...], str], 
             "set",
             ("solar",),
             "چهار پنل ۵۰۰ وات، اینورتر، باتری و سازه؛ مناسب وام نیروگاه خورشیدی خانگی.",
+            "solar_kit",
         ),
-        ("پنل خورشیدی ۵۰۰ وات", "solar_kits", 9_800_000, 30, "piece", ("solar",), "پنل تک‌کریستال با ضمانت."),
-        ("نصب کیت خورشیدی در محل", "repair", 6_000_000, 20, "job", ("solar",), "نصب، سیم‌کشی و راه‌اندازی."),
+        (
+            "پنل خورشیدی ۵۰۰ وات",
+            "solar_kits",
+            9_800_000,
+            30,
+            "piece",
+            ("solar",),
+            "پنل تک‌کریستال با ضمانت.",
+            "solar_panel",
+        ),
+        (
+            "نصب کیت خورشیدی در محل",
+            "repair",
+            6_000_000,
+            20,
+            "job",
+            ("solar",),
+            "نصب، سیم‌کشی و راه‌اندازی.",
+            "solar_roof",
+        ),
     ),
 }
 
-# Colours of the placeholder photos, by the top of each product's category.
-_COLOURS = {
-    "saffron": (196, 30, 58),
-    "raw_materials": (166, 124, 82),
-    "textiles": (222, 205, 170),
-    "livestock": (120, 144, 96),
-    "feed": (158, 180, 90),
-    "honey": (232, 170, 40),
-    "equipment": (110, 110, 120),
-    "solar_kits": (40, 80, 150),
-    "services": (60, 130, 140),
-    "handicrafts": (150, 60, 110),
-    "food": (200, 120, 60),
-}
 
-
-def _placeholder(colour: tuple[int, int, int], n: int) -> bytes:
-    """A small generated picture (no photo of anyone's goods is bundled with the code)."""
-    image = Image.new("RGB", (640, 480), colour)
-    draw = ImageDraw.Draw(image)
-    light = tuple(min(255, c + 60) for c in colour)
-    for i in range(6):
-        r = 40 + 30 * ((n + i) % 5)
-        x, y = 80 + 90 * i, 120 + 40 * ((n * 3 + i) % 6)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=light)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-def _top(tree: services.CategoryTree, code: str) -> str:
-    category = tree.by_code[code]
-    return tree.chain(category)[0].code
+def demo_photo(name: str) -> bytes:
+    """The bytes of a picture shipped in the package's ``demo_photos`` (drawn, not photographed)."""
+    return (resources.files("resalat_bazaar") / "demo_photos" / f"{name}.webp").read_bytes()
 
 
 def _solar_supplier(session: Session, world: Any) -> Member:
@@ -285,7 +462,6 @@ def load_demo(session: Session, world: Any) -> None:
     tree = services.category_tree(session)
     booths: dict[str, Any] = {}
     products: dict[str, list[Any]] = {}
-    photo_n = 0
     for key, core_key, persona, name, region, delivery, description in BOOTHS:
         core = cores.get(core_key) if core_key else None
         if persona == "solar_supplier":
@@ -306,7 +482,7 @@ def load_demo(session: Session, world: Any) -> None:
         booth = services.open_booth(session, owner, data)
         booths[key] = booth
         products[key] = []
-        for title, category, price, stock, unit, programmes, text in PRODUCTS[key]:
+        for title, category, price, stock, unit, programmes, text, photo in PRODUCTS[key]:
             product = services.create_product(
                 session,
                 booth,
@@ -323,9 +499,7 @@ def load_demo(session: Session, world: Any) -> None:
                 },
                 tree=tree,
             )
-            photo_n += 1
-            colour = _COLOURS.get(_top(tree, category), (120, 120, 120))
-            services.add_product_photo(session, product, owner, _placeholder(colour, photo_n))
+            services.add_product_photo(session, product, owner, demo_photo(photo))
             products[key].append(product)
     session.flush()
     world.extras["bazaar"] = {"booths": booths, "products": products}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_core.sdk import Plugin, Purpose, Role, SystemAccount, _l
+from resalat_core.sdk import Persona, Plugin, Purpose, Role, SystemAccount, _l
 
 NAME = "campaigns"
 POOL = "campaigns_pool"  # every open campaign's donations wait here until the end
@@ -53,6 +53,17 @@ plugin = Plugin(
             ORGANISER,
             _l("Campaign organiser"),
             description=_l("Opens campaigns in their region, for an administrator to approve."),
+            # The demo's organiser in Sistan and Baluchestan: the Al-Ghadir sewing machines' campaign.
+            personas=(
+                Persona(
+                    "campaign_organiser",
+                    "سمیرا نیک‌خواه",
+                    "09120000018",
+                    "001000018",
+                    "sistan-baluchestan/arbab",
+                    "sistan-baluchestan",
+                ),
+            ),
         ),
     ),
     accounts=(SystemAccount(POOL, _l("Campaigns' pool")),),

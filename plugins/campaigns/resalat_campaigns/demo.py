@@ -1,5 +1,6 @@
 """The brochure's campaigns for the demo world: a Gorg Tappeh core's equipment (open, half-way,
-with donors), an Arbab village's water tank (ended, money delivered) and a cancelled, refunded one."""
+with donors), the Sistan organiser's sewing machines for an Al-Ghadir core (open), an Arbab
+village's water tank (ended, money delivered) and a cancelled, refunded one."""
 
 from __future__ import annotations
 
@@ -89,6 +90,31 @@ def load(session: Session, world: Any) -> None:
         _give(session, donors[2], equip.id, 5_000_000, "equip-3", anonymous=True)
         services.post_update(session, organiser, equip.id, "نیمی از هزینه جمع شد؛ از همراهی‌تان سپاسگزاریم.")
         made["equipment"] = equip
+
+    clothing = (world.extras.get("cores") or {}).get("alghadir_2")
+    sewing = world.members.get("campaign_organiser")
+    if clothing is not None and sewing is not None:
+        # The organiser's campaign waits for an administrator of the region, as every one does.
+        machines = services.open_campaign(
+            session,
+            sewing,
+            services.NewCampaign(
+                title="چرخ خیاطی صنعتی برای هسته‌های پوشاک الغدیر",
+                story="هسته‌های پوشاک کانون همیاری الغدیر در روستای ارباب سفارش روپوش مدرسه گرفته‌اند "
+                "و با چرخ‌های خانگی از پس آن برنمی‌آیند. پول این پویش تنها چرخ خیاطی صنعتی "
+                "از بازار رسالت می‌خرد.",
+                goal=60_000_000 * TOMAN,
+                deadline=services.today() + timedelta(days=45),
+                cause=CORE,
+                core_id=clothing.id,
+            ),
+        )
+        if machines.status != "open":
+            services.approve(session, admin, machines.id)
+        _give(session, donors[3], machines.id, 12_000_000, "machines-1", message="برای دست‌های هنرمند ارباب")
+        _give(session, donors[0], machines.id, 6_000_000, "machines-2", anonymous=True)
+        services.post_update(session, sewing, machines.id, "نخستین چرخ خیاطی سفارش داده شد.")
+        made["sewing_machines"] = machines
 
     responsible = leader or world.members["member"]
     tank = services.open_campaign(

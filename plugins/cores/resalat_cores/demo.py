@@ -61,6 +61,9 @@ ALGHADIR_LEADERS = (
     "نرگس جهانتیغ",
 )
 
+# First names of the Al-Ghadir leaders' daughters and sisters who sew with them.
+DAUGHTERS = ("سارا", "مهسا", "ریحانه", "فاطمه", "زهره", "آسیه", "مرضیه")
+
 CORES = (
     DemoCore(
         "gharajehlou",
@@ -104,6 +107,8 @@ CORES = (
             "sistan-baluchestan/arbab",
             leader,
             "دوخت پوشاک برای سفارش‌هایی که کانون همیاری الغدیر از بیرون روستا می‌گیرد.",
+            # Each sews with a daughter or a sister: a family core like the others.
+            ((f"{DAUGHTERS[n % len(DAUGHTERS)]} {leader.split()[-1]}", "child" if n % 3 else "sibling"),),
             # The last one has just registered: the centre's newest core waits for review.
             approve_by=None if n == len(ALGHADIR_LEADERS) else "admin",
         )

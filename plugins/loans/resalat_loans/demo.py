@@ -1,4 +1,5 @@
-"""The loans demo: three products, a funded loan fund, Jafar's light-livestock loan and a request in Zanjan.
+"""The loans demo: four products, a funded loan fund, Jafar's light-livestock loan, a request in Zanjan
+and the other example cores' loans: one repaid, one overdue, one rejected, one cancelled.
 
 Products are data: the demo seeds them (a deployment adds or edits its own with
 ``resalat loans product CODE ...``). Everything goes through the real services, so the demo obeys
@@ -83,7 +84,73 @@ PRODUCTS: tuple[dict[str, Any], ...] = (
         "programmes": ["solar"],
     },
 )
+# The family-business loan the other example cores ask for: no introduction, no deposit points.
+CORES_PRODUCT: dict[str, Any] = {
+    "code": "family_business",
+    "name_fa": "وام کسب‌وکار خانوادگی هسته‌ها",
+    "name_en": "Family business loan for cores",
+    "amount_min": 5_000_000 * TOMAN,
+    "amount_max": 200_000_000 * TOMAN,
+    "instalments_min": 6,
+    "instalments_max": 36,
+    "fee_bps": 200,
+    "min_score": 300,
+    "requires_note": True,
+    "uses_points": False,
+    "categories": [
+        "raw_materials",
+        "equipment",
+        "textiles",
+        "saffron",
+        "honey",
+        "feed",
+        "livestock",
+        "food",
+        "handicrafts",
+    ],
+}
 FUND = 20_000_000_000 * TOMAN
+
+# The other example cores' loans, one in each state a loan can end in or wait in (approval pays
+# out at once, so "approved" is "disbursed"): (core key, income, expenses in tomans, amount in
+# tomans, instalments, days since paid out, instalments paid, what happens, purpose).
+STORY = (
+    (
+        "asipour",
+        40_000_000,
+        22_000_000,
+        30_000_000,
+        6,
+        200,
+        6,
+        "repaid",
+        "خرید نخ پنبه و تعمیر دو دستگاه کاربافی",
+    ),
+    (
+        "safarnia",
+        45_000_000,
+        27_000_000,
+        60_000_000,
+        12,
+        100,
+        1,
+        "overdue",
+        "خرید یونجه و جو برای زمستان گله",
+    ),
+    ("sharifinia", 35_000_000, 20_000_000, 50_000_000, 12, 0, 0, "rejected", "خرید بیست کندوی لانگستروت"),
+    (
+        "samiei",
+        70_000_000,
+        40_000_000,
+        80_000_000,
+        18,
+        0,
+        0,
+        "cancelled",
+        "خرید پیاز زعفران برای یک هکتار زمین",
+    ),
+)
+REJECTION = "هسته‌ی زنبورداری شریفی‌نیا هنوز تأیید نشده است؛ پس از تأیید هسته دوباره درخواست دهید."
 
 
 def _say(text: str) -> None:
@@ -149,9 +216,16 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
     except ResalatError as exc:
         _say(f"the livestock loan was refused: {exc.message}")
         return None
-    # The loan was paid out three months ago and three instalments were paid: the demo moves the
-    # calendar, never the money, so every rial still went through the ledger.
-    start = services.today() - timedelta(days=92)
+    # The loan was paid out three months ago and three instalments were paid.
+    _paid_out_ago(session, loan, 92)
+    _pay_on_due_days(session, jafar, loan, 3, "demo:loans:jafar:pay")
+    return loan
+
+
+def _paid_out_ago(session: Session, loan: Any, days: int) -> None:
+    """The demo moves the calendar, never the money (every rial still went through the ledger):
+    the loan was paid out ``days`` ago, its instalments due from then on."""
+    start = services.today() - timedelta(days=days)
     for line in services.schedule_for(loan.amount, loan.fee, loan.instalments, start):
         session.execute(
             update(Instalment)
@@ -160,15 +234,61 @@ def _jafar(session: Session, world: Any, officer: Member | None) -> Any:
         )
     loan.disbursed_on = start
     session.expire(loan, ["schedule"])
-    services.pay(session, jafar, loan.id, key="demo:loans:jafar:pay", count=3)
-    # ...each on its due day, as Jafar did.
+
+
+def _pay_on_due_days(session: Session, member: Member, loan: Any, count: int, key: str) -> None:
+    """Pay the first ``count`` instalments from the member's main account, each on its due day."""
+    services.pay(session, member, loan.id, key=key, count=count)
     session.execute(
         update(Instalment)
         .where(Instalment.loan_id == loan.id, Instalment.paid_at.is_not(None))
         .values(paid_on=Instalment.due_on)
     )
     session.expire(loan, ["schedule"])
-    return loan
+
+
+def _story(session: Session, world: Any, spec: tuple[Any, ...]) -> Any:
+    """One example core's loan, through the real request, decision and repayment services."""
+    core_key, income, expenses, tomans, count, days, paid, end, purpose = spec
+    core = (world.extras.get("cores") or {}).get(core_key)
+    admin = world.members.get("admin")
+    if core is None or admin is None:
+        _say(f"no {core_key} core, so no {end} loan")
+        return None
+    member = core.leader
+    key = f"demo:loans:{core_key}"
+    amount = tomans * TOMAN
+    merat.save_profile(
+        session, member, monthly_income=income * TOMAN, monthly_expenses=expenses * TOMAN, note=purpose
+    )
+    # Stamp duty for the note, and (for the loans repaid) the instalments.
+    _top_up(session, member, 2_000_000 + (tomans * 11 // 10 if paid else 0), f"{key}:topup")
+    try:
+        with session.begin_nested():
+            note = _note(session, member, amount + services.fee_for(amount, 200), f"{key}:note")
+            loan = services.request_loan(
+                session,
+                member,
+                product=CORES_PRODUCT["code"],
+                amount=amount,
+                instalments=count,
+                key=key,
+                note=note.id,
+                purpose=purpose,
+            )
+            if end == "cancelled":
+                return services.cancel(session, member, loan.id)
+            if end == "rejected":
+                return services.decide(session, admin, loan.id, approve=False, reason=REJECTION)
+            services.decide(session, admin, loan.id, approve=True, reason="طرح هسته تأیید شد")
+            _paid_out_ago(session, loan, days)
+            _pay_on_due_days(session, member, loan, paid, f"{key}:pay")
+            if end == "overdue":
+                services.rebucket(session, loan, services.today())
+            return loan
+    except ResalatError as exc:
+        _say(f"the {end} loan of {core_key} was refused: {exc.message}")
+        return None
 
 
 def _shop(session: Session, world: Any, loan: Any) -> Any:
@@ -224,11 +344,13 @@ def _pending(session: Session, world: Any) -> Any:
 
 def load_demo(session: Session, world: Any) -> None:
     made: dict[str, Any] = {
-        "products": {p["code"]: services.save_product(session, dict(p)) for p in PRODUCTS}
+        "products": {p["code"]: services.save_product(session, dict(p)) for p in (*PRODUCTS, CORES_PRODUCT)}
     }
     services.fund(session, FUND, key="demo:loans:fund")
     officer = world.members.get("credit_officer")
     made["jafar_loan"] = _jafar(session, world, officer)
     made["jafar_order"] = _shop(session, world, made["jafar_loan"])
     made["pending"] = _pending(session, world)
+    for spec in STORY:
+        made[spec[7]] = _story(session, world, spec)
     world.extras["loans"] = made

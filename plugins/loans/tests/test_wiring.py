@@ -31,7 +31,7 @@ def test_the_demo_lends_jafar_for_livestock_and_queues_a_request(world, db):
         )
         hooks.resalat_demo(session=s, world=demo_world)
         made = demo_world.extras["loans"]
-        assert set(made["products"]) == {"general", "livestock", "solar"}
+        assert set(made["products"]) == {"general", "livestock", "solar", "family_business"}
         jafar = made["jafar_loan"]
         assert jafar.status == "disbursed" and jafar.product.code == "livestock"
         assert sum(1 for i in jafar.schedule if i.paid_at is not None) == 3
@@ -63,7 +63,8 @@ def test_the_demo_does_without_an_introduction(db):
         demo_world = SimpleNamespace(members={}, extras={}, region=lambda code: get_region(s, code))
         hooks.resalat_demo(session=s, world=demo_world)
         assert demo_world.extras["loans"]["jafar_loan"] is None
-        assert s.scalar(select(func.count(LoanProduct.id))) == 3
+        # The three products and the example cores' family-business loan; without the cores no loan.
+        assert s.scalar(select(func.count(LoanProduct.id))) == 4
         assert s.scalar(select(func.count(Loan.id))) == 0
 
 

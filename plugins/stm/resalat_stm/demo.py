@@ -1,5 +1,6 @@
 """M-ST's part of the demo world: a tariff, Zanjan's operator, Jafar's lambs delivered with their
-code (the order completed) and Maryam's wool waiting nearby as an open job, and a consignment."""
+code (the order completed), Maryam's wool waiting nearby as an open job and her yarn on its way,
+and a consignment."""
 
 from __future__ import annotations
 
@@ -98,6 +99,16 @@ def load(session: Session, world: Any) -> None:
             _fund(session, maryam, 2_000_000, "demo:stm:fund:maryam")
             order = _buy(session, maryam, wool, 5, "demo:stm:wool", ADDRESS_MARYAM)
             made["open"] = services.plan_shipment(session, order)
+            # Hand-spun yarn already picked up by the operator and on the road to her.
+            kilos = [p for p in products["gharajehlou"] if p.unit == "kg"]
+            if operator is not None and len(kilos) > 1:
+                order = _buy(session, maryam, kilos[-1], 3, "demo:stm:yarn", ADDRESS_MARYAM)
+                shipment = services.plan_shipment(session, order)
+                if shipment is not None and shipment.status == CREATED:
+                    services.accept(session, operator.member, shipment.id)
+                    services.move(session, operator.member, shipment.id, "pickup")
+                    services.move(session, operator.member, shipment.id, "transit", "جاده‌ی گرگ‌تپه به روستا")
+                made["on_its_way"] = shipment
         guide = world.members.get("guide")
         if (
             guide is not None
