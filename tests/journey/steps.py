@@ -1,0 +1,213 @@
+"""The ten steps of a core's journey, each done through the pages by the people in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from resalat_core.demo import DEMO_PASSWORD
+
+from .walker import Journey, Walker
+
+# The demo's personas (README "Demo personas"): phone numbers, roles and regions kept stable.
+ADMIN = "09120000001"
+MEMBER = "09120000002"  # Maryam Ahmadi, Gorg Tappeh: the buyer of the last step
+GUIDE = "09120000005"  # the guide of Zanjan
+SUPPORTER = "09120000006"  # a credit supporter
+OFFICER = "09120000009"  # the credit officer of Zanjan
+VOUCHERS = "09120000013"  # the vouchers organisation of Zanjan
+OPERATOR = "09120000014"  # the M-ST operator of Zanjan
+INSURER = "09120000015"
+COUNSELLOR = "09120000016"
+
+# The new core leader the guide meets: a woman of Gorg Tappeh who keeps sheep.
+LEADER_NAME = "سکینه قربانی"
+LEADER_MOBILE = "09121404017"
+LEADER_PASSWORD = "sakineh-1404-gorg"  # noqa: S105 (a test member's)
+CORE_NAME = "دامداری قربانی"
+
+
+@dataclass
+class World:
+    """What the steps pass on to each other."""
+
+    browser: Any
+    base: str
+    app: Any
+    journey: Journey = field(default_factory=Journey)
+    people: dict[str, Walker] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def person(self, who: str, mobile: str, password: str = DEMO_PASSWORD) -> Walker:
+        """``who``'s browser, signed in once (the first time they are needed)."""
+        if who not in self.people:
+            walker = Walker(self.browser, self.base, self.journey, who)
+            walker.sign_in(mobile, password)
+            self.people[who] = walker
+        return self.people[who]
+
+    def cli(self, *args: str) -> str:
+        result = self.app.test_cli_runner().invoke(args=list(args))
+        assert result.exit_code == 0, f"resalat {' '.join(args)}: {result.output}"
+        return str(result.output)
+
+    def close(self) -> None:
+        for walker in self.people.values():
+            walker.close()
+
+
+def national_code() -> str:
+    from resalat_core.identity import national_code_with_check_digit
+
+    return str(national_code_with_check_digit("140401701"))
+
+
+def step_1_guide_registers_the_core(w: World) -> None:
+    w.journey.begin("1. the guide records a candidate, she joins, the guide registers and approves her core")
+    guide = w.person("guide", GUIDE)
+    guide.tile("/guides")
+    guide.click('[data-testid="new-candidate"]')
+    code = national_code()
+    guide.fill("#f-name", LEADER_NAME)
+    guide.fill("#f-national_code", code)
+    guide.fill("#f-mobile", LEADER_MOBILE)
+    guide.choose("#f-region", "zanjan/gorg-tappeh")
+    guide.choose("#f-field", "livestock")
+    guide.tick("#f-intent-start")
+    guide.fill("#f-experience_years", "4")
+    guide.click('[data-testid="save"]')
+    guide.sees(LEADER_NAME)
+    candidate = guide.path()
+
+    # She registers in M-Resalat herself (a guide cannot make members): her own password.
+    leader = Walker(w.browser, w.base, w.journey, "leader")
+    w.people["leader"] = leader
+    leader.open("/")
+    leader.href("/auth/register", within="body")
+    leader.fill("#f-national_code", code)
+    leader.fill("#f-mobile", LEADER_MOBILE)
+    leader.fill("#f-name", LEADER_NAME)
+    leader.choose("#f-region", "zanjan/gorg-tappeh")
+    leader.fill("#f-password", LEADER_PASSWORD)
+    leader.fill("#f-confirm", LEADER_PASSWORD)
+    leader.click("form button[type=submit] >> nth=-1")
+    assert "/auth/register" not in leader.path(), leader.text()
+
+    guide.open(candidate)  # back to the candidate's page (its address is in the browser's history)
+    guide.fill("#f-core_name", CORE_NAME)
+    guide.tick("#f-approve")
+    guide.click('[data-testid="save-core"]')
+    guide.sees(CORE_NAME)
+
+
+def top_up_by_card(walker: Walker, tomans: int) -> None:
+    """Money into the main account by bank card, through the sandbox bank's page."""
+    from resalat_hesam.gateways import SANDBOX_CARD
+
+    walker.open("/")
+    walker.tile("/hesam")
+    walker.click('[data-testid="start-card-topup"]')
+    walker.fill("#f-amount", str(tomans))
+    walker.click('[data-testid="continue"]')
+    walker.click('[data-testid="pay"]')
+    walker.fill("#f-card", SANDBOX_CARD)
+    walker.click('[data-testid="sandbox-pay"]')
+
+
+def step_2_she_opens_a_booth(w: World) -> None:
+    w.journey.begin("2. the core leader opens her booth in M-Bazar and lists her wool")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/bazaar")
+    leader.href("/bazaar/mine")
+    leader.click('[data-testid="open-booth"]')
+    leader.fill("#f-name", "غرفه‌ی " + CORE_NAME)
+    leader.fill("#f-description", "پشم و کشک گوسفندان خودمان")
+    leader.click('[data-testid="save"]')  # her core's ID is already filled in: she leads one core
+    leader.sees("غرفه")
+    leader.fill("#f-title", "پشم ریسیده‌ی گوسفند")
+    leader.choose_containing("#f-category", "پشم و الیاف")
+    leader.fill("#f-price", "250000")
+    leader.fill("#f-stock", "20")
+    leader.fill("#f-description", "پشم شسته و ریسیده، هر بسته یک کیلو")
+    leader.tick("#f-listed")
+    leader.click('[data-testid="save"]')
+    w.facts["booth_page"] = leader.path()
+
+
+def step_3_suppliers_and_a_group_purchase(w: World) -> None:
+    w.journey.begin("3. she finds suppliers of her inputs and joins a group purchase")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/value_chain")
+    leader.link(CORE_NAME)
+    leader.click('[data-testid="good-tab"] >> nth=0')
+    leader.click('[data-testid="match-booth"] a >> nth=0')  # the nearest supplier's booth
+    supplier_booth = leader.path()
+    booth_name = leader.text('[data-testid="booth-name"]').strip()
+
+    # The guide opens a group purchase of that supplier's product for the cores of Zanjan.
+    guide = w.person("guide", GUIDE)
+    guide.open("/")
+    guide.tile("/group_orders")
+    guide.click('[data-testid="new-link"]')
+    guide.choose_containing("#f-product", f"· {booth_name} ·")
+    price = guide.page.locator("#f-product option:checked").inner_text()
+    listed = int("".join(ch for ch in price.split("·")[-1] if ch.isdigit()).translate(PERSIAN_DIGITS))
+    group_price = max(listed * 9 // 10, 1)
+    guide.fill("#f-unit_price", str(group_price))
+    guide.fill("#f-min_quantity", "1")
+    guide.fill("#f-max_quantity", "4")
+    guide.fill("#f-deadline", jalali_in(days=10))
+    guide.fill("#f-collection_point", "دهیاری گرگ‌تپه")
+    guide.choose("#f-region", "zanjan/gorg-tappeh")
+    guide.click('[data-testid="submit"]')
+    purchase = guide.path()
+
+    # The supplier (the booth's owner, one of the demo's people) accepts the group price.
+    supplier = w.person("supplier", owner_mobile(w, supplier_booth))
+    supplier.open("/")
+    supplier.tile("/group_orders")
+    supplier.click(f'[data-testid="asked"] a[href="{purchase}"]')
+    supplier.click('[data-testid="accept"]')
+
+    top_up_by_card(leader, group_price + 2_000_000)  # her part, and some for later
+    leader.open("/")
+    leader.tile("/group_orders")
+    leader.click(f'[data-testid="open"] a[href="{purchase}"]')
+    leader.fill("#f-quantity", "1")
+    leader.click('[data-testid="join-submit"]')
+    leader.click('[data-testid="confirm-submit"]')
+    leader.sees(CORE_NAME)
+
+
+PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+
+
+def jalali_in(*, days: int) -> str:
+    """A Jalali date ``days`` from today, as a person types it (1404/07/15)."""
+    import datetime
+
+    import jdatetime
+
+    return jdatetime.date.fromgregorian(date=datetime.date.today() + datetime.timedelta(days=days)).strftime(
+        "%Y/%m/%d"
+    )
+
+
+def owner_mobile(w: World, booth_path: str) -> str:
+    """The mobile of a booth's owner: the person who knows it is the owner, who signs in with it."""
+    from sqlalchemy import text
+
+    booth_id = int(booth_path.rstrip("/").split("/")[-1].split("?")[0])
+    with w.app.app_context():
+        with w.app.extensions["resalat"].db.new_session() as s:
+            return str(
+                s.scalar(
+                    text("SELECT m.mobile FROM bazaar_booths b JOIN members m ON m.id = b.owner_id WHERE b.id = :b"),
+                    {"b": booth_id},
+                )
+            )
+
+
+STEPS = [step_1_guide_registers_the_core, step_2_she_opens_a_booth, step_3_suppliers_and_a_group_purchase]
