@@ -181,6 +181,69 @@ def step_3_suppliers_and_a_group_purchase(w: World) -> None:
     leader.sees(CORE_NAME)
 
 
+
+LOAN_TOMANS = 20_000_000
+
+
+def step_4_a_supporter_introduces_her(w: World) -> None:
+    w.journey.begin("4. a credit supporter introduces her for a loan; she accepts")
+    leader = w.people["leader"]
+    # She reads her core's ID on her core's page and gives it to the supporter with her mobile.
+    leader.open("/")
+    leader.tile("/cores/mine")  # her cores and their IDs
+    core_code = leader.text('[data-testid="core-code"]').strip().translate(PERSIAN_DIGITS)
+    w.facts["core_code"] = core_code
+
+    supporter = w.person("supporter", SUPPORTER)
+    supporter.tile("/supporters")
+    supporter.click('[data-testid="link-introduce"]')
+    supporter.fill("#f-core", core_code)
+    supporter.fill("#f-mobile", LEADER_MOBILE)
+    supporter.fill("#f-national_code", national_code())
+    supporter.fill("#f-estimate", "150000000")
+    supporter.fill("#f-amount", str(LOAN_TOMANS))
+    supporter.fill("#f-purpose", "ده رأس میش و علوفه‌ی زمستان")
+    supporter.click('[data-testid="save"]')
+
+    leader.open("/")
+    leader.tile("/supporters")
+    leader.click('[data-testid="link-my-introductions"]')
+    leader.click('[data-testid="introduction"] a >> nth=0')
+    leader.click('[data-testid="accept"]')
+
+
+def step_5_scored_a_note_and_the_request(w: World) -> None:
+    w.journey.begin("5. she is scored, issues the note the request names, and asks for the loan")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/loans")
+    leader.link("درخواست این وام")
+    leader.fill("#f-instalments", "12")
+    leader.click('[data-testid="check"]')
+    # What the checklist says is missing, each with a link to where it is done.
+    capacity = leader.page.locator('[data-testid="do-capacity"]')
+    if capacity.count():  # Merat needs her monthly income and expenses for her repayment capacity
+        leader.click(capacity)
+        leader.fill("#f-monthly_income", "30000000")
+        leader.fill("#f-monthly_expenses", "12000000")
+        leader.click('[data-testid="save-profile"]')
+        leader.click('[data-testid="recompute"]')
+        leader.open("/")  # back to her request from the loans' page
+        leader.tile("/loans")
+        leader.link("درخواست این وام")
+        leader.fill("#f-instalments", "12")
+        leader.click('[data-testid="check"]')
+    leader.click('[data-testid="do-note"]')  # a note of exactly the loan and its fee, filled in
+    leader.fill("#f-due_date", jalali_in(days=400))
+    leader.fill("#f-purpose", "وام قرض‌الحسنه‌ی دامداری")
+    leader.tick("#f-confirm_duty")
+    leader.click('[data-testid="submit"]')  # back to the request, the new note chosen
+    unmet = leader.page.locator('[data-testid="requirement"][data-met="no"]')
+    assert not unmet.count(), unmet.all_inner_texts()
+    leader.click('[data-testid="send"]')
+    w.facts["loan_page"] = leader.path()
+
+
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
@@ -210,4 +273,10 @@ def owner_mobile(w: World, booth_path: str) -> str:
             )
 
 
-STEPS = [step_1_guide_registers_the_core, step_2_she_opens_a_booth, step_3_suppliers_and_a_group_purchase]
+STEPS = [
+    step_1_guide_registers_the_core,
+    step_2_she_opens_a_booth,
+    step_3_suppliers_and_a_group_purchase,
+    step_4_a_supporter_introduces_her,
+    step_5_scored_a_note_and_the_request,
+]

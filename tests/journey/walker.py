@@ -71,6 +71,7 @@ class Walker:
     def __init__(self, browser: Any, base: str, journey: Journey, who: str) -> None:
         self.context = browser.new_context(locale="fa-IR", viewport={"width": PHONE, "height": 800})
         self.page = self.context.new_page()
+        self.page.set_default_timeout(8000)
         self.base, self.journey, self.who = base, journey, who
 
     def close(self) -> None:
@@ -99,7 +100,7 @@ class Walker:
             locator.click()
         response = nav.value
         self._read(response.status if response else 0)
-        errors = self.page.locator(".invalid-feedback, .alert-danger, .text-danger")
+        errors = self.page.locator(".invalid-feedback:visible, .alert-danger:visible")
         said = [e for e in errors.all_inner_texts() if e.strip()]
         where = f"[{self.journey.step.name} · {self.who}] {self.path()}"
         if refused:
