@@ -244,6 +244,48 @@ def step_5_scored_a_note_and_the_request(w: World) -> None:
     w.facts["loan_page"] = leader.path()
 
 
+
+def step_6_the_officer_approves(w: World) -> None:
+    w.journey.begin("6. the credit officer approves the loan and it is paid out as earmarked credit")
+    officer = w.person("officer", OFFICER)
+    officer.tile("/loans/officer")
+    officer.link(LEADER_NAME)
+    officer.click('[data-testid="approve"]')
+    officer.click('[data-testid="confirm"]')
+
+
+def find_in_market(walker: Walker, category: str) -> None:
+    """In M-Bazar, the first product of a category (by the filter's words), opened."""
+    walker.open("/")
+    walker.tile("/bazaar")
+    walker.page.locator('[data-testid="filters"] summary').click()
+    walker.journey.step.clicks += 1
+    walker.choose_containing("#f-category", category)
+    walker.click('[data-testid="search"]')
+    walker.click('[data-testid="results"] a >> nth=0')
+
+
+def step_7_loan_money_buys_sheep(w: World) -> None:
+    w.journey.begin("7. the loan money buys her ewes in M-Bazar; honey it may not buy is refused, with why")
+    leader = w.people["leader"]
+    # Honey is not for a livestock loan: the checkout says so and takes nothing.
+    find_in_market(leader, "عسل")
+    leader.click('[data-testid="add-to-cart"]')
+    leader.tick("#fund-earmarked")
+    leader.click('[data-testid="pay"]', refused=True)
+    leader.sees("فقط")
+    leader.button("حذف")
+
+    find_in_market(leader, "گوسفند")
+    leader.sees("دام")  # the livestock programme's badge: loan money may buy it
+    leader.click('[data-testid="add-to-cart"]')
+    leader.tick("#fund-earmarked")
+    leader.tick('input[name^="delivery_"][value="mst"]')
+    leader.fill("#f-address", "گرگ‌تپه، کوچه‌ی مسجد، خانه‌ی قربانی")
+    leader.click('[data-testid="pay"]')
+    w.facts["sheep_order"] = leader.path()
+
+
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
@@ -279,4 +321,6 @@ STEPS = [
     step_3_suppliers_and_a_group_purchase,
     step_4_a_supporter_introduces_her,
     step_5_scored_a_note_and_the_request,
+    step_6_the_officer_approves,
+    step_7_loan_money_buys_sheep,
 ]
