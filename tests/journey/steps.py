@@ -286,6 +286,38 @@ def step_7_loan_money_buys_sheep(w: World) -> None:
     w.facts["sheep_order"] = leader.path()
 
 
+
+def step_8_insured_and_delivered(w: World) -> None:
+    w.journey.begin("8. her ewes are insured; an M-ST operator brings them and takes her delivery code")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/bimeh")
+    leader.click('[data-testid="offer-quote"][href*="/livestock"] >> nth=0')  # the ewes of her order
+    leader.click('[data-testid="get-quote"]')
+    leader.click('[data-testid="buy"]')
+    leader.sees("دام")
+
+    # The code she gives at the door is on her M-ST page.
+    leader.open("/")
+    leader.tile("/stm")
+    shipment = leader.page.locator('[data-testid="shipment"]').first
+    shipment_id = shipment.get_attribute("data-id")
+    code = shipment.locator('[data-testid="code"]').inner_text().strip().translate(PERSIAN_DIGITS)
+
+    operator = w.person("operator", OPERATOR)
+    operator.tile("/stm")
+    operator.click('[data-testid="jobs-link"]')
+    operator.click(f'[data-id="{shipment_id}"] [data-testid="open-job"]')
+    operator.click('[data-testid="accept"]')
+    for move in ("pickup", "transit"):  # the parcel's timeline, one tap each
+        button = operator.page.locator(f'[data-testid="{move}"]')
+        if button.count():
+            operator.click(button)
+    operator.fill("#f-code", code)
+    operator.click('[data-testid="deliver"]')
+    operator.sees("تحویل")
+
+
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
@@ -323,4 +355,5 @@ STEPS = [
     step_5_scored_a_note_and_the_request,
     step_6_the_officer_approves,
     step_7_loan_money_buys_sheep,
+    step_8_insured_and_delivered,
 ]
