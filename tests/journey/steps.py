@@ -318,6 +318,43 @@ def step_8_insured_and_delivered(w: World) -> None:
     operator.sees("تحویل")
 
 
+
+def step_9_counsel_a_course_and_a_post(w: World) -> None:
+    w.journey.begin("9. she books a counsellor, takes a course to its certificate and posts on Rasan")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/counseling")
+    leader.click('[data-testid="counselor"] a >> nth=0')
+    leader.click('[data-testid="slot"] >> nth=0')
+    leader.fill("#f-need", "برای زمستان گله چه علوفه‌ای بخرم؟")
+    leader.click('[data-testid="book-review"]')
+    leader.click('[data-testid="book-confirm"]')
+    leader.sees("رزرو")
+
+    leader.open("/")
+    leader.tile("/maher")
+    leader.click('[data-testid="catalogue-link"]')
+    leader.click('[data-testid="courses"] a >> nth=0')
+    leader.click('[data-testid="enrol"]')
+    for _lesson in range(30):  # lesson after lesson; the last one leads to her certificate
+        if "/maher/certificates/" in leader.path():
+            break
+        for step in ("mark-done", "next-lesson", "continue"):
+            found = leader.page.locator(f'[data-testid="{step}"]')
+            if found.count():
+                leader.click(found)
+                break
+    assert "/maher/certificates/" in leader.path(), leader.path()
+
+    leader.open("/")
+    leader.tile("/rasan")
+    leader.href("/rasan/new")
+    leader.fill("#f-text", "پشم ریسیده‌ی گوسفندان خودمان در غرفه‌ی ما #دامداری #گرگ_تپه")
+    leader.choose_containing("#f-product", "پشم ریسیده")
+    leader.click('[data-testid="rasan-publish"]')
+    leader.sees("#دامداری")
+
+
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
@@ -356,4 +393,5 @@ STEPS = [
     step_6_the_officer_approves,
     step_7_loan_money_buys_sheep,
     step_8_insured_and_delivered,
+    step_9_counsel_a_course_and_a_post,
 ]
