@@ -183,6 +183,7 @@ def step_3_suppliers_and_a_group_purchase(w: World) -> None:
 
 
 LOAN_TOMANS = 20_000_000
+VOUCHER_TITLE = "بن خرید از غرفه‌های اعضا"
 
 
 def step_4_a_supporter_introduces_her(w: World) -> None:
@@ -287,24 +288,17 @@ def step_7_loan_money_buys_sheep(w: World) -> None:
 
 
 
-def step_8_insured_and_delivered(w: World) -> None:
-    w.journey.begin("8. her ewes are insured; an M-ST operator brings them and takes her delivery code")
-    leader = w.people["leader"]
-    leader.open("/")
-    leader.tile("/bimeh")
-    leader.click('[data-testid="offer-quote"][href*="/livestock"] >> nth=0')  # the ewes of her order
-    leader.click('[data-testid="get-quote"]')
-    leader.click('[data-testid="buy"]')
-    leader.sees("دام")
-
-    # The code she gives at the door is on her M-ST page.
-    leader.open("/")
-    leader.tile("/stm")
-    shipment = leader.page.locator('[data-testid="shipment"]').first
+def deliver(w: World, buyer: Walker) -> None:
+    """The M-ST operator of Zanjan takes the buyer's newest parcel to her door and enters the code
+    she reads him from her M-ST page."""
+    buyer.open("/")
+    buyer.tile("/stm")
+    shipment = buyer.page.locator('[data-testid="shipment"]').first
     shipment_id = shipment.get_attribute("data-id")
     code = shipment.locator('[data-testid="code"]').inner_text().strip().translate(PERSIAN_DIGITS)
 
     operator = w.person("operator", OPERATOR)
+    operator.open("/")
     operator.tile("/stm")
     operator.click('[data-testid="jobs-link"]')
     operator.click(f'[data-id="{shipment_id}"] [data-testid="open-job"]')
@@ -316,6 +310,20 @@ def step_8_insured_and_delivered(w: World) -> None:
     operator.fill("#f-code", code)
     operator.click('[data-testid="deliver"]')
     operator.sees("تحویل")
+
+
+
+def step_8_insured_and_delivered(w: World) -> None:
+    w.journey.begin("8. her ewes are insured; an M-ST operator brings them and takes her delivery code")
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/bimeh")
+    leader.click('[data-testid="offer-quote"][href*="/livestock"] >> nth=0')  # the ewes of her order
+    leader.click('[data-testid="get-quote"]')
+    leader.click('[data-testid="buy"]')
+    leader.sees("دام")
+
+    deliver(w, leader)
 
 
 
@@ -353,6 +361,75 @@ def step_9_counsel_a_course_and_a_post(w: World) -> None:
     leader.choose_containing("#f-product", "پشم ریسیده")
     leader.click('[data-testid="rasan-publish"]')
     leader.sees("#دامداری")
+
+
+
+def step_10_she_sells_and_repays(w: World) -> None:
+    w.journey.begin("10a. Maryam's cooperative gives her a voucher; the leader sells in instalments")
+    org = w.person("vouchers", VOUCHERS)
+    org.tile("/vouchers")
+    org.href("/vouchers/people")
+    org.fill("#f-mobile", MEMBER)
+    org.click('form:has(#f-mobile) button[type=submit]')
+    org.open("/")
+    org.tile("/vouchers")
+    org.click('[data-testid="to-issue"]')
+    org.fill("#f-title", VOUCHER_TITLE)
+    org.fill("#f-amount", "100000")
+    org.fill("#f-expires_on", jalali_in(days=60))
+    org.fill("#f-mobiles", MEMBER)
+    org.click('[data-testid="issue-form"] button[type=submit]')
+    org.click('[data-testid="issue-confirm"]')
+
+    leader = w.people["leader"]
+    leader.open("/")
+    leader.tile("/aghsat")
+    leader.href("/aghsat/booths")
+    leader.click('[data-testid="opt-in"]')
+
+    w.journey.begin("10b. Maryam buys her wool with the voucher and in instalments; M-ST brings it")
+    buyer = w.person("buyer", MEMBER)
+    buyer.tile("/bazaar")
+    buyer.fill('[data-testid="q"]', "پشم ریسیده")
+    buyer.click('[data-testid="search"]')
+    buyer.link("پشم ریسیده‌ی گوسفند")
+    buyer.fill("#f-quantity", "2")
+    buyer.click('[data-testid="add-to-cart"]')
+    ours = buyer.page.locator('[data-testid="payment-method"]', has_text=VOUCHER_TITLE)
+    buyer.tick(ours.locator('input[name="method"]'))  # the voucher her cooperative just gave
+    buyer.tick('input[name="rest_method"][value^="aghsat"] >> nth=0')  # three monthly instalments
+    buyer.tick('input[name^="delivery_"][value="mst"]')
+    buyer.fill("#f-address", "گرگ‌تپه، خیابان مدرسه")
+    buyer.click('[data-testid="pay"]')
+    deliver(w, buyer)
+
+    # The delivery completes the order; her inbox invites her to review it.
+    buyer.open("/")
+    buyer.href("/notifications", within="nav")
+    buyer.link("سفارش شما تحویل شد؛ نظرتان را بنویسید")
+    buyer.click('[data-testid="review-this"] >> nth=0')
+    buyer.tick("#stars-5")
+    buyer.fill("#f-text", "پشم تمیز و خوب ریسیده شده بود؛ به موقع رسید.")
+    buyer.click('[data-testid="submit"]')
+
+    w.journey.begin("10c. the leader repays her loan, her note is released, the ledger is consistent")
+    w.cli("loans", "run-due")  # the daily job: nothing is overdue, nothing is taken twice
+    top_up_by_card(leader, LOAN_TOMANS + 1_000_000)
+    leader.open("/")
+    leader.tile("/loans")
+    leader.href("/loans/", within='[data-testid="loans"]')
+    leader.click('[data-testid="pay-next"]')
+    leader.click('[data-testid="confirm"]')
+    leader.click('[data-testid="pay-all"]')
+    leader.click('[data-testid="confirm"]')
+    unpaid = leader.page.locator('[data-testid="instalment"][data-paid="no"]')
+    assert not unpaid.count(), leader.text('[data-testid="schedule"]')
+    leader.open("/")
+    leader.tile("/icap")
+    leader.sees("آزاد")
+    assert leader.page.locator('[data-testid="status"][data-status="released"]').count() == 1
+    verified = w.cli("wallet", "verify")
+    assert "the ledger is consistent" in verified, verified
 
 
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
@@ -394,4 +471,5 @@ STEPS = [
     step_7_loan_money_buys_sheep,
     step_8_insured_and_delivered,
     step_9_counsel_a_course_and_a_post,
+    step_10_she_sells_and_repays,
 ]
