@@ -173,11 +173,15 @@ def modules() -> Any:
     by_code = {p.code: p for p in provinces}
     code = request.values.get("region", "")
     province = by_code.get(code, provinces[0])
-    manager = current_app.extensions["resalat"].plugins
+    host = current_app.extensions["resalat"]
+    # A module with neither pages nor hooks (one that only declares words) shows members nothing:
+    # there is nothing to switch.
+    with_pages = set(host.blueprint_owner.values())
+    switchable = [r for r in host.plugins.loaded if r.hooks is not None or r.name in with_pages]
 
     def page(errors: dict[str, str] | None = None, status: int = 200) -> Any:
         snap = load_activation(session)
-        rows = [(r.name, str(r.plugin.title), snap.is_active(r.name, province)) for r in manager.loaded]
+        rows = [(r.name, str(r.plugin.title), snap.is_active(r.name, province)) for r in switchable]
         return render_template(
             "core/modules.html",
             provinces=provinces,

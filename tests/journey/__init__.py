@@ -1,1 +1,1 @@
-"""The core's journey, step by step, for ``tests/test_journey.py``: a walker that counts what a person does."""
+"""The core's journey for ``tests/test_journey.py``: the steps, and a walker that counts them."""

@@ -181,7 +181,6 @@ def step_3_suppliers_and_a_group_purchase(w: World) -> None:
     leader.sees(CORE_NAME)
 
 
-
 LOAN_TOMANS = 20_000_000
 VOUCHER_TITLE = "بن خرید از غرفه‌های اعضا"
 
@@ -245,7 +244,6 @@ def step_5_scored_a_note_and_the_request(w: World) -> None:
     w.facts["loan_page"] = leader.path()
 
 
-
 def step_6_the_officer_approves(w: World) -> None:
     w.journey.begin("6. the credit officer approves the loan and it is paid out as earmarked credit")
     officer = w.person("officer", OFFICER)
@@ -287,7 +285,6 @@ def step_7_loan_money_buys_sheep(w: World) -> None:
     w.facts["sheep_order"] = leader.path()
 
 
-
 def deliver(w: World, buyer: Walker) -> None:
     """The M-ST operator of Zanjan takes the buyer's newest parcel to her door and enters the code
     she reads him from her M-ST page."""
@@ -312,7 +309,6 @@ def deliver(w: World, buyer: Walker) -> None:
     operator.sees("تحویل")
 
 
-
 def step_8_insured_and_delivered(w: World) -> None:
     w.journey.begin("8. her ewes are insured; an M-ST operator brings them and takes her delivery code")
     leader = w.people["leader"]
@@ -324,7 +320,6 @@ def step_8_insured_and_delivered(w: World) -> None:
     leader.sees("دام")
 
     deliver(w, leader)
-
 
 
 def step_9_counsel_a_course_and_a_post(w: World) -> None:
@@ -363,14 +358,13 @@ def step_9_counsel_a_course_and_a_post(w: World) -> None:
     leader.sees("#دامداری")
 
 
-
 def step_10_she_sells_and_repays(w: World) -> None:
     w.journey.begin("10a. Maryam's cooperative gives her a voucher; the leader sells in instalments")
     org = w.person("vouchers", VOUCHERS)
     org.tile("/vouchers")
     org.href("/vouchers/people")
     org.fill("#f-mobile", MEMBER)
-    org.click('form:has(#f-mobile) button[type=submit]')
+    org.click("form:has(#f-mobile) button[type=submit]")
     org.open("/")
     org.tile("/vouchers")
     org.click('[data-testid="to-issue"]')
@@ -451,14 +445,9 @@ def owner_mobile(w: World, booth_path: str) -> str:
     from sqlalchemy import text
 
     booth_id = int(booth_path.rstrip("/").split("/")[-1].split("?")[0])
-    with w.app.app_context():
-        with w.app.extensions["resalat"].db.new_session() as s:
-            return str(
-                s.scalar(
-                    text("SELECT m.mobile FROM bazaar_booths b JOIN members m ON m.id = b.owner_id WHERE b.id = :b"),
-                    {"b": booth_id},
-                )
-            )
+    owner = text("SELECT m.mobile FROM bazaar_booths b JOIN members m ON m.id = b.owner_id WHERE b.id = :b")
+    with w.app.app_context(), w.app.extensions["resalat"].db.new_session() as s:
+        return str(s.scalar(owner, {"b": booth_id}))
 
 
 STEPS = [

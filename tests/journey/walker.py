@@ -143,7 +143,7 @@ class Walker:
         self.journey.step.fills += 1
         select = self._locator(target)
         value = select.evaluate(
-            "(s, words) => { const o = [...s.options].find(o => o.text.includes(words)); return o && o.value; }",
+            "(s, words) => [...s.options].find(o => o.text.includes(words))?.value",
             words,
         )
         assert value, f"{self.who}: no option with «{words}» in {target}"
