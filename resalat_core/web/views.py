@@ -172,6 +172,8 @@ def modules() -> Any:
         abort(403)
     by_code = {p.code: p for p in provinces}
     code = request.values.get("region", "")
+    if code and code not in by_code:
+        abort(403)  # a province outside the admin's area (or none at all)
     province = by_code.get(code, provinces[0])
     host = current_app.extensions["resalat"]
     # A module with neither pages nor hooks (one that only declares words) shows members nothing:
