@@ -41,7 +41,7 @@ def demo_app(app):
     return app
 
 
-def test_a_core_s_journey_through_the_pages(demo_app, live_server, _playwright_browser, capsys):
+def test_a_core_s_journey_through_the_pages(demo_app, live_server, _playwright_browser, request, backend):
     world = steps.World(_playwright_browser, live_server, demo_app)
     started = time.monotonic()
     try:
@@ -49,8 +49,9 @@ def test_a_core_s_journey_through_the_pages(demo_app, live_server, _playwright_b
             step(world)
     finally:
         world.close()
-        with capsys.disabled():
-            print(f"\nthe journey in {time.monotonic() - started:.0f} s\n{world.journey.table()}")
+        # Printed at the end of the run by tests/conftest.py (also from an xdist worker).
+        took = f"the journey on {backend} in {time.monotonic() - started:.0f} s"
+        request.node.user_properties.append(("journey", f"{took}\n{world.journey.table()}"))
     assert not world.journey.problems, "\n".join(world.journey.problems)
 
 
