@@ -58,3 +58,11 @@ def edge_app(app: Flask, make_app: Any) -> Flask:
     result = built.test_cli_runner().invoke(args=["modules", "enable", "edge", "--all"])
     assert result.exit_code == 0, result.output
     return built  # type: ignore[no-any-return]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The journey's table of pages, clicks and fills per step (tests/test_journey.py)."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "journey" and report.when == "call":
+                terminalreporter.write_line(f"\n{value}")

@@ -306,3 +306,59 @@ def test_the_activation_table_is_read_once_per_request_however_many_modules(
 
     assert len(with_five) == len(with_one)
     assert sum("module_activations" in s for s in with_five) <= 1
+
+
+# --- the admin's page -------------------------------------------------------------------------
+
+
+def test_an_admin_switches_a_module_off_and_on_for_a_province_on_the_modules_page(
+    modules_app: Any, make_member: Any
+) -> None:
+    app = modules_app()
+    admin = signed_in(app, make_member("admin", region="tehran/tehran", role_region=None))
+    villager = make_member(region=GORG_TAPPEH)
+    page = admin.get("/admin/modules?region=zanjan").get_data(as_text=True)
+    assert 'data-testid="switch-gallery"' in page
+
+    sent = admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "0"})
+    assert sent.status_code == 302
+    assert not sees_gallery(app, villager)
+    assert ("gallery", region_id(app, "zanjan"), False) in activation_rows(app)
+
+    admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "1"})
+    assert sees_gallery(app, villager)
+
+
+def test_the_modules_page_refuses_what_the_cli_refuses_and_changes_nothing(
+    modules_app: Any, make_member: Any
+) -> None:
+    app = modules_app(framing=True)
+    admin = signed_in(app, make_member("admin", region="tehran/tehran", role_region=None))
+    before = activation_rows(app)
+
+    # Framing requires the gallery: the gallery cannot go off under it.
+    refused_page = admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "0"})
+    assert refused_page.status_code == 400
+    assert "framing" in refused_page.get_data(as_text=True)
+    unknown = admin.form("/admin/modules?region=zanjan", {"module": "sculpture", "enabled": "0"})
+    assert unknown.status_code in (400, 404)
+    assert activation_rows(app) == before
+
+
+def test_a_provincial_admin_switches_modules_only_in_their_province(
+    modules_app: Any, make_member: Any
+) -> None:
+    app = modules_app()
+    admin = signed_in(app, make_member("admin", region="zanjan/zanjan"))  # held in Zanjan province
+    page = admin.get("/admin/modules").get_data(as_text=True)
+    assert 'value="zanjan"' in page and 'value="tehran"' not in page
+    assert admin.get("/admin/modules?region=tehran").status_code == 403
+    before = activation_rows(app)
+
+    off = {"module": "gallery", "enabled": "0"}
+    refused = admin.form("/admin/modules?region=tehran", off, token_from="/")
+    assert refused.status_code == 403
+    assert activation_rows(app) == before
+    admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "0"})
+    assert ("gallery", region_id(app, "zanjan"), False) in activation_rows(app)
+    assert signed_in(app, make_member()).get("/admin/modules").status_code == 403

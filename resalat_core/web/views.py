@@ -140,3 +140,70 @@ def sms_outbox() -> Any:
 
 def render_error(status: int, message: str) -> Any:
     return render_template("core/error.html", status=status, message=message), status
+
+
+def _module_area(session: Any) -> list[Any]:
+    """The provinces where the signed-in admin may switch modules (every one for a nationwide admin)."""
+    from sqlalchemy import select
+
+    from resalat_core.members.services import area_of
+    from resalat_core.regions.models import Region
+
+    area = area_of(session, current_user, "core.modules.manage")
+    query = select(Region).where(Region.parent_id.is_(None)).order_by(Region.code)
+    if area is not None:
+        query = query.where(Region.id.in_(area))
+    return list(session.scalars(query))
+
+
+@bp.route("/admin/modules", methods=["GET", "POST"])
+@permission_required("core.modules.manage")
+def modules() -> Any:
+    """Switch each sub-system on or off in a province: what the CLI's ``resalat modules`` does."""
+    from flask import abort, current_app
+
+    from resalat_core.i18n import _
+    from resalat_core.plugins.activation import load_activation, set_module
+    from resalat_core.web.edge import handle_form
+
+    session = db_session()
+    provinces = _module_area(session)
+    if not provinces:
+        abort(403)
+    by_code = {p.code: p for p in provinces}
+    code = request.values.get("region", "")
+    if code and code not in by_code:
+        abort(403)  # a province outside the admin's area (or none at all)
+    province = by_code.get(code, provinces[0])
+    host = current_app.extensions["resalat"]
+    # A module with neither pages nor hooks (one that only declares words) shows members nothing:
+    # there is nothing to switch.
+    with_pages = set(host.blueprint_owner.values())
+    switchable = [r for r in host.plugins.loaded if r.hooks is not None or r.name in with_pages]
+
+    def page(errors: dict[str, str] | None = None, status: int = 200) -> Any:
+        snap = load_activation(session)
+        rows = [(r.name, str(r.plugin.title), snap.is_active(r.name, province)) for r in switchable]
+        return render_template(
+            "core/modules.html",
+            provinces=provinces,
+            province=province,
+            rows=rows,
+            errors=errors or {},
+        ), status
+
+    if request.method == "GET":
+        return page()
+    module = request.form.get("module", "")
+    enabled = request.form.get("enabled") == "1"
+
+    def act(s: Any) -> str:
+        set_module(s, module, enabled=enabled, region=province)
+        return module
+
+    return handle_form(
+        act,
+        again=lambda errors, status: page(errors, status),
+        to=url_for("web.modules", region=province.code),
+        done=_("Switched on.") if enabled else _("Switched off."),
+    )

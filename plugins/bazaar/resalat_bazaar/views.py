@@ -141,6 +141,7 @@ def _booth_form(
 ) -> Any:
     session = db_session()
     member = me()
+    my_cores = [c for c in cores.cores_led_by(session, member) if c.status == cores.ACTIVE]
     if values is None:
         values = (
             {
@@ -155,6 +156,8 @@ def _booth_form(
             else {
                 "region": member.region.code if member.region else "",
                 "delivery_options": ["pickup", "mst"],
+                # A leader of one active core opens its booth: its ID is filled in, not typed.
+                "core_code": my_cores[0].code if len(my_cores) == 1 else "",
             }
         )
     return render_template(
@@ -163,7 +166,7 @@ def _booth_form(
         values=values,
         errors=errors or {},
         regions=region_choices(session, current_language()),
-        my_cores=[c for c in cores.cores_led_by(session, member) if c.status == cores.ACTIVE],
+        my_cores=my_cores,
         delivery_options=DELIVERY_OPTIONS,
         **_common(),
     ), status
