@@ -137,7 +137,14 @@ def sign_in(page: Any, live_server: str, mobile: str) -> None:
 
 WORKER_ACTIVE = """async () => {
     const registration = await navigator.serviceWorker.ready;
-    return [registration.active.state, registration.scope];
+    const worker = registration.active;
+    // "ready" comes with a worker still activating: wait for it to finish.
+    if (worker.state !== "activated") {
+        await new Promise(done => worker.addEventListener("statechange", () => {
+            if (worker.state === "activated") done();
+        }));
+    }
+    return [worker.state, registration.scope];
 }"""
 SAVED = """async () => {
     const cache = await caches.open("pages");
@@ -218,6 +225,7 @@ def test_offline_the_member_reads_saved_pages_and_else_the_offline_page(app, mak
     # A form cannot be sent: the browser stays with what it has, and nothing is kept of a POST.
     page.context.set_offline(False)
     page.goto(f"{live_server}/")
+    page.locator("[data-testid=account-menu] summary").click()  # sign-out lives in the account menu
     page.locator("form[data-signs-out] button").click()
     page.wait_for_url(f"{live_server}/")
     page.wait_for_function("async () => !(await caches.has('pages'))", timeout=10_000)

@@ -124,7 +124,8 @@ class Walker:
 
     def href(self, prefix: str, *, within: str = "main") -> None:
         """Follow the first link on the page whose address starts with ``prefix``."""
-        self.click(self.page.locator(f'{within} a[href^="{prefix}"]').first)
+        # Visible ones only: on a phone the top bar's links live in the bottom bar instead.
+        self.click(self.page.locator(f'{within} a[href^="{prefix}"]:visible').first)
 
     def fill(self, target: Any, value: str) -> None:
         self.journey.step.fills += 1
