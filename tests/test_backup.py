@@ -81,14 +81,15 @@ def test_the_demo_world_and_its_files_come_back_from_a_backup(demo_world, make_m
     assert summary["files"] >= 2 and summary["missing_files"] == 0  # the photo and its thumbnail
     assert Path(summary["path"]) == archive and archive.stat().st_size == summary["archive_bytes"]
 
+    with app.app_context():  # what each file store held when the backup was made
+        stores = _stores(app, with_names=True)
+    assert all(names for _storage, names in stores.values()), "a store with nothing to back up proves nothing"
+
     # A bad day: money moved after the backup, a table emptied, the file storage lost.
     top_up(member, rials=5_000, key="after-backup")
     with app.extensions["resalat"].db.engine.begin() as conn:
         conn.execute(text("DELETE FROM stored_files WHERE purpose = 'test.backup'"))
         conn.execute(text("UPDATE members SET name = 'gone'"))
-    with app.app_context():
-        stores = _stores(app, with_names=True)
-    assert all(names for _storage, names in stores.values()), "a store with nothing to back up proves nothing"
     for storage, _listed in stores.values():
         shutil.rmtree(storage.root)  # every file store lost, the host's and each plugin's own
 
