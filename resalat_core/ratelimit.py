@@ -19,6 +19,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from limits import parse, storage, strategies
 
+from resalat_core.config import DEFAULTS
 from resalat_core.errors import TooManyAttempts
 from resalat_core.i18n import ngettext
 
@@ -29,14 +30,7 @@ RULES = {
     "money_address": "ratelimit_money_address",  # ... and from one address
     "forms_member": "ratelimit_forms_member",  # forms one signed-in member sends
 }
-DEFAULTS = {
-    "ratelimit_storage": "memory://",
-    "ratelimit_namespace": "resalat",
-    "ratelimit_register": "10/hour",
-    "ratelimit_money_member": "60/minute",
-    "ratelimit_money_address": "300/minute",
-    "ratelimit_forms_member": "120/minute",
-}
+# The limits' defaults are the configuration's (``resalat_core.config.DEFAULTS``), one place.
 
 
 class Limiter:
@@ -78,7 +72,7 @@ class Limiter:
 
 
 def init_ratelimit(app: Flask) -> None:
-    settings = {**DEFAULTS, **{k: v for k, v in app.config["RESALAT"].items() if k.startswith("ratelimit_")}}
+    settings = {**DEFAULTS, **app.config["RESALAT"]}
     app.extensions["resalat_ratelimit"] = Limiter(settings)
 
     @app.before_request

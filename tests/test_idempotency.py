@@ -288,11 +288,12 @@ def test_a_claim_left_by_a_request_that_died_is_taken_over_by_the_retry(idem_app
 def test_a_repeat_waits_for_the_first_request_and_gets_its_answer_or_a_retry_after(idem_app, api_of, backend):
     """PostgreSQL: the repeat waits two seconds on the first one's claim, then is told to come
     back (409, Retry-After). SQLite: writers queue, so the repeat waits it out and replays."""
-    from resalat_fixture_idem.hooks import SLOW_HEADER
+    from resalat_fixture_idem.hooks import INSIDE, SLOW_HEADER
 
     api = api_of()
     token = api.environ_base["HTTP_AUTHORIZATION"]
     first: list[Any] = []
+    INSIDE.clear()
     slow = threading.Thread(
         target=lambda: first.append(
             idem_app.test_client().post(
@@ -302,7 +303,7 @@ def test_a_repeat_waits_for_the_first_request_and_gets_its_answer_or_a_retry_aft
     )
     slow.start()
     try:
-        _until(lambda: _claim_is_held(idem_app, backend), "the first request never claimed its key")
+        assert INSIDE.wait(20), "the first request never reached its view"
         repeat = count(api, "wait")
     finally:
         slow.join(timeout=30)

@@ -154,7 +154,7 @@ SAVED = """async () => {
 
 
 def wait_until_controlled(page: Any) -> None:
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
 def wait_until_saved(page: Any, path: str) -> None:
@@ -164,7 +164,7 @@ def wait_until_saved(page: Any, path: str) -> None:
             return (await cache.keys()).some(k => new URL(k.url).pathname === path);
         }""",
         arg=path,
-        timeout=15_000,
+        timeout=30_000,
     )
 
 
@@ -228,4 +228,4 @@ def test_offline_the_member_reads_saved_pages_and_else_the_offline_page(app, mak
     page.locator("[data-testid=account-menu] summary").click()  # sign-out lives in the account menu
     page.locator("form[data-signs-out] button").click()
     page.wait_for_url(f"{live_server}/")
-    page.wait_for_function("async () => !(await caches.has('pages'))", timeout=10_000)
+    page.wait_for_function("async () => !(await caches.has('pages'))", timeout=30_000)
