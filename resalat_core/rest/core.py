@@ -14,13 +14,10 @@ from typing import Any, TypeVar
 from flask import Response, current_app, g, jsonify, request
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import delete, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import delete, select
 
-from resalat_core import ratelimit
-from resalat_core.db import get_db, utcnow
+from resalat_core import claims, ratelimit
+from resalat_core.db import get_db
 from resalat_core.errors import BadInput, Conflict, ResalatError
 from resalat_core.i18n import _
 from resalat_core.rest.models import IdempotencyRecord
@@ -390,60 +387,19 @@ def idempotent(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-# How long a repeat waits for the first request with its key before it is told to come back.
-CLAIM_WAIT_MS = 2000
-
-
 def _claim(session: Any, scope: str, key: str, fingerprint: str) -> Response | None:
-    """Claim ``key`` in the session's (new) transaction; None when this request is to do the work,
-    else the answer to give: the stored one, or a 409 while the first request still runs.
-
-    The claim is an uncommitted row: a repeat that inserts the same key waits on it (PostgreSQL's
-    unique index, SQLite's write lock) until the first request commits (the repeat then replays
-    its answer) or dies (the claim vanishes with its transaction, and the repeat does the work).
-    """
-    dialect = session.get_bind().dialect.name
-    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    claim = (
-        insert_(IdempotencyRecord)
-        .values(scope=scope, key=key, request_hash=fingerprint, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["scope", "key"])
-        .returning(IdempotencyRecord.id)
-    )
+    """Claim ``key`` in the session's (new) transaction (``claims.claim``); None when this request
+    is to do the work, else the answer to give: the stored one, or a 409 while the first runs."""
     try:
-        if dialect == "postgresql":
-            session.execute(text(f"SET LOCAL lock_timeout = {CLAIM_WAIT_MS}"))
-        claimed = session.scalar(claim)
-        if claimed is None:
-            # A committed answer, or a claim left by a request that died before this release
-            # (claims used to be committed on their own): that one is taken over, under a row lock.
-            taken = session.execute(
-                update(IdempotencyRecord)
-                .where(
-                    IdempotencyRecord.scope == scope,
-                    IdempotencyRecord.key == key,
-                    IdempotencyRecord.status.is_(None),
-                )
-                .values(request_hash=fingerprint, created_at=utcnow())
-            ).rowcount
-            if not taken:
-                found = _record(session, scope, key)
-                session.rollback()
-                return _replay(found, fingerprint)
-        if dialect == "postgresql":
-            session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
-    except OperationalError as exc:
-        session.rollback()
-        if not _is_lock_wait(exc):
-            raise
+        if claims.claim(
+            session, IdempotencyRecord, {"scope": scope, "key": key}, {"request_hash": fingerprint}
+        ):
+            return None
+    except claims.StillRunning:
         return _still_running()
-    return None
-
-
-def _is_lock_wait(exc: OperationalError) -> bool:
-    """Whether the database gave up waiting for a lock (the first request is still at work)."""
-    code = getattr(exc.orig, "sqlstate", None)
-    return code == "55P03" or "database is locked" in str(exc.orig)
+    found = _record(session, scope, key)
+    session.rollback()
+    return _replay(found, fingerprint)
 
 
 def _still_running() -> Response:
@@ -459,13 +415,12 @@ def _still_running() -> Response:
 
 @contextmanager
 def _commits_held_back(session: Any) -> Iterator[None]:
-    """While an idempotent view runs, its ``commit()`` only flushes: the wrapper commits the work
-    with its stored answer, so a process killed between the two cannot leave one without the other."""
-    session.commit = session.flush
+    """While an idempotent view runs, its ``commit()`` only flushes (``claims.hold_commits``)."""
+    claims.hold_commits(session)
     try:
         yield
     finally:
-        del session.commit
+        claims.release_commits(session)
 
 
 def _record(session: Any, scope: str, key: str) -> IdempotencyRecord | None:

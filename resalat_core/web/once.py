@@ -26,14 +26,11 @@ from typing import Any
 
 from flask import Flask, current_app, flash, g, redirect, request, session
 from flask_login import current_user
-from sqlalchemy import delete, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import delete, select
 from werkzeug.wrappers import Response
 
+from resalat_core import claims
 from resalat_core.db import get_db, utcnow
-from resalat_core.rest.core import CLAIM_WAIT_MS, _is_lock_wait
 from resalat_core.rest.models import FormSubmission
 
 FIELD = "once"
@@ -99,59 +96,19 @@ def claim() -> Response | None:
     fingerprint = _request_hash()
     db_session = get_db().session
     db_session.commit()  # end what the sign-in check read; the claim opens the work's transaction
-    dialect = db_session.get_bind().dialect.name
-    insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    match = {"scope": scope, "token": token, "request_hash": fingerprint}
     try:
-        if dialect == "postgresql":
-            db_session.execute(text(f"SET LOCAL lock_timeout = {CLAIM_WAIT_MS}"))
-        forget_expired(db_session, scope=scope, hours=_hours())
-        # An uncommitted claim of the same form (its first sending, still at work) makes this
-        # insert wait: it then conflicts (and the first outcome is replayed) or, if the first
-        # died, goes through.
-        claimed = db_session.scalar(
-            insert_(FormSubmission)
-            .values(scope=scope, token=token, request_hash=fingerprint, created_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["scope", "token", "request_hash"])
-            .returning(FormSubmission.id)
-        )
-        if claimed is None:
-            # A kept outcome, or a claim committed without one by an earlier release whose
-            # request died: that one is taken over.
-            taken = db_session.execute(  # type: ignore[attr-defined]
-                update(FormSubmission)
-                .where(
-                    FormSubmission.scope == scope,
-                    FormSubmission.token == token,
-                    FormSubmission.request_hash == fingerprint,
-                    FormSubmission.status.is_(None),
-                )
-                .values(created_at=utcnow())
-            ).rowcount
-            if not taken:
-                found = _find(db_session, scope, token, fingerprint)
-                db_session.commit()
-                return _replay(found) if found is not None else _being_handled()
-        if dialect == "postgresql":
-            db_session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
-    except OperationalError as exc:
-        db_session.rollback()
-        if not _is_lock_wait(exc):
-            raise
+        claimed = claims.claim(db_session, FormSubmission, match, {})
+    except claims.StillRunning:
         return _being_handled()
+    if not claimed:
+        found = _find(db_session, scope, token, fingerprint)
+        db_session.commit()
+        return _replay(found) if found is not None else _being_handled()
+    forget_expired(db_session, scope=scope, hours=_hours())
     g.resalat_once = (scope, token, fingerprint, len(session.get("_flashes", [])))
-    _hold_commits(db_session())
+    claims.hold_commits(db_session())
     return None
-
-
-def _hold_commits(db_session: Any) -> None:
-    """Until the outcome is written, the view's ``commit()`` only flushes: a process killed
-    between the work's commit and the outcome's could leave work done with no outcome kept."""
-    db_session.commit = db_session.flush
-
-
-def _release_commits(db_session: Any) -> None:
-    if "commit" in vars(db_session):
-        del db_session.commit
 
 
 def _replay(found: FormSubmission) -> Response:
@@ -188,7 +145,7 @@ def settle(response: Response) -> Response:
         return response
     scope, token, fingerprint, flashes_before = claimed
     db_session = get_db().session
-    _release_commits(db_session())
+    claims.release_commits(db_session())
     refused = bool(g.pop("resalat_form_refused", False))
     redirected = 300 <= response.status_code < 400
     page = (
@@ -245,6 +202,6 @@ def init_once(app: Flask) -> None:
         if claimed is not None:
             # The request failed with nothing to answer it: its claim goes with its transaction.
             db_session = get_db().session
-            _release_commits(db_session())
+            claims.release_commits(db_session())
             with contextlib.suppress(Exception):
                 db_session.rollback()
