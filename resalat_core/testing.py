@@ -561,6 +561,37 @@ def count_queries(app: Flask) -> Callable[[], Any]:
 # --- a real server and a real browser ----------------------------------------------------------
 
 
+def sign_in_as_persona(page: Any, base: str, mobile: str) -> None:
+    """Sign a demo persona in through the login form in a real browser (the demo's password)."""
+    from resalat_core.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/auth/login")
+    page.fill("#f-identifier", mobile)
+    page.fill("#f-password", DEMO_PASSWORD)
+    # Wait for the answer's page: on a busy machine the click returns before the browser leaves.
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator("form button[type=submit]").last.click()
+    assert "/auth/login" not in page.url, f"{mobile} could not sign in"
+
+
+def load_demo_world(app: Flask) -> Flask:
+    """Load the whole demo world (the host's and every installed plugin's part) into ``app``."""
+    from resalat_core.demo import load_demo
+
+    with app.app_context():
+        session = app.extensions["resalat"].db.session
+        load_demo(app, session)
+        session.commit()
+        app.extensions["resalat"].db.session.remove()
+    return app
+
+
+@pytest.fixture
+def demo_app(app: Flask) -> Flask:
+    """The app on a clean database with the demo world loaded."""
+    return load_demo_world(app)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -54,20 +54,8 @@ def _store_photo(app: Flask, member_id: int) -> Any:
         return stored.token
 
 
-@pytest.fixture
-def demo_world(app: Flask) -> Flask:
-    from resalat_core.demo import load_demo
-
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
-
-
-def test_the_demo_world_and_its_files_come_back_from_a_backup(demo_world, make_member, top_up, tmp_path):
-    app = demo_world
+def test_the_demo_world_and_its_files_come_back_from_a_backup(demo_app, make_member, top_up, tmp_path):
+    app = demo_app
     member = make_member()
     top_up(member, rials=120_000, key="before-backup")
     token = _store_photo(app, member)

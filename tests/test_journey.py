@@ -29,18 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from journey import steps  # noqa: E402
 
 
-@pytest.fixture
-def demo_app(app):
-    from resalat_core.demo import load_demo
-
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
-
-
 def test_a_core_s_journey_through_the_pages(demo_app, live_server, _playwright_browser, request, backend):
     world = steps.World(_playwright_browser, live_server, demo_app)
     started = time.monotonic()

@@ -35,14 +35,9 @@ from resalat_core.sdk import (  # noqa: E402
 
 @pytest.fixture
 def world(app: Flask) -> Flask:
-    from resalat_core.demo import load_demo
+    from resalat_core.testing import load_demo_world
 
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
+    return load_demo_world(app)
 
 
 def _maryam(session: Any) -> Member:

@@ -24,18 +24,6 @@ PHONE = 390
 MEMBER = "09120000002"  # the demo's member, Maryam Ahmadi of Gorg Tappeh
 
 
-@pytest.fixture
-def demo_app(app: Flask) -> Flask:
-    from resalat_core.demo import load_demo
-
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
-
-
 def first_id(app: Flask, table: str, where: str = "") -> int | None:
     with app.app_context(), app.extensions["resalat"].db.new_session() as s:
         if table not in inspect(s.get_bind()).get_table_names():

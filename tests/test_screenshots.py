@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from resalat_core.testing import assert_accessible, layout_problems
+from resalat_core.testing import assert_accessible, layout_problems, sign_in_as_persona
 
 pytestmark = pytest.mark.browser
 
@@ -107,17 +107,12 @@ SHOTS = (
 
 @pytest.fixture
 def demo_app(app: Flask) -> Flask:
-    from resalat_core.demo import load_demo
+    from resalat_core.testing import load_demo_world
 
     missing = [name for name in NEEDED if name not in app.blueprints]
     if missing:
         pytest.skip(f"the screenshots show pages of plugins not installed: {', '.join(missing)}")
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
+    return load_demo_world(app)
 
 
 @pytest.fixture
@@ -130,17 +125,6 @@ def out_dir(tmp_path: Path) -> Path:
     folder = Path(named) if Path(named).is_absolute() else ROOT / named
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _sign_in(page: Any, base: str, mobile: str) -> None:
-    from resalat_core.demo import DEMO_PASSWORD
-
-    page.goto(f"{base}/auth/login")
-    page.fill("#f-identifier", mobile)
-    page.fill("#f-password", DEMO_PASSWORD)
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("form button[type=submit]").last.click()
-    assert "/auth/login" not in page.url, f"{mobile} could not sign in"
 
 
 def _save_small(png: bytes, path: Path) -> None:
@@ -172,7 +156,7 @@ def test_the_main_pages_are_photographed_at_phone_and_desktop_width(
         context = _playwright_browser.new_context(locale="fa-IR", viewport=PHONE, device_scale_factor=1)
         page = context.new_page()
         try:
-            _sign_in(page, live_server, who)
+            sign_in_as_persona(page, live_server, who)
             for shot in (s for s in SHOTS if s.who == who):
                 url = f"{live_server}{urls[shot.name]}"
                 for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):

@@ -407,18 +407,6 @@ def _officer_looks_up_a_member(walk: Walk, check: Any, on_page: Any) -> None:
 SCRIPTS = {"member": _member_pays_in_and_sends, "credit_officer": _officer_looks_up_a_member}
 
 
-@pytest.fixture
-def demo_app(app: Flask) -> Flask:
-    from resalat_core.demo import load_demo
-
-    with app.app_context():
-        session = app.extensions["resalat"].db.session
-        load_demo(app, session)
-        session.commit()
-        app.extensions["resalat"].db.session.remove()
-    return app
-
-
 def _centre_core_leader(app: Flask) -> str | None:
     """The mobile of the leader of a core a cooperation centre shared an order with: one of the
     demo's extra people (with the personas' password), the only one who sees that share's page."""
@@ -436,25 +424,13 @@ def _centre_core_leader(app: Flask) -> str | None:
             return found
 
 
-def _sign_in(page: Any, base: str, mobile: str) -> None:
-    from resalat_core.demo import DEMO_PASSWORD
-
-    page.goto(f"{base}/auth/login")
-    page.fill("#f-identifier", mobile)
-    page.fill("#f-password", DEMO_PASSWORD)
-    # Wait for the answer's page: on a busy machine the click returns before the browser leaves.
-    with page.expect_navigation(wait_until="domcontentloaded"):
-        page.locator("form button[type=submit]").last.click()
-    assert "/auth/login" not in page.url, f"{mobile} could not sign in"
-
-
 def test_every_page_reads_in_one_language_fits_a_phone_and_passes_axe(
     demo_app, live_server, _playwright_browser, backend
 ):
     """Every persona of the demo world (and a visitor signed out) walks every page it can reach,
     in Persian then in English, at 390 px; together they read every page of the app."""
     from resalat_core.demo import personas
-    from resalat_core.testing import axe_violations, layout_problems
+    from resalat_core.testing import axe_violations, layout_problems, sign_in_as_persona
 
     if backend != "postgresql":
         # What a page says does not depend on the database; one walk (on production's) keeps CI short.
@@ -497,7 +473,7 @@ def test_every_page_reads_in_one_language_fits_a_phone_and_passes_axe(
             if mobile is None:
                 start += ["/auth/login", "/auth/register", "/auth/forgot", "/auth/reset"]
             else:
-                _sign_in(page, live_server, mobile)
+                sign_in_as_persona(page, live_server, mobile)
             persian = Walk(page, live_server, demo_app)
             finished = persian.crawl(
                 start,
