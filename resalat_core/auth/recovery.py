@@ -245,6 +245,10 @@ def reset_password(
         raise BadInput(_("Please correct the marked fields."), fields=errors, keep_changes=counted)
     assert reset is not None  # every way of not finding it is an error above
     member = reset.member
+    # Only now is it known whose password this is: the code stays unused if it is refused here.
+    personal = validate_new_password(password, (member.mobile, member.national_code))
+    if personal:
+        raise BadInput(_("Please correct the marked fields."), fields={"password": personal})
     now = utcnow()
     reset.used_at = now
     member.password_hash = hash_password(password)

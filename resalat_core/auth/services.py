@@ -167,7 +167,7 @@ def change_password(session: Session, member: Member, current: str, new: str, co
     errors: dict[str, str] = {}
     if not verify_password(member.password_hash, current or ""):
         errors["current"] = _("The current password is wrong.")
-    problem = validate_new_password(new)
+    problem = validate_new_password(new, (member.mobile, member.national_code))
     if problem:
         errors["new"] = problem
     elif new != confirm:

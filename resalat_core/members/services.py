@@ -82,7 +82,9 @@ def register_member(session: Session, data: Registration) -> Member:
     except (BadInput, NotFound):
         errors["region"] = _("Choose your region from the list.")
         region = None
-    problem = validate_new_password(data.password)
+    problem = validate_new_password(
+        data.password, (values.get("mobile", data.mobile), values.get("national_code", data.national_code))
+    )
     if problem:
         errors["password"] = problem
     if data.confirm is not None and data.confirm != data.password:
