@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 import resalat_core.models  # noqa: F401  (map every host table before plugins load)
 from resalat_core.access import access_of, is_api_request
 from resalat_core.cli import register_host_commands
-from resalat_core.config import load_config
+from resalat_core.config import check_production, load_config
 from resalat_core.db import Database
 from resalat_core.errors import BadInput, PluginError, ResalatError
 from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
@@ -131,6 +131,7 @@ def create_app(
         BABEL_DEFAULT_LOCALE=config.get("default_language", DEFAULT_LANGUAGE),
         JSON_SORT_KEYS=False,
     )
+    check_production(config, debug=app.debug)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Persian in JSON stays readable
     app.url_map.converters["int"] = RowIdConverter
     if config.get("testing"):
@@ -409,6 +410,7 @@ def _register_host_blueprints(app: Flask) -> None:
 
 
 def _init_request_hooks(app: Flask) -> None:
+    from resalat_core.auth.sessions import renew_if_roles_changed
     from resalat_core.web.once import claim, init_once
 
     init_once(app)
@@ -428,12 +430,15 @@ def _init_request_hooks(app: Flask) -> None:
             app.extensions["resalat"].domains[module].as_default()
         check_request()
         if request.method in ("GET", "HEAD", "OPTIONS"):
+            renew_if_roles_changed()
             return
         # Loading the user first tells whether a bearer token (no cookie, so no CSRF risk) was used.
         signed_in = current_user.is_authenticated
         if g.get("resalat_token_auth") or (is_api_request() and not signed_in):
             return
         csrf.protect()
+        # After the form's token was checked: a form sent just after a role change still counts.
+        renew_if_roles_changed()
         # A form sent again (a dropped connection) gets its first outcome instead of acting twice.
         return claim()
 

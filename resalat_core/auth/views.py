@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from resalat_core import ratelimit
 from resalat_core.access import login_required, public
-from resalat_core.auth import recovery, services
+from resalat_core.auth import recovery, services, sessions
 from resalat_core.auth.recovery import RecoveryRules
 from resalat_core.db import db_session
 from resalat_core.errors import BadInput, TooManyAttempts
@@ -60,7 +60,7 @@ def login() -> Any:
             status = 400
         else:
             session.commit()
-            login_user(member, remember=bool(request.form.get("remember")))
+            sessions.begin(member, remember=bool(request.form.get("remember")))
             return redirect(next_url or url_for("web.home"))
     return (
         render_template(
@@ -106,7 +106,7 @@ def register() -> Any:
             status = 400
         else:
             session.commit()
-            login_user(member)
+            sessions.begin(member)
             flash(_("Welcome to M-Resalat!"), "success")
             return redirect(url_for("web.home"))
     return (
@@ -122,7 +122,7 @@ def change_password() -> Any:
     status = 200
     if request.method == "POST":
         session = db_session()
-        # The member itself, not the proxy: login_user() below stores what it is given, and a
+        # The member itself, not the proxy: sessions.begin() below stores what it is given, and a
         # stored proxy would resolve to itself forever.
         member = current_user._get_current_object()
         try:
@@ -140,7 +140,7 @@ def change_password() -> Any:
         else:
             session.commit()
             # The session version changed: sign in again with the fresh id so this tab stays in.
-            login_user(member)
+            sessions.begin(member)
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("web.home"))
     return render_template("core/password.html", errors=errors), status
@@ -230,7 +230,7 @@ def reset_password() -> Any:
             flask_session.pop(RECOVERY_KEY, None)
             if current_user.is_authenticated:
                 logout_user()
-            login_user(member)
+            sessions.begin(member)
             flash(
                 _("Your password has been changed and every device has been signed out. You are signed in."),
                 "success",
