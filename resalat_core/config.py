@@ -10,6 +10,9 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {
     "database_url": "sqlite:///instance/resalat.db",
+    # "production" refuses to start with a published secret key, debug on or cookies over HTTP.
+    "environment": "development",
+    "debug": False,
     "secret_key": "dev-only-change-me",
     "default_language": "fa",
     "login_max_failures": 5,
@@ -75,3 +78,33 @@ def _absolute_sqlite(url: str) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return prefix + str(path)
     return url
+
+
+# Secret keys that are published (in this repository's files): signing cookies with one of them
+# lets anyone forge a session.
+PUBLISHED_SECRETS = frozenset({"dev-only-change-me", "set RESALAT_SECRET_KEY from your secret store"})
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The configuration is not fit for production; the message lists every reason."""
+
+
+def check_production(config: dict[str, Any], *, debug: bool) -> None:
+    """Refuse a production start that would be unsafe; nothing to check in development."""
+    if str(config.get("environment", "")).lower() != "production":
+        return
+    problems = []
+    secret = str(config.get("secret_key") or "")
+    if secret in PUBLISHED_SECRETS:
+        problems.append("secret_key is the published default: set RESALAT_SECRET_KEY to a secret of your own")
+    elif len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"secret_key is shorter than {MIN_SECRET_LENGTH} characters")
+    if debug or config.get("debug"):
+        problems.append("debug is on: unset FLASK_DEBUG (the debugger runs any code a visitor sends)")
+    if config.get("testing"):
+        problems.append("testing is on: it weakens password hashing")
+    if not config.get("session_cookie_secure"):
+        problems.append("session_cookie_secure is off: cookies would travel over plain HTTP")
+    if problems:
+        raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))
