@@ -226,3 +226,21 @@ def national_code_with_check_digit(body: str) -> str:
         if len(set(code)) > 1 and _national_check_ok(code):
             return code
     raise ValueError(f"no check digit makes {body} valid")
+
+
+MASK = "\u2022"  # a bullet: neither a letter nor a digit, so it reads the same in any language
+
+
+def mask_mobile(value: object) -> str:
+    """A mobile as another member may see it: the operator's prefix and the last four digits
+    (``0912•••4567``), enough to recognise a number one knows and useless to call or look up."""
+    digits = to_latin_digits(str(value or ""))
+    if len(digits) < 8:
+        return MASK * len(digits)
+    return digits[:4] + MASK * (len(digits) - 8) + digits[-4:]
+
+
+def mask_national_code(value: object) -> str:
+    """A national code as another member may see it: its last four digits (``••••••5679``)."""
+    digits = to_latin_digits(str(value or ""))
+    return MASK * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else MASK * len(digits)

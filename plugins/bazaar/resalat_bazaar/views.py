@@ -410,6 +410,8 @@ def photo(name: str) -> Any:
     response = Response(data, mimetype="image/jpeg")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # Shown in the page, never run: a saved copy keeps the photo's own name.
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 
 

@@ -149,12 +149,16 @@ def test_the_service_refuses_a_stranger(db, core_id, make_member):
         )
 
 
-def test_the_areas_reviewer_sees_the_people_with_their_national_codes(client_as, core_id, member_info, jafar):
+def test_the_areas_reviewer_sees_the_people_with_their_national_codes_masked(
+    client_as, core_id, member_info, jafar
+):
     reviewer = client_as("admin", region="zanjan/zanjan")
 
     html = reviewer.get(f"/cores/{core_id}/members").get_data(as_text=True)
 
-    assert to_persian_digits(member_info(jafar.member_id).national_code) in html
+    code = member_info(jafar.member_id).national_code
+    assert to_persian_digits(code) not in html  # another member's code: only its last four digits
+    assert "••••••" + to_persian_digits(code[-4:]) in html
     assert 'data-testid="person"' in html
 
 

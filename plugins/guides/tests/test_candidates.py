@@ -49,7 +49,8 @@ def test_a_guide_records_a_candidate_of_their_area(guide, candidate_of, form_of)
     page = guide.get(answer.headers["Location"]).get_data(as_text=True)
     assert "جعفر قراجه‌لو" in page
     assert "۱۵ سال" in page
-    assert 'dir="ltr">۰۹۱۲۱۱۱۲۲۳۳</bdi>' in page
+    assert 'dir="ltr">۰۹۱۲•••۲۲۳۳</bdi>' in page  # masked, with a link to call
+    assert 'href="tel:09121112233"' in page
     assert "شناسایی‌شده" in page  # the first step of the history
 
 

@@ -91,7 +91,8 @@ def test_a_candidate_who_is_not_a_member_must_register_first(guide, record, snap
     html = answer.get_data(as_text=True)
     assert answer.status_code == 400
     assert "هنوز عضو ام‌رسالت نیست" in html
-    assert to_persian_digits(candidate_of(candidate).mobile) in html
+    mobile = candidate_of(candidate).mobile
+    assert to_persian_digits(mobile[:4]) + "•••" + to_persian_digits(mobile[-4:]) in html
     assert snapshot() == before
 
 
