@@ -244,3 +244,25 @@ def mask_national_code(value: object) -> str:
     """A national code as another member may see it: its last four digits (``••••••5679``)."""
     digits = to_latin_digits(str(value or ""))
     return MASK * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else MASK * len(digits)
+
+
+def _reader_owns(owner_id: int | None) -> bool:
+    from flask import has_request_context
+    from flask_login import current_user
+
+    return (
+        owner_id is not None
+        and has_request_context()
+        and current_user.is_authenticated
+        and current_user.id == owner_id
+    )
+
+
+def mobile_for_reader(value: object, owner_id: int | None = None) -> str:
+    """The mobile as the signed-in reader may see it: whole if it is theirs (``owner_id``), else masked."""
+    return to_latin_digits(str(value or "")) if _reader_owns(owner_id) else mask_mobile(value)
+
+
+def national_code_for_reader(value: object, owner_id: int | None = None) -> str:
+    """The national code as the signed-in reader may see it: whole if it is theirs, else masked."""
+    return to_latin_digits(str(value or "")) if _reader_owns(owner_id) else mask_national_code(value)

@@ -65,6 +65,8 @@ from resalat_core.formats import (
 from resalat_core.i18n import _, _l, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 from resalat_core.identity import (
     is_valid_national_code,
+    mobile_for_reader,
+    national_code_for_reader,
     national_code_with_check_digit,
     normalize_mobile,
     normalize_national_code,
@@ -307,6 +309,8 @@ __all__ = [
     "ids_under",
     "is_sqlite",
     "is_valid_national_code",
+    "mobile_for_reader",
+    "national_code_for_reader",
     "join_words",
     "national_code_with_check_digit",
     "json_option",

@@ -94,23 +94,19 @@ def ltr(value: Any) -> Markup:
     return Markup('<bdi dir="ltr">{}</bdi>').format(escape(digits(value)))
 
 
-def _own(owner_id: int | None) -> bool:
-    return owner_id is not None and current_user.is_authenticated and current_user.id == owner_id
-
-
 def mobile(value: Any, owner_id: int | None = None) -> Markup:
     """A mobile number: whole for its owner (``owner_id``, the member it belongs to), masked for
     anyone else, so a page never hands out another member's number."""
-    from resalat_core.identity import mask_mobile
+    from resalat_core.identity import mobile_for_reader
 
-    return ltr(value if _own(owner_id) else mask_mobile(value))
+    return ltr(mobile_for_reader(value, owner_id))
 
 
 def national_code(value: Any, owner_id: int | None = None) -> Markup:
     """A national code: whole for its owner, the last four digits for anyone else."""
-    from resalat_core.identity import mask_national_code
+    from resalat_core.identity import national_code_for_reader
 
-    return ltr(value if _own(owner_id) else mask_national_code(value))
+    return ltr(national_code_for_reader(value, owner_id))
 
 
 def nav_items() -> list[Any]:

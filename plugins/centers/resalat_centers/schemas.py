@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime, format_date, to_latin_digits
+from resalat_core.sdk import UtcDateTime, format_date, mobile_for_reader, to_latin_digits
 
 
 def jalali(day: Any) -> str | None:
@@ -62,7 +62,10 @@ class MemberRefSchema(Schema):
 class CentreMemberSchema(Schema):
     member_id = fields.Integer()
     name = fields.Function(lambda row: row.member.name)
-    mobile = fields.Function(lambda row: row.member.mobile)
+    mobile = fields.Function(
+        lambda row: mobile_for_reader(row.member.mobile, row.member_id),
+        metadata={"description": "masked (0912•••4567) unless it is the reader's own"},
+    )
     added_at = UtcDateTime()
 
 

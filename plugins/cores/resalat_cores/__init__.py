@@ -4,7 +4,7 @@ from resalat_core.sdk import Persona, Plugin, Role, _l
 
 plugin = Plugin(
     name="cores",
-    sdk=">=1,<2",
+    sdk=">=1.6,<2",
     title=_l("Entrepreneurship cores"),
     package=__name__,
     requires=(),

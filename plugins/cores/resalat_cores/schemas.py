@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import UtcDateTime, mobile_for_reader, national_code_for_reader
 from resalat_cores.models import DESCRIPTION_MAX, NAME_MAX, REASON_MAX, STATUSES
 
 # Generous bounds on raw input: the services hold the real rules and say what is wrong.
@@ -48,8 +48,15 @@ class CoreMemberSchema(Schema):
 
     id = fields.Integer()
     name = fields.String()
-    national_code = fields.String()
-    mobile = fields.String(allow_none=True)
+    national_code = fields.Function(
+        lambda p: national_code_for_reader(p.national_code, p.member_id),
+        metadata={"description": "the last four digits unless it is the reader's own"},
+    )
+    mobile = fields.Function(
+        lambda p: mobile_for_reader(p.mobile, p.member_id) if p.mobile else None,
+        allow_none=True,
+        metadata={"description": "masked (0912•••4567) unless it is the reader's own"},
+    )
     relation = fields.String()
     member_id = fields.Integer(allow_none=True)
     created_at = UtcDateTime()

@@ -4,7 +4,7 @@ from resalat_core.sdk import Persona, Plugin, Role, _l
 
 plugin = Plugin(
     name="guides",
-    sdk=">=1,<2",
+    sdk=">=1.6,<2",
     title=_l("Guides"),
     package=__name__,
     # A candidate becomes a core through the cores registry, and links join two of its cores.

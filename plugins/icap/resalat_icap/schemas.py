@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import UtcDateTime, mobile_for_reader, national_code_for_reader
 from resalat_icap.models import STATUSES
 
 # Text is checked (and normalised) by the services; the schema only bounds its size, loosely, so
@@ -14,8 +14,14 @@ _TEXT = 4000
 
 class GuarantorSchema(Schema):
     name = fields.String()
-    national_code = fields.String()
-    mobile = fields.String()
+    national_code = fields.Function(
+        lambda g: national_code_for_reader(g.national_code, g.member_id),
+        metadata={"description": "the last four digits unless it is the reader's own"},
+    )
+    mobile = fields.Function(
+        lambda g: mobile_for_reader(g.mobile, g.member_id),
+        metadata={"description": "masked (0912•••4567) unless it is the reader's own"},
+    )
     signed = fields.Function(lambda g: g.signed_at is not None)
     signed_at = UtcDateTime(allow_none=True)
 
@@ -36,8 +42,8 @@ class NoteSchema(Schema):
         lambda n: {
             "id": n.issuer_id,
             "name": n.issuer_name,
-            "national_code": n.issuer_national_code,
-            "mobile": n.issuer_mobile,
+            "national_code": national_code_for_reader(n.issuer_national_code, n.issuer_id),
+            "mobile": mobile_for_reader(n.issuer_mobile, n.issuer_id),
         }
     )
     amount = fields.Integer(metadata={"description": "face value in rials", "example": 150_000_000})

@@ -90,10 +90,16 @@ def test_too_little_money_over_the_api(api_as, top_up, counts):
     assert counts() == before
 
 
-def test_another_member_gets_404_and_an_officer_reads_it(jafar_api, api_as):
+def test_another_member_gets_404_and_an_officer_reads_it_with_the_issuers_numbers_masked(jafar_api, api_as):
     note_id = issuing(jafar_api, body()).get_json()["id"]
     assert api_as(name="حسین غریبه").get(f"/api/v1/icap/notes/{note_id}").status_code == 404
-    assert api_as("admin", role_region=None).get(f"/api/v1/icap/notes/{note_id}").status_code == 200
+    read = api_as("admin", role_region=None).get(f"/api/v1/icap/notes/{note_id}")
+    assert read.status_code == 200
+    own = jafar_api.get(f"/api/v1/icap/notes/{note_id}").get_json()["issuer"]
+    seen = read.get_json()["issuer"]
+    assert own["national_code"].isdecimal() and own["mobile"].isdecimal()  # whole for Jafar
+    assert seen["national_code"] == "\u2022" * 6 + own["national_code"][-4:]
+    assert seen["mobile"] == own["mobile"][:4] + "\u2022" * 3 + own["mobile"][-4:]
 
 
 def test_jafar_endorses_over_the_api_and_cannot_sign_his_own_note(jafar_api, member, note_of):

@@ -19,6 +19,7 @@ from resalat_core.sdk import (
     load,
     login_required,
     me,
+    mobile_for_reader,
     page_args,
     permission_required,
     system_account,
@@ -198,7 +199,11 @@ def payout(loan_id: int) -> Any:
         {
             "loan_id": loan.id,
             "status": loan.status,
-            "member": {"id": loan.member_id, "name": loan.member.name, "mobile": loan.member.mobile},
+            "member": {
+                "id": loan.member_id,
+                "name": loan.member.name,
+                "mobile": mobile_for_reader(loan.member.mobile, loan.member_id),
+            },
             "product": loan.product.code,
             "amount": loan.amount,
             "fee": loan.fee,
