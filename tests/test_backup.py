@@ -109,6 +109,14 @@ def test_a_restore_asks_before_it_replaces_the_database(app, make_member, tmp_pa
     answered_no = run(app, "db", "restore", str(archive), input="n\n")
 
     assert answered_no.exit_code == 1 and "Aborted" in answered_no.output
+    assert "0 files" in answered_no.output  # it says what the archive holds before asking
+    assert _member_exists(app, marker)
+
+    # An archive that is not one is refused before any question is asked.
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not an archive at all")
+    refused = run(app, "db", "restore", str(junk), input="y\n")
+    assert refused.exit_code == 1 and "[y/N]" not in refused.output
     assert _member_exists(app, marker)
 
 

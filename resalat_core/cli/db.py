@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -61,6 +63,8 @@ def _bar(label: str, as_json: bool) -> Any:
     """A progress bar over a list (on stderr, so ``--json`` output stays one document)."""
 
     def wrap(items: list[Any]) -> Any:
+        if not items:
+            return  # no bar, not even its label, for nothing to do
         with click.progressbar(items, label=label, file=sys.stderr) as bar:
             yield from bar
 
@@ -109,7 +113,14 @@ def restore_command(path: str, yes: bool, as_json: bool) -> None:
 
     database = make_url(current_app.extensions["resalat"].db.url).render_as_string(hide_password=True)
     if not yes:
-        click.confirm(f"Replace everything in {database} with {path}?", abort=True)
+        # Asked only about an archive that passed its checks, and told what it holds.
+        with tempfile.TemporaryDirectory(prefix="resalat-check-") as workdir:
+            manifest, _, names = backup.check(current_app, path, Path(workdir))
+        click.confirm(
+            f"Replace everything in {database} with {path} "
+            f"(made {manifest.get('created_at')}, {len(names)} files)?",
+            abort=True,
+        )
     summary = backup.restore(current_app, path, progress=_bar("files", as_json))
     if as_json:
         echo_json(summary.as_dict())
