@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RETRY_PAUSE = (0.05, 0.3)
 # After the run, a call still without a final answer this long is a key left in progress.
 GIVE_UP_SECONDS = 120
+# How often a client stops waiting after a fraction of a second (and sends the request again).
+IMPATIENT = 0.15
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -42,6 +44,7 @@ class Call:
     key: str | None = None
     attempts: int = 0
     dropped: int = 0  # no answer: the connection died with its worker
+    gave_up: int = 0  # the client stopped waiting for the answer
     waited: int = 0  # 409 still in progress, or 429: sent again after Retry-After
     server_errors: list[str] = field(default_factory=list)
     status: int | None = None
@@ -110,7 +113,8 @@ class Server:
                 raise AssertionError(f"gunicorn stopped at start-up:\n{self.log.read_text()[-3000:]}")
             try:
                 status, _body, _headers = request(self.base, "GET", "/healthz", None, {})
-                if status == 200 and len(self.workers()) >= workers:
+                # Every worker serving before the load begins: the killer spares the last one.
+                if status == 200 and len(self.serving(0.0)) >= workers:
                     return
             except OSError:
                 pass
@@ -176,9 +180,11 @@ class Server:
         shutil.rmtree(self.control.parent, ignore_errors=True)
 
 
-def request(base: str, method: str, path: str, body: Any, headers: dict[str, str]) -> tuple[int, Any, Any]:
+def request(
+    base: str, method: str, path: str, body: Any, headers: dict[str, str], timeout: float = 60
+) -> tuple[int, Any, Any]:
     host, port = base.split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
         payload = None if body is None else json.dumps(body, ensure_ascii=False).encode()
         conn.request(method, path, body=payload, headers={"Content-Type": "application/json", **headers})
@@ -213,7 +219,14 @@ def send(base: str, call: Call, rng: random.Random, give_up: float) -> Call:
     while time.monotonic() < give_up:
         call.attempts += 1
         try:
-            status, answer, got = request(base, call.method, call.path, call.body, headers)
+            # Now and then an impatient client: it stops waiting and sends the request again while
+            # the first is still at work, so the two meet on the key (a wait, a 409, a replay).
+            impatient = call.key is not None and rng.random() < IMPATIENT
+            timeout = rng.uniform(0.05, 0.5) if impatient else 60
+            status, answer, got = request(base, call.method, call.path, call.body, headers, timeout)
+        except TimeoutError:
+            call.gave_up += 1
+            continue
         except (OSError, http.client.HTTPException):
             call.dropped += 1
             time.sleep(rng.uniform(*RETRY_PAUSE))

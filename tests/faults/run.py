@@ -48,6 +48,7 @@ class Outcome:
             f"faults: {self.took:.0f} s, {len(calls)} requests ({sum(c.attempts for c in calls)} attempts), "
             f"{self.load.kills} workers killed",
             f"  retried {sum(c.retried for c in calls)} (no answer {sum(c.dropped for c in calls)}, "
+            f"stopped waiting {sum(c.gave_up for c in calls)}, "
             f"409/429 waits {sum(c.waited for c in calls)}, 5xx {sum(len(c.server_errors) for c in calls)}); "
             f"answered as a replay {sum(c.replayed for c in calls)}; replays checked {len(self.pairs)}",
             *(
