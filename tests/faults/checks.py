@@ -77,6 +77,25 @@ def stock(session: Any, world: World) -> list[str]:
     return problems
 
 
+def vouchers(session: Any, world: World) -> list[str]:
+    """Each buyer's voucher holds what it was issued with less what orders took from it."""
+    from resalat_bazaar.models import OrderPayment
+    from resalat_vouchers.models import Voucher
+
+    taken = dict(
+        session.execute(
+            select(OrderPayment.method, func.sum(OrderPayment.amount))
+            .where(OrderPayment.method.like("vouchers.%"))
+            .group_by(OrderPayment.method)
+        ).all()
+    )
+    return [
+        f"voucher {v.id}: balance {v.balance}, issued {v.amount}, taken {taken.get(f'vouchers.v{v.id}', 0)}"
+        for v in session.scalars(select(Voucher).where(Voucher.holder_id.in_(world.buyer_ids)))
+        if v.balance + taken.get(f"vouchers.v{v.id}", 0) != v.amount
+    ]
+
+
 def pending_transfers(session: Any, world: World) -> list[str]:
     """A two-phase transfer the run made and left pending has an expiry (``resalat wallet expire``
     voids it). The demo's own (a withdrawal waiting for the bank's batch) are not the run's."""

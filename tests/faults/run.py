@@ -110,6 +110,7 @@ def check(app: Flask, world: World, calls: list[Call], pairs: list[tuple[Call, C
         try:
             problems += checks.orders_and_escrow(session, world)
             problems += checks.stock(session, world)
+            problems += checks.vouchers(session, world)
             problems += checks.pending_transfers(session, world)
             problems += checks.idempotency(session, calls)
             problems += checks.counted_once(session, world, calls)
