@@ -1,7 +1,7 @@
 """Killed mid-work, nothing half-done, every retry answered: gunicorn serves the demo world on
 PostgreSQL with several workers while client threads shop in M-Bazar (vouchers and M-Aghsat plans
-at checkout), pay M-Aghsat instalments, send M-Hesam transfers and a credit officer pays loans
-out, each request with an Idempotency-Key; meanwhile workers are killed with SIGKILL at random
+at checkout), pay M-Aghsat instalments, send M-Hesam transfers, a credit officer pays loans
+out and their borrowers repay them, each request with an Idempotency-Key; meanwhile workers are killed with SIGKILL at random
 moments (gunicorn's master starts others). A request that got no answer, or a 409 while its key
 is at work, is sent again with the same key until it gets a final one. Then: the ledger verifies,
 every order has its money in escrow and escrow no money without its order, stock left plus sold

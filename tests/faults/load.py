@@ -252,6 +252,7 @@ class Load:
 
     calls: list[Call] = field(default_factory=list)
     kills: int = 0
+    disbursed: list[int] = field(default_factory=list)  # loans paid out, for their borrowers to repay
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def done(self, call: Call) -> Call:
@@ -345,15 +346,29 @@ def officer(world: Any, load: Load, base: str, seed: int, until: float) -> None:
     for loan_id, amount in world.loans:
         time.sleep(rng.uniform(0, max(0.0, until - time.monotonic()) / max(1, len(world.loans))))
         body = {"decision": "approve", "confirm": True, "amount_rials": amount, "reason": "طرح تأیید شد"}
-        made = Call(
-            "disbursal",
-            "POST",
-            f"/api/v1/loans/{loan_id}/decision",
-            body,
-            world.officer.token,
-            new_key("loan"),
-        )
-        load.done(send(base, made, rng, give_up))
+        path = f"/api/v1/loans/{loan_id}/decision"
+        made = Call("disbursal", "POST", path, body, world.officer.token, new_key("loan"))
+        if load.done(send(base, made, rng, give_up)).status == 200:
+            with load.lock:
+                load.disbursed.append(loan_id)
+
+
+def borrowers(world: Any, load: Load, base: str, seed: int, until: float) -> None:
+    """The borrowers repay their loans once paid out, an instalment at a time."""
+    rng = random.Random(seed)
+    give_up = until + GIVE_UP_SECONDS
+    while time.monotonic() < until:
+        time.sleep(rng.uniform(0.1, 0.5))
+        with load.lock:
+            owing = list(load.disbursed)
+        if not owing:
+            continue
+        loan_id = rng.choice(owing)
+        path = f"/api/v1/loans/{loan_id}/pay"
+        made = Call("repayment", "POST", path, {"count": 1}, world.borrowers[loan_id].token, new_key("repay"))
+        if (load.done(send(base, made, rng, give_up)).status or 0) >= 400:
+            with load.lock:
+                load.disbursed.remove(loan_id)  # repaid in full (or refused): nothing more to pay
 
 
 def killer(

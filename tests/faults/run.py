@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from . import checks
-from .load import Buyer, Call, Load, Server, killer, officer, replay
+from .load import Buyer, Call, Load, Server, borrowers, killer, officer, replay
 from .world import World, prepare
 
 
@@ -82,9 +82,8 @@ def run(app: Flask, database_url: str, log: Path, settings: Settings | None = No
             )
             for n, actor in enumerate(world.buyers)
         ]
-        threads.append(
-            threading.Thread(target=officer, args=(world, load, server.base, settings.seed, until))
-        )
+        people = (world, load, server.base, settings.seed, until)
+        threads += [threading.Thread(target=actor, args=people) for actor in (officer, borrowers)]
         threads.append(
             threading.Thread(
                 target=killer, args=(server, load, settings.seed, until, settings.kill_every, settings.booted)

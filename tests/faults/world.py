@@ -33,6 +33,7 @@ class World:
     buyers: list[Actor]
     officer: Actor
     loans: list[tuple[int, int]]  # (loan id, amount) waiting for the officer
+    borrowers: dict[int, Actor]  # loan id: the member who asked for it
     products: list[tuple[int, int]]  # (product id, booth id)
     stock_before: dict[int, int]
     escrow_before: int
@@ -105,7 +106,7 @@ def prepare(app: Flask, *, buyers: int, loans: int) -> World:
             key="faults:vouchers",
         )
         loans_services.fund(s, LOAN_RIALS * (loans + 1), key="faults:loans", actor=admin)
-        waiting = []
+        waiting, asked = [], {}
         for member in people[buyers:]:
             merat.score_member(s, member, requested_by=officer, reason=merat.LOAN_REQUEST)
             fee = loans_services.fee_for(LOAN_RIALS, 200)
@@ -132,6 +133,7 @@ def prepare(app: Flask, *, buyers: int, loans: int) -> World:
                 purpose="پنل خورشیدی برای آزمون خرابی",
             )
             waiting.append((loan.id, loan.amount))
+            asked[loan.id] = Actor(member.id, member.mobile, _token(s, member))
         goods = [
             p
             for p in s.scalars(select(Product).order_by(Product.id))
@@ -148,6 +150,7 @@ def prepare(app: Flask, *, buyers: int, loans: int) -> World:
             buyers=[Actor(m.id, m.mobile, _token(s, m)) for m in people[:buyers]],
             officer=Actor(officer.id, officer.mobile, _token(s, officer)),
             loans=waiting,
+            borrowers=asked,
             products=[(p.id, p.booth_id) for p in goods],
             stock_before={p.id: p.stock for p in goods},
             escrow_before=system_account(s, "escrow").posted,
