@@ -1,15 +1,15 @@
 """Killed mid-work, nothing half-done, every retry answered: gunicorn serves the demo world on
 PostgreSQL with several workers while client threads shop in M-Bazar (vouchers and M-Aghsat plans
-at checkout), pay M-Aghsat instalments, send M-Hesam transfers, a credit officer pays loans
-out and their borrowers repay them, each request with an Idempotency-Key; meanwhile workers are killed with SIGKILL at random
-moments (gunicorn's master starts others). A request that got no answer, or a 409 while its key
-is at work, is sent again with the same key until it gets a final one. Then: the ledger verifies,
-every order has its money in escrow and escrow no money without its order, stock left plus sold
-is the stock at the start, no two-phase transfer of the run is pending without an expiry, no key
-is left in progress, every success the clients got is the outcome stored for its key (and is what
-sending it once more answers), and each success acted once, each refusal not at all.
+at checkout), pay M-Aghsat instalments, send M-Hesam transfers, a credit officer pays loans out and
+their borrowers repay them, each request with an Idempotency-Key; meanwhile workers are killed with
+SIGKILL at random moments (gunicorn's master starts others). A request that got no answer, or a 409
+while its key is at work, is sent again with the same key until it gets a final one. Then: the
+ledger verifies, every order has its money in escrow and escrow no money without its order, stock
+left plus sold is the stock at the start, no two-phase transfer of the run is pending without an
+expiry, no key is left in progress, every success the clients got is the outcome stored for its key
+(and is what sending it once more answers), and each success acted once, each refusal not at all.
 
-``FAULTS_SECONDS`` of load (default 25: about 1.5 minutes with the demo's loading); ``make
+``FAULTS_SECONDS`` of load (default 25: about 2 minutes in all on a busy 2-core machine); ``make
 faults`` runs 5 minutes. PostgreSQL only (on SQLite one process serves); it needs the plugins it
 drives and is skipped without them (the host's tests run alone too).
 """
