@@ -44,6 +44,10 @@ class Outcome:
         kinds = Counter(c.kind for c in keyed)
         done = Counter(c.kind for c in keyed if c.status is not None and c.status < 400)
         refused = Counter(c.kind for c in keyed if c.status is not None and c.status >= 400)
+        codes: dict[str, set[str]] = {kind: set() for kind in kinds}
+        for c in keyed:
+            if c.status is not None and c.status >= 400 and isinstance(c.answer, dict):
+                codes[c.kind].add(str((c.answer.get("error") or {}).get("code")))
         lines = [
             f"faults: {self.took:.0f} s, {len(calls)} requests ({sum(c.attempts for c in calls)} attempts), "
             f"{self.load.kills} workers killed",
@@ -53,6 +57,7 @@ class Outcome:
             f"answered as a replay {sum(c.replayed for c in calls)}; replays checked {len(self.pairs)}",
             *(
                 f"  {kind}: {kinds[kind]} sent, {done[kind]} done, {refused[kind]} refused"
+                + (f" ({', '.join(sorted(codes[kind]))})" if codes[kind] else "")
                 for kind in sorted(kinds)
             ),
             f"  problems: {len(self.problems)}",
