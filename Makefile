@@ -1,5 +1,5 @@
 # The two set-up commands (see README): `make demo` and `make test`.
-.PHONY: demo test test-sqlite lint format fuzz screenshots
+.PHONY: demo test test-sqlite lint format fuzz faults screenshots
 
 demo:
 	scripts/demo
@@ -13,6 +13,12 @@ test-sqlite:
 # The API fuzzed long: about 30 minutes (the bounded run is part of `make test`).
 fuzz:
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_SECONDS=$${FUZZ_SECONDS:-600} scripts/fuzz
+
+# Workers killed mid-work for 5 minutes on PostgreSQL (the bounded run, 25 s, is part of `make test`).
+faults:
+	RESALAT_TEST_DATABASE_URL=$${RESALAT_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	RESALAT_TEST_BACKENDS=postgresql FAULTS_SECONDS=$${FAULTS_SECONDS:-300} \
+	.venv/bin/python -m pytest -q -rs tests/test_faults.py
 
 # The README's screenshots of the demo world (phone and desktop), into docs/screenshots/.
 screenshots:

@@ -61,8 +61,9 @@ def edge_app(app: Flask, make_app: Any) -> Flask:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The journey's table of pages, clicks and fills per step (tests/test_journey.py)."""
+    """The journey's table of pages, clicks and fills per step (tests/test_journey.py), and the
+    fault run's counts of requests, kills, retries and replays (tests/test_faults.py)."""
     for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
         for name, value in getattr(report, "user_properties", []):
-            if name == "journey" and report.when == "call":
+            if name in ("journey", "faults") and report.when == "call":
                 terminalreporter.write_line(f"\n{value}")

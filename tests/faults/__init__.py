@@ -1,0 +1,1 @@
+"""The fault test's parts (tests/test_faults.py): its world, its load and killer, its checks."""
