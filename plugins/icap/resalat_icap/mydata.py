@@ -1,8 +1,9 @@
 """iCAP's part of a member's own data, and the notes that stop the member closing the account.
 
 A promissory note is a money record the law keeps as it was written (the issuer's name, national
-code and mobile on it included): closing never changes it. A note still issued or pledged stops
-the closing, for its issuer and for each guarantor who signed it.
+code and mobile on it included): closing never changes it. A note pledged to a loan and not yet
+released, or protested and not yet settled, stops the closing, for its issuer and for each
+guarantor who signed it. A note issued and never pledged secures nothing, so it does not.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import DataRow, DataSection, Member, _, _l, hookimpl
-from resalat_icap.models import ISSUED, PLEDGED, Guarantor, Note
+from resalat_icap.models import PLEDGED, PROTESTED, Guarantor, Note
 
-OPEN = (ISSUED, PLEDGED)
+OPEN = (PLEDGED, PROTESTED)
 
 
 def _issued(session: Session, member: Member) -> list[Note]:
