@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import DataRow, DataSection, Member, _, _l, hookimpl
+from resalat_core.sdk import DataRow, DataSection, Day, Member, _, _l, hookimpl
 from resalat_hesam.models import EXPORTED, REQUESTED, CardPayment, ShebaAccount, Withdrawal
 
 
@@ -30,12 +30,11 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
         return []
     rows = [DataRow(_l("Your bank account (Sheba)"), f"{sheba.sheba} ({sheba.holder_name})")] if sheba else []
     rows += [
-        DataRow(_l("Top-up by card on %(day)s", day=p.created_at.date()), p.amount, money=True)
+        DataRow(_l("Top-up by card on %(day)s", day=Day(p.created_at)), p.amount, money=True)
         for p in payments
     ]
     rows += [
-        DataRow(_l("Withdrawal on %(day)s", day=w.created_at.date()), w.amount, money=True)
-        for w in withdrawals
+        DataRow(_l("Withdrawal on %(day)s", day=Day(w.created_at)), w.amount, money=True) for w in withdrawals
     ]
     data = {
         "sheba": {"sheba": sheba.sheba, "holder_name": sheba.holder_name} if sheba else None,

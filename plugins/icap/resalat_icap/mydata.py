@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import DataRow, DataSection, Member, _, _l, hookimpl
+from resalat_core.sdk import DataRow, DataSection, Digits, Member, _, _l, hookimpl
 from resalat_icap.models import PLEDGED, PROTESTED, Guarantor, Note
 
 OPEN = (PLEDGED, PROTESTED)
@@ -38,9 +38,14 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
     signed = _signed(session, member)
     if not issued and not signed:
         return []
-    rows = [DataRow(_l("Promissory note %(serial)s", serial=n.serial), n.amount, money=True) for n in issued]
+    rows = [
+        DataRow(_l("Promissory note %(serial)s", serial=Digits(n.serial)), n.amount, money=True)
+        for n in issued
+    ]
     rows += [
-        DataRow(_l("You guarantee the promissory note %(serial)s", serial=n.serial), n.amount, money=True)
+        DataRow(
+            _l("You guarantee the promissory note %(serial)s", serial=Digits(n.serial)), n.amount, money=True
+        )
         for n in signed
     ]
     data = {
@@ -68,13 +73,13 @@ def resalat_closing_blockers(session: Session, member: Member) -> list[str]:
     reasons = [
         _(
             "The promissory note %(serial)s is not released yet: it must be released or settled first.",
-            serial=n.serial,
+            serial=Digits(n.serial),
         )
         for n in _issued(session, member)
         if n.status in OPEN
     ]
     reasons += [
-        _("You guarantee the promissory note %(serial)s, which is not released yet.", serial=n.serial)
+        _("You guarantee the promissory note %(serial)s, which is not released yet.", serial=Digits(n.serial))
         for n in _signed(session, member)
         if n.status in OPEN
     ]

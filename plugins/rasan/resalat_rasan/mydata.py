@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import DataRow, DataSection, Member, _l, hookimpl
+from resalat_core.sdk import DataRow, DataSection, Day, Member, _l, hookimpl
 
 from .models import (
     RasanComment,
@@ -47,8 +47,8 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
     )
     if not (posts or comments or likes or follows or groups):
         return []
-    rows = [DataRow(_l("Post of %(day)s", day=p.created_at.date()), p.text) for p in posts]
-    rows += [DataRow(_l("Comment of %(day)s", day=c.created_at.date()), c.text) for c in comments]
+    rows = [DataRow(_l("Post of %(day)s", day=Day(p.created_at)), p.text) for p in posts]
+    rows += [DataRow(_l("Comment of %(day)s", day=Day(c.created_at)), c.text) for c in comments]
     rows += [DataRow(_l("Group"), title) for title in groups]
     rows += [DataRow(_l("Posts you liked"), likes), DataRow(_l("Members and cores you follow"), follows)]
     data = {
