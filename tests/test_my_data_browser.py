@@ -5,6 +5,7 @@ a wrong password is said beside its field; the right one closes the account and 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_the_data_pages_and_closing_on_a_phone(app, person, top_up, live_server,
     with page.expect_download() as caught:
         page.click("[data-testid=download-data]")
     download = caught.value
-    body = json.loads(open(download.path(), encoding="utf-8").read())
+    body = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert body["member_id"] == jafar.id
     page.click("[data-testid=close-link]")
     page.wait_for_url(f"{live_server}/account/close")
