@@ -47,7 +47,7 @@ HOST_PERMISSIONS = [
     Permission("core.sms.view", _l("Read the text messages in the outbox"), ("admin",)),
 ]
 # Blueprint names the host keeps for itself; a plugin may not take them.
-HOST_BLUEPRINTS = {"web", "auth", "api", "static", "files", "files_api", "pwa"}
+HOST_BLUEPRINTS = {"web", "auth", "account", "api", "static", "files", "files_api", "pwa"}
 
 
 @dataclass
@@ -395,6 +395,7 @@ def _select_locale() -> str:
 
 
 def _register_host_blueprints(app: Flask) -> None:
+    from resalat_core.account.views import bp as account_bp
     from resalat_core.auth.views import bp as auth_bp
     from resalat_core.files.views import api_bp as files_api_bp
     from resalat_core.files.views import bp as files_bp
@@ -402,7 +403,7 @@ def _register_host_blueprints(app: Flask) -> None:
     from resalat_core.web.pwa import bp as pwa_bp
     from resalat_core.web.views import bp as web_bp
 
-    for bp in (web_bp, auth_bp, api_bp, files_bp, files_api_bp, pwa_bp):
+    for bp in (web_bp, auth_bp, account_bp, api_bp, files_bp, files_api_bp, pwa_bp):
         app.register_blueprint(bp)
 
 

@@ -29,6 +29,7 @@ What is here, by the plugin's rooms:
   ``IMAGE`` and ``PDF``, and ``check_image``, ``Storage`` and ``LocalStorage`` for a plugin that keeps
   pictures its own way
   (since 1.3), with ``FileStore`` to have them backed up (since 1.5);
+- a member's own data: ``DataSection`` and ``DataRow`` answer ``resalat_member_data`` (since 1.6);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -90,6 +91,8 @@ from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
     CreditSignal,
+    DataRow,
+    DataSection,
     Figure,
     FileStore,
     Message,
@@ -220,6 +223,8 @@ __all__ = [
     "Base",
     "Conflict",
     "CreditSignal",
+    "DataRow",
+    "DataSection",
     "Day",
     "Digits",
     "Entry",

@@ -28,6 +28,8 @@ class Member(Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the member closed the account (the row is then anonymised and cannot sign in).
+    closed_at: Mapped[datetime | None]
 
     region: Mapped[Region] = relationship(lazy="joined")
     roles: Mapped[list[RoleGrant]] = relationship(

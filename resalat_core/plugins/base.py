@@ -411,3 +411,33 @@ class SignalKind:
     per: int
     cap: int
     money: bool = False
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One line of what a plugin holds about a member, as the readable page shows it (since 1.6).
+
+    ``label`` is a lazy text; ``value`` is what the member typed or what the plugin recorded: a
+    person's own text (shown as it is), a lazy text, a number or a date (shown in the reader's
+    digits and calendar); with ``money`` the number is rials, shown as tomans.
+    """
+
+    label: Text
+    value: Any
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class DataSection:
+    """What one plugin holds about a member, for the member's own copy of their data (since 1.6).
+
+    ``key`` names the section in the download (short, stable: ``"posts"``), unique within the
+    plugin; ``title`` is a lazy text; ``rows`` are what the readable page lists; ``data`` is the
+    same in plain JSON values (strings, numbers, booleans, lists, dicts; dates as ISO text), for
+    the file the member downloads. The host adds the plugin's name as the section's ``source``.
+    """
+
+    key: str
+    title: Text
+    rows: list[DataRow] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)

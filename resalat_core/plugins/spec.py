@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from resalat_core.demo import World
     from resalat_core.members.models import Member
     from resalat_core.plugins.base import (
+        DataSection,
         Figure,
         FileStore,
         Message,
@@ -254,6 +255,75 @@ def resalat_file_stores(session: Session) -> list[FileStore]:
         @hookimpl
         def resalat_file_stores(session):
             return [FileStore("shop", media.storage(), services.photo_names(session))]
+    """
+
+
+@hookspec
+def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
+    """Return what the plugin holds about ``member``, for the member's own copy of their data (since 1.6).
+
+    When: each time the member opens ``/account/data``, downloads ``/account/data.json`` or calls
+    ``GET /api/v1/me/data``; every loaded plugin is asked, switched on in the member's region or
+    not, since data kept while a module was on is still the member's. Arguments: ``session``;
+    ``member``, the signed-in member (only ever the member themself). Transaction: the request's,
+    read only. Answer with ``DataSection`` objects (a title, rows for the page and a plain JSON
+    ``data`` dict for the download), only of this member's own records: what they wrote, what is
+    recorded about them, never another member's personal data; ``[]`` when there is nothing.
+    An exception is a 500 of the page: the member gets no copy that silently lacks a part.
+
+    Example::
+
+        @hookimpl
+        def resalat_member_data(session, member):
+            visits = services.visits_of(session, member)
+            return [DataSection("visits", _l("Health visits"),
+                                [DataRow(_l("Visit"), v.day) for v in visits],
+                                {"visits": [v.day.isoformat() for v in visits]})]
+    """
+
+
+@hookspec
+def resalat_closing_blockers(session: Session, member: Member) -> list[str]:
+    """Return why ``member`` may not close their account now, each reason translated (since 1.6).
+
+    When: on the page ``/account/close`` (the member reads every reason before trying) and again
+    inside the closing itself, just before the member row is anonymised; every loaded plugin is
+    asked. Arguments: ``session``; ``member``. Transaction: the request's (while closing, the
+    closing's own, so a blocker that appears meanwhile still stops it); read only. Answer with
+    one sentence per thing in the reader's language that says what stops the closing and what
+    to do (a running loan: repay it; an open order: wait for it to finish or cancel it), or
+    ``[]``. An exception propagates: the page is a 500 and no account is closed.
+
+    Example::
+
+        @hookimpl
+        def resalat_closing_blockers(session, member):
+            if services.open_visits(session, member):
+                return [_("A health visit is booked: cancel it or wait until it is over.")]
+            return []
+    """
+
+
+@hookspec
+def resalat_member_closed(session: Session, member: Member) -> None:
+    """``member`` has closed their account: remove or anonymise the plugin's personal data (since 1.6).
+
+    When: by the host's account closing, after every ``resalat_closing_blockers`` answered
+    ``[]`` and the member row was anonymised (``member.closed_at`` is set, the name is a
+    placeholder); every loaded plugin hears it. Arguments: ``session``; ``member``.
+    Transaction: the closing's, not yet committed: write through ``session`` (flush, never
+    commit), so a refused closing leaves everything as it was. Remove or blank what the member
+    wrote and their contact details (posts' text, profile fields, addresses, phone numbers,
+    bank account numbers), keep the money records the law requires (ledger transfers, loans,
+    promissory notes, orders' amounts) with their ids. An exception rolls the whole closing
+    back and the member sees an error.
+
+    Example::
+
+        @hookimpl
+        def resalat_member_closed(session, member):
+            for visit in services.visits_of(session, member):
+                visit.note = ""
     """
 
 

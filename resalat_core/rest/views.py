@@ -1,4 +1,4 @@
-"""The host's own API: the OpenAPI document, who I am, regions, my modules, tokens."""
+"""The host's own API: the OpenAPI document, who I am and my data, regions, my modules, tokens."""
 
 from __future__ import annotations
 
@@ -80,6 +80,32 @@ def openapi() -> Any:
 @login_required
 def me() -> Any:
     return dump(MemberSchema, current_user)
+
+
+class DataSectionSchema(Schema):
+    source = fields.String(metadata={"description": "who holds it: core (the host) or a plugin's name"})
+    key = fields.String()
+    title = fields.String()
+    data = fields.Dict(keys=fields.String(), metadata={"description": "the section's records, plain JSON"})
+
+
+class MemberDataSchema(Schema):
+    member_id = fields.Integer()
+    generated_at = fields.String(metadata={"description": "UTC, ISO 8601"})
+    sections = fields.List(fields.Nested(DataSectionSchema))
+
+
+@bp.get("/me/data")
+@api_doc(
+    summary="Everything the app holds about the signed-in member (the host's and every plugin's)",
+    tags=["members"],
+    response=MemberDataSchema,
+)
+@login_required
+def my_data() -> Any:
+    from resalat_core.account.services import member_data_json
+
+    return dump(MemberDataSchema, member_data_json(db_session(), current_user._get_current_object()))
 
 
 @bp.get("/regions")

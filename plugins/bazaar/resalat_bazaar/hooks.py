@@ -14,6 +14,9 @@ from resalat_bazaar.api import bp as api_bp
 from resalat_bazaar.cli import bazaar as bazaar_cli
 from resalat_bazaar.demo import load_demo
 from resalat_bazaar.models import COMPLETED, Order
+from resalat_bazaar.mydata import resalat_closing_blockers as resalat_closing_blockers
+from resalat_bazaar.mydata import resalat_member_closed as resalat_member_closed
+from resalat_bazaar.mydata import resalat_member_data as resalat_member_data
 from resalat_bazaar.views import bp as pages_bp
 from resalat_core.sdk import (
     Account,

@@ -26,6 +26,9 @@ from resalat_cores import demo, plugin, services
 from resalat_cores.api import bp as api_bp
 from resalat_cores.cli import cores as cores_cli
 from resalat_cores.models import ACTIVE, CANDIDATE, SUSPENDED, Core
+from resalat_cores.mydata import resalat_closing_blockers as resalat_closing_blockers
+from resalat_cores.mydata import resalat_member_closed as resalat_member_closed
+from resalat_cores.mydata import resalat_member_data as resalat_member_data
 from resalat_cores.views import bp as pages_bp
 
 ACTIVE_CORE_LEADER = "active_core_leader"

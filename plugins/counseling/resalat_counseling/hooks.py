@@ -24,6 +24,9 @@ from resalat_core.sdk import (
 from . import BOOK_FOR, COUNSEL, COUNSELOR, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
+from .mydata import resalat_closing_blockers as resalat_closing_blockers
+from .mydata import resalat_member_closed as resalat_member_closed
+from .mydata import resalat_member_data as resalat_member_data
 from .views import bp as pages_bp
 
 

@@ -23,6 +23,8 @@ from resalat_guides import demo, plugin, services
 from resalat_guides.api import bp as api_bp
 from resalat_guides.cli import guides as guides_cli
 from resalat_guides.models import ADVISED, IDENTIFIED
+from resalat_guides.mydata import resalat_member_closed as resalat_member_closed
+from resalat_guides.mydata import resalat_member_data as resalat_member_data
 from resalat_guides.services import MANAGE
 from resalat_guides.views import bp as pages_bp
 

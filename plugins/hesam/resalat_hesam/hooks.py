@@ -23,6 +23,9 @@ from resalat_hesam import demo, plugin, services
 from resalat_hesam.api import bp as api_bp
 from resalat_hesam.cli import hesam as hesam_cli
 from resalat_hesam.money_views import PAYOUTS, RECONCILE
+from resalat_hesam.mydata import resalat_closing_blockers as resalat_closing_blockers
+from resalat_hesam.mydata import resalat_member_closed as resalat_member_closed
+from resalat_hesam.mydata import resalat_member_data as resalat_member_data
 from resalat_hesam.views import TOPUP
 from resalat_hesam.views import bp as pages_bp
 

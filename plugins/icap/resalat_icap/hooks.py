@@ -11,6 +11,8 @@ from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, h
 from resalat_icap import demo, plugin, services
 from resalat_icap.api import bp as api_bp
 from resalat_icap.cli import icap as icap_cli
+from resalat_icap.mydata import resalat_closing_blockers as resalat_closing_blockers
+from resalat_icap.mydata import resalat_member_data as resalat_member_data
 from resalat_icap.views import bp as pages_bp
 
 

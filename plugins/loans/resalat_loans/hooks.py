@@ -35,6 +35,8 @@ from resalat_loans.api import bp as api_bp
 from resalat_loans.cli import loans as loans_cli
 from resalat_loans.demo import load_demo
 from resalat_loans.models import DISBURSED, REQUESTED, Instalment, Loan
+from resalat_loans.mydata import resalat_closing_blockers as resalat_closing_blockers
+from resalat_loans.mydata import resalat_member_data as resalat_member_data
 from resalat_loans.views import DECIDE
 from resalat_loans.views import bp as pages_bp
 

@@ -25,6 +25,8 @@ from resalat_maher import demo, plugin, services
 from resalat_maher.api import bp as api_bp
 from resalat_maher.cli import maher as maher_cli
 from resalat_maher.models import PUBLISHED, Course, Enrolment, Lesson, LessonDone
+from resalat_maher.mydata import resalat_member_closed as resalat_member_closed
+from resalat_maher.mydata import resalat_member_data as resalat_member_data
 from resalat_maher.views import bp as pages_bp
 
 COURSES_SIGNAL = "maher_courses"

@@ -25,6 +25,8 @@ from . import MODERATE, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
 from .models import RasanPost
+from .mydata import resalat_member_closed as resalat_member_closed
+from .mydata import resalat_member_data as resalat_member_data
 from .views import bp as pages_bp
 
 

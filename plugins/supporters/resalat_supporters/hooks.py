@@ -22,6 +22,8 @@ from resalat_supporters import plugin, services
 from resalat_supporters.api import bp as api_bp
 from resalat_supporters.cli import supporters as supporters_cli
 from resalat_supporters.demo import load_demo
+from resalat_supporters.mydata import resalat_member_closed as resalat_member_closed
+from resalat_supporters.mydata import resalat_member_data as resalat_member_data
 from resalat_supporters.views import bp as pages_bp
 
 SIGNAL_KIND = "credit_behaviour_sponsorship"

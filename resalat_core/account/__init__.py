@@ -1,0 +1,1 @@
+"""A member's own data: the copy of it and closing the account."""
