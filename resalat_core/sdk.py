@@ -29,6 +29,9 @@ What is here, by the plugin's rooms:
   ``IMAGE`` and ``PDF``, and ``check_image``, ``Storage`` and ``LocalStorage`` for a plugin that keeps
   pictures its own way
   (since 1.3), with ``FileStore`` to have them backed up (since 1.5);
+- the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
+  after=...)`` writes an entry in the caller's transaction; each action code is declared as an
+  ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from resalat_core.access import can, login_required, permission_required, public, require
+from resalat_core.audit.services import UnknownAuditAction, audit
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
@@ -87,6 +91,7 @@ from resalat_core.plugins.activation import active_modules, every_plugin_hook, h
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
+    AuditAction,
     CreditSignal,
     Figure,
     FileStore,
@@ -214,6 +219,7 @@ __all__ = [
     "SYSTEM",
     "Account",
     "AccountKind",
+    "AuditAction",
     "BadInput",
     "Base",
     "Conflict",
@@ -257,6 +263,7 @@ __all__ = [
     "Text",
     "Tile",
     "TooManyAttempts",
+    "UnknownAuditAction",
     "Transfer",
     "TransferSpec",
     "Words",
@@ -269,6 +276,7 @@ __all__ = [
     "UtcDateTime",
     "api_doc",
     "area_of",
+    "audit",
     "awaiting",
     "can",
     "check_spend",
