@@ -175,6 +175,7 @@ NOT_PAGES = {
     "files.show": "a stored file (a picture or a PDF)",
     "files.thumb": "a stored picture's thumbnail",
     "hesam.statement_csv": "a statement as CSV",
+    "audit.export": "the audit trail as CSV",
     "hesam.payouts_batch": "a withdrawal batch as the bank's CSV",
     "cores.by_code": "the core ID printed on its papers, typed in: goes on to the core's page",
     "pwa.manifest": "the web app manifest (JSON) a phone reads to install the app",

@@ -195,7 +195,7 @@ def _utc_start(day: date) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def entries_query(area: list[int] | None, chosen: AuditFilter) -> Select[tuple[AuditEntry]]:
+def entries_query(area: list[int] | None, chosen: AuditFilter) -> Select[Any]:
     """The entries within ``area`` (None: nationwide) that ``chosen`` lets through, newest first.
 
     A regional reader never sees entries without a region (the nationwide ones).
@@ -287,7 +287,7 @@ def shown(session: Session, entries: Iterable[AuditEntry]) -> list[Shown]:
     return rows
 
 
-def batches(session: Session, query: Select[tuple[AuditEntry]], size: int = 500) -> Iterator[list[Shown]]:
+def batches(session: Session, query: Select[Any], size: int = 500) -> Iterator[list[Shown]]:
     """Every entry of ``query`` named, ``size`` at a time (keyset on the id, newest first), so an
     export of the whole log never holds more than one batch in memory."""
     last: int | None = None

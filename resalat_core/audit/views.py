@@ -135,7 +135,7 @@ def export() -> Any:
         _("Reference"),
         _("Before"),
         _("After"),
-        _("Address"),
+        _("Internet address"),
     ]
 
     def lines() -> Iterator[str]:
