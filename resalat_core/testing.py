@@ -533,6 +533,30 @@ def sms_outbox(app: Flask) -> Callable[[str], list[str]]:
 # --- measuring ---------------------------------------------------------------------------------
 
 
+def audit_entries(app: Flask, action: str | None = None) -> list[dict[str, Any]]:
+    """The audit trail's entries (of ``action``, or all), oldest first, as plain dicts, for a
+    plugin's tests to check what its acts wrote (committed work only)."""
+    from sqlalchemy import select
+
+    from resalat_core.audit.models import AuditEntry
+
+    with work(app) as s:
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if action is not None:
+            query = query.where(AuditEntry.action == action)
+        return [
+            {
+                "action": e.action,
+                "actor_id": e.actor_id,
+                "region_id": e.region_id,
+                "subject": e.subject,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in s.scalars(query)
+        ]
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
