@@ -88,7 +88,11 @@ def test_role_grants_and_revocations_are_written_and_a_rolled_back_grant_leaves_
     granted = [e for e in entries(app, "core.role_granted") if e.subject == f"member:{who}"]
     assert [(e.region_id, e.after) for e in granted] == [(zanjan_id, {"role": "admin", "kind": None})]
     [revoked] = entries(app, "core.role_revoked")
-    assert (revoked.subject, revoked.region_id, revoked.before) == (f"member:{who}", zanjan_id, {"role": "admin"})
+    assert (revoked.subject, revoked.region_id, revoked.before) == (
+        f"member:{who}",
+        zanjan_id,
+        {"role": "admin"},
+    )
 
     before = len(entries(app))
     with app.app_context():
@@ -122,7 +126,9 @@ def test_module_switches_from_the_page_and_the_cli_are_written(gallery_app: Flas
     app = gallery_app
     admin_id = make_member("admin", region="tehran/tehran", role_region=None)
     admin = signed_in(app, admin_id)
-    assert admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "0"}).status_code == 302
+    assert (
+        admin.form("/admin/modules?region=zanjan", {"module": "gallery", "enabled": "0"}).status_code == 302
+    )
     run = app.test_cli_runner().invoke(args=["modules", "enable", "gallery", "--region", "zanjan"])
     assert run.exit_code == 0, run.output
     refused = app.test_cli_runner().invoke(args=["modules", "enable", "sculpture", "--all"])
@@ -168,9 +174,12 @@ def test_a_provincial_admin_reads_only_their_area_and_a_member_none(app: Flask, 
     assert html.count('data-testid="audit-entry"') == 1
     assert "گرگ" in html or "Gorg" in html  # the village's name, not its id
     nationwide = signed_in(app, make_member("admin", region="tehran/tehran", role_region=None))
-    assert nationwide.get("/admin/audit?action=core.sign_in").get_data(as_text=True).count(
-        'data-testid="audit-entry"'
-    ) == 2
+    assert (
+        nationwide.get("/admin/audit?action=core.sign_in")
+        .get_data(as_text=True)
+        .count('data-testid="audit-entry"')
+        == 2
+    )
     assert signed_in(app, make_member()).get("/admin/audit").status_code == 403
     assert village
 
