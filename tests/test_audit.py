@@ -265,3 +265,39 @@ def test_the_page_reads_fifty_entries_in_as_many_queries_as_five(app: Flask, mak
     few = queries()
     fill(25)
     assert queries() == few
+
+
+def test_the_cli_lists_and_exports_with_the_pages_filters(
+    app: Flask, make_member: Any, tmp_path: Path
+) -> None:
+    import json
+
+    who = member(app, make_member(region="zanjan/zanjan"))
+    write(app, "core.sign_in", region="zanjan/zanjan", actor=who.id, subject=f"member:{who.id}")
+    write(app, "core.sign_in", region="tehran/tehran")
+    write(app, "core.sign_in_failed", region="zanjan/gorg-tappeh", after={"tries": 2})
+    runner = app.test_cli_runner()
+
+    listed = runner.invoke(args=["audit", "list", "--region", "zanjan", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)["entries"]
+    # Newest first, only Zanjan and its places (the role grants of make_member are nationwide-free).
+    assert [(r["action"], r["region"]) for r in rows if r["action"].startswith("core.sign_in")] == [
+        ("core.sign_in_failed", "zanjan/gorg-tappeh"),
+        ("core.sign_in", "zanjan/zanjan"),
+    ]
+    mine = json.loads(runner.invoke(args=["audit", "list", "--actor", who.national_code, "--json"]).output)
+    assert [(r["actor"], r["subject"]) for r in mine["entries"]] == [(who.mobile, f"member:{who.id}")]
+
+    for bad in (["--since", "1404/13/40"], ["--action", "core.nothing"], ["--region", "atlantis"]):
+        refused = runner.invoke(args=["audit", "list", *bad])
+        assert refused.exit_code == 1 and "Traceback" not in refused.output, refused.output
+
+    target = tmp_path / "audit.csv"
+    done = runner.invoke(args=["audit", "export", "--action", "core.sign_in_failed", "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    raw = target.read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert lines[0][:3] == ["id", "at", "action"] and len(lines) == 2
+    assert lines[1][2] == "core.sign_in_failed" and lines[1][7] == '{"tries": 2}'

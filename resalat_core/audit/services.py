@@ -287,8 +287,8 @@ def shown(session: Session, entries: Iterable[AuditEntry]) -> list[Shown]:
     return rows
 
 
-def batches(session: Session, query: Select[Any], size: int = 500) -> Iterator[list[Shown]]:
-    """Every entry of ``query`` named, ``size`` at a time (keyset on the id, newest first), so an
+def batches(session: Session, query: Select[Any], size: int = 500) -> Iterator[list[AuditEntry]]:
+    """Every entry of ``query``, ``size`` at a time (keyset on the id, newest first), so an
     export of the whole log never holds more than one batch in memory."""
     last: int | None = None
     while True:
@@ -298,6 +298,6 @@ def batches(session: Session, query: Select[Any], size: int = 500) -> Iterator[l
         found = list(session.scalars(page))
         if not found:
             return
-        yield shown(session, found)
+        yield found
         # The identity map holds its rows weakly: those written out are let go with ``found``.
         last = found[-1].id

@@ -144,7 +144,7 @@ def export() -> Any:
         buffer.write("\ufeff")
         writer.writerow(header)
         for batch in batches(session, query):
-            for row in batch:
+            for row in shown(session, batch):
                 writer.writerow(_csv_row(row))
             yield buffer.getvalue()
             buffer.seek(0)
