@@ -301,3 +301,40 @@ def test_the_cli_lists_and_exports_with_the_pages_filters(
     lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert lines[0][:3] == ["id", "at", "action"] and len(lines) == 2
     assert lines[1][2] == "core.sign_in_failed" and lines[1][7] == '{"tries": 2}'
+
+
+@pytest.mark.browser
+def test_an_admin_reads_the_trail_on_a_phone_as_cards_in_persian(
+    app: Flask, make_member: Any, live_server: str, page: Any
+) -> None:
+    from resalat_core.testing import assert_accessible, layout_problems
+
+    admin = member(app, make_member("admin", region="zanjan/zanjan", name="مدیر زنجان"))
+    who = member(app, make_member(region="zanjan/gorg-tappeh", name="جعفر قراجه‌لو"))
+    write(app, "core.sign_in", region="zanjan/gorg-tappeh", actor=who.id, subject=f"member:{who.id}")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server}/auth/login")
+    page.fill("#f-identifier", admin.mobile)
+    page.fill("#f-password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form[action='/auth/login'] button[type=submit]")
+    page.goto(f"{live_server}/admin")
+    with page.expect_navigation():
+        page.click("[data-testid=audit-link]")
+    entry = page.locator("[data-testid=audit-entry]", has_text="جعفر قراجه‌لو")
+    assert entry.count() == 1
+    assert "جعفر قراجه‌لو" in entry.locator("[data-testid=audit-subject]").inner_text()
+    text_shown = (
+        page.locator("main").inner_text() if page.locator("main").count() else page.inner_text("body")
+    )
+    assert not any(c in text_shown for c in "0123456789"), text_shown  # Persian digits only
+    assert "core.sign_in" not in text_shown
+    # A card, not a row: the table's cells stack at phone width.
+    assert entry.evaluate("e => getComputedStyle(e).display") != "table-row"
+    assert layout_problems(page, 390) == []
+    assert_accessible(page)
+
+    page.fill("#f-since", "۱۴۰۴/۱۳/۰۱")
+    with page.expect_navigation():
+        page.click("[data-testid=apply-filter]")
+    assert page.locator("#e-since").is_visible()
