@@ -168,14 +168,14 @@ def test_a_provincial_admin_reads_only_their_area_and_a_member_none(app: Flask, 
     write(app, "core.sign_in", region="tehran/tehran")
     write(app, "core.module_on", region=None, subject="module:fixture_world")
     zanjan_admin = signed_in(app, make_member("admin", region="zanjan/zanjan"))
-    page = zanjan_admin.get("/admin/audit?action=core.sign_in")
+    page = zanjan_admin.get("/admin/audit?event=core.sign_in")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.count('data-testid="audit-entry"') == 1
     assert "گرگ" in html or "Gorg" in html  # the village's name, not its id
     nationwide = signed_in(app, make_member("admin", region="tehran/tehran", role_region=None))
     assert (
-        nationwide.get("/admin/audit?action=core.sign_in")
+        nationwide.get("/admin/audit?event=core.sign_in")
         .get_data(as_text=True)
         .count('data-testid="audit-entry"')
         == 2
@@ -199,19 +199,19 @@ def test_the_filters_narrow_the_log_and_bad_ones_are_a_400_with_the_reason(
         return answer.get_data(as_text=True).count('data-testid="audit-entry"')
 
     assert rows(f"actor={actor.national_code}") == 1
-    assert rows("action=core.sign_in_failed") == 1
+    assert rows("event=core.sign_in_failed") == 1
     assert rows("subject=loan:7") == 1
     today = jdatetime.date.today()
     tomorrow = today + timedelta(days=1)
-    assert rows(f"since={today.strftime('%Y/%m/%d')}&action=core.sign_in_failed") == 1
+    assert rows(f"since={today.strftime('%Y/%m/%d')}&event=core.sign_in_failed") == 1
     assert rows(f"since={tomorrow.strftime('%Y/%m/%d')}") == 0
     persian_today = today.strftime("%Y/%m/%d").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
-    assert rows(f"until={persian_today}&action=core.sign_in_failed") == 1
+    assert rows(f"until={persian_today}&event=core.sign_in_failed") == 1
 
     for query, field in (
         ("since=1404/13/01", "since"),
         ("actor=09129999999", "actor"),
-        ("action=core.drop_everything", "action"),
+        ("event=core.drop_everything", "event"),
         ("subject=<script>", "subject"),
         (f"since={tomorrow.strftime('%Y/%m/%d')}&until={today.strftime('%Y/%m/%d')}", "until"),
         ("page=0", "_form"),
@@ -230,7 +230,7 @@ def test_the_csv_holds_the_filtered_entries_in_utf8_with_a_bom(app: Flask, make_
     actor = member(app, make_member(region="zanjan/zanjan", name="مریم رضایی"))
     write(app, "core.sign_in", region="zanjan/zanjan", actor=actor.id, after={"note": "=cmd"})
     write(app, "core.sign_in_failed", region="zanjan/zanjan")
-    answer = signed_in(app, admin_id).get("/admin/audit.csv?action=core.sign_in")
+    answer = signed_in(app, admin_id).get("/admin/audit.csv?event=core.sign_in")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = answer.get_data()

@@ -149,7 +149,7 @@ class AuditFilter:
 
     def args(self) -> dict[str, str]:
         """The filter as query arguments (for the export link and the pager)."""
-        found = {"action": self.action, "subject": self.subject}
+        found = {"event": self.action, "subject": self.subject}
         if self.actor is not None:
             found["actor"] = self.actor.mobile
         return {k: v for k, v in found.items() if v}
@@ -158,9 +158,10 @@ class AuditFilter:
 def read_filter(session: Session, args: Any) -> tuple[AuditFilter, dict[str, str]]:
     """The filter the query arguments ask for, or BadInput naming each wrong field."""
     errors: dict[str, str] = {}
-    action = normalize_text(args.get("action", "")).strip()
+    # "event", not "action": a form field named so would hide the form's own ``action`` from scripts.
+    action = normalize_text(args.get("event", "")).strip()
     if action and action not in declared_actions():
-        errors["action"] = _("Choose an action from the list.")
+        errors["event"] = _("Choose an action from the list.")
     actor = None
     who = normalize_text(args.get("actor", "")).strip()
     if who:
@@ -186,7 +187,7 @@ def read_filter(session: Session, args: Any) -> tuple[AuditFilter, dict[str, str
     if errors:
         raise BadInput(_("Please correct the marked fields."), fields=errors)
     chosen = AuditFilter(action, actor, days["since"], days["until"], subject)
-    return chosen, {k: str(args.get(k, "")) for k in ("action", "actor", "since", "until", "subject")}
+    return chosen, {k: str(args.get(k, "")) for k in ("event", "actor", "since", "until", "subject")}
 
 
 def _utc_start(day: date) -> datetime:

@@ -30,7 +30,7 @@ from resalat_core.web.templating import current_language, place
 
 bp = Blueprint("audit", __name__)
 READ = "core.audit.read"
-FILTER_FIELDS = ("action", "actor", "since", "until", "subject")
+FILTER_FIELDS = ("event", "actor", "since", "until", "subject")
 
 
 def _actions() -> list[tuple[str, str]]:

@@ -40,7 +40,7 @@ def _filters(fn: Any) -> Any:
 def _query(filters: dict[str, str]) -> Any:
     """The entries the options ask for, newest first; BadInput names a wrong option."""
     session = db_session()
-    chosen, _values = read_filter(session, filters)
+    chosen, _values = read_filter(session, {**filters, "event": filters.get("action", "")})
     area = None
     if filters.get("region"):
         area = ids_under(session, [get_region(session, filters["region"]).id])
