@@ -21,13 +21,14 @@ from werkzeug.routing import IntegerConverter
 
 import resalat_core.models  # noqa: F401  (map every host table before plugins load)
 from resalat_core.access import access_of, is_api_request
+from resalat_core.audit.services import HOST_AUDIT_ACTIONS
 from resalat_core.cli import register_host_commands
 from resalat_core.config import check_production, load_config
 from resalat_core.db import Database
 from resalat_core.errors import BadInput, PluginError, ResalatError
 from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from resalat_core.plugins.activation import is_active
-from resalat_core.plugins.base import Permission, Plugin
+from resalat_core.plugins.base import AuditAction, Permission, Plugin
 from resalat_core.plugins.manager import PluginManager, PluginRecord
 from resalat_core.rest.guard import check_request
 from resalat_core.sms.services import load_provider
@@ -45,9 +46,11 @@ HOST_PERMISSIONS = [
     Permission("core.dashboard.view", _l("See the dashboard of figures"), ("admin",)),
     # Held nationwide only: the outbox holds every member's recovery codes, whatever the region.
     Permission("core.sms.view", _l("Read the text messages in the outbox"), ("admin",)),
+    # Held in a region, it reads the entries of that region and the places under it.
+    Permission("core.audit.read", _l("Read the audit trail"), ("admin",)),
 ]
 # Blueprint names the host keeps for itself; a plugin may not take them.
-HOST_BLUEPRINTS = {"web", "auth", "account", "api", "static", "files", "files_api", "pwa"}
+HOST_BLUEPRINTS = {"web", "auth", "account", "api", "static", "files", "files_api", "pwa", "audit"}
 
 
 @dataclass
@@ -58,6 +61,8 @@ class HostState:
     db: Database
     plugins: PluginManager
     permissions: dict[str, Permission] = field(default_factory=dict)
+    # Action code -> its declaration: what ``audit()`` accepts and the log page names.
+    audit_actions: dict[str, AuditAction] = field(default_factory=dict)
     # blueprint name -> plugin name, to find which module a request belongs to.
     blueprint_owner: dict[str, str] = field(default_factory=dict)
     plugin_loaders: dict[str, Any] = field(default_factory=dict)
@@ -144,6 +149,7 @@ def create_app(
     state.sms = load_provider(config)
     app.extensions["resalat"] = state
     state.permissions = {p.name: p for p in HOST_PERMISSIONS}
+    state.audit_actions = {a.code: a for a in HOST_AUDIT_ACTIONS}
 
     _init_auth(app)
     csrf.init_app(app)
@@ -198,12 +204,15 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
     state.vocabulary.check(name, plugin, messages)
     blueprints: list[Blueprint] = []
     perms: list[Permission] = []
+    actions: list[AuditAction] = []
     group = None
     if hooks is not None:
         if hasattr(hooks, "resalat_blueprints"):
             blueprints = list(hooks.resalat_blueprints() or [])
         if hasattr(hooks, "resalat_permissions"):
             perms = list(hooks.resalat_permissions() or [])
+        if hasattr(hooks, "resalat_audit_actions"):
+            actions = list(hooks.resalat_audit_actions() or [])
         if hasattr(hooks, "resalat_cli"):
             group = hooks.resalat_cli()
     # Check everything before touching the app, so a refused plugin leaves no trace.
@@ -219,6 +228,13 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
             raise PluginError(f"permission {perm.name!r} must start with '{name}.'")
         if perm.name in state.permissions:
             raise PluginError(f"permission {perm.name!r} is already declared")
+    codes: set[str] = set()
+    for action in actions:
+        if not action.code.startswith(f"{name}."):
+            raise PluginError(f"audit action {action.code!r} must start with '{name}.'")
+        if action.code in state.audit_actions or action.code in codes:
+            raise PluginError(f"audit action {action.code!r} is already declared")
+        codes.add(action.code)
     if group is not None and group.name != name:
         raise PluginError(f"CLI group must be named {name!r}, not {group.name!r}")
     # app.cli holds the host's groups (db, members...) too, which add_command would silently replace.
@@ -249,6 +265,8 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
         state.blueprint_owner[bp.name] = name
     for perm in perms:
         state.permissions[perm.name] = perm
+    for action in actions:
+        state.audit_actions[action.code] = action
     if group is not None:
         state.cli_groups[name] = group
         app.cli.add_command(group)
@@ -396,6 +414,7 @@ def _select_locale() -> str:
 
 def _register_host_blueprints(app: Flask) -> None:
     from resalat_core.account.views import bp as account_bp
+    from resalat_core.audit.views import bp as audit_bp
     from resalat_core.auth.views import bp as auth_bp
     from resalat_core.files.views import api_bp as files_api_bp
     from resalat_core.files.views import bp as files_bp
@@ -403,7 +422,7 @@ def _register_host_blueprints(app: Flask) -> None:
     from resalat_core.web.pwa import bp as pwa_bp
     from resalat_core.web.views import bp as web_bp
 
-    for bp in (web_bp, auth_bp, account_bp, api_bp, files_bp, files_api_bp, pwa_bp):
+    for bp in (web_bp, auth_bp, account_bp, api_bp, files_bp, files_api_bp, pwa_bp, audit_bp):
         app.register_blueprint(bp)
 
 

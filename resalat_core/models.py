@@ -1,5 +1,6 @@
 """Imports every host model so the metadata (and Alembic) sees all host tables."""
 
+from resalat_core.audit.models import AuditEntry
 from resalat_core.auth.models import ApiToken, LoginAttempt, PasswordReset
 from resalat_core.files.models import StoredFile
 from resalat_core.members.models import Member, RoleGrant
@@ -11,6 +12,7 @@ from resalat_core.wallet.models import Account, Entry, Transfer
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "FormSubmission",
     "IdempotencyRecord",
     "LoginAttempt",

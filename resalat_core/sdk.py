@@ -30,6 +30,9 @@ What is here, by the plugin's rooms:
   pictures its own way
   (since 1.3), with ``FileStore`` to have them backed up (since 1.5);
 - a member's own data: ``DataSection`` and ``DataRow`` answer ``resalat_member_data`` (since 1.6);
+- the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
+  after=...)`` writes an entry in the caller's transaction; each action code is declared as an
+  ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app
 
 from resalat_core.access import can, login_required, permission_required, public, require
+from resalat_core.audit.services import UnknownAuditAction, audit
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
 from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
@@ -90,6 +94,7 @@ from resalat_core.plugins.activation import active_modules, every_plugin_hook, h
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
+    AuditAction,
     CreditSignal,
     DataRow,
     DataSection,
@@ -219,6 +224,7 @@ __all__ = [
     "SYSTEM",
     "Account",
     "AccountKind",
+    "AuditAction",
     "BadInput",
     "Base",
     "Conflict",
@@ -264,6 +270,7 @@ __all__ = [
     "Text",
     "Tile",
     "TooManyAttempts",
+    "UnknownAuditAction",
     "Transfer",
     "TransferSpec",
     "Words",
@@ -276,6 +283,7 @@ __all__ = [
     "UtcDateTime",
     "api_doc",
     "area_of",
+    "audit",
     "awaiting",
     "can",
     "check_spend",

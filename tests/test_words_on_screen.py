@@ -176,6 +176,7 @@ NOT_PAGES = {
     "files.thumb": "a stored picture's thumbnail",
     "hesam.statement_csv": "a statement as CSV",
     "account.data_json": "a member's own data as a JSON file (a download)",
+    "audit.export": "the audit trail as CSV",
     "hesam.payouts_batch": "a withdrawal batch as the bank's CSV",
     "cores.by_code": "the core ID printed on its papers, typed in: goes on to the core's page",
     "pwa.manifest": "the web app manifest (JSON) a phone reads to install the app",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from resalat_core.audit.services import audit
 from resalat_core.auth.models import ApiToken, LoginAttempt
 from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, NotFound, TooManyAttempts
@@ -120,7 +121,16 @@ def authenticate(
     if not ok:
         for key in keys:
             session.add(LoginAttempt(key=key))
-        session.flush()
+        # Kept with the throttle's count (the caller commits both); an identifier that is no
+        # member's is not written down: it may be a password typed in the wrong field.
+        audit(
+            session,
+            "core.sign_in_failed",
+            subject=f"member:{member.id}" if member else None,
+            region=member.region_id if member else None,
+            actor=None,
+            address=address,
+        )
         wrong = _("The mobile/national code or the password is wrong.")
         # Counted on the identifier whether or not it is a member's, so the warning tells no one
         # who is a member; it comes before the last attempt, not after it.
@@ -141,7 +151,14 @@ def authenticate(
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     member.last_login_at = utcnow()
-    session.flush()
+    audit(
+        session,
+        "core.sign_in",
+        subject=f"member:{member.id}",
+        region=member.region_id,
+        actor=member,
+        address=address,
+    )
     return member
 
 

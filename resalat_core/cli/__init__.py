@@ -69,7 +69,7 @@ def fund_command(
 
 
 def register_host_commands(app: Flask) -> None:
-    from resalat_core.cli import db, demo, members, modules, plugins, regions, wallet
+    from resalat_core.cli import audit, db, demo, members, modules, plugins, regions, wallet
 
     for group in (
         db.db,
@@ -80,5 +80,6 @@ def register_host_commands(app: Flask) -> None:
         members.members,
         regions.regions,
         wallet.wallet,
+        audit.audit,
     ):
         app.cli.add_command(group)

@@ -159,6 +159,7 @@ def grant_role(
     grant = RoleGrant(member=member, role=role, region=region, kind=kind)
     session.add(grant)
     session.flush()
+    _audit(session, "core.role_granted", member, region, after={"role": role, "kind": kind})
     return grant
 
 
@@ -168,7 +169,26 @@ def revoke_role(session: Session, member: Member, role: str, *, region: Region |
     for grant in removed:
         member.roles.remove(grant)
     session.flush()
+    if removed:
+        _audit(session, "core.role_revoked", member, region, before={"role": role})
     return len(removed)
+
+
+def _audit(
+    session: Session, action: str, member: Member, region: Region | None, **states: dict[str, Any]
+) -> None:
+    """Write the change of ``member``'s roles to the audit trail, in the change's transaction.
+
+    The entry belongs to the region of the grant (None: nationwide, read by nationwide admins).
+    Outside an app (a script on the bare models) there are no declared actions to write.
+    """
+    from flask import current_app, has_app_context
+
+    if not has_app_context() or "resalat" not in current_app.extensions:
+        return
+    from resalat_core.audit.services import audit
+
+    audit(session, action, subject=f"member:{member.id}", region=region, **states)  # type: ignore[arg-type]
 
 
 def _covers(grant: RoleGrant, region: Region | None) -> bool:

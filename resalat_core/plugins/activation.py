@@ -235,7 +235,16 @@ def set_module(
                     ModuleActivation.module == module, ModuleActivation.region_id.in_(places)
                 )
             )
-    session.flush()
+    from resalat_core.audit.services import audit
+
+    # The admin page's switch, the CLI's and the dependants switched off with them alike.
+    audit(
+        session,
+        "core.module_on" if enabled else "core.module_off",
+        subject=f"module:{module}",
+        region=region,
+        after={"enabled": enabled},
+    )
     forget_activation()
 
 

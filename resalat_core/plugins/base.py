@@ -234,6 +234,18 @@ class Permission:
 
 
 @dataclass(frozen=True)
+class AuditAction:
+    """An action code a plugin writes to the audit trail, and its title for the log's readers.
+
+    Codes are ``<plugin>.<action>`` (``loans.approved``); the title is lazy (``_l``) so the log
+    page shows it in each reader's language. ``audit()`` refuses a code nobody declared.
+    """
+
+    code: str
+    title: Text
+
+
+@dataclass(frozen=True)
 class Tile:
     """A home-screen tile."""
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from resalat_core.demo import World
     from resalat_core.members.models import Member
     from resalat_core.plugins.base import (
+        AuditAction,
         DataSection,
         Figure,
         FileStore,
@@ -108,6 +109,24 @@ def resalat_permissions() -> list[Permission]:
         @hookimpl
         def resalat_permissions():
             return [Permission("health.visit", _l("Record a health visit"), ("health_worker",))]
+    """
+
+
+@hookspec
+def resalat_audit_actions() -> list[AuditAction]:
+    """Return the ``AuditAction`` objects: every action code the plugin writes with ``audit()``.
+
+    When: once, while the app is built (since 1.6). Arguments: none. Transaction: none. Codes are
+    ``<plugin>.<action>``, each with a lazy title (``_l``) that the audit page shows in the
+    reader's language; ``audit()`` raises for a code not declared here, so nothing raw reaches a
+    screen. An exception, a code outside the plugin's namespace or one already declared refuses
+    the plugin: it is marked failed with the reason.
+
+    Example::
+
+        @hookimpl
+        def resalat_audit_actions():
+            return [AuditAction("health.visit_cancelled", _l("Health visit cancelled"))]
     """
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    AuditAction,
     Figure,
     Member,
     Money,
@@ -54,6 +55,15 @@ def resalat_permissions() -> list[Permission]:
     return [
         Permission(ASSESS, _l("Assess the insurance claims of the region"), ("admin", "bimeh_insurer")),
         Permission(VIEW_POOL, _l("See the insurance pool's figures"), ("admin",)),
+    ]
+
+
+@hookimpl
+def resalat_audit_actions() -> list[AuditAction]:
+    return [
+        AuditAction("bimeh.claim_approved", _l("Insurance claim approved")),
+        AuditAction("bimeh.claim_part_approved", _l("Insurance claim partly approved")),
+        AuditAction("bimeh.claim_rejected", _l("Insurance claim rejected")),
     ]
 
 

@@ -8,6 +8,7 @@ from flask import url_for
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    AuditAction,
     Figure,
     Member,
     Money,
@@ -57,6 +58,15 @@ def resalat_permissions() -> list[Permission]:
             _l("See card payments needing attention and reconcile the gateway's clearing account"),
             ("admin",),
         ),
+    ]
+
+
+@hookimpl
+def resalat_audit_actions() -> list[AuditAction]:
+    return [
+        AuditAction("hesam.top_up", _l("Wallet topped up")),
+        AuditAction("hesam.withdrawal_settled", _l("Withdrawal paid by the bank")),
+        AuditAction("hesam.withdrawal_refused", _l("Withdrawal refused by the bank")),
     ]
 
 

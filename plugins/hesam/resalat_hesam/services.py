@@ -36,6 +36,7 @@ from resalat_core.sdk import (
     Transfer,
     _,
     accounts_of,
+    audit,
     describe_transfer,
     find_member,
     format_date,
@@ -686,6 +687,15 @@ def top_up(
         actor=actor,
     )
     if not replayed:
+        who: dict[str, Any] = {"actor": actor} if actor is not None else {}
+        audit(
+            session,
+            "hesam.top_up",
+            subject=f"member:{member.id}",
+            region=member.region_id,
+            after={"amount": rials, "gateway": receipt.gateway},
+            **who,
+        )
         notify(member, TOP_UP_RECORDED(url="/hesam/", amount=Money(rials)))
     return Sent(made, replayed)
 

@@ -36,6 +36,7 @@ from resalat_core.sdk import (
     NotFound,
     Page,
     _,
+    audit,
     main_account,
     normalize_person_name,
     normalize_sheba,
@@ -424,6 +425,7 @@ def settle(session: Session, withdrawal_id: int, reference: str) -> tuple[Withdr
     post_pending(session, found.transfer_id)
     found.state, found.bank_reference, found.resolved_at = SETTLED, reference, utcnow()
     session.flush()
+    _audit(session, "hesam.withdrawal_settled", found, EXPORTED)
     notify(
         found.member,
         WITHDRAWAL_SETTLED(
@@ -448,9 +450,22 @@ def refuse(session: Session, withdrawal_id: int, reason: str) -> tuple[Withdrawa
     void_pending(session, found.transfer_id)
     found.state, found.reason, found.resolved_at = REFUSED, reason, utcnow()
     session.flush()
+    _audit(session, "hesam.withdrawal_refused", found, EXPORTED)
     notify(
         found.member,
         # The reason is the bank's words as the administrator typed them: data, shown as written.
         WITHDRAWAL_REFUSED(url="/hesam/withdrawals", amount=Money(found.amount), reason=reason),
     )
     return found, False
+
+
+def _audit(session: Session, action: str, found: Withdrawal, before: str) -> None:
+    """The bank's answer, as the administrator (or the CLI) recorded it, in the audit trail."""
+    audit(
+        session,
+        action,
+        subject=f"hesam_withdrawal:{found.id}",
+        region=found.member.region_id,
+        before={"state": before},
+        after={"state": found.state, "amount": found.amount},
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.orm import Session, object_session
 
-from resalat_core.sdk import Figure, Member, Permission, Tile, _l, db_session, hookimpl
+from resalat_core.sdk import AuditAction, Figure, Member, Permission, Tile, _l, db_session, hookimpl
 from resalat_icap import demo, plugin, services
 from resalat_icap.api import bp as api_bp
 from resalat_icap.cli import icap as icap_cli
@@ -41,6 +41,14 @@ def resalat_permissions() -> list[Permission]:
             _l("See any member's electronic promissory notes"),
             ("admin",),
         )
+    ]
+
+
+@hookimpl
+def resalat_audit_actions() -> list[AuditAction]:
+    return [
+        AuditAction("icap.note_protested", _l("Promissory note protested")),
+        AuditAction("icap.note_released", _l("Promissory note released")),
     ]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    AuditAction,
     CreditSignal,
     Day,
     Figure,
@@ -64,6 +65,14 @@ def resalat_permissions() -> list[Permission]:
         Permission(
             "loans.follow", _l("Follow the loans of the members one introduced"), ("supporter", "admin")
         ),
+    ]
+
+
+@hookimpl
+def resalat_audit_actions() -> list[AuditAction]:
+    return [
+        AuditAction("loans.approved", _l("Loan approved and paid out")),
+        AuditAction("loans.rejected", _l("Loan request rejected")),
     ]
 
 

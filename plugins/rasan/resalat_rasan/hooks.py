@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
+    AuditAction,
     Figure,
     Member,
     NextStep,
@@ -50,6 +51,14 @@ def resalat_permissions() -> list[Permission]:
     # administrator of the region moderates where no leader is named.
     return [
         Permission(MODERATE, _l("Hide or restore reported posts of the region"), ("social_leader", "admin"))
+    ]
+
+
+@hookimpl
+def resalat_audit_actions() -> list[AuditAction]:
+    return [
+        AuditAction("rasan.post_hidden", _l("Post hidden")),
+        AuditAction("rasan.post_restored", _l("Hidden post shown again")),
     ]
 
 

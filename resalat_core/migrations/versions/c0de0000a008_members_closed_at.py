@@ -4,7 +4,7 @@ When a member closed their account: the row stays, anonymised, so that the ledge
 promissory notes that name it keep their owner.
 
 Revision ID: c0de0000a008
-Revises: c0de0000a006
+Revises: c0de0000a007
 Create Date: 2026-12-07 03:20:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c0de0000a008"
-down_revision: str | Sequence[str] | None = "c0de0000a006"
+down_revision: str | Sequence[str] | None = "c0de0000a007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -21,6 +21,7 @@ from resalat_core.sdk import (
     NotFound,
     _,
     area_of,
+    audit,
     main_account,
     normalize_text,
     notify,
@@ -308,6 +309,17 @@ def decide(
             # The payout lands in the borrower's main account and repays every instalment left,
             # in the same transaction: the loan is repaid or nothing happened.
             loans.pay(session, member, policy.loan_id, key=f"bimeh:claim:{claim.id}:loan", everything=True)
+        audit(
+            session,
+            {"approve": "bimeh.claim_approved", "part": "bimeh.claim_part_approved"}.get(
+                decision, "bimeh.claim_rejected"
+            ),
+            subject=f"bimeh_claim:{claim.id}",
+            region=claim.region_id,
+            actor=insurer,
+            before={"status": WAITING},
+            after={"status": status, "paid": pay},
+        )
     url = claim_url(claim.id)
     if decision == "reject":
         notify(claim.member, messages.CLAIM_REJECTED(claim=Digits(str(claim.id)), reason=text, url=url))

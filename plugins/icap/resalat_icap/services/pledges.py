@@ -18,6 +18,7 @@ from resalat_core.sdk import (
     Number,
     Words,
     _,
+    audit,
     normalize_text,
     utcnow,
 )
@@ -174,6 +175,7 @@ def release_note(session: Session, *, reference: str, actor: Member | None = Non
     if note.status != PLEDGED:
         raise Conflict(_("Note %(serial)s was protested and cannot be released.", serial=Digits(note.serial)))
     _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
+    _audit(session, "icap.note_released", note, PLEDGED, actor)
     return note
 
 
@@ -210,6 +212,7 @@ def protest_note(session: Session, *, reference: str, reason: str, actor: Member
     if note.status != PLEDGED:
         raise Conflict(_("Note %(serial)s was released and cannot be protested.", serial=Digits(note.serial)))
     _move(session, note, PROTESTED, reference=note.pledged_reference, reason=why, actor=actor)
+    _audit(session, "icap.note_protested", note, PLEDGED, actor)
     return note
 
 
@@ -228,4 +231,20 @@ def settle_note(session: Session, *, reference: str, actor: Member | None = None
         )
     # No reason is stored: a release after a protest reads as a settlement wherever it is shown.
     _move(session, note, RELEASED, reference=note.pledged_reference, actor=actor)
+    _audit(session, "icap.note_released", note, PROTESTED, actor)
     return note
+
+
+def _audit(session: Session, action: str, note: Note, before: str, actor: Member | None) -> None:
+    """The note's protest or release in the audit trail, in the same transaction. With no actor
+    named (a repayment releasing it), the signed-in member of the request is the one who acted."""
+    who: dict[str, Any] = {"actor": actor} if actor is not None else {}
+    audit(
+        session,
+        action,
+        subject=f"note:{note.id}",
+        region=note.region_id,
+        before={"status": before},
+        after={"status": note.status, "amount": note.amount},
+        **who,
+    )

@@ -28,6 +28,7 @@ from resalat_core.sdk import (
     Words,
     _,
     area_of,
+    audit,
     notify,
     open_earmarked,
     paginate,
@@ -165,6 +166,15 @@ def decide(session: Session, officer: Member, loan_id: int, *, approve: bool, re
             release(session, loan)
             record_event(session, loan, REJECTED, text, officer)
         session.flush()
+        audit(
+            session,
+            "loans.approved" if approve else "loans.rejected",
+            subject=f"loan:{loan.id}",
+            region=loan.region_id,
+            actor=officer,
+            before={"status": REQUESTED},
+            after={"status": loan.status, "amount": loan.amount},
+        )
         region_hook("resalat_loan_decided", loan.member)(loan=loan)
     if approve:
         region_hook("resalat_loan_disbursed", loan.member)(loan=loan)

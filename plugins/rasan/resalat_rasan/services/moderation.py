@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     NotFound,
     _,
     area_of,
+    audit,
     normalize_text,
     notify,
     utcnow,
@@ -144,6 +145,15 @@ def hide(session: Session, member: Member, post_id: int, note: Any) -> RasanPost
         .values(status=HIDDEN, decided_by_id=member.id, decided_at=utcnow())
     )
     session.flush()
+    audit(
+        session,
+        "rasan.post_hidden",
+        subject=f"rasan_post:{post.id}",
+        region=post.region_id,
+        actor=member,
+        before={"hidden": False},
+        after={"hidden": True},
+    )
     author = session.get(Member, post.author_id)
     if author is not None:
         notify(author, messages.POST_HIDDEN(note=clean, url=f"/rasan/posts/{post.id}"))
@@ -163,6 +173,16 @@ def restore(session: Session, member: Member, post_id: int) -> RasanPost:
         .values(status=RESTORED, decided_by_id=member.id, decided_at=utcnow())
     )
     session.flush()
+    if was_hidden:
+        audit(
+            session,
+            "rasan.post_restored",
+            subject=f"rasan_post:{post.id}",
+            region=post.region_id,
+            actor=member,
+            before={"hidden": True},
+            after={"hidden": False},
+        )
     author = session.get(Member, post.author_id)
     if was_hidden and author is not None:
         notify(author, messages.POST_RESTORED(url=f"/rasan/posts/{post.id}"))
