@@ -243,7 +243,7 @@ def mask_mobile(value: object) -> str:
 def mask_national_code(value: object) -> str:
     """A national code as another member may see it: its last four digits (``••••••5679``)."""
     digits = to_latin_digits(str(value or ""))
-    return MASK * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else MASK * len(digits)
+    return MASK * (len(digits) - 4) + digits[-4:] if len(digits) > 4 else MASK * len(digits)
 
 
 def _reader_owns(owner_id: int | None) -> bool:

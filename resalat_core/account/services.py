@@ -23,7 +23,7 @@ from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, Conflict
 from resalat_core.i18n import _, _l
 from resalat_core.members.models import Member, RoleGrant
-from resalat_core.plugins.activation import every_plugin_hook
+from resalat_core.plugins.activation import answers_by_plugin, every_plugin_hook
 from resalat_core.plugins.base import DataRow, DataSection
 from resalat_core.sms.models import SmsMessage
 from resalat_core.text import normalize_text, to_persian_digits
@@ -43,19 +43,7 @@ CONFIRM_PHRASE = _l("close my account")
 
 def _plugin_answers(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
     """Each loaded plugin's answer to ``hook_name``, in load order, with the plugin's name."""
-    from flask import current_app
-
-    manager = current_app.extensions["resalat"].plugins
-    by_plugin = {impl.plugin_name: impl for impl in every_plugin_hook(hook_name).get_hookimpls()}
-    answers = []
-    for record in manager.loaded:
-        impl = by_plugin.get(record.name)
-        if impl is None:
-            continue
-        answer = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        if answer is not None:
-            answers.append((record.name, answer))
-    return answers
+    return answers_by_plugin(every_plugin_hook(hook_name), **kwargs)
 
 
 # --- the copy of one's data ---------------------------------------------------------------------

@@ -121,7 +121,12 @@ def hook_answers(hook_name: str, subject: Any, **kwargs: Any) -> list[tuple[str,
     For a caller that must know who answered (Merat counts a signal only from the plugin that
     declared its kind). Each implementation is called with the arguments it declares.
     """
-    caller = region_hook(hook_name, subject)
+    return answers_by_plugin(region_hook(hook_name, subject), **kwargs)
+
+
+def answers_by_plugin(caller: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Each answer of ``caller`` (from ``region_hook`` or ``every_plugin_hook``) with the plugin that
+    gave it, in load order; None answers left out; each implementation gets the arguments it declares."""
     by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
     answers = []
     for record in _plugins().loaded:
