@@ -179,6 +179,9 @@ def create_app(
 
     init_ratelimit(app)
     init_headers(app)
+    from resalat_core.web.membercache import init_member_cache
+
+    init_member_cache(app, state.db.session_factory)
     _check_every_route_declares_access(app)
 
     @app.teardown_appcontext

@@ -20,6 +20,10 @@ DEFAULTS: dict[str, Any] = {
     # Rate limits (resalat_core.ratelimit): where they are counted, and each limit ("" is off).
     "ratelimit_storage": "memory://",
     "ratelimit_namespace": "resalat",
+    # What every page shows of its reader (navigation badges, home cards), cached per member in
+    # the Redis server this names ("" is off); see resalat_core/web/membercache.py.
+    "member_cache_url": "",
+    "member_cache_seconds": 60,
     "ratelimit_register": "10/hour",
     "ratelimit_money_member": "60/minute",
     "ratelimit_money_address": "300/minute",

@@ -41,6 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
+from sqlalchemy.orm import object_session
 
 from resalat_core.access import can, login_required, permission_required, public, require
 from resalat_core.audit.services import UnknownAuditAction, audit
@@ -158,6 +159,7 @@ from resalat_core.web.edge import (
     read_count,
     read_money,
 )
+from resalat_core.web.membercache import touch
 from resalat_core.web.templating import current_language
 from resalat_core.words import (
     Day,
@@ -182,8 +184,10 @@ def notify(member: Member, message: Message) -> Any:
     """Tell ``member`` something; returns what the notification plugin stored, or None.
 
     Reaches only a notification plugin active in the member's region; with none, nothing happens.
-    Runs in the caller's transaction.
+    Runs in the caller's transaction; what the member's pages show of them is refreshed when it
+    commits.
     """
+    touch(object_session(member), member.id)
     return region_hook("resalat_notify", member)(member=member, message=message)
 
 

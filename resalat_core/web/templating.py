@@ -110,13 +110,21 @@ def national_code(value: Any, owner_id: int | None = None) -> Markup:
 
 
 def nav_items() -> list[Any]:
+    """The top bar's (and a phone's bottom bar's) links, with their counts; cached per member."""
     from resalat_core.plugins.activation import region_hook
+    from resalat_core.plugins.base import NavItem
+    from resalat_core.web.membercache import cached_items
 
     if not current_user.is_authenticated:
         return []
-    caller = region_hook("resalat_nav_items", current_user)
-    items = [item for result in caller(member=current_user) for item in (result or [])]
-    return sorted(items, key=lambda i: i.order)
+    member = current_user._get_current_object()
+
+    def compute() -> list[NavItem]:
+        caller = region_hook("resalat_nav_items", member)
+        items = [item for result in caller(member=member) for item in (result or [])]
+        return sorted(items, key=lambda i: i.order)
+
+    return cached_items(member, "nav", compute, NavItem)
 
 
 def _per_request(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -13,6 +13,8 @@ from resalat_core.access import permission_required, public
 from resalat_core.db import db_session
 from resalat_core.i18n import LANGUAGES
 from resalat_core.plugins.activation import is_active, region_hook
+from resalat_core.plugins.base import NextStep, Tile
+from resalat_core.web.membercache import cached_items
 from resalat_core.web.safety import safe_next
 
 log = logging.getLogger(__name__)
@@ -20,19 +22,28 @@ log = logging.getLogger(__name__)
 bp = Blueprint("web", __name__)
 
 
-def home_tiles(member: Any) -> list[Any]:
-    """The tiles of the modules active in ``member``'s region, in a stable order."""
-    caller = region_hook("resalat_tiles", member)
-    tiles = [tile for result in caller(member=member) for tile in (result or [])]
-    return sorted(tiles, key=lambda t: (t.order, str(t.title)))
+def home_tiles(member: Any) -> list[Tile]:
+    """The tiles of the modules active in ``member``'s region, in a stable order (cached per
+    member: see ``membercache``)."""
+
+    def compute() -> list[Tile]:
+        caller = region_hook("resalat_tiles", member)
+        tiles = [tile for result in caller(member=member) for tile in (result or [])]
+        return sorted(tiles, key=lambda t: (t.order, str(t.title)))
+
+    return cached_items(member, "tiles", compute, Tile)
 
 
-def next_steps(member: Any) -> list[Any]:
+def next_steps(member: Any) -> list[NextStep]:
     """The "what to do next" cards of the modules active in ``member``'s region, most urgent first
-    (ties by title, so the order is stable)."""
-    caller = region_hook("resalat_next_steps", member)
-    steps = [step for result in caller(member=member) for step in (result or [])]
-    return sorted(steps, key=lambda s: (-s.priority, str(s.title)))
+    (ties by title, so the order is stable; cached per member)."""
+
+    def compute() -> list[NextStep]:
+        caller = region_hook("resalat_next_steps", member)
+        steps = [step for result in caller(member=member) for step in (result or [])]
+        return sorted(steps, key=lambda s: (-s.priority, str(s.title)))
+
+    return cached_items(member, "steps", compute, NextStep)
 
 
 @bp.get("/")

@@ -1,0 +1,212 @@
+"""The member cache: the home cards and the bar's links are computed once per member and kept in
+Redis until the member writes something, is told something, changes roles or region, a module is
+switched, or the cache's time runs out; without Redis every page is computed as before."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from resalat_core.members.models import Member, RoleGrant
+from resalat_core.plugins.activation import set_module
+from resalat_core.regions.services import get_region
+from resalat_core.testing import ResalatClient
+from resalat_core.web.membercache import touch
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REDIS = "redis://127.0.0.1:6379/2"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    return REDIS
+
+
+@pytest.fixture
+def memo(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.syspath_prepend(str(FIXTURES))
+    from resalat_fixture_memo import hooks
+    from resalat_fixture_memo import plugin as memo_plugin
+
+    for calls in hooks.CALLS.values():
+        calls.clear()
+    return memo_plugin, hooks
+
+
+def _app(app: Flask, make_app: Any, memo: Any, **overrides: Any) -> Flask:
+    plugin, _hooks = memo
+    # A namespace of its own: test runs side by side share the Redis server.
+    built = make_app(extra_plugins={"memo": plugin}, ratelimit_namespace=uuid.uuid4().hex, **overrides)
+    result = built.test_cli_runner().invoke(args=["modules", "enable", "memo", "--all"])
+    assert result.exit_code == 0, result.output
+    return built  # type: ignore[no-any-return]
+
+
+def _client(app: Flask, member_id: int) -> ResalatClient:
+    app.test_client_class = ResalatClient
+    client: ResalatClient = app.test_client()  # type: ignore[assignment]
+    return client.sign_in(member_id)
+
+
+def _home(client: ResalatClient) -> str:
+    answer = client.get("/")
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def _rename_quietly(app: Flask, member_id: int, name: str) -> None:
+    """Another hand changes the name without telling the member (no notification)."""
+    with app.extensions["resalat"].db.new_session() as s:
+        s.get(Member, member_id).name = name
+
+
+class Queries:
+    def __init__(self, app: Flask) -> None:
+        self.engine = app.extensions["resalat"].db.engine
+        self.count = 0
+        self.statements: list[str] = []
+
+    def __enter__(self) -> Queries:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.count += 1
+        self.statements.append(statement)
+
+
+def test_the_second_visit_asks_no_plugin_and_costs_a_few_queries(app, make_app, make_member, memo, redis_url):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    _plugin, hooks = memo
+    member = make_member(name="زهرا رضایی")
+    client = _client(cached, member)
+
+    with Queries(cached) as first:
+        html = _home(client)
+    assert "Step of زهرا رضایی" in html and "Tile of زهرا رضایی" in html and "Bar of زهرا رضایی" in html
+    asked = {what: len(calls) for what, calls in hooks.CALLS.items()}
+    assert asked == {"steps": 1, "tiles": 1, "nav": 1}
+
+    with Queries(cached) as second:
+        again = _home(client)
+    assert client.get("/memo/look").status_code == 200
+    assert {what: len(calls) for what, calls in hooks.CALLS.items()} == asked
+    assert "Step of زهرا رضایی" in again and "Bar of زهرا رضایی" in again
+    # Every installed plugin's cards come from the cache too: the page costs the member, their
+    # roles, their region and the module switches (and SQLite's BEGIN), however many plugins
+    # there are.
+    assert second.count <= 5 < first.count, second.statements
+
+
+def test_without_redis_configured_every_visit_asks_again(app, make_app, make_member, memo):
+    plain = _app(app, make_app, memo)
+    _plugin, hooks = memo
+    client = _client(plain, make_member())
+    _home(client)
+    _home(client)
+    assert len(hooks.CALLS["steps"]) == 2 and len(hooks.CALLS["nav"]) == 2
+
+
+def test_a_write_of_the_members_own_shows_at_once(app, make_app, make_member, memo, redis_url):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    client = _client(cached, make_member(name="زهرا رضایی"))
+    _home(client)
+
+    token = client.csrf_token("/")
+    assert client.post("/memo/rename", data={"name": "زهرا کریمی", "csrf_token": token}).status_code == 200
+
+    html = _home(client)
+    assert "Step of زهرا کریمی" in html and "Bar of زهرا کریمی" in html
+    assert "زهرا رضایی" not in html
+
+
+def test_another_hands_change_waits_for_a_notification_or_the_time(
+    app, make_app, make_member, memo, redis_url
+):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url, member_cache_seconds=2)
+    member = make_member(name="زهرا رضایی")
+    client = _client(cached, member)
+    _home(client)
+
+    _rename_quietly(cached, member, "زهرا کریمی")
+    assert "Step of زهرا رضایی" in _home(client)  # kept: nobody told the member
+
+    with cached.app_context():
+        teller = cached.extensions["resalat"].db.session_factory()
+        touch(teller, member)  # what notify() does for the member it tells
+    assert "Step of زهرا رضایی" in _home(client)  # not before the teller's transaction commits
+    with cached.app_context():
+        teller.commit()
+        teller.close()
+    assert "Step of زهرا کریمی" in _home(client)
+
+    _rename_quietly(cached, member, "زهرا احمدی")
+    assert "Step of زهرا کریمی" in _home(client)
+    time.sleep(2.2)
+    assert "Step of زهرا احمدی" in _home(client)
+
+
+def test_a_notification_refreshes_the_told_member(app, make_app, make_member, memo, redis_url):
+    from resalat_fixture_memo.messages import RENAMED
+
+    from resalat_core.sdk import notify
+
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    member = make_member(name="زهرا رضایی")
+    client = _client(cached, member)
+    _home(client)
+    _rename_quietly(cached, member, "زهرا کریمی")
+
+    with cached.test_request_context("/"):
+        session = cached.extensions["resalat"].db.session()
+        notify(session.get(Member, member), RENAMED(url="/memo/look", name="زهرا کریمی"))
+        session.commit()
+    assert "Step of زهرا کریمی" in _home(client)
+
+
+def test_roles_region_language_and_switches_are_part_of_the_key(app, make_app, make_member, memo, redis_url):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    _plugin, hooks = memo
+    member = make_member(region="zanjan/zanjan")
+    client = _client(cached, member)
+    _home(client)
+    asked = len(hooks.CALLS["steps"])
+
+    with cached.app_context(), cached.extensions["resalat"].db.new_session() as s:
+        s.add(RoleGrant(member_id=member, role="guide", region=get_region(s, "zanjan")))
+    _home(client)
+    assert len(hooks.CALLS["steps"]) == asked + 1
+
+    client.get("/lang/en")
+    _home(client)
+    assert len(hooks.CALLS["steps"]) == asked + 2
+
+    with cached.app_context(), cached.extensions["resalat"].db.new_session() as s:
+        set_module(s, "memo", enabled=False, region=get_region(s, "zanjan"))
+    html = _home(client)
+    assert "Step of" not in html and "Bar of" not in html
+
+
+def test_a_cache_that_cannot_be_reached_leaves_pages_as_they_were(app, make_app, make_member, memo):
+    # Nothing listens on port 1: every call to the cache fails at once.
+    broken = _app(app, make_app, memo, member_cache_url="redis://127.0.0.1:1/0")
+    client = _client(broken, make_member(name="زهرا رضایی"))
+    assert "Step of زهرا رضایی" in _home(client)
+    token = client.csrf_token("/")
+    assert client.post("/memo/rename", data={"name": "زهرا کریمی", "csrf_token": token}).status_code == 200
+    assert "Step of زهرا کریمی" in _home(client)
