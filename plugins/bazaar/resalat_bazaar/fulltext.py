@@ -11,7 +11,8 @@ The database keeps its index in step by triggers (created by the migration), so 
 - PostgreSQL: a table ``bazaar_products_fts`` (product id, tsvector with the title at weight A and
   the rest at B, ``simple`` configuration) with a GIN index, ranked with ``ts_rank_cd``.
 
-Every query word is matched as a prefix (``زعفر`` finds ``زعفران``), and all words must match.
+Every query word of two letters or more is matched as a prefix (``زعفر`` finds ``زعفران``),
+and all words must match.
 A word written joined, spaced or with a ZWNJ is one word: ``search_text`` also holds each pair of
 adjacent words joined (``کتاب خانه`` gives ``کتابخانه``), so the query ``کتابخانه`` finds the
 spaced spelling; and each query word may also be met joined to its neighbour, so the query
@@ -40,6 +41,9 @@ MAX_TERMS = 8
 # Marks a pair of adjacent words written joined (see joined_pairs); search_key casefolds, so a
 # buyer's query never holds it in capitals, and no Persian word starts with Latin letters.
 JOINED = "zz"
+# PostgreSQL only: a word's beginnings are indexed under this mark, up to PREFIX_MAX letters.
+PREFIX = "pp"
+PREFIX_MAX = 12
 # Letters and digits of any script; everything else (punctuation, underscores) separates words.
 _WORD = re.compile(r"[^\W_]+")
 
@@ -124,7 +128,11 @@ class SqliteFts5Index:
         # Each form is quoted (so no word is read as an FTS5 operator) and made a prefix.
         return " AND ".join(
             "("
-            + " OR ".join('"{}"{}'.format(f.replace('"', '""'), "*" if prefix else "") for f, prefix in forms)
+            + " OR ".join(
+                # One letter is matched whole, as on PostgreSQL (where its prefix would read every word).
+                '"{}"{}'.format(f.replace('"', '""'), "*" if prefix and len(f) > 1 else "")
+                for f, prefix in forms
+            )
             + ")"
             for forms in alternatives(terms)
         )
@@ -144,10 +152,20 @@ class PostgresTsvectorIndex:
     name = "postgresql-tsvector"
 
     @staticmethod
-    def _query(terms: list[str]) -> str:
+    def _form(form: str, prefix: bool) -> str:
+        # The index holds each word's beginnings of 2 to PREFIX_MAX letters marked PREFIX (see the
+        # migration 6a7000000004): a prefix is two exact lookups, not GIN's slow partial match.
+        if not prefix or len(form) < 2:
+            return form
+        if len(form) > PREFIX_MAX:
+            return f"{form}:*"  # a long prefix has few words to scan
+        return f"{form} | {PREFIX}{form}"
+
+    @classmethod
+    def _query(cls, terms: list[str]) -> str:
         # Terms hold only letters and digits (see terms_of), so they need no tsquery quoting.
         return " & ".join(
-            "(" + " | ".join(f + (":*" if prefix else "") for f, prefix in forms) + ")"
+            "(" + " | ".join(cls._form(f, prefix) for f, prefix in forms) + ")"
             for forms in alternatives(terms)
         )
 
@@ -183,7 +201,8 @@ class PostgresTsvectorIndex:
                 "INSERT INTO bazaar_products_fts (product_id, document, visible, price, category_id, "
                 "booth_id, region_id) SELECT p.id, "
                 "setweight(to_tsvector('simple', p.search_title), 'A') || "
-                "setweight(to_tsvector('simple', p.search_text), 'B'), "
+                "setweight(to_tsvector('simple', p.search_text), 'B') || "
+                "bazaar_search_prefixes(p.search_title || ' ' || p.search_text), "
                 "p.listed AND NOT p.hidden AND b.status = 'open' AND NOT b.hidden, p.price, "
                 "p.category_id, p.booth_id, b.region_id "
                 "FROM bazaar_products p JOIN bazaar_booths b ON b.id = p.booth_id"

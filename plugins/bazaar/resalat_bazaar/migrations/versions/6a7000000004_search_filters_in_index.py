@@ -26,6 +26,23 @@ _WORD = re.compile(r"[^\W_]+")
 
 PG_DOCUMENT = (
     "setweight(to_tsvector('simple', {p}.search_title), 'A') || "
+    "setweight(to_tsvector('simple', {p}.search_text), 'B') || "
+    "bazaar_search_prefixes({p}.search_title || ' ' || {p}.search_text)"
+)
+# Each word's beginnings of 2 to 12 letters as lexemes of their own, marked 'pp' (no positions):
+# a query word is then matched as a prefix by two exact lookups (the word, or 'pp' and the word)
+# instead of GIN's partial match, which here cost 12 times as much and again for each value of a
+# filter's IN list. Joined pairs ('zz') get none: they are matched whole.
+PREFIXES = (
+    "CREATE OR REPLACE FUNCTION bazaar_search_prefixes(words text) RETURNS tsvector "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT coalesce(array_to_tsvector(array_agg(DISTINCT 'pp' || left(u.lexeme, k))), ''::tsvector) "
+    "FROM unnest(to_tsvector('simple', words)) u, "
+    "generate_series(2, least(length(u.lexeme) - 1, 12)) k "
+    "WHERE u.lexeme NOT LIKE 'zz%' $$"
+)
+PG_OLD_DOCUMENT = (
+    "setweight(to_tsvector('simple', {p}.search_title), 'A') || "
     "setweight(to_tsvector('simple', {p}.search_text), 'B')"
 )
 PG_SYNC = (
@@ -79,7 +96,7 @@ PG_OLD_SYNC = (
     "CREATE OR REPLACE FUNCTION bazaar_products_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608 (constants only)
     "BEGIN "
     "INSERT INTO bazaar_products_fts (product_id, document) VALUES (NEW.id, "
-    + PG_DOCUMENT.format(p="NEW")
+    + PG_OLD_DOCUMENT.format(p="NEW")
     + ") ON CONFLICT (product_id) DO UPDATE SET document = EXCLUDED.document; "
     "RETURN NULL; "
     "END $$",
@@ -147,6 +164,7 @@ def upgrade() -> None:
         "ADD COLUMN region_id integer"
     )
     op.execute("DROP INDEX IF EXISTS bazaar_products_fts_document")
+    op.execute(PREFIXES)
     for statement in PG_REBUILD:
         op.execute(statement)
     # btree_gin (a contrib extension shipped with PostgreSQL) lets one GIN index hold the words and
@@ -169,4 +187,11 @@ def downgrade() -> None:
             "ALTER TABLE bazaar_products_fts DROP COLUMN visible, DROP COLUMN price, "
             "DROP COLUMN category_id, DROP COLUMN booth_id, DROP COLUMN region_id"
         )
+        op.execute("DELETE FROM bazaar_products_fts")
+        op.execute(
+            "INSERT INTO bazaar_products_fts (product_id, document) SELECT p.id, "  # noqa: S608 (constants)
+            + PG_OLD_DOCUMENT.format(p="p")
+            + " FROM bazaar_products p"
+        )
+        op.execute("DROP FUNCTION IF EXISTS bazaar_search_prefixes(text)")
     # The joined pairs stay in search_text: harmless to the old search, gone at the next reindex.
