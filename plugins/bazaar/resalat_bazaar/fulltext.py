@@ -57,6 +57,8 @@ FTS = table(
     column("category_id", Integer),
     column("booth_id", Integer),
     column("region_id", Integer),
+    column("province_id", Integer),
+    column("category_top", Integer),
 )
 
 
@@ -196,18 +198,20 @@ class PostgresTsvectorIndex:
 
     def rebuild(self, session: Session) -> None:
         session.execute(text("DELETE FROM bazaar_products_fts"))
-        session.execute(
-            text(
-                "INSERT INTO bazaar_products_fts (product_id, document, visible, price, category_id, "
-                "booth_id, region_id) SELECT p.id, "
-                "setweight(to_tsvector('simple', p.search_title), 'A') || "
-                "setweight(to_tsvector('simple', p.search_text), 'B') || "
-                "bazaar_search_prefixes(p.search_title || ' ' || p.search_text), "
-                "p.listed AND NOT p.hidden AND b.status = 'open' AND NOT b.hidden, p.price, "
-                "p.category_id, p.booth_id, b.region_id "
-                "FROM bazaar_products p JOIN bazaar_booths b ON b.id = p.booth_id"
-            )
-        )
+        # The migration's own statement (6a7000000004), so the two cannot drift apart.
+        session.execute(text(_migration_rebuild()))
+
+
+def _migration_rebuild() -> str:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "migrations" / "versions" / "6a7000000004_search_filters_in_index.py"
+    spec = importlib.util.spec_from_file_location("bazaar_search_index_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.PG_REBUILD[1])
 
 
 def index_for(session: Session) -> SearchIndex:

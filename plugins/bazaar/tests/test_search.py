@@ -249,3 +249,26 @@ def test_pages_past_the_count_cap_still_list_matches(app, client, make_shop, mon
     listed = [item["title"] for p in pages for item in p["items"]]
     assert listed == [f"عسل شماره {n}" for n in range(7, -1, -1)]
     assert client.get("/bazaar/?q=عسل&page=3&per_page=3").status_code == 200
+
+
+def test_a_search_the_planner_expects_to_be_broad_is_not_counted(
+    app, client, make_shop, monkeypatch, backend
+):
+    if backend != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    make_shop([{"title": f"عسل شماره {n}"} for n in range(8)] + [{"title": "موم"}])
+    # Every estimate counts as broad here: the count is skipped, unless the first page is short.
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_ESTIMATE_OVER", 0)
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_COUNT_CAP", 5)
+
+    broad = client.get("/api/v1/bazaar/search?q=عسل&per_page=3").get_json()
+    short = client.get("/api/v1/bazaar/search?q=موم&per_page=3").get_json()
+
+    assert (broad["meta"]["total"], broad["meta"]["capped"], len(broad["items"])) == (5, True, 3)
+    # Newest first, as for any broad search (موم is honey too, by its category's name).
+    assert [p["title"] for p in broad["items"]] == ["موم", "عسل شماره 7", "عسل شماره 6"]
+    assert (short["meta"]["total"], short["meta"]["capped"], [p["title"] for p in short["items"]]) == (
+        1,
+        False,
+        ["موم"],
+    )

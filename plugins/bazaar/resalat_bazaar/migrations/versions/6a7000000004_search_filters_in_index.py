@@ -24,6 +24,13 @@ depends_on: str | Sequence[str] | None = None
 
 _WORD = re.compile(r"[^\W_]+")
 
+# A product's province (its booth's place's parent, or the place itself) and top category: a
+# search narrowed to a province or a top category asks one value, not an IN list (GIN reads the
+# words again for each value of a list). Places and categories are two levels deep.
+PLACES = (
+    "(SELECT id, coalesce(parent_id, id) AS province_id FROM regions) r, "
+    "(SELECT id, coalesce(parent_id, id) AS top FROM bazaar_categories) c"
+)
 PG_DOCUMENT = (
     "setweight(to_tsvector('simple', {p}.search_title), 'A') || "
     "setweight(to_tsvector('simple', {p}.search_text), 'B') || "
@@ -53,17 +60,22 @@ PG_SYNC = (
     "AND NEW.search_text IS NOT DISTINCT FROM OLD.search_text THEN "
     "UPDATE bazaar_products_fts f SET visible = NEW.listed AND NOT NEW.hidden "
     "AND b.status = 'open' AND NOT b.hidden, price = NEW.price, category_id = NEW.category_id, "
-    "booth_id = NEW.booth_id, region_id = b.region_id "
-    "FROM bazaar_booths b WHERE b.id = NEW.booth_id AND f.product_id = NEW.id; "
+    "booth_id = NEW.booth_id, region_id = b.region_id, province_id = r.province_id, "
+    "category_top = c.top FROM bazaar_booths b, " + PLACES + " "
+    "WHERE b.id = NEW.booth_id AND r.id = b.region_id AND c.id = NEW.category_id "
+    "AND f.product_id = NEW.id; "
     "RETURN NULL; "
     "END IF; "
     "INSERT INTO bazaar_products_fts (product_id, document, visible, price, category_id, booth_id, "
-    "region_id) SELECT NEW.id, " + PG_DOCUMENT.format(p="NEW") + ", "
+    "region_id, province_id, category_top) SELECT NEW.id, " + PG_DOCUMENT.format(p="NEW") + ", "
     "NEW.listed AND NOT NEW.hidden AND b.status = 'open' AND NOT b.hidden, NEW.price, "
-    "NEW.category_id, NEW.booth_id, b.region_id FROM bazaar_booths b WHERE b.id = NEW.booth_id "
+    "NEW.category_id, NEW.booth_id, b.region_id, r.province_id, c.top FROM bazaar_booths b, "
+    + PLACES
+    + " WHERE b.id = NEW.booth_id AND r.id = b.region_id AND c.id = NEW.category_id "
     "ON CONFLICT (product_id) DO UPDATE SET document = EXCLUDED.document, visible = EXCLUDED.visible, "
     "price = EXCLUDED.price, category_id = EXCLUDED.category_id, booth_id = EXCLUDED.booth_id, "
-    "region_id = EXCLUDED.region_id; "
+    "region_id = EXCLUDED.region_id, province_id = EXCLUDED.province_id, "
+    "category_top = EXCLUDED.category_top; "
     "RETURN NULL; "
     "END $$",
     "DROP TRIGGER IF EXISTS bazaar_products_fts_sync ON bazaar_products",
@@ -73,7 +85,8 @@ PG_SYNC = (
     "CREATE OR REPLACE FUNCTION bazaar_booths_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
     "BEGIN "
     "UPDATE bazaar_products_fts f SET visible = p.listed AND NOT p.hidden "
-    "AND NEW.status = 'open' AND NOT NEW.hidden, region_id = NEW.region_id "
+    "AND NEW.status = 'open' AND NOT NEW.hidden, region_id = NEW.region_id, "
+    "province_id = (SELECT coalesce(parent_id, id) FROM regions WHERE id = NEW.region_id) "
     "FROM bazaar_products p WHERE p.booth_id = NEW.id AND f.product_id = p.id; "
     "RETURN NULL; "
     "END $$",
@@ -107,7 +120,7 @@ PG_OLD_SYNC = (
 
 INDEX = (
     "CREATE INDEX bazaar_products_fts_search ON bazaar_products_fts "
-    "USING gin (document, region_id, category_id, booth_id) WHERE visible"
+    "USING gin (document, province_id, region_id, category_top, category_id, booth_id) WHERE visible"
 )
 
 
@@ -161,7 +174,7 @@ def upgrade() -> None:
     op.execute(
         "ALTER TABLE bazaar_products_fts ADD COLUMN visible boolean NOT NULL DEFAULT false, "
         "ADD COLUMN price bigint, ADD COLUMN category_id integer, ADD COLUMN booth_id integer, "
-        "ADD COLUMN region_id integer"
+        "ADD COLUMN region_id integer, ADD COLUMN province_id integer, ADD COLUMN category_top integer"
     )
     op.execute("DROP INDEX IF EXISTS bazaar_products_fts_document")
     op.execute(PREFIXES)
@@ -185,7 +198,8 @@ def downgrade() -> None:
             op.execute(statement)
         op.execute(
             "ALTER TABLE bazaar_products_fts DROP COLUMN visible, DROP COLUMN price, "
-            "DROP COLUMN category_id, DROP COLUMN booth_id, DROP COLUMN region_id"
+            "DROP COLUMN category_id, DROP COLUMN booth_id, DROP COLUMN region_id, DROP COLUMN province_id, "
+            "DROP COLUMN category_top"
         )
         op.execute("DELETE FROM bazaar_products_fts")
         op.execute(
