@@ -265,8 +265,8 @@ def _search_index_table(
         ids_stmt = ids_stmt.order_by(FTS.c.price.desc(), FTS.c.product_id.desc())
     elif filters.sort == "relevance" and not broad:
         ids_stmt = ids_stmt.order_by(func.ts_rank_cd(FTS.c.document, query).desc(), FTS.c.product_id.desc())
-    elif not capped or estimate <= 5 * SEARCH_COUNT_CAP:
-        # A few thousand matches at most: sorting them beats walking the whole table newest first
+    elif not capped or estimate <= 2 * SEARCH_COUNT_CAP:
+        # Two thousand matches or so: sorting them beats walking the whole table newest first
         # until twenty fit the filters (``+ 0`` keeps the planner off the primary key's order).
         ids_stmt = ids_stmt.order_by((FTS.c.product_id + 0).desc())
     else:
