@@ -468,7 +468,7 @@ def main() -> None:
         print(
             f"{r['figure']:<16} {r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['p99_ms']:>7.2f}  "
             f"{r['reference']:<19} {r['reference_p95_ms']:>7.2f} {r['ratio']:>6.1f} "
-            f"{'< ' + str(int(r['target_p95_ms'])) + ' ms':>10}  {'yes' if r['met'] else 'no'}"
+            f"{'< ' + f'{TARGET_P95_MS:.0f}' + ' ms':>10}  {'yes' if r['met'] else 'no'}"
         )
     if checkout_rows:
         print()
