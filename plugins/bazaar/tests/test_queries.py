@@ -80,3 +80,16 @@ def test_an_order_page_with_many_lines(app, client_as, make_shop, fund, buy, cou
     assert queries(count_queries, buyer, f"/bazaar/orders/{few_id}") == queries(
         count_queries, buyer, f"/bazaar/orders/{many_id}"
     )
+
+
+def test_search_page_and_api_do_not_ask_per_result(app, client, make_shop, count_queries):
+    # Words only (on PostgreSQL the index table's own path) and words with filters.
+    few_shop = make_shop([{"title": f"موم {n}", "programmes": ["beekeeping"]} for n in range(2)])
+    many_shop = make_shop([{"title": f"گلیم {n}", "programmes": ["beekeeping"]} for n in range(12)])
+    with_photos(app, few_shop)
+    with_photos(app, many_shop)
+    for base in ("/bazaar/?", "/api/v1/bazaar/search?"):
+        for filters in ("", "&region=zanjan&min_price=1000&category=honey", "&sort=price_asc"):
+            few = queries(count_queries, client, f"{base}q=موم{filters}")
+            many = queries(count_queries, client, f"{base}q=گلیم{filters}")
+            assert few == many, (base, filters)

@@ -175,3 +175,100 @@ def test_reindex_rebuilds_the_index_from_the_products(app, make_shop):
 
     assert result.exit_code == 0, result.output
     assert titles(app, q="پنل خورشیدی") == [f"پنل خورشيدي {ARABIC_KAF}"]
+
+
+ZWNJ = "\u200c"
+
+
+def test_joined_spaced_and_zwnj_spellings_are_one_word(app, make_shop):
+    make_shop(
+        [
+            {"title": "کتابخانه چوبی"},
+            {"title": "کتاب خانه فلزی"},
+            {"title": f"کتاب{ZWNJ}خانه دیواری"},
+            {"title": "کتاب شعر", "description": "خانه"},
+            {"title": "میخواهم عسل"},
+            {"title": f"می{ZWNJ}خواهم موم"},
+        ]
+    )
+    shelves = ["کتاب خانه فلزی", "کتابخانه چوبی", f"کتاب{ZWNJ}خانه دیواری"]
+    assert sorted(titles(app, q="کتابخانه")) == sorted(shelves)
+    # Typed apart, the two words also match apart, as any two words do (the last product).
+    for typed in ("کتاب خانه", f"کتاب{ZWNJ}خانه", "کتاب  خانه"):
+        assert sorted(titles(app, q=typed)) == sorted([*shelves, "کتاب شعر"]), typed
+    for typed in ("میخواهم", f"می{ZWNJ}خواهم", "می خواهم"):
+        assert sorted(titles(app, q=typed)) == sorted(["میخواهم عسل", f"می{ZWNJ}خواهم موم"]), typed
+    # A word's prefix is still a prefix, and reaches the joined spelling.
+    assert sorted(titles(app, q="کتاب")) == sorted([*shelves, "کتاب شعر"])
+    assert sorted(titles(app, q="کتاب خا")) == sorted([*shelves, "کتاب شعر"])
+    assert sorted(titles(app, q="کتابخان")) == ["کتابخانه چوبی"]  # a joined pair is matched whole
+
+
+def test_arabic_letters_and_digits_of_any_script_are_one_spelling(app, make_shop):
+    make_shop([{"title": "پنل خورشیدی ۱۰۰ وات"}, {"title": f"كيسه 20 {ARABIC_KAF}يلويي"}])
+    for typed in ("100", "۱۰۰", "١٠٠", "پنل 100", "خورشيدي ١٠٠"):
+        assert titles(app, q=typed) == ["پنل خورشیدی ۱۰۰ وات"], typed
+    for typed in ("کیسه ۲۰", "كيسه", "کیلویی", f"{ARABIC_KAF}يلو"):
+        assert titles(app, q=typed) == ["کیسه 20 کیلویی"], typed
+
+
+def test_words_and_filters_together_follow_changes_to_products_and_booths(app, make_shop):
+    zanjan = make_shop(
+        [{"title": "زعفران نگین", "category": "saffron", "price": "400000"}, {"title": "زعفران سرگل"}],
+        region="zanjan/zanjan",
+    )
+    make_shop([{"title": "زعفران پوشال", "category": "saffron", "price": "200000"}], region="hamadan/hamadan")
+
+    assert titles(app, q="زعفران", region="zanjan", category="saffron") == ["زعفران نگین"]
+    assert titles(app, q="زعف", min_price="300000") == ["زعفران نگین"]
+    assert titles(app, q="زعفران", booth=str(zanjan.booth_id), sort="price_asc") == [
+        "زعفران سرگل",
+        "زعفران نگین",
+    ]
+    with work(app) as s:
+        owner = s.get(Member, zanjan.owner_id)
+        services.update_product(
+            s, services.get_product(s, zanjan.product_ids[0]), owner, {"price": 2_500_000}
+        )
+        services.update_booth(s, services.get_booth(s, zanjan.booth_id), owner, {"region": "hamadan/hamadan"})
+    # The index follows a new price and a booth that moved province.
+    assert titles(app, q="زعفران", region="zanjan") == []
+    assert titles(app, q="زعفران", region="hamadan", min_price="150000", sort="price_asc") == [
+        "زعفران پوشال",
+        "زعفران نگین",
+    ]
+
+
+def test_pages_past_the_count_cap_still_list_matches(app, client, make_shop, monkeypatch):
+    make_shop([{"title": f"عسل شماره {n}"} for n in range(8)])
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_COUNT_CAP", 5)
+
+    pages = [client.get(f"/api/v1/bazaar/search?q=عسل&per_page=3&page={n}").get_json() for n in (1, 2, 3, 4)]
+
+    assert [(p["meta"]["total"], p["meta"]["capped"]) for p in pages] == [(5, True)] * 4
+    listed = [item["title"] for p in pages for item in p["items"]]
+    assert listed == [f"عسل شماره {n}" for n in range(7, -1, -1)]
+    assert client.get("/bazaar/?q=عسل&page=3&per_page=3").status_code == 200
+
+
+def test_a_search_the_planner_expects_to_be_broad_is_not_counted(
+    app, client, make_shop, monkeypatch, backend
+):
+    if backend != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
+    make_shop([{"title": f"عسل شماره {n}"} for n in range(8)] + [{"title": "موم"}])
+    # Every estimate counts as broad here: the count is skipped, unless the first page is short.
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_ESTIMATE_OVER", 0)
+    monkeypatch.setattr(importlib.import_module("resalat_bazaar.services.search"), "SEARCH_COUNT_CAP", 5)
+
+    broad = client.get("/api/v1/bazaar/search?q=عسل&per_page=3").get_json()
+    short = client.get("/api/v1/bazaar/search?q=موم&per_page=3").get_json()
+
+    assert (broad["meta"]["total"], broad["meta"]["capped"], len(broad["items"])) == (5, True, 3)
+    # Newest first, as for any broad search (موم is honey too, by its category's name).
+    assert [p["title"] for p in broad["items"]] == ["موم", "عسل شماره 7", "عسل شماره 6"]
+    assert (short["meta"]["total"], short["meta"]["capped"], [p["title"] for p in short["items"]]) == (
+        1,
+        False,
+        ["موم"],
+    )
