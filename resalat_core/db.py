@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask.globals import _cv_app
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -23,6 +23,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The id of a table that grows with activity (transfers, orders, posts...), and of every column
+# that refers to one: 64 bits on PostgreSQL, where a 32-bit serial stops at 2,147,483,647 rows.
+# SQLite's INTEGER is already 64 bits, and only ``INTEGER PRIMARY KEY`` is the rowid that numbers
+# itself, so SQLite keeps Integer.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):

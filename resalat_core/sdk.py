@@ -33,7 +33,10 @@ What is here, by the plugin's rooms:
 - the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
   after=...)`` writes an entry in the caller's transaction; each action code is declared as an
   ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
-- the CLI's helpers and the database's ``Base`` and session.
+- the CLI's helpers and the database's ``Base`` and session;
+- 64-bit ids (since 1.7): ``BigId``, the column type of the id of a table that grows with
+  activity and of every column that refers to one, and ``widen_ids`` / ``narrow_ids`` for the
+  migration that changes existing columns to it.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from resalat_core.access import can, login_required, permission_required, public
 from resalat_core.audit.services import UnknownAuditAction, audit
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
-from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
+from resalat_core.db import Base, BigId, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
 from resalat_core.files.models import IMAGE, PDF, StoredFile
 from resalat_core.files.services import (
@@ -89,6 +92,7 @@ from resalat_core.members.services import (
     has_role,
     register_member,
 )
+from resalat_core.migration_ops import narrow_ids, widen_ids
 from resalat_core.pagination import Page, page_args, paginate
 from resalat_core.plugins.activation import active_modules, every_plugin_hook, hook_answers, region_hook
 from resalat_core.plugins.activation import is_active as module_active
@@ -205,6 +209,9 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "BigId",
+    "narrow_ids",
+    "widen_ids",
     "EARMARKED",
     "IMAGE",
     "PDF",
