@@ -35,8 +35,9 @@ What is here, by the plugin's rooms:
   ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
 - the CLI's helpers and the database's ``Base`` and session;
 - 64-bit ids (since 1.7): ``BigId``, the column type of the id of a table that grows with
-  activity and of every column that refers to one, and ``widen_ids`` / ``narrow_ids`` for the
-  migration that changes existing columns to it.
+  activity and of every column that refers to one, ``widen_ids`` / ``narrow_ids`` for the
+  migration that changes existing columns to it, ``BigRowId`` for such an id in a body and
+  ``MAX_BIG_ID`` (2⁶³−1) for a service's check of one.
 """
 
 from __future__ import annotations
@@ -122,7 +123,17 @@ from resalat_core.plugins.base import (
 from resalat_core.plugins.spec import awaiting, hookimpl, hookspec
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import covers, get_region, ids_under, region_choices
-from resalat_core.rest.core import PageMeta, RowId, UtcDateTime, api_doc, dump, idempotent, load
+from resalat_core.rest.core import (
+    MAX_BIG_ID,
+    BigRowId,
+    PageMeta,
+    RowId,
+    UtcDateTime,
+    api_doc,
+    dump,
+    idempotent,
+    load,
+)
 from resalat_core.sdk_version import SDK_VERSION
 from resalat_core.sms.services import SmsNotSent, SmsProvider, send_sms
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
@@ -209,6 +220,8 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "MAX_BIG_ID",
+    "BigRowId",
     "BigId",
     "narrow_ids",
     "widen_ids",

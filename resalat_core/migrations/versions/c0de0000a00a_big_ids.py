@@ -1,10 +1,11 @@
-"""ledger, audit, messages, forms, sign-ins, files: 64-bit ids for the tables that grow with activity
+"""ledger, messages, forms, sign-ins, files: 64-bit ids for the tables that grow with activity
 
 Revision ID: c0de0000a00a
 Revises: c0de0000a008
 Create Date: 2026-12-07 07:00:00
 
-At the real system's volume the ledger passes 2**31 transfers within a few years.
+At the real system's volume the ledger passes 2**31 transfers within a few years. (The audit
+trail's ids were 64 bits from its first migration.)
 On PostgreSQL each table's id, every column that refers to a widened id, and the ids' sequences
 become BIGINT in place (rows kept); on SQLite, whose INTEGER is already 64 bits, nothing changes.
 """
@@ -24,7 +25,6 @@ COLUMNS = {
     "login_attempts": ["id"],
     "sms_outbox": ["id"],
     "api_tokens": ["id"],
-    "audit_entries": ["id"],
     "password_resets": ["id"],
     "stored_files": ["id"],
     "wallet_transfers": ["id"],
