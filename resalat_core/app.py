@@ -148,7 +148,11 @@ def create_app(
 
         use_fast_hashing()
 
-    state = HostState(config=config, db=Database(config["database_url"]), plugins=PluginManager())
+    state = HostState(
+        config=config,
+        db=Database(config["database_url"], pooler=str(config.get("database_pooler") or "")),
+        plugins=PluginManager(),
+    )
     # A provider that cannot be found stops the start with its name, not the first message sent.
     state.sms = load_provider(config)
     app.extensions["resalat"] = state
