@@ -228,7 +228,7 @@ def test_the_document_lists_every_answer_and_the_bounds(api: ResalatClient) -> N
                     assert schema == {"$ref": "#/components/schemas/Error"}
             for param in op["parameters"]:
                 if param["in"] == "path" and param["schema"]["type"] == "integer":
-                    assert param["schema"]["maximum"] == MAX_INT
+                    assert param["schema"]["maximum"] == MAX_BIG_ID
                 if param["name"] == "page":
                     assert param["schema"]["maximum"] == 100_000
 
