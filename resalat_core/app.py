@@ -16,7 +16,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException, RequestURITooLarge
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 import resalat_core.models  # noqa: F401  (map every host table before plugins load)
@@ -78,8 +79,10 @@ class HostState:
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
-# Row ids are the database's 32-bit integers; a larger number can name no row.
-MAX_ROW_ID = 2**31 - 1
+# Row ids: 64-bit for the tables that grow with activity (``BigId``), 32-bit for the others; a
+# number above 2**63-1 can name no row in any table, one above 2**31-1 none in a 32-bit table.
+MAX_ROW_ID = 2**63 - 1
+MAX_NARROW_ROW_ID = 2**31 - 1
 
 
 def _at_most(limit: int) -> str:
@@ -98,10 +101,11 @@ def _at_most(limit: int) -> str:
 
 
 class RowIdConverter(IntegerConverter):
-    """``<int:id>`` in every route: only 0..2³¹−1 match, so a larger id is a 404 for any method.
+    """``<int:id>`` in every route: only 0..2⁶³−1 match, so a larger id is a 404 for any method.
 
-    Without it PostgreSQL refuses the number (integer out of range) and the request ends in a 500
-    in the middle of whatever the view was doing.
+    Without it PostgreSQL refuses the number (bigint out of range), SQLite cannot bind it, and the
+    request ends in a 500 in the middle of whatever the view was doing. An id between 2³¹ and
+    2⁶³−1 on a route whose table keeps 32-bit ids is answered 404 too (``_names_no_row``).
     """
 
     regex = _at_most(MAX_ROW_ID)
@@ -144,7 +148,11 @@ def create_app(
 
         use_fast_hashing()
 
-    state = HostState(config=config, db=Database(config["database_url"]), plugins=PluginManager())
+    state = HostState(
+        config=config,
+        db=Database(config["database_url"], pooler=str(config.get("database_pooler") or "")),
+        plugins=PluginManager(),
+    )
     # A provider that cannot be found stops the start with its name, not the first message sent.
     state.sms = load_provider(config)
     app.extensions["resalat"] = state
@@ -538,6 +546,8 @@ def _init_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         _rollback()
+        if _names_no_row(exc):
+            return _http_error(NotFound())
         log.exception("unhandled error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_EXCEPTIONS") and app.config.get("TESTING"):
             raise exc
@@ -547,6 +557,18 @@ def _init_error_handlers(app: Flask) -> None:
             err.status = 500
             return error_response(err)
         return render_error(500, message)
+
+
+def _names_no_row(exc: Exception) -> bool:
+    """Whether the database refused a number because the URL named an id its column cannot hold.
+
+    The converter lets through every 64-bit id; a table that keeps 32-bit ids then gets a number
+    PostgreSQL refuses to cast (integer out of range). No row has that id: a 404, not a 500.
+    """
+    if not isinstance(exc, DBAPIError) or "out of range" not in str(exc.orig):
+        return False
+    values = (request.view_args or {}).values()
+    return any(isinstance(v, int) and not isinstance(v, bool) and v > MAX_NARROW_ROW_ID for v in values)
 
 
 def _check_every_route_declares_access(app: Flask) -> None:

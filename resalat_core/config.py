@@ -10,6 +10,10 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, Any] = {
     "database_url": "sqlite:///instance/resalat.db",
+    # What stands between the app and PostgreSQL: "" (nothing: the app's own pool talks to the
+    # server) or "pgbouncer" (PgBouncer in transaction mode: no prepared statements, since the next
+    # transaction may run on another server connection).
+    "database_pooler": "",
     # "production" refuses to start with a published secret key, debug on or cookies over HTTP.
     "environment": "development",
     "debug": False,

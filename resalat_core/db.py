@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask.globals import _cv_app
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -23,6 +23,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The id of a table that grows with activity (transfers, orders, posts...), and of every column
+# that refers to one: 64 bits on PostgreSQL, where a 32-bit serial stops at 2,147,483,647 rows.
+# SQLite's INTEGER is already 64 bits, and only ``INTEGER PRIMARY KEY`` is the rowid that numbers
+# itself, so SQLite keeps Integer.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -42,8 +49,20 @@ def is_sqlite(url_or_engine: Any) -> bool:
     return str(url).startswith("sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine tuned for the backend: SQLite gets FKs, WAL, a busy timeout and BEGIN IMMEDIATE."""
+POOLERS = ("", "pgbouncer")
+
+
+def make_engine(url: str, *, pooler: str = "", **kwargs: Any) -> Engine:
+    """An engine tuned for the backend: SQLite gets FKs, WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    ``pooler="pgbouncer"``: PostgreSQL is reached through PgBouncer in transaction mode, where
+    each transaction may get another server connection. psycopg then prepares no statements (a
+    statement prepared on one server connection is unknown to the next), and the app keeps no
+    other session state: ``SET LOCAL`` only, no advisory locks across transactions, no LISTEN, no
+    temporary tables (a test checks the code for them).
+    """
+    if pooler not in POOLERS:
+        raise ValueError(f"database_pooler must be one of {POOLERS!r}, not {pooler!r}")
     if is_sqlite(url):
         engine = create_engine(
             url,
@@ -70,6 +89,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if pooler == "pgbouncer":
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args["prepare_threshold"] = None
+        kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
@@ -86,9 +109,9 @@ def _scope() -> int:
 class Database:
     """An engine and a thread-scoped session factory bound to one Flask app."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pooler: str = "") -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, pooler=pooler)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory, scopefunc=_scope)
 

@@ -33,7 +33,11 @@ What is here, by the plugin's rooms:
 - the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
   after=...)`` writes an entry in the caller's transaction; each action code is declared as an
   ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
-- the CLI's helpers and the database's ``Base`` and session.
+- the CLI's helpers and the database's ``Base`` and session;
+- 64-bit ids (since 1.7): ``BigId``, the column type of the id of a table that grows with
+  activity and of every column that refers to one, ``widen_ids`` / ``narrow_ids`` for the
+  migration that changes existing columns to it, ``BigRowId`` for such an id in a body and
+  ``MAX_BIG_ID`` (2⁶³−1) for a service's check of one.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from resalat_core.access import can, login_required, permission_required, public
 from resalat_core.audit.services import UnknownAuditAction, audit
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
-from resalat_core.db import Base, db_session, get_db, is_sqlite, utcnow
+from resalat_core.db import Base, BigId, db_session, get_db, is_sqlite, utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
 from resalat_core.files.models import IMAGE, PDF, StoredFile
 from resalat_core.files.services import (
@@ -90,6 +94,7 @@ from resalat_core.members.services import (
     has_role,
     register_member,
 )
+from resalat_core.migration_ops import narrow_ids, widen_ids
 from resalat_core.pagination import Page, page_args, paginate
 from resalat_core.plugins.activation import active_modules, every_plugin_hook, hook_answers, region_hook
 from resalat_core.plugins.activation import is_active as module_active
@@ -119,7 +124,17 @@ from resalat_core.plugins.base import (
 from resalat_core.plugins.spec import awaiting, hookimpl, hookspec
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import covers, get_region, ids_under, region_choices
-from resalat_core.rest.core import PageMeta, RowId, UtcDateTime, api_doc, dump, idempotent, load
+from resalat_core.rest.core import (
+    MAX_BIG_ID,
+    BigRowId,
+    PageMeta,
+    RowId,
+    UtcDateTime,
+    api_doc,
+    dump,
+    idempotent,
+    load,
+)
 from resalat_core.sdk_version import SDK_VERSION
 from resalat_core.sms.services import SmsNotSent, SmsProvider, send_sms
 from resalat_core.text import normalize_text, search_key, to_latin_digits, to_persian_digits
@@ -209,6 +224,11 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "MAX_BIG_ID",
+    "BigRowId",
+    "BigId",
+    "narrow_ids",
+    "widen_ids",
     "EARMARKED",
     "IMAGE",
     "PDF",

@@ -25,6 +25,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, insert, text
 
 PG_ENV = "RESALAT_TEST_DATABASE_URL"
+# Where databases are created and dropped when the app's URL goes through a pooler (PgBouncer in
+# transaction mode): the same server reached directly. Unset: the app's URL serves for both.
+ADMIN_ENV = "RESALAT_TEST_ADMIN_DATABASE_URL"
 REQUIRE_PG_ENV = "RESALAT_REQUIRE_POSTGRES"
 PASSWORD = "test-pass-1404"  # noqa: S105 (test members only)
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -104,7 +107,7 @@ def _worker_database(url: str) -> str:
 
     base = make_url(url)
     name = f"{base.database}_{worker}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(os.environ.get(ADMIN_ENV) or url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()

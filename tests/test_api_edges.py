@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from resalat_core.rest.core import MAX_INT, MAX_MONEY
+from resalat_core.rest.core import MAX_BIG_ID, MAX_INT, MAX_MONEY
 from resalat_core.testing import ResalatClient
 
 
@@ -48,12 +48,13 @@ def error_of(response: Any) -> dict[str, Any]:
 # --- ids ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("thing_id", [0, 1, 2_000_000_000, MAX_INT])
+# Tables that grow with activity have 64-bit ids (BigId): their rows past 2**31 are reachable too.
+@pytest.mark.parametrize("thing_id", [0, 1, 2_000_000_000, MAX_INT, MAX_INT + 1, MAX_BIG_ID])
 def test_every_row_id_the_database_can_hold_reaches_the_view(api: ResalatClient, thing_id: int) -> None:
     assert api.get(f"/api/v1/edge/things/{thing_id}").get_json()["id"] == thing_id
 
 
-@pytest.mark.parametrize("path", [str(MAX_INT + 1), "2147483650", "9" * 40, "-1", "01", "١٢"])
+@pytest.mark.parametrize("path", [str(MAX_BIG_ID + 1), str(2**64), "9" * 40, "-1", "01", "١٢"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_an_id_no_row_can_have_is_not_found_for_every_method(
     api: ResalatClient, path: str, method: str
@@ -227,7 +228,7 @@ def test_the_document_lists_every_answer_and_the_bounds(api: ResalatClient) -> N
                     assert schema == {"$ref": "#/components/schemas/Error"}
             for param in op["parameters"]:
                 if param["in"] == "path" and param["schema"]["type"] == "integer":
-                    assert param["schema"]["maximum"] == MAX_INT
+                    assert param["schema"]["maximum"] == MAX_BIG_ID
                 if param["name"] == "page":
                     assert param["schema"]["maximum"] == 100_000
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resalat_core.db import Base, utcnow
-
-# 64-bit on PostgreSQL (the log outgrows 2³¹ rows long before the members do); SQLite's
-# autoincrement needs its INTEGER PRIMARY KEY spelled exactly so.
-BIG_ID = BigInteger().with_variant(Integer, "sqlite")
+from resalat_core.db import Base, BigId, utcnow
 
 
 class AuditEntry(Base):
@@ -27,7 +23,7 @@ class AuditEntry(Base):
         Index("ix_audit_entries_at", "at"),
     )
 
-    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     action: Mapped[str] = mapped_column(String(64))

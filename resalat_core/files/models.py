@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resalat_core.db import Base, utcnow
+from resalat_core.db import Base, BigId, utcnow
 
 IMAGE = "image"
 PDF = "pdf"
@@ -26,7 +26,7 @@ class StoredFile(Base):
     __tablename__ = "stored_files"
     __table_args__ = (Index("ix_stored_files_owner_created", "owner_id", "created_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     # Which plugin kept it and what for ("rasan.post", "bimeh.claim"): for audits and clean-ups.

@@ -28,6 +28,8 @@ DOC_ATTR = "_resalat_api_doc"
 
 # The database's integer columns: ids and counts are 32-bit, money (rials) 64-bit.
 MAX_INT = 2**31 - 1
+# The ids of the tables that grow with activity (``BigId``) are 64-bit.
+MAX_BIG_ID = 2**63 - 1
 # The most rials a money field may carry: a thousand trillion, far above any real sum, far below
 # what a 64-bit column holds, so no sum of a few of them overflows either.
 MAX_MONEY = 10**15
@@ -53,6 +55,14 @@ class RowId(fields.Integer):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("strict", True)
         super().__init__(validate=validate.Range(min=1, max=MAX_INT), **kwargs)
+
+
+class BigRowId(fields.Integer):
+    """The id of a row of a table with 64-bit ids (``BigId``): 1 to 2⁶³−1 (since SDK 1.7)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strict", True)
+        super().__init__(validate=validate.Range(min=1, max=MAX_BIG_ID), **kwargs)
 
 
 class PageMeta(Schema):

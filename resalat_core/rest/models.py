@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resalat_core.db import Base, utcnow
+from resalat_core.db import Base, BigId, utcnow
 
 
 class IdempotencyRecord(Base):
@@ -16,7 +16,7 @@ class IdempotencyRecord(Base):
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("scope", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     scope: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
@@ -37,7 +37,7 @@ class FormSubmission(Base):
     __tablename__ = "form_submissions"
     __table_args__ = (UniqueConstraint("scope", "token", "request_hash"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # "m:<member id>", or "s:<digest of the session>" for a form sent before signing in.
     scope: Mapped[str] = mapped_column(String(80))
     token: Mapped[str] = mapped_column(String(64))

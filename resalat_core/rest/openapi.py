@@ -14,7 +14,7 @@ from marshmallow import Schema, fields
 from resalat_core import __version__
 from resalat_core.access import access_of
 from resalat_core.pagination import MAX_PAGE
-from resalat_core.rest.core import DOC_ATTR, MAX_INT
+from resalat_core.rest.core import DOC_ATTR, MAX_BIG_ID
 
 _CONVERTER = re.compile(r"<(?:(?P<conv>[a-z]+):)?(?P<name>\w+)>")
 
@@ -33,8 +33,8 @@ def _path_and_params(rule: str) -> tuple[str, list[dict[str, Any]]]:
     params = []
     for match in _CONVERTER.finditer(rule):
         if match.group("conv") == "int":
-            # The routing matches only the database's row ids; anything else is a 404.
-            schema: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_INT}
+            # The routing matches only the database's row ids (64-bit at most); anything else is a 404.
+            schema: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": MAX_BIG_ID}
         else:
             schema = {"type": "string"}
         params.append({"name": match.group("name"), "in": "path", "required": True, "schema": schema})

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resalat_core.db import Base, utcnow
+from resalat_core.db import Base, BigId, utcnow
 
 
 class SmsMessage(Base):
@@ -15,7 +15,7 @@ class SmsMessage(Base):
 
     __tablename__ = "sms_outbox"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     mobile: Mapped[str] = mapped_column(String(11), index=True)
     text: Mapped[str] = mapped_column(Text)
     # Newest first on the admin page, so the index serves its ORDER BY.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.db import Base, utcnow
+from resalat_core.db import Base, BigId, utcnow
 from resalat_core.members.models import Member
 
 # The account kinds the ledger itself knows; plugins declare theirs (``AccountKind``), and the
@@ -88,7 +88,7 @@ class Transfer(Base):
         Index("ix_wallet_transfers_pending_timeout", "state", "timeout_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     debit_account_id: Mapped[int] = mapped_column(ForeignKey("wallet_accounts.id"))
@@ -118,8 +118,8 @@ class Entry(Base):
     __tablename__ = "wallet_entries"
     __table_args__ = (Index("ix_wallet_entries_account_id", "account_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    transfer_id: Mapped[int] = mapped_column(ForeignKey("wallet_transfers.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(BigId, ForeignKey("wallet_transfers.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("wallet_accounts.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
     # The account's posted balance right after this entry: a statement needs no running sum.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 CODE_MAX = 30
 NAME_MAX = 120
@@ -83,10 +83,10 @@ class AghsatPurchase(Base):
         CheckConstraint("financed > 0", name="financed_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     plan_id: Mapped[int] = mapped_column(ForeignKey("aghsat_plans.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("bazaar_orders.id"), unique=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("bazaar_orders.id"), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     checkout_key: Mapped[str] = mapped_column(String(KEY_MAX))
     rating: Mapped[str] = mapped_column(String(4))
@@ -122,8 +122,8 @@ class AghsatInstalment(Base):
         CheckConstraint("paid >= 0 AND paid <= principal + fee", name="paid_within"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    purchase_id: Mapped[int] = mapped_column(ForeignKey("aghsat_purchases.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(BigId, ForeignKey("aghsat_purchases.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column()
     due_on: Mapped[date] = mapped_column()
     principal: Mapped[int] = mapped_column(BigInteger)
@@ -153,8 +153,8 @@ class AghsatPayment(Base):
         Index("ix_aghsat_payments_purchase_id", "purchase_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    purchase_id: Mapped[int] = mapped_column(ForeignKey("aghsat_purchases.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(BigId, ForeignKey("aghsat_purchases.id", ondelete="CASCADE"))
     payer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     payer: Mapped[str] = mapped_column(String(16), default=BUYER)
     key: Mapped[str] = mapped_column(String(KEY_MAX))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from resalat_aghsat.models import BUCKETS, CODE_MAX, CURRENT, NAME_MAX, STATUSES
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import MAX_BIG_ID, UtcDateTime
 
 _RIALS = {"description": "integer rials"}
 RATING_CODES = ["A", "B", "C", "D", "E"]
@@ -119,7 +119,9 @@ class SupportBodySchema(Schema):
     mobile = fields.String(
         required=True, validate=validate.Length(min=1, max=20), metadata={"description": "the buyer's mobile"}
     )
-    purchase = fields.Integer(required=True, data_key="purchase_id", validate=validate.Range(min=1))
+    purchase = fields.Integer(
+        required=True, data_key="purchase_id", validate=validate.Range(min=1, max=MAX_BIG_ID)
+    )
     amount = fields.Integer(
         required=True, data_key="amount_rials", validate=validate.Range(min=1), metadata=_RIALS
     )

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Account, Base, Member, Region, utcnow
+from resalat_core.sdk import Account, Base, BigId, Member, Region, utcnow
 
 NAME_MAX = 120
 TITLE_MAX = 160
@@ -224,7 +224,7 @@ class CartItem(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("bazaar_products.id", ondelete="CASCADE"), index=True)
     quantity: Mapped[int] = mapped_column(default=1)
@@ -239,7 +239,7 @@ class Checkout(Base):
     __tablename__ = "bazaar_checkouts"
     __table_args__ = (UniqueConstraint("buyer_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     key: Mapped[str] = mapped_column(String(200))
     total: Mapped[int] = mapped_column(BigInteger)
@@ -276,8 +276,8 @@ class BazaarOrder(Base):
         Index("ix_bazaar_orders_status_shipped_at", "status", "shipped_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    checkout_id: Mapped[int] = mapped_column(ForeignKey("bazaar_checkouts.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    checkout_id: Mapped[int] = mapped_column(BigId, ForeignKey("bazaar_checkouts.id"), index=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     booth_id: Mapped[int] = mapped_column(ForeignKey("bazaar_booths.id"))
     # The booth's owner when the order was placed: the one paid on completion.
@@ -346,8 +346,10 @@ class OrderPayment(Base):
     __tablename__ = "bazaar_order_payments"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("bazaar_orders.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("bazaar_orders.id", ondelete="CASCADE"), index=True
+    )
     method: Mapped[str] = mapped_column(String(80))
     account_id: Mapped[int] = mapped_column(ForeignKey("wallet_accounts.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -369,8 +371,10 @@ class OrderItem(Base):
         CheckConstraint("unit_price > 0", name="unit_price_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("bazaar_orders.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("bazaar_orders.id", ondelete="CASCADE"), index=True
+    )
     product_id: Mapped[int] = mapped_column(ForeignKey("bazaar_products.id"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("bazaar_categories.id"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -392,8 +396,8 @@ class OrderEvent(Base):
     __tablename__ = "bazaar_order_events"
     __table_args__ = (Index("ix_bazaar_order_events_order_id_id", "order_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("bazaar_orders.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("bazaar_orders.id", ondelete="CASCADE"))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

@@ -23,7 +23,7 @@ plugin = Plugin(
     title=_l("M-Bimeh"),
     package=__name__,
     # Claims carry stored files (SDK 1.3).
-    sdk=">=1.6,<2",  # audit()
+    sdk=">=1.7,<2",  # BigId, audit()
     # loans: a loan's remaining debt is what remaining-debt life insurance covers, and a claim
     # repays it; cores: a family policy covers the people of the holder's core.
     requires=("loans", "cores"),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 KEY_MAX = 200
 REASON_MAX = 500
@@ -86,7 +86,7 @@ class Policy(Base):
         Index("ix_bimeh_policies_loan_id", "loan_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # The holder's place when the policy was bought: the insurer of that region assesses claims.
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
@@ -94,8 +94,8 @@ class Policy(Base):
     buy_key: Mapped[str] = mapped_column(String(KEY_MAX))
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("bimeh_offers.id"))
     # loans_loans.id (loan_life), bazaar_orders.id (parcel), cores.id (a family policy).
-    loan_id: Mapped[int | None] = mapped_column(Integer)
-    order_id: Mapped[int | None] = mapped_column(Integer)
+    loan_id: Mapped[int | None] = mapped_column(BigId)
+    order_id: Mapped[int | None] = mapped_column(BigId)
     core_id: Mapped[int | None] = mapped_column(Integer)
     heads: Mapped[int] = mapped_column(Integer, default=0)
     # Rials. For loan_life the insured sum follows the loan (read live); this is the sum quoted.
@@ -105,7 +105,7 @@ class Policy(Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
-    renews_id: Mapped[int | None] = mapped_column(ForeignKey("bimeh_policies.id"))
+    renews_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bimeh_policies.id"))
     renewal_reminded_on: Mapped[date | None]
     lapsed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -129,8 +129,8 @@ class Insured(Base):
     __tablename__ = "bimeh_insured"
     __table_args__ = (Index("ix_bimeh_insured_policy_id", "policy_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    policy_id: Mapped[int] = mapped_column(ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(BigId, ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(120))
     relation: Mapped[str] = mapped_column(String(16), default="self")
@@ -149,8 +149,8 @@ class Premium(Base):
         Index("ix_bimeh_premiums_paid_at_due_on", "paid_at", "due_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    policy_id: Mapped[int] = mapped_column(ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(BigId, ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(BigInteger)
     due_on: Mapped[date]
@@ -175,8 +175,8 @@ class Claim(Base):
         Index("ix_bimeh_claims_member_id_id", "member_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    policy_id: Mapped[int] = mapped_column(ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(BigId, ForeignKey("bimeh_policies.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     file_key: Mapped[str] = mapped_column(String(KEY_MAX))
@@ -206,8 +206,8 @@ class ClaimFile(Base):
         Index("ix_bimeh_claim_files_claim_id", "claim_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("bimeh_claims.id", ondelete="CASCADE"))
-    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(BigId, ForeignKey("bimeh_claims.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(BigId, ForeignKey("stored_files.id", ondelete="CASCADE"))
 
     claim: Mapped[Claim] = relationship(back_populates="photos")

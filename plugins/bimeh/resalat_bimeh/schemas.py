@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from resalat_core.sdk import RowId, UtcDateTime
+from resalat_core.sdk import BigRowId, RowId, UtcDateTime
 
 from .models import CLAIM_STATUSES, OFFER_STATUSES, POLICY_STATUSES, PRODUCTS
 
@@ -33,7 +33,7 @@ class QuoteRequestSchema(Schema):
 
     product = fields.String(required=True, validate=validate.OneOf(PRODUCTS))
     offer = RowId(data_key="offer_id", allow_none=True, metadata={"description": "an offer made to me"})
-    loan = RowId(data_key="loan_id", allow_none=True, metadata={"description": "my loan (loan_life)"})
+    loan = BigRowId(data_key="loan_id", allow_none=True, metadata={"description": "my loan (loan_life)"})
     amount = fields.Integer(
         data_key="amount_rials",
         allow_none=True,
@@ -49,7 +49,7 @@ class QuoteRequestSchema(Schema):
     )
     core = RowId(data_key="core_id", allow_none=True, metadata={"description": "insure my core's people"})
     instalments = fields.Integer(load_default=1, validate=validate.Range(min=1, max=120))
-    renews = RowId(
+    renews = BigRowId(
         data_key="renews_id", allow_none=True, metadata={"description": "a policy of mine to renew"}
     )
 

@@ -21,7 +21,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("Campaigns and giving"),
     package=__name__,
-    sdk=">=1.4,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     # A campaign may equip a core: its leader is the beneficiary, its field says what it may buy.
     requires=("cores",),
     description=_l(

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, StoredFile, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, StoredFile, utcnow
 
 TITLE_MAX = 120
 STORY_MAX = 4000
@@ -46,7 +46,7 @@ class Campaign(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     organiser_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
-    photo_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    photo_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("stored_files.id"))
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     raised: Mapped[int] = mapped_column(BigInteger, default=0)
     donations: Mapped[int] = mapped_column(default=0)
@@ -74,7 +74,7 @@ class Donation(Base):
         Index("ix_campaigns_donations_campaign_id_id", "campaign_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     donor_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     key: Mapped[str] = mapped_column(String(KEY_MAX))

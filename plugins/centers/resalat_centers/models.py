@@ -8,7 +8,7 @@ from resalat_cores.services import Core
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 NAME_MAX = 120
 TEXT_MAX = 200
@@ -111,7 +111,7 @@ class Order(Base):
         Index("ix_centers_orders_centre_id_id", "centre_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centers.id", ondelete="CASCADE"))
     customer: Mapped[str] = mapped_column(String(TEXT_MAX))
     item: Mapped[str] = mapped_column(String(TEXT_MAX))
@@ -159,8 +159,8 @@ class Share(Base):
         Index("ix_centers_shares_core_id_id", "core_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("centers_orders.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("centers_orders.id", ondelete="CASCADE"))
     core_id: Mapped[int] = mapped_column(ForeignKey("cores.id"))
     quantity: Mapped[int]
     due_date: Mapped[date] = mapped_column(Date)
@@ -194,8 +194,8 @@ class Delivery(Base):
         Index("ix_centers_deliveries_share_id_id", "share_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    share_id: Mapped[int] = mapped_column(ForeignKey("centers_shares.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    share_id: Mapped[int] = mapped_column(BigId, ForeignKey("centers_shares.id", ondelete="CASCADE"))
     quantity: Mapped[int]
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 BOOKED = "booked"
 CANCELLED = "cancelled"
@@ -146,7 +146,7 @@ class Booking(Base):
         Index("ix_counseling_bookings_status_starts_at", "status", "starts_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     counselor_id: Mapped[int] = mapped_column(ForeignKey("counseling_counselors.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # Who booked it: the member, or a guide for them.
@@ -182,8 +182,8 @@ class CounselNote(Base):
     __tablename__ = "counseling_notes"
     __table_args__ = (Index("ix_counseling_notes_booking_id_id", "booking_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int] = mapped_column(ForeignKey("counseling_bookings.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(BigId, ForeignKey("counseling_bookings.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

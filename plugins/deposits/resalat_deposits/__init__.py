@@ -8,7 +8,7 @@ from resalat_core.sdk import AccountKind, Plugin, Purpose, _l
 
 plugin = Plugin(
     name="deposits",
-    sdk=">=1,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     title=_l("Qard al-Hasan deposits and points"),
     package=__name__,
     requires=(),

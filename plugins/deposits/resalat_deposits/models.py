@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 # Kinds of points movements. A transfer writes two rows (given for the giver, received for the
 # recipient) under one reference; a loan writes "used", and its cancellation "released".
@@ -49,7 +49,7 @@ class PointsMovement(Base):
         CheckConstraint("counterpart_id IS NULL OR counterpart_id <> member_id", name="not_oneself"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     # Points are rials of average balance; billions do not fit in 32 bits.

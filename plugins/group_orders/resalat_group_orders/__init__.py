@@ -24,7 +24,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("Group orders"),
     package=__name__,
-    sdk=">=1,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     # The order is placed in M-Bazar, from one of its booths; the buyers are cores.
     requires=("bazaar", "cores"),
     description=_l("Cores buy together from a supplier booth at a group price, and share what comes."),

@@ -9,7 +9,7 @@ from resalat_cores.services import Core
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Account, Base, Member, Region, utcnow
+from resalat_core.sdk import Account, Base, BigId, Member, Region, utcnow
 
 PLACE_MAX = 300
 REASON_MAX = 500
@@ -60,7 +60,7 @@ class GroupPurchase(Base):
         Index("ix_group_orders_purchases_booth_id_status", "booth_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     organiser_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     booth_id: Mapped[int] = mapped_column(ForeignKey("bazaar_booths.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("bazaar_products.id"), index=True)
@@ -79,7 +79,7 @@ class GroupPurchase(Base):
     status: Mapped[str] = mapped_column(String(16), default=PROPOSED)
     # A reason code (not a sentence): why it was declined, failed or cancelled.
     reason: Mapped[str] = mapped_column(String(40), default="")
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("bazaar_orders.id"), unique=True)
+    order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("bazaar_orders.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
     placed_at: Mapped[datetime | None]
@@ -121,8 +121,10 @@ class GroupShare(Base):
         Index("ix_group_orders_shares_leader_id_id", "leader_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    purchase_id: Mapped[int] = mapped_column(ForeignKey("group_orders_purchases.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("group_orders_purchases.id", ondelete="CASCADE")
+    )
     core_id: Mapped[int] = mapped_column(ForeignKey("cores.id"), index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     # Where the money came from, and where any refund goes back.
@@ -147,9 +149,9 @@ class GroupShareChange(Base):
     __tablename__ = "group_orders_share_changes"
     __table_args__ = (UniqueConstraint("actor_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     share_id: Mapped[int] = mapped_column(
-        ForeignKey("group_orders_shares.id", ondelete="CASCADE"), index=True
+        BigId, ForeignKey("group_orders_shares.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     key: Mapped[str] = mapped_column(String(KEY_MAX))
@@ -209,7 +211,7 @@ class BulkOrder(Base):
         Index("ix_group_orders_bulk_orders_region_id_status", "region_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     # The customer's one-time key: the same key again answers the same order, paid once.
     key: Mapped[str] = mapped_column(String(KEY_MAX))
@@ -261,8 +263,10 @@ class BulkPart(Base):
         Index("ix_group_orders_bulk_parts_leader_id_id", "leader_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("group_orders_bulk_orders.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("group_orders_bulk_orders.id", ondelete="CASCADE")
+    )
     core_id: Mapped[int] = mapped_column(ForeignKey("cores.id"), index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     split_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))

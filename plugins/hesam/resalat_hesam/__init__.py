@@ -4,7 +4,7 @@ from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
 
 plugin = Plugin(
     name="hesam",
-    sdk=">=1.6,<2",  # audit(), a member's own data
+    sdk=">=1.7,<2",  # BigId, audit(), a member's own data
     title=_l("M-Hesam"),
     package=__name__,
     hookspecs="resalat_hesam.hookspecs",

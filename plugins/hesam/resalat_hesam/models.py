@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 # A card payment's life: created (the row exists), redirected (the gateway gave a token and the
 # member was sent there), then verified (paid and credited), failed or cancelled.
@@ -60,7 +60,7 @@ class CardPayment(Base):
         CheckConstraint(_states(PAYMENT_STATES), name="state_known"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     amount: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(16), default=CREATED)
@@ -76,7 +76,7 @@ class CardPayment(Base):
     # What the gateway's verify said was paid, once it said paid: the reconciliation's
     # "verified" side (it differs from ``amount`` only for a mismatch).
     gateway_amount: Mapped[int | None] = mapped_column(BigInteger)
-    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_transfers.id"), unique=True)
+    transfer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("wallet_transfers.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -96,10 +96,10 @@ class SandboxPayment(Base):
         CheckConstraint("state IN ('waiting', 'paid', 'failed', 'cancelled')", name="state_known"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token: Mapped[str] = mapped_column(String(100), unique=True)
     amount: Mapped[int] = mapped_column(BigInteger)
-    order_id: Mapped[int] = mapped_column()
+    order_id: Mapped[int] = mapped_column(BigId)
     callback_url: Mapped[str] = mapped_column(String(500))
     state: Mapped[str] = mapped_column(String(16), default="waiting")
     reference: Mapped[str | None] = mapped_column(String(100))
@@ -137,14 +137,14 @@ class Withdrawal(Base):
         CheckConstraint(_states(WITHDRAWAL_STATES), name="state_known"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     amount: Mapped[int] = mapped_column(BigInteger)
     state: Mapped[str] = mapped_column(String(16), default=REQUESTED)
     key: Mapped[str] = mapped_column(String(KEY_MAX))
     sheba: Mapped[str] = mapped_column(String(26))
     holder_name: Mapped[str] = mapped_column(String(80))
-    transfer_id: Mapped[int] = mapped_column(ForeignKey("wallet_transfers.id"), unique=True)
+    transfer_id: Mapped[int] = mapped_column(BigId, ForeignKey("wallet_transfers.id"), unique=True)
     batch: Mapped[str | None] = mapped_column(String(40), index=True)
     bank_reference: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(String(REASON_MAX))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
+    MAX_BIG_ID,
     BadInput,
     Conflict,
     Digits,
@@ -248,7 +249,7 @@ def _credit(session: Session, payment: CardPayment, reference: str) -> None:
 
 def my_payment(session: Session, member: Member, payment_id: int) -> CardPayment:
     """One of ``member``'s payments; anyone else's (or none) is NotFound."""
-    found = session.get(CardPayment, payment_id) if 0 < payment_id < 2**31 else None
+    found = session.get(CardPayment, payment_id) if 0 < payment_id <= MAX_BIG_ID else None
     if found is None or found.member_id != member.id:
         raise NotFound(_("No such payment."), code="unknown_payment")
     return found

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     EARMARKED,
     MAX_AMOUNT,
+    MAX_BIG_ID,
     MEMBER_MAIN,
     Account,
     BadInput,
@@ -578,7 +579,7 @@ def _tell_recipient(recipient: Member, sender: Member, sent: Transfer) -> None:
 
 def visible_transfer(session: Session, member: Member, transfer_id: int) -> Transfer:
     """A transfer into or out of one of ``member``'s accounts; anything else is NotFound."""
-    found = session.get(Transfer, transfer_id) if 0 < transfer_id <= _ID_MAX else None
+    found = session.get(Transfer, transfer_id) if 0 < transfer_id <= MAX_BIG_ID else None
     if found is None or member.id not in (found.debit_account.owner_id, found.credit_account.owner_id):
         raise NotFound(_("No such transfer."), code="unknown_transfer")
     return found

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from resalat_core.sdk import (
     EARMARKED,
+    MAX_BIG_ID,
     Account,
     BadInput,
     Conflict,
@@ -246,7 +247,7 @@ def request_withdrawal(session: Session, member: Member, amount: int | None, *, 
 
 def own_withdrawal(session: Session, member: Member, withdrawal_id: int) -> Withdrawal:
     """One of the member's withdrawals (another member's is not found, like a missing one)."""
-    found = session.get(Withdrawal, withdrawal_id) if 0 < withdrawal_id < 2**31 else None
+    found = session.get(Withdrawal, withdrawal_id) if 0 < withdrawal_id <= MAX_BIG_ID else None
     if found is None or found.member_id != member.id:
         raise NotFound(_("No such withdrawal."), code="unknown_withdrawal")
     return found
@@ -396,7 +397,7 @@ def batch_csv(rows: list[Withdrawal]) -> Iterator[str]:
 def _answerable(session: Session, withdrawal_id: int) -> Withdrawal:
     found = (
         session.scalar(select(Withdrawal).where(Withdrawal.id == withdrawal_id).with_for_update())
-        if 0 < withdrawal_id < 2**31
+        if 0 < withdrawal_id <= MAX_BIG_ID
         else None
     )
     if found is None:
@@ -405,7 +406,7 @@ def _answerable(session: Session, withdrawal_id: int) -> Withdrawal:
 
 
 def find_withdrawal(session: Session, withdrawal_id: int) -> Withdrawal:
-    found = session.get(Withdrawal, withdrawal_id) if 0 < withdrawal_id < 2**31 else None
+    found = session.get(Withdrawal, withdrawal_id) if 0 < withdrawal_id <= MAX_BIG_ID else None
     if found is None:
         raise NotFound(_("No such withdrawal."), code="unknown_withdrawal")
     return found

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 # A note moves issued -> pledged -> released or protested; released and protested are final.
 ISSUED = "issued"
@@ -51,7 +51,7 @@ class Note(Base):
         CheckConstraint("stamp_duty >= 0", name="duty_not_negative"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Sixteen digits: the Jalali year of issue, then a sequence of that year (1405000000000123).
     serial: Mapped[str] = mapped_column(String(16))
     issuer_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
@@ -74,7 +74,7 @@ class Note(Base):
     pledged_reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX))
     pledged_amount: Mapped[int | None] = mapped_column(BigInteger)
     stamp_duty: Mapped[int] = mapped_column(BigInteger)
-    duty_transfer_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_transfers.id"))
+    duty_transfer_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("wallet_transfers.id"))
     key: Mapped[str] = mapped_column(String(KEY_MAX))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -122,8 +122,8 @@ class Guarantor(Base):
         Index("ix_icap_guarantors_member_id_signed_at", "member_id", "signed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("icap_notes.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    note_id: Mapped[int] = mapped_column(BigId, ForeignKey("icap_notes.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -143,8 +143,8 @@ class Endorsement(Base):
         CheckConstraint("payee_kind IN ('person', 'company')", name="payee_kind_known"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("icap_notes.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    note_id: Mapped[int] = mapped_column(BigId, ForeignKey("icap_notes.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     payee_kind: Mapped[str] = mapped_column(String(16))
     payee_name: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -162,8 +162,8 @@ class NoteStatusChange(Base):
     __tablename__ = "icap_status_changes"
     __table_args__ = (Index("ix_icap_status_changes_note_id_id", "note_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    note_id: Mapped[int] = mapped_column(ForeignKey("icap_notes.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    note_id: Mapped[int] = mapped_column(BigId, ForeignKey("icap_notes.id", ondelete="CASCADE"))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX))

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 CODE_MAX = 40
 NAME_MAX = 200
@@ -119,7 +119,7 @@ class Loan(Base):
         Index("ix_loans_loans_product_id", "product_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     product_id: Mapped[int] = mapped_column(ForeignKey("loans_products.id"))
     # The member's place at request time: the officer's area is checked against it.
@@ -134,12 +134,12 @@ class Loan(Base):
     fee: Mapped[int] = mapped_column(BigInteger)
     instalments: Mapped[int] = mapped_column(Integer)
     # Merat's score used for the decision.
-    score_id: Mapped[int | None] = mapped_column(Integer)
+    score_id: Mapped[int | None] = mapped_column(BigId)
     score_value: Mapped[int | None] = mapped_column(Integer)
     score_rating: Mapped[str | None] = mapped_column(String(4))
     max_monthly_repayment: Mapped[int | None] = mapped_column(BigInteger)
     # The pledged iCAP note (icap_notes.id), if any.
-    note_id: Mapped[int | None] = mapped_column(Integer)
+    note_id: Mapped[int | None] = mapped_column(BigId)
     # Deposit points used (general loans), and the term the deposit ratio allowed.
     points_used: Mapped[int] = mapped_column(BigInteger, default=0)
     max_term: Mapped[int | None] = mapped_column(Integer)
@@ -185,8 +185,8 @@ class LoanEvent(Base):
     __tablename__ = "loans_events"
     __table_args__ = (Index("ix_loans_events_loan_id_id", "loan_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans_loans.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(BigId, ForeignKey("loans_loans.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
@@ -204,8 +204,8 @@ class Instalment(Base):
         Index("ix_loans_instalments_paid_at_due_on", "paid_at", "due_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans_loans.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(BigId, ForeignKey("loans_loans.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[date] = mapped_column(Date)
     principal: Mapped[int] = mapped_column(BigInteger)
@@ -213,7 +213,7 @@ class Instalment(Base):
     paid_at: Mapped[datetime | None]
     # The Tehran day it was paid (compared with due_on: on time or late).
     paid_on: Mapped[date | None] = mapped_column(Date)
-    payment_id: Mapped[int | None] = mapped_column(Integer)
+    payment_id: Mapped[int | None] = mapped_column(BigId)
     # Set when the reminder went out and resalat_instalment_due fired: once each.
     reminded_on: Mapped[date | None] = mapped_column(Date)
 
@@ -237,8 +237,8 @@ class Payment(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans_loans.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(BigId, ForeignKey("loans_loans.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(KEY_MAX))
     amount: Mapped[int] = mapped_column(BigInteger)
     instalments: Mapped[int] = mapped_column(Integer)
@@ -255,8 +255,8 @@ class LoanGuarantee(Base):
         Index("ix_loans_guarantees_member_id", "member_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    loan_id: Mapped[int] = mapped_column(ForeignKey("loans_loans.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(BigId, ForeignKey("loans_loans.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # leaders_guarantees.id (owned by the leaders plugin) and the leader who signed it.

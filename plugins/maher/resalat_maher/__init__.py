@@ -4,7 +4,7 @@ from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
     name="maher",
-    sdk=">=1.6,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     title=_l("M-Maher"),
     package=__name__,
     # A skill and a course are in one of the cores' fields of work (cores' public services).

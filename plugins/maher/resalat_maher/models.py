@@ -8,7 +8,7 @@ from resalat_cores.services import Field
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, StoredFile, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, StoredFile, utcnow
 
 NAME_MAX = 120
 TITLE_MAX = 150
@@ -79,7 +79,7 @@ class Course(Base):
     level: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     # A public picture (the host's stored files): the catalogue shows it to anyone.
-    cover_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    cover_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("stored_files.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
@@ -107,8 +107,8 @@ class Lesson(Base):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text, default="")
     # Private stored files, served by M-Maher's own routes to the author and the course's learners.
-    image_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
-    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("stored_files.id"))
+    attachment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("stored_files.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="lessons")

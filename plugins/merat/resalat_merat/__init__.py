@@ -11,7 +11,7 @@ TOMAN = 10
 
 plugin = Plugin(
     name="merat",
-    sdk=">=1.6,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     title=_l("Merat"),
     package=__name__,
     hookspecs="resalat_merat.hookspecs",

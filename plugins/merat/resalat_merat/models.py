@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 from resalat_merat.signals import describe
 
 SOURCE_MAX = 40
@@ -39,7 +39,7 @@ class Score(Base):
         Index("ix_merat_scores_computed_at", "computed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
     rating: Mapped[str] = mapped_column(String(RATING_MAX))
@@ -78,8 +78,8 @@ class ScoreLine(Base):
     __tablename__ = "merat_score_lines"
     __table_args__ = (Index("ix_merat_score_lines_score_id", "score_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    score_id: Mapped[int] = mapped_column(ForeignKey("merat_scores.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    score_id: Mapped[int] = mapped_column(BigId, ForeignKey("merat_scores.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(SOURCE_MAX))
     kind: Mapped[str] = mapped_column(String(KIND_MAX))
     value: Mapped[int] = mapped_column(BigInteger)
@@ -120,14 +120,14 @@ class ScoringRequest(Base):
         Index("ix_merat_requests_reference", "reference"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # None: the periodic command (no person asked).
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(REASON_MAX))
     # What the request was for, e.g. "loan:12".
     reference: Mapped[str | None] = mapped_column(String(REFERENCE_MAX))
-    score_id: Mapped[int | None] = mapped_column(ForeignKey("merat_scores.id", ondelete="SET NULL"))
+    score_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("merat_scores.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
@@ -162,7 +162,7 @@ class FinancialProfileChange(Base):
     __tablename__ = "merat_profile_changes"
     __table_args__ = (Index("ix_merat_profile_changes_member_id_id", "member_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     monthly_income: Mapped[int] = mapped_column(BigInteger)
     monthly_expenses: Mapped[int] = mapped_column(BigInteger)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resalat_core.sdk import Base, utcnow
+from resalat_core.sdk import Base, BigId, utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 4000
@@ -32,7 +32,7 @@ class Notification(Base):
         Index("ix_notifications_member_id_id", "member_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(SOURCE_MAX))
     kind: Mapped[str] = mapped_column(String(KIND_MAX))

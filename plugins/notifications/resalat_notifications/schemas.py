@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import MAX_BIG_ID, UtcDateTime
 from resalat_notifications.models import BODY_MAX, TITLE_MAX, URL_MAX
 from resalat_notifications.services import MARK_MAX, text
 
 # Ids are database integers; anything bigger cannot exist and would only upset PostgreSQL.
-_ID_RANGE = validate.Range(min=1, max=2**31 - 1)
+_ID_RANGE = validate.Range(min=1, max=MAX_BIG_ID)
 
 
 class NotificationSchema(Schema):

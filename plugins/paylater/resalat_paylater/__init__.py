@@ -24,7 +24,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("M-Nasieh: pay later"),
     package=__name__,
-    sdk=">=1,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     # The purchases are M-Bazar's, the limit comes from Merat's rating and capacity, and M-Hesam
     # shows the limit beside the member's money.
     requires=("bazaar", "merat", "hesam"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 OPEN = "open"  # not paid yet (overdue when its due day has passed)
 PAID = "paid"
@@ -52,12 +52,12 @@ class Debt(Base):
         Index("ix_paylater_debts_region_id_status", "region_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # The buyer's region at checkout: the admin page groups debts by it.
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     # One debt per M-Bazar order (bazaar_orders.id): a refund finds it by the order.
-    order_id: Mapped[int] = mapped_column(unique=True)
+    order_id: Mapped[int] = mapped_column(BigId, unique=True)
     checkout_key: Mapped[str] = mapped_column(String(KEY_MAX))
     amount: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), default=OPEN)

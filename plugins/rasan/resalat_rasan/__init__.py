@@ -11,7 +11,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("Rasan"),
     package=__name__,
-    sdk=">=1.6,<2",  # stored files (photos), audit(), a member's own data
+    sdk=">=1.7,<2",  # BigId, stored files (photos), audit(), a member's own data
     # Product cards through M-Bazar's public services; cores to post as, and to follow, a core.
     requires=("bazaar", "cores"),
     description=_l("The members' social network: posts, follows, groups and questions to those who know."),

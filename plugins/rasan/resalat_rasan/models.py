@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 TEXT_MAX = 2000
 COMMENT_MAX = 1000
@@ -87,7 +87,7 @@ class RasanPost(Base):
         CheckConstraint("comment_count >= 0", name="comment_count_not_negative"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     # Posted as a core (its leader writes); the cores plugin's table.
     core_id: Mapped[int | None] = mapped_column(ForeignKey("cores.id"))
@@ -120,9 +120,9 @@ class RasanPostPhoto(Base):
     __tablename__ = "rasan_post_photos"
     __table_args__ = (UniqueConstraint("post_id", "position"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
-    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    file_id: Mapped[int] = mapped_column(BigId, ForeignKey("stored_files.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -135,8 +135,8 @@ class RasanHashtag(Base):
         Index("ix_rasan_hashtags_tag_post_id", "tag", "post_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
     tag: Mapped[str] = mapped_column(String(TAG_MAX * 2))
 
 
@@ -147,8 +147,8 @@ class RasanLike(Base):
         Index("ix_rasan_likes_member_id_post_id", "member_id", "post_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -159,8 +159,8 @@ class RasanComment(Base):
     __tablename__ = "rasan_comments"
     __table_args__ = (Index("ix_rasan_comments_post_id_id", "post_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text)
     is_answer: Mapped[bool] = mapped_column(default=False)
@@ -181,7 +181,7 @@ class RasanFollow(Base):
         Index("ix_rasan_follows_core_id", "core_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     follower_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     core_id: Mapped[int | None] = mapped_column(ForeignKey("cores.id"))
@@ -200,7 +200,7 @@ class RasanExpert(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX * 2), default="")
     answered: Mapped[bool] = mapped_column(default=False)
@@ -215,8 +215,8 @@ class RasanReport(Base):
         Index("ix_rasan_reports_status_region_id", "status", "region_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("rasan_posts.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(BigId, ForeignKey("rasan_posts.id", ondelete="CASCADE"))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     reason: Mapped[str] = mapped_column(String(REASON_MAX))

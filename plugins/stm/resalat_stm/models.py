@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 # Operators
 PENDING = "pending"
@@ -125,7 +125,7 @@ class Consignment(Base):
     __tablename__ = "stm_consignments"
     __table_args__ = (Index("ix_stm_consignments_status_origin_id", "status", "origin_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     origin_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     destination_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
@@ -155,9 +155,9 @@ class Shipment(Base):
         Index("ix_stm_shipments_consignment_id", "consignment_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # bazaar_orders.id: one shipment per order.
-    order_id: Mapped[int] = mapped_column(unique=True)
+    order_id: Mapped[int] = mapped_column(BigId, unique=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     seller_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     booth_name: Mapped[str] = mapped_column(String(160))
@@ -171,7 +171,7 @@ class Shipment(Base):
     size: Mapped[str] = mapped_column(String(16))
     fee: Mapped[int] = mapped_column(BigInteger)
     fee_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
-    consignment_id: Mapped[int | None] = mapped_column(ForeignKey("stm_consignments.id"))
+    consignment_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("stm_consignments.id"))
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("stm_operators.id"))
     status: Mapped[str] = mapped_column(String(16), default=CREATED)
     code: Mapped[str] = mapped_column(String(CODE_LENGTH))
@@ -198,8 +198,8 @@ class ShipmentEvent(Base):
     __tablename__ = "stm_shipment_events"
     __table_args__ = (Index("ix_stm_shipment_events_shipment_id", "shipment_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    shipment_id: Mapped[int] = mapped_column(ForeignKey("stm_shipments.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(BigId, ForeignKey("stm_shipments.id", ondelete="CASCADE"))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))

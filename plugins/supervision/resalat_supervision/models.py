@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, Region, utcnow
+from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
 # What a review or a report is about.
 BOOTH = "booth"
@@ -79,12 +79,12 @@ class Review(Base):
         Index("ix_supervision_reviews_author_id", "author_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int]
     # The booth itself, or the product's booth.
     booth_id: Mapped[int]
-    order_id: Mapped[int]
+    order_id: Mapped[int] = mapped_column(BigId)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     stars: Mapped[int]
     text: Mapped[str] = mapped_column(Text, default="")
@@ -131,7 +131,7 @@ class Report(Base):
         Index("ix_supervision_reports_reporter_id_id", "reporter_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     subject_id: Mapped[int]
     booth_id: Mapped[int]
@@ -171,8 +171,8 @@ class ReportAction(Base):
     __tablename__ = "supervision_report_actions"
     __table_args__ = (Index("ix_supervision_report_actions_report_id_id", "report_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("supervision_reports.id", ondelete="CASCADE"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(BigId, ForeignKey("supervision_reports.id", ondelete="CASCADE"))
     actor_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     action: Mapped[str] = mapped_column(String(16))
     from_status: Mapped[str | None] = mapped_column(String(16))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from resalat_core.sdk import UtcDateTime
+from resalat_core.sdk import MAX_BIG_ID, UtcDateTime
 from resalat_supervision.models import (
     ACTIONS,
     CATEGORIES,
@@ -55,7 +55,9 @@ class ReviewBodySchema(Schema):
         load_default=None,
         allow_none=True,
         metadata={"description": "which completed order; by default one not yet reviewed"},
-        **_ID,
+        strict=True,
+        # Orders have 64-bit ids (BigId).
+        validate=validate.Range(min=1, max=MAX_BIG_ID),
     )
 
 

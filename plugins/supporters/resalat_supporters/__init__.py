@@ -8,7 +8,7 @@ from resalat_core.sdk import Persona, Plugin, Role, RoleKind, _l
 
 plugin = Plugin(
     name="supporters",
-    sdk=">=1.6,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     title=_l("Supporters"),
     package=__name__,
     hookspecs="resalat_supporters.hookspecs",

@@ -10,7 +10,7 @@ from resalat_cores.services import Core
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, utcnow
+from resalat_core.sdk import Base, BigId, Member, utcnow
 
 KIND_MAX = 32
 STATUS_MAX = 16
@@ -52,7 +52,7 @@ class SupportAction(Base):
         Index("ix_supporters_actions_beneficiary_core_id_id", "beneficiary_core_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     supporter_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     # One of the supporter kinds (credit, technical, commercial, cultural, credit_behaviour).
     kind: Mapped[str] = mapped_column(String(KIND_MAX))
@@ -135,7 +135,7 @@ class IntroductionEvent(Base):
     __tablename__ = "supporters_introduction_events"
     __table_args__ = (Index("ix_supporters_introduction_events_introduction_id_id", "introduction_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Named by hand: the naming convention's name would pass PostgreSQL's 63-character limit.
     introduction_id: Mapped[int] = mapped_column(
         ForeignKey(

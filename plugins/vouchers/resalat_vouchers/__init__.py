@@ -22,7 +22,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("Vouchers"),
     package=__name__,
-    sdk=">=1,<2",
+    sdk=">=1.7,<2",  # BigId and widen_ids
     requires=("bazaar", "supporters"),
     description=_l("Vouchers from administrators, supporters and organisations, spent in M-Bazar."),
     icon="ticket-perforated",

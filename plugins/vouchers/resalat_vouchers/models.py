@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resalat_core.sdk import Base, Member, today_in_iran, utcnow
+from resalat_core.sdk import Base, BigId, Member, today_in_iran, utcnow
 
 TITLE_MAX = 120
 CODE_LENGTH = 16  # digits, read like a card number
@@ -70,7 +70,7 @@ class Voucher(Base):
     __tablename__ = "vouchers_vouchers"
     __table_args__ = (Index("ix_vouchers_vouchers_holder_id_expires_on", "holder_id", "expires_on"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("vouchers_batches.id"), index=True)
     # What a booth types or scans: random, so that holding the code is holding the voucher.
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
@@ -102,12 +102,12 @@ class VoucherUse(Base):
 
     __tablename__ = "vouchers_uses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    voucher_id: Mapped[int] = mapped_column(ForeignKey("vouchers_vouchers.id"), index=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(BigId, ForeignKey("vouchers_vouchers.id"), index=True)
     key: Mapped[str] = mapped_column(String(KEY_MAX), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(BigInteger)  # rials off the balance (negative: back on it)
-    order_id: Mapped[int | None] = mapped_column(index=True)
+    order_id: Mapped[int | None] = mapped_column(BigId, index=True)
     booth_id: Mapped[int | None] = mapped_column()
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)

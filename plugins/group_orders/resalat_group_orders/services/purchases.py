@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from resalat_core.sdk import (
     EARMARKED,
     MAX_AMOUNT,
+    MAX_BIG_ID,
     Account,
     BadInput,
     Conflict,
@@ -124,7 +125,7 @@ def _key(value: Any) -> str:
 
 def _purchase(session: Session, purchase_id: Any, *, lock: bool = False) -> Purchase:
     found = None
-    if isinstance(purchase_id, int) and not isinstance(purchase_id, bool) and 0 < purchase_id < 2**31:
+    if isinstance(purchase_id, int) and not isinstance(purchase_id, bool) and 0 < purchase_id <= MAX_BIG_ID:
         stmt = select(Purchase).where(Purchase.id == purchase_id)
         if lock:
             # The row lock every change of places takes first; populate_existing reads the

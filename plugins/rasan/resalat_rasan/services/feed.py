@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import BadInput, Member, _, ids_under, to_latin_digits
+from resalat_core.sdk import MAX_BIG_ID, BadInput, Member, _, ids_under, to_latin_digits
 
 from ..models import RasanFollow, RasanPost
 
@@ -55,7 +55,7 @@ def read_cursor(raw: str | None) -> tuple[int, datetime, int] | None:
     if raw is None or raw == "":
         return None
     match = _CURSOR.fullmatch(str(raw).strip())
-    if match is None or int(match.group(3)) >= 2**31 or int(match.group(2)) > 10**17:
+    if match is None or int(match.group(3)) > MAX_BIG_ID or int(match.group(2)) > 10**17:
         message = _("This page marker is not one the feed gave.")
         raise BadInput(message, fields={"cursor": message}, code="bad_cursor")
     return int(match.group(1)), _moment(int(match.group(2))), int(match.group(3))

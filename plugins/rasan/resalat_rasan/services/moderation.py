@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
+    MAX_BIG_ID,
     BadInput,
     Member,
     NotAllowed,
@@ -115,7 +116,7 @@ def reasons_of(session: Session, post: RasanPost) -> list[RasanReport]:
 
 def _moderated(session: Session, member: Member, post_id: int) -> RasanPost:
     area = moderation_area(session, member)
-    post = session.get(RasanPost, post_id) if isinstance(post_id, int) and 0 < post_id < 2**31 else None
+    post = session.get(RasanPost, post_id) if isinstance(post_id, int) and 0 < post_id <= MAX_BIG_ID else None
     if post is None:
         raise NotFound(_("No such post."), code="unknown_post")
     if area is not None and post.region_id not in area:

@@ -14,6 +14,7 @@ from sqlalchemy import Select, delete, false, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from resalat_core.sdk import (
+    MAX_BIG_ID,
     BadInput,
     Member,
     NotFound,
@@ -108,7 +109,7 @@ def may_see(session: Session, viewer: Member | None, post: RasanPost) -> bool:
 
 def get_post(session: Session, viewer: Member | None, post_id: int) -> RasanPost:
     """The post as ``viewer`` may see it; a hidden one answers 404 to everyone else."""
-    post = session.get(RasanPost, post_id) if isinstance(post_id, int) and 0 < post_id < 2**31 else None
+    post = session.get(RasanPost, post_id) if isinstance(post_id, int) and 0 < post_id <= MAX_BIG_ID else None
     if post is None or not may_see(session, viewer, post):
         raise NotFound(_("No such post."), code="unknown_post")
     return post

@@ -1,0 +1,36 @@
+"""bazaar: 64-bit ids for the tables that grow with activity
+
+Revision ID: 6a7000000005
+Revises: 6a7000000004
+Create Date: 2026-12-07 07:00:00
+
+Rows here are written with members' activity, day after day, without bound.
+On PostgreSQL each table's id, every column that refers to a widened id, and the ids' sequences
+become BIGINT in place (rows kept); on SQLite, whose INTEGER is already 64 bits, nothing changes.
+"""
+
+from collections.abc import Sequence
+
+from resalat_core.sdk import narrow_ids, widen_ids
+
+revision: str = "6a7000000005"
+down_revision: str | Sequence[str] | None = "6a7000000004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMNS = {
+    "bazaar_checkouts": ["id"],
+    "bazaar_orders": ["id", "checkout_id"],
+    "bazaar_cart_items": ["id"],
+    "bazaar_order_events": ["id", "order_id"],
+    "bazaar_order_items": ["id", "order_id"],
+    "bazaar_order_payments": ["id", "order_id"],
+}
+
+
+def upgrade() -> None:
+    widen_ids(COLUMNS)
+
+
+def downgrade() -> None:
+    narrow_ids(COLUMNS)

@@ -1,0 +1,35 @@
+"""group_orders: 64-bit ids for the tables that grow with activity
+
+Revision ID: b41cb16d0001
+Revises: b41c0e7d5a19
+Create Date: 2026-12-07 07:00:00
+
+Rows here are written with members' activity, day after day, without bound.
+On PostgreSQL each table's id, every column that refers to a widened id, and the ids' sequences
+become BIGINT in place (rows kept); on SQLite, whose INTEGER is already 64 bits, nothing changes.
+"""
+
+from collections.abc import Sequence
+
+from resalat_core.sdk import narrow_ids, widen_ids
+
+revision: str = "b41cb16d0001"
+down_revision: str | Sequence[str] | None = "b41c0e7d5a19"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMNS = {
+    "group_orders_bulk_orders": ["id"],
+    "group_orders_purchases": ["id", "order_id"],
+    "group_orders_bulk_parts": ["id", "order_id"],
+    "group_orders_shares": ["id", "purchase_id"],
+    "group_orders_share_changes": ["id", "share_id"],
+}
+
+
+def upgrade() -> None:
+    widen_ids(COLUMNS)
+
+
+def downgrade() -> None:
+    narrow_ids(COLUMNS)

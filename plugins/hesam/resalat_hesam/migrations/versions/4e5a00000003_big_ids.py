@@ -1,0 +1,33 @@
+"""hesam: 64-bit ids for the tables that grow with activity
+
+Revision ID: 4e5a00000003
+Revises: 4e5a00000002
+Create Date: 2026-12-07 07:00:00
+
+Rows here are written with members' activity, day after day, without bound.
+On PostgreSQL each table's id, every column that refers to a widened id, and the ids' sequences
+become BIGINT in place (rows kept); on SQLite, whose INTEGER is already 64 bits, nothing changes.
+"""
+
+from collections.abc import Sequence
+
+from resalat_core.sdk import narrow_ids, widen_ids
+
+revision: str = "4e5a00000003"
+down_revision: str | Sequence[str] | None = "4e5a00000002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMNS = {
+    "hesam_sandbox_payments": ["id", "order_id"],
+    "hesam_card_payments": ["id", "transfer_id"],
+    "hesam_withdrawals": ["id", "transfer_id"],
+}
+
+
+def upgrade() -> None:
+    widen_ids(COLUMNS)
+
+
+def downgrade() -> None:
+    narrow_ids(COLUMNS)

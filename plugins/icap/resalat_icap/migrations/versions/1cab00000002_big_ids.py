@@ -1,0 +1,34 @@
+"""icap: 64-bit ids for the tables that grow with activity
+
+Revision ID: 1cab00000002
+Revises: 1cab00000001
+Create Date: 2026-12-07 07:00:00
+
+Rows here are written with members' activity, day after day, without bound.
+On PostgreSQL each table's id, every column that refers to a widened id, and the ids' sequences
+become BIGINT in place (rows kept); on SQLite, whose INTEGER is already 64 bits, nothing changes.
+"""
+
+from collections.abc import Sequence
+
+from resalat_core.sdk import narrow_ids, widen_ids
+
+revision: str = "1cab00000002"
+down_revision: str | Sequence[str] | None = "1cab00000001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMNS = {
+    "icap_notes": ["id", "duty_transfer_id"],
+    "icap_endorsements": ["id", "note_id"],
+    "icap_guarantors": ["id", "note_id"],
+    "icap_status_changes": ["id", "note_id"],
+}
+
+
+def upgrade() -> None:
+    widen_ids(COLUMNS)
+
+
+def downgrade() -> None:
+    narrow_ids(COLUMNS)
