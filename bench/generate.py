@@ -330,7 +330,7 @@ def gen_cores(run: Run, members: int, cores: int, seeded: dict[str, Any]) -> int
         "keys": seeded["core_keys"],
     }
     with (
-        run.table("cores") as counter,
+        run.table("cores +members +history") as counter,
         without_indexes(run, ["cores", "cores_members", "cores_status_changes"]),
     ):
         counter["rows"] += run.sql(
@@ -439,7 +439,7 @@ ORDER_STATUS = (
 def gen_orders(run: Run, members: int, products: int, booths: int, orders: int) -> None:
     tables = ["bazaar_checkouts", "bazaar_orders", "bazaar_order_items", "bazaar_order_events"]
     params: dict[str, Any] = {"members": members, "products": products, "booths": booths, "orders": orders}
-    with run.table("bazaar_orders") as counter, without_indexes(run, tables):
+    with run.table("orders +checkouts +lines +events") as counter, without_indexes(run, tables):
         for lo, hi in chunks(1, orders, CHUNK):
             params.update(lo=lo, hi=hi)
             # One or two lines from the order's booth: booth b sells products b, b + booths, ...
@@ -505,7 +505,7 @@ def gen_loans(run: Run, members: int, loans: int) -> None:
     stride = max(1, members // max(1, loans))
     params = {"n": loans, "stride": stride, "members": members}
     tables = ["loans_loans", "loans_instalments", "loans_payments", "loans_events"]
-    with run.table("loans_loans") as counter, without_indexes(run, tables):
+    with run.table("loans +schedules +payments +events") as counter, without_indexes(run, tables):
         # Statuses by l % 20: 2 requested, 1 rejected, 1 cancelled, 12 disbursed, 4 repaid.
         counter["rows"] += run.sql(
             "INSERT INTO loans_loans (id, member_id, product_id, region_id, request_key, amount, fee_bps, "
@@ -808,10 +808,10 @@ def generate(url: str, sizes: dict[str, int], *, replace: bool, quiet: bool = Fa
         gen_orders(run, sizes["members"], sizes["products"], max(1, booths), sizes["orders"])
         gen_loans(run, sizes["members"], sizes["loans"])
         counts = gen_ledger(run, sizes["members"], sizes["transfers"])
-        with run.table("sequences, analyze") as counter:
+        with run.table("sequences, vacuum analyze") as counter:
             counter["rows"] = set_sequences(run)
         conn.autocommit = True
-        with run.table("sequences, analyze"):
+        with run.table("sequences, vacuum analyze"):
             # What autovacuum would do next: statistics for the planner, visibility for index scans.
             conn.execute("VACUUM (ANALYZE)")
         reference = reference_rate(conn)
@@ -869,13 +869,13 @@ def verify(url: str) -> dict[str, Any]:
 
 def print_table(result: dict[str, Any]) -> None:
     print(f"database {result['database']}: {result['database_bytes'] / 2**30:.2f} GiB")
-    print(f"{'table':<24}{'rows':>12}{'seconds':>10}{'rows/s':>12}")
-    print(f"{'set-up (migrate, seed)':<24}{'':>12}{result['setup_seconds']:>10.1f}{'':>12}")
+    print(f"{'table':<36}{'rows':>12}{'seconds':>10}{'rows/s':>12}")
+    print(f"{'set-up (migrate, seed)':<36}{'':>12}{result['setup_seconds']:>10.1f}{'':>12}")
     for name, t in result["tables"].items():
         rate = t["rows"] / t["seconds"] if t["seconds"] else 0
-        print(f"{name:<24}{t['rows']:>12,}{t['seconds']:>10.1f}{rate:>12,.0f}")
+        print(f"{name:<36}{t['rows']:>12,}{t['seconds']:>10.1f}{rate:>12,.0f}")
     rate = result["rows"] / result["seconds"]
-    print(f"{'total':<24}{result['rows']:>12,}{result['seconds']:>10.1f}{rate:>12,.0f}")
+    print(f"{'total':<36}{result['rows']:>12,}{result['seconds']:>10.1f}{rate:>12,.0f}")
     target = 15 * 60
     ref = result["reference_rows_per_second"]
     print()
