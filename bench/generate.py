@@ -383,10 +383,24 @@ def gen_cores(run: Run, members: int, cores: int, seeded: dict[str, Any]) -> int
     return int(run.scalar("SELECT count(*) FROM bazaar_booths"))
 
 
+def _bazaar_search_migration() -> Any:
+    """M-Bazar's search-index migration, read from its file as its ``reindex`` reads it."""
+    import importlib.util
+
+    import resalat_bazaar
+
+    path = Path(resalat_bazaar.__file__).parent / "migrations" / "versions"
+    found = sorted(path.glob("*_search_filters_in_index.py"))
+    spec = importlib.util.spec_from_file_location("bazaar_search_index_migration", found[0])
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def gen_products(run: Run, products: int, booths: int) -> None:
     """Product ``p`` belongs to booth ``(p - 1) % booths + 1``: orders pick a booth's products by it."""
     with run.table("bazaar_products") as counter:
-        run.sql("DROP INDEX IF EXISTS bazaar_products_fts_document")
         with without_indexes(run, ["bazaar_products"]):
             for lo, hi in chunks(1, products, CHUNK):
                 counter["rows"] += run.sql(
@@ -421,12 +435,13 @@ def gen_products(run: Run, products: int, booths: int) -> None:
                 run.advance(hi - lo + 1)
         run.sql("UPDATE bazaar_products SET hidden_reason = 'بازبینی نظارت' WHERE hidden")
     with run.table("bazaar_products_fts") as counter:
-        counter["rows"] = run.sql(
-            "INSERT INTO bazaar_products_fts (product_id, document) SELECT p.id, "
-            "setweight(to_tsvector('simple', p.search_title), 'A') || "
-            "setweight(to_tsvector('simple', p.search_text), 'B') FROM bazaar_products p"
-        )
-        run.sql("CREATE INDEX bazaar_products_fts_document ON bazaar_products_fts USING gin (document)")
+        # M-Bazar's own statements (its search migration's, as `bazaar reindex` runs them), so
+        # the generated index is the one the app keeps: words, prefixes and the filters' columns.
+        search = _bazaar_search_migration()
+        run.sql("DROP INDEX IF EXISTS bazaar_products_fts_search")
+        for statement in search.PG_REBUILD:
+            counter["rows"] = run.sql(statement)
+        run.sql(search.INDEX)
 
 
 ORDER_STATUS = (
@@ -458,7 +473,7 @@ def gen_orders(run: Run, members: int, products: int, booths: int, orders: int) 
             count = run.sql(
                 "INSERT INTO bazaar_checkouts (id, buyer_id, key, total, funding, created_at) "
                 "SELECT t.order_id, buyer(t.order_id), 'gen:' || t.order_id, t.total, 'main', "
-                "  now() - make_interval(mins => %(orders)s - t.order_id) "
+                "  now() - make_interval(mins => (%(orders)s - t.order_id)::int) "
                 "FROM (SELECT order_id, sum(unit_price * quantity) total FROM bazaar_order_items "
                 "  WHERE order_id BETWEEN %(lo)s AND %(hi)s GROUP BY order_id) t".replace(
                     "buyer(t.order_id)", "(t.order_id - 1) %% %(members)s + 1"

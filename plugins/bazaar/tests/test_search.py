@@ -7,7 +7,7 @@ import importlib
 import pytest
 from resalat_bazaar import services
 from resalat_bazaar.fulltext import index_for
-from resalat_bazaar.models import Product
+from resalat_bazaar.models import Category, Product
 from sqlalchemy import select, text
 
 from resalat_core.sdk import BadInput, Member
@@ -175,6 +175,13 @@ def test_reindex_rebuilds_the_index_from_the_products(app, make_shop):
 
     assert result.exit_code == 0, result.output
     assert titles(app, q="پنل خورشیدی") == [f"پنل خورشيدي {ARABIC_KAF}"]
+    # The rebuilt index still knows the product's province and top category, as filters ask them.
+    with work(app) as s:
+        leaf = s.scalars(select(Category).where(Category.code == "solar_kits")).one()
+        top = s.get(Category, leaf.parent_id).code if leaf.parent_id else leaf.code
+    assert titles(app, q="پنل", region="zanjan") == [f"پنل خورشيدي {ARABIC_KAF}"]
+    assert titles(app, q="پنل", category=top) == [f"پنل خورشيدي {ARABIC_KAF}"]
+    assert titles(app, q="پنل", region="tehran") == []
 
 
 ZWNJ = "\u200c"

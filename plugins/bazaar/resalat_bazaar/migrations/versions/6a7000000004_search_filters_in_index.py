@@ -98,9 +98,11 @@ PG_SYNC = (
 PG_REBUILD = (
     "DELETE FROM bazaar_products_fts",
     "INSERT INTO bazaar_products_fts (product_id, document, visible, price, category_id, booth_id, "  # noqa: S608 (constants only)
-    "region_id) SELECT p.id, " + PG_DOCUMENT.format(p="p") + ", "
+    "region_id, province_id, category_top) SELECT p.id, " + PG_DOCUMENT.format(p="p") + ", "
     "p.listed AND NOT p.hidden AND b.status = 'open' AND NOT b.hidden, p.price, p.category_id, "
-    "p.booth_id, b.region_id FROM bazaar_products p JOIN bazaar_booths b ON b.id = p.booth_id",
+    "p.booth_id, b.region_id, r.province_id, c.top FROM bazaar_products p "
+    "JOIN bazaar_booths b ON b.id = p.booth_id, " + PLACES + " "
+    "WHERE r.id = b.region_id AND c.id = p.category_id",
 )
 PG_OLD_SYNC = (
     "DROP TRIGGER IF EXISTS bazaar_booths_fts_sync ON bazaar_booths",
