@@ -23,9 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -378,7 +380,8 @@ def _accounts(
     return get_account(session, debit), get_account(session, credit)
 
 
-def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
+def _check_spec(spec: TransferSpec) -> int:
+    """What can be checked without the database; returns the amount."""
     if not spec.key or len(spec.key) > 200:
         raise BadInput(_("A transfer needs a key of 1 to 200 characters."), code="bad_key")
     if not spec.purpose or len(spec.purpose) > PURPOSE_MAX:
@@ -388,12 +391,20 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         raise BadInput(_("No plugin declares the purpose %(code)s.", code=spec.purpose), code="bad_purpose")
     amount = _check_amount(spec.amount)
     if not isinstance(spec.debit, Account) and spec.debit == spec.credit:
-        message = _("The two accounts of a transfer must differ.")
-        raise BadInput(message, fields={"credit": message}, code="same_account")
+        _same_account()
+    return amount
+
+
+def _same_account() -> None:
+    message = _("The two accounts of a transfer must differ.")
+    raise BadInput(message, fields={"credit": message}, code="same_account")
+
+
+def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
+    amount = _check_spec(spec)
     debit, credit = _accounts(session, spec.debit, spec.credit)
     if debit.id == credit.id:
-        message = _("The two accounts of a transfer must differ.")
-        raise BadInput(message, fields={"credit": message}, code="same_account")
+        _same_account()
     fingerprint = _fingerprint(spec, debit.id, credit.id)
     existing = _existing(session, spec.key)
     if existing is not None:
@@ -474,6 +485,8 @@ def transfer_linked(
     if not specs:
         raise BadInput(_("No transfers given."))
     link_id = uuid.uuid4().hex if len(specs) > 1 else None
+    if _on_postgresql(session):
+        return _linked_pg(session, specs, link_id, actor)
     try:
         with session.begin_nested():
             return [_one(session, spec, link_id, actor) for spec in specs]
@@ -539,12 +552,16 @@ def _resolve(session: Session, ref: Transfer | int | str, outcome: str) -> Trans
 
 def post_pending(session: Session, ref: Transfer | int | str) -> Transfer:
     """Complete a pending transfer: the reserved amount moves for good."""
+    if _on_postgresql(session):
+        return _resolve_pg(session, ref, POSTED)
     with session.begin_nested():
         return _resolve(session, ref, POSTED)
 
 
 def void_pending(session: Session, ref: Transfer | int | str) -> Transfer:
     """Cancel a pending transfer: the reservation is released, nothing moves."""
+    if _on_postgresql(session):
+        return _resolve_pg(session, ref, VOIDED)
     with session.begin_nested():
         return _resolve(session, ref, VOIDED)
 
@@ -571,6 +588,199 @@ def expire_pending(
         if progress:
             progress(1)
     return done
+
+
+# --- the PostgreSQL path: one round trip ---------------------------------------------------------
+#
+# On PostgreSQL a transfer (or a linked group) is one call of the ``wallet_transfers`` function
+# (migration c0de0000a009): the keyed insert, both balance updates with the accounts locked in id
+# order, both entries. It answers every refusal before it writes, and a linked group's refusal
+# undoes the group inside the function, so no savepoint is needed: on any error nothing of the
+# transfer remains. An earmarked debit needs the plugins' spend policy, which lives in Python:
+# the function refuses it ('earmarked'), and the full path below reads the accounts, asks the
+# policy and calls the function again, told the spend was checked.
+
+_TRANSFERS = text(
+    "SELECT idx, outcome, transfer_id FROM wallet_transfers("
+    "CAST(:keys AS varchar[]), CAST(:fingerprints AS varchar[]), CAST(:debits AS bigint[]),"
+    " CAST(:credits AS bigint[]), CAST(:amounts AS bigint[]), CAST(:purposes AS varchar[]),"
+    " CAST(:references AS varchar[]), CAST(:params AS text[]), CAST(:memos AS varchar[]),"
+    " CAST(:pending AS boolean[]), CAST(:timeouts AS timestamp[]), CAST(:link_id AS varchar),"
+    " CAST(:actor AS bigint), CAST(:now AS timestamp), CAST(:checked AS boolean))"
+)
+_RESOLVE = text(
+    "SELECT outcome, transfer_id, state, debit_id, credit_id FROM wallet_resolve("
+    "CAST(:id AS bigint), CAST(:key AS varchar), CAST(:outcome AS varchar), CAST(:now AS timestamp))"
+)
+_BALANCES = ["posted", "pending_debits", "pending_credits"]
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _account_id(session: Session, ref: Account | int | str) -> int:
+    if isinstance(ref, Account):
+        if ref.id is None:
+            session.flush()  # opened in this session and not yet written
+        return ref.id
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    return get_account(session, ref).id
+
+
+def _expire_balances(session: Session, account_ids: Iterable[int]) -> None:
+    """The function moved these balances behind the ORM's back: reload them when next read."""
+    for account_id in set(account_ids):
+        account = session.identity_map.get(identity_key(Account, account_id))
+        if account is not None:
+            session.expire(account, _BALANCES)
+
+
+def _call_transfers(
+    session: Session,
+    specs: list[TransferSpec],
+    ids: list[tuple[int, int]],
+    fingerprints: list[str],
+    link_id: str | None,
+    actor: Member | None,
+    now: datetime,
+    *,
+    spend_checked: bool,
+) -> list[Any]:
+    return list(
+        session.execute(
+            _TRANSFERS,
+            {
+                "keys": [spec.key for spec in specs],
+                "fingerprints": fingerprints,
+                "debits": [d for d, _c in ids],
+                "credits": [c for _d, c in ids],
+                "amounts": [spec.amount for spec in specs],
+                "purposes": [spec.purpose for spec in specs],
+                "references": [spec.reference for spec in specs],
+                "params": [json.dumps(encode_params(spec.params)) if spec.params else None for spec in specs],
+                "memos": [spec.memo for spec in specs],
+                "pending": [spec.pending for spec in specs],
+                "timeouts": [now + spec.timeout if spec.pending and spec.timeout else None for spec in specs],
+                "link_id": link_id,
+                "actor": actor.id if actor else None,
+                "now": now,
+                "checked": spend_checked,
+            },
+        )
+    )
+
+
+def _refuse(session: Session, outcome: str, debit_id: int, credit_id: int) -> None:
+    """Raise what the function's refusal means, as the ORM path would."""
+    if outcome == "key_reused":
+        raise Conflict(_("This transfer key was already used for a different transfer."), code="key_reused")
+    if outcome == "insufficient_funds":
+        message = _("Not enough money in the account for this amount.")
+        raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
+    if outcome == "closed":
+        for account in _accounts(session, debit_id, credit_id):
+            session.refresh(account, ["closed_at"])
+            if account.closed_at is not None:
+                message = _("The account %(name)s is closed.", name=account_name(account))
+                raise BadInput(message, code="closed")
+    raise NotFound(_("No such account."), code="unknown_account")
+
+
+def _linked_pg(
+    session: Session, specs: list[TransferSpec], link_id: str | None, actor: Member | None
+) -> list[Transfer]:
+    for spec in specs:
+        _check_spec(spec)
+    ids = [(_account_id(session, spec.debit), _account_id(session, spec.credit)) for spec in specs]
+    if any(d == c for d, c in ids):
+        _same_account()
+    fingerprints = [_fingerprint(spec, d, c) for spec, (d, c) in zip(specs, ids, strict=True)]
+    now = utcnow()
+    rows = _call_transfers(session, specs, ids, fingerprints, link_id, actor, now, spend_checked=False)
+    if len(rows) == 1 and rows[0].outcome in ("earmarked", "closed", "unknown_account"):
+        # The full path: read the accounts, answer replays, refuse closed accounts by name and
+        # ask the spend policy of earmarked ones, then move the money told the spend is checked.
+        for spec, (d, c), fingerprint in zip(specs, ids, fingerprints, strict=True):
+            debit, credit = _accounts(session, d, c)
+            existing = _existing(session, spec.key)
+            if existing is not None:
+                _same_or_conflict(existing, fingerprint)
+                continue
+            for account in (debit, credit):
+                if account.closed_at is not None:
+                    raise BadInput(
+                        _("The account %(name)s is closed.", name=account_name(account)), code="closed"
+                    )
+            if debit.kind == EARMARKED:
+                check_spend(
+                    debit,
+                    Spend(spec.amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
+                )
+        rows = _call_transfers(session, specs, ids, fingerprints, link_id, actor, now, spend_checked=True)
+    if len(rows) != len(specs) or any(row.outcome not in ("made", "replay") for row in rows):
+        refused = rows[0]
+        _refuse(session, refused.outcome, *ids[refused.idx - 1])
+    _expire_balances(session, [i for pair in ids for i in pair])
+    made: list[Transfer] = []
+    for row, spec, (d, c), fingerprint in zip(rows, specs, ids, fingerprints, strict=True):
+        if row.outcome == "replay":
+            found = session.get(Transfer, row.transfer_id)
+            assert found is not None  # the function just read it
+            made.append(found)
+            continue
+        transfer = Transfer(
+            id=row.transfer_id,
+            key=spec.key,
+            fingerprint=fingerprint,
+            debit_account_id=d,
+            credit_account_id=c,
+            amount=spec.amount,
+            purpose=spec.purpose,
+            reference=spec.reference,
+            params=encode_params(spec.params) if spec.params else None,
+            memo=spec.memo,
+            state=PENDING if spec.pending else POSTED,
+            link_id=link_id,
+            timeout_at=now + spec.timeout if spec.pending and spec.timeout else None,
+            resolved_at=None,
+            created_by_id=actor.id if actor else None,
+            created_at=now,
+        )
+        # Written by the function: the session holds it as loaded, without reading it back.
+        make_transient_to_detached(transfer)
+        session.add(transfer)
+        made.append(transfer)
+    return made
+
+
+def _resolve_pg(session: Session, ref: Transfer | int | str, outcome: str) -> Transfer:
+    if isinstance(ref, Transfer) and ref.state == outcome and ref.resolved_at is not None:
+        return ref  # resolving twice the same way is a no-op
+    now = utcnow()
+    row = session.execute(
+        _RESOLVE,
+        {
+            "id": ref.id if isinstance(ref, Transfer) else ref if isinstance(ref, int) else None,
+            "key": ref if isinstance(ref, str) else None,
+            "outcome": outcome,
+            "now": now,
+        },
+    ).one()
+    if row.outcome == "unknown_transfer":
+        raise NotFound(_("No such transfer."), code="unknown_transfer")
+    if row.outcome == "already_resolved":
+        raise Conflict(_("This transfer is already %(state)s.", state=row.state), code="already_resolved")
+    _expire_balances(session, (row.debit_id, row.credit_id))
+    resolved = ref if isinstance(ref, Transfer) else session.get(Transfer, row.transfer_id)
+    assert resolved is not None  # the function just resolved it
+    if row.outcome == "made":
+        set_committed_value(resolved, "state", outcome)
+        set_committed_value(resolved, "resolved_at", now)
+    else:
+        session.expire(resolved, ["state", "resolved_at"])
+    return resolved
 
 
 # --- reading -----------------------------------------------------------------------------------
