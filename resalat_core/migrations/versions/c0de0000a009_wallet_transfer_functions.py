@@ -144,6 +144,10 @@ BEGIN
         RETURN;
     END IF;
     BEGIN
+        -- Lock every account of the group in id order first: each step locks only its own two,
+        -- so two groups sharing accounts could otherwise take them in opposite orders.
+        PERFORM 1 FROM wallet_accounts a WHERE a.id = ANY (p_debits || p_credits)
+          ORDER BY a.id FOR NO KEY UPDATE;
         FOR i IN 1..n LOOP
             step := wallet_transfer_step(p_keys[i], p_fingerprints[i], p_debits[i], p_credits[i],
                 p_amounts[i], p_purposes[i], p_references[i], p_params[i], p_memos[i],
