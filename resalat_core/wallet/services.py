@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -600,17 +600,25 @@ def expire_pending(
 # the function refuses it ('earmarked'), and the full path below reads the accounts, asks the
 # policy and calls the function again, told the spend was checked.
 
-_TRANSFERS = text(
-    "SELECT idx, outcome, transfer_id FROM wallet_transfers("
-    "CAST(:keys AS varchar[]), CAST(:fingerprints AS varchar[]), CAST(:debits AS bigint[]),"
-    " CAST(:credits AS bigint[]), CAST(:amounts AS bigint[]), CAST(:purposes AS varchar[]),"
-    " CAST(:references AS varchar[]), CAST(:params AS text[]), CAST(:memos AS varchar[]),"
-    " CAST(:pending AS boolean[]), CAST(:timeouts AS timestamp[]), CAST(:link_id AS varchar),"
-    " CAST(:actor AS bigint), CAST(:now AS timestamp), CAST(:checked AS boolean))"
+# Sent through the driver as they are (no SQL compiling per call): this is the hot path. A lone
+# transfer calls the step with scalars; a group passes arrays, one element per transfer.
+_STEP = (
+    "SELECT 1 AS idx, outcome, transfer_id FROM wallet_transfer_step("
+    "%(key)s::varchar, %(fingerprint)s::varchar, %(debit)s::bigint, %(credit)s::bigint,"
+    " %(amount)s::bigint, %(purpose)s::varchar, %(reference)s::varchar, %(params)s::text,"
+    " %(memo)s::varchar, %(pending)s::boolean, %(timeout)s::timestamp, %(link_id)s::varchar,"
+    " %(actor)s::bigint, %(now)s::timestamp, %(checked)s::boolean)"
 )
-_RESOLVE = text(
+_GROUP = (
+    "SELECT idx, outcome, transfer_id FROM wallet_transfers("
+    "%(key)s::varchar[], %(fingerprint)s::varchar[], %(debit)s::bigint[], %(credit)s::bigint[],"
+    " %(amount)s::bigint[], %(purpose)s::varchar[], %(reference)s::varchar[], %(params)s::text[],"
+    " %(memo)s::varchar[], %(pending)s::boolean[], %(timeout)s::timestamp[], %(link_id)s::varchar,"
+    " %(actor)s::bigint, %(now)s::timestamp, %(checked)s::boolean)"
+)
+_RESOLVE = (
     "SELECT outcome, transfer_id, state, debit_id, credit_id FROM wallet_resolve("
-    "CAST(:id AS bigint), CAST(:key AS varchar), CAST(:outcome AS varchar), CAST(:now AS timestamp))"
+    "%(id)s::bigint, %(key)s::varchar, %(outcome)s::varchar, %(now)s::timestamp)"
 )
 _BALANCES = ["posted", "pending_debits", "pending_credits"]
 
@@ -648,28 +656,24 @@ def _call_transfers(
     *,
     spend_checked: bool,
 ) -> list[Any]:
-    return list(
-        session.execute(
-            _TRANSFERS,
-            {
-                "keys": [spec.key for spec in specs],
-                "fingerprints": fingerprints,
-                "debits": [d for d, _c in ids],
-                "credits": [c for _d, c in ids],
-                "amounts": [spec.amount for spec in specs],
-                "purposes": [spec.purpose for spec in specs],
-                "references": [spec.reference for spec in specs],
-                "params": [json.dumps(encode_params(spec.params)) if spec.params else None for spec in specs],
-                "memos": [spec.memo for spec in specs],
-                "pending": [spec.pending for spec in specs],
-                "timeouts": [now + spec.timeout if spec.pending and spec.timeout else None for spec in specs],
-                "link_id": link_id,
-                "actor": actor.id if actor else None,
-                "now": now,
-                "checked": spend_checked,
-            },
-        )
-    )
+    columns: dict[str, list[Any]] = {
+        "key": [spec.key for spec in specs],
+        "fingerprint": fingerprints,
+        "debit": [d for d, _c in ids],
+        "credit": [c for _d, c in ids],
+        "amount": [spec.amount for spec in specs],
+        "purpose": [spec.purpose for spec in specs],
+        "reference": [spec.reference for spec in specs],
+        "params": [json.dumps(encode_params(spec.params)) if spec.params else None for spec in specs],
+        "memo": [spec.memo for spec in specs],
+        "pending": [spec.pending for spec in specs],
+        "timeout": [now + spec.timeout if spec.pending and spec.timeout else None for spec in specs],
+    }
+    one = len(specs) == 1
+    values: dict[str, Any] = {name: column[0] for name, column in columns.items()} if one else columns
+    values.update(link_id=link_id, actor=actor.id if actor else None, now=now, checked=spend_checked)
+    session.flush()  # what the caller added before goes first, as an ORM query would autoflush
+    return list(session.connection().exec_driver_sql(_STEP if one else _GROUP, values))
 
 
 def _refuse(session: Session, outcome: str, debit_id: int, credit_id: int) -> None:
@@ -759,15 +763,20 @@ def _resolve_pg(session: Session, ref: Transfer | int | str, outcome: str) -> Tr
     if isinstance(ref, Transfer) and ref.state == outcome and ref.resolved_at is not None:
         return ref  # resolving twice the same way is a no-op
     now = utcnow()
-    row = session.execute(
-        _RESOLVE,
-        {
-            "id": ref.id if isinstance(ref, Transfer) else ref if isinstance(ref, int) else None,
-            "key": ref if isinstance(ref, str) else None,
-            "outcome": outcome,
-            "now": now,
-        },
-    ).one()
+    session.flush()
+    row = (
+        session.connection()
+        .exec_driver_sql(
+            _RESOLVE,
+            {
+                "id": ref.id if isinstance(ref, Transfer) else ref if isinstance(ref, int) else None,
+                "key": ref if isinstance(ref, str) else None,
+                "outcome": outcome,
+                "now": now,
+            },
+        )
+        .one()
+    )
     if row.outcome == "unknown_transfer":
         raise NotFound(_("No such transfer."), code="unknown_transfer")
     if row.outcome == "already_resolved":
