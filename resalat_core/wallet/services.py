@@ -6,8 +6,9 @@ Invariants (checked by ``verify`` and by the tests that try to break them):
 2. an account's ``posted`` equals the sum of its entries, and its pending fields equal the sums of
    its open pending transfers;
 3. a non-negative account never has ``posted - pending_debits < 0``, under any concurrency: the
-   debit is one conditional UPDATE, and accounts are updated in id order so that two transfers
-   in opposite directions cannot dead-lock;
+   debit is checked by the database (a conditional UPDATE on SQLite; on PostgreSQL a check with
+   the accounts locked, in the ``wallet_transfers`` function), and accounts are locked in id
+   order so that two transfers in opposite directions cannot dead-lock;
 4. a key moves money once: the same key with the same content returns the first transfer, with
    different content it is a conflict.
 """
@@ -468,7 +469,8 @@ def transfer(
     """Move ``amount`` rials from ``debit`` to ``credit``, once per ``key``.
 
     Runs inside the caller's transaction (so a plugin can write its order and move the money
-    atomically) within a savepoint: on any error nothing of it remains. ``purpose`` is a declared
+    atomically): on any error nothing of it remains (on PostgreSQL one function call that refuses
+    before it writes, on SQLite a savepoint). ``purpose`` is a declared
     ``Purpose`` code; ``params`` fill its wording on the statement line; ``memo`` is only ever
     what a member wrote.
     """
@@ -481,7 +483,8 @@ def transfer(
 def transfer_linked(
     session: Session, specs: list[TransferSpec], *, actor: Member | None = None
 ) -> list[Transfer]:
-    """Make several transfers that succeed or fail together (one savepoint)."""
+    """Make several transfers that succeed or fail together (one call on PostgreSQL, one savepoint
+    on SQLite)."""
     if not specs:
         raise BadInput(_("No transfers given."))
     link_id = uuid.uuid4().hex if len(specs) > 1 else None
