@@ -19,7 +19,7 @@ def test_the_wallet_bench_measures_every_kind_and_verifies(backend: str, databas
     if backend != "postgresql":
         pytest.skip("the bench measures PostgreSQL")
     if shutil.which("pgbench") is None:
-        pytest.skip("pgbench is missing (Debian's postgresql-client has it)")
+        pytest.skip("pgbench is missing (Debian's postgresql package has it)")
     server = make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
     done = subprocess.run(  # noqa: S603 - our own bench script
         [sys.executable, str(ROOT / "bench" / "wallet_transfers.py"), "--seconds", "1", "--clients", "2",
