@@ -6,8 +6,9 @@ Invariants (checked by ``verify`` and by the tests that try to break them):
 2. an account's ``posted`` equals the sum of its entries, and its pending fields equal the sums of
    its open pending transfers;
 3. a non-negative account never has ``posted - pending_debits < 0``, under any concurrency: the
-   debit is one conditional UPDATE, and accounts are updated in id order so that two transfers
-   in opposite directions cannot dead-lock;
+   debit is checked by the database (a conditional UPDATE on SQLite; on PostgreSQL a check with
+   the accounts locked, in the ``wallet_transfers`` function), and accounts are locked in id
+   order so that two transfers in opposite directions cannot dead-lock;
 4. a key moves money once: the same key with the same content returns the first transfer, with
    different content it is a conflict.
 """
@@ -25,7 +26,9 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from resalat_core.db import utcnow
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -378,7 +381,8 @@ def _accounts(
     return get_account(session, debit), get_account(session, credit)
 
 
-def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
+def _check_spec(spec: TransferSpec) -> int:
+    """What can be checked without the database; returns the amount."""
     if not spec.key or len(spec.key) > 200:
         raise BadInput(_("A transfer needs a key of 1 to 200 characters."), code="bad_key")
     if not spec.purpose or len(spec.purpose) > PURPOSE_MAX:
@@ -388,12 +392,20 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
         raise BadInput(_("No plugin declares the purpose %(code)s.", code=spec.purpose), code="bad_purpose")
     amount = _check_amount(spec.amount)
     if not isinstance(spec.debit, Account) and spec.debit == spec.credit:
-        message = _("The two accounts of a transfer must differ.")
-        raise BadInput(message, fields={"credit": message}, code="same_account")
+        _same_account()
+    return amount
+
+
+def _same_account() -> None:
+    message = _("The two accounts of a transfer must differ.")
+    raise BadInput(message, fields={"credit": message}, code="same_account")
+
+
+def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
+    amount = _check_spec(spec)
     debit, credit = _accounts(session, spec.debit, spec.credit)
     if debit.id == credit.id:
-        message = _("The two accounts of a transfer must differ.")
-        raise BadInput(message, fields={"credit": message}, code="same_account")
+        _same_account()
     fingerprint = _fingerprint(spec, debit.id, credit.id)
     existing = _existing(session, spec.key)
     if existing is not None:
@@ -457,7 +469,8 @@ def transfer(
     """Move ``amount`` rials from ``debit`` to ``credit``, once per ``key``.
 
     Runs inside the caller's transaction (so a plugin can write its order and move the money
-    atomically) within a savepoint: on any error nothing of it remains. ``purpose`` is a declared
+    atomically): on any error nothing of it remains (on PostgreSQL one function call that refuses
+    before it writes, on SQLite a savepoint). ``purpose`` is a declared
     ``Purpose`` code; ``params`` fill its wording on the statement line; ``memo`` is only ever
     what a member wrote.
     """
@@ -470,10 +483,13 @@ def transfer(
 def transfer_linked(
     session: Session, specs: list[TransferSpec], *, actor: Member | None = None
 ) -> list[Transfer]:
-    """Make several transfers that succeed or fail together (one savepoint)."""
+    """Make several transfers that succeed or fail together (one call on PostgreSQL, one savepoint
+    on SQLite)."""
     if not specs:
         raise BadInput(_("No transfers given."))
     link_id = uuid.uuid4().hex if len(specs) > 1 else None
+    if _on_postgresql(session):
+        return _linked_pg(session, specs, link_id, actor)
     try:
         with session.begin_nested():
             return [_one(session, spec, link_id, actor) for spec in specs]
@@ -539,12 +555,16 @@ def _resolve(session: Session, ref: Transfer | int | str, outcome: str) -> Trans
 
 def post_pending(session: Session, ref: Transfer | int | str) -> Transfer:
     """Complete a pending transfer: the reserved amount moves for good."""
+    if _on_postgresql(session):
+        return _resolve_pg(session, ref, POSTED)
     with session.begin_nested():
         return _resolve(session, ref, POSTED)
 
 
 def void_pending(session: Session, ref: Transfer | int | str) -> Transfer:
     """Cancel a pending transfer: the reservation is released, nothing moves."""
+    if _on_postgresql(session):
+        return _resolve_pg(session, ref, VOIDED)
     with session.begin_nested():
         return _resolve(session, ref, VOIDED)
 
@@ -571,6 +591,208 @@ def expire_pending(
         if progress:
             progress(1)
     return done
+
+
+# --- the PostgreSQL path: one round trip ---------------------------------------------------------
+#
+# On PostgreSQL a transfer (or a linked group) is one call of the ``wallet_transfers`` function
+# (migration c0de0000a009): the keyed insert, both balance updates with the accounts locked in id
+# order, both entries. It answers every refusal before it writes, and a linked group's refusal
+# undoes the group inside the function, so no savepoint is needed: on any error nothing of the
+# transfer remains. An earmarked debit needs the plugins' spend policy, which lives in Python:
+# the function refuses it ('earmarked'), and the full path below reads the accounts, asks the
+# policy and calls the function again, told the spend was checked.
+
+# Sent through the driver as they are (no SQL compiling per call): this is the hot path. A lone
+# transfer calls the step with scalars; a group passes arrays, one element per transfer.
+_STEP = (
+    "SELECT 1 AS idx, outcome, transfer_id FROM wallet_transfer_step("
+    "%(key)s::varchar, %(fingerprint)s::varchar, %(debit)s::bigint, %(credit)s::bigint,"
+    " %(amount)s::bigint, %(purpose)s::varchar, %(reference)s::varchar, %(params)s::text,"
+    " %(memo)s::varchar, %(pending)s::boolean, %(timeout)s::timestamp, %(link_id)s::varchar,"
+    " %(actor)s::bigint, %(now)s::timestamp, %(checked)s::boolean)"
+)
+_GROUP = (
+    "SELECT idx, outcome, transfer_id FROM wallet_transfers("
+    "%(key)s::varchar[], %(fingerprint)s::varchar[], %(debit)s::bigint[], %(credit)s::bigint[],"
+    " %(amount)s::bigint[], %(purpose)s::varchar[], %(reference)s::varchar[], %(params)s::text[],"
+    " %(memo)s::varchar[], %(pending)s::boolean[], %(timeout)s::timestamp[], %(link_id)s::varchar,"
+    " %(actor)s::bigint, %(now)s::timestamp, %(checked)s::boolean)"
+)
+_RESOLVE = (
+    "SELECT outcome, transfer_id, state, debit_id, credit_id FROM wallet_resolve("
+    "%(id)s::bigint, %(key)s::varchar, %(outcome)s::varchar, %(now)s::timestamp)"
+)
+_BALANCES = ["posted", "pending_debits", "pending_credits"]
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _account_id(session: Session, ref: Account | int | str) -> int:
+    if isinstance(ref, Account):
+        if ref.id is None:
+            session.flush()  # opened in this session and not yet written
+        return ref.id
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref
+    return get_account(session, ref).id
+
+
+def _expire_balances(session: Session, account_ids: Iterable[int]) -> None:
+    """The function moved these balances behind the ORM's back: reload them when next read."""
+    for account_id in set(account_ids):
+        account = session.identity_map.get(identity_key(Account, account_id))
+        if account is not None:
+            session.expire(account, _BALANCES)
+
+
+def _call_transfers(
+    session: Session,
+    specs: list[TransferSpec],
+    ids: list[tuple[int, int]],
+    fingerprints: list[str],
+    link_id: str | None,
+    actor: Member | None,
+    now: datetime,
+    *,
+    spend_checked: bool,
+) -> list[Any]:
+    columns: dict[str, list[Any]] = {
+        "key": [spec.key for spec in specs],
+        "fingerprint": fingerprints,
+        "debit": [d for d, _c in ids],
+        "credit": [c for _d, c in ids],
+        "amount": [spec.amount for spec in specs],
+        "purpose": [spec.purpose for spec in specs],
+        "reference": [spec.reference for spec in specs],
+        "params": [json.dumps(encode_params(spec.params)) if spec.params else None for spec in specs],
+        "memo": [spec.memo for spec in specs],
+        "pending": [spec.pending for spec in specs],
+        "timeout": [now + spec.timeout if spec.pending and spec.timeout else None for spec in specs],
+    }
+    one = len(specs) == 1
+    values: dict[str, Any] = {name: column[0] for name, column in columns.items()} if one else columns
+    values.update(link_id=link_id, actor=actor.id if actor else None, now=now, checked=spend_checked)
+    session.flush()  # what the caller added before goes first, as an ORM query would autoflush
+    return list(session.connection().exec_driver_sql(_STEP if one else _GROUP, values))
+
+
+def _refuse(session: Session, outcome: str, debit_id: int, credit_id: int) -> None:
+    """Raise what the function's refusal means, as the ORM path would."""
+    if outcome == "key_reused":
+        raise Conflict(_("This transfer key was already used for a different transfer."), code="key_reused")
+    if outcome == "insufficient_funds":
+        message = _("Not enough money in the account for this amount.")
+        raise BadInput(message, fields={"amount": message}, code="insufficient_funds")
+    if outcome == "closed":
+        for account in _accounts(session, debit_id, credit_id):
+            session.refresh(account, ["closed_at"])
+            if account.closed_at is not None:
+                message = _("The account %(name)s is closed.", name=account_name(account))
+                raise BadInput(message, code="closed")
+    raise NotFound(_("No such account."), code="unknown_account")
+
+
+def _linked_pg(
+    session: Session, specs: list[TransferSpec], link_id: str | None, actor: Member | None
+) -> list[Transfer]:
+    for spec in specs:
+        _check_spec(spec)
+    ids = [(_account_id(session, spec.debit), _account_id(session, spec.credit)) for spec in specs]
+    if any(d == c for d, c in ids):
+        _same_account()
+    fingerprints = [_fingerprint(spec, d, c) for spec, (d, c) in zip(specs, ids, strict=True)]
+    now = utcnow()
+    rows = _call_transfers(session, specs, ids, fingerprints, link_id, actor, now, spend_checked=False)
+    if len(rows) == 1 and rows[0].outcome in ("earmarked", "closed", "unknown_account"):
+        # The full path: read the accounts, answer replays, refuse closed accounts by name and
+        # ask the spend policy of earmarked ones, then move the money told the spend is checked.
+        for spec, (d, c), fingerprint in zip(specs, ids, fingerprints, strict=True):
+            debit, credit = _accounts(session, d, c)
+            existing = _existing(session, spec.key)
+            if existing is not None:
+                _same_or_conflict(existing, fingerprint)
+                continue
+            for account in (debit, credit):
+                if account.closed_at is not None:
+                    raise BadInput(
+                        _("The account %(name)s is closed.", name=account_name(account)), code="closed"
+                    )
+            if debit.kind == EARMARKED:
+                check_spend(
+                    debit,
+                    Spend(spec.amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
+                )
+        rows = _call_transfers(session, specs, ids, fingerprints, link_id, actor, now, spend_checked=True)
+    if len(rows) != len(specs) or any(row.outcome not in ("made", "replay") for row in rows):
+        refused = rows[0]
+        _refuse(session, refused.outcome, *ids[refused.idx - 1])
+    _expire_balances(session, [i for pair in ids for i in pair])
+    made: list[Transfer] = []
+    for row, spec, (d, c), fingerprint in zip(rows, specs, ids, fingerprints, strict=True):
+        if row.outcome == "replay":
+            found = session.get(Transfer, row.transfer_id)
+            assert found is not None  # the function just read it
+            made.append(found)
+            continue
+        transfer = Transfer(
+            id=row.transfer_id,
+            key=spec.key,
+            fingerprint=fingerprint,
+            debit_account_id=d,
+            credit_account_id=c,
+            amount=spec.amount,
+            purpose=spec.purpose,
+            reference=spec.reference,
+            params=encode_params(spec.params) if spec.params else None,
+            memo=spec.memo,
+            state=PENDING if spec.pending else POSTED,
+            link_id=link_id,
+            timeout_at=now + spec.timeout if spec.pending and spec.timeout else None,
+            resolved_at=None,
+            created_by_id=actor.id if actor else None,
+            created_at=now,
+        )
+        # Written by the function: the session holds it as loaded, without reading it back.
+        make_transient_to_detached(transfer)
+        session.add(transfer)
+        made.append(transfer)
+    return made
+
+
+def _resolve_pg(session: Session, ref: Transfer | int | str, outcome: str) -> Transfer:
+    if isinstance(ref, Transfer) and ref.state == outcome and ref.resolved_at is not None:
+        return ref  # resolving twice the same way is a no-op
+    now = utcnow()
+    session.flush()
+    row = (
+        session.connection()
+        .exec_driver_sql(
+            _RESOLVE,
+            {
+                "id": ref.id if isinstance(ref, Transfer) else ref if isinstance(ref, int) else None,
+                "key": ref if isinstance(ref, str) else None,
+                "outcome": outcome,
+                "now": now,
+            },
+        )
+        .one()
+    )
+    if row.outcome == "unknown_transfer":
+        raise NotFound(_("No such transfer."), code="unknown_transfer")
+    if row.outcome == "already_resolved":
+        raise Conflict(_("This transfer is already %(state)s.", state=row.state), code="already_resolved")
+    _expire_balances(session, (row.debit_id, row.credit_id))
+    resolved = ref if isinstance(ref, Transfer) else session.get(Transfer, row.transfer_id)
+    assert resolved is not None  # the function just resolved it
+    if row.outcome == "made":
+        set_committed_value(resolved, "state", outcome)
+        set_committed_value(resolved, "resolved_at", now)
+    else:
+        session.expire(resolved, ["state", "resolved_at"])
+    return resolved
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """ledger, messages, forms, sign-ins, files: 64-bit ids for the tables that grow with activity
 
 Revision ID: c0de0000a00a
-Revises: c0de0000a008
+Revises: c0de0000a009
 Create Date: 2026-12-07 07:00:00
 
 At the real system's volume the ledger passes 2**31 transfers within a few years. (The audit
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from resalat_core.migration_ops import narrow_ids, widen_ids
 
 revision: str = "c0de0000a00a"
-down_revision: str | Sequence[str] | None = "c0de0000a008"
+down_revision: str | Sequence[str] | None = "c0de0000a009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
