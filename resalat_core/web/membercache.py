@@ -106,10 +106,16 @@ def _key(member: Any, what: str) -> str | None:
 
     cache = member_cache()
     assert cache is not None
-    try:
-        generation = cache.generation(member.id)
-    except Exception:  # noqa: BLE001 (compute the page as if there were no cache)
-        log.warning("the member cache cannot be reached", exc_info=True)
+    # Read once per request: the bar and the home cards share it.
+    generations = g.setdefault("resalat_member_generations", {})
+    if member.id not in generations:
+        try:
+            generations[member.id] = cache.generation(member.id)
+        except Exception:  # noqa: BLE001 (compute the page as if there were no cache)
+            log.warning("the member cache cannot be reached", exc_info=True)
+            generations[member.id] = None
+    generation = generations[member.id]
+    if generation is None:
         return None
     grants = sorted((grant.role, grant.region_id or 0, grant.kind or "") for grant in member.roles)
     shape = json.dumps([member.region_id, grants, active_modules(member)])
