@@ -33,6 +33,9 @@ What is here, by the plugin's rooms:
 - the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
   after=...)`` writes an entry in the caller's transaction; each action code is declared as an
   ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
+- periodic work in chunks (since 1.7): ``PeriodicJob`` answers ``resalat_periodic_jobs``;
+  ``run_job`` plans a job and runs its chunks in this process (a plugin's own command),
+  ``plan_job``, ``JobResult``, and ``split_ids`` to cut sorted ids into ranges for a plan;
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -79,6 +82,7 @@ from resalat_core.identity import (
     normalize_person_name,
     normalize_sheba,
 )
+from resalat_core.jobs import JobResult, plan_job, run_job, split_ids
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.members.services import (
     Registration,
@@ -104,6 +108,7 @@ from resalat_core.plugins.base import (
     MessageKind,
     NavItem,
     NextStep,
+    PeriodicJob,
     Permission,
     Persona,
     Plugin,
@@ -205,6 +210,11 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "JobResult",
+    "PeriodicJob",
+    "plan_job",
+    "run_job",
+    "split_ids",
     "EARMARKED",
     "IMAGE",
     "PDF",
