@@ -36,6 +36,7 @@ What is here, by the plugin's rooms:
 - periodic work in chunks (since 1.7): ``PeriodicJob`` answers ``resalat_periodic_jobs``;
   ``run_job`` plans a job and runs its chunks in this process (a plugin's own command),
   ``plan_job``, ``JobResult``, and ``split_ids`` to cut sorted ids into ranges for a plan;
+  ``hook_answers_many`` asks each plugin once about many members (a chunk's batched hook);
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -94,7 +95,13 @@ from resalat_core.members.services import (
     register_member,
 )
 from resalat_core.pagination import Page, page_args, paginate
-from resalat_core.plugins.activation import active_modules, every_plugin_hook, hook_answers, region_hook
+from resalat_core.plugins.activation import (
+    active_modules,
+    every_plugin_hook,
+    hook_answers,
+    hook_answers_many,
+    region_hook,
+)
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
@@ -210,6 +217,7 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "hook_answers_many",
     "JobResult",
     "PeriodicJob",
     "plan_job",
