@@ -41,6 +41,33 @@ def crontab_of(line: str) -> crontab:
     )
 
 
+class AppTask(Task):  # type: ignore[misc]
+    """A task that runs inside its Flask app's context (configuration, plugins, database session)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+# A lost connection or a deadlock: the chunk was rolled back and is safe to run again.
+RETRY: dict[str, Any] = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+def _run_chunk_task(self: Task, code: str, chunk: dict[str, Any], now: str) -> dict[str, int]:
+    return run_chunk(code, chunk, datetime.fromisoformat(now))
+
+
+def _plan_job_task(
+    self: Task, code: str, now: str | None = None, options: dict[str, Any] | None = None
+) -> int:
+    moment = datetime.fromisoformat(now) if now else utcnow()
+    chunks = plan_job(code, moment, **(options or {}))
+    if chunks:
+        task = self.app.tasks[RUN_CHUNK]
+        group(task.s(code, chunk, moment.isoformat()) for chunk in chunks).apply_async()
+    return len(chunks)
+
+
 def celery_for(app: Flask) -> Celery:
     """The Celery app of ``app`` (made on first use, so a web worker that never sends pays nothing)."""
     found: Celery | None = app.extensions.get("resalat_celery")
@@ -67,32 +94,10 @@ def celery_for(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
-    class AppTask(Task):  # type: ignore[misc]
-        """A task that runs inside the Flask app's context (its configuration, plugins, session)."""
-
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    @celery.task(
-        name=RUN_CHUNK,
-        base=AppTask,
-        # A lost connection or a deadlock: the chunk was rolled back and is safe to run again.
-        autoretry_for=(OperationalError,),
-        retry_backoff=True,
-        max_retries=5,
-    )
-    def run_chunk_task(code: str, chunk: dict[str, Any], now: str) -> dict[str, int]:
-        return run_chunk(code, chunk, datetime.fromisoformat(now))
-
-    @celery.task(name=PLAN_JOB, base=AppTask)
-    def plan_job_task(code: str, now: str | None = None, options: dict[str, Any] | None = None) -> int:
-        moment = datetime.fromisoformat(now) if now else utcnow()
-        chunks = plan_job(code, moment, **(options or {}))
-        if chunks:
-            group(run_chunk_task.s(code, chunk, moment.isoformat()) for chunk in chunks).apply_async()
-        return len(chunks)
-
+    celery.flask_app = app  # type: ignore[attr-defined]
+    # The same module-level callables on every Celery app: each finds its Flask app on its own.
+    celery.task(name=RUN_CHUNK, base=AppTask, bind=True, **RETRY)(_run_chunk_task)
+    celery.task(name=PLAN_JOB, base=AppTask, bind=True)(_plan_job_task)
     with app.app_context():
         declared = dict(jobs())
     celery.conf.beat_schedule = {
