@@ -232,6 +232,12 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 
 
 @hookimpl
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """The same for a whole chunk of members, in two queries (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
+
+
+@hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     lent, total, repaid = services.figures(session, area)
     # Keyed: the stats plugin keeps their history (the brochure's loans, and money by programme).

@@ -159,6 +159,12 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
 
 
 @hookimpl
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """The same for a whole chunk of members, in one query (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
+
+
+@hookimpl
 def resalat_credit_signal_kinds() -> list[SignalKind]:
     return list(SIGNAL_KINDS)
 

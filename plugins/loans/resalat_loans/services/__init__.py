@@ -19,7 +19,7 @@ from resalat_supporters.services import OPEN_FOR_A_LOAN
 
 from resalat_loans.models import Instalment, Loan, LoanProduct, Payment
 from resalat_loans.services.checklist import Item, Standing, standing
-from resalat_loans.services.credit import SIGNAL_KINDS, credit_signals
+from resalat_loans.services.credit import SIGNAL_KINDS, credit_signals, credit_signals_many
 from resalat_loans.services.decisions import (
     DISBURSAL,
     FUNDING,
@@ -86,6 +86,7 @@ from resalat_loans.services.schedules import (
 from resalat_loans.services.status import BUCKET_LABELS, STATUS_LABELS, today
 
 __all__ = [
+    "credit_signals_many",
     "plan_run_due",
     "run_due_chunk",
     "OPEN_FOR_A_LOAN",
