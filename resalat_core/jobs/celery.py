@@ -41,7 +41,7 @@ def crontab_of(line: str) -> crontab:
     )
 
 
-class AppTask(Task):  # type: ignore[misc]
+class AppTask(Task):
     """A task that runs inside its Flask app's context (configuration, plugins, database session)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -94,7 +94,7 @@ def celery_for(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
     )
 
-    celery.flask_app = app  # type: ignore[attr-defined]
+    celery.flask_app = app
     # The same module-level callables on every Celery app: each finds its Flask app on its own.
     celery.task(name=RUN_CHUNK, base=AppTask, bind=True, **RETRY)(_run_chunk_task)
     celery.task(name=PLAN_JOB, base=AppTask, bind=True)(_plan_job_task)
