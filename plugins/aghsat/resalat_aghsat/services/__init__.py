@@ -8,6 +8,7 @@
 
 from resalat_aghsat.services.collection import (
     BUCKET_LABELS,
+    RUN_DUE,
     SIGNAL_KINDS,
     DueResult,
     ExposureRow,
@@ -16,8 +17,10 @@ from resalat_aghsat.services.collection import (
     credit_signals_many,
     exposure,
     overdue_amount,
+    plan_run_due,
     rebucket,
     run_due,
+    run_due_chunk,
     running_count,
 )
 from resalat_aghsat.services.plans import (
@@ -78,7 +81,10 @@ __all__ = [
     "add_months",
     "apply_payment",
     "bucket_for",
+    "RUN_DUE",
     "credit_signals",
+    "plan_run_due",
+    "run_due_chunk",
     "credit_signals_many",
     "down_payment_for",
     "exposure",

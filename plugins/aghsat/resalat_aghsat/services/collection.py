@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from resalat_aghsat import setting
@@ -26,6 +26,7 @@ from resalat_core.sdk import (
     _l,
     main_account,
     notify,
+    split_ids,
     today_in_iran,
 )
 
@@ -134,15 +135,18 @@ def run_due(
     progress: Callable[[int], None] | None = None,
     commit: Callable[[], None] | None = None,
     batch_size: int | None = None,
+    purchases: tuple[int, int] | None = None,
 ) -> DueResult:
     """The monthly job (run daily): collect what fell due from each buyer's main account, remind of
     what falls due within the reminder days, move overdue purchases through the buckets (telling
     the buyer). Idempotent: payments are keyed by the instalment, reminders kept once each.
 
     Works ``batch_size`` purchases at a time (keyset by id), committing after each batch when
-    ``commit`` is given, so a run cut short is finished by the next one.
+    ``commit`` is given, so a run cut short is finished by the next one. ``purchases`` limits the
+    run to an inclusive range of purchase ids: one chunk of the periodic job (``run_due_chunk``).
     """
     day = on or today_in_iran()
+    within = true() if purchases is None else Purchase.id.between(purchases[0], purchases[1])
     size = max(1, int(batch_size or setting("batch_size")))
     result = DueResult()
     last = 0
@@ -150,7 +154,7 @@ def run_due(
         batch = list(
             session.scalars(
                 select(Purchase)
-                .where(Purchase.status == RUNNING, Purchase.id > last)
+                .where(Purchase.status == RUNNING, Purchase.id > last, within)
                 .options(selectinload(Purchase.schedule))
                 .order_by(Purchase.id)
                 .limit(size)
@@ -173,6 +177,31 @@ def run_due(
         if commit is not None:
             commit()
     return result
+
+
+# --- the periodic job, in chunks of purchases ----------------------------------------------------
+
+RUN_DUE = "aghsat.run_due"
+CHUNK_PURCHASES = 500
+
+
+def plan_run_due(
+    session: Session, now: datetime, *, day: str | None = None, chunk_size: int = CHUNK_PURCHASES
+) -> list[dict[str, Any]]:
+    """The chunks of a run-due on ``day`` (ISO; default today in Iran): the running purchases' ids
+    cut into ranges, each with the day, so a chunk run later or again does the same day."""
+    on = day or today_in_iran().isoformat()
+    ids = list(session.scalars(select(Purchase.id).where(Purchase.status == RUNNING).order_by(Purchase.id)))
+    return [{**chunk, "day": on} for chunk in split_ids(ids, chunk_size)]
+
+
+def run_due_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """One chunk: ``run_due`` over the purchases of the chunk's id range on its day. Safe to run
+    again: every payment is keyed by its instalment, every reminder kept once."""
+    result = run_due(
+        session, date.fromisoformat(chunk["day"]), purchases=(int(chunk["first"]), int(chunk["last"]))
+    )
+    return result.as_dict()
 
 
 # --- Merat ----------------------------------------------------------------------------------------
