@@ -141,8 +141,8 @@ def resalat_periodic_jobs() -> list[PeriodicJob]:
     resalat_core.jobs.worker worker``); ``resalat jobs run CODE`` runs it in-process, or sends
     its chunks to the workers with ``--celery``; and the plugin's own command may run it with
     ``run_job``. Each chunk runs in a transaction of its own, committed after it; a chunk that
-    raises is rolled back (and retried by Celery). A code outside the plugin's namespace or one
-    already declared refuses the plugin.
+    raises is rolled back (and retried by Celery). An exception here, a code outside the plugin's
+    namespace or one already declared refuses the plugin.
 
     Example::
 
