@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -16,6 +17,10 @@ BROKER = os.environ.get("RESALAT_TEST_CELERY_BROKER", "redis://127.0.0.1:6379/5"
 
 
 @pytest.mark.skipif(not os.environ.get(PG_ENV), reason="needs PostgreSQL")
+@pytest.mark.skipif(
+    importlib.util.find_spec("resalat_merat") is None or importlib.util.find_spec("resalat_loans") is None,
+    reason="needs the credit plugins",
+)
 def test_the_credit_jobs_bench_runs_on_tiny_data() -> None:
     from sqlalchemy.engine import make_url
 
