@@ -19,7 +19,16 @@ to compare across machines:
 The last column is what 1,000,000 loans or 5,000,000 members (the app's scale) would take at the
 measured rate, one process.
 
-    .venv/bin/python bench/credit_jobs.py [--loans 2000] [--members 2000] [--seconds 8] [--json]
+Then the same two jobs as periodic jobs in chunks (``resalat_core.jobs``), each variant on a copy
+of the database as set up (so each has the same work to do): in this process (the reference),
+then through Celery with 1 and 2 worker processes (``--celery 0,1,2``; the broker and result
+store are ``RESALAT_BENCH_BROKER``, default the local Redis). The table gives each rate beside the
+in-process one and the time at the app's scale with 8 workers, ``N / (r1 x 8 x e)`` where ``r1``
+is one worker's rate and ``e = r2 / (2 r1)`` the efficiency measured from one worker to two,
+against the targets (run-due of 1M loans within 10 minutes, Merat of 5M members within an hour).
+
+    .venv/bin/python bench/credit_jobs.py [--loans 2000] [--members 2000] [--seconds 8] [--celery 0,1,2]
+        [--seed 40] [--json]
 
 Set-up: SEED loans are made through the services (members registered, topped up, a Merat profile
 declared, an iCAP note issued, the loan requested with a guarantor and approved by the credit
