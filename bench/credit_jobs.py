@@ -19,7 +19,16 @@ to compare across machines:
 The last column is what 1,000,000 loans or 5,000,000 members (the app's scale) would take at the
 measured rate, one process.
 
-    .venv/bin/python bench/credit_jobs.py [--loans 2000] [--members 2000] [--seconds 8] [--json]
+Then the same two jobs as periodic jobs in chunks (``resalat_core.jobs``), each variant on a copy
+of the database as set up (so each has the same work to do): in this process (the reference),
+then through Celery with 1 and 2 worker processes (``--celery 0,1,2``; the broker and result
+store are ``RESALAT_BENCH_BROKER``, default the local Redis). The table gives each rate beside the
+in-process one and the time at the app's scale with 8 workers, ``N / (r1 x 8 x e)`` where ``r1``
+is one worker's rate and ``e = r2 / (2 r1)`` the efficiency measured from one worker to two,
+against the targets (run-due of 1M loans within 10 minutes, Merat of 5M members within an hour).
+
+    .venv/bin/python bench/credit_jobs.py [--loans 2000] [--members 2000] [--seconds 8] [--celery 0,1,2]
+        [--seed 40] [--json]
 
 Set-up: SEED loans are made through the services (members registered, topped up, a Merat profile
 declared, an iCAP note issued, the loan requested with a guarantor and approved by the credit
@@ -39,6 +48,7 @@ import argparse
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 import uuid
@@ -61,6 +71,9 @@ FUNDED = 10**10  # rials in each borrower's main account
 PASSWORD = "bench-pass-1404"  # noqa: S105 (a throwaway database)
 SCALE_LOANS = 1_000_000
 SCALE_MEMBERS = 5_000_000
+# The throwaway databases' names start with this.
+PREFIX = os.environ.get("RESALAT_BENCH_DB_PREFIX", "resalat_bench_credit")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _admin_conninfo() -> str:
@@ -68,7 +81,7 @@ def _admin_conninfo() -> str:
 
 
 def create_database() -> tuple[str, str]:
-    name = f"resalat_bench_credit_{uuid.uuid4().hex[:8]}"
+    name = f"{PREFIX}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name, make_url(SERVER).set(database=name).render_as_string(hide_password=False)
@@ -148,7 +161,7 @@ def seed(app: Any, officer_id: int, bar: Any) -> None:
     from resalat_loans import services as loans
     from resalat_merat import services as merat
 
-    from resalat_core.sdk import Member, Registration, ledger, register_member
+    from resalat_core.sdk import Member, Registration, main_account, register_member, system_account, transfer
 
     with app.app_context():
         s = app.extensions["resalat"].db.session()
@@ -168,13 +181,13 @@ def seed(app: Any, officer_id: int, bar: Any) -> None:
             people.append(member)
         officer = s.get(Member, officer_id)
         for i, member in enumerate(people):
-            ledger.transfer(
+            transfer(
                 s,
                 f"bench:fund:{member.id}",
-                ledger.system_account(s, "cash_in"),
-                ledger.main_account(s, member),
+                system_account(s, "cash_in"),
+                main_account(s, member),
                 FUNDED,
-                "cash_topup",
+                "admin_adjustment",
             )
             merat.save_profile(
                 s, member, monthly_income=100_000_000, monthly_expenses=20_000_000 + 500_000 * i
@@ -570,9 +583,9 @@ def date_back(app: Any, seed_rng: int) -> dict[str, int]:
         # What autovacuum would do in production: fresh statistics for the planner.
         conn.execute(text("VACUUM ANALYZE"))
     with app.app_context():
-        from resalat_core.sdk import ledger
+        from resalat_core.sdk import verify_ledger
 
-        report = ledger.verify(app.extensions["resalat"].db.session())
+        report = verify_ledger(app.extensions["resalat"].db.session())
         assert report.ok, report.problems[:5]
     return {"young": sum(1 for a in picked if a <= 33), "older": sum(1 for a in picked if a > 33)}
 
@@ -616,7 +629,7 @@ def measure_refresh(app: Any, members: int) -> dict[str, Any]:
 
 def measure_transfers(app: Any, seconds: float) -> dict[str, Any]:
     """Bare ledger transfers between borrowers' main accounts, one client, for ``seconds``."""
-    from resalat_core.sdk import ledger
+    from resalat_core.sdk import transfer
 
     rng = random.Random(7)
     done = errors = 0
@@ -631,7 +644,7 @@ def measure_transfers(app: Any, seconds: float) -> dict[str, Any]:
         while time.perf_counter() < deadline:
             debit, credit = rng.sample(ids, 2)
             try:
-                ledger.transfer(session, uuid.uuid4().hex, debit, credit, rng.randint(1, 10_000), "bench")
+                transfer(session, uuid.uuid4().hex, debit, credit, rng.randint(1, 10_000), "admin_adjustment")
                 session.commit()
                 done += 1
             except Exception:  # noqa: BLE001 - counted, and a benchmark must finish
@@ -676,16 +689,214 @@ def _at_scale(rate: float, count: int) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+# --- the same jobs through Celery ---------------------------------------------------------------
+
+BROKER = os.environ.get("RESALAT_BENCH_BROKER", "redis://127.0.0.1:6379/0")
+WORKERS_AT_SCALE = 8
+# What issue 18 asks of the jobs at the app's scale with 8 worker processes.
+TARGET_SECONDS = {"loans run-due": 600, "merat refresh": 3600}
+
+
+def clone_database(template: str) -> tuple[str, str]:
+    """A copy of the prepared database (PostgreSQL's TEMPLATE), so that every variant starts
+    from the same rows with the same work to do."""
+    name = f"{PREFIX}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name, make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+
+
+def _worker_env(url: str, queue: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "RESALAT_DATABASE_URL": url,
+        "RESALAT_CELERY_BROKER_URL": BROKER,
+        "RESALAT_CELERY_RESULT_BACKEND": BROKER,
+        "RESALAT_CELERY_QUEUE": queue,
+    }
+
+
+def start_workers(url: str, queue: str, count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` worker processes (one chunk at a time each), as ``count`` machines would run."""
+    command = [sys.executable, "-m", "celery", "-A", "resalat_core.jobs.worker", "worker", "--pool", "solo"]
+    return [
+        subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [
+                *command,
+                "-Q",
+                queue,
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=_worker_env(url, queue),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(count)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def measure_jobs(url: str, workers: int) -> dict[str, dict[str, Any]]:
+    """loans run-due (its first run of the day) then merat refresh (every member) on a copy of the
+    prepared database: in this process (``workers`` 0, the CLI's way) or through Celery."""
+    from resalat_loans import services as loans
+
+    from resalat_core.app import create_app
+    from resalat_core.db import utcnow
+    from resalat_core.jobs import run_job
+    from resalat_core.jobs.celery import celery_for, send_job
+
+    queue = f"resalat-bench-{uuid.uuid4().hex[:8]}"
+    app = create_app(
+        {
+            "database_url": url,
+            "celery_broker_url": BROKER,
+            "celery_result_backend": BROKER,
+            "celery_queue": queue,
+        }
+    )
+    found: dict[str, dict[str, Any]] = {}
+    started_workers = start_workers(url, queue, workers) if workers else []
+    try:
+        if workers:
+            # Counted from the moment every worker answers: start-up is not the job's time.
+            control = celery_for(app).control
+            deadline = time.monotonic() + 120
+            while len(control.ping(timeout=1.0) or []) < workers:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the Celery workers did not start")
+        with app.app_context():
+            session = app.extensions["resalat"].db.session()
+            members = session.scalar(text("SELECT count(*) FROM members WHERE is_active"))
+            running = session.scalar(text("SELECT count(*) FROM loans_loans WHERE status = 'disbursed'"))
+            session.rollback()
+        for job, count, options in (
+            ("loans.run_due", running, {"day": loans.today().isoformat()}),
+            ("merat.refresh", members, {}),
+        ):
+            now = utcnow()
+            started = time.perf_counter()
+            if workers:
+                result = send_job(app, job, now=now, timeout=3600, **options)
+            else:
+                with app.app_context():
+                    result = run_job(job, now=now, **options)
+            found[job] = {
+                "count": int(count or 0),
+                "seconds": time.perf_counter() - started,
+                "chunks": result.chunks,
+                "counts": dict(result.counts),
+            }
+    finally:
+        stop_workers(started_workers)
+        app.extensions["resalat"].db.dispose()
+    return found
+
+
+def celery_rows(runs: dict[int, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The table: each job at 1 and 2 workers beside the in-process run of the same chunks."""
+    rows = []
+    for job, name, scale in (
+        ("loans.run_due", "loans run-due", SCALE_LOANS),
+        ("merat.refresh", "merat refresh", SCALE_MEMBERS),
+    ):
+        here = runs[0][job]
+        reference = here["count"] / here["seconds"]
+        one = runs[1][job]["count"] / runs[1][job]["seconds"]
+        two = runs[2][job]["count"] / runs[2][job]["seconds"]
+        # Scaling efficiency measured from 1 to 2 workers, assumed to hold up to 8 (see the README).
+        efficiency = min(1.0, two / (2 * one)) if one else 0.0
+        at_eight = one * WORKERS_AT_SCALE * efficiency
+        seconds = scale / at_eight if at_eight else float("inf")
+        for workers, rate in ((1, one), (2, two)):
+            rows.append(
+                {
+                    "figure": f"{name}, Celery, {workers} worker{'s' if workers > 1 else ''} (per s)",
+                    "value": round(rate, 1),
+                    "reference": round(reference, 1),
+                    "ratio": round(rate / reference, 2) if reference else None,
+                    "target": None,
+                    "met": None,
+                }
+            )
+        rows.append(
+            {
+                "figure": f"{name}, {scale:,} at {WORKERS_AT_SCALE} workers (s)",
+                "value": round(seconds),
+                "reference": round(scale / reference) if reference else None,
+                "ratio": round(seconds / (scale / reference), 3) if reference else None,
+                "target": TARGET_SECONDS[name],
+                "met": seconds <= TARGET_SECONDS[name],
+                "formula": f"{scale:,} / ({one:.1f} x {WORKERS_AT_SCALE} x {efficiency:.2f})",
+                "efficiency": round(efficiency, 2),
+            }
+        )
+    return rows
+
+
+def print_celery_table(rows: list[dict[str, Any]], runs: dict[int, dict[str, dict[str, Any]]]) -> None:
+    print()
+    print("Through Celery (reference: the same chunks run in this process, one after the other):")
+    print(f"{'figure':<52}  {'value':>9}  {'reference':>9}  {'ratio':>6}  {'target':>7}  met")
+    for r in rows:
+        target = "" if r["target"] is None else f"<= {r['target']}"
+        met = "" if r["met"] is None else ("yes" if r["met"] else "no")
+        print(
+            f"{r['figure']:<52}  {r['value']:>9}  {r['reference'] or '':>9}  {r['ratio'] or '':>6}  "
+            f"{target:>7}  {met}"
+        )
+    for r in rows:
+        if "formula" in r:
+            print(
+                f"  {r['figure']}: {r['formula']} = {r['value']} s "
+                f"(efficiency from 1 to 2 workers {r['efficiency']})"
+            )
+    for workers, found in sorted(runs.items()):
+        where = "in-process" if workers == 0 else f"{workers} worker(s)"
+        print(
+            f"  {where}: "
+            + "; ".join(
+                f"{job} {f['count']} in {f['seconds']:.2f} s, {f['chunks']} chunks {f['counts']}"
+                for job, f in found.items()
+            )
+        )
+
+
 def main() -> None:
+    global SEED  # one knob for the tests' tiny run
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loans", type=int, default=2000, help=f"disbursed loans (at least {SEED})")
     parser.add_argument("--members", type=int, default=2000, help="members Merat refreshes")
     parser.add_argument("--seconds", type=float, default=8.0, help="of bare ledger transfers")
+    parser.add_argument(
+        "--celery", default="0,1,2", help="worker counts to run the jobs with ('' skips; 0 is in-process)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=SEED, help="loans made through the services before copying (at least 2)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    SEED = max(2, args.seed)
+    counts = sorted({int(n) for n in args.celery.split(",") if n.strip()})
     total = max(SEED, args.loans)
 
     name, url = create_database()
+    pristine = ""
     try:
         app = make_app(url)
         started = time.perf_counter()
@@ -699,6 +910,9 @@ def main() -> None:
             ages = date_back(app, seed_rng=total)
             bar.update(1)
         setup_s = time.perf_counter() - started
+        if counts:
+            app.extensions["resalat"].db.dispose()
+            pristine, _url = clone_database(name)
         from resalat_loans import setting as loans_setting
 
         due = measure_run_due(app)
@@ -706,8 +920,19 @@ def main() -> None:
         merat_run = measure_refresh(app, args.members)
         transfers = measure_transfers(app, args.seconds)
         app.extensions["resalat"].db.dispose()
+        runs: dict[int, dict[str, dict[str, Any]]] = {}
+        if counts:
+            # The copies are taken of the database as set up, before anything above ran on it.
+            for workers in counts:
+                copy, copy_url = clone_database(pristine)
+                try:
+                    runs[workers] = measure_jobs(copy_url, workers)
+                finally:
+                    drop_database(copy)
     finally:
         drop_database(name)
+        if pristine:
+            drop_database(pristine)
 
     ref_tps, ref_sql = transfers["per_s"], sql_pass["per_s"]
     rows = []
@@ -748,6 +973,8 @@ def main() -> None:
         },
         "setup_s": round(setup_s, 1),
     }
+    celery_table = celery_rows(runs) if {0, 1, 2} <= set(runs) else []
+    out["celery"] = {"rows": celery_table, "runs": runs}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return
@@ -777,6 +1004,8 @@ def main() -> None:
             f"{r['over_transfers']:>10.2f}  {r['over_sql_pass']:>9.3f}  "
             f"{r['at_scale_time'] + ' / ' + scale:>16}"
         )
+    if celery_table:
+        print_celery_table(celery_table, runs)
 
 
 if __name__ == "__main__":

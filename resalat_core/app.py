@@ -29,7 +29,7 @@ from resalat_core.db import Database
 from resalat_core.errors import BadInput, PluginError, ResalatError
 from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from resalat_core.plugins.activation import is_active
-from resalat_core.plugins.base import AuditAction, Permission, Plugin
+from resalat_core.plugins.base import AuditAction, PeriodicJob, Permission, Plugin
 from resalat_core.plugins.manager import PluginManager, PluginRecord
 from resalat_core.rest.guard import check_request
 from resalat_core.sms.services import load_provider
@@ -74,6 +74,8 @@ class HostState:
     vocabulary: Vocabulary = field(default_factory=Vocabulary.of_host)
     # The SMS adapter the ``sms_provider`` setting names (resalat_core.sms.services).
     sms: Any = None
+    # Job code -> the periodic job a plugin declared (resalat_core.jobs).
+    jobs: dict[str, PeriodicJob] = field(default_factory=dict)
 
 
 csrf = CSRFProtect()
@@ -216,6 +218,7 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
     blueprints: list[Blueprint] = []
     perms: list[Permission] = []
     actions: list[AuditAction] = []
+    jobs: list[PeriodicJob] = []
     group = None
     if hooks is not None:
         if hasattr(hooks, "resalat_blueprints"):
@@ -226,6 +229,8 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
             actions = list(hooks.resalat_audit_actions() or [])
         if hasattr(hooks, "resalat_cli"):
             group = hooks.resalat_cli()
+        if hasattr(hooks, "resalat_periodic_jobs"):
+            jobs = list(hooks.resalat_periodic_jobs() or [])
     # Check everything before touching the app, so a refused plugin leaves no trace.
     seen: set[str] = set()
     for bp in blueprints:
@@ -246,6 +251,13 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
         if action.code in state.audit_actions or action.code in codes:
             raise PluginError(f"audit action {action.code!r} is already declared")
         codes.add(action.code)
+    job_codes: set[str] = set()
+    for job in jobs:
+        if not job.code.startswith(f"{name}."):
+            raise PluginError(f"periodic job {job.code!r} must start with '{name}.'")
+        if job.code in state.jobs or job.code in job_codes:
+            raise PluginError(f"periodic job {job.code!r} is already declared")
+        job_codes.add(job.code)
     if group is not None and group.name != name:
         raise PluginError(f"CLI group must be named {name!r}, not {group.name!r}")
     # app.cli holds the host's groups (db, members...) too, which add_command would silently replace.
@@ -278,6 +290,8 @@ def _wire_plugin(app: Flask, state: HostState, record: PluginRecord) -> None:
         state.permissions[perm.name] = perm
     for action in actions:
         state.audit_actions[action.code] = action
+    for job in jobs:
+        state.jobs[job.code] = replace(job, source=name)
     if group is not None:
         state.cli_groups[name] = group
         app.cli.add_command(group)

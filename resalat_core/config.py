@@ -48,6 +48,12 @@ DEFAULTS: dict[str, Any] = {
     # The longest path and query string accepted (longer: 414).
     "max_uri_length": 8192,
     "enable_new_modules": True,
+    # Periodic jobs on Celery (resalat_core.jobs): the broker, where results wait, the queue, the
+    # time zone beat's schedules are read in.
+    "celery_broker_url": "redis://127.0.0.1:6379/0",
+    "celery_result_backend": "redis://127.0.0.1:6379/0",
+    "celery_queue": "resalat",
+    "celery_timezone": "Asia/Tehran",
     "testing": False,
 }
 

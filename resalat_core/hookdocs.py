@@ -30,6 +30,7 @@ TYPES = (
     "Message",
     "CreditSignal",
     "SignalKind",
+    "PeriodicJob",
 )
 
 

@@ -33,11 +33,15 @@ What is here, by the plugin's rooms:
 - the audit trail (since 1.6): ``audit(session, action, subject=..., region=..., before=...,
   after=...)`` writes an entry in the caller's transaction; each action code is declared as an
   ``AuditAction`` through ``resalat_audit_actions`` (``UnknownAuditAction`` for one that is not);
-- the CLI's helpers and the database's ``Base`` and session;
 - 64-bit ids (since 1.7): ``BigId``, the column type of the id of a table that grows with
   activity and of every column that refers to one, ``widen_ids`` / ``narrow_ids`` for the
   migration that changes existing columns to it, ``BigRowId`` for such an id in a body and
-  ``MAX_BIG_ID`` (2⁶³−1) for a service's check of one.
+  ``MAX_BIG_ID`` (2⁶³−1) for a service's check of one;
+- periodic work in chunks (since 1.7): ``PeriodicJob`` answers ``resalat_periodic_jobs``;
+  ``run_job`` plans a job and runs its chunks in this process (a plugin's own command),
+  ``plan_job``, ``JobResult``, and ``split_ids`` to cut sorted ids into ranges for a plan;
+  ``hook_answers_many`` asks each plugin once about many members (a chunk's batched hook);
+- the CLI's helpers and the database's ``Base`` and session.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ from resalat_core.identity import (
     normalize_person_name,
     normalize_sheba,
 )
+from resalat_core.jobs import JobResult, plan_job, run_job, split_ids
 from resalat_core.members.models import Member, RoleGrant
 from resalat_core.members.services import (
     Registration,
@@ -96,7 +101,13 @@ from resalat_core.members.services import (
 )
 from resalat_core.migration_ops import narrow_ids, widen_ids
 from resalat_core.pagination import Page, page_args, paginate
-from resalat_core.plugins.activation import active_modules, every_plugin_hook, hook_answers, region_hook
+from resalat_core.plugins.activation import (
+    active_modules,
+    every_plugin_hook,
+    hook_answers,
+    hook_answers_many,
+    region_hook,
+)
 from resalat_core.plugins.activation import is_active as module_active
 from resalat_core.plugins.base import (
     AccountKind,
@@ -110,6 +121,7 @@ from resalat_core.plugins.base import (
     MessageKind,
     NavItem,
     NextStep,
+    PeriodicJob,
     Permission,
     Persona,
     Plugin,
@@ -229,6 +241,12 @@ __all__ = [
     "BigId",
     "narrow_ids",
     "widen_ids",
+    "hook_answers_many",
+    "JobResult",
+    "PeriodicJob",
+    "plan_job",
+    "run_job",
+    "split_ids",
     "EARMARKED",
     "IMAGE",
     "PDF",

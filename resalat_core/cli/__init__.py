@@ -69,7 +69,7 @@ def fund_command(
 
 
 def register_host_commands(app: Flask) -> None:
-    from resalat_core.cli import audit, db, demo, members, modules, plugins, regions, wallet
+    from resalat_core.cli import audit, db, demo, jobs, members, modules, plugins, regions, wallet
 
     for group in (
         db.db,
@@ -81,5 +81,6 @@ def register_host_commands(app: Flask) -> None:
         regions.regions,
         wallet.wallet,
         audit.audit,
+        jobs.group,
     ):
         app.cli.add_command(group)

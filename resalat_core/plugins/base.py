@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -389,6 +390,30 @@ class Message:
 
     def stored_params(self) -> dict[str, Any]:
         return encode_params(self.params)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Periodic work a plugin declares, made of chunks that any worker may take (since 1.7).
+
+    ``code`` is ``<plugin>.<job>``; ``title`` a lazy translation. ``schedule`` is a cron line
+    (minute hour day-of-month month day-of-week, e.g. ``"15 2 * * *"``) that Celery beat follows;
+    ``options`` the JSON options beat plans with (a command may pass others). ``plan(session,
+    now, **options)`` returns the chunk descriptors: small JSON dicts (an id range, the day),
+    read-only and quick. ``run_chunk(session, chunk, now)`` does one chunk in the caller's
+    transaction (the host commits after it) and returns counts (``{"reminded": 3}``); it must be
+    idempotent and safe to retry: a chunk run twice changes nothing the second time, and money
+    moves only with idempotency keys. Keep a chunk to seconds of work (a few hundred rows).
+    """
+
+    code: str
+    title: Any
+    schedule: str
+    plan: Callable[..., list[dict[str, Any]]]
+    run_chunk: Callable[..., dict[str, int]]
+    options: dict[str, Any] = field(default_factory=dict)
+    # Filled in by the host with the name of the plugin that declared it.
+    source: str = ""
 
 
 @dataclass(frozen=True)

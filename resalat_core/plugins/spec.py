@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Message,
         NavItem,
         NextStep,
+        PeriodicJob,
         Permission,
         Reference,
         Tile,
@@ -127,6 +128,28 @@ def resalat_audit_actions() -> list[AuditAction]:
         @hookimpl
         def resalat_audit_actions():
             return [AuditAction("health.visit_cancelled", _l("Health visit cancelled"))]
+    """
+
+
+@hookspec
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    """Return the ``PeriodicJob`` objects: the plugin's periodic work, in chunks (since 1.7).
+
+    When: once, while the app is built. Arguments: none. Transaction: none. Codes are
+    ``<plugin>.<job>``. The host runs a job three ways, always through the same chunks: Celery
+    beat plans it on its ``schedule`` and workers on any machine take its chunks (``celery -A
+    resalat_core.jobs.worker worker``); ``resalat jobs run CODE`` runs it in-process, or sends
+    its chunks to the workers with ``--celery``; and the plugin's own command may run it with
+    ``run_job``. Each chunk runs in a transaction of its own, committed after it; a chunk that
+    raises is rolled back (and retried by Celery). An exception here, a code outside the plugin's
+    namespace or one already declared refuses the plugin.
+
+    Example::
+
+        @hookimpl
+        def resalat_periodic_jobs():
+            return [PeriodicJob("health.remind", _l("Health visit reminders"), "0 7 * * *",
+                                plan=services.plan_reminders, run_chunk=services.remind_chunk)]
     """
 
 

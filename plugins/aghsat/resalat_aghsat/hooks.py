@@ -24,6 +24,7 @@ from resalat_core.sdk import (
     Money,
     NextStep,
     Number,
+    PeriodicJob,
     Permission,
     SignalKind,
     Tile,
@@ -173,6 +174,26 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 @hookimpl
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     return services.credit_signals(_session_of(member), member)
+
+
+@hookimpl
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """The same for a whole chunk of buyers, in one query (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    # Early in Tehran's morning: instalments are taken before the day's purchases start.
+    return [
+        PeriodicJob(
+            services.RUN_DUE,
+            _l("M-Aghsat: collect instalments, remind and follow up overdue purchases"),
+            "0 1 * * *",
+            plan=services.plan_run_due,
+            run_chunk=services.run_due_chunk,
+        )
+    ]
 
 
 @hookimpl

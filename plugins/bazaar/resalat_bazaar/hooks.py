@@ -124,10 +124,18 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 @hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Sales the member completed through their booths: Merat weighs them (one query)."""
-    sold = _session_of(member).scalar(
-        select(func.count(Order.id)).where(Order.seller_id == member.id, Order.status == COMPLETED)
+    return resalat_credit_signals_many(_session_of(member), [member]).get(member.id, [])
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """Sales completed, for a whole chunk of members in one query (Merat's refresh)."""
+    sold = session.execute(
+        select(Order.seller_id, func.count(Order.id))
+        .where(Order.seller_id.in_([m.id for m in members]), Order.status == COMPLETED)
+        .group_by(Order.seller_id)
     )
-    return [CreditSignal(SALES_COMPLETED, sold)] if sold else []
+    return {seller_id: [CreditSignal(SALES_COMPLETED, int(n))] for seller_id, n in sold if n}
 
 
 @hookimpl

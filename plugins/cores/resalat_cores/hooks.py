@@ -183,8 +183,14 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 @hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Leading an active core is social capital Merat may weigh (the value: how many)."""
-    led = services.active_cores_led(_session_of(member), member)
-    return [CreditSignal(ACTIVE_CORE_LEADER, led)] if led else []
+    return resalat_credit_signals_many(_session_of(member), [member]).get(member.id, [])
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """Active cores led, for a whole chunk of members in one query (Merat's refresh)."""
+    led = services.active_cores_led_by_member(session, [m.id for m in members])
+    return {member_id: [CreditSignal(ACTIVE_CORE_LEADER, n)] for member_id, n in led.items() if n}
 
 
 @hookimpl

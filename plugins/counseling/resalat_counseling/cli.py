@@ -8,7 +8,17 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, json_option
+from resalat_core.sdk import (
+    BadInput,
+    _,
+    cli_errors,
+    db_session,
+    echo_json,
+    json_option,
+    plan_job,
+    run_job,
+    utcnow,
+)
 
 from . import plugin, services
 
@@ -31,19 +41,16 @@ def _moment(at: str | None) -> datetime | None:
 def remind(at: str | None, as_json: bool) -> None:
     """Tell both sides of every session starting within the reminder hours, once per booking."""
     moment = _moment(at) or services.now()
-    session = db_session()
-    due = list(session.scalars(services.due_reminders_query(moment)))
-    sent = 0
-    with click.progressbar(due, label="counseling", file=sys.stderr) as bar:
-        for booking in bar:
-            # One commit a booking: a crash halfway leaves those reminded marked, the rest due.
-            if services.remind(session, booking, moment):
-                sent += 1
-            session.commit()
+    # The periodic job's chunks, run here one after the other; each booking is claimed and
+    # committed with its chunk, so a crash halfway leaves those reminded marked, the rest due.
+    chunks = plan_job(services.REMIND, utcnow(), at=moment.isoformat())
+    with click.progressbar(length=max(len(chunks), 1), label="counseling", file=sys.stderr) as bar:
+        done = run_job(services.REMIND, chunks=chunks, progress=bar.update)
+    due, sent = done.counts.get("due", 0), done.counts.get("reminded", 0)
     if as_json:
-        echo_json({"due": len(due), "reminded": sent})
+        echo_json({"due": due, "reminded": sent})
     else:
-        click.echo(f"reminded: {sent} of {len(due)}")
+        click.echo(f"reminded: {sent} of {due}")
 
 
 @group.command("slots")

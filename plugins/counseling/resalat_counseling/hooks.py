@@ -13,6 +13,7 @@ from resalat_core.sdk import (
     Member,
     Moment,
     NextStep,
+    PeriodicJob,
     Permission,
     Tile,
     _l,
@@ -42,6 +43,20 @@ def resalat_blueprints() -> list[Blueprint]:
 @hookimpl
 def resalat_cli() -> Any:
     return group
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    # Every quarter of an hour: a reminder reaches both sides well within the reminder hours.
+    return [
+        PeriodicJob(
+            services.REMIND,
+            _l("Counselling: remind both sides of coming sessions"),
+            "*/15 * * * *",
+            plan=services.plan_reminders,
+            run_chunk=services.remind_chunk,
+        )
+    ]
 
 
 @hookimpl

@@ -28,6 +28,7 @@ from resalat_core.sdk import (
     find_member,
     normalize_text,
     notify,
+    split_ids,
     utcnow,
 )
 from resalat_core.sdk import Text as Words_
@@ -786,6 +787,35 @@ def remind(session: Session, booking: Booking, at: datetime | None = None) -> bo
         booking.counselor.member, messages.REMINDER(other=booking.member.name, when=when, url=_url(booking))
     )
     return True
+
+
+# --- the periodic job: reminders in chunks of bookings ------------------------------------------
+
+REMIND = "counseling.remind"
+CHUNK_BOOKINGS = 200
+
+
+def plan_reminders(
+    session: Session, moment: datetime, *, at: str | None = None, chunk_size: int = CHUNK_BOOKINGS
+) -> list[dict[str, Any]]:
+    """The bookings to remind of as of ``at`` (ISO, UTC; the run's moment by default), their ids
+    cut into ranges, each with that moment."""
+    when = datetime.fromisoformat(at) if at else moment
+    ids = list(session.scalars(due_reminders_query(when).with_only_columns(Booking.id).order_by(None)))
+    return [{**chunk, "at": when.isoformat()} for chunk in split_ids(ids, chunk_size)]
+
+
+def remind_chunk(session: Session, chunk: dict[str, Any], moment: datetime) -> dict[str, int]:
+    """Remind of the chunk's bookings still due; each booking is claimed once (``remind``), so a
+    chunk run again tells nobody twice."""
+    at = datetime.fromisoformat(chunk["at"])
+    due = list(
+        session.scalars(
+            due_reminders_query(at).where(Booking.id.between(int(chunk["first"]), int(chunk["last"])))
+        )
+    )
+    sent = sum(1 for booking in due if remind(session, booking, at))
+    return {"due": len(due), "reminded": sent}
 
 
 # --- the home page -----------------------------------------------------------------------------

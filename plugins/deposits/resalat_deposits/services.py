@@ -16,6 +16,7 @@ Pages, the API, the CLI, the hooks and the loans plugin call these, so each rule
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -627,14 +628,73 @@ def totals(session: Session, area: list[int] | None = None) -> Totals:
 
 def credit_signals(session: Session, member: Member, *, now: datetime | None = None) -> list[CreditSignal]:
     """``deposit_average`` (rials) while the member has kept a deposit in the window."""
-    average = deposit_average(session, member, now=now)
-    if average <= 0:
-        return []
-    return [
-        CreditSignal(
-            DEPOSIT_AVERAGE.kind,
-            average,
-            params={"months": window_months()},
-            reference=deposit_code(member),
+    return credit_signals_many(session, [member.id], now=now).get(member.id, [])
+
+
+def credit_signals_many(
+    session: Session, member_ids: Sequence[int], *, now: datetime | None = None
+) -> dict[int, list[CreditSignal]]:
+    """``credit_signals`` of many members by id: their averages in three queries whatever their number."""
+    found = {}
+    for member_id, average in deposit_averages(session, member_ids, now=now).items():
+        if average > 0:
+            found[member_id] = [
+                CreditSignal(
+                    DEPOSIT_AVERAGE.kind,
+                    average,
+                    params={"months": window_months()},
+                    reference=deposit_code(member_id),
+                )
+            ]
+    return found
+
+
+def deposit_averages(
+    session: Session, member_ids: Sequence[int], *, now: datetime | None = None
+) -> dict[int, int]:
+    """``deposit_average`` of many members by id (those with no deposit account left out), exact
+    as it is: the opening balance of each account, then its entries within the window."""
+    start, end = window_of(now)
+    codes = {deposit_code(member_id): member_id for member_id in member_ids}
+    accounts = {
+        account_id: code
+        for account_id, code in session.execute(
+            select(Account.id, Account.code).where(Account.code.in_(list(codes)))
         )
-    ]
+    }
+    if not accounts:
+        return {}
+    # Each account's last entry before the window: its balance then.
+    last = (
+        select(
+            Entry.account_id,
+            Entry.balance_after,
+            func.row_number()
+            .over(partition_by=Entry.account_id, order_by=(Entry.created_at.desc(), Entry.id.desc()))
+            .label("n"),
+        )
+        .where(Entry.account_id.in_(list(accounts)), Entry.created_at < start)
+        .subquery()
+    )
+    opening = {
+        account_id: balance
+        for account_id, balance in session.execute(
+            select(last.c.account_id, last.c.balance_after).where(last.c.n == 1)
+        )
+    }
+    entries: dict[int, list[tuple[datetime, int]]] = {}
+    for account_id, at, after in session.execute(
+        select(Entry.account_id, Entry.created_at, Entry.balance_after)
+        .where(Entry.account_id.in_(list(accounts)), Entry.created_at >= start, Entry.created_at < end)
+        .order_by(Entry.account_id, Entry.created_at, Entry.id)
+    ):
+        entries.setdefault(account_id, []).append((at, after))
+    averages = {}
+    for account_id, code in accounts.items():
+        balance, since, total = opening.get(account_id) or 0, start, 0
+        for at, after in entries.get(account_id, ()):
+            total += balance * _micros(at - since)
+            balance, since = after, at
+        total += balance * _micros(end - since)
+        averages[codes[code]] = total // _micros(end - start)
+    return averages

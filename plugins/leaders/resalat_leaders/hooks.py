@@ -120,6 +120,12 @@ def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     return services.credit_signals(_session_of(member), member)
 
 
+@hookimpl(optionalhook=True)
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """Social guarantees for a whole chunk of members in one query (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
+
+
 @hookimpl
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     figures = services.guarantee_figures(session, area)

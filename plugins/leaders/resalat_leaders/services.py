@@ -697,22 +697,37 @@ def credit_signals(session: Session, member: Member, on: date | None = None) -> 
 
     One query. No signal at all when no guarantee counts (revoked and expired ones never do).
     """
-    rows = session.execute(
-        select(SocialGuarantee.id, SocialGuarantee.leader_id, SocialGuarantee.cap_rials)
-        .where(SocialGuarantee.member_id == member.id, _active(on or today()))
-        .order_by(SocialGuarantee.id)
-    ).all()
-    if not rows:
-        return []
-    return [
-        CreditSignal(
-            SOCIAL_GUARANTEE,
-            sum(int(r.cap_rials) for r in rows),
-            params={"count": len(rows), "leaders": len({r.leader_id for r in rows})},
-            # Which guarantees make up the value, so Merat can say what it scored on.
-            reference="guarantees:" + ",".join(str(r.id) for r in rows),
+    return credit_signals_many(session, [member.id], on).get(member.id, [])
+
+
+def credit_signals_many(
+    session: Session, member_ids: Iterable[int], on: date | None = None
+) -> dict[int, list[CreditSignal]]:
+    """``credit_signals`` of many members by id, in one query (members with none left out)."""
+    by_member: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(
+            SocialGuarantee.id,
+            SocialGuarantee.member_id,
+            SocialGuarantee.leader_id,
+            SocialGuarantee.cap_rials,
         )
-    ]
+        .where(SocialGuarantee.member_id.in_(list(member_ids)), _active(on or today()))
+        .order_by(SocialGuarantee.id)
+    ):
+        by_member.setdefault(row.member_id, []).append(row)
+    return {
+        member_id: [
+            CreditSignal(
+                SOCIAL_GUARANTEE,
+                sum(int(r.cap_rials) for r in rows),
+                params={"count": len(rows), "leaders": len({r.leader_id for r in rows})},
+                # Which guarantees make up the value, so Merat can say what it scored on.
+                reference="guarantees:" + ",".join(str(r.id) for r in rows),
+            )
+        ]
+        for member_id, rows in by_member.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,24 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, fund_command, json_option
+from resalat_core.sdk import (
+    BadInput,
+    _,
+    cli_errors,
+    db_session,
+    echo_json,
+    fund_command,
+    json_option,
+    plan_job,
+    run_job,
+    utcnow,
+)
 from resalat_loans import services
-from resalat_loans.models import DISBURSED, STATUSES, Instalment, Loan, LoanProduct
+from resalat_loans.models import STATUSES, Instalment, Loan, LoanProduct
 from resalat_loans.reading import codes
+
+# The periodic job's code: `resalat jobs run loans.run_due` and Celery beat run the same chunks.
+RUN_DUE = "loans.run_due"
 
 loans = AppGroup("loans", help="Qard al-Hasan loans: the periodic job, the loan fund, products and loans.")
 
@@ -52,15 +66,16 @@ def run_due(on: str | None, as_json: bool) -> None:
             day = date.fromisoformat(on)
         except ValueError:
             raise BadInput(_("--today must be a day as YYYY-MM-DD."), fields={"today": on}) from None
-    session = db_session()
-    total = session.scalar(select(func.count(Loan.id)).where(Loan.status == DISBURSED)) or 0
-    with click.progressbar(length=max(total, 1), label="loans", file=sys.stderr) as bar:
-        result = services.run_due(session, day, progress=bar.update, commit=session.commit)
-    session.commit()
+    # The periodic job's chunks, run here one after the other (Celery workers take the same ones).
+    now = utcnow()
+    chunks = plan_job(RUN_DUE, now, day=day.isoformat() if day else None)
+    with click.progressbar(length=max(len(chunks), 1), label="loans", file=sys.stderr) as bar:
+        done = run_job(RUN_DUE, now=now, chunks=chunks, progress=bar.update)
+    counts = {name: done.counts.get(name, 0) for name in services.DueResult().as_dict()}
     if as_json:
-        echo_json(result.as_dict())
+        echo_json(counts)
         return
-    for name, value in result.as_dict().items():
+    for name, value in counts.items():
         click.echo(f"{name}: {value}")
 
 

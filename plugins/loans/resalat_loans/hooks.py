@@ -19,6 +19,7 @@ from resalat_core.sdk import (
     NavItem,
     NextStep,
     Number,
+    PeriodicJob,
     Permission,
     Reference,
     Region,
@@ -33,6 +34,7 @@ from resalat_core.sdk import (
 )
 from resalat_loans import plugin, services
 from resalat_loans.api import bp as api_bp
+from resalat_loans.cli import RUN_DUE
 from resalat_loans.cli import loans as loans_cli
 from resalat_loans.demo import load_demo
 from resalat_loans.models import DISBURSED, REQUESTED, Instalment, Loan
@@ -55,6 +57,20 @@ def resalat_blueprints() -> list[Any]:
 @hookimpl
 def resalat_cli() -> Any:
     return loans_cli
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    # After midnight in Tehran, so that the day's reminders reach members in the morning.
+    return [
+        PeriodicJob(
+            RUN_DUE,
+            _l("Loans: reminders, delinquency buckets and guarantees"),
+            "30 0 * * *",
+            plan=services.plan_run_due,
+            run_chunk=services.run_due_chunk,
+        )
+    ]
 
 
 @hookimpl
@@ -213,6 +229,12 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """Repayment history: instalments on time, late and overdue, and loans repaid."""
     return services.credit_signals(_session_of(member), member)
+
+
+@hookimpl
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """The same for a whole chunk of members, in two queries (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
 
 
 @hookimpl

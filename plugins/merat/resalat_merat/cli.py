@@ -8,7 +8,16 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import cli_errors, db_session, echo_json, get_member, json_option
+from resalat_core.sdk import (
+    cli_errors,
+    db_session,
+    echo_json,
+    get_member,
+    json_option,
+    plan_job,
+    run_job,
+    utcnow,
+)
 from resalat_merat import services
 from resalat_merat.models import Score
 
@@ -74,12 +83,15 @@ def score(member: str, as_json: bool) -> None:
 @cli_errors
 def refresh(stale_only: bool, batch_size: int | None, as_json: bool) -> None:
     """Recompute members' scores (reason "periodic"): run it from cron, e.g. nightly with --stale-only."""
-    session = db_session()
-    ids = services.members_to_refresh(session, stale_only=stale_only)
-    with click.progressbar(length=len(ids), label="scoring", file=sys.stderr) as bar:
-        result = services.refresh(
-            session, ids, batch_size=batch_size, progress=bar.update, commit=session.commit
-        )
+    # The periodic job's chunks, run here one after the other (Celery workers take the same ones).
+    now = utcnow()
+    chunks = plan_job(services.REFRESH, now, stale_only=stale_only, chunk_size=batch_size)
+    with click.progressbar(length=max(len(chunks), 1), label="scoring", file=sys.stderr) as bar:
+        done = run_job(services.REFRESH, now=now, chunks=chunks, progress=bar.update)
+    result = services.RefreshResult(
+        scored=done.counts.get("scored", 0),
+        by_rating={r: done.counts.get(f"rating_{r}", 0) for r in services.RATINGS},
+    )
     if as_json:
         echo_json({"scored": result.scored, "stale_only": stale_only, "by_rating": result.by_rating})
         return

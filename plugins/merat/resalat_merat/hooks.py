@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, object_session
 from resalat_core.sdk import (
     Figure,
     Member,
+    PeriodicJob,
     Permission,
     SignalKind,
     Tile,
@@ -55,6 +56,21 @@ def resalat_permissions() -> list[Permission]:
     # Social leaders guarantee members through the leaders plugin and see what they signed there;
     # a member's whole credit report is for the people who decide loans.
     return [Permission(services.VIEW_REPORTS, _l("See members' credit reports in Merat"), REPORT_ROLES)]
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    # Nightly, renewing only the scores past the stale limit; `resalat merat refresh` renews all.
+    return [
+        PeriodicJob(
+            services.REFRESH,
+            _l("Merat: renew credit scores"),
+            "0 2 * * *",
+            plan=services.plan_refresh,
+            run_chunk=services.refresh_chunk,
+            options={"stale_only": True},
+        )
+    ]
 
 
 @hookimpl

@@ -32,6 +32,7 @@ from resalat_core.sdk import (
     module_active,
     normalize_text,
     paginate,
+    split_ids,
     utcnow,
 )
 from resalat_merat import TOMAN, plugin, weighing
@@ -50,7 +51,7 @@ from resalat_merat.models import (
     ScoreLine,
     ScoringRequest,
 )
-from resalat_merat.signals import Declared, declared_kinds, own_signals, plugin_signals
+from resalat_merat.signals import Declared, declared_kinds, own_signals, plugin_signals, plugin_signals_many
 from resalat_merat.weighing import (
     MAX_SCORE,
     MIN_SCORE,
@@ -122,8 +123,29 @@ def collect_signals(
     if profile is ...:
         profile = profile_of(session, member)
     days = max(0, (now - member.created_at).days)
-    signals = own_signals(member, profile, days) + plugin_signals(member)
+    return _ordered(own_signals(member, profile, days) + plugin_signals(member))
+
+
+def _ordered(signals: list[CreditSignal]) -> list[CreditSignal]:
     return sorted(signals, key=lambda s: (s.source != plugin.name, s.source, s.kind))
+
+
+def compute_many(
+    session: Session, members: Sequence[Member], profiles: dict[int, Any], now: datetime
+) -> dict[int, Computed]:
+    """Every member's score now, each plugin asked once for the whole list (its batched hook)
+    and the declared kinds read once per region, not once per member."""
+    others = plugin_signals_many(session, members)
+    kinds: dict[Any, dict[str, Declared]] = {}
+    found = {}
+    for member in members:
+        if member.region_id not in kinds:
+            kinds[member.region_id] = declared_kinds(member)
+        profile = profiles.get(member.id)
+        days = max(0, (now - member.created_at).days)
+        signals = _ordered(own_signals(member, profile, days) + others[member.id])
+        found[member.id] = compute(signals, kinds[member.region_id])
+    return found
 
 
 @dataclass(frozen=True)
@@ -415,8 +437,8 @@ def refresh(
     ``commit`` after each batch (the command commits, so a long run keeps what it did).
 
     Merat's own reads and writes are a fixed handful of statements per batch (members, profiles,
-    the scores, their lines and the requests written together); each plugin answers its signal
-    hook once per member.
+    the scores, their lines and the requests written together); each plugin answers its batched
+    signal hook once per batch.
     """
     size = batch_size or weighing.batch_size()
     by_rating = dict.fromkeys(RATINGS, 0)
@@ -435,11 +457,10 @@ def refresh(
         }
         now = utcnow()
         valid_until = add_months(now, validity_months())
-        computed: dict[int, tuple[Computed, int]] = {}
-        for member in members:
-            profile = profiles.get(member.id)
-            result = compute_for(session, member, profile, now)
-            computed[member.id] = (result, capacity_for(result.rating, profile))
+        computed = {
+            member_id: (result, capacity_for(result.rating, profiles.get(member_id)))
+            for member_id, result in compute_many(session, members, profiles, now).items()
+        }
         if computed:
             _write_batch(session, computed, now, valid_until)
         if commit is not None:
@@ -520,3 +541,42 @@ def figures(session: Session, area: list[int] | None = None) -> tuple[int, int]:
         select(func.count(Score.id), func.avg(Score.value)).where(Score.id.in_(select(newest_ids.c.id)))
     ).one()
     return int(count or 0), int(round(float(average or 0)))
+
+
+# --- the periodic job, in chunks of members ----------------------------------------------------
+
+REFRESH = "merat.refresh"
+
+
+def plan_refresh(
+    session: Session, now: datetime, *, stale_only: bool = False, chunk_size: int | None = None
+) -> list[dict[str, Any]]:
+    """The chunks of a refresh: the ids of the members to score cut into ranges of ``chunk_size``
+    (the batch_size setting), each saying whether only stale scores are renewed."""
+    ids = members_to_refresh(session, stale_only=stale_only)
+    return [
+        {**chunk, "stale_only": stale_only} for chunk in split_ids(ids, chunk_size or weighing.batch_size())
+    ]
+
+
+def refresh_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """Score the active members of the chunk's id range (the stale ones with ``stale_only``) who
+    have no periodic score computed since ``now``, the run's moment: a chunk run again, or taken
+    by a second worker, scores nobody twice. Moves no money."""
+    done = select(Score.member_id).where(Score.reason == PERIODIC, Score.computed_at >= now)
+    stmt = (
+        select(Member.id)
+        .where(
+            Member.is_active.is_(True),
+            Member.id.between(int(chunk["first"]), int(chunk["last"])),
+            Member.id.not_in(done),
+        )
+        .order_by(Member.id)
+    )
+    if chunk.get("stale_only"):
+        stmt = stmt.where(
+            Member.id.not_in(select(Score.member_id).where(Score.computed_at >= stale_before()))
+        )
+    ids = list(session.scalars(stmt))
+    result = refresh(session, ids, batch_size=max(1, len(ids)))
+    return {"scored": result.scored, **{f"rating_{r}": n for r, n in result.by_rating.items()}}

@@ -3,11 +3,12 @@ gives, and how a stored signal reads in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import g, has_app_context
+from sqlalchemy.orm import Session, object_session
 
 from resalat_core.sdk import (
     CreditSignal,
@@ -17,8 +18,11 @@ from resalat_core.sdk import (
     SignalKind,
     _l,
     current_language,
+    db_session,
     decode_params,
+    every_plugin_hook,
     hook_answers,
+    hook_answers_many,
     render,
 )
 from resalat_merat import TOMAN, plugin
@@ -89,10 +93,33 @@ def declared_kinds(subject: Any = None) -> dict[str, Declared]:
 
 def plugin_signals(member: Member) -> list[CreditSignal]:
     """The signals of every plugin active in the member's region, each with its ``source`` filled."""
-    found: list[CreditSignal] = []
-    for source, answer in _answers("resalat_credit_signals", member, member=member):
-        found.extend(replace(signal, source=source) for signal in answer or ())
+    session = object_session(member) or db_session()
+    return plugin_signals_many(session, [member])[member.id]
+
+
+def plugin_signals_many(session: Session, members: Sequence[Member]) -> dict[int, list[CreditSignal]]:
+    """Every member's signals by id: each plugin asked once for the whole list through
+    ``resalat_credit_signals_many``; a plugin that answers only the per-member hook (written
+    before SDK 1.7) is still asked, member by member."""
+    found: dict[int, list[CreditSignal]] = {m.id: [] for m in members}
+    batched = {plugin.name}
+    for source, given, answer in hook_answers_many("resalat_credit_signals_many", members, session=session):
+        batched.add(source)
+        for member in given:
+            found[member.id].extend(replace(signal, source=source) for signal in answer.get(member.id, ()))
+    per_member = {name for name, _impl in _implementers("resalat_credit_signals")} - batched
+    if per_member:
+        for member in members:
+            for source, answer in hook_answers(
+                "resalat_credit_signals", member, only=per_member, member=member
+            ):
+                found[member.id].extend(replace(signal, source=source) for signal in answer or ())
     return found
+
+
+def _implementers(hook: str) -> list[tuple[str, Any]]:
+    """The plugins answering ``hook``, switched on anywhere or not (the caller asks by region)."""
+    return [(impl.plugin_name, impl) for impl in every_plugin_hook(hook).get_hookimpls()]
 
 
 def own_signals(member: Member, profile: Any, days: int) -> list[CreditSignal]:

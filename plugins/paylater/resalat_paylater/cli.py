@@ -8,7 +8,18 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import BadInput, _, cli_errors, db_session, echo_json, fund_command, json_option
+from resalat_core.sdk import (
+    BadInput,
+    _,
+    cli_errors,
+    db_session,
+    echo_json,
+    fund_command,
+    json_option,
+    plan_job,
+    run_job,
+    utcnow,
+)
 
 from . import plugin, services
 
@@ -31,15 +42,16 @@ def _day(on: str | None) -> date | None:
 def run_due(on: str | None, as_json: bool) -> None:
     """Remind of purchases due soon, collect those due from main accounts, mark the rest overdue."""
     day = _day(on)
-    session = db_session()
-    total = services.due_count(session, day)
-    with click.progressbar(length=max(total, 1), label="paylater", file=sys.stderr) as bar:
-        result = services.run_due(session, day, progress=bar.update, commit=session.commit)
-    session.commit()
+    # The periodic job's chunks, run here one after the other (Celery workers take the same ones).
+    now = utcnow()
+    chunks = plan_job(services.RUN_DUE, now, day=day.isoformat() if day else None)
+    with click.progressbar(length=max(len(chunks), 1), label="paylater", file=sys.stderr) as bar:
+        done = run_job(services.RUN_DUE, now=now, chunks=chunks, progress=bar.update)
+    counts = {name: done.counts.get(name, 0) for name in services.DueResult().as_dict()}
     if as_json:
-        echo_json(result.as_dict())
+        echo_json(counts)
         return
-    for name, value in result.as_dict().items():
+    for name, value in counts.items():
         click.echo(f"{name}: {value}")
 
 

@@ -17,6 +17,7 @@ from resalat_core.sdk import (
     Member,
     Money,
     NextStep,
+    PeriodicJob,
     Permission,
     Reference,
     SignalKind,
@@ -156,6 +157,25 @@ SIGNAL_KINDS = (
 @hookimpl
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     return services.credit_signals(_session_of(member), member)
+
+
+@hookimpl
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """The same for a whole chunk of members, in one query (Merat's refresh)."""
+    return services.credit_signals_many(session, [m.id for m in members])
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    return [
+        PeriodicJob(
+            services.RUN_DUE,
+            _l("M-Nasieh: remind, collect what is due and follow up overdue purchases"),
+            "15 1 * * *",
+            plan=services.plan_run_due,
+            run_chunk=services.run_due_chunk,
+        )
+    ]
 
 
 @hookimpl

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from resalat_bazaar.services import REST, Due, PaymentMethod, PaymentPart
 from resalat_merat import services as merat
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, case, func, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -34,6 +34,7 @@ from resalat_core.sdk import (
     _l,
     main_account,
     notify,
+    split_ids,
     system_account,
     today_in_iran,
     transfer,
@@ -512,15 +513,18 @@ def run_due(
     progress: Callable[[int], None] | None = None,
     batch_size: int | None = None,
     commit: Callable[[], None] | None = None,
+    debts: tuple[int, int] | None = None,
 ) -> DueResult:
     """The periodic job: remind of purchases due within the reminder days (once each); on and after
     the due day collect each from the buyer's main account when it holds enough, else mark it
     overdue (buckets, notifications; the limit stays frozen and Merat hears it). Never a late fee.
 
     Keyset batches of ``batch_size`` debts, ``commit`` after each: a run cut short is finished by
-    the next one; a second run on the same day changes nothing more.
+    the next one; a second run on the same day changes nothing more. ``debts`` limits the run to
+    an inclusive range of debt ids: one chunk of the periodic job (``run_due_chunk``).
     """
     day = on or today()
+    within = true() if debts is None else Debt.id.between(debts[0], debts[1])
     result = DueResult()
     size = max(1, int(batch_size or setting("batch_size")))
     soon = day + timedelta(days=int(setting("reminder_days")))
@@ -529,7 +533,7 @@ def run_due(
         batch = list(
             session.scalars(
                 select(Debt)
-                .where(Debt.status == OPEN, Debt.due_on <= soon, Debt.id > last)
+                .where(Debt.status == OPEN, Debt.due_on <= soon, Debt.id > last, within)
                 .order_by(Debt.id)
                 .limit(size)
                 .options(selectinload(Debt.member))
@@ -555,6 +559,34 @@ def run_due(
         if commit is not None:
             commit()
     return result
+
+
+# --- the periodic job, in chunks of debts ---------------------------------------------------------
+
+RUN_DUE = "paylater.run_due"
+CHUNK_DEBTS = 500
+
+
+def plan_run_due(
+    session: Session, now: datetime, *, day: str | None = None, chunk_size: int = CHUNK_DEBTS
+) -> list[dict[str, Any]]:
+    """The chunks of a run-due on ``day`` (ISO; default today): the open debts due by the end of
+    the reminder days, their ids cut into ranges, each with the day."""
+    on = date.fromisoformat(day) if day else today()
+    soon = on + timedelta(days=int(setting("reminder_days")))
+    ids = list(
+        session.scalars(select(Debt.id).where(Debt.status == OPEN, Debt.due_on <= soon).order_by(Debt.id))
+    )
+    return [{**chunk, "day": on.isoformat()} for chunk in split_ids(ids, chunk_size)]
+
+
+def run_due_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """One chunk: ``run_due`` over the debts of the chunk's id range on its day. Safe to run again:
+    a collection is keyed by its debt, a reminder kept once, a paid debt no longer open."""
+    result = run_due(
+        session, date.fromisoformat(chunk["day"]), debts=(int(chunk["first"]), int(chunk["last"]))
+    )
+    return result.as_dict()
 
 
 # --- the fund ------------------------------------------------------------------------------------
@@ -646,17 +678,29 @@ def figures(session: Session, area: list[int] | None, day: date | None = None) -
 
 def credit_signals(session: Session, member: Member, day: date | None = None) -> list[CreditSignal]:
     """Repayment history for Merat: purchases repaid on time, repaid late, overdue now. One query."""
+    return credit_signals_many(session, [member.id], day).get(member.id, [])
+
+
+def credit_signals_many(
+    session: Session, member_ids: Sequence[int], day: date | None = None
+) -> dict[int, list[CreditSignal]]:
+    """``credit_signals`` of many members by id, in one query (members with nothing left out)."""
     day = day or today()
-    on_time, late, overdue = session.execute(
+    found: dict[int, list[CreditSignal]] = {}
+    for member_id, on_time, late, overdue in session.execute(
         select(
+            Debt.member_id,
             func.count(case(((Debt.status == PAID) & (Debt.paid_on <= Debt.due_on), 1))),
             func.count(case(((Debt.status == PAID) & (Debt.paid_on > Debt.due_on), 1))),
             func.count(case(((Debt.status == OPEN) & (Debt.due_on < day), 1))),
-        ).where(Debt.member_id == member.id)
-    ).one()
-    values = {
-        "paylater_on_time": int(on_time or 0),
-        "paylater_late": int(late or 0),
-        "paylater_overdue": int(overdue or 0),
-    }
-    return [CreditSignal(kind, value) for kind, value in values.items() if value]
+        )
+        .where(Debt.member_id.in_(list(member_ids)))
+        .group_by(Debt.member_id)
+    ):
+        values = {
+            "paylater_on_time": int(on_time or 0),
+            "paylater_late": int(late or 0),
+            "paylater_overdue": int(overdue or 0),
+        }
+        found[member_id] = [CreditSignal(kind, value) for kind, value in values.items() if value]
+    return found

@@ -7,7 +7,17 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from resalat_core.sdk import cli_errors, db_session, echo_json, format_money, json_option, parse_jalali_date
+from resalat_core.sdk import (
+    cli_errors,
+    db_session,
+    echo_json,
+    format_money,
+    json_option,
+    parse_jalali_date,
+    plan_job,
+    run_job,
+    utcnow,
+)
 
 from . import services
 from .periods import KINDS, MONTH, parse_period
@@ -24,13 +34,14 @@ def refresh(day: str | None, as_json: bool) -> None:
 
     Run it once a day (cron); running it again the same day replaces that day's figures.
     """
-    session = db_session()
     when = parse_jalali_date(day, field="day") if day else None
-    total = services.scopes_count(session)
-    # On stderr: stdout stays the JSON a script reads.
-    with click.progressbar(length=total, label="counting", file=sys.stderr) as bar:
-        found = services.refresh(session, when, progress=lambda _region: bar.update(1))
-    session.commit()
+    # The periodic job's chunks (a scope each), run here one after the other; Celery workers take
+    # the same ones. On stderr: stdout stays the JSON a script reads.
+    now = utcnow()
+    chunks = plan_job(services.REFRESH, now, day=when.isoformat() if when else None)
+    with click.progressbar(length=len(chunks), label="counting", file=sys.stderr) as bar:
+        done = run_job(services.REFRESH, now=now, chunks=chunks, progress=bar.update)
+    found = {"scopes": done.counts.get("scopes", 0), "figures": done.counts.get("figures", 0)}
     if as_json:
         echo_json(found)
     else:

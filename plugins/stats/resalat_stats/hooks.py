@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, url_for
 
-from resalat_core.sdk import Member, Permission, Tile, _l, hookimpl
+from resalat_core.sdk import Member, PeriodicJob, Permission, Tile, _l, hookimpl
 
-from . import VIEW_ALL, demo, plugin
+from . import VIEW_ALL, demo, plugin, services
 from .api import bp as api_bp
 from .cli import group
 from .views import bp as pages_bp
@@ -22,6 +22,20 @@ def resalat_blueprints() -> list[Blueprint]:
 @hookimpl
 def resalat_cli() -> Any:
     return group
+
+
+@hookimpl
+def resalat_periodic_jobs() -> list[PeriodicJob]:
+    # Late in Tehran's evening, so the day's snapshot holds the day.
+    return [
+        PeriodicJob(
+            services.REFRESH,
+            _l("Achievements: keep today's figures"),
+            "50 23 * * *",
+            plan=services.plan_refresh,
+            run_chunk=services.refresh_chunk,
+        )
+    ]
 
 
 @hookimpl

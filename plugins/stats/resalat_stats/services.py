@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
@@ -181,6 +182,26 @@ def refresh(
 def scopes_count(session: Session) -> int:
     """How many scopes ``refresh`` walks (for a progress bar's length)."""
     return 1 + len(provinces(session))
+
+
+# --- the periodic job: a chunk per scope -------------------------------------------------------
+
+REFRESH = "stats.refresh"
+
+
+def plan_refresh(session: Session, now: datetime, *, day: str | None = None) -> list[dict[str, Any]]:
+    """A chunk for the nationwide scope and one for each province, each with the day (ISO; today in
+    Iran by default): a province's counts are the heavy part, and workers take them side by side."""
+    on = day or today_in_iran().isoformat()
+    return [{"region": None, "day": on}] + [{"region": r.id, "day": on} for r in provinces(session)]
+
+
+def refresh_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """Count one scope's figures and keep them as the day's snapshot; run again the same day, it
+    replaces the same rows (the snapshot is keyed by day, scope and figure)."""
+    region = session.get(Region, int(chunk["region"])) if chunk.get("region") is not None else None
+    kept = store(session, date.fromisoformat(chunk["day"]), region, count_figures(session, region))
+    return {"scopes": 1, "figures": kept}
 
 
 # --- reading them back -------------------------------------------------------------------------

@@ -133,12 +133,22 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """What buyers think of the products of the member's booths: the average stars in tenths;
     nothing before the first review (one query)."""
-    found = services.seller_stars(_session_of(member), member)
-    if found is None:
-        return []
+    return resalat_credit_signals_many(_session_of(member), [member]).get(member.id, [])
+
+
+def _stars_signal(found: Any) -> CreditSignal:
     whole, tenth = divmod(found.tenths, 10)
     params = {"whole": whole, "tenth": tenth, "reviews": found.reviews}
-    return [CreditSignal(REVIEW_STARS, found.tenths, params=params)]
+    return CreditSignal(REVIEW_STARS, found.tenths, params=params)
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """Sellers' stars for a whole chunk of members, in one query (Merat's refresh)."""
+    return {
+        member_id: [_stars_signal(found)]
+        for member_id, found in services.seller_stars_many(session, [m.id for m in members]).items()
+    }
 
 
 # --- demo --------------------------------------------------------------------------------------

@@ -105,8 +105,14 @@ def resalat_credit_signal_kinds() -> list[SignalKind]:
 @hookimpl(optionalhook=True)
 def resalat_credit_signals(member: Member) -> list[CreditSignal]:
     """While a credit-behaviour supporter sponsors one of the member's centres, Merat hears of it."""
-    count = services.sponsorships_covering(_session_of(member), member)
-    return [CreditSignal(SIGNAL_KIND, count)] if count else []
+    return resalat_credit_signals_many(_session_of(member), [member]).get(member.id, [])
+
+
+@hookimpl(optionalhook=True)
+def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict[int, list[CreditSignal]]:
+    """Sponsorships covering each of a whole chunk of members, in one query (Merat's refresh)."""
+    counts = services.sponsorships_covering_many(session, [m.id for m in members])
+    return {member_id: [CreditSignal(SIGNAL_KIND, n)] for member_id, n in counts.items() if n}
 
 
 # --- the loans plugin's events (supporters does not require loans) ------------------------------

@@ -8,15 +8,19 @@
 
 from resalat_aghsat.services.collection import (
     BUCKET_LABELS,
+    RUN_DUE,
     SIGNAL_KINDS,
     DueResult,
     ExposureRow,
     bucket_for,
     credit_signals,
+    credit_signals_many,
     exposure,
     overdue_amount,
+    plan_run_due,
     rebucket,
     run_due,
+    run_due_chunk,
     running_count,
 )
 from resalat_aghsat.services.plans import (
@@ -77,7 +81,11 @@ __all__ = [
     "add_months",
     "apply_payment",
     "bucket_for",
+    "RUN_DUE",
     "credit_signals",
+    "plan_run_due",
+    "run_due_chunk",
+    "credit_signals_many",
     "down_payment_for",
     "exposure",
     "fee_for",

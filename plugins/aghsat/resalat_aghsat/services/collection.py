@@ -5,12 +5,12 @@ buyer owes never grows with time. Also what Merat hears, and the fund's exposure
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from resalat_aghsat import setting
@@ -26,6 +26,7 @@ from resalat_core.sdk import (
     _l,
     main_account,
     notify,
+    split_ids,
     today_in_iran,
 )
 
@@ -134,15 +135,18 @@ def run_due(
     progress: Callable[[int], None] | None = None,
     commit: Callable[[], None] | None = None,
     batch_size: int | None = None,
+    purchases: tuple[int, int] | None = None,
 ) -> DueResult:
     """The monthly job (run daily): collect what fell due from each buyer's main account, remind of
     what falls due within the reminder days, move overdue purchases through the buckets (telling
     the buyer). Idempotent: payments are keyed by the instalment, reminders kept once each.
 
     Works ``batch_size`` purchases at a time (keyset by id), committing after each batch when
-    ``commit`` is given, so a run cut short is finished by the next one.
+    ``commit`` is given, so a run cut short is finished by the next one. ``purchases`` limits the
+    run to an inclusive range of purchase ids: one chunk of the periodic job (``run_due_chunk``).
     """
     day = on or today_in_iran()
+    within = true() if purchases is None else Purchase.id.between(purchases[0], purchases[1])
     size = max(1, int(batch_size or setting("batch_size")))
     result = DueResult()
     last = 0
@@ -150,7 +154,7 @@ def run_due(
         batch = list(
             session.scalars(
                 select(Purchase)
-                .where(Purchase.status == RUNNING, Purchase.id > last)
+                .where(Purchase.status == RUNNING, Purchase.id > last, within)
                 .options(selectinload(Purchase.schedule))
                 .order_by(Purchase.id)
                 .limit(size)
@@ -175,6 +179,31 @@ def run_due(
     return result
 
 
+# --- the periodic job, in chunks of purchases ----------------------------------------------------
+
+RUN_DUE = "aghsat.run_due"
+CHUNK_PURCHASES = 500
+
+
+def plan_run_due(
+    session: Session, now: datetime, *, day: str | None = None, chunk_size: int = CHUNK_PURCHASES
+) -> list[dict[str, Any]]:
+    """The chunks of a run-due on ``day`` (ISO; default today in Iran): the running purchases' ids
+    cut into ranges, each with the day, so a chunk run later or again does the same day."""
+    on = day or today_in_iran().isoformat()
+    ids = list(session.scalars(select(Purchase.id).where(Purchase.status == RUNNING).order_by(Purchase.id)))
+    return [{**chunk, "day": on} for chunk in split_ids(ids, chunk_size)]
+
+
+def run_due_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """One chunk: ``run_due`` over the purchases of the chunk's id range on its day. Safe to run
+    again: every payment is keyed by its instalment, every reminder kept once."""
+    result = run_due(
+        session, date.fromisoformat(chunk["day"]), purchases=(int(chunk["first"]), int(chunk["last"]))
+    )
+    return result.as_dict()
+
+
 # --- Merat ----------------------------------------------------------------------------------------
 
 ON_TIME, LATE, FINISHED = "aghsat_on_time", "aghsat_overdue", "aghsat_repaid"
@@ -188,21 +217,31 @@ SIGNAL_KINDS = (
 def credit_signals(session: Session, member: Any) -> list[CreditSignal]:
     """Instalments paid on time, purchases overdue now (as run-due last bucketed them) and purchases
     paid off: one query."""
+    return credit_signals_many(session, [member.id]).get(member.id, [])
+
+
+def credit_signals_many(session: Session, member_ids: Sequence[int]) -> dict[int, list[CreditSignal]]:
+    """``credit_signals`` of many buyers by id, in one query (buyers with nothing left out)."""
     on_time = func.count(case((Instalment.paid_on <= Instalment.due_on, 1)))
     late = func.count(
         func.distinct(case(((Purchase.status == RUNNING) & (Purchase.bucket != CURRENT), Purchase.id)))
     )
     done = func.count(func.distinct(case((Purchase.status == REPAID, Purchase.id))))
-    row = session.execute(
-        select(on_time, late, done)
+    found: dict[int, list[CreditSignal]] = {}
+    for buyer_id, *row in session.execute(
+        select(Purchase.buyer_id, on_time, late, done)
         .join(Purchase, Purchase.id == Instalment.purchase_id)
-        .where(Purchase.buyer_id == member.id)
-    ).one()
-    signals = []
-    for kind, value in zip((ON_TIME, LATE, FINISHED), row, strict=True):
-        if value:
-            signals.append(CreditSignal(kind, int(value)))
-    return signals
+        .where(Purchase.buyer_id.in_(list(member_ids)))
+        .group_by(Purchase.buyer_id)
+    ):
+        signals = [
+            CreditSignal(kind, int(value))
+            for kind, value in zip((ON_TIME, LATE, FINISHED), row, strict=True)
+            if value
+        ]
+        if signals:
+            found[buyer_id] = signals
+    return found
 
 
 # --- exposure -------------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from resalat_cores.services.review import (
 from resalat_cores.services.search import (
     active_by_field,
     active_cores_led,
+    active_cores_led_by_member,
     cores_by_status,
     cores_led_by,
     cores_of_member,
@@ -86,6 +87,7 @@ __all__ = [
     "CoreStatusChange",
     "Field",
     "active_cores_led",
+    "active_cores_led_by_member",
     "add_core_member",
     "add_field",
     "approve_core",

@@ -7,6 +7,7 @@ is one query however many there are.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select
@@ -177,3 +178,13 @@ def active_cores_led(session: Session, member: Member) -> int:
     """How many active cores (with a core ID) ``member`` leads: what Merat weighs."""
     stmt = select(func.count(Core.id)).where(Core.leader_id == member.id, Core.status == ACTIVE)
     return session.scalar(stmt) or 0
+
+
+def active_cores_led_by_member(session: Session, member_ids: Sequence[int]) -> dict[int, int]:
+    """``active_cores_led`` of many members by id, in one query (members leading none left out)."""
+    rows = session.execute(
+        select(Core.leader_id, func.count(Core.id))
+        .where(Core.leader_id.in_(list(member_ids)), Core.status == ACTIVE)
+        .group_by(Core.leader_id)
+    )
+    return {member_id: int(n) for member_id, n in rows}

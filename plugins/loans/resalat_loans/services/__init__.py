@@ -19,7 +19,7 @@ from resalat_supporters.services import OPEN_FOR_A_LOAN
 
 from resalat_loans.models import Instalment, Loan, LoanProduct, Payment
 from resalat_loans.services.checklist import Item, Standing, standing
-from resalat_loans.services.credit import SIGNAL_KINDS, credit_signals
+from resalat_loans.services.credit import SIGNAL_KINDS, credit_signals, credit_signals_many
 from resalat_loans.services.decisions import (
     DISBURSAL,
     FUNDING,
@@ -35,7 +35,14 @@ from resalat_loans.services.decisions import (
     queue,
     queue_query,
 )
-from resalat_loans.services.delinquency import DueResult, bucket_for, rebucket, run_due
+from resalat_loans.services.delinquency import (
+    DueResult,
+    bucket_for,
+    plan_run_due,
+    rebucket,
+    run_due,
+    run_due_chunk,
+)
 from resalat_loans.services.products import (
     DEFAULT_FEE_BPS,
     MAX_INSTALMENTS,
@@ -79,6 +86,9 @@ from resalat_loans.services.schedules import (
 from resalat_loans.services.status import BUCKET_LABELS, STATUS_LABELS, today
 
 __all__ = [
+    "credit_signals_many",
+    "plan_run_due",
+    "run_due_chunk",
     "OPEN_FOR_A_LOAN",
     "pledged_note",
     "social_guarantee_of",

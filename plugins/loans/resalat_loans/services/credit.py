@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -25,28 +26,42 @@ SIGNAL_KINDS = (
 
 
 def credit_signals(session: Session, member: Member, on: date | None = None) -> list[CreditSignal]:
-    """Repayment history for Merat: instalments paid on time, paid late, overdue now; loans repaid.
+    """Repayment history for Merat: instalments paid on time, paid late, overdue now; loans repaid."""
+    return credit_signals_many(session, [member.id], on).get(member.id, [])
 
-    Two queries: one over the member's instalments, one counting repaid loans.
-    """
+
+def credit_signals_many(
+    session: Session, member_ids: Sequence[int], on: date | None = None
+) -> dict[int, list[CreditSignal]]:
+    """``credit_signals`` of many members by id, in two queries whatever their number: one over
+    their instalments, one counting their repaid loans (members with nothing are left out)."""
     day = on or today()
-    on_time, late, overdue = session.execute(
+    ids = list(member_ids)
+    values: dict[int, dict[str, int]] = {}
+    for member_id, on_time, late, overdue in session.execute(
         select(
+            Loan.member_id,
             func.count(case((Instalment.paid_on <= Instalment.due_on, 1))),
             func.count(case((Instalment.paid_on > Instalment.due_on, 1))),
             func.count(case(((Instalment.paid_at.is_(None)) & (Instalment.due_on < day), 1))),
         )
         .join(Loan, Loan.id == Instalment.loan_id)
-        .where(Loan.member_id == member.id)
-    ).one()
-    repaid = (
-        session.scalar(select(func.count(Loan.id)).where(Loan.member_id == member.id, Loan.status == REPAID))
-        or 0
-    )
-    values = {
-        "instalments_on_time": int(on_time or 0),
-        "instalments_late": int(late or 0),
-        "instalments_overdue": int(overdue or 0),
-        "loans_repaid": int(repaid),
+        .where(Loan.member_id.in_(ids))
+        .group_by(Loan.member_id)
+    ):
+        values[member_id] = {
+            "instalments_on_time": int(on_time or 0),
+            "instalments_late": int(late or 0),
+            "instalments_overdue": int(overdue or 0),
+        }
+    for member_id, repaid in session.execute(
+        select(Loan.member_id, func.count(Loan.id))
+        .where(Loan.member_id.in_(ids), Loan.status == REPAID)
+        .group_by(Loan.member_id)
+    ):
+        values.setdefault(member_id, {})["loans_repaid"] = int(repaid)
+    order = ("instalments_on_time", "instalments_late", "instalments_overdue", "loans_repaid")
+    return {
+        member_id: [CreditSignal(kind, found[kind]) for kind in order if found.get(kind)]
+        for member_id, found in values.items()
     }
-    return [CreditSignal(kind, value) for kind, value in values.items() if value]

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from resalat_icap import services as icap
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, selectinload
 
-from resalat_core.sdk import Day, Member, Money, Words, _, notify, region_hook, utcnow
+from resalat_core.sdk import Day, Member, Money, Words, _, notify, region_hook, split_ids, utcnow
 from resalat_loans import messages, setting
 from resalat_loans.models import BUCKETS, CURRENT, DISBURSED, GUARANTOR, Instalment, Loan
 from resalat_loans.services.requests import url_of
@@ -91,8 +93,18 @@ class DueResult:
         }
 
 
+def _in_range(column: Any, loans: tuple[int, int] | None) -> Any:
+    """``column`` within the inclusive range of loan ids (a job's chunk), or no condition."""
+    return true() if loans is None else column.between(loans[0], loans[1])
+
+
 def _remind(
-    session: Session, day: date, size: int, result: DueResult, commit: Callable[[], None] | None
+    session: Session,
+    day: date,
+    size: int,
+    result: DueResult,
+    commit: Callable[[], None] | None,
+    loans: tuple[int, int] | None = None,
 ) -> None:
     """Remind of every unpaid instalment due within the reminder days, once each, in batches."""
     soon = timedelta(days=int(setting("reminder_days")))
@@ -108,6 +120,7 @@ def _remind(
                     Instalment.reminded_on.is_(None),
                     Instalment.due_on <= day + soon,
                     Instalment.id > last,
+                    _in_range(Instalment.loan_id, loans),
                 )
                 .order_by(Instalment.id)
                 .limit(size)
@@ -162,6 +175,7 @@ def run_due(
     progress: Callable[[int], None] | None = None,
     batch_size: int = 500,
     commit: Callable[[], None] | None = None,
+    loans: tuple[int, int] | None = None,
 ) -> DueResult:
     """The periodic job: remind and fire ``resalat_instalment_due`` for instalments due within the
     reminder days (once each), move overdue loans through the buckets (telling the member), call
@@ -176,14 +190,14 @@ def run_due(
     result = DueResult()
     now = utcnow()
     size = max(1, int(batch_size))
-    _remind(session, day, size, result, commit)
+    _remind(session, day, size, result, commit, loans)
     last = 0
     while True:
         # Each batch's schedules and guarantees in two more queries, whatever its size.
         running = list(
             session.scalars(
                 select(Loan)
-                .where(Loan.status == DISBURSED, Loan.id > last)
+                .where(Loan.status == DISBURSED, Loan.id > last, _in_range(Loan.id, loans))
                 .options(selectinload(Loan.schedule), selectinload(Loan.guarantees))
                 .order_by(Loan.id)
                 .limit(size)
@@ -202,3 +216,37 @@ def run_due(
         if commit is not None:
             commit()
     return result
+
+
+# --- the periodic job, in chunks of loans ------------------------------------------------------
+
+# Loans a chunk takes: a few seconds of work, so many workers share a run evenly.
+CHUNK_LOANS = 500
+
+
+def day_of(now: datetime) -> date:
+    """The Iranian calendar day (Tehran's) of ``now``, a naive UTC moment: the job's day."""
+    return now.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Tehran")).date()
+
+
+def plan_run_due(
+    session: Session, now: datetime, *, day: str | None = None, chunk_size: int = CHUNK_LOANS
+) -> list[dict[str, Any]]:
+    """The chunks of a run-due on ``day`` (ISO; default the day of ``now``): the running loans'
+    ids cut into ranges, each with the day, so a chunk run later or again does the same day."""
+    on = (date.fromisoformat(day) if day else day_of(now)).isoformat()
+    ids = list(session.scalars(select(Loan.id).where(Loan.status == DISBURSED).order_by(Loan.id)))
+    return [{**chunk, "day": on} for chunk in split_ids(ids, chunk_size)]
+
+
+def run_due_chunk(session: Session, chunk: dict[str, Any], now: datetime) -> dict[str, int]:
+    """One chunk of the job: ``run_due`` over the loans of the chunk's id range, on its day.
+    Idempotent as the whole run is (each reminder once, a bucket moved once, guarantees called
+    and the note protested once); moves no money."""
+    result = run_due(
+        session,
+        date.fromisoformat(chunk["day"]),
+        loans=(int(chunk["first"]), int(chunk["last"])),
+        batch_size=CHUNK_LOANS,
+    )
+    return result.as_dict()

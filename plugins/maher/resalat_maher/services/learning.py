@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -174,3 +175,13 @@ def courses_completed(session: Session, member_id: int) -> int:
         )
         or 0
     )
+
+
+def courses_completed_by_member(session: Session, member_ids: Sequence[int]) -> dict[int, int]:
+    """``courses_completed`` of many members by id, in one query (members with none left out)."""
+    rows = session.execute(
+        select(Enrolment.member_id, func.count(Enrolment.id))
+        .where(Enrolment.member_id.in_(list(member_ids)), Enrolment.completed_at.is_not(None))
+        .group_by(Enrolment.member_id)
+    )
+    return {member_id: int(n) for member_id, n in rows}

@@ -41,6 +41,7 @@ from resalat_supervision.services.reputation import (
     Stats,
     reputation,
     seller_stars,
+    seller_stars_many,
     stats,
 )
 from resalat_supervision.services.reviews import (
@@ -118,6 +119,7 @@ __all__ = [
     "reviews_by",
     "reviews_of",
     "seller_stars",
+    "seller_stars_many",
     "stats",
     "status_label",
     "subject_titles",

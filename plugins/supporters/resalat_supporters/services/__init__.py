@@ -84,6 +84,7 @@ from resalat_supporters.services.sponsorships import (
     sponsorable_centres,
     sponsorships_by,
     sponsorships_covering,
+    sponsorships_covering_many,
 )
 from resalat_supporters.services.support import (
     MAX_MINUTES,
@@ -155,6 +156,7 @@ __all__ = [
     "sponsorable_centres",
     "sponsorships_by",
     "sponsorships_covering",
+    "sponsorships_covering_many",
     "step_detail",
     "today",
     "visible_introduction",

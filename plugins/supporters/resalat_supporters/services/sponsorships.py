@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from resalat_centers.services import Centre, CentreMember, centres_query, get_centre
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import Conflict, Member, NotAllowed, NotFound, Page, _, paginate, utcnow
@@ -151,3 +152,28 @@ def sponsorships_covering(session: Session, member: Member, day: date | None = N
         )
         or 0
     )
+
+
+def sponsorships_covering_many(
+    session: Session, member_ids: Sequence[int], day: date | None = None
+) -> dict[int, int]:
+    """``sponsorships_covering`` of many members by id, in one query (members with none left out)."""
+    day = day or today()
+    ids = list(member_ids)
+    belongs = union(
+        select(Centre.leader_id.label("member_id"), Centre.id.label("centre_id")).where(
+            Centre.leader_id.in_(ids)
+        ),
+        select(CentreMember.member_id, CentreMember.centre_id).where(CentreMember.member_id.in_(ids)),
+    ).subquery()
+    rows = session.execute(
+        select(belongs.c.member_id, func.count(Sponsorship.id))
+        .join(Sponsorship, Sponsorship.centre_id == belongs.c.centre_id)
+        .where(
+            Sponsorship.ended_at.is_(None),
+            Sponsorship.starts_on <= day,
+            Sponsorship.ends_on >= day,
+        )
+        .group_by(belongs.c.member_id)
+    )
+    return {member_id: int(n) for member_id, n in rows}
