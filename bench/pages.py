@@ -34,11 +34,12 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from sqlalchemy.engine import make_url
+
+# The bench's own database on RESALAT_BENCH_SERVER, made and dropped as the wallet bench does.
+from wallet_transfers import drop, recreate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SERVER = os.environ.get("RESALAT_BENCH_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "resalat_bench_pages"
 DEMO_MEMBER = "09120000003"  # the demo's core leader: a loan, a booth, accounts, next steps
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo's published password)
@@ -79,28 +80,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _admin_conninfo(database: str = "postgres") -> str:
-    url = make_url(SERVER).set(drivername="postgresql", database=database)
-    return url.render_as_string(hide_password=False)
-
-
-def recreate(name: str) -> str:
-    """An empty PostgreSQL database ``name`` on the bench server; returns its SQLAlchemy URL."""
-    import psycopg
-
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-def drop(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def resalat(args: list[str], database_url: str) -> str:
