@@ -210,3 +210,15 @@ def test_a_cache_that_cannot_be_reached_leaves_pages_as_they_were(app, make_app,
     token = client.csrf_token("/")
     assert client.post("/memo/rename", data={"name": "زهرا کریمی", "csrf_token": token}).status_code == 200
     assert "Step of زهرا کریمی" in _home(client)
+
+
+def test_a_token_used_for_the_first_time_is_answered_with_the_cache_on(
+    app, make_app, make_member, memo, redis_url
+):
+    from resalat_core.testing import token_client
+
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    # The token's first use writes its last-use time while the member is being loaded.
+    client = token_client(cached, make_member())
+    answer = client.get("/api/v1/me")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]

@@ -26,7 +26,6 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
-from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -173,9 +172,12 @@ def init_member_cache(app: Flask, session_factory: Any) -> None:
 
     @event.listens_for(session_factory, "after_flush")
     def _wrote(session: Session, _context: Any) -> None:
-        # Whatever a member's own request writes may change what they see.
-        if has_request_context() and current_user and current_user.is_authenticated:
-            session.info.setdefault(_TOUCHED, set()).add(current_user.id)
+        # Whatever a member's own request writes may change what they see. Only a member already
+        # signed in for this request counts: asking ``current_user`` here would load them, and
+        # loading a member by token writes (its last use), flushing again inside this flush.
+        member = g.get("_login_user") if has_request_context() else None
+        if member is not None and member.is_authenticated:
+            session.info.setdefault(_TOUCHED, set()).add(member.id)
 
     @event.listens_for(session_factory, "after_commit")
     def _committed(session: Session) -> None:
