@@ -154,6 +154,13 @@ SAVED = """async () => {
 
 
 def wait_until_controlled(page: Any) -> None:
+    """Until the service worker controls the page. It claims open pages when it activates; on a
+    busy machine its install (caching the shell's fonts and styles) can outlast a first wait, and
+    a page loaded once it is active is controlled from the start."""
+    page.set_default_timeout(60_000)
+    page.evaluate(WORKER_ACTIVE)
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
