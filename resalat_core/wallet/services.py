@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, or_, select, update
@@ -401,6 +401,22 @@ def _same_account() -> None:
     raise BadInput(message, fields={"credit": message}, code="same_account")
 
 
+def _refuse_closed(account: Account) -> NoReturn:
+    raise BadInput(_("The account %(name)s is closed.", name=account_name(account)), code="closed")
+
+
+def _may_pay(debit: Account, credit: Account, spec: TransferSpec, amount: int) -> None:
+    """Refuse a closed account by name, and earmarked money its spend policy does not allow."""
+    for account in (debit, credit):
+        if account.closed_at is not None:
+            _refuse_closed(account)
+    if debit.kind == EARMARKED:
+        check_spend(
+            debit,
+            Spend(amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
+        )
+
+
 def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Member | None) -> Transfer:
     amount = _check_spec(spec)
     debit, credit = _accounts(session, spec.debit, spec.credit)
@@ -410,14 +426,7 @@ def _one(session: Session, spec: TransferSpec, link_id: str | None, actor: Membe
     existing = _existing(session, spec.key)
     if existing is not None:
         return _same_or_conflict(existing, fingerprint)
-    for account in (debit, credit):
-        if account.closed_at is not None:
-            raise BadInput(_("The account %(name)s is closed.", name=account_name(account)), code="closed")
-    if debit.kind == EARMARKED:
-        check_spend(
-            debit,
-            Spend(amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
-        )
+    _may_pay(debit, credit, spec, amount)
     transfer = Transfer(
         key=spec.key,
         fingerprint=fingerprint,
@@ -690,8 +699,7 @@ def _refuse(session: Session, outcome: str, debit_id: int, credit_id: int) -> No
         for account in _accounts(session, debit_id, credit_id):
             session.refresh(account, ["closed_at"])
             if account.closed_at is not None:
-                message = _("The account %(name)s is closed.", name=account_name(account))
-                raise BadInput(message, code="closed")
+                _refuse_closed(account)
     raise NotFound(_("No such account."), code="unknown_account")
 
 
@@ -715,16 +723,7 @@ def _linked_pg(
             if existing is not None:
                 _same_or_conflict(existing, fingerprint)
                 continue
-            for account in (debit, credit):
-                if account.closed_at is not None:
-                    raise BadInput(
-                        _("The account %(name)s is closed.", name=account_name(account)), code="closed"
-                    )
-            if debit.kind == EARMARKED:
-                check_spend(
-                    debit,
-                    Spend(spec.amount, spec.purpose, spec.reference, credit, dict(spec.spend_details or {})),
-                )
+            _may_pay(debit, credit, spec, spec.amount)
         rows = _call_transfers(session, specs, ids, fingerprints, link_id, actor, now, spend_checked=True)
     if len(rows) != len(specs) or any(row.outcome not in ("made", "replay") for row in rows):
         refused = rows[0]
