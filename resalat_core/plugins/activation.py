@@ -6,7 +6,7 @@ no plugin checks activation itself. The activation table is read once per reques
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from flask import current_app, g, has_app_context
@@ -139,24 +139,16 @@ def hook_answers_many(
     questions, such as Merat's signals for a chunk of members: one call per plugin, not one per
     subject. An answer of None is left out.
     """
-    manager = _plugins()
     snap = activation()
     regions = [region_of(subject) for subject in subjects]
-    by_plugin = {impl.plugin_name: impl for impl in getattr(manager.pm.hook, hook_name).get_hookimpls()}
     answers = []
-    for record in manager.loaded:
-        impl = by_plugin.get(record.name)
-        if impl is None:
-            continue
-        given = [
-            s for s, region in zip(subjects, regions, strict=True) if snap.is_active(record.name, region)
-        ]
+    for name, impl in _in_load_order(every_plugin_hook(hook_name)):
+        given = [s for s, region in zip(subjects, regions, strict=True) if snap.is_active(name, region)]
         if not given:
             continue
-        arguments = {argument: given, **kwargs}
-        answer = impl.function(**{k: v for k, v in arguments.items() if k in impl.argnames})
+        answer = _call(impl, {argument: given, **kwargs})
         if answer is not None:
-            answers.append((record.name, given, answer))
+            answers.append((name, given, answer))
     return answers
 
 
@@ -166,16 +158,28 @@ def answers_by_plugin(
     """Each answer of ``caller`` (from ``region_hook`` or ``every_plugin_hook``) with the plugin that
     gave it, in load order; None answers left out; each implementation gets the arguments it declares.
     ``only`` names the plugins to ask (None: every one the caller reaches)."""
-    by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
     answers = []
+    for name, impl in _in_load_order(caller):
+        if only is not None and name not in only:
+            continue
+        answer = _call(impl, kwargs)
+        if answer is not None:
+            answers.append((name, answer))
+    return answers
+
+
+def _in_load_order(caller: Any) -> Iterator[tuple[str, Any]]:
+    """(plugin name, its implementation) of each plugin ``caller`` reaches, in load order."""
+    by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
     for record in _plugins().loaded:
         impl = by_plugin.get(record.name)
-        if impl is None or (only is not None and record.name not in only):
-            continue
-        answer = impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        if answer is not None:
-            answers.append((record.name, answer))
-    return answers
+        if impl is not None:
+            yield record.name, impl
+
+
+def _call(impl: Any, arguments: dict[str, Any]) -> Any:
+    """Call a hook implementation with the arguments it declares, as pluggy would."""
+    return impl.function(**{k: v for k, v in arguments.items() if k in impl.argnames})
 
 
 # --- changing activation (CLI and admin pages call these) --------------------------------------
