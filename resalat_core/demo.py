@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.identity import national_code_with_check_digit
@@ -86,3 +86,55 @@ def _load(app: Flask, session: Session, progress: Any) -> World:
         if progress is not None:
             progress(name)
     return world
+
+
+def demo_world(session: Session) -> World:
+    """The loaded demo world found again: its personas by key (``extras`` stays empty)."""
+    world = World(session=session)
+    mobiles = {persona.mobile: persona.key for _role, persona in personas()}
+    for member in session.scalars(select(Member).where(Member.mobile.in_(mobiles))):
+        world.members[mobiles[member.mobile]] = member
+    return world
+
+
+def add_demo_rows(app: Flask, session: Session, rows: int, progress: Any = None) -> World:
+    """Add ``rows`` more entries to every list the demo's people see: the host's, then each
+    plugin's (``resalat_demo_rows``), in load order. The demo must be loaded."""
+    if rows < 1:
+        raise ValueError("rows must be at least 1")
+    world = demo_world(session)
+    if not world.members:
+        raise LookupError("the demo is not loaded")
+    _host_rows(session, world, rows)
+    session.flush()
+    if progress is not None:
+        progress("core")
+    for name, impl in app.extensions["resalat"].plugins.impls("resalat_demo_rows"):
+        impl(session=session, world=world, rows=rows)
+        session.flush()
+        if progress is not None:
+            progress(name)
+    return world
+
+
+def _host_rows(session: Session, world: World, rows: int) -> None:
+    """The host's lists: the audit trail (an admin's and a regional admin's) and the SMS outbox."""
+    from resalat_core.audit.models import AuditEntry
+    from resalat_core.sms.models import SmsMessage
+
+    people = list(world.members.values())
+    entries, texts = [], []
+    for n in range(rows):
+        who = people[n % len(people)]
+        entries.append(
+            {
+                "actor_id": who.id,
+                "action": "core.sign_in",
+                "region_id": who.region_id,
+                "subject": f"member:{who.id}",
+                "address": "127.0.0.1",
+            }
+        )
+        texts.append({"mobile": who.mobile, "text": "یادآوری: قسط این ماه شما فردا سررسید می‌شود."})
+    session.execute(insert(AuditEntry), entries)
+    session.execute(insert(SmsMessage), texts)

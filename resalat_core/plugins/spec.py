@@ -214,6 +214,21 @@ def resalat_demo(session: Session, world: World) -> None:
 
 
 @hookspec
+def resalat_demo_rows(session: Session, world: World, rows: int) -> None:
+    """Add ``rows`` more entries to every list the plugin's pages and API show the demo's people.
+
+    When: by ``resalat demo --rows N`` and by the host's test of queries at size, after the demo
+    world is loaded (possibly in an earlier run, so ``world.extras`` is empty: find your demo rows
+    by query), in load order. Each list one of the plugin's GET pages or operations shows a persona
+    (a member's orders, a booth's products, a guide's queue, an officer's table, a thread's
+    messages) gets ``rows`` more entries the persona sees, so that a page that asks the database
+    once per row shows it. Use bulk inserts of your own models where no money moves; money moves
+    only through the ledger, as everywhere. Arguments: ``session`` (flush, never commit);
+    ``world.members`` by persona key; ``rows``, e.g. 1,000. Transaction: one for all plugins.
+    """
+
+
+@hookspec
 def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
     """Return ``Figure`` objects for the administrators' dashboard, counted within ``area``.
 
