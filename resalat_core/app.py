@@ -361,10 +361,18 @@ def module_of_request() -> str | None:
 
 
 def _init_auth(app: Flask) -> None:
+    from sqlalchemy.orm import joinedload
+
     from resalat_core.auth.services import member_for_token
     from resalat_core.db import db_session
     from resalat_core.i18n import _l
-    from resalat_core.members.models import Member
+    from resalat_core.members.models import Member, RoleGrant
+    from resalat_core.regions.models import Region
+
+    _READER = [
+        joinedload(Member.region).joinedload(Region.parent),
+        joinedload(Member.roles).joinedload(RoleGrant.region),
+    ]
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -377,7 +385,9 @@ def _init_auth(app: Flask) -> None:
         member_id, _, version = user_id.partition(":")
         if not member_id.isdecimal():
             return None
-        member = db_session().get(Member, int(member_id))
+        # One query for what every page reads of its reader: the member, their place with its
+        # province, and their roles (each with its region), instead of three or four.
+        member = db_session().get(Member, int(member_id), options=_READER)
         if member is None or not member.is_active or str(member.session_version) != version:
             return None
         return member

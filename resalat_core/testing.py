@@ -196,6 +196,8 @@ def empty_tables(app: Flask) -> None:
 
     db = app.extensions["resalat"].db
     db.session.remove()
+    # The worker's kept snapshot of the module switches (with the member cache on) goes too.
+    app.extensions.pop("resalat_activation_shared", None)
     limiter = app.extensions.get("resalat_ratelimit")
     if limiter is not None:  # the counts of the test before (its members' ids come again)
         limiter.storage.reset()

@@ -8,9 +8,14 @@ kept, already written in the reader's language, under a key of the member's *gen
 - a request of the member that writes anything to the database, and anything a plugin tells the
   member (``notify``), moves the generation on once the transaction commits: the member's own acts
   and what they are told show at once;
-- roles, region, the modules switched on there and the language are part of the key;
+- roles, region, the language and the generation of the module switches are part of the key
+  (switching a module anywhere moves that generation on once it commits);
 - anything else (a date passing, another member's act they are not told about) shows within
   ``member_cache_seconds``.
+
+The same generation of the module switches lets each worker keep its snapshot of the activation
+table between requests (``resalat_core.plugins.activation``). A request asks the cache server
+twice at most: once for both generations, once for every fragment of the member it will show.
 
 Without the setting nothing is cached (the embedded set-up, and the tests of other parts). An
 unreachable cache server is logged and the page computed as before: it never fails a page.
@@ -35,6 +40,9 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "resalat_member_cache"
 _TOUCHED = "resalat_touched_members"
+_MODULES = "resalat_touched_modules"
+# The fragments a page may show: the bar's links on every page, the next steps and tiles at home.
+FRAGMENTS = ("nav", "steps", "tiles")
 T = TypeVar("T")
 
 
@@ -51,9 +59,22 @@ class MemberCache:
     def _gen_key(self, member_id: int) -> str:
         return f"{self.namespace}:member-gen:{member_id}"
 
-    def generation(self, member_id: int) -> int:
-        value: Any = self.client.get(self._gen_key(member_id))
-        return int(value) if value is not None else 0
+    @property
+    def _modules_key(self) -> str:
+        return f"{self.namespace}:modules-gen"
+
+    def generations(self, member_id: int | None) -> tuple[int | None, int]:
+        """The member's generation (None without a member) and the module switches', in one ask."""
+        keys = [self._modules_key] + ([self._gen_key(member_id)] if member_id is not None else [])
+        values: Any = self.client.mget(keys)
+        modules = int(values[0]) if values[0] is not None else 0
+        if member_id is None:
+            return None, modules
+        return (int(values[1]) if values[1] is not None else 0), modules
+
+    def bump_modules(self) -> None:
+        """A module was switched somewhere: every worker's snapshot and every fragment is stale."""
+        self.client.incr(self._modules_key)
 
     def bump(self, member_ids: Iterable[int]) -> None:
         """Move each member's generation on: their cached fragments are no longer read."""
@@ -65,9 +86,9 @@ class MemberCache:
             pipe.expire(key, max(self.seconds * 10, 3600))
         pipe.execute()
 
-    def get(self, key: str) -> Any:
-        value: Any = self.client.get(f"{self.namespace}:{key}")
-        return None if value is None else json.loads(value)
+    def get_many(self, keys: list[str]) -> list[Any]:
+        values: Any = self.client.mget([f"{self.namespace}:{key}" for key in keys])
+        return [None if value is None else json.loads(value) for value in values]
 
     def put(self, key: str, value: Any) -> None:
         self.client.set(f"{self.namespace}:{key}", json.dumps(value, ensure_ascii=False), ex=self.seconds)
@@ -89,37 +110,79 @@ def touch(session: Session | None, member_id: int | None) -> None:
     session.info.setdefault(_TOUCHED, set()).add(member_id)
 
 
-def _bump(member_ids: set[int]) -> None:
+def touch_modules(session: Session) -> None:
+    """The module switches change when ``session``'s transaction commits."""
+    if member_cache() is not None:
+        session.info[_MODULES] = True
+
+
+def _bump(member_ids: set[int], modules: bool = False) -> None:
     cache = member_cache()
-    if cache is None or not member_ids:
+    if cache is None or not (member_ids or modules):
         return
     try:
-        cache.bump(member_ids)
+        if member_ids:
+            cache.bump(member_ids)
+        if modules:
+            cache.bump_modules()
     except Exception:  # noqa: BLE001 (a cache that is down must never fail the work that committed)
         log.warning("the member cache could not be told of a change", exc_info=True)
 
 
-def _key(member: Any, what: str) -> str | None:
-    """The fragment's key for ``member`` now, or None when the cache cannot be reached."""
-    from resalat_core.plugins.activation import active_modules
-
+def _generations(member_id: int | None) -> tuple[int | None, int] | None:
+    """This request's (member's generation, module switches' generation), asked once; None when
+    the cache is off or cannot be reached."""
     cache = member_cache()
-    assert cache is not None
-    # Read once per request: the bar and the home cards share it.
-    generations = g.setdefault("resalat_member_generations", {})
-    if member.id not in generations:
+    if cache is None or not has_request_context():
+        return None
+    asked = g.setdefault("resalat_member_generations", {})
+    if member_id not in asked:
         try:
-            generations[member.id] = cache.generation(member.id)
+            asked[member_id] = cache.generations(member_id)
         except Exception:  # noqa: BLE001 (compute the page as if there were no cache)
             log.warning("the member cache cannot be reached", exc_info=True)
-            generations[member.id] = None
-    generation = generations[member.id]
-    if generation is None:
+            asked[member_id] = None
+    return asked[member_id]
+
+
+def modules_generation() -> int | None:
+    """The module switches' generation for this request (None: no cache, read the table)."""
+    from flask_login import current_user
+
+    if member_cache() is None or not has_request_context():
         return None
+    # The signed-in reader's pair is asked anyway: one round trip serves both.
+    member_id = current_user.id if current_user.is_authenticated else None
+    found = _generations(member_id)
+    return None if found is None else found[1]
+
+
+def _key(member: Any, what: str) -> str | None:
+    """The fragment's key for ``member`` now, or None when the cache cannot be reached."""
+    found = _generations(member.id)
+    if found is None:
+        return None
+    generation, modules = found
     grants = sorted((grant.role, grant.region_id or 0, grant.kind or "") for grant in member.roles)
-    shape = json.dumps([member.region_id, grants, active_modules(member)])
+    shape = json.dumps([member.region_id, grants, modules])
     digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
     return f"m:{member.id}:{generation}:{current_language()}:{digest}:{what}"
+
+
+def _fetched(cache: MemberCache, member: Any, what: str) -> Any:
+    """The stored fragment ``what``; the first ask of a request fetches every fragment a page may
+    show (``FRAGMENTS``) in one round trip."""
+    held = g.setdefault("resalat_member_stored", {})
+    if what not in held:
+        wanted = [w for w in dict.fromkeys((what, *FRAGMENTS)) if w not in held]
+        keys = [_key(member, w) for w in wanted]
+        try:
+            values = cache.get_many([k for k in keys if k is not None])
+        except Exception:  # noqa: BLE001
+            log.warning("the member cache cannot be read", exc_info=True)
+            values = [None] * len(wanted)
+        held.update(zip(wanted, values, strict=False))
+    return held.pop(what)
 
 
 def _written(item: Any) -> dict[str, Any]:
@@ -141,11 +204,7 @@ def cached_items(member: Any, what: str, compute: Callable[[], list[T]], kind: t
     key = _key(member, what) if cache is not None else None
     items: list[T] | None = None
     if key is not None and cache is not None:
-        try:
-            stored = cache.get(key)
-        except Exception:  # noqa: BLE001
-            log.warning("the member cache cannot be read", exc_info=True)
-            stored = None
+        stored = _fetched(cache, member, what)
         if stored is not None:
             items = [kind(**row) for row in stored]
     if items is None:
@@ -183,4 +242,4 @@ def init_member_cache(app: Flask, session_factory: Any) -> None:
     def _committed(session: Session) -> None:
         # A rolled-back request keeps its set until the session is dropped at the request's end:
         # a needless bump at worst, never a missed one.
-        _bump(session.info.pop(_TOUCHED, set()))
+        _bump(session.info.pop(_TOUCHED, set()), bool(session.info.pop(_MODULES, False)))

@@ -69,9 +69,11 @@ def set_language(code: str) -> Any:
 @bp.get("/healthz")
 @public
 def health() -> Any:
-    from sqlalchemy import text
+    from resalat_core.db import get_db
 
-    db_session().execute(text("SELECT 1"))
+    # One round trip: no transaction to begin and roll back around the probe's one statement.
+    with get_db().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SELECT 1")
     return {"status": "ok"}
 
 
