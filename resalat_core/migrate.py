@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask
 
 import resalat_core.models  # noqa: F401  (every host table in the metadata)
 from resalat_core.db import Base, is_sqlite
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (with Mako) is imported where it is used: every web worker registers the `resalat db`
+# commands, but only the command itself migrates, and importing it took a worker a second.
 
 HERE = Path(__file__).resolve().parent
 HOST_BRANCH = "core"
@@ -23,6 +24,8 @@ HOST_BASE_REVISION = "c0de00000001"
 
 def alembic_config(app: Flask) -> Config:
     """A Config whose version locations are the host's and every loaded plugin's."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "migrations"))
     cfg.set_main_option("path_separator", "os")
@@ -37,10 +40,14 @@ def alembic_config(app: Flask) -> Config:
 
 
 def upgrade(app: Flask, target: str = "heads") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(app), target)
 
 
 def downgrade(app: Flask, target: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(app), target)
 
 
@@ -50,11 +57,15 @@ def heads(app: Flask) -> list[str]:
     A branch head that another branch depends on (a plugin whose tables refer to another
     plugin's) is absorbed by the dependent branch, as Alembic records it, so it is not listed.
     """
+    from alembic.script import ScriptDirectory
+
     return list(ScriptDirectory.from_config(alembic_config(app)).get_heads(consider_depends_on=True))
 
 
 def applied(app: Flask) -> set[str]:
     """Every revision the database has: its current heads and all they rest on, dependencies too."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(app))
     heads_now = tuple(current(app))
     if not heads_now:
@@ -65,11 +76,15 @@ def applied(app: Flask) -> set[str]:
 def known_revisions(app: Flask) -> set[str]:
     """Every revision of the host's and the loaded plugins' histories (to tell a backup from a
     newer release, whose schema this install cannot read)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(app))
     return {rev.revision for rev in script.walk_revisions()}
 
 
 def current(app: Flask) -> list[str]:
+    from alembic.migration import MigrationContext
+
     engine = app.extensions["resalat"].db.engine
     with engine.connect() as conn:
         return list(MigrationContext.configure(conn).get_current_heads())
@@ -83,6 +98,9 @@ def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
 
 def schema_drift(app: Flask) -> list[Any]:
     """What differs between the migrated database and the models (empty when they agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     engine = app.extensions["resalat"].db.engine
     with engine.connect() as conn:
         ctx = MigrationContext.configure(
@@ -94,6 +112,9 @@ def schema_drift(app: Flask) -> list[Any]:
 
 def revision(app: Flask, message: str, *, branch: str, autogenerate: bool = True) -> Any:
     """Write a new migration on ``branch`` (``core`` or a plugin's name)."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(app)
     script = ScriptDirectory.from_config(cfg)
     if branch == HOST_BRANCH:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from alembic import op
 from sqlalchemy import text
 
 
@@ -13,6 +12,10 @@ def _quote(name: str) -> str:
 
 
 def _retype(columns: Mapping[str, Sequence[str]], sql_type: str) -> None:
+    # Imported here: the SDK names these for migrations, and a web worker should not load
+    # Alembic (and Mako) only to start.
+    from alembic import op
+
     bind = op.get_bind()
     # SQLite's INTEGER already holds 64 bits, and its rowid numbers rows past 2**31 by itself.
     if bind.dialect.name != "postgresql":

@@ -224,7 +224,8 @@ def resalat_demo_rows(session: Session, world: World, rows: int) -> None:
     messages) gets ``rows`` more entries the persona sees, so that a page that asks the database
     once per row shows it. Use bulk inserts of your own models where no money moves; money moves
     only through the ledger, as everywhere. Arguments: ``session`` (flush, never commit);
-    ``world.members`` by persona key; ``rows``, e.g. 1,000. Transaction: one for all plugins.
+    ``world.members`` by persona key; ``rows``, e.g. 1,000. Transaction: one for the host and
+    every plugin; an exception rolls all of it back and the command (or test) fails.
     """
 
 
