@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, union_all
+from sqlalchemy import Integer, Select, any_, func, select, text, union_all
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 
 from resalat_bazaar.fulltext import FTS, PostgresTsvectorIndex, index_for, joined_pairs, terms_of
@@ -224,7 +225,7 @@ def _search_index_table(
     a million products cost what the matches cost.
     """
     query = index.tsquery(filters.terms)
-    where = _index_conditions(session, filters, query)
+    where, lead = _index_conditions(session, filters, query)
     cap = SEARCH_COUNT_CAP
     offset = (page - 1) * per_page
     estimate = _estimated_rows(session, select(FTS.c.product_id).where(*where))
@@ -233,7 +234,7 @@ def _search_index_table(
     # with two thousand matches or so, sorting them beats walking the whole table until twenty
     # fit the filters (``+ 0`` keeps the planner off the primary key's order).
     walk = estimate > 2 * cap
-    many = _page_of(FTS.c, where, _keys(FTS.c, filters.sort, None, walk=walk), per_page, offset)
+    many = _page_of(FTS.c, where, _keys(FTS.c, filters.sort, None, walk=walk, lead=lead), per_page, offset)
     if estimate > SEARCH_ESTIMATE_OVER * cap:
         # The planner expects tens of thousands: "more than 1,000" without reading them. Checking
         # a common word row by row until the thousandth match was most of such a search's time.
@@ -269,13 +270,15 @@ def _search_index_table(
     return found
 
 
-def _index_conditions(session: Session, filters: SearchFilters, query: Any) -> list[Any]:
-    """The search's conditions on the index table: its filters, then its words."""
+def _index_conditions(session: Session, filters: SearchFilters, query: Any) -> tuple[list[Any], Any | None]:
+    """The search's conditions on the index table (its filters, then its words), and the column
+    it fixes to one value with a (column, id) index to walk (see _one_of), if any."""
     # Bare ``visible`` (not IS TRUE): the GIN index holds only visible products, and the planner
     # matches its condition by form. The words come last: PostgreSQL checks conditions of equal
     # cost in the order given, so a row walked in id order is read for its (large) words only
     # once its place, category and price fit.
     where: list[Any] = [FTS.c.visible]
+    leads: list[Any] = []
     if filters.category is not None:
         tree = filters.tree or category_tree(session)
         under = tree.subtree_ids(filters.category)
@@ -283,10 +286,15 @@ def _index_conditions(session: Session, filters: SearchFilters, query: Any) -> l
             tree.by_id[i].parent_id in (None, filters.category.id) for i in under if i in tree.by_id
         )
         # One value, not a list: GIN would read the words again for each value of a list.
-        where.append(FTS.c.category_top == filters.category.id if top else FTS.c.category_id.in_(under))
+        if top:
+            where.append(_one_of(FTS.c.category_top, filters.category.id))
+            leads.append(FTS.c.category_top)
+        else:
+            where.append(FTS.c.category_id.in_(under))
     if filters.region is not None:
         if filters.region.parent_id is None:
-            where.append(FTS.c.province_id == filters.region.id)
+            where.append(_one_of(FTS.c.province_id, filters.region.id))
+            leads.append(FTS.c.province_id)
         else:
             where.append(FTS.c.region_id.in_(ids_under(session, [filters.region])))
     if filters.booth_id is not None:
@@ -296,17 +304,37 @@ def _index_conditions(session: Session, filters: SearchFilters, query: Any) -> l
     if filters.max_price is not None:
         where.append(FTS.c.price <= filters.max_price)
     where.append(FTS.c.document.op("@@")(query))
-    return where
+    return where, (leads[0] if leads else None)
 
 
-def _keys(cols: Any, sort: str, ranked_by: Any | None, *, walk: bool = True) -> list[tuple[Any, bool]]:
-    """A page's order as (expression, descending) pairs over ``cols`` (the index table's or a CTE's)."""
+def _one_of(col: Any, value: int) -> Any:
+    """``col = ANY (ARRAY[value])``: to the planner, unlike ``col = value``, not a constant.
+
+    Both use the GIN index alike. But a column equal to a constant drops out of an ORDER BY, so
+    the planner would walk the primary key newest first and test every product of every province
+    or category; ordered by this column and then the id, the newest matches are walked in the
+    btree index of that column and the id (migration 6a7000000006), one province or category
+    only. (It also lets the planner test the words last, after the province or category.)
+    """
+    return col == any_(array([value], type_=Integer))
+
+
+def _keys(
+    cols: Any, sort: str, ranked_by: Any | None, *, walk: bool = True, lead: Any | None = None
+) -> list[tuple[Any, bool]]:
+    """A page's order as (expression, descending) pairs over ``cols`` (the index table's or a CTE's).
+
+    Newest first, ``lead`` (a column the search fixes to one value, see _one_of) comes first.
+    """
     if sort == "price_asc":
         return [(cols.price, False), (cols.product_id, True)]
     if sort == "price_desc":
         return [(cols.price, True), (cols.product_id, True)]
     if ranked_by is not None:
         return [(func.ts_rank_cd(cols.document, ranked_by), True), (cols.product_id, True)]
+    if lead is not None:
+        # The planner walks the (lead, id) index or sorts the matches, whichever it expects cheaper.
+        return [(lead, True), (cols.product_id, True)]
     return [(cols.product_id if walk else cols.product_id + 0, True)]
 
 
