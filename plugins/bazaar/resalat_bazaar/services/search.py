@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, any_, func, select, text, union_all
 from sqlalchemy.dialects.postgresql import array
-from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload, lazyload
 
 from resalat_bazaar.fulltext import FTS, PostgresTsvectorIndex, index_for, joined_pairs, terms_of
 from resalat_bazaar.models import (
@@ -371,6 +371,9 @@ def _products_of(session: Session, page: Any, total: Any | None) -> tuple[list[P
             # photos and at most five programmes.
             joinedload(Product.photos),
             joinedload(Product.programme_rows),
+            # What the index is fed from, the longest columns, is shown nowhere.
+            defer(Product.search_text),
+            defer(Product.search_title),
         )
         .order_by(page.c.ord)
     )
