@@ -65,15 +65,16 @@ class SearchFilters:
 
 
 def read_search_filters(
-    session: Session, args: Mapping[str, Any], *, price_unit: str = "toman"
+    session: Session, args: Mapping[str, Any], *, price_unit: str = "toman", tree: CategoryTree | None = None
 ) -> SearchFilters:
     """The search a query string asks for (the page's in tomans, the API's in rials).
 
     The edge of every search, shared by the page and the API: prices are read with the host's
     money reader, codes looked up; every bad value is reported at once (BadInput naming each).
+    ``tree``: the category tree, if the caller has read it already.
     """
     errors: dict[str, Any] = {}
-    found = SearchFilters(q=clean_text(args.get("q"))[:200])
+    found = SearchFilters(q=clean_text(args.get("q"))[:200], tree=tree)
     _read_places(session, args, found, errors)
     for name in ("min_price", "max_price"):
         try:
@@ -105,7 +106,7 @@ def _read_places(
     """The category, region and booth a search is narrowed to, by code or id."""
     ref = args.get("category")
     if ref not in (None, ""):
-        found.tree = category_tree(session)
+        found.tree = found.tree or category_tree(session)
         found.category = found.tree.find(ref)
         if found.category is None:
             errors["category"] = _("No such category.")
