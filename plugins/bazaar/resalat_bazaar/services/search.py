@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Integer, Select, any_, func, select, text, union_all
@@ -58,6 +58,8 @@ class SearchFilters:
     sort: str = "relevance"
     # The category tree read_search_filters looked the category up in, so the search reuses it.
     tree: CategoryTree | None = field(default=None, repr=False, compare=False)
+    # Words may be the beginning of a joined pair (see fulltext.alternatives): see search.
+    half_joined: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -148,11 +150,12 @@ def search_query(
     terms = filters.terms
     rank = None
     if terms and ranked:
-        matches = index_for(session).matches(terms)
+        matches = index_for(session).matches(terms, half_joined=filters.half_joined)
         stmt = stmt.join(matches, matches.c.product_id == Product.id)
         rank = matches.c.rank
     elif terms:
-        stmt = stmt.where(Product.id.in_(index_for(session).matching_ids(terms)))
+        matching = index_for(session).matching_ids(terms, half_joined=filters.half_joined)
+        stmt = stmt.where(Product.id.in_(matching))
     stmt = _narrowed(session, stmt, filters, tree)
     if filters.sort == "price_asc":
         return stmt.order_by(Product.price, Product.id.desc())
@@ -187,14 +190,28 @@ def _narrowed(
 
 
 def search(session: Session, filters: SearchFilters, page: int, per_page: int) -> Page[Product]:
-    """One page of the catalogue search, its count, and its photos: three queries (one more to
-    find the places of a province; on PostgreSQL one more, the page's ids).
+    """One page of the catalogue search with its count, photos and programmes.
 
     The count stops at ``SEARCH_COUNT_CAP`` (the page says "more than ..."). Ranking by relevance
     reads every match, so a broad search (more matches than the cap: one common word over a big
     catalogue) lists the newest matches first instead, which the database answers by walking
     the newest products and checking each against the index; the page asks for another word.
+
+    One word (of four letters or more) that finds nothing is searched again as the beginning of a
+    joined pair, so the half-typed کتابخا finds کتاب خانه (a search that finds something costs
+    nothing more).
     """
+    found = _search(session, filters, page, per_page)
+    terms = filters.terms
+    # Four letters at least: a word of two and two of the next (one letter is matched whole).
+    if found.total == 0 and len(terms) == 1 and len(terms[0]) >= 4 and not filters.half_joined:
+        # Cheap: a pair beginning with the word would have found its first word as a prefix, so
+        # the pairs read here are only those whose first word the query runs past.
+        found = _search(session, replace(filters, half_joined=True), page, per_page)
+    return found
+
+
+def _search(session: Session, filters: SearchFilters, page: int, per_page: int) -> Page[Product]:
     index = index_for(session)
     if (
         isinstance(index, PostgresTsvectorIndex)
@@ -225,7 +242,7 @@ def _search_index_table(
     place, category, photos and programmes. Nothing is joined or ranked over the whole catalogue:
     a million products cost what the matches cost.
     """
-    query = index.tsquery(filters.terms)
+    query = index.tsquery(filters.terms, half_joined=filters.half_joined)
     where, lead = _index_conditions(session, filters, query)
     cap = SEARCH_COUNT_CAP
     offset = (page - 1) * per_page
