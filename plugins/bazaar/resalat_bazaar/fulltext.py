@@ -17,8 +17,8 @@ A word written joined, spaced or with a ZWNJ is one word: ``search_text`` also h
 adjacent words joined (``کتاب خانه`` gives ``کتابخانه``), so the query ``کتابخانه`` finds the
 spaced spelling; and each query word may also be met joined to its neighbour, so the query
 ``کتاب خانه`` (or ``کتاب‌خانه``, whose ZWNJ search_key makes a space) finds ``کتابخانه``.
-A joined pair is matched whole (``کتابخا`` finds ``کتابخانه`` and ``کتاب خانه``'s title only if
-written joined): see joined_pairs for why.
+A joined pair is matched whole (see joined_pairs for why), except for a search of one word that
+finds nothing otherwise: then it may be the beginning of a pair, so ``کتابخا`` finds ``کتاب خانه``.
 
 On PostgreSQL the index table also carries what a search narrows by (visible, price, category,
 booth, region; triggers on products and booths keep them), so a search's count and its page of
@@ -30,7 +30,19 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, Boolean, Float, Integer, column, func, literal_column, table, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    table,
+    text,
+)
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.orm import Session
 
@@ -78,16 +90,20 @@ def joined_pairs(key: str) -> str:
     return " ".join(JOINED + a + b for a, b in zip(words, words[1:], strict=False))
 
 
-def alternatives(terms: list[str]) -> list[list[tuple[str, bool]]]:
+def alternatives(terms: list[str], *, half_joined: bool = False) -> list[list[tuple[str, bool]]]:
     """For each query word, the (form, as a prefix) that satisfy it.
 
     'کتاب خانه' -> [[('کتاب', True), ('zzکتاب', False), ('کتابخانه', True)], [('خانه', True),
     ('zzخانه', False), ('کتابخانه', True)]]: a product written کتابخانه has the joined word, one
     written کتاب خانه both words; and the query کتابخانه finds کتاب خانه by its marked pair.
+
+    ``half_joined``: the marked pairs are matched as prefixes too, so the half-typed کتابخا finds
+    کتاب خانه. Each word's pairs are many to scan (a common word starts a pair with each word it
+    stands before), so the search asks for it only for one word that found nothing otherwise.
     """
     found = []
     for i, term in enumerate(terms):
-        forms = [(term, True), (JOINED + term, False)]
+        forms = [(term, True), (JOINED + term, half_joined)]
         if i > 0:
             forms.append((terms[i - 1] + term, True))
         if i + 1 < len(terms):
@@ -101,10 +117,10 @@ class SearchIndex(Protocol):
 
     name: str
 
-    def matches(self, terms: list[str]) -> Any:
+    def matches(self, terms: list[str], *, half_joined: bool = False) -> Any:
         """A subquery of (product_id, rank) for the products matching every term; higher rank first."""
 
-    def matching_ids(self, terms: list[str]) -> Any:
+    def matching_ids(self, terms: list[str], *, half_joined: bool = False) -> Any:
         """The ids of the products matching every term, unscored (for ``IN``)."""
 
     def rebuild(self, session: Session) -> None:
@@ -114,19 +130,19 @@ class SearchIndex(Protocol):
 class SqliteFts5Index:
     name = "sqlite-fts5"
 
-    def matches(self, terms: list[str]) -> Any:
+    def matches(self, terms: list[str], *, half_joined: bool = False) -> Any:
         return (
             text(
                 "SELECT rowid AS product_id, -bm25(bazaar_products_fts, 4.0, 1.0) AS rank "
                 "FROM bazaar_products_fts WHERE bazaar_products_fts MATCH :fts_query"
             )
-            .bindparams(fts_query=self._query(terms))
+            .bindparams(fts_query=self._query(terms, half_joined))
             .columns(product_id=Integer, rank=Float)
             .subquery("fts")
         )
 
     @staticmethod
-    def _query(terms: list[str]) -> str:
+    def _query(terms: list[str], half_joined: bool = False) -> str:
         # Each form is quoted (so no word is read as an FTS5 operator) and made a prefix.
         return " AND ".join(
             "("
@@ -136,13 +152,13 @@ class SqliteFts5Index:
                 for f, prefix in forms
             )
             + ")"
-            for forms in alternatives(terms)
+            for forms in alternatives(terms, half_joined=half_joined)
         )
 
-    def matching_ids(self, terms: list[str]) -> Any:
+    def matching_ids(self, terms: list[str], *, half_joined: bool = False) -> Any:
         return (
             text("SELECT rowid FROM bazaar_products_fts WHERE bazaar_products_fts MATCH :fts_ids")
-            .bindparams(fts_ids=self._query(terms))
+            .bindparams(fts_ids=self._query(terms, half_joined))
             .columns(rowid=Integer)
         )
 
@@ -159,40 +175,47 @@ class PostgresTsvectorIndex:
         # migration 6a7000000004): a prefix is two exact lookups, not GIN's slow partial match.
         if not prefix or len(form) < 2:
             return form
-        if len(form) > PREFIX_MAX:
-            return f"{form}:*"  # a long prefix has few words to scan
+        if len(form) > PREFIX_MAX or form.startswith(JOINED):
+            # A long prefix has few words to scan; a marked pair has no indexed beginnings.
+            return f"{form}:*"
         return f"{form} | {PREFIX}{form}"
 
     @classmethod
-    def _query(cls, terms: list[str]) -> str:
+    def _query(cls, terms: list[str], half_joined: bool = False) -> str:
         # Terms hold only letters and digits (see terms_of), so they need no tsquery quoting.
         return " & ".join(
             "(" + " | ".join(cls._form(f, prefix) for f, prefix in forms) + ")"
-            for forms in alternatives(terms)
+            for forms in alternatives(terms, half_joined=half_joined)
         )
 
-    def tsquery(self, terms: list[str]) -> Any:
-        """The query as a tsquery expression, for statements built on ``FTS``."""
-        return func.to_tsquery(literal_column("'simple'").cast(REGCONFIG), self._query(terms))
+    def tsquery(self, terms: list[str], *, half_joined: bool = False) -> Any:
+        """The query as a tsquery expression, for statements built on ``FTS``.
 
-    def matches(self, terms: list[str]) -> Any:
+        The words are written into the statement, not sent as a parameter: a statement the driver
+        has prepared (the fifth time its text is run) may get a generic plan, made without knowing
+        the words, hence how many products they match; that plan cost a search twice its own.
+        """
+        words = bindparam(None, self._query(terms, half_joined), type_=String, literal_execute=True)
+        return func.to_tsquery(literal_column("'simple'").cast(REGCONFIG), words)
+
+    def matches(self, terms: list[str], *, half_joined: bool = False) -> Any:
         return (
             text(
                 "SELECT f.product_id AS product_id, ts_rank_cd(f.document, q.query) AS rank "
                 "FROM bazaar_products_fts f, to_tsquery('simple', :fts_query) AS q(query) "
                 "WHERE f.document @@ q.query"
             )
-            .bindparams(fts_query=self._query(terms))
+            .bindparams(fts_query=self._query(terms, half_joined))
             .columns(product_id=Integer, rank=Float)
             .subquery("fts")
         )
 
-    def matching_ids(self, terms: list[str]) -> Any:
+    def matching_ids(self, terms: list[str], *, half_joined: bool = False) -> Any:
         return (
             text(
                 "SELECT product_id FROM bazaar_products_fts WHERE document @@ to_tsquery('simple', :fts_ids)"
             )
-            .bindparams(fts_ids=self._query(terms))
+            .bindparams(fts_ids=self._query(terms, half_joined))
             .columns(product_id=Integer)
         )
 

@@ -73,7 +73,7 @@ def index() -> Any:
     tree = services.category_tree(session)
     errors: dict[str, Any] = {}
     try:
-        filters = services.read_search_filters(session, request.args)
+        filters = services.read_search_filters(session, request.args, tree=tree)
         result = services.search(session, filters, page, per_page)
     except BadInput as exc:
         errors = exc.form_errors()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.orm import Session, contains_eager, lazyload
+from sqlalchemy import Integer, Select, any_, func, select, text, union_all
+from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.orm import Session, contains_eager, defer, joinedload, lazyload
 
 from resalat_bazaar.fulltext import FTS, PostgresTsvectorIndex, index_for, joined_pairs, terms_of
 from resalat_bazaar.models import (
@@ -55,6 +56,10 @@ class SearchFilters:
     programme: str | None = None
     in_stock: bool = False
     sort: str = "relevance"
+    # The category tree read_search_filters looked the category up in, so the search reuses it.
+    tree: CategoryTree | None = field(default=None, repr=False, compare=False)
+    # Words may be the beginning of a joined pair (see fulltext.alternatives): see search.
+    half_joined: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -62,15 +67,16 @@ class SearchFilters:
 
 
 def read_search_filters(
-    session: Session, args: Mapping[str, Any], *, price_unit: str = "toman"
+    session: Session, args: Mapping[str, Any], *, price_unit: str = "toman", tree: CategoryTree | None = None
 ) -> SearchFilters:
     """The search a query string asks for (the page's in tomans, the API's in rials).
 
     The edge of every search, shared by the page and the API: prices are read with the host's
     money reader, codes looked up; every bad value is reported at once (BadInput naming each).
+    ``tree``: the category tree, if the caller has read it already.
     """
     errors: dict[str, Any] = {}
-    found = SearchFilters(q=clean_text(args.get("q"))[:200])
+    found = SearchFilters(q=clean_text(args.get("q"))[:200], tree=tree)
     _read_places(session, args, found, errors)
     for name in ("min_price", "max_price"):
         try:
@@ -102,7 +108,8 @@ def _read_places(
     """The category, region and booth a search is narrowed to, by code or id."""
     ref = args.get("category")
     if ref not in (None, ""):
-        found.category = category_tree(session).find(ref)
+        found.tree = found.tree or category_tree(session)
+        found.category = found.tree.find(ref)
         if found.category is None:
             errors["category"] = _("No such category.")
     ref = args.get("region")
@@ -143,11 +150,12 @@ def search_query(
     terms = filters.terms
     rank = None
     if terms and ranked:
-        matches = index_for(session).matches(terms)
+        matches = index_for(session).matches(terms, half_joined=filters.half_joined)
         stmt = stmt.join(matches, matches.c.product_id == Product.id)
         rank = matches.c.rank
     elif terms:
-        stmt = stmt.where(Product.id.in_(index_for(session).matching_ids(terms)))
+        matching = index_for(session).matching_ids(terms, half_joined=filters.half_joined)
+        stmt = stmt.where(Product.id.in_(matching))
     stmt = _narrowed(session, stmt, filters, tree)
     if filters.sort == "price_asc":
         return stmt.order_by(Product.price, Product.id.desc())
@@ -163,7 +171,7 @@ def _narrowed(
 ) -> Select[Any]:
     """``stmt`` narrowed by the filters other than the words: ordinary SQL on products and booths."""
     if filters.category is not None:
-        tree = tree or category_tree(session)
+        tree = tree or filters.tree or category_tree(session)
         stmt = stmt.where(Product.category_id.in_(tree.subtree_ids(filters.category)))
     if filters.region is not None:
         stmt = stmt.where(Booth.region_id.in_(ids_under(session, [filters.region])))
@@ -182,14 +190,28 @@ def _narrowed(
 
 
 def search(session: Session, filters: SearchFilters, page: int, per_page: int) -> Page[Product]:
-    """One page of the catalogue search, its count, and its photos: three queries (one more to
-    find the places of a province; on PostgreSQL one more, the page's ids).
+    """One page of the catalogue search with its count, photos and programmes.
 
     The count stops at ``SEARCH_COUNT_CAP`` (the page says "more than ..."). Ranking by relevance
     reads every match, so a broad search (more matches than the cap: one common word over a big
     catalogue) lists the newest matches first instead, which the database answers by walking
     the newest products and checking each against the index; the page asks for another word.
+
+    One word (of four letters or more) that finds nothing is searched again as the beginning of a
+    joined pair, so the half-typed کتابخا finds کتاب خانه (a search that finds something costs
+    nothing more).
     """
+    found = _search(session, filters, page, per_page)
+    terms = filters.terms
+    # Four letters at least: a word of two and two of the next (one letter is matched whole).
+    if found.total == 0 and len(terms) == 1 and len(terms[0]) >= 4 and not filters.half_joined:
+        # Cheap: a pair beginning with the word would have found its first word as a prefix, so
+        # the pairs read here are only those whose first word the query runs past.
+        found = _search(session, replace(filters, half_joined=True), page, per_page)
+    return found
+
+
+def _search(session: Session, filters: SearchFilters, page: int, per_page: int) -> Page[Product]:
     index = index_for(session)
     if (
         isinstance(index, PostgresTsvectorIndex)
@@ -215,27 +237,82 @@ def _search_index_table(
 ) -> Page[Product]:
     """The search answered from PostgreSQL's index table, which holds every filter it needs.
 
-    The count (capped) and the page's ids read that one table through its GIN index; then the
-    page's products are loaded by id with their booth and place. Nothing is joined or ranked over
-    the whole catalogue: a million products cost what the matches cost.
+    Two statements: the planner's estimate of the matches (EXPLAIN, not run), then one statement
+    that counts the matches (capped), picks the page's ids and loads their products with booth,
+    place, category, photos and programmes. Nothing is joined or ranked over the whole catalogue:
+    a million products cost what the matches cost.
     """
-    query = index.tsquery(filters.terms)
+    query = index.tsquery(filters.terms, half_joined=filters.half_joined)
+    where, lead = _index_conditions(session, filters, query)
+    cap = SEARCH_COUNT_CAP
+    offset = (page - 1) * per_page
+    estimate = _estimated_rows(session, select(FTS.c.product_id).where(*where))
+    # Past the cap the newest matches come first for "relevance" (see search). Walking the
+    # newest products and checking each against the index is quick when matches are common;
+    # with two thousand matches or so, sorting them beats walking the whole table until twenty
+    # fit the filters (``+ 0`` keeps the planner off the primary key's order).
+    walk = estimate > 2 * cap
+    many = _page_of(FTS.c, where, _keys(FTS.c, filters.sort, None, walk=walk, lead=lead), per_page, offset)
+    if estimate > SEARCH_ESTIMATE_OVER * cap:
+        # The planner expects tens of thousands: "more than 1,000" without reading them. Checking
+        # a common word row by row until the thousandth match was most of such a search's time.
+        items, _total = _products_of(session, many.subquery("page"), None)
+        total = cap + 1
+        if page == 1 and len(items) < per_page:
+            # Fewer than a page: the whole count is known after all, whatever was estimated.
+            total = len(items)
+    else:
+        # The first cap + 1 matches, read once: their count, and (when that is all of them) the
+        # page, ranked or sorted among them; past the cap, the page from every match instead.
+        # The conditions on the count are the database's to check once, so one branch only runs.
+        ranked = filters.sort == "relevance"
+        first = (
+            select(FTS.c.product_id, FTS.c.price, *([FTS.c.document] if ranked else []))
+            .where(*where)
+            .limit(cap + 1)
+            .cte("first_matches")
+        )
+        counted = select(func.count().label("total")).select_from(first).cte("counted")
+        total_of = select(counted.c.total).scalar_subquery()
+        few = _page_of(first.c, [], _keys(first.c, filters.sort, query if ranked else None), per_page, offset)
+        both = union_all(few.where(total_of <= cap), many.where(total_of > cap)).subquery("page")
+        items, found_total = _products_of(session, both, total_of)
+        if found_total is None:
+            # An empty page: no match at all on the first page, else a page past the end.
+            found_total = session.scalar(select(counted.c.total)) if page > 1 else 0
+        total = int(found_total or 0)
+    capped = total > cap
+    found = Page(items=items, page=page, per_page=per_page, total=min(total, cap))
+    found.capped = capped  # type: ignore[attr-defined]
+    found.broad = capped and filters.sort == "relevance"  # type: ignore[attr-defined]
+    return found
+
+
+def _index_conditions(session: Session, filters: SearchFilters, query: Any) -> tuple[list[Any], Any | None]:
+    """The search's conditions on the index table (its filters, then its words), and the column
+    it fixes to one value with a (column, id) index to walk (see _one_of), if any."""
     # Bare ``visible`` (not IS TRUE): the GIN index holds only visible products, and the planner
     # matches its condition by form. The words come last: PostgreSQL checks conditions of equal
     # cost in the order given, so a row walked in id order is read for its (large) words only
     # once its place, category and price fit.
     where: list[Any] = [FTS.c.visible]
+    leads: list[Any] = []
     if filters.category is not None:
-        tree = category_tree(session)
+        tree = filters.tree or category_tree(session)
         under = tree.subtree_ids(filters.category)
         top = filters.category.parent_id is None and all(
             tree.by_id[i].parent_id in (None, filters.category.id) for i in under if i in tree.by_id
         )
         # One value, not a list: GIN would read the words again for each value of a list.
-        where.append(FTS.c.category_top == filters.category.id if top else FTS.c.category_id.in_(under))
+        if top:
+            where.append(_one_of(FTS.c.category_top, filters.category.id))
+            leads.append(FTS.c.category_top)
+        else:
+            where.append(FTS.c.category_id.in_(under))
     if filters.region is not None:
         if filters.region.parent_id is None:
-            where.append(FTS.c.province_id == filters.region.id)
+            where.append(_one_of(FTS.c.province_id, filters.region.id))
+            leads.append(FTS.c.province_id)
         else:
             where.append(FTS.c.region_id.in_(ids_under(session, [filters.region])))
     if filters.booth_id is not None:
@@ -245,55 +322,81 @@ def _search_index_table(
     if filters.max_price is not None:
         where.append(FTS.c.price <= filters.max_price)
     where.append(FTS.c.document.op("@@")(query))
-    matching = select(FTS.c.product_id).where(*where)
-    estimate = _estimated_rows(session, matching)
-    estimated = estimate > SEARCH_ESTIMATE_OVER * SEARCH_COUNT_CAP
-    if estimated:
-        # The planner expects tens of thousands: "more than 1,000" without reading them. Checking
-        # a common word row by row until the thousandth match was most of such a search's time.
-        total = SEARCH_COUNT_CAP + 1
-    else:
-        limited = matching.limit(SEARCH_COUNT_CAP + 1).subquery()
-        total = session.scalar(select(func.count()).select_from(limited)) or 0
-    capped = total > SEARCH_COUNT_CAP
-    # Ranking reads every match; past the cap the newest matches come first (see search).
-    broad = capped and filters.sort == "relevance"
-    ids_stmt = select(FTS.c.product_id).where(*where)
-    if filters.sort == "price_asc":
-        ids_stmt = ids_stmt.order_by(FTS.c.price, FTS.c.product_id.desc())
-    elif filters.sort == "price_desc":
-        ids_stmt = ids_stmt.order_by(FTS.c.price.desc(), FTS.c.product_id.desc())
-    elif filters.sort == "relevance" and not broad:
-        ids_stmt = ids_stmt.order_by(func.ts_rank_cd(FTS.c.document, query).desc(), FTS.c.product_id.desc())
-    elif not capped or estimate <= 2 * SEARCH_COUNT_CAP:
-        # Two thousand matches or so: sorting them beats walking the whole table newest first
-        # until twenty fit the filters (``+ 0`` keeps the planner off the primary key's order).
-        ids_stmt = ids_stmt.order_by((FTS.c.product_id + 0).desc())
-    else:
-        ids_stmt = ids_stmt.order_by(FTS.c.product_id.desc())
-    ids = list(session.scalars(ids_stmt.limit(per_page).offset((page - 1) * per_page)))
-    rows: list[Product] = []
-    if ids:
-        loaded = (
-            session.scalars(
-                select(Product)
-                .join(Booth, Booth.id == Product.booth_id)
-                .where(Product.id.in_(ids))
-                .options(contains_eager(Product.booth).joinedload(Booth.region))
-            )
-            .unique()
-            .all()
+    return where, (leads[0] if leads else None)
+
+
+def _one_of(col: Any, value: int) -> Any:
+    """``col = ANY (ARRAY[value])``: to the planner, unlike ``col = value``, not a constant.
+
+    Both use the GIN index alike. But a column equal to a constant drops out of an ORDER BY, so
+    the planner would walk the primary key newest first and test every product of every province
+    or category; ordered by this column and then the id, the newest matches are walked in the
+    btree index of that column and the id (migration 6a7000000006), one province or category
+    only. (It also lets the planner test the words last, after the province or category.)
+    """
+    return col == any_(array([value], type_=Integer))
+
+
+def _keys(
+    cols: Any, sort: str, ranked_by: Any | None, *, walk: bool = True, lead: Any | None = None
+) -> list[tuple[Any, bool]]:
+    """A page's order as (expression, descending) pairs over ``cols`` (the index table's or a CTE's).
+
+    Newest first, ``lead`` (a column the search fixes to one value, see _one_of) comes first.
+    """
+    if sort == "price_asc":
+        return [(cols.price, False), (cols.product_id, True)]
+    if sort == "price_desc":
+        return [(cols.price, True), (cols.product_id, True)]
+    if ranked_by is not None:
+        return [(func.ts_rank_cd(cols.document, ranked_by), True), (cols.product_id, True)]
+    if lead is not None:
+        # The planner walks the (lead, id) index or sorts the matches, whichever it expects cheaper.
+        return [(lead, True), (cols.product_id, True)]
+    return [(cols.product_id if walk else cols.product_id + 0, True)]
+
+
+def _page_of(
+    cols: Any, where: list[Any], keys: list[tuple[Any, bool]], limit: int, offset: int
+) -> Select[Any]:
+    """(product_id, ord): one page of ids in the order ``keys`` give, numbered from 1."""
+
+    def ordered(pairs: list[tuple[Any, bool]]) -> list[Any]:
+        return [e.desc() if descending else e for e, descending in pairs]
+
+    inner = (
+        select(cols.product_id.label("product_id"), *(e.label(f"k{i}") for i, (e, _) in enumerate(keys)))
+        .where(*where)
+        .order_by(*ordered(keys))
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    # Numbered by the same keys, so the products' statement can keep the page's order.
+    again = [(inner.c[f"k{i}"], descending) for i, (_, descending) in enumerate(keys)]
+    return select(inner.c.product_id, func.row_number().over(order_by=ordered(again)).label("ord"))
+
+
+def _products_of(session: Session, page: Any, total: Any | None) -> tuple[list[Product], int | None]:
+    """The page's products in its order, with what a result shows, in one statement; and ``total``."""
+    stmt = (
+        select(Product, page.c.ord, *([total.label("total")] if total is not None else []))
+        .join(page, page.c.product_id == Product.id)
+        .join(Booth, Booth.id == Product.booth_id)
+        .options(
+            contains_eager(Product.booth).joinedload(Booth.region),
+            # Joined, not one more statement each: a page has twenty products, a product a few
+            # photos and at most five programmes.
+            joinedload(Product.photos),
+            joinedload(Product.programme_rows),
+            # What the index is fed from, the longest columns, is shown nowhere.
+            defer(Product.search_text),
+            defer(Product.search_title),
         )
-        by_id = {p.id: p for p in loaded}
-        rows = [by_id[i] for i in ids if i in by_id]
-    if estimated and page == 1 and len(ids) < per_page:
-        # Fewer than a page: the whole count is known after all, whatever was estimated.
-        total = len(ids)
-        capped = broad = total > SEARCH_COUNT_CAP
-    found = Page(items=rows, page=page, per_page=per_page, total=min(total, SEARCH_COUNT_CAP))
-    found.capped = capped  # type: ignore[attr-defined]
-    found.broad = broad  # type: ignore[attr-defined]
-    return found
+        .order_by(page.c.ord)
+    )
+    rows = session.execute(stmt).unique().all()
+    return [r[0] for r in rows], (rows[0][2] if rows and total is not None else None)
 
 
 def _estimated_rows(session: Session, stmt: Select[Any]) -> float:
