@@ -163,10 +163,13 @@ def _key(member: Any, what: str) -> str | None:
     if found is None:
         return None
     generation, modules = found
-    grants = sorted((grant.role, grant.region_id or 0, grant.kind or "") for grant in member.roles)
-    shape = json.dumps([member.region_id, grants, modules])
-    digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
-    return f"m:{member.id}:{generation}:{current_language()}:{digest}:{what}"
+    prefixes = g.setdefault("resalat_member_prefixes", {})
+    if member.id not in prefixes:  # one digest a request, however many fragments it shows
+        grants = sorted((grant.role, grant.region_id or 0, grant.kind or "") for grant in member.roles)
+        shape = json.dumps([member.region_id, grants, modules])
+        digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
+        prefixes[member.id] = f"m:{member.id}:{generation}:{current_language()}:{digest}"
+    return f"{prefixes[member.id]}:{what}"
 
 
 def _fetched(cache: MemberCache, member: Any, what: str) -> Any:
