@@ -39,6 +39,10 @@ from .schemas import (
 bp = Blueprint(f"{plugin.name}_api", __name__, url_prefix=f"/api/v1/{plugin.name}")
 
 
+# A policy's newest claims its detail shows; the member's claims, a page at a time, are /claims.
+CLAIMS_SHOWN = 20
+
+
 def _key() -> str:
     return request.headers["Idempotency-Key"].strip()
 
@@ -176,7 +180,10 @@ def policies() -> Any:
 
 
 @bp.get("/policies/<int:policy_id>")
-@api_doc(summary="One of my policies, with its people, instalments and claims", response=PolicyDetailSchema)
+@api_doc(
+    summary="One of my policies, with its people, instalments and newest claims (all of them: /claims)",
+    response=PolicyDetailSchema,
+)
 @login_required
 def policy(policy_id: int) -> Any:
     session = db_session()
@@ -186,7 +193,8 @@ def policy(policy_id: int) -> Any:
         {"member_id": p.member_id, "name": p.name, "relation": p.relation} for p in found.people
     ]
     data["premiums"] = services.premiums_of(session, [found.id])[found.id]
-    data["claims"] = [_claim(c, 0) for c in services.claims_of_policies(session, [found.id])[found.id]]
+    newest = session.scalars(services.policy_claims_query(found.id).limit(CLAIMS_SHOWN))
+    data["claims"] = [_claim(c, 0) for c in newest]
     return dump(PolicyDetailSchema, data)
 
 

@@ -181,7 +181,7 @@ def policy(policy_id: int) -> Any:
         policy=found,
         covered=services.insured_sum(session, found),
         premiums=services.premiums_of(session, [found.id])[found.id],
-        claims=services.claims_of_policies(session, [found.id])[found.id],
+        claims=paginate(session, services.policy_claims_query(found.id)),
         next_item=services.next_unpaid(found) if found.status == ACTIVE else None,
         why_no_claim=services.may_claim(found),
         renewable=services.renewable(session, found),

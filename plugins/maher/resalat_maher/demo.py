@@ -8,14 +8,35 @@ learner who finished her course is one of the Al-Ghadir centre's leaders, when t
 from __future__ import annotations
 
 import io
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
 from resalat_cores import services as cores
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, get_region, ids_under
+from resalat_core.sdk import IMAGE, Member, can, get_region, ids_under, search_key, utcnow
 from resalat_maher import services
+from resalat_maher.models import (
+    ACCEPTED,
+    DECLINED,
+    DRAFT,
+    LEVELS,
+    MODES,
+    NAME_MAX,
+    PUBLISHED,
+    TITLE_MAX,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonDone,
+    MentoringRequest,
+    Recommendation,
+    Skill,
+)
+from resalat_maher.services.courses import COVER, stored
 
 WEAVING_LESSONS = (
     (
@@ -219,3 +240,229 @@ def build(session: Session, world: Any) -> dict[str, Any]:
         )
     session.flush()
     return made
+
+
+# --- many rows: every list the pages show, at size ----------------------------------------------
+
+# Distinct covers kept for the courses added at size: more than a page of them, so a page of the
+# catalogue shows as many different pictures as it would in life.
+COVERS_AT_SIZE = 24
+
+
+def _people(session: Session, world: Any) -> list[Member]:
+    return [world.members[key] for key in sorted(world.members)]
+
+
+def _demo_courses(session: Session) -> list[Course]:
+    """The demo's own courses (found by title: an earlier run's world has no extras)."""
+    titles = ("کاربافی سنتی برای تازه‌کارها", "نگهداری بره در زمستان")
+    return list(session.scalars(select(Course).where(Course.title.in_(titles)).order_by(Course.id)))
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more courses (with covers, lessons and a learner each), enrolments, certificates,
+    skills, mentoring requests and recommendations, spread over the demo's people so that each
+    one's lists pass a page; and every member a learner of the demo's courses."""
+    people = _people(session, world)
+    if not people or rows < 1:
+        return
+    fields = [f.id for f in cores.fields(session)]
+    now = utcnow()
+    kept = [
+        stored(
+            session,
+            _woven(n),
+            people[n % len(people)],
+            purpose=COVER,
+            kind=IMAGE,
+            public=True,
+            field="cover",
+        )
+        for n in range(min(rows, COVERS_AT_SIZE))
+    ]
+    covers = [c.id for c in kept if c is not None]
+    course_rows = []
+    for n in range(rows):
+        author = people[n % len(people)]
+        title = f"دوره‌ی {n + 1}: {WEAVING_TITLES[n % len(WEAVING_TITLES)]}"
+        course_rows.append(
+            {
+                "author_id": author.id,
+                "field_id": fields[n % len(fields)],
+                "title": title,
+                "title_search": search_key(title)[:TITLE_MAX],
+                "summary": "دوره‌ای کوتاه در چند درس، برای شروع کار در خانه.",
+                "level": LEVELS[n % len(LEVELS)],
+                # Every fifth a draft: its author sees it among their own, nobody else.
+                "status": DRAFT if n % 5 == 4 else PUBLISHED,
+                "cover_id": covers[n % len(covers)] if covers else None,
+                "created_at": now + timedelta(microseconds=n),
+                "published_at": None if n % 5 == 4 else now + timedelta(microseconds=n),
+            }
+        )
+    course_ids = list(
+        session.scalars(insert(Course).returning(Course.id, sort_by_parameter_order=True), course_rows)
+    )
+    lesson_rows = [
+        {"course_id": cid, "position": p + 1, "title": title, "body": body, "created_at": now}
+        for cid in course_ids
+        for p, (title, body) in enumerate(LAMB_LESSONS)
+    ]
+    lesson_ids = list(
+        session.scalars(insert(Lesson).returning(Lesson.id, sort_by_parameter_order=True), lesson_rows)
+    )
+    per_course = len(LAMB_LESSONS)
+    # One learner a published course (someone other than its author); every third finished it.
+    published = [n for n in range(rows) if course_rows[n]["status"] == PUBLISHED]
+    enrolment_rows, finished = [], []
+    codes: set[str] = set()
+    for n in published:
+        learner = people[(n + 1) % len(people)]
+        if learner.id == course_rows[n]["author_id"]:
+            continue
+        done = n % 3 == 0
+        code = None
+        if done:
+            code = _fresh_code(codes)
+        enrolment_rows.append(
+            {
+                "course_id": course_ids[n],
+                "member_id": learner.id,
+                "created_at": now + timedelta(microseconds=n),
+                "completed_at": now + timedelta(microseconds=n) if done else None,
+                "certificate_code": code,
+            }
+        )
+        finished.append((n, done))
+    returning = insert(Enrolment).returning(Enrolment.id, sort_by_parameter_order=True)
+    enrolment_ids = list(session.scalars(returning, enrolment_rows)) if enrolment_rows else []
+    done_rows = [
+        {"enrolment_id": eid, "lesson_id": lesson_ids[n * per_course + p], "done_at": now}
+        for eid, (n, done) in zip(enrolment_ids, finished, strict=True)
+        for p in range(per_course if done else 1)
+    ]
+    if done_rows:
+        session.execute(insert(LessonDone), done_rows)
+    _learners_of_demo_courses(session, now)
+    _skills(session, people, fields, now)
+    _requests(session, people, rows, now)
+    _recommendations(session, people, [course_ids[n] for n in published], rows, now)
+
+
+WEAVING_TITLES = ("کاربافی", "سوزن‌دوزی", "پرورش زنبور عسل", "نگهداری دام سبک", "خیاطی لباس محلی")
+
+
+def _fresh_code(taken: set[str]) -> str:
+    """A certificate's code no other has (random, as ``new_code`` makes them, without a query
+    a row: a clash among a trillion is left to the unique constraint)."""
+    while True:
+        code = str(secrets.randbelow(9 * 10**11) + 10**11)
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def _learners_of_demo_courses(session: Session, now: Any) -> None:
+    """Every member not yet in them learns the demo's courses: their authors' lists of learners."""
+    for course in _demo_courses(session):
+        enrolled = select(Enrolment.member_id).where(Enrolment.course_id == course.id)
+        others = select(Member.id).where(Member.id != course.author_id, Member.id.not_in(enrolled))
+        ids = session.scalars(others.order_by(Member.id)).all()
+        if ids:
+            session.execute(
+                insert(Enrolment), [{"course_id": course.id, "member_id": i, "created_at": now} for i in ids]
+            )
+
+
+def _skills(session: Session, people: list[Member], fields: list[int], now: Any) -> None:
+    """Each of the demo's people lists as many skills as one may (find a coach grows with them)."""
+    have = dict(
+        session.execute(
+            select(Skill.member_id, func.count(Skill.id))
+            .where(Skill.member_id.in_([p.id for p in people]))
+            .group_by(Skill.member_id)
+        ).all()
+    )
+    skill_rows = []
+    for person in people:
+        for n in range(have.get(person.id, 0), services.SKILLS_MAX):
+            name = f"{WEAVING_TITLES[n % len(WEAVING_TITLES)]} {n + 1}"
+            skill_rows.append(
+                {
+                    "member_id": person.id,
+                    "field_id": fields[n % len(fields)],
+                    "name": name,
+                    "name_search": search_key(name)[:NAME_MAX],
+                    "level": LEVELS[n % len(LEVELS)],
+                    "years": n % 20,
+                    "description": "",
+                    "mentoring": n % 2 == 0,
+                    "mode": MODES[n % len(MODES)],
+                    "region_id": person.region_id,
+                    "created_at": now,
+                }
+            )
+    if skill_rows:
+        session.execute(insert(Skill), skill_rows)
+
+
+def _requests(session: Session, people: list[Member], rows: int, now: Any) -> None:
+    """``rows`` answered mentoring requests, each a mentor's skill asked by another of the people."""
+    offered = session.execute(
+        select(Skill.id, Skill.member_id)
+        .where(Skill.mentoring.is_(True), Skill.member_id.in_([p.id for p in people]))
+        .order_by(Skill.id)
+    ).all()
+    if not offered:
+        return
+    request_rows = []
+    for n in range(rows):
+        skill_id, mentor_id = offered[n % len(offered)]
+        learner = people[(n + 1) % len(people)]
+        if learner.id == mentor_id:
+            learner = people[(n + 2) % len(people)]
+        if learner.id == mentor_id:
+            continue
+        request_rows.append(
+            {
+                "skill_id": skill_id,
+                "mentor_id": mentor_id,
+                "learner_id": learner.id,
+                "message": "برای شروع کار راهنمایی می‌خواهم.",
+                "status": ACCEPTED if n % 2 else DECLINED,
+                "created_at": now + timedelta(microseconds=n),
+                "answered_at": now + timedelta(microseconds=n),
+            }
+        )
+    if request_rows:
+        session.execute(insert(MentoringRequest), request_rows)
+
+
+def _recommendations(
+    session: Session, people: list[Member], course_ids: list[int], rows: int, now: Any
+) -> None:
+    """``rows`` recommendations by those of the people who may recommend, to people of their area."""
+    if not course_ids:
+        return
+    pairs = [
+        (guide, member)
+        for guide in people
+        if can(services.RECOMMEND, member=guide)
+        for member in people
+        if member.id != guide.id and can(services.RECOMMEND, member.region, member=guide)
+    ]
+    if not pairs:
+        return
+    session.execute(
+        insert(Recommendation),
+        [
+            {
+                "course_id": course_ids[n % len(course_ids)],
+                "member_id": pairs[n % len(pairs)][1].id,
+                "guide_id": pairs[n % len(pairs)][0].id,
+                "note": "این دوره به کار شما می‌آید.",
+                "created_at": now + timedelta(microseconds=n),
+            }
+            for n in range(rows)
+        ],
+    )

@@ -170,3 +170,8 @@ def resalat_ask_me_experts(
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     world.extras["maher"] = demo.build(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import today_in_iran
 
 from . import services
+from .models import NATIONWIDE, Snapshot
 from .periods import MONTH, period_of
 
 MONTHS_BACK = 5
@@ -50,3 +51,43 @@ def _take(session: Session) -> None:
             tenths = 10 - back
             past = [replace(c, value=c.value * tenths // 10) for c in counted]
             services.store(session, month.last_day, region, past)
+
+
+def add_rows(session: Session, rows: int) -> None:
+    """``rows`` more months of nationwide history before the oldest kept: each month's last day
+    holds the newest snapshot's figures, smaller the further back (the periods list, the charts
+    and the tables of those months grow with them)."""
+    newest = session.scalar(select(func.max(Snapshot.day)).where(Snapshot.scope_id == NATIONWIDE))
+    oldest = session.scalar(select(func.min(Snapshot.day)).where(Snapshot.scope_id == NATIONWIDE))
+    if newest is None or oldest is None or rows < 1:
+        return
+    latest = list(
+        session.scalars(
+            select(Snapshot)
+            .where(Snapshot.scope_id == NATIONWIDE, Snapshot.day == newest)
+            .order_by(Snapshot.id)
+        )
+    )
+    month = period_of(oldest, MONTH)
+    copies = []
+    for back in range(rows):
+        month = month.previous()
+        # A figure a thousandth smaller a month back, never below nothing.
+        share = max(0, 1000 - back - 1)
+        copies += [
+            {
+                "day": month.last_day,
+                "scope_id": NATIONWIDE,
+                "plugin": s.plugin,
+                "key": s.key,
+                "value": s.value * share // 1000,
+                "money": s.money,
+                "label_fa": s.label_fa,
+                "label_en": s.label_en,
+                "unit_fa": s.unit_fa,
+                "unit_en": s.unit_en,
+            }
+            for s in latest
+        ]
+    if copies:
+        session.execute(insert(Snapshot), copies)

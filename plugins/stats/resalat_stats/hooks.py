@@ -51,3 +51,8 @@ def resalat_tiles(member: Member) -> list[Tile]:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, rows)

@@ -38,6 +38,7 @@ from .claims import (
     may_claim,
     own_claim,
     paid_on_policy,
+    policy_claims_query,
     queue_count,
     queue_query,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "claim_url",
     "claims_of_policies",
     "claims_query",
+    "policy_claims_query",
     "count_open_offers",
     "decide",
     "decline_offer",

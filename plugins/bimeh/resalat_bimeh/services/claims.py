@@ -222,6 +222,11 @@ def claims_of_policies(session: Session, policy_ids: list[int]) -> dict[int, lis
     return out
 
 
+def policy_claims_query(policy_id: int) -> Select[Any]:
+    """A policy's claims, newest first (its page shows them a page at a time)."""
+    return select(Claim).where(Claim.policy_id == policy_id).order_by(Claim.id.desc())
+
+
 def claims_query(member: Member) -> Select[Any]:
     return select(Claim).where(Claim.member_id == member.id).order_by(Claim.id.desc())
 

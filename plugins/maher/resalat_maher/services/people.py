@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -31,7 +31,7 @@ from resalat_maher.models import (
     Recommendation,
     Skill,
 )
-from resalat_maher.services.skills import checked_text
+from resalat_maher.services.skills import WITH_PLACE, checked_text
 
 RECOMMEND = "maher.recommend"
 
@@ -99,6 +99,7 @@ def requests_query(member_id: int) -> Select[tuple[MentoringRequest]]:
     """Requests the member sent or received, waiting ones first, newest first."""
     return (
         select(MentoringRequest)
+        .options(joinedload(MentoringRequest.skill).options(WITH_PLACE))
         .where(or_(MentoringRequest.mentor_id == member_id, MentoringRequest.learner_id == member_id))
         .order_by((MentoringRequest.status != WAITING), MentoringRequest.id.desc())
     )

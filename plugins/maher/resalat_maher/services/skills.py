@@ -6,7 +6,7 @@ from typing import Any
 
 from resalat_cores import services as cores
 from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -140,8 +140,13 @@ def delete_skill(session: Session, member: Member, skill_id: int) -> None:
     session.flush()
 
 
+# A skill's place is shown with its province ("Gorg Tappeh, Zanjan"): loaded with the skill, since
+# a place already read as another's parent has no parent of its own loaded, and would ask once each.
+WITH_PLACE = joinedload(Skill.region).joinedload(Region.parent)
+
+
 def skills_of_query(member_id: int) -> Select[tuple[Skill]]:
-    return select(Skill).where(Skill.member_id == member_id).order_by(Skill.id)
+    return select(Skill).options(WITH_PLACE).where(Skill.member_id == member_id).order_by(Skill.id)
 
 
 def skills_of(session: Session, member_id: int) -> list[Skill]:
@@ -172,7 +177,7 @@ def coaches_query(
     ``q`` matches the skill's name by ``search_key``, so «کاربافی» finds «كاربافي»; ``region_ids``
     None means everywhere (a province's id brings the places under it, see ``coach_filters``).
     """
-    stmt = select(Skill)
+    stmt = select(Skill).options(WITH_PLACE)
     if field:
         stmt = stmt.where(
             Skill.field_id == select(cores.Field.id).where(cores.Field.code == field).scalar_subquery()

@@ -18,6 +18,7 @@ from resalat_core.sdk import (
     BadInput,
     Member,
     NotFound,
+    Region,
     _,
     get_region,
     normalize_text,
@@ -323,7 +324,9 @@ def in_group(session: Session, member: Member | None, group: RasanGroup) -> bool
 
 def groups_query(words: str = "", mine: Member | None = None) -> Select[Any]:
     """Groups, newest first: those whose title holds ``words``, or the member's own."""
-    stmt = select(RasanGroup)
+    # The group's place is shown with its province: loaded with it (see maher's skills: a place
+    # read before as another's parent has no parent loaded, and would ask once each).
+    stmt = select(RasanGroup).options(joinedload(RasanGroup.region).joinedload(Region.parent))
     if mine is not None:
         stmt = stmt.join(RasanGroupMember, RasanGroupMember.group_id == RasanGroup.id).where(
             RasanGroupMember.member_id == mine.id
