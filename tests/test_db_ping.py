@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from resalat_core import testing
 from resalat_core.app import create_app
+from resalat_core.config import load_config
 from resalat_core.db import make_engine
 
 
@@ -126,3 +127,8 @@ def test_the_setting_reaches_the_apps_engine() -> None:
         assert backend_pid(db.engine) != first
     finally:
         db.dispose()
+
+
+def test_the_threshold_can_be_set_in_fractions_of_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESALAT_DATABASE_PING_IDLE_SECONDS", "2.5")
+    assert load_config()["database_ping_idle_seconds"] == 2.5
