@@ -25,7 +25,7 @@ from resalat_core.access import access_of, is_api_request
 from resalat_core.audit.services import HOST_AUDIT_ACTIONS
 from resalat_core.cli import register_host_commands
 from resalat_core.config import check_production, load_config
-from resalat_core.db import Database
+from resalat_core.db import DEFAULT_PING_IDLE_SECONDS, Database
 from resalat_core.errors import BadInput, PluginError, ResalatError
 from resalat_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _l
 from resalat_core.plugins.activation import is_active
@@ -175,7 +175,11 @@ def create_app(
 
     state = HostState(
         config=config,
-        db=Database(config["database_url"], pooler=str(config.get("database_pooler") or "")),
+        db=Database(
+            config["database_url"],
+            pooler=str(config.get("database_pooler") or ""),
+            ping_idle_seconds=float(config.get("database_ping_idle_seconds", DEFAULT_PING_IDLE_SECONDS)),
+        ),
         plugins=PluginManager(),
     )
     # A provider that cannot be found stops the start with its name, not the first message sent.

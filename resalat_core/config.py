@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     # server) or "pgbouncer" (PgBouncer in transaction mode: no prepared statements, since the next
     # transaction may run on another server connection).
     "database_pooler": "",
+    # A pooled connection idle longer than this many seconds is pinged before it is handed out
+    # (0: every time); one used more recently is trusted (resalat_core.db.ping_when_idle).
+    "database_ping_idle_seconds": 10.0,
     # "production" refuses to start with a published secret key, debug on or cookies over HTTP.
     "environment": "development",
     "debug": False,
@@ -64,6 +67,8 @@ def _coerce(raw: str, like: Any) -> Any:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(like, int):
         return int(raw)
+    if isinstance(like, float):
+        return float(raw)
     return raw
 
 

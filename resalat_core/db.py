@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from flask import current_app
 from flask.globals import _cv_app
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -50,9 +52,47 @@ def is_sqlite(url_or_engine: Any) -> bool:
 
 
 POOLERS = ("", "pgbouncer")
+DEFAULT_PING_IDLE_SECONDS = 10.0
+_CHECKED_IN = "resalat_checked_in"  # the connection record's info key: when it was last returned
 
 
-def make_engine(url: str, *, pooler: str = "", **kwargs: Any) -> Engine:
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection on checkout only when it sat idle longer than ``idle_seconds``
+    (0: on every checkout, as ``pool_pre_ping`` does).
+
+    A ping is a round trip; on every checkout it is one per request, and behind PgBouncer it only
+    reaches the bouncer anyway. A connection used a few seconds ago is alive; one that sat longer
+    may have been cut (a server restart, a firewall's idle timeout), and is replaced before it is
+    handed out. A connection dropped within the window fails its first query instead, and the
+    pool invalidates every connection it opened before that (SQLAlchemy's disconnect handling),
+    so the next checkout connects afresh.
+    """
+    if idle_seconds < 0:
+        raise ValueError(f"database_ping_idle_seconds must be 0 or more, not {idle_seconds!r}")
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_CHECKED_IN)
+        if returned is None:
+            return  # just connected: nothing to ping
+        if idle_seconds and time.monotonic() - returned <= idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool answers this by dropping the connection and checking out a fresh one.
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("the pooled connection did not answer its ping")
+
+
+def make_engine(
+    url: str, *, pooler: str = "", ping_idle_seconds: float = DEFAULT_PING_IDLE_SECONDS, **kwargs: Any
+) -> Engine:
     """An engine tuned for the backend: SQLite gets FKs, WAL, a busy timeout and BEGIN IMMEDIATE.
 
     ``pooler="pgbouncer"``: PostgreSQL is reached through PgBouncer in transaction mode, where
@@ -60,6 +100,9 @@ def make_engine(url: str, *, pooler: str = "", **kwargs: Any) -> Engine:
     statement prepared on one server connection is unknown to the next), and the app keeps no
     other session state: ``SET LOCAL`` only, no advisory locks across transactions, no LISTEN, no
     temporary tables (a test checks the code for them).
+
+    ``ping_idle_seconds``: a pooled PostgreSQL connection is pinged on checkout only when it sat
+    idle longer than this (0: always); see ``ping_when_idle``.
     """
     if pooler not in POOLERS:
         raise ValueError(f"database_pooler must be one of {POOLERS!r}, not {pooler!r}")
@@ -93,10 +136,12 @@ def make_engine(url: str, *, pooler: str = "", **kwargs: Any) -> Engine:
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args["prepare_threshold"] = None
         kwargs["connect_args"] = connect_args
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine, float(ping_idle_seconds))
+    return engine
 
 
 def _scope() -> int:
@@ -109,9 +154,11 @@ def _scope() -> int:
 class Database:
     """An engine and a thread-scoped session factory bound to one Flask app."""
 
-    def __init__(self, url: str, *, pooler: str = "") -> None:
+    def __init__(
+        self, url: str, *, pooler: str = "", ping_idle_seconds: float = DEFAULT_PING_IDLE_SECONDS
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url, pooler=pooler)
+        self.engine = make_engine(url, pooler=pooler, ping_idle_seconds=ping_idle_seconds)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory, scopefunc=_scope)
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.orm.util import identity_key
 
 from resalat_core.db import utcnow
@@ -736,7 +737,10 @@ def _linked_pg(
             assert found is not None  # the function just read it
             made.append(found)
             continue
-        transfer = Transfer(
+        # Written by the function: the session holds it as loaded, without reading it back. Its
+        # values go in as loaded ones (no change events: nothing is left for a flush to write).
+        transfer = manager_of_class(Transfer).new_instance()
+        transfer.__dict__.update(
             id=row.transfer_id,
             key=spec.key,
             fingerprint=fingerprint,
@@ -754,7 +758,6 @@ def _linked_pg(
             created_by_id=actor.id if actor else None,
             created_at=now,
         )
-        # Written by the function: the session holds it as loaded, without reading it back.
         make_transient_to_detached(transfer)
         session.add(transfer)
         made.append(transfer)
