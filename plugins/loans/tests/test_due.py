@@ -68,15 +68,18 @@ def test_buckets_follow_the_days_overdue_and_a_second_run_changes_nothing(app, w
 
 
 def test_run_due_works_in_committed_batches_and_gives_the_same_answer(app, world, loan_id, db):
+    # A second loan of the same day, with a note and no guarantor.
+    other = world.request(product="solar", amount=AMOUNT // 4, instalments=12, note=world.note())
+    world.decide(other)
     first_due = world.loan(loan_id)["schedule"][0][1]
-    day = first_due + timedelta(days=95)  # four instalments due, the loan 90+ days late
+    day = first_due + timedelta(days=95)  # four instalments of each due, both loans 90+ days late
     commits = []
     with db() as s:
         result = services.run_due(s, day, batch_size=1, commit=lambda: commits.append(s.commit()))
-    assert result.as_dict() == {"reminded": 4, "moved": 1, "guarantees_called": 1, "protested": 1}
-    # Four one-instalment batches of reminders, one one-loan batch of buckets.
-    assert len(commits) == 5
-    assert world.loan(loan_id)["bucket"] == "90+"
+    assert result.as_dict() == {"reminded": 8, "moved": 2, "guarantees_called": 1, "protested": 2}
+    # Two one-loan batches, each with its reminders, bucket, guarantees and note together.
+    assert len(commits) == 2
+    assert world.loan(loan_id)["bucket"] == world.loan(other)["bucket"] == "90+"
     assert run(app, day) == {"reminded": 0, "moved": 0, "guarantees_called": 0, "protested": 0}
 
 
