@@ -279,7 +279,8 @@ def protest_notes(
         # What the UPDATE wrote, without reading each note back.
         set_committed_value(note, "status", PROTESTED)
         set_committed_value(note, "updated_at", now)
-        _audit(session, "icap.note_protested", note, PLEDGED, actor)
+        # Written with the history rows at the next flush: batched INSERTs, not one each.
+        _audit(session, "icap.note_protested", note, PLEDGED, actor, flush=False)
     return due
 
 
@@ -302,7 +303,9 @@ def settle_note(session: Session, *, reference: str, actor: Member | None = None
     return note
 
 
-def _audit(session: Session, action: str, note: Note, before: str, actor: Member | None) -> None:
+def _audit(
+    session: Session, action: str, note: Note, before: str, actor: Member | None, *, flush: bool = True
+) -> None:
     """The note's protest or release in the audit trail, in the same transaction. With no actor
     named (a repayment releasing it), the signed-in member of the request is the one who acted."""
     who: dict[str, Any] = {"actor": actor} if actor is not None else {}
@@ -313,5 +316,6 @@ def _audit(session: Session, action: str, note: Note, before: str, actor: Member
         region=note.region_id,
         before={"status": before},
         after={"status": note.status, "amount": note.amount},
+        flush=flush,
         **who,
     )
