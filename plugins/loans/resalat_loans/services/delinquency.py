@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from resalat_icap import services as icap
 from sqlalchemy import and_, case, func, insert, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from resalat_core.sdk import Day, Member, Money, Words, _, notify, region_hook, split_ids, utcnow
@@ -161,12 +161,17 @@ def _due_batch(
     if not ids:
         return
     soon = day + timedelta(days=int(setting("reminder_days")))
-    # The loans with their members (joined), then their unpaid instalments: two queries.
-    loans = {loan.id: loan for loan in session.scalars(select(Loan).where(Loan.id.in_(ids)))}
+    # The loans with their members (joined), then their unpaid instalments due by the end of the
+    # reminder days: two queries. Those later are never reminded, owed or overdue yet (a loan
+    # whose oldest unpaid instalment is still to come is current), so they are not loaded.
+    loans = {
+        loan.id: loan
+        for loan in session.scalars(select(Loan).where(Loan.id.in_(ids)).options(lazyload(Loan.product)))
+    }
     unpaid: dict[int, list[Instalment]] = {loan_id: [] for loan_id in loans}
     for item in session.scalars(
         select(Instalment)
-        .where(Instalment.loan_id.in_(ids), Instalment.paid_at.is_(None))
+        .where(Instalment.loan_id.in_(ids), Instalment.paid_at.is_(None), Instalment.due_on <= soon)
         .order_by(Instalment.loan_id, Instalment.seq)
     ):
         unpaid[item.loan_id].append(item)
