@@ -361,6 +361,8 @@ def run_due(
         session.flush()
         if commit is not None:
             commit()
+        if len(ids) < size:
+            break  # the last batch: no need to ask again
     return result
 
 
