@@ -212,7 +212,8 @@ def notify(member: Member, message: Message) -> Any:
 
     Reaches only a notification plugin active in the member's region; with none, nothing happens.
     Runs in the caller's transaction; what the member's pages show of them is refreshed when it
-    commits.
+    commits. The notifications plugin writes the row with the session's next flush (its id comes
+    then), so a job telling thousands of members writes them in a few batched INSERTs.
     """
     touch(object_session(member), member.id)
     return region_hook("resalat_notify", member)(member=member, message=message)

@@ -26,6 +26,9 @@ class Activation:
 
     def __init__(self, rows: list[tuple[str, int | None, bool]]) -> None:
         self._rows = {(module, region_id): enabled for module, region_id, enabled in rows}
+        # region_hook's answers, by plugin manager and place: a job telling thousands of members
+        # asks the same few places again and again.
+        self._inactive: dict[tuple[int, int | None, int | None], list[Any]] = {}
 
     def is_active(self, module: str, region: Region | None) -> bool:
         if region is None:
@@ -137,7 +140,12 @@ def region_hook(hook_name: str, subject: Any) -> Any:
     manager = _plugins()
     snap = activation()
     region = region_of(subject)
-    inactive = [r.hooks for r in manager.loaded if r.hooks is not None and not snap.is_active(r.name, region)]
+    key = (id(manager), region.id if region else None, region.parent_id if region else None)
+    inactive = snap._inactive.get(key)
+    if inactive is None:
+        inactive = snap._inactive[key] = [
+            r.hooks for r in manager.loaded if r.hooks is not None and not snap.is_active(r.name, region)
+        ]
     if not inactive:
         return getattr(manager.pm.hook, hook_name)
     return manager.pm.subset_hook_caller(hook_name, remove_plugins=inactive)

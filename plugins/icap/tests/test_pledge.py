@@ -231,3 +231,28 @@ def test_a_note_must_fit_the_lender_and_its_due_date(jafar, issue, pledge, note_
         services.pledge_note(s, due, s.get(Member, jafar.id), reference="loan:21", amount=1_000_000)
     assert late.value.code == "past_due"
     assert note_of(due)["status"] == "issued"
+
+
+def test_a_run_protests_many_notes_at_once_each_once(jafar, make_member, issue, pledge, note_of, db):
+    first, second, repaid = issue(jafar.id), issue(jafar.id), issue(jafar.id)
+    pledge(first, jafar.id, "loan:21")
+    pledge(second, jafar.id, "loan:22")
+    pledge(repaid, jafar.id, "loan:23")
+    officer = make_member("admin")
+    with db() as s:
+        services.protest_note(s, reference="loan:22", reason="قسط معوق", actor=s.get(Member, officer))
+        services.release_note(s, reference="loan:23")
+    with db() as s:
+        with pytest.raises(BadInput):
+            services.protest_notes(s, [("loan:21", " ")], actor=None)
+        # No note for loan:404, loan:22's already protested: only loan:21's is protested now.
+        done = services.protest_notes(
+            s, [("loan:21", "سه قسط معوق"), ("loan:22", "دوباره"), ("loan:404", "بی‌سفته")], actor=None
+        )
+        assert [n.id for n in done] == [first] and done[0].status == "protested"
+        assert services.protest_notes(s, [("loan:21", "سه قسط معوق")], actor=None) == []  # once
+    with db() as s, pytest.raises(Conflict):  # a released note is done, as protest_note says
+        services.protest_notes(s, [("loan:23", "دیر")], actor=s.get(Member, officer))
+    assert note_of(first)["history"][-1] == ("pledged", "protested", "loan:21", "سه قسط معوق", None)
+    assert [h[1] for h in note_of(second)["history"]].count("protested") == 1
+    assert note_of(repaid)["status"] == "released"

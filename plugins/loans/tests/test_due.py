@@ -9,8 +9,9 @@ import pytest
 from resalat_icap import services as icap
 from resalat_leaders import services as leaders
 from resalat_loans import services
+from sqlalchemy import event
 
-from resalat_core.sdk import Member, hookimpl
+from resalat_core.sdk import Member, hookimpl, utcnow
 from resalat_core.testing import PASSWORD
 
 TOMAN = 10
@@ -68,16 +69,57 @@ def test_buckets_follow_the_days_overdue_and_a_second_run_changes_nothing(app, w
 
 
 def test_run_due_works_in_committed_batches_and_gives_the_same_answer(app, world, loan_id, db):
+    # A second loan of the same day, with a note and no guarantor.
+    other = world.request(product="solar", amount=AMOUNT // 4, instalments=12, note=world.note())
+    world.decide(other)
     first_due = world.loan(loan_id)["schedule"][0][1]
-    day = first_due + timedelta(days=95)  # four instalments due, the loan 90+ days late
+    day = first_due + timedelta(days=95)  # four instalments of each due, both loans 90+ days late
     commits = []
     with db() as s:
         result = services.run_due(s, day, batch_size=1, commit=lambda: commits.append(s.commit()))
-    assert result.as_dict() == {"reminded": 4, "moved": 1, "guarantees_called": 1, "protested": 1}
-    # Four one-instalment batches of reminders, one one-loan batch of buckets.
-    assert len(commits) == 5
-    assert world.loan(loan_id)["bucket"] == "90+"
+    assert result.as_dict() == {"reminded": 8, "moved": 2, "guarantees_called": 1, "protested": 2}
+    # Two one-loan batches, each with its reminders, bucket, guarantees and note together.
+    assert len(commits) == 2
+    assert world.loan(loan_id)["bucket"] == world.loan(other)["bucket"] == "90+"
     assert run(app, day) == {"reminded": 0, "moved": 0, "guarantees_called": 0, "protested": 0}
+
+
+def test_a_chunk_run_again_does_nothing_twice_and_a_quiet_day_loads_no_loan(
+    app, world, loan_id, notifications, db
+):
+    other = world.request(product="solar", amount=AMOUNT // 4, instalments=12, note=world.note())
+    world.decide(other)
+    day = world.loan(loan_id)["schedule"][0][1] + timedelta(days=95)
+    now = utcnow()
+    with db() as s:
+        chunks = services.plan_run_due(s, now, day=day.isoformat())
+    assert chunks == [{"first": loan_id, "last": other, "day": day.isoformat()}]
+    with db() as s:
+        done = services.run_due_chunk(s, chunks[0], now)
+    assert done == {"reminded": 8, "moved": 2, "guarantees_called": 1, "protested": 2}
+    told = (notifications(world.member), notifications(world.guarantor))
+    assert told[0].count("loan.due") == 8 and told[1] == ["loan.guarantee_called"]
+    before = world.snapshot()
+    # The same chunk again (a worker lost after doing it, a retry): nothing is done twice, and
+    # nothing is read of loans with nothing to do (the statements do not grow with the loans).
+    statements: list[str] = []
+    with db() as s:
+        engine = s.get_bind()
+
+        def count(conn, cursor, statement, *args):
+            if statement.split()[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE"}:
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            again = services.run_due_chunk(s, chunks[0], now)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert again == {"reminded": 0, "moved": 0, "guarantees_called": 0, "protested": 0}
+    assert world.snapshot() == before
+    assert (notifications(world.member), notifications(world.guarantor)) == told
+    # The chunk's loan ids, then the query of those with work: none.
+    assert len(statements) == 2, statements
 
 
 def test_guarantors_are_called_then_the_note_is_protested(app, world, loan_id, notifications, db):

@@ -40,6 +40,7 @@ from resalat_icap.services.pledges import (
     fund_payee_code,
     pledge_note,
     protest_note,
+    protest_notes,
     release_note,
     settle_note,
 )
@@ -57,6 +58,7 @@ from resalat_icap.services.reading import (
 from resalat_icap.services.signing import BAD_SIGNATURE, endorse_note, sign_as_guarantor
 
 __all__ = [
+    "protest_notes",
     "BAD_SIGNATURE",
     "DUTY_PURPOSE",
     "ON_DEMAND_WORDS",
