@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -89,8 +89,16 @@ def open_new_consignment(
     return made
 
 
+def with_places(stmt: Select[tuple[Consignment]]) -> Select[tuple[Consignment]]:
+    """``stmt`` loading both ends' provinces too (a list names each place with its province)."""
+    return stmt.options(
+        joinedload(Consignment.origin).joinedload(Region.parent),
+        joinedload(Consignment.destination).joinedload(Region.parent),
+    )
+
+
 def consignments_query(area: list[int] | None) -> Select[tuple[Consignment]]:
-    stmt = select(Consignment)
+    stmt = with_places(select(Consignment))
     if area is not None:
         stmt = stmt.where(or_(Consignment.origin_id.in_(area), Consignment.destination_id.in_(area)))
     return stmt.order_by(case((Consignment.status == C_OPEN, 0), else_=1), Consignment.id.desc())
@@ -182,7 +190,7 @@ def open_consignments_for(session: Session, operator: Operator) -> list[Consignm
     area = area_ids(session, operator)
     return list(
         session.scalars(
-            select(Consignment)
+            with_places(select(Consignment))
             .where(
                 Consignment.status == C_OPEN,
                 Consignment.operator_id.is_(None),

@@ -11,7 +11,7 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -170,9 +170,18 @@ def visible_shipment(session: Session, viewer: Any, shipment_id: int) -> tuple[S
     return found, role
 
 
+def with_places(stmt: Select[tuple[Shipment]]) -> Select[tuple[Shipment]]:
+    """``stmt`` loading both ends' provinces too: a list names each place with its province, and
+    the provinces are not looked up one by one."""
+    return stmt.options(
+        joinedload(Shipment.pickup_region).joinedload(Region.parent),
+        joinedload(Shipment.dropoff_region).joinedload(Region.parent),
+    )
+
+
 def mine_query(member: Member, as_seller: bool = False) -> Select[tuple[Shipment]]:
     column = Shipment.seller_id if as_seller else Shipment.buyer_id
-    return select(Shipment).where(column == member.id).order_by(Shipment.id.desc())
+    return with_places(select(Shipment).where(column == member.id).order_by(Shipment.id.desc()))
 
 
 def on_the_way(session: Session, member: Member) -> int:
@@ -206,7 +215,7 @@ def open_jobs_query(session: Session, operator: Operator) -> Select[tuple[Shipme
     travel with their consignment and are not offered one by one)."""
     area = area_ids(session, operator)
     home = _member_region(session, operator.member)
-    return (
+    return with_places(
         select(Shipment)
         .where(
             Shipment.status == CREATED,
@@ -223,7 +232,7 @@ def open_jobs_near(session: Session, operator: Operator) -> int:
 
 
 def my_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
-    return (
+    return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_(ACTIVE))
         .order_by(Shipment.id)
@@ -231,7 +240,7 @@ def my_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
 
 
 def done_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
-    return (
+    return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_((DELIVERED, RETURNED, CANCELLED)))
         .order_by(Shipment.updated_at.desc(), Shipment.id.desc())
