@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -137,7 +137,10 @@ def get_counselor(session: Session, counselor_id: int) -> Counselor:
 
 def counselors_query(viewer: Member | None, topic: str = "") -> Select[Counselor]:
     """Counsellors, those of the viewer's province first, then the best rated, then the oldest."""
-    stmt = select(Counselor)
+    # Each names its place with its province: loaded here, not one province at a time.
+    stmt = select(Counselor).options(
+        joinedload(Counselor.member).joinedload(Member.region).joinedload(Region.parent)
+    )
     words = normalize_text(topic or "").strip()
     if words:
         pattern = f"%{words}%"

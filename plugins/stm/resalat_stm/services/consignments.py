@@ -104,12 +104,12 @@ def consignments_query(area: list[int] | None) -> Select[tuple[Consignment]]:
     return stmt.order_by(case((Consignment.status == C_OPEN, 0), else_=1), Consignment.id.desc())
 
 
+def parcels_query(consignment: Consignment) -> Select[tuple[Shipment]]:
+    return select(Shipment).where(Shipment.consignment_id == consignment.id).order_by(Shipment.id)
+
+
 def parcels_of(session: Session, consignment: Consignment) -> list[Shipment]:
-    return list(
-        session.scalars(
-            select(Shipment).where(Shipment.consignment_id == consignment.id).order_by(Shipment.id)
-        )
-    )
+    return list(session.scalars(parcels_query(consignment)))
 
 
 def visible_consignment(session: Session, viewer: Member, consignment_id: int) -> Consignment:
@@ -186,19 +186,22 @@ def leave(session: Session, member: Member, consignment_id: int) -> Consignment:
     return found
 
 
-def open_consignments_for(session: Session, operator: Operator) -> list[Consignment]:
+def open_consignments_query(session: Session, operator: Operator) -> Select[tuple[Consignment]]:
+    """Open consignments leaving the operator's area that no operator has taken, oldest first."""
     area = area_ids(session, operator)
-    return list(
-        session.scalars(
-            with_places(select(Consignment))
-            .where(
-                Consignment.status == C_OPEN,
-                Consignment.operator_id.is_(None),
-                Consignment.origin_id.in_(area),
-            )
-            .order_by(Consignment.id)
+    return (
+        with_places(select(Consignment))
+        .where(
+            Consignment.status == C_OPEN,
+            Consignment.operator_id.is_(None),
+            Consignment.origin_id.in_(area),
         )
+        .order_by(Consignment.id)
     )
+
+
+def open_consignments_for(session: Session, operator: Operator) -> list[Consignment]:
+    return list(session.scalars(open_consignments_query(session, operator)))
 
 
 def parcel_counts(session: Session, consignment_ids: Sequence[int]) -> dict[int, int]:
