@@ -375,6 +375,9 @@ def core_matches(
     io = ios.get(core.field.code)
     inputs = io.inputs if io else ()
     outputs = io.outputs if io else ()
+    if good_code in (None, "") and (inputs or outputs):
+        # No good chosen: the field's first, as the core's page opens on it.
+        good_code = (*inputs, *outputs)[0]
     good = get_good(session, good_code)
     if good.code in inputs:
         found = paginate(session, cores_query(session, core, fields_making(ios, good.code)), page, per_page)
