@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defaultload, joinedload, lazyload
 
 from resalat_core.sdk import (
     BadInput,
@@ -592,9 +592,16 @@ def party_booking(session: Session, viewer: Member, booking_id: int) -> Booking:
 
 def my_bookings_query(member: Member) -> Select[Booking]:
     """The member's bookings (and those a guide made for others): the coming ones first."""
+    # A booking names its counsellor and member: their roles and the counsellor's topics are not
+    # read (one query each, whether one booking is listed or a thousand).
     return (
         select(Booking)
         .where(or_(Booking.member_id == member.id, Booking.booked_by_id == member.id))
+        .options(
+            defaultload(Booking.member).lazyload(Member.roles),
+            defaultload(Booking.counselor).defaultload(Counselor.member).lazyload(Member.roles),
+            defaultload(Booking.counselor).lazyload(Counselor.topics),
+        )
         .order_by(Booking.starts_at.desc(), Booking.id.desc())
     )
 
@@ -692,7 +699,13 @@ def reschedule(session: Session, actor: Member, booking_id: int, starts_at: date
 
 
 def notes_query(booking: Booking) -> Select[CounselNote]:
-    return select(CounselNote).where(CounselNote.booking_id == booking.id).order_by(CounselNote.id.desc())
+    # Each author is the booking's member or counsellor, already read with the booking.
+    return (
+        select(CounselNote)
+        .where(CounselNote.booking_id == booking.id)
+        .options(lazyload(CounselNote.author))
+        .order_by(CounselNote.id.desc())
+    )
 
 
 def add_note(session: Session, author: Member, booking_id: int, body: str) -> CounselNote:

@@ -349,6 +349,7 @@ def my_applications_query(member: Member) -> Select[Any]:
         select(Application)
         .join(Core, Core.id == Application.core_id)
         .where(Core.leader_id == member.id)
+        .options(selectinload(Application.products))
         .order_by(Application.id.desc())
     )
 
@@ -359,7 +360,11 @@ def applications_query(festival: Festival, status: str | None = None) -> Select[
     stmt = (
         select(Application)
         .where(Application.festival_id == festival.id)
-        .options(joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent))
+        .options(
+            joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent),
+            # The API names each application's products: in one more query, not one per row.
+            selectinload(Application.products),
+        )
     )
     if status:
         stmt = stmt.where(Application.status == status)
