@@ -185,7 +185,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     if sample is not None:
         buyers = [m for k in ("admin", "member") if (m := world.members.get(k))]
         base = max(session.scalar(select(func.max(Shipment.order_id))) or 0, 10**12)
-        shipments = []
+        shipments: list[dict[str, Any]] = []
 
         def add(status: str, buyer: Any, **kw: Any) -> None:
             shipments.append(

@@ -89,7 +89,7 @@ def open_new_consignment(
     return made
 
 
-def with_places(stmt: Select[tuple[Consignment]]) -> Select[tuple[Consignment]]:
+def with_places(stmt: Select[Any]) -> Select[Any]:
     """``stmt`` loading both ends' provinces too (a list names each place with its province)."""
     return stmt.options(
         joinedload(Consignment.origin).joinedload(Region.parent),
@@ -97,14 +97,14 @@ def with_places(stmt: Select[tuple[Consignment]]) -> Select[tuple[Consignment]]:
     )
 
 
-def consignments_query(area: list[int] | None) -> Select[tuple[Consignment]]:
+def consignments_query(area: list[int] | None) -> Select[Any]:
     stmt = with_places(select(Consignment))
     if area is not None:
         stmt = stmt.where(or_(Consignment.origin_id.in_(area), Consignment.destination_id.in_(area)))
     return stmt.order_by(case((Consignment.status == C_OPEN, 0), else_=1), Consignment.id.desc())
 
 
-def parcels_query(consignment: Consignment) -> Select[tuple[Shipment]]:
+def parcels_query(consignment: Consignment) -> Select[Any]:
     return select(Shipment).where(Shipment.consignment_id == consignment.id).order_by(Shipment.id)
 
 
@@ -186,7 +186,7 @@ def leave(session: Session, member: Member, consignment_id: int) -> Consignment:
     return found
 
 
-def open_consignments_query(session: Session, operator: Operator) -> Select[tuple[Consignment]]:
+def open_consignments_query(session: Session, operator: Operator) -> Select[Any]:
     """Open consignments leaving the operator's area that no operator has taken, oldest first."""
     area = area_ids(session, operator)
     return (

@@ -135,7 +135,7 @@ def set_status(
     return found
 
 
-def approvals_query(area: list[int] | None, status: str | None = None) -> Select[tuple[Operator]]:
+def approvals_query(area: list[int] | None, status: str | None = None) -> Select[Any]:
     # Each operator's place and areas are named with their provinces: loaded here, not one by one.
     stmt = select(Operator).options(
         joinedload(Operator.member),

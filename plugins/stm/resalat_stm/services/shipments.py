@@ -170,7 +170,7 @@ def visible_shipment(session: Session, viewer: Any, shipment_id: int) -> tuple[S
     return found, role
 
 
-def with_places(stmt: Select[tuple[Shipment]]) -> Select[tuple[Shipment]]:
+def with_places(stmt: Select[Any]) -> Select[Any]:
     """``stmt`` loading both ends' provinces too: a list names each place with its province, and
     the provinces are not looked up one by one."""
     return stmt.options(
@@ -179,7 +179,7 @@ def with_places(stmt: Select[tuple[Shipment]]) -> Select[tuple[Shipment]]:
     )
 
 
-def mine_query(member: Member, as_seller: bool = False) -> Select[tuple[Shipment]]:
+def mine_query(member: Member, as_seller: bool = False) -> Select[Any]:
     column = Shipment.seller_id if as_seller else Shipment.buyer_id
     return with_places(select(Shipment).where(column == member.id).order_by(Shipment.id.desc()))
 
@@ -210,7 +210,7 @@ def _nearness(home: Region) -> Any:
     )
 
 
-def open_jobs_query(session: Session, operator: Operator) -> Select[tuple[Shipment]]:
+def open_jobs_query(session: Session, operator: Operator) -> Select[Any]:
     """Open jobs that start or end in the operator's area, nearest first (consignment parcels
     travel with their consignment and are not offered one by one)."""
     area = area_ids(session, operator)
@@ -231,7 +231,7 @@ def open_jobs_near(session: Session, operator: Operator) -> int:
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def my_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
+def my_jobs_query(operator: Operator) -> Select[Any]:
     return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_(ACTIVE))
@@ -239,7 +239,7 @@ def my_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
     )
 
 
-def done_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
+def done_jobs_query(operator: Operator) -> Select[Any]:
     return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_((DELIVERED, RETURNED, CANCELLED)))
