@@ -294,15 +294,10 @@ def remove_day_off(session: Session, member: Member, off_id: int) -> None:
     session.delete(off)
 
 
-def days_off_of(session: Session, counselor: Counselor, since: date | None = None) -> list[DayOff]:
+def days_off_query(counselor: Counselor, since: date | None = None) -> Select[DayOff]:
+    """The counsellor's days off from ``since`` (today) on, the nearest first."""
     since = since or tehran_day(now())
-    return list(
-        session.scalars(
-            select(DayOff)
-            .where(DayOff.counselor_id == counselor.id, DayOff.day >= since)
-            .order_by(DayOff.day)
-        )
-    )
+    return select(DayOff).where(DayOff.counselor_id == counselor.id, DayOff.day >= since).order_by(DayOff.day)
 
 
 # --- slots -----------------------------------------------------------------------------------
