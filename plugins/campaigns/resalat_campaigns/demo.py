@@ -4,23 +4,28 @@ village's water tank (ended, money delivered) and a cancelled, refunded one."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
     Member,
     Registration,
+    TransferSpec,
     main_account,
     national_code_with_check_digit,
     register_member,
     system_account,
     transfer,
+    transfer_linked,
+    utcnow,
 )
 
-from . import services
-from .models import CORE, PLACE
+from . import DONATION, POOL, services
+from .models import CANCELLED, CLOSED, CORE, DRAFT, OPEN, PLACE, Campaign, CampaignUpdate, Donation
 
 TOMAN = 10
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' published password)
@@ -157,3 +162,130 @@ def load(session: Session, world: Any) -> None:
     services.cancel(session, admin, hall.id)
     made["cancelled"] = hall
     world.extras["campaigns"] = made
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in every campaigns list the demo's people see.
+
+    Each organising persona opens ``rows`` campaigns of its region (open, draft, closed and
+    cancelled in turn: the open list, the ended list, the approver's drafts and the organiser's
+    own list grow); every demo campaign gets ``rows`` updates; the administrator and the member
+    each give ``rows`` times to the open demo campaigns (through the ledger, in one linked call),
+    so their donations and each open campaign's donors grow too. (Every persona giving would move
+    the ledger some 20,000 times: a minute of the test's time, for the same page.)
+    """
+    members = world.members
+    if not members:
+        return
+    organiser_of = {i: o for i, o in session.execute(select(Campaign.id, Campaign.organiser_id))}
+    open_ids = list(session.scalars(select(Campaign.id).where(Campaign.status == OPEN).order_by(Campaign.id)))
+    now = utcnow()
+    day = services.today()
+    run = uuid.uuid4().hex[:12]
+    beneficiary = members.get("member") or next(iter(members.values()))
+    organising = ("admin", "guide", "campaign_organiser", "social_leader")
+    organisers = [m for k in organising if (m := members.get(k))]
+    statuses = (OPEN, DRAFT, CLOSED, CANCELLED)
+    campaigns = []
+    for who in organisers:
+        for n in range(rows):
+            status = statuses[n % len(statuses)]
+            ended = status in (CLOSED, CANCELLED)
+            campaigns.append(
+                {
+                    "title": f"نیاز روستا شماره‌ی {n + 1}",
+                    "story": "برای خرید و نصب آنچه روستا نیاز دارد؛ پول تنها برای همین کار خرج می‌شود.",
+                    "goal": 10_000_000 * TOMAN,
+                    # The nearest last day first: the new ones come before the demo's.
+                    "deadline": day + timedelta(days=1 + n % 20),
+                    "cause": PLACE,
+                    "core_id": None,
+                    "region_id": who.region_id,
+                    "beneficiary_id": beneficiary.id,
+                    "organiser_id": who.id,
+                    "photo_id": None,
+                    "status": status,
+                    "raised": 0,
+                    "donations": 0,
+                    "created_at": now,
+                    "approved_by_id": None if status == DRAFT else members.get("admin", who).id,
+                    "approved_at": None if status == DRAFT else now,
+                    "ended_at": now if ended else None,
+                    "account_id": None,
+                    "delivered": 0,
+                    "refunded": 0,
+                }
+            )
+    if campaigns:
+        session.execute(insert(Campaign), campaigns)
+    updates = [
+        {
+            "campaign_id": campaign_id,
+            "author_id": author_id,
+            "text": f"گزارش شماره‌ی {n + 1}: کار پیش می‌رود؛ از همراهی‌تان سپاسگزاریم.",
+            "created_at": now,
+        }
+        for campaign_id, author_id in sorted(organiser_of.items())
+        for n in range(rows)
+    ]
+    if updates:
+        session.execute(insert(CampaignUpdate), updates)
+    if not open_ids:
+        return
+    # Two personas give the smallest donation ``rows`` times, round the open demo campaigns.
+    amount = services.min_donation()
+    pool = system_account(session, POOL).id
+    donors = [m for k in ("admin", "member") if (m := members.get(k))]
+    specs = [
+        TransferSpec(
+            f"demo-rows:campaigns:fund:{run}:{donor.id}",
+            system_account(session, "cash_in").id,
+            main_account(session, donor).id,
+            amount * rows,
+            "admin_adjustment",
+        )
+        for donor in donors
+    ]
+    donations = []
+    for donor in donors:
+        account = main_account(session, donor).id
+        for n in range(rows):
+            campaign_id = open_ids[n % len(open_ids)]
+            key = f"demo-rows-{run}-{n}"
+            specs.append(
+                TransferSpec(
+                    f"campaigns:donate:{donor.id}:{key}",
+                    account,
+                    pool,
+                    amount,
+                    DONATION,
+                    f"campaign:{campaign_id}",
+                )
+            )
+            donations.append(
+                {
+                    "campaign_id": campaign_id,
+                    "donor_id": donor.id,
+                    "key": key,
+                    "amount": amount,
+                    "anonymous": n % 5 == 4,
+                    "message": "به امید رونق کار" if n % 3 == 0 else "",
+                    "created_at": now,
+                    "refunded_at": None,
+                }
+            )
+    transfer_linked(session, specs)
+    session.execute(insert(Donation), donations)
+    for campaign_id in open_ids:
+        given = sum(d["amount"] for d in donations if d["campaign_id"] == campaign_id)
+        count = sum(1 for d in donations if d["campaign_id"] == campaign_id)
+        # The goal grows with the demo's donations, so the campaign stays open to more.
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(
+                raised=Campaign.raised + given,
+                donations=Campaign.donations + count,
+                goal=Campaign.goal + given,
+            )
+        )

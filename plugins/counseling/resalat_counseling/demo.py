@@ -4,9 +4,11 @@ session the Zanjan guide booked for a member of Zanjan."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import time, timedelta
 from typing import Any
 
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -17,8 +19,8 @@ from resalat_core.sdk import (
     register_member,
 )
 
-from . import services
-from .models import IN_PERSON, ONLINE, Booking, CounselNote
+from . import plugin, services
+from .models import BOOKED, IN_PERSON, ONLINE, Booking, CounselNote, Counselor, CounselTopic, DayOff, Hours
 
 BIO = (
     "مشاور کسب‌وکارهای خانگی و صنایع دستی در اردکان یزد؛ ده سال همراه هسته‌های بافندگی و "
@@ -148,3 +150,124 @@ def _zanjan_member(session: Session) -> Member:
             password=DEMO_PASSWORD,
         ),
     )
+
+
+def _members(
+    session: Session, world: Any, rows: int, prefix: str, name: str, region_ids: list[int]
+) -> list[int]:
+    """``rows`` more members (mobiles ``prefix`` + a number, in ``region_ids`` in turn), sharing the
+    demo's password: their ids in order. A further run numbers on after the last."""
+    like = next(iter(world.members.values()))
+    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{prefix}%"))) or 0
+    width = 11 - len(prefix)
+    made = [
+        {
+            "national_code": national_code_with_check_digit(f"8{prefix[-2:]}{n:06d}"),
+            "mobile": f"{prefix}{n:0{width}d}",
+            "name": f"{name} {n + 1}",
+            "region_id": region_ids[n % len(region_ids)],
+            "password_hash": like.password_hash,
+            "language": "fa",
+        }
+        for n in range(start, start + rows)
+    ]
+    return list(session.scalars(insert(Member).returning(Member.id), made))
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in every counselling list the demo's people see.
+
+    Counsellors (members of the administrator's and the guide's regions, rated, with topics and
+    hours) for the list; the administrator's and Maryam's bookings with the demo counsellor, half
+    coming this week (the counsellor's calendar) and half past without a summary (what to
+    summarise); messages in the demo's bookings; the demo counsellor's topics and days off (after
+    the days the booking page offers, so the free times stay as they were).
+    """
+    counselor_member = world.members.get("counselor")
+    profile = services.counselor_of(session, counselor_member) if counselor_member is not None else None
+    if profile is None:
+        return
+    # Seven seconds past the minute: never the start of a real slot, so no demo booking clashes.
+    at = services.now().replace(second=7, microsecond=0)
+    regions = sorted({m.region_id for k in ("admin", "guide") if (m := world.members.get(k))})
+    members = _members(session, world, rows, "091591", "مشاور", regions or [profile.region_id])
+    counselors = list(
+        session.scalars(
+            insert(Counselor).returning(Counselor.id),
+            [
+                {
+                    "member_id": m,
+                    "region_id": regions[n % len(regions)] if regions else profile.region_id,
+                    "bio": "مشاور کسب‌وکارهای خانگی؛ همراه هسته‌ها از ایده تا فروش.",
+                    "languages": "فارسی",
+                    "rating_sum": 4 + n % 2,
+                    "rating_count": 1,
+                }
+                for n, m in enumerate(members)
+            ],
+        )
+    )
+    topics = [
+        {"counselor_id": c, "title": title, "description": text}
+        for c in counselors
+        for title, text in TOPICS[:2]
+    ] + [
+        {"counselor_id": profile.id, "title": f"پرسش و پاسخ {n + 1}", "description": "گفت‌وگوی کوتاه"}
+        for n in range(rows)
+    ]
+    session.execute(insert(CounselTopic), topics)
+    session.execute(
+        insert(Hours),
+        [
+            {"counselor_id": c, "weekday": 5, "starts": time(9), "ends": time(12), "slot_minutes": 45}
+            for c in counselors
+        ],
+    )
+    ahead = int(plugin.setting("days_ahead"))
+    first_off = services.tehran_day(at) + timedelta(days=ahead + 1)
+    taken = set(session.scalars(select(DayOff.day).where(DayOff.counselor_id == profile.id)))
+    session.execute(
+        insert(DayOff),
+        [
+            {"counselor_id": profile.id, "day": day}
+            for n in range(rows)
+            if (day := first_off + timedelta(days=n)) not in taken
+        ],
+    )
+    topic = profile.topics[0].id
+    bookings = []
+    for who in [m for k in ("admin", "member") if (m := world.members.get(k))]:
+        for n in range(rows):
+            coming = n % 2 == 0
+            # Minutes apart: a booking per counsellor and start, whoever booked it.
+            offset = timedelta(minutes=n * 2 + (1 if who.id == world.members.get("member", who).id else 0))
+            starts_at = (at + timedelta(days=1) if coming else at - timedelta(days=2)) + offset
+            bookings.append(
+                {
+                    "counselor_id": profile.id,
+                    "member_id": who.id,
+                    "booked_by_id": who.id,
+                    "topic_id": topic,
+                    "key": f"demo-rows-{uuid.uuid4().hex}",
+                    "starts_at": starts_at,
+                    "ends_at": starts_at + timedelta(minutes=45),
+                    "mode": ONLINE,
+                    "need": "برای قیمت‌گذاری محصولات خانگی راهنمایی می‌خواهم.",
+                    "status": BOOKED,
+                }
+            )
+    session.execute(insert(Booking), bookings)
+    demo_bookings = session.scalars(
+        select(Booking).where(Booking.key.like("demo-%"), ~Booking.key.like("demo-rows-%"))
+    )
+    notes = [
+        {
+            "booking_id": b.id,
+            "author_id": b.member_id if n % 2 else counselor_member.id,
+            "body": f"پیام {n + 1}: پیش از جلسه فهرست هزینه‌ها را می‌فرستم.",
+        }
+        for b in demo_bookings
+        for n in range(rows)
+    ]
+    if notes:
+        session.execute(insert(CounselNote), notes)

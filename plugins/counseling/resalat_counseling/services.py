@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload, joinedload, lazyload
 
 from resalat_core.sdk import (
     BadInput,
@@ -137,7 +137,10 @@ def get_counselor(session: Session, counselor_id: int) -> Counselor:
 
 def counselors_query(viewer: Member | None, topic: str = "") -> Select[Counselor]:
     """Counsellors, those of the viewer's province first, then the best rated, then the oldest."""
-    stmt = select(Counselor)
+    # Each names its place with its province: loaded here, not one province at a time.
+    stmt = select(Counselor).options(
+        joinedload(Counselor.member).joinedload(Member.region).joinedload(Region.parent)
+    )
     words = normalize_text(topic or "").strip()
     if words:
         pattern = f"%{words}%"
@@ -291,15 +294,10 @@ def remove_day_off(session: Session, member: Member, off_id: int) -> None:
     session.delete(off)
 
 
-def days_off_of(session: Session, counselor: Counselor, since: date | None = None) -> list[DayOff]:
+def days_off_query(counselor: Counselor, since: date | None = None) -> Select[DayOff]:
+    """The counsellor's days off from ``since`` (today) on, the nearest first."""
     since = since or tehran_day(now())
-    return list(
-        session.scalars(
-            select(DayOff)
-            .where(DayOff.counselor_id == counselor.id, DayOff.day >= since)
-            .order_by(DayOff.day)
-        )
-    )
+    return select(DayOff).where(DayOff.counselor_id == counselor.id, DayOff.day >= since).order_by(DayOff.day)
 
 
 # --- slots -----------------------------------------------------------------------------------
@@ -589,9 +587,16 @@ def party_booking(session: Session, viewer: Member, booking_id: int) -> Booking:
 
 def my_bookings_query(member: Member) -> Select[Booking]:
     """The member's bookings (and those a guide made for others): the coming ones first."""
+    # A booking names its counsellor and member: their roles and the counsellor's topics are not
+    # read (one query each, whether one booking is listed or a thousand).
     return (
         select(Booking)
         .where(or_(Booking.member_id == member.id, Booking.booked_by_id == member.id))
+        .options(
+            defaultload(Booking.member).lazyload(Member.roles),
+            defaultload(Booking.counselor).defaultload(Counselor.member).lazyload(Member.roles),
+            defaultload(Booking.counselor).lazyload(Counselor.topics),
+        )
         .order_by(Booking.starts_at.desc(), Booking.id.desc())
     )
 
@@ -689,7 +694,13 @@ def reschedule(session: Session, actor: Member, booking_id: int, starts_at: date
 
 
 def notes_query(booking: Booking) -> Select[CounselNote]:
-    return select(CounselNote).where(CounselNote.booking_id == booking.id).order_by(CounselNote.id.desc())
+    # Each author is the booking's member or counsellor, already read with the booking.
+    return (
+        select(CounselNote)
+        .where(CounselNote.booking_id == booking.id)
+        .options(lazyload(CounselNote.author))
+        .order_by(CounselNote.id.desc())
+    )
 
 
 def add_note(session: Session, author: Member, booking_id: int, body: str) -> CounselNote:

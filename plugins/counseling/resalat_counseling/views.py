@@ -325,7 +325,8 @@ def _hours_page(errors: dict[str, str], status: int) -> Any:
         "counseling/hours.html",
         profile=profile,
         hours=services.hours_of(session, profile) if profile else [],
-        days_off=services.days_off_of(session, profile) if profile else [],
+        # Days off can be set far ahead: the nearest first, a page at a time.
+        days_off=paginate(session, services.days_off_query(profile)) if profile else None,
         week=services.WEEK,
         modes=MODES,
         errors=errors,

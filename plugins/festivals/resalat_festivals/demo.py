@@ -7,11 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from resalat_cores.services import ACTIVE, Core
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, today_in_iran
+from resalat_core.sdk import Member, today_in_iran, utcnow
 from resalat_festivals import services
-from resalat_festivals.models import FINISHED
+from resalat_festivals.models import ANNOUNCED, FINISHED, Application, ApplicationProduct, Festival
 
 TOMAN = 10
 
@@ -120,3 +121,77 @@ def load(session: Session, world: Any) -> dict[str, Any]:
     session.flush()
     world.extras["festivals"] = made
     return made
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in every festivals list the demo's people see.
+
+    The administrator and the guide each announce ``rows`` festivals of their region (the
+    upcoming list and each one's own); the core leader's cores apply to the guide's (their
+    applications, with the products they bring); and the cores of the demo world that have not
+    applied to the demo's festivals apply now (each festival's applications: as many as there
+    are cores, ``rows`` once the cores plugin has added its own rows).
+    """
+    members: dict[str, Member] = world.members
+    today = today_in_iran()
+    now = utcnow()
+    made: dict[int, list[int]] = {}
+    demo_festivals = list(session.scalars(select(Festival.id).order_by(Festival.id)))
+    for who in [m for k in ("admin", "guide") if (m := members.get(k))]:
+        made[who.id] = list(
+            session.scalars(
+                insert(Festival).returning(Festival.id),
+                [
+                    {
+                        "title": f"بازارچه‌ی محلی شماره‌ی {n + 1}",
+                        "theme": "صنایع دستی، محصولات خانگی",
+                        "region_id": who.region_id,
+                        "address": "سالن ورزشی روستا",
+                        # Soonest first: the new ones come before the demo's.
+                        "starts_on": today + timedelta(days=1 + n % 10),
+                        "ends_on": today + timedelta(days=2 + n % 10),
+                        "apply_by": today + timedelta(days=n % 10),
+                        "booths": 20,
+                        "description": "بازارچه‌ی یک‌روزه‌ی هسته‌های کارآفرینی روستا.",
+                        "status": ANNOUNCED,
+                        "organiser_id": who.id,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for n in range(rows)
+                ],
+            )
+        )
+    active = list(session.scalars(select(Core).where(Core.status == ACTIVE).order_by(Core.id)).unique())
+    products = services.core_products(session, [c.id for c in active])
+    applications: list[dict[str, Any]] = []
+    leader = members.get("core_leader")
+    guide = members.get("guide")
+    if leader is not None and guide is not None:
+        for core in (c for c in active if c.leader_id == leader.id):
+            applications += [
+                {"festival_id": f, "core_id": core.id, "note": "محصولات هسته", "applied_by_id": leader.id}
+                for f in made.get(guide.id, [])
+            ]
+    taken = {(f, c) for f, c in session.execute(select(Application.festival_id, Application.core_id))}
+    for festival_id in demo_festivals:
+        applications += [
+            {
+                "festival_id": festival_id,
+                "core_id": c.id,
+                "note": "غرفه می‌خواهیم",
+                "applied_by_id": c.leader_id,
+            }
+            for c in active[:rows]
+            if (festival_id, c.id) not in taken
+        ]
+    if not applications:
+        return
+    ids = list(session.scalars(insert(Application).returning(Application.id), applications))
+    brought = [
+        {"application_id": i, "product_id": p.id}
+        for i, a in zip(ids, applications, strict=True)
+        for p in products.get(a["core_id"], [])[:3]
+    ]
+    if brought:
+        session.execute(insert(ApplicationProduct), brought)

@@ -96,3 +96,8 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 def resalat_demo(session: Session, world: Any) -> None:
     """Ardakan's handicrafts and saffron fair, held and counted; a Zanjan fair taking applications."""
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

@@ -24,7 +24,7 @@ from resalat_bazaar import services as bazaar
 from resalat_cores.services import ACTIVE as CORE_ACTIVE
 from resalat_cores.services import Core
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from resalat_core.sdk import (
     MAX_AMOUNT,
@@ -318,13 +318,18 @@ def get_festival(session: Session, festival_id: Any) -> Festival:
     return festival
 
 
+def _listed() -> Select[Any]:
+    """Festivals for a list: each names its place with its province, loaded here, not one by one."""
+    return select(Festival).options(joinedload(Festival.region).joinedload(Region.parent))
+
+
 def upcoming_query(
     *, region_ids: Sequence[int] | None = None, near: Sequence[int] | None = None, today: date | None = None
 ) -> Select[Any]:
     """Festivals not over yet (within ``region_ids`` when given): those held in ``near`` (the
     reader's province) first, then soonest first."""
     today = today or today_in_iran()
-    stmt = select(Festival).where(Festival.status.in_(UPCOMING), Festival.ends_on >= today)
+    stmt = _listed().where(Festival.status.in_(UPCOMING), Festival.ends_on >= today)
     if region_ids is not None:
         stmt = stmt.where(Festival.region_id.in_(region_ids))
     order: list[Any] = []
@@ -335,7 +340,7 @@ def upcoming_query(
 
 def organised_query(member: Member) -> Select[Any]:
     """The festivals ``member`` announced, newest first."""
-    return select(Festival).where(Festival.organiser_id == member.id).order_by(Festival.id.desc())
+    return _listed().where(Festival.organiser_id == member.id).order_by(Festival.id.desc())
 
 
 def my_applications_query(member: Member) -> Select[Any]:
@@ -344,13 +349,23 @@ def my_applications_query(member: Member) -> Select[Any]:
         select(Application)
         .join(Core, Core.id == Application.core_id)
         .where(Core.leader_id == member.id)
+        .options(selectinload(Application.products))
         .order_by(Application.id.desc())
     )
 
 
 def applications_query(festival: Festival, status: str | None = None) -> Select[Any]:
     """A festival's applications for its organiser: waiting first, then by when they came."""
-    stmt = select(Application).where(Application.festival_id == festival.id)
+    # Each names its core's place with its province: loaded here, not one by one.
+    stmt = (
+        select(Application)
+        .where(Application.festival_id == festival.id)
+        .options(
+            joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent),
+            # The API names each application's products: in one more query, not one per row.
+            selectinload(Application.products),
+        )
+    )
     if status:
         stmt = stmt.where(Application.status == status)
     waiting_first = case((Application.status == APPLIED, 0), (Application.status == ACCEPTED, 1), else_=2)
@@ -553,7 +568,10 @@ def booths_of(session: Session, festival: Festival) -> list[Booth]:
         session.scalars(
             select(Application)
             .where(Application.festival_id == festival.id, Application.status == ACCEPTED)
-            .options(selectinload(Application.products))
+            .options(
+                selectinload(Application.products),
+                joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent),
+            )
             .order_by(Application.id)
         )
         .unique()

@@ -4,16 +4,32 @@ and a village school's 120 uniforms, a bulk order split among three of those cor
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from resalat_bazaar import services as bazaar
 from resalat_cores.services import ACTIVE, Core
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, can, main_account, system_account, today_in_iran, transfer
+from resalat_core.sdk import (
+    Member,
+    TransferSpec,
+    can,
+    main_account,
+    system_account,
+    today_in_iran,
+    transfer,
+    transfer_linked,
+    utcnow,
+)
 
-from . import ORGANISE, services
+from . import JOIN, ORGANISE, services
+from .models import JOINED, OPEN, PROPOSED
+from .models import GroupPurchase as Purchase
+from .models import GroupShare as Share
+from .models import GroupShareChange as ShareChange
 
 TOMAN = 10
 
@@ -145,3 +161,121 @@ def load_bulk(session: Session, world: Any) -> None:
     bulk.confirm(session, customer, parts[0].id)
     bulk.deliver(session, parts[1].core.leader, parts[1].id)
     world.extras.setdefault("group_orders", {})["bulk"] = order
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in the collective purchases' lists the demo's people see.
+
+    The organiser opens ``rows`` purchases of the demo's open one's product (open to cores, the
+    nearest deadline first) and proposes ``rows`` more (the supplier's questions); the leader of the
+    demo's second core joins each open one through the real path (their shares, paid into escrow
+    through the ledger).
+    """
+    sample = session.scalar(select(Purchase).where(Purchase.status == OPEN).order_by(Purchase.id))
+    if sample is None:
+        return
+    now = utcnow()
+    base = {
+        "organiser_id": sample.organiser_id,
+        "booth_id": sample.booth_id,
+        "product_id": sample.product_id,
+        "region_id": sample.region_id,
+        "collection_point": sample.collection_point,
+        "title": sample.title,
+        "unit": sample.unit,
+        "listed_price": sample.listed_price,
+        "unit_price": sample.unit_price,
+        "min_quantity": sample.min_quantity,
+        "max_quantity": sample.max_quantity,
+        "joined_quantity": 0,
+        "created_at": now,
+    }
+    opened = list(
+        session.scalars(
+            insert(Purchase).returning(Purchase.id),
+            [
+                # The nearest deadline first: the new ones before the demo's.
+                base | {"status": OPEN, "deadline": now + timedelta(days=1, minutes=n), "decided_at": now}
+                for n in range(rows)
+            ],
+        )
+    )
+    session.execute(
+        insert(Purchase),
+        [base | {"status": PROPOSED, "deadline": now + timedelta(days=5, minutes=n)} for n in range(rows)],
+    )
+    share = session.scalar(select(Share).where(Share.purchase_id == sample.id).order_by(Share.id))
+    if share is None:
+        return
+    leader = session.get(Member, share.leader_id)
+    assert leader is not None  # a share's leader is a member
+    cost = sample.min_quantity * sample.unit_price
+    transfer(
+        session,
+        f"demo-rows:group_orders:cash:{leader.id}:{uuid.uuid4().hex}",
+        system_account(session, "cash_in"),
+        main_account(session, leader),
+        cost * rows,
+        "admin_adjustment",
+    )
+    # What ``services.join`` does for each, at once: the shares, their changes, the purchases'
+    # joined quantities, and the money into escrow in one linked ledger call.
+    quantity, amount = sample.min_quantity, cost
+    run = uuid.uuid4().hex[:12]
+    shares = list(
+        session.scalars(
+            insert(Share).returning(Share.id),
+            [
+                {
+                    "purchase_id": p,
+                    "core_id": share.core_id,
+                    "leader_id": leader.id,
+                    "account_id": main_account(session, leader).id,
+                    "quantity": quantity,
+                    "paid": amount,
+                    "status": JOINED,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for p in opened
+            ],
+        )
+    )
+    changes = list(
+        session.scalars(
+            insert(ShareChange).returning(ShareChange.id),
+            [
+                {
+                    "share_id": s,
+                    "actor_id": leader.id,
+                    "key": f"demo-rows:{run}:{n}",
+                    "quantity_before": 0,
+                    "quantity_after": quantity,
+                    "amount": amount,
+                    "created_at": now,
+                }
+                for n, s in enumerate(shares)
+            ],
+        )
+    )
+    session.execute(
+        update(Purchase).where(Purchase.id.in_(opened)).values(joined_quantity=quantity),
+        execution_options={"synchronize_session": False},
+    )
+    account, escrow = main_account(session, leader).id, services.purchases.escrow(session).id
+    transfer_linked(
+        session,
+        [
+            TransferSpec(
+                f"{services.purchases.REFERENCE_KIND}:{p}:change:{c}",
+                account,
+                escrow,
+                amount,
+                JOIN,
+                f"{services.purchases.REFERENCE_KIND}:{p}",
+                params={"purchase": p, "title": sample.title},
+            )
+            for p, c in zip(opened, changes, strict=True)
+        ],
+        actor=leader,
+    )

@@ -199,3 +199,8 @@ def resalat_payment_refunded(order: Any, payments: list[Any]) -> None:
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
     demo.load_bulk(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

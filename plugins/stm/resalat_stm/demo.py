@@ -7,12 +7,35 @@ from __future__ import annotations
 from typing import Any
 
 from resalat_bazaar import services as bazaar
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import ResalatError, main_account, system_account, transfer
+from resalat_core.sdk import (
+    Member,
+    ResalatError,
+    main_account,
+    national_code_with_check_digit,
+    system_account,
+    transfer,
+    utcnow,
+)
 
 from . import OPTION, TOMAN, services
-from .models import APPROVED, CREATED, Operator, OperatorArea
+from .models import (
+    APPROVED,
+    ASSIGNED,
+    C_LEFT,
+    C_OPEN,
+    CREATED,
+    DELIVERED,
+    IN_TRANSIT,
+    Consignment,
+    Operator,
+    OperatorArea,
+    Shipment,
+    ShipmentEvent,
+    TariffRow,
+)
 
 # (origin province, destination province, up to grams, price in tomans): Zanjan's own lanes and
 # the lambs' lane from North Khorasan; other pairs fall back to the default bands of the settings.
@@ -123,3 +146,137 @@ def load(session: Session, world: Any) -> None:
     except ResalatError as exc:
         _say(f"part of the demo was refused: {exc.message}")
     world.extras["stm"] = made
+
+
+def _members(session: Session, world: Any, rows: int, prefix: str, name: str) -> list[int]:
+    """``rows`` more members of the guide's region (mobiles ``prefix`` + a number), sharing the
+    demo's password: ids, in order. A further run numbers on after the last."""
+    like = world.members.get("guide") or next(iter(world.members.values()))
+    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{prefix}%"))) or 0
+    width = 11 - len(prefix)
+    made = [
+        {
+            "national_code": national_code_with_check_digit(f"8{prefix[-2:]}{n:06d}"),
+            "mobile": f"{prefix}{n:0{width}d}",
+            "name": f"{name} {n + 1}",
+            "region_id": like.region_id,
+            "password_hash": like.password_hash,
+            "language": "fa",
+        }
+        for n in range(start, start + rows)
+    ]
+    return list(session.scalars(insert(Member).returning(Member.id), made))
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in every M-ST list the demo's people see.
+
+    Shipments of the demo's seller to the administrator and to Maryam (each side's list), open
+    jobs near the operator, the operator's running and done jobs, parcels of the demo consignment,
+    consignments of Zanjan, events on the demo's shipments, tariff bands and operators who applied
+    (each a member of Zanjan). A shipment names an order number M-Bazar does not hold: the rows
+    are for counting the pages, and M-Bazar's own rows are its plugin's.
+    """
+    operator = session.scalar(select(Operator).where(Operator.status == APPROVED).order_by(Operator.id))
+    sample = session.scalar(select(Shipment).order_by(Shipment.id))
+    consignment = session.scalar(select(Consignment).order_by(Consignment.id))
+    guide = world.members.get("guide")
+    now = utcnow()
+    if sample is not None:
+        buyers = [m for k in ("admin", "member") if (m := world.members.get(k))]
+        base = max(session.scalar(select(func.max(Shipment.order_id))) or 0, 10**12)
+        shipments: list[dict[str, Any]] = []
+
+        def add(status: str, buyer: Any, **kw: Any) -> None:
+            shipments.append(
+                {
+                    "order_id": base + len(shipments) + 1,
+                    "buyer_id": buyer.id,
+                    "seller_id": sample.seller_id,
+                    "booth_name": sample.booth_name,
+                    "pickup_region_id": sample.pickup_region_id,
+                    "dropoff_region_id": sample.dropoff_region_id,
+                    "pickup_province_id": sample.pickup_province_id,
+                    "dropoff_province_id": sample.dropoff_province_id,
+                    "dropoff_address": sample.dropoff_address,
+                    "weight_grams": sample.weight_grams,
+                    "size": sample.size,
+                    "fee": sample.fee,
+                    "fee_account_id": sample.fee_account_id,
+                    "status": status,
+                    "code": f"{len(shipments) % 1_000_000:06d}",
+                    "paid": True,
+                    "created_at": now,
+                    "updated_at": now,
+                    "consignment_id": kw.get("consignment_id"),
+                    "operator_id": kw.get("operator_id"),
+                }
+            )
+
+        for n in range(rows):
+            for buyer in buyers:
+                add(CREATED, buyer)  # open jobs near the operator, too
+            if operator is not None:
+                add(ASSIGNED, buyers[n % len(buyers)], operator_id=operator.id)
+                add(DELIVERED, buyers[n % len(buyers)], operator_id=operator.id)
+            if consignment is not None:
+                add(CREATED, buyers[n % len(buyers)], consignment_id=consignment.id)
+        ids = list(session.scalars(insert(Shipment).returning(Shipment.id), shipments))
+        events = [
+            {"shipment_id": i, "from_status": None, "to_status": CREATED, "actor_id": None, "note": ""}
+            for i in ids
+        ]
+        # The demo's own shipments: a long timeline each.
+        for shipment_id in session.scalars(select(Shipment.id).where(Shipment.order_id < 10**12)):
+            events += [
+                {
+                    "shipment_id": shipment_id,
+                    "from_status": IN_TRANSIT,
+                    "to_status": IN_TRANSIT,
+                    "actor_id": operator.member_id if operator is not None else None,
+                    "note": f"گزارش راه {n + 1}",
+                }
+                for n in range(rows)
+            ]
+        session.execute(insert(ShipmentEvent), events)
+    if guide is not None:
+        zanjan, gorg_tappeh = world.region("zanjan/zanjan"), world.region("zanjan/gorg-tappeh")
+        session.execute(
+            insert(Consignment),
+            [
+                {
+                    "opened_by_id": guide.id,
+                    "origin_id": gorg_tappeh.id,
+                    "destination_id": zanjan.id,
+                    "status": C_LEFT if n % 2 else C_OPEN,
+                    "note": f"بار شماره‌ی {n + 1}",
+                    "left_at": now if n % 2 else None,
+                }
+                for n in range(rows)
+            ],
+        )
+        members = _members(session, world, rows, "091590", "باربر زنجانی")
+        operators = list(
+            session.scalars(
+                insert(Operator).returning(Operator.id),
+                [
+                    {"member_id": m, "region_id": zanjan.id, "vehicle": "motorbike", "capacity_kg": 80}
+                    for m in members
+                ],
+            )
+        )
+        session.execute(insert(OperatorArea), [{"operator_id": o, "region_id": zanjan.id} for o in operators])
+    top = session.scalar(select(func.max(TariffRow.max_grams))) or 0
+    zanjan_id = world.region("zanjan").id
+    session.execute(
+        insert(TariffRow),
+        [
+            {
+                "origin_id": zanjan_id,
+                "destination_id": zanjan_id,
+                "max_grams": top + 1000 * (n + 1),
+                "price": 1_000_000 * TOMAN + n * 1000 * TOMAN,
+            }
+            for n in range(rows)
+        ],
+    )

@@ -141,3 +141,8 @@ def resalat_order_paid(order: Any) -> None:
 @hookimpl
 def resalat_order_cancelled(order: Any) -> None:
     services.order_cancelled(_session_of(order), order)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

@@ -25,6 +25,10 @@ from resalat_core.sdk import (
 from . import APPROVE, CONSIGN, plugin, services
 from .models import APPROVED, SIZES, VEHICLES
 
+# How many running jobs and waiting consignments the jobs page shows, the oldest first.
+RUNNING_SHOWN = 20
+WAITING_SHOWN = 5
+
 bp = Blueprint(plugin.name, __name__, url_prefix=f"/{plugin.name}")
 
 
@@ -135,8 +139,10 @@ def jobs() -> Any:
     return render_template(
         "stm/jobs.html",
         operator=found,
-        mine=list(session.scalars(services.my_jobs_query(found))),
-        consignments=services.open_consignments_for(session, found),
+        # The oldest running jobs and waiting consignments first, a few of each: the rest follow
+        # as these are done (the API lists them all, a page at a time).
+        mine=paginate(session, services.my_jobs_query(found), 1, RUNNING_SHOWN),
+        consignments=paginate(session, services.open_consignments_query(session, found), 1, WAITING_SHOWN),
         page=paginate(session, services.open_jobs_query(session, found)),
         done=paginate(session, services.done_jobs_query(found), 1, 5),
     )
@@ -311,7 +317,7 @@ def consignment(consignment_id: int) -> Any:
     return render_template(
         "stm/consignment.html",
         consignment=found,
-        parcels=services.parcels_of(session, found),
+        parcels=paginate(session, services.parcels_query(found)),
         may_accept=operator is not None
         and operator.status == APPROVED
         and found.operator_id is None

@@ -197,7 +197,7 @@ def chain(code: str) -> Any:
 # --- a core's matches ---------------------------------------------------------------------------
 
 
-_MATCH_QUERY = {"good": "an input or output good of the core's field (its code)"}
+_MATCH_QUERY = {"good": "an input or output good of the core's field (its code); else the field's first"}
 
 
 @bp.get("/cores/<int:core_id>/cores")

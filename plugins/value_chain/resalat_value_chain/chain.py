@@ -7,9 +7,9 @@ from typing import Any
 
 from resalat_cores import services as cores
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from resalat_core.sdk import NotFound, _, current_language
+from resalat_core.sdk import NotFound, Region, _, current_language
 from resalat_value_chain.services import field_goods, goods_by_code
 
 Core = cores.Core
@@ -112,8 +112,10 @@ def active_cores_by_field(session: Session) -> dict[int, int]:
 
 
 def field_cores_query(field: Any) -> Select[Any]:
+    # Each names its place with its province: loaded here, not one province at a time.
     return (
         select(Core)
+        .options(joinedload(Core.region).joinedload(Region.parent))
         .where(Core.status == cores.ACTIVE, Core.field_id == field.id)
         .order_by(Core.name, Core.id)
     )

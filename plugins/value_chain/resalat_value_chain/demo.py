@@ -8,8 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from resalat_cores import services as cores
+from resalat_cores.services import Core
 from resalat_guides import services as guides
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -18,9 +19,10 @@ from resalat_core.sdk import (
     national_code_with_check_digit,
     register_member,
     today_in_iran,
+    utcnow,
 )
 from resalat_value_chain import ORGANISATION, services
-from resalat_value_chain.models import OPEN, Suggestion
+from resalat_value_chain.models import OPEN, Answer, Good, Need, Suggestion
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' published password)
 
@@ -141,3 +143,90 @@ def load(session: Session, world: Any) -> None:
                     quantity=quantity,
                     note="دوخت در سه هفته؛ نمونه می‌فرستیم.",
                 )
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries in every value chain list the demo's people see.
+
+    The administrator's goods (each then the good of an open suggestion between the demo's first
+    linked pair of cores: the guides' suggestions), the organisation's needs for clothing (its own
+    list, and the clothing cores' leaders' list, soonest first), and answers to its demo need from
+    the active cores that have not answered (as many as there are cores, ``rows`` once the cores
+    plugin has added its own rows).
+    """
+    now = utcnow()
+    run = session.scalar(select(func.count(Good.id)).where(Good.code.like("demo_good_%"))) or 0
+    codes = [f"demo_good_{n}" for n in range(run, run + rows)]
+    session.execute(
+        insert(Good),
+        [
+            {
+                "code": code,
+                "name_fa": f"کالای نمونه {n + 1}",
+                "name_en": f"Sample good {n + 1}",
+                "categories": [],
+            }
+            for n, code in enumerate(codes, start=run)
+        ],
+    )
+    pair = session.scalar(select(Suggestion).order_by(Suggestion.id))
+    if pair is not None:
+        session.execute(
+            insert(Suggestion),
+            [
+                {
+                    "source_core_id": pair.source_core_id,
+                    "target_core_id": pair.target_core_id,
+                    "source_region_id": pair.source_region_id,
+                    "target_region_id": pair.target_region_id,
+                    "good_code": code,
+                    # Nearest first: the new ones before the demo's.
+                    "distance": 0,
+                    "status": OPEN,
+                    "created_at": now,
+                }
+                for code in codes
+            ],
+        )
+    organisation = world.members.get(ORGANISATION)
+    if organisation is None:
+        return
+    today = today_in_iran()
+    session.execute(
+        insert(Need),
+        [
+            {
+                "owner_id": organisation.id,
+                "good_code": "clothing",
+                "quantity": 50 + n,
+                "unit": "دست",
+                "region_id": None,
+                # The soonest deadline first: the new ones before the demo's.
+                "deadline": today + timedelta(days=1 + n % 20),
+                "description": "لباس کار برای کارکنان تعاونی.",
+                "status": OPEN,
+                "created_at": now,
+            }
+            for n in range(rows)
+        ],
+    )
+    need = session.scalar(
+        select(Need).where(Need.owner_id == organisation.id, Need.quantity == 300).order_by(Need.id)
+    )
+    if need is None:
+        return
+    answered = set(session.scalars(select(Answer.core_id).where(Answer.need_id == need.id)))
+    active = session.scalars(select(Core).where(Core.status == cores.ACTIVE).order_by(Core.id)).unique()
+    answers = [
+        {
+            "need_id": need.id,
+            "core_id": c.id,
+            "member_id": c.leader_id,
+            "quantity": 10,
+            "note": "دوخت در دو هفته",
+        }
+        for c in active
+        if c.id not in answered
+    ][:rows]
+    if answers:
+        session.execute(insert(Answer), answers)

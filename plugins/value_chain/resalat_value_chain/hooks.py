@@ -97,3 +97,8 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 def resalat_demo(session: Session, world: Any) -> None:
     """Suppliers for the Al-Ghadir clothing cores, the Pariz saffron chain, the organisation's need."""
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

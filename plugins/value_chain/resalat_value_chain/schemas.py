@@ -93,7 +93,9 @@ class BoothSchema(Schema):
 
 
 class MatchQuerySchema(Schema):
-    good = fields.String(load_default="", metadata={"description": "an input or output good's code"})
+    good = fields.String(
+        load_default="", metadata={"description": "an input or output good's code; else the field's first"}
+    )
     page = fields.Raw()
     per_page = fields.Raw()
 

@@ -19,7 +19,7 @@ from resalat_bazaar import services as bazaar
 from resalat_cores import services as cores
 from resalat_guides import services as guides
 from sqlalchemy import Select, and_, case, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -293,11 +293,19 @@ def core_for(session: Session, member: Any, core_id: int) -> Any:
     return core
 
 
+def _core_place(*path: Any) -> Any:
+    """Load a listed core's province with its place (a list names both), not one by one."""
+    if path:
+        return joinedload(*path).joinedload(Core.region).joinedload(Region.parent)
+    return joinedload(Core.region).joinedload(Region.parent)
+
+
 def cores_query(session: Session, core: Any, field_ids: Sequence[int]) -> Select[Any]:
     """Active cores of ``field_ids`` but ``core`` itself, nearest first."""
     place = aliased(Region)
     return (
         select(Core)
+        .options(_core_place())
         .join(place, Core.region_id == place.id)
         .where(Core.status == cores.ACTIVE, Core.field_id.in_(list(field_ids) or [-1]), Core.id != core.id)
         .order_by(_nearest_first(core.region, Core.region_id, place.parent_id), Core.name, Core.id)
@@ -319,6 +327,7 @@ def booths_query(session: Session, core: Any, good: GoodView) -> Select[Any]:
     )
     stmt = (
         select(Booth)
+        .options(joinedload(Booth.region).joinedload(Region.parent))
         .join(place, Booth.region_id == place.id)
         .where(Booth.id.in_(selling), Booth.status == bazaar.BOOTH_OPEN, Booth.hidden.is_(False))
         .order_by(_nearest_first(core.region, Booth.region_id, place.parent_id), Booth.name, Booth.id)
@@ -335,7 +344,7 @@ def needs_for_good_query(core: Any, good: str) -> Select[Any]:
     if region.parent_id is not None:
         wanted.add(region.parent_id)
     return (
-        select(Need)
+        _needs()
         .where(
             Need.status == OPEN,
             Need.good_code == good,
@@ -366,6 +375,9 @@ def core_matches(
     io = ios.get(core.field.code)
     inputs = io.inputs if io else ()
     outputs = io.outputs if io else ()
+    if good_code in (None, "") and (inputs or outputs):
+        # No good chosen: the field's first, as the core's page opens on it.
+        good_code = (*inputs, *outputs)[0]
     good = get_good(session, good_code)
     if good.code in inputs:
         found = paginate(session, cores_query(session, core, fields_making(ios, good.code)), page, per_page)
@@ -489,7 +501,11 @@ def suggestions_area(session: Session, member: Member) -> list[int] | None:
 
 def suggestions_query(area: list[int] | None, *, status: str = OPEN) -> Select[Any]:
     """Suggestions whose source core lies in ``area`` (a guide links from their area), nearest first."""
-    stmt = select(Suggestion).where(Suggestion.status == status)
+    stmt = (
+        select(Suggestion)
+        .options(_core_place(Suggestion.source), _core_place(Suggestion.target))
+        .where(Suggestion.status == status)
+    )
     if area is not None:
         stmt = stmt.where(Suggestion.source_region_id.in_(area or [-1]))
     return stmt.order_by(Suggestion.distance, Suggestion.id)
@@ -652,8 +668,13 @@ def may_manage_need(member: Any, need: Need) -> bool:
     return need.owner_id == member.id or can(ADMIN, member=member)
 
 
+def _needs() -> Select[Any]:
+    """Needs for a list: each names its place with its province, loaded here, not one by one."""
+    return select(Need).options(joinedload(Need.region).joinedload(Region.parent))
+
+
 def my_needs_query(member: Member) -> Select[Any]:
-    return select(Need).where(Need.owner_id == member.id).order_by(Need.id.desc())
+    return _needs().where(Need.owner_id == member.id).order_by(Need.id.desc())
 
 
 def open_needs_query() -> Select[Any]:
@@ -695,13 +716,14 @@ def needs_for_leader_query(session: Session, member: Member) -> Select[Any]:
         conditions.append(
             and_(Need.good_code.in_(io.outputs), or_(Need.region_id.is_(None), Need.region_id.in_(places)))
         )
-    stmt = select(Need).where(Need.status == OPEN, Need.deadline >= today_in_iran())
+    stmt = _needs().where(Need.status == OPEN, Need.deadline >= today_in_iran())
     stmt = stmt.where(or_(*conditions)) if conditions else stmt.where(Need.id == -1)
     return stmt.order_by(Need.deadline, Need.id)
 
 
 def answers_query(need: Need) -> Select[Any]:
-    return select(Answer).where(Answer.need_id == need.id).order_by(Answer.id)
+    stmt = select(Answer).options(_core_place(Answer.core))
+    return stmt.where(Answer.need_id == need.id).order_by(Answer.id)
 
 
 def answer_need(

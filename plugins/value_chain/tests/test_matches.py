@@ -53,6 +53,11 @@ def test_a_clothing_core_sees_weaving_cores_nearest_first_and_booths(
     assert out.status_code == 200 and out.json["items"] == []
     bad = leader.api.get(f"{API}/cores/{mine}/cores?good=saffron")
     assert bad.status_code == 400 and "good" in bad.json["error"]["fields"]
+    # No good named: the field's first, as the core's page opens on it (a clothing core's first
+    # input is handwoven cloth).
+    first = leader.api.get(f"{API}/cores/{mine}/cores")
+    assert first.status_code == 200 and first.json["items"] == answer.json["items"]
+    assert [b["id"] for b in leader.api.get(f"{API}/cores/{mine}/booths").json["items"]] == [booth]
 
 
 def test_only_the_leader_a_guide_of_the_area_or_an_admin_sees_a_core(someone, make_core, admin):

@@ -34,6 +34,7 @@ from resalat_core.sdk import (
     NotAllowed,
     NotFound,
     Number,
+    Region,
     Words,
     _,
     _l,
@@ -270,15 +271,20 @@ def parts_seen(session: Session, viewer: Any, order: BulkOrder) -> list[BulkPart
     return list(session.scalars(stmt).unique())
 
 
+def _listed() -> Select[Any]:
+    """Bulk orders for a list: each names its place with its province, loaded here, not one by one."""
+    return select(BulkOrder).options(joinedload(BulkOrder.region).joinedload(Region.parent))
+
+
 def customer_query(member: Member) -> Select[Any]:
     """The bulk orders ``member`` placed, newest first."""
-    return select(BulkOrder).where(BulkOrder.customer_id == member.id).order_by(BulkOrder.id.desc())
+    return _listed().where(BulkOrder.customer_id == member.id).order_by(BulkOrder.id.desc())
 
 
 def to_split_query(session: Session, member: Member) -> Select[Any]:
     """Open bulk orders in ``member``'s area (as a leader or guide), oldest first; none outside."""
     area = area_of(session, member, ORGANISE)
-    stmt = select(BulkOrder).where(BulkOrder.status == BULK_OPEN).order_by(BulkOrder.id)
+    stmt = _listed().where(BulkOrder.status == BULK_OPEN).order_by(BulkOrder.id)
     if area is not None:
         stmt = stmt.where(BulkOrder.region_id.in_(area or [-1]))
     return stmt

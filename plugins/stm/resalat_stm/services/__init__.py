@@ -30,9 +30,11 @@ from .consignments import (
     consignments_query,
     leave,
     open_consignments_for,
+    open_consignments_query,
     open_new_consignment,
     parcel_counts,
     parcels_of,
+    parcels_query,
     visible_consignment,
 )
 from .operators import (
@@ -164,9 +166,11 @@ __all__ = [
     "open_new_consignment",
     "consignments_query",
     "parcels_of",
+    "parcels_query",
     "visible_consignment",
     "accept_consignment",
     "leave",
     "open_consignments_for",
+    "open_consignments_query",
     "parcel_counts",
 ]

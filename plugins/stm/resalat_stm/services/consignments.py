@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -89,19 +89,27 @@ def open_new_consignment(
     return made
 
 
-def consignments_query(area: list[int] | None) -> Select[tuple[Consignment]]:
-    stmt = select(Consignment)
+def with_places(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` loading both ends' provinces too (a list names each place with its province)."""
+    return stmt.options(
+        joinedload(Consignment.origin).joinedload(Region.parent),
+        joinedload(Consignment.destination).joinedload(Region.parent),
+    )
+
+
+def consignments_query(area: list[int] | None) -> Select[Any]:
+    stmt = with_places(select(Consignment))
     if area is not None:
         stmt = stmt.where(or_(Consignment.origin_id.in_(area), Consignment.destination_id.in_(area)))
     return stmt.order_by(case((Consignment.status == C_OPEN, 0), else_=1), Consignment.id.desc())
 
 
+def parcels_query(consignment: Consignment) -> Select[Any]:
+    return select(Shipment).where(Shipment.consignment_id == consignment.id).order_by(Shipment.id)
+
+
 def parcels_of(session: Session, consignment: Consignment) -> list[Shipment]:
-    return list(
-        session.scalars(
-            select(Shipment).where(Shipment.consignment_id == consignment.id).order_by(Shipment.id)
-        )
-    )
+    return list(session.scalars(parcels_query(consignment)))
 
 
 def visible_consignment(session: Session, viewer: Member, consignment_id: int) -> Consignment:
@@ -178,19 +186,22 @@ def leave(session: Session, member: Member, consignment_id: int) -> Consignment:
     return found
 
 
-def open_consignments_for(session: Session, operator: Operator) -> list[Consignment]:
+def open_consignments_query(session: Session, operator: Operator) -> Select[Any]:
+    """Open consignments leaving the operator's area that no operator has taken, oldest first."""
     area = area_ids(session, operator)
-    return list(
-        session.scalars(
-            select(Consignment)
-            .where(
-                Consignment.status == C_OPEN,
-                Consignment.operator_id.is_(None),
-                Consignment.origin_id.in_(area),
-            )
-            .order_by(Consignment.id)
+    return (
+        with_places(select(Consignment))
+        .where(
+            Consignment.status == C_OPEN,
+            Consignment.operator_id.is_(None),
+            Consignment.origin_id.in_(area),
         )
+        .order_by(Consignment.id)
     )
+
+
+def open_consignments_for(session: Session, operator: Operator) -> list[Consignment]:
+    return list(session.scalars(open_consignments_query(session, operator)))
 
 
 def parcel_counts(session: Session, consignment_ids: Sequence[int]) -> dict[int, int]:

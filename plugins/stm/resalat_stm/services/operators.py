@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from resalat_core.sdk import (
     BadInput,
@@ -135,8 +135,13 @@ def set_status(
     return found
 
 
-def approvals_query(area: list[int] | None, status: str | None = None) -> Select[tuple[Operator]]:
-    stmt = select(Operator).options(joinedload(Operator.member), joinedload(Operator.region))
+def approvals_query(area: list[int] | None, status: str | None = None) -> Select[Any]:
+    # Each operator's place and areas are named with their provinces: loaded here, not one by one.
+    stmt = select(Operator).options(
+        joinedload(Operator.member),
+        joinedload(Operator.region).joinedload(Region.parent),
+        selectinload(Operator.areas).joinedload(OperatorArea.region).joinedload(Region.parent),
+    )
     if area is not None:
         stmt = stmt.where(Operator.region_id.in_(area))
     if status in OPERATOR_STATUSES:

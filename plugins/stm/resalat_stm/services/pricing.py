@@ -312,5 +312,5 @@ def import_tariff(
     return result
 
 
-def tariff_query() -> Select[tuple[TariffRow]]:
+def tariff_query() -> Select[Any]:
     return select(TariffRow).order_by(TariffRow.origin_id, TariffRow.destination_id, TariffRow.max_grams)

@@ -11,7 +11,7 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_core.sdk import (
     BadInput,
@@ -170,9 +170,18 @@ def visible_shipment(session: Session, viewer: Any, shipment_id: int) -> tuple[S
     return found, role
 
 
-def mine_query(member: Member, as_seller: bool = False) -> Select[tuple[Shipment]]:
+def with_places(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` loading both ends' provinces too: a list names each place with its province, and
+    the provinces are not looked up one by one."""
+    return stmt.options(
+        joinedload(Shipment.pickup_region).joinedload(Region.parent),
+        joinedload(Shipment.dropoff_region).joinedload(Region.parent),
+    )
+
+
+def mine_query(member: Member, as_seller: bool = False) -> Select[Any]:
     column = Shipment.seller_id if as_seller else Shipment.buyer_id
-    return select(Shipment).where(column == member.id).order_by(Shipment.id.desc())
+    return with_places(select(Shipment).where(column == member.id).order_by(Shipment.id.desc()))
 
 
 def on_the_way(session: Session, member: Member) -> int:
@@ -201,12 +210,12 @@ def _nearness(home: Region) -> Any:
     )
 
 
-def open_jobs_query(session: Session, operator: Operator) -> Select[tuple[Shipment]]:
+def open_jobs_query(session: Session, operator: Operator) -> Select[Any]:
     """Open jobs that start or end in the operator's area, nearest first (consignment parcels
     travel with their consignment and are not offered one by one)."""
     area = area_ids(session, operator)
     home = _member_region(session, operator.member)
-    return (
+    return with_places(
         select(Shipment)
         .where(
             Shipment.status == CREATED,
@@ -222,16 +231,16 @@ def open_jobs_near(session: Session, operator: Operator) -> int:
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
-def my_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
-    return (
+def my_jobs_query(operator: Operator) -> Select[Any]:
+    return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_(ACTIVE))
         .order_by(Shipment.id)
     )
 
 
-def done_jobs_query(operator: Operator) -> Select[tuple[Shipment]]:
-    return (
+def done_jobs_query(operator: Operator) -> Select[Any]:
+    return with_places(
         select(Shipment)
         .where(Shipment.operator_id == operator.id, Shipment.status.in_((DELIVERED, RETURNED, CANCELLED)))
         .order_by(Shipment.updated_at.desc(), Shipment.id.desc())
