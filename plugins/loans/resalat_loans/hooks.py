@@ -273,25 +273,37 @@ def resalat_reference(kind: str, ident: int) -> Reference | None:
     if kind != "loan":
         return None
     name = _("Qard al-Hasan loan no. %(number)s", number=ident)
-    viewer = current_member()
-    if viewer is not None and ident in _own_loans(viewer):
-        return Reference(name=name, url=url_for("loans.loan", loan_id=ident))
-    found = db_session().get(Loan, ident)
+    found = _whose(ident)
     if found is None:
         return Reference(name=name)
-    if viewer is not None and viewer.id == found.member_id:
-        return Reference(name=name, url=url_for("loans.loan", loan_id=found.id))
-    if viewer is not None and can(DECIDE, db_session().get(Region, found.region_id), member=viewer):
-        return Reference(name=name, url=url_for("loans.decision", loan_id=found.id))
+    member_id, region_id = found
+    viewer = current_member()
+    if viewer is not None and viewer.id == member_id:
+        return Reference(name=name, url=url_for("loans.loan", loan_id=ident))
+    if viewer is not None and _may_decide_in(viewer, region_id):
+        return Reference(name=name, url=url_for("loans.decision", loan_id=ident))
     return Reference(name=name)  # someone else's loan: named, not opened
 
 
-def _own_loans(viewer: Member) -> frozenset[int]:
-    """The ids of the viewer's own loans, read once a request: a list of references (Merat's
-    requests, each naming its loan) then names each of the viewer's loans without a query."""
-    cached = g.get("loans_own_ids")
-    if cached is None or cached[0] != viewer.id:
-        ids = frozenset(db_session().scalars(select(Loan.id).where(Loan.member_id == viewer.id)))
-        cached = (viewer.id, ids)
-        g.loans_own_ids = cached
-    return cached[1]
+def _may_decide_in(viewer: Member, region_id: int) -> bool:
+    """Whether the viewer decides loans in the region, asked once a request for each region (a
+    page of one member's references names loans of one or two regions)."""
+    asked: dict[tuple[int, int], bool] = g.setdefault("loans_may_decide", {})
+    if (viewer.id, region_id) not in asked:
+        asked[viewer.id, region_id] = can(DECIDE, db_session().get(Region, region_id), member=viewer)
+    return asked[viewer.id, region_id]
+
+
+def _whose(ident: int) -> tuple[int, int] | None:
+    """(member, region) of loan ``ident``, or None. The references a page lists are one member's
+    records (Merat's requests of a member, each naming its loan), so the first look-up reads every
+    loan of that member, and the rest of the page is named without a query: once a request."""
+    known: dict[int, tuple[int, int]] = g.setdefault("loans_whose", {})
+    if ident not in known:
+        session = db_session()
+        owner = session.scalar(select(Loan.member_id).where(Loan.id == ident))
+        if owner is None:
+            return None
+        rows = session.execute(select(Loan.id, Loan.member_id, Loan.region_id).where(Loan.member_id == owner))
+        known.update({loan_id: (member_id, region_id) for loan_id, member_id, region_id in rows})
+    return known.get(ident)
