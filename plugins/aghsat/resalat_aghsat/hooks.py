@@ -234,3 +234,8 @@ def resalat_credit_lines(member: Member) -> list[Any]:
             note=_l("What your Merat rating allows you to owe in instalments at once."),
         )
     ]
+
+
+@hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

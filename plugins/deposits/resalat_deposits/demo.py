@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -13,16 +14,18 @@ from resalat_core.sdk import (
     Member,
     Registration,
     Transfer,
+    TransferSpec,
     find_member,
     main_account,
     national_code_with_check_digit,
     register_member,
     system_account,
     transfer,
+    transfer_linked,
     utcnow,
 )
 from resalat_deposits import plugin, services
-from resalat_deposits.models import SPOUSE
+from resalat_deposits.models import CHILD, GIVEN, RECEIVED, SPOUSE, PointsMovement
 
 M = 10_000_000  # a million tomans, in rials
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo world's documented password)
@@ -108,3 +111,56 @@ def build(session: Session, world: Any) -> None:
     if member is not None and member.id != saver.id:
         _history(session, member, [(120, 15 * M), (60, 10 * M)], now)
     world.extras[plugin.name] = {"saver": saver, "spouse": spouse, "gift": gift}
+    seed(session, world)
+
+
+SEED = "seed"
+
+
+def seed(session: Session, world: Any) -> None:
+    """One entry of each list for every persona in the demo world itself (once), so that every list
+    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
+    seeded = select(PointsMovement.id).where(PointsMovement.reference.like(f"gift:%:demo-rows-{SEED}-0"))
+    if session.scalar(seeded.limit(1)) is None:
+        add_rows(session, world, 1, run=SEED)
+
+
+def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:
+    """``rows`` more lines on every persona's deposit statement (deposits from the main account,
+    through the ledger, after cash brought in) and ``rows`` more points gifts each way between each
+    persona and the next (a giver's "given", the recipient's "received"): newest, as made now."""
+    people = [world.members[key] for key in sorted(world.members)]
+    if len(people) < 2:
+        return
+    run = run or uuid.uuid4().hex[:12]
+    rials = M // 10  # a hundred thousand tomans each
+    cash_in = system_account(session, "cash_in")
+    specs: list[TransferSpec] = []
+    for member in people:
+        main, account = main_account(session, member), services.open_deposit(session, member)
+        specs.append(
+            TransferSpec(f"demo:deposits:rows:{run}:{member.id}", cash_in, main, rials * rows, TOP_UP_PURPOSE)
+        )
+        specs += [
+            TransferSpec(
+                f"deposits:in:{member.id}:demo-rows-{run}-{n}",
+                main,
+                account,
+                rials,
+                services.DEPOSIT_PURPOSE,
+                reference=services.deposit_code(member),
+            )
+            for n in range(rows)
+        ]
+    transfer_linked(session, specs)
+    movements = []
+    for i, giver in enumerate(people):
+        recipient = people[(i + 1) % len(people)]
+        for n in range(rows):
+            reference = f"gift:{giver.id}:demo-rows-{run}-{n}"
+            common = {"amount": rials, "relation": CHILD, "reference": reference}
+            movements.append({"member_id": giver.id, "kind": GIVEN, "counterpart_id": recipient.id, **common})
+            movements.append(
+                {"member_id": recipient.id, "kind": RECEIVED, "counterpart_id": giver.id, **common}
+            )
+    session.execute(insert(PointsMovement), movements)

@@ -10,18 +10,19 @@ introduction, no score), that part is skipped and said on stderr.
 from __future__ import annotations
 
 import sys
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from resalat_bazaar import services as bazaar
 from resalat_icap import services as icap
 from resalat_merat import services as merat
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import Member, ResalatError, main_account, system_account, transfer
 from resalat_loans import services
-from resalat_loans.models import Instalment
+from resalat_loans.models import CURRENT, REQUESTED, Instalment, Loan, LoanEvent, LoanProduct
 
 TOMAN = 10
 PRODUCTS: tuple[dict[str, Any], ...] = (
@@ -354,3 +355,77 @@ def load_demo(session: Session, world: Any) -> None:
     for spec in STORY:
         made[spec[7]] = _story(session, world, spec)
     world.extras["loans"] = made
+    seed(session, world)
+
+
+SEED = "seed"
+
+
+def seed(session: Session, world: Any) -> None:
+    """One entry of each list for every persona in the demo world itself (once), so that every list
+    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
+    if session.scalar(select(Loan.id).where(Loan.request_key == f"demo:rows:{SEED}:0").limit(1)) is None:
+        add_rows(session, world, 1, run=SEED)
+
+
+def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:
+    """``rows`` more requests of each persona, newest: everyone's loans page and each credit
+    officer's queue grow by as many, each as a real request is (its product, Merat's score, its
+    first event). A request moves no money until it is approved."""
+    product = session.scalar(select(LoanProduct).where(LoanProduct.code == "solar"))
+    if product is None:
+        return
+    # Each run's keys are new, so ``--rows`` may be given more than once.
+    run = run or uuid.uuid4().hex[:12]
+    for key in sorted(world.members):
+        _requests(session, world.members[key], product, rows, run)
+
+
+def _requests(session: Session, member: Member, product: LoanProduct, rows: int, run: str) -> None:
+    # As a request does: Merat's valid score, else one computed now; each request is recorded
+    # with Merat as asked for by the loan.
+    score = merat.current_score(session, member) or merat.score_member(
+        session, member, requested_by=member, reason=merat.LOAN_REQUEST
+    )
+    amount = 40_000_000 * TOMAN
+    ids = list(
+        session.scalars(
+            insert(Loan).returning(Loan.id, sort_by_parameter_order=True),
+            [
+                {
+                    "member_id": member.id,
+                    "product_id": product.id,
+                    "region_id": member.region_id,
+                    "request_key": f"demo:rows:{run}:{n}",
+                    "amount": amount,
+                    "fee_bps": product.fee_bps,
+                    "fee": services.fee_for(amount, product.fee_bps),
+                    "instalments": 24,
+                    "score_id": score.id,
+                    "score_value": score.value,
+                    "score_rating": score.rating,
+                    "max_monthly_repayment": score.max_monthly_repayment,
+                    "purpose": "پنل خورشیدی ۱ کیلوواتی و نصب روی بام خانه در گرگ‌تپه",
+                    "status": REQUESTED,
+                    "bucket": CURRENT,
+                }
+                for n in range(rows)
+            ],
+        )
+    )
+    session.execute(
+        insert(LoanEvent), [{"loan_id": i, "kind": REQUESTED, "note": "", "actor_id": member.id} for i in ids]
+    )
+    session.execute(
+        insert(merat.ScoringRequest),
+        [
+            {
+                "member_id": member.id,
+                "requested_by_id": member.id,
+                "reason": merat.LOAN_REQUEST,
+                "reference": f"loan:{i}",
+                "score_id": score.id,
+            }
+            for i in ids
+        ],
+    )

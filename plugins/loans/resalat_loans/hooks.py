@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -36,7 +36,7 @@ from resalat_loans import plugin, services
 from resalat_loans.api import bp as api_bp
 from resalat_loans.cli import RUN_DUE
 from resalat_loans.cli import loans as loans_cli
-from resalat_loans.demo import load_demo
+from resalat_loans.demo import add_rows, load_demo
 from resalat_loans.models import DISBURSED, REQUESTED, Instalment, Loan
 from resalat_loans.mydata import resalat_closing_blockers as resalat_closing_blockers
 from resalat_loans.mydata import resalat_member_data as resalat_member_data
@@ -263,17 +263,47 @@ def resalat_demo(session: Session, world: Any) -> None:
 
 
 @hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    add_rows(session, world, rows)
+
+
+@hookimpl
 def resalat_reference(kind: str, ident: int) -> Reference | None:
     """A stored "loan:12" (a Merat request's reason, a note's pledge) named as the loan it is."""
     if kind != "loan":
         return None
-    found = db_session().get(Loan, ident)
     name = _("Qard al-Hasan loan no. %(number)s", number=ident)
+    found = _whose(ident)
     if found is None:
         return Reference(name=name)
+    member_id, region_id = found
     viewer = current_member()
-    if viewer is not None and viewer.id == found.member_id:
-        return Reference(name=name, url=url_for("loans.loan", loan_id=found.id))
-    if viewer is not None and can(DECIDE, db_session().get(Region, found.region_id), member=viewer):
-        return Reference(name=name, url=url_for("loans.decision", loan_id=found.id))
+    if viewer is not None and viewer.id == member_id:
+        return Reference(name=name, url=url_for("loans.loan", loan_id=ident))
+    if viewer is not None and _may_decide_in(viewer, region_id):
+        return Reference(name=name, url=url_for("loans.decision", loan_id=ident))
     return Reference(name=name)  # someone else's loan: named, not opened
+
+
+def _may_decide_in(viewer: Member, region_id: int) -> bool:
+    """Whether the viewer decides loans in the region, asked once a request for each region (a
+    page of one member's references names loans of one or two regions)."""
+    asked: dict[tuple[int, int], bool] = g.setdefault("loans_may_decide", {})
+    if (viewer.id, region_id) not in asked:
+        asked[viewer.id, region_id] = can(DECIDE, db_session().get(Region, region_id), member=viewer)
+    return asked[viewer.id, region_id]
+
+
+def _whose(ident: int) -> tuple[int, int] | None:
+    """(member, region) of loan ``ident``, or None. The references a page lists are one member's
+    records (Merat's requests of a member, each naming its loan), so the first look-up reads every
+    loan of that member, and the rest of the page is named without a query: once a request."""
+    known: dict[int, tuple[int, int]] = g.setdefault("loans_whose", {})
+    if ident not in known:
+        session = db_session()
+        owner = session.scalar(select(Loan.member_id).where(Loan.id == ident))
+        if owner is None:
+            return None
+        rows = session.execute(select(Loan.id, Loan.member_id, Loan.region_id).where(Loan.member_id == owner))
+        known.update({loan_id: (member_id, region_id) for loan_id, member_id, region_id in rows})
+    return known.get(ident)

@@ -6,11 +6,11 @@ import re
 
 from flask_login import login_user
 from resalat_loans import hooks
-from resalat_loans.models import LoanProduct
-from sqlalchemy import select
+from resalat_loans.models import Loan, LoanProduct
+from sqlalchemy import insert, select
 
 from resalat_core.sdk import Member
-from resalat_core.testing import ResalatClient
+from resalat_core.testing import ResalatClient, counting_queries
 
 TOMAN = 10
 SOLAR = 30_000_000 * TOMAN
@@ -108,3 +108,38 @@ def test_the_product_form_names_categories_and_programmes(app, world, db):
     again = refused.get_data(as_text=True)  # shown back with the same boxes ticked
     assert 'value="feed" id="f-cat-feed" checked' in again
     assert 'value="husbandry_equipment" id="f-cat-husbandry_equipment" checked' not in again
+
+
+def _references_cost(app, viewer_id, idents):
+    """The queries naming every one of ``idents`` costs, as one page of references does."""
+    with app.test_request_context("/"):
+        s = app.extensions["resalat"].db.session
+        login_user(s.get(Member, viewer_id))
+        with counting_queries(app) as counter:
+            named = [hooks.resalat_reference(kind="loan", ident=i) for i in idents]
+        s.remove()
+    assert all(n.url for n in named)
+    return counter.count
+
+
+def test_a_page_of_one_members_loan_references_costs_the_same_queries_for_two_loans_or_twenty(app, world):
+    first = _solar_loan(world)
+    with app.app_context():
+        s = app.extensions["resalat"].db.session
+        row = {
+            c.key: getattr(s.get(Loan, first), c.key)
+            for c in Loan.__table__.columns
+            if c.key not in ("id", "request_key", "created_at")
+        }
+        more = list(
+            s.scalars(
+                insert(Loan).returning(Loan.id, sort_by_parameter_order=True),
+                [{**row, "request_key": f"test:more:{n}"} for n in range(19)],
+            )
+        )
+        s.commit()
+        s.remove()
+    for viewer in (world.member, world.officer):
+        assert _references_cost(app, viewer, [first, more[0]]) == _references_cost(
+            app, viewer, [first, *more]
+        )

@@ -11,6 +11,7 @@ from typing import Any
 
 from resalat_centers.services import centres_query
 from resalat_cores.services import ACTIVE, cores_of_member
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -20,8 +21,10 @@ from resalat_core.sdk import (
     grant_role,
     national_code_with_check_digit,
     register_member,
+    utcnow,
 )
 from resalat_supporters import services
+from resalat_supporters.models import AWAITING, Introduction, IntroductionEvent, Sponsorship, SupportAction
 
 TOMAN = 10
 # Light livestock in Gorg Tappeh: a flock worth 600 million tomans, a loan for Afshari ewes.
@@ -129,3 +132,96 @@ def load_demo(session: Session, world: Any) -> None:
             note="تا اعضای کانون زودتر در مرآت اعتبارسنجی شوند",
         )
     world.extras["supporters"] = made
+    seed(session, world)
+
+
+ROWS_ADVICE = "راهنمایی برای آماده کردن مدارک وام و خرید سفته‌ی الکترونیکی"
+ROWS_SPONSORING = "همراهی اعضای کانون در اعتبارسنجی مرآت"
+
+
+def seed(session: Session, world: Any) -> None:
+    """One entry of each list for every persona in the demo world itself (once), so that every list
+    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
+    first = world.members.get(min(world.members)) if world.members else None
+    seeded = select(SupportAction.id).where(
+        SupportAction.supporter_id == (first.id if first else None), SupportAction.description == ROWS_ADVICE
+    )
+    if first is not None and session.scalar(seeded.limit(1)) is None:
+        add_rows(session, world, 1)
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more entries of every supporter's list, newest: each persona gives ``rows`` pieces of
+    advice to the next persona (whose support received grows as many), introduces the next persona
+    ``rows`` times for a loan through the demo core (each with its first event), and sponsors the
+    demo centre ``rows`` times."""
+    people = [world.members[key] for key in sorted(world.members)]
+    leader = world.members.get("core_leader")
+    core = _demo_core(session, world, leader) if leader is not None else None
+    centre = _demo_centre(session, world)
+    if len(people) < 2:
+        return
+    today, now = services.today(), utcnow()
+    actions, introductions, sponsorships = [], [], []
+    for i, supporter in enumerate(people):
+        beneficiary = people[(i + 1) % len(people)]
+        for n in range(rows):
+            actions.append(
+                {
+                    "supporter_id": supporter.id,
+                    "kind": "credit",
+                    "beneficiary_member_id": beneficiary.id,
+                    "happened_on": today - timedelta(days=n % 30),
+                    "description": ROWS_ADVICE,
+                    "minutes": 60,
+                    "created_at": now,
+                }
+            )
+            if core is not None:
+                introductions.append(
+                    {
+                        "supporter_id": supporter.id,
+                        "member_id": beneficiary.id,
+                        "core_id": core.id,
+                        "estimate": DEMO_ESTIMATE,
+                        "amount": DEMO_LOAN,
+                        "ceiling": services.ceiling_for(DEMO_ESTIMATE),
+                        "purpose": DEMO_PURPOSE,
+                        "status": AWAITING,
+                        "created_at": now,
+                        "status_changed_at": now,
+                    }
+                )
+            if centre is not None:
+                sponsorships.append(
+                    {
+                        "supporter_id": supporter.id,
+                        "centre_id": centre.id,
+                        "starts_on": today,
+                        "ends_on": today + timedelta(days=364),
+                        "note": ROWS_SPONSORING,
+                        "created_at": now,
+                    }
+                )
+    session.execute(insert(SupportAction), actions)
+    if introductions:
+        ids = list(
+            session.scalars(
+                insert(Introduction).returning(Introduction.id, sort_by_parameter_order=True), introductions
+            )
+        )
+        session.execute(
+            insert(IntroductionEvent),
+            [
+                {
+                    "introduction_id": i,
+                    "status": AWAITING,
+                    "note": "",
+                    "actor_id": row["supporter_id"],
+                    "at": now,
+                }
+                for i, row in zip(ids, introductions, strict=True)
+            ],
+        )
+    if sponsorships:
+        session.execute(insert(Sponsorship), sponsorships)

@@ -21,7 +21,7 @@ from resalat_core.sdk import (
 from resalat_supporters import plugin, services
 from resalat_supporters.api import bp as api_bp
 from resalat_supporters.cli import supporters as supporters_cli
-from resalat_supporters.demo import load_demo
+from resalat_supporters.demo import add_rows, load_demo
 from resalat_supporters.mydata import resalat_member_closed as resalat_member_closed
 from resalat_supporters.mydata import resalat_member_data as resalat_member_data
 from resalat_supporters.views import bp as pages_bp
@@ -151,3 +151,8 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 @hookimpl
 def resalat_demo(session: Session, world: Any) -> None:
     load_demo(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    add_rows(session, world, rows)

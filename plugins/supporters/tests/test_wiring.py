@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from resalat_centers import services as centres
 from resalat_cores import services as cores
 from resalat_supporters import hooks, services
+from resalat_supporters.demo import ROWS_ADVICE, ROWS_SPONSORING
 from resalat_supporters.models import Introduction, Sponsorship, SupportAction
 from sqlalchemy import func, select
 
@@ -154,10 +155,17 @@ def test_the_demo_introduces_jafar_and_sponsors_al_ghadir(app, make_member, make
             core.id,
         )
         assert introduction.amount <= introduction.ceiling
-        assert s.scalar(select(func.count(SupportAction.id))) == 2
-        sponsorship = s.scalars(select(Sponsorship)).one()
+        # Besides the story, the demo's seed of every list: one piece of advice and one
+        # sponsorship of each person of the world (the credit-behaviour supporter among them).
+        people = len(world.members)
+        assert (
+            s.scalar(select(func.count(SupportAction.id)).where(SupportAction.description != ROWS_ADVICE))
+            == 2
+        )
+        assert s.scalar(select(func.count(SupportAction.id))) == 2 + people
+        sponsorship = s.scalars(select(Sponsorship).where(Sponsorship.note != ROWS_SPONSORING)).one()
         assert sponsorship.centre_id == centre  # found by name: no centers extras were given
-        assert services.sponsorships_covering(s, s.get(Member, seamstress)) == 1
+        assert services.sponsorships_covering(s, s.get(Member, seamstress)) == 1 + people
         assert centres.get_centre(s, centre).name == "کانون همیاری الغدیر"
         assert "credit_behaviour" in services.kinds_of(made["credit_behaviour_supporter"])
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from resalat_aghsat import DOWN_PAYMENT, FEE, FEE_INCOME, FINANCED, FUND, FUNDING, REFUND, REPAYMENT, messages
 from resalat_aghsat.models import (
@@ -365,8 +365,14 @@ def support(session: Session, supporter: Member, purchase: Purchase, amount: int
 
 
 def purchases_query(member: Member) -> Any:
-    """The member's purchases, newest first."""
-    return select(Purchase).where(Purchase.buyer_id == member.id).order_by(Purchase.id.desc())
+    """The member's purchases, newest first, each page's schedules read in one more query (the
+    list shows each purchase's next instalment)."""
+    return (
+        select(Purchase)
+        .where(Purchase.buyer_id == member.id)
+        .options(selectinload(Purchase.schedule))
+        .order_by(Purchase.id.desc())
+    )
 
 
 def payments_of(session: Session, purchase: Purchase) -> list[Payment]:

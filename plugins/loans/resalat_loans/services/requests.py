@@ -101,9 +101,7 @@ def _tell_officers(session: Session, loan: Loan) -> None:
 
 def open_introductions(session: Session, member: Member) -> list[Any]:
     """The member's accepted introductions still waiting for a loan request."""
-    return [
-        i for i in supporters.introductions_for(session, member) if i.status in supporters.OPEN_FOR_A_LOAN
-    ]
+    return supporters.introductions_for(session, member, supporters.OPEN_FOR_A_LOAN)
 
 
 def product_for_introduction(session: Session, introduction: Any) -> LoanProduct | None:

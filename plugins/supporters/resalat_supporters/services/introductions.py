@@ -6,6 +6,7 @@ asked for the loan (the loan's events) is in ``outcomes``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -453,13 +454,15 @@ def withdraw_introduction(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def introductions_for(session: Session, member: Member) -> list[Introduction]:
-    """Every introduction of ``member`` (any supporter, any status), newest first: for the loans plugin."""
-    return list(
-        session.scalars(
-            select(Introduction).where(Introduction.member_id == member.id).order_by(Introduction.id.desc())
-        )
-    )
+def introductions_for(
+    session: Session, member: Member, statuses: Iterable[str] | None = None
+) -> list[Introduction]:
+    """The introductions of ``member`` (any supporter; of ``statuses`` if given, else any), newest
+    first: for the loans plugin."""
+    stmt = select(Introduction).where(Introduction.member_id == member.id)
+    if statuses is not None:
+        stmt = stmt.where(Introduction.status.in_(list(statuses)))
+    return list(session.scalars(stmt.order_by(Introduction.id.desc())))
 
 
 def _check_status(status: str | None) -> None:
