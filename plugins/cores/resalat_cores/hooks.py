@@ -202,3 +202,8 @@ def resalat_member_joined(member: Member) -> None:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     world.extras["cores"] = demo.build(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)
