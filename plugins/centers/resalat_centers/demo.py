@@ -129,9 +129,9 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     """``rows`` more of every list the centres' pages show (``resalat_demo_rows``).
 
     Al-Ghadir gets ``rows`` new members, each the leader of a new clothing core of Arbab linked to
-    it (its members and cores), and ``rows`` more orders, the newest shared among those cores, each
-    share accepted with a delivery (an order's shares, a core leader's shares); its leader leads
-    ``rows`` more centres (the list of centres, hers).
+    it (its members and cores), and ``rows`` more orders; the newest and its first are shared among
+    those cores, each share accepted with a delivery (an order's shares, a core leader's shares);
+    its leader leads ``rows`` more centres (the list of centres, hers).
     """
     leader = world.members.get("social_leader") or world.members.get("member")
     registrar = world.members.get("supporter") or world.members.get("admin")
@@ -274,8 +274,10 @@ def _cores(session: Session, model: Core, people: list[int], approver: Member, n
 
 
 def _orders(session: Session, centre: Centre, leader: Member, cores: list[int], rows: int, now: Any) -> None:
-    """``rows`` orders; the newest shared among ``cores``, two garments each, one delivered."""
+    """``rows`` orders; the newest, and the demo's first, shared among ``cores``: two garments
+    each, one delivered."""
     due = today_in_iran() + timedelta(days=45)
+    first = session.scalar(select(Order).where(Order.centre_id == centre.id).order_by(Order.id).limit(1))
     orders = [
         {
             "centre_id": centre.id,
@@ -298,9 +300,16 @@ def _orders(session: Session, centre: Centre, leader: Member, cores: list[int], 
     leaders: dict[int, int] = dict(
         session.execute(select(Core.id, Core.leader_id).where(Core.id.in_(cores))).all()
     )
+    shared = [ids[-1]]
+    if first is not None:
+        # Its totals follow its new shares, as splitting it would have them (the CHECKs hold).
+        first.quantity += 2 * len(cores)
+        first.allocated += 2 * len(cores)
+        first.delivered += len(cores)
+        shared.append(first.id)
     shares = [
         {
-            "order_id": ids[-1],
+            "order_id": order_id,
             "core_id": core_id,
             "quantity": 2,
             "due_date": due,
@@ -311,6 +320,7 @@ def _orders(session: Session, centre: Centre, leader: Member, cores: list[int], 
             "answered_by_id": leaders[core_id],
             "answered_at": now,
         }
+        for order_id in shared
         for core_id in cores
     ]
     share_ids = list(session.scalars(insert(Share).returning(Share.id, sort_by_parameter_order=True), shares))
@@ -324,6 +334,6 @@ def _orders(session: Session, centre: Centre, leader: Member, cores: list[int], 
                 "reported_by_id": leaders[cid],
                 "created_at": now,
             }
-            for sid, cid in zip(share_ids, cores, strict=True)
+            for sid, cid in zip(share_ids, cores * len(shared), strict=True)
         ],
     )

@@ -219,6 +219,8 @@ def _new_member(session: Session, name: str, region: str, n: int) -> Member:
 # The demo's rows at size carry national codes from 0981NNNNN: no persona or demo family has one.
 ROW_CODES = "0981"
 VISIT = "بازدید دوره‌ای رهیار"
+# At most this many of the oldest cores (the demo's, every plugin's) get more people and history.
+DEMO_CORES = 60
 
 
 def add_rows(session: Session, world: Any, rows: int) -> None:
@@ -226,9 +228,10 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
 
     The Zanjan core leader leads ``rows`` more active cores (the public search, their cores, a
     reviewer's active cores), the member ``rows`` more candidates in Zanjan (their cores and the
-    guide's queue); the leader's first core gets ``rows`` more people and history entries. Each core
-    is whole, as registering and approving would leave it: its leader's row and a family member,
-    its registration (and approval) in its history, a core ID in its province and field.
+    guide's queue); every demo core gets ``rows`` more people, every active one ``rows`` more
+    history steps (suspended and reactivated in turn, so it ends as it was). Each new core is whole,
+    as registering and approving would leave it: its leader's row and a family member, its
+    registration (and approval) in its history, a core ID in its province and field.
     """
     leader, member = world.members.get("core_leader"), world.members.get("member")
     if leader is None or member is None:
@@ -271,15 +274,21 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
         changes.append(_change(core_id, None, CANDIDATE, who.id, now))
         if core["status"] == ACTIVE:
             changes.append(_change(core_id, CANDIDATE, ACTIVE, approver.id, now))
-    for n in range(rows):
-        people.append(
-            _person(first.id, f"همکار {to_persian_digits(str(n + 1))}", _code(next(codes)), "relative", now)
-        )
-        # Suspended and reactivated in turn: the core's history grows and it ends as it was.
-        went, to = (first.status, SUSPENDED) if n % 2 == 0 else (SUSPENDED, first.status)
-        changes.append(_change(first.id, went, to, approver.id, now, VISIT))
-    if rows % 2:
-        changes.append(_change(first.id, SUSPENDED, first.status, approver.id, now, VISIT))
+    # The demo's cores (a page may name any of them: the newest, one of a centre...) get ``rows``
+    # more people each, and the active ones as many more steps in their history. They are the
+    # oldest: the cores of earlier runs (and of other plugins' rows) are left as they are.
+    existing = session.execute(
+        select(Core.id, Core.status).where(Core.id.not_in(ids)).order_by(Core.id).limit(DEMO_CORES)
+    ).all()
+    workers = [(f"همکار {to_persian_digits(str(n + 1))}", _code(next(codes))) for n in range(rows)]
+    for core_id, status in existing:
+        people.extend(_person(core_id, name, code, "relative", now) for name, code in workers)
+        if status != ACTIVE:
+            continue
+        for n in range(rows + rows % 2):
+            # Suspended and reactivated in turn: the history grows and the core ends as it was.
+            went, to = (ACTIVE, SUSPENDED) if n % 2 == 0 else (SUSPENDED, ACTIVE)
+            changes.append(_change(core_id, went, to, approver.id, now, VISIT))
     session.execute(insert(CoreMember), people)
     session.execute(insert(CoreStatusChange), changes)
 

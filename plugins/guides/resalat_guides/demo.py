@@ -219,9 +219,9 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     """``rows`` more of every list the guides' pages show (``resalat_demo_rows``).
 
     The Zanjan guide gets ``rows`` more candidates, each identified and advised with a follow-up
-    due (their list, where they come first as the longest waiting; the dashboard); Jafar's
-    candidate ``rows`` more advice (a candidate's page; its status history is the pipeline's few
-    steps); the demo's link
+    due (their list, where they come first as the longest waiting; the dashboard); each of the
+    demo's candidates ``rows`` more advice (a candidate's page; its status history is the
+    pipeline's few steps); the demo's link
     between his core and the weavers of Ardakan ``rows`` more of its kind, in both directions and
     pending (the area's links, the dashboard, each core leader's links).
     """
@@ -262,6 +262,16 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
                 "updated_at": now,
             }
         )
+    # The demo's own candidates (a page may name any of them) get ``rows`` more advice each; those
+    # of earlier runs are left as they are.
+    demo_candidates = list(
+        session.scalars(
+            select(Candidate.id)
+            .where(~Candidate.mobile.like(f"{ROW_MOBILES}%"))
+            .order_by(Candidate.id)
+            .limit(60)
+        )
+    )
     ids = list(session.scalars(insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True), made))
     advice = [
         {
@@ -273,7 +283,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
             "follow_up_on": day - timedelta(days=1),
             "created_at": now,
         }
-        for cid in [*ids, *([his.id] * rows)]
+        for cid in [*ids, *(c for c in demo_candidates for _ in range(rows))]
     ]
     session.execute(insert(Advice), advice)
     changes = [
