@@ -328,7 +328,7 @@ def create_order(centre_id: int) -> Any:
 def _order_page(order: Order, errors: dict[str, Any] | None = None, values: Any = None) -> Any:
     session = db_session()
     page, per_page = page_args()
-    cores = services.active_cores_of(session, order.centre)
+    cores = services.active_cores_of(session, order.centre, with_leaders=False)
     return render_template(
         "centers/order.html",
         order=order,
