@@ -89,7 +89,7 @@ def core_members_query(core: Core) -> Select[tuple[CoreMember]]:
     return select(CoreMember).where(CoreMember.core_id == core.id).order_by(CoreMember.id)
 
 
-def history_query(core: Core) -> Select[tuple[CoreStatusChange]]:
+def history_query(core: Core) -> Select[Any]:
     """The core's status changes, oldest first, each with who made it, for ``paginate``. Check
     ``may_manage`` before showing them: they name who acted."""
     return select(CoreStatusChange).where(CoreStatusChange.core_id == core.id).order_by(CoreStatusChange.id)
