@@ -20,7 +20,6 @@ from resalat_centers.schemas import (
     DeliverySchema,
     ListQuerySchema,
     MemberRefSchema,
-    MyCentresSchema,
     MyShareSchema,
     NewCentreSchema,
     NewOrderSchema,
@@ -129,11 +128,12 @@ def register_centre() -> Any:
 
 
 @bp.get("/mine")
-@api_doc(summary="The centres I lead or belong to", response=MyCentresSchema)
+@api_doc(summary="The centres I lead or belong to, by name", response=CentreSchema, paginated=True)
 @login_required
 def my_centres() -> Any:
-    centres = services.centres_of_member(db_session(), me())
-    return dump(MyCentresSchema, {"items": _centres(centres)})
+    page, per_page = page_args()
+    result = paginate(db_session(), services.centres_of_member_query(me()), page, per_page)
+    return {"items": dump(CentreSchema, _centres(result.items), many=True), "meta": result.meta()}
 
 
 @bp.get("/<int:centre_id>")

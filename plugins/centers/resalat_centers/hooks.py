@@ -75,3 +75,8 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 def resalat_demo(session: Session, world: Any) -> None:
     """The Al-Ghadir centre of Arbab village, its 15 clothing cores and an order of 300 garments."""
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

@@ -37,12 +37,6 @@ class CentreSchema(Schema):
     open_orders_count = fields.Integer()
 
 
-class MyCentresSchema(Schema):
-    """The centres a member leads or belongs to."""
-
-    items = fields.List(fields.Nested(CentreSchema))
-
-
 class NewCentreSchema(Schema):
     name = fields.String(load_default="", metadata={"example": "کانون همیاری الغدیر"})
     region = fields.String(load_default="", metadata={"example": "sistan-baluchestan/arbab"})

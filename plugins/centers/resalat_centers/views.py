@@ -42,6 +42,9 @@ from resalat_core.sdk import (
     region_choices,
 )
 
+# How many of the member's own centres the list of centres shows above the search.
+MINE_SHOWN = 10
+
 bp = Blueprint("centers", __name__, url_prefix="/centers")
 
 ORDER_STATUS = {
@@ -106,12 +109,14 @@ def index() -> Any:
         if errors
         else paginate(session, services.centres_query(region_ids=region_ids, q=q), page, per_page)
     )
-    mine = services.centres_of_member(session, member)
+    # The first few of mine; a member in many centres finds the others with the search.
+    mine = paginate(session, services.centres_of_member_query(member), 1, MINE_SHOWN)
     return render_template(
         "centers/index.html",
         page=result,
-        counts=services.centre_counts(session, [*result.items, *mine]),
-        mine=mine,
+        counts=services.centre_counts(session, [*result.items, *mine.items]),
+        mine=mine.items,
+        more_of_mine=mine.total - len(mine.items),
         q=q,
         region_code=region_code,
         regions=_regions(),
@@ -323,7 +328,7 @@ def create_order(centre_id: int) -> Any:
 def _order_page(order: Order, errors: dict[str, Any] | None = None, values: Any = None) -> Any:
     session = db_session()
     page, per_page = page_args()
-    cores = services.active_cores_of(session, order.centre)
+    cores = services.active_cores_of(session, order.centre, with_leaders=False)
     return render_template(
         "centers/order.html",
         order=order,

@@ -239,6 +239,27 @@ def test_my_centres_are_those_i_lead_or_belong_to(app, alghadir, someone, regist
     assert 'data-testid="mine"' in maryam.web.get("/centers/").get_data(as_text=True)
 
 
+def test_my_centres_come_a_page_at_a_time_and_the_list_of_centres_shows_the_first_few(
+    alghadir, someone, register_centre
+):
+    from resalat_centers.views import MINE_SHOWN
+
+    leader = someone(region=ARBAB)
+    made = [
+        register_centre(leader.id, alghadir.registrar.id, name=f"کانون {n}") for n in range(MINE_SHOWN + 2)
+    ]
+
+    first = leader.api.get(f"{API}/mine?per_page=5").get_json()
+    last = leader.api.get(f"{API}/mine?per_page=5&page=3").get_json()
+    page = leader.web.get("/centers/").get_data(as_text=True)
+
+    assert first["meta"]["total"] == len(made) and len(first["items"]) == 5
+    assert len(last["items"]) == len(made) - 10
+    mine = page[page.index('data-testid="mine"') :]
+    assert mine[: mine.index("</ul>")].count("<li") == MINE_SHOWN
+    assert 'data-testid="more-of-mine"' in page
+
+
 def test_an_unknown_centre_is_404(someone):
     member = someone()
     assert member.web.get("/centers/999999").status_code == 404

@@ -126,3 +126,39 @@ def test_resalat_demo_loads_with_the_centre_its_cores_and_the_order(app):
     assert centre["cores"] == active > 0
     status = json.loads(runner.invoke(args=["centers", "order-status", str(order_id), "--json"]).stdout)
     assert (status["quantity"], status["allocated"], status["delivered"]) == (300, 190, 65)
+
+
+def test_the_rows_at_size_grow_every_list_of_the_centre(app, someone, make_core):
+    ghaderi = someone(region=ARBAB)
+    admin = someone("admin", region="tehran/tehran", role_region=None)
+    cores = {f"alghadir_{i}": make_core().id for i in range(1, 4)}
+    members = {"member": ghaderi.id, "admin": admin.id}
+    _run_demo(app, members, cores)
+
+    with app.app_context():
+        s = get_db().session
+        world = World(s, members={key: s.get(Member, member_id) for key, member_id in members.items()})
+        centre = s.scalar(select(Centre))
+        before = len(services.centre_member_ids(s, centre))
+        hooks.resalat_demo_rows(session=s, world=world, rows=3)
+        s.commit()
+
+        assert s.scalar(select(func.count(Centre.id)).where(Centre.leader_id == ghaderi.id)) == 4
+        assert len(services.centre_member_ids(s, centre)) == before + 3
+        linked = list(s.scalars(services.centre_cores_query(centre)))
+        assert len(linked) == 6 and all(c.core.status == "active" and c.core.code for c in linked)
+        orders = list(s.scalars(services.orders_query(centre)))
+        newest, first = orders[0], orders[-1]
+        shares = list(s.scalars(services.order_shares_query(newest)))
+        first_shares = list(s.scalars(services.order_shares_query(first)))
+        assert len(orders) == 4
+        assert (newest.quantity, newest.allocated, newest.delivered) == (6, 6, 3)
+        assert (first.quantity, first.allocated, first.delivered) == (306, 126, 68)
+        assert [(x.status, x.quantity, x.delivered) for x in shares] == [("accepted", 2, 1)] * 3
+        assert [(x.status, x.quantity, x.delivered) for x in first_shares[-3:]] == [("accepted", 2, 1)] * 3
+        assert [len(services.deliveries_of(s, x)) for x in shares] == [1, 1, 1]
+        # Each new core's leader is a new member of the centre, who may answer its share.
+        leader = s.get(Member, shares[0].core.leader_id)
+        assert leader.id in services.centre_member_ids(s, centre)
+        mine = [x.id for x in s.scalars(services.my_shares_query(s, leader))]
+        assert sorted(mine) == sorted([shares[0].id, first_shares[-3].id])

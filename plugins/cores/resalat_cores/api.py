@@ -197,10 +197,17 @@ def remove_member(core_id: int, person_id: int) -> Any:
 
 
 @bp.get("/<int:core_id>/history")
-@api_doc(summary="The status history of a core I lead or review", response=HistorySchema, many=True)
+@api_doc(
+    summary="The status history of a core I lead or review, oldest first",
+    response=HistorySchema,
+    paginated=True,
+)
 @login_required
 def history(core_id: int) -> Any:
-    return dump(HistorySchema, _managed(core_id).history, many=True)
+    page, per_page = page_args()
+    return _page_of(
+        HistorySchema, paginate(db_session(), services.history_query(_managed(core_id)), page, per_page)
+    )
 
 
 # --- guides ------------------------------------------------------------------------------------

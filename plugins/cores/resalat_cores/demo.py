@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -20,10 +21,14 @@ from resalat_core.sdk import (
     Registration,
     national_code_with_check_digit,
     register_member,
+    search_key,
     to_persian_digits,
+    utcnow,
 )
 from resalat_cores import services
-from resalat_cores.models import Core
+from resalat_cores.models import ACTIVE, CANDIDATE, LEADER, SUSPENDED, Core, CoreMember, CoreStatusChange
+from resalat_cores.services.review import SERIAL_DIGITS, core_id_prefix
+from resalat_cores.services.review import _next_serial as next_serial
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' published password)
 
@@ -207,3 +212,123 @@ def _new_member(session: Session, name: str, region: str, n: int) -> Member:
         ),
     )
     return member
+
+
+# --- more rows, to count pages at size -----------------------------------------------------------
+
+# The demo's rows at size carry national codes from 0981NNNNN: no persona or demo family has one.
+ROW_CODES = "0981"
+VISIT = "بازدید دوره‌ای رهیار"
+# At most this many of the oldest cores (the demo's, every plugin's) get more people and history.
+DEMO_CORES = 60
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more of every list the cores' pages show the personas (``resalat_demo_rows``).
+
+    The Zanjan core leader leads ``rows`` more active cores (the public search, their cores, a
+    reviewer's active cores), the member ``rows`` more candidates in Zanjan (their cores and the
+    guide's queue); every demo core gets ``rows`` more people, every active one ``rows`` more
+    history steps (suspended and reactivated in turn, so it ends as it was). Each new core is whole,
+    as registering and approving would leave it: its leader's row and a family member, its
+    registration (and approval) in its history, a core ID in its province and field.
+    """
+    leader, member = world.members.get("core_leader"), world.members.get("member")
+    if leader is None or member is None:
+        return
+    first = session.scalar(select(Core).where(Core.leader_id == leader.id).order_by(Core.id).limit(1))
+    if first is None:
+        return
+    approver = world.members.get("guide") or world.members.get("admin") or leader
+    prefix = core_id_prefix(first)
+    serial = count(next_serial(session, prefix))
+    codes = count(_codes_used(session))
+    now = utcnow()
+    cores: list[dict[str, Any]] = []
+    for status, who in ((ACTIVE, leader), (CANDIDATE, member)):
+        for n in range(rows):
+            name = f"هسته‌ی نمونه‌ی {to_persian_digits(str(n + 1))} {who.name}"
+            cores.append(
+                {
+                    "code": f"{prefix}{next(serial):0{SERIAL_DIGITS}d}" if status == ACTIVE else None,
+                    "name": name,
+                    "name_search": search_key(name),
+                    "leader_id": who.id,
+                    "field_id": first.field_id,
+                    "region_id": first.region_id,
+                    "existed_before": bool(n % 3),
+                    "status": status,
+                    "description": first.description,
+                    "created_at": now,
+                    "approved_at": now if status == ACTIVE else None,
+                    "approved_by_id": approver.id if status == ACTIVE else None,
+                }
+            )
+    ids = session.scalars(insert(Core).returning(Core.id, sort_by_parameter_order=True), cores).all()
+    people: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for core_id, core in zip(ids, cores, strict=True):
+        who = leader if core["leader_id"] == leader.id else member
+        people.append(_person(core_id, who.name, who.national_code, LEADER, now, who))
+        people.append(_person(core_id, f"همسر {who.name}", _code(next(codes)), "spouse", now))
+        changes.append(_change(core_id, None, CANDIDATE, who.id, now))
+        if core["status"] == ACTIVE:
+            changes.append(_change(core_id, CANDIDATE, ACTIVE, approver.id, now))
+    # The demo's cores (a page may name any of them: the newest, one of a centre...) get ``rows``
+    # more people each, and the active ones as many more steps in their history. They are the
+    # oldest: the cores of earlier runs (and of other plugins' rows) are left as they are.
+    existing = session.execute(
+        select(Core.id, Core.status).where(Core.id.not_in(ids)).order_by(Core.id).limit(DEMO_CORES)
+    ).all()
+    workers = [(f"همکار {to_persian_digits(str(n + 1))}", _code(next(codes))) for n in range(rows)]
+    for core_id, status in existing:
+        people.extend(_person(core_id, name, code, "relative", now) for name, code in workers)
+        if status != ACTIVE:
+            continue
+        for n in range(rows + rows % 2):
+            # Suspended and reactivated in turn: the history grows and the core ends as it was.
+            went, to = (ACTIVE, SUSPENDED) if n % 2 == 0 else (SUSPENDED, ACTIVE)
+            changes.append(_change(core_id, went, to, approver.id, now, VISIT))
+    session.execute(insert(CoreMember), people)
+    session.execute(insert(CoreStatusChange), changes)
+
+
+def _codes_used(session: Session) -> int:
+    """How many national codes of ``ROW_CODES`` earlier runs gave out: the next run goes on."""
+    return (
+        session.scalar(
+            select(func.count(CoreMember.id)).where(CoreMember.national_code.like(f"{ROW_CODES}%"))
+        )
+        or 0
+    )
+
+
+def _code(n: int) -> str:
+    return national_code_with_check_digit(f"{ROW_CODES}{n:05d}")
+
+
+def _person(
+    core_id: int, name: str, code: str, relation: str, at: Any, member: Member | None = None
+) -> dict[str, Any]:
+    return {
+        "core_id": core_id,
+        "member_id": member.id if member else None,
+        "name": name,
+        "national_code": code,
+        "mobile": member.mobile if member else None,
+        "relation": relation,
+        "created_at": at,
+    }
+
+
+def _change(
+    core_id: int, went: str | None, to: str, actor_id: int, at: Any, reason: str = ""
+) -> dict[str, Any]:
+    return {
+        "core_id": core_id,
+        "from_status": went,
+        "to_status": to,
+        "reason": reason,
+        "actor_id": actor_id,
+        "at": at,
+    }

@@ -107,8 +107,9 @@ def _core_page(core: Core, errors: dict[str, str] | None = None, status: int = 2
         manage=manage,
         review=services.may_review(viewer, core.region)
         or services.may_review(viewer, core.region, services.SUSPEND),
-        # The history names who acted: for the core's leader and its reviewers only.
-        history=core.history if manage else [],
+        # The history names who acted: for the core's leader and its reviewers only; a page of it,
+        # since every suspension and reactivation adds to it.
+        history=paginate(db_session(), services.history_query(core), *page_args()) if manage else None,
         reactivate_to=services.reactivation_status(core),
         errors=errors or {},
         **_template_context(),

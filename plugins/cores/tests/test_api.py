@@ -31,7 +31,8 @@ def test_a_member_registers_a_core_by_api_and_the_areas_admin_approves_it(api_as
     mine = member.get("/api/v1/cores/mine").get_json()
     assert [c["code"] for c in mine["items"]] == ["ZNJ-FOOD-000001"]
     history = member.get(f"/api/v1/cores/{core['id']}/history").get_json()
-    assert [h["to_status"] for h in history] == ["candidate", "active"]
+    assert [h["to_status"] for h in history["items"]] == ["candidate", "active"]
+    assert history["meta"]["total"] == 2
 
 
 def test_bad_registrations_by_api_name_every_field_and_store_nothing(api_as, snapshot):

@@ -94,3 +94,41 @@ def test_other_plugins_find_the_cores_by_short_key(app, make_member):
         )
         assert made["gharajehlou"].leader_id == personas["core_leader"]
         assert made["alghadir_1"].status == "active" and made["alghadir_15"].status == "candidate"
+
+
+def test_the_rows_at_size_grow_every_list_with_whole_cores(app, make_member):
+    personas = {
+        "admin": make_member("admin", role_region=None),
+        "core_leader": make_member(name="جعفر قراجه‌لو"),
+        "member": make_member(name="مریم احمدی"),
+    }
+    with app.app_context():
+        s = get_db().session
+        world = StandInWorld(session=s, members={k: s.get(Member, v) for k, v in personas.items()})
+        from resalat_cores import hooks, services
+
+        hooks.resalat_demo(session=s, world=world)
+        s.flush()
+        jafar, maryam = world.members["core_leader"], world.members["member"]
+        first = world.extras["cores"]["gharajehlou"]
+        before = (len(services.cores_of_member(s, jafar)), len(services.cores_of_member(s, maryam)))
+        people, steps = len(first.members), len(first.history)
+
+        hooks.resalat_demo_rows(session=s, world=world, rows=3)
+        s.commit()
+        s.expire_all()
+
+        led = services.cores_of_member(s, jafar)
+        hers = services.cores_of_member(s, maryam)
+        assert (len(led), len(hers)) == (before[0] + 3, before[1] + 3)
+        new = led[:3]  # newest first
+        assert [c.code for c in new] == [f"ZNJ-LIVESTOCK-00000{n}" for n in (4, 3, 2)]
+        assert all(c.status == "active" and c.members_count == 2 for c in new)
+        assert [[h.to_status for h in c.history] for c in new] == [["candidate", "active"]] * 3
+        assert {c.status for c in hers[:3]} == {"candidate"} and all(c.code is None for c in hers[:3])
+        first = s.get(Core, first.id)
+        assert (len(first.members), len(first.history)) == (people + 3, steps + 4)
+        assert first.history[-1].to_status == first.status == "active"
+        # Twice over (``resalat demo --rows`` run again), the people's national codes stay unique.
+        hooks.resalat_demo_rows(session=s, world=world, rows=2)
+        s.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -195,6 +197,10 @@ def test_a_core_is_found_by_its_core_id(client, make_member, new_core, approver)
     assert page.headers["Location"].endswith(f"/cores/{core_id}")
     assert api.get_json()["id"] == core_id
     assert client.get("/api/v1/cores/by-code/ZNJ-LIVESTOCK-000099").status_code == 404
+    # The core's page links its core ID's own address, the one labels and booths print.
+    html = client.get(f"/cores/{core_id}").get_data(as_text=True)
+    link = re.search(r'href="(/cores/id/[^"]+)" data-testid="core-code-link"', html)
+    assert link and client.get(link.group(1)).headers["Location"].endswith(f"/cores/{core_id}")
 
 
 def test_the_fields_of_work_are_listed(client):

@@ -64,6 +64,22 @@ def test_the_history_is_shown_to_the_reviewer_with_jalali_dates(reviewer, active
     assert "بازدید میدانی لازم است" in queue
 
 
+def test_a_long_history_comes_a_page_at_a_time(reviewer, active_core):
+    for n in range(4):
+        status = "suspended" if n % 2 == 0 else "active"
+        reviewer.form(f"/cores/{active_core}/status", {"status": status, "reason": f"بازدید {n}"})
+
+    first = reviewer.get(f"/cores/{active_core}?per_page=4").get_data(as_text=True)
+    second = reviewer.get(f"/cores/{active_core}?per_page=4&page=2").get_data(as_text=True)
+    api = reviewer.get(f"/api/v1/cores/{active_core}/history?per_page=4&page=2").get_json()
+
+    assert first.count('data-testid="history-row"') == 4  # registered, approved, two visits
+    assert second.count('data-testid="history-row"') == 2
+    assert "بازدید ۳" in second or "بازدید 3" in second
+    assert [h["reason"] for h in api["items"]] == ["بازدید 2", "بازدید 3"]
+    assert api["meta"]["total"] == 6
+
+
 def test_the_public_does_not_see_the_history(client, active_core):
     html = client.get(f"/cores/{active_core}").get_data(as_text=True)
 

@@ -12,11 +12,23 @@ from datetime import timedelta
 from typing import Any
 
 from resalat_cores import services as cores
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import BadInput, national_code_with_check_digit
+from resalat_core.sdk import BadInput, national_code_with_check_digit, search_key, to_persian_digits, utcnow
 from resalat_guides import services
-from resalat_guides.models import DROPPED, GROW, START
+from resalat_guides.models import (
+    DROPPED,
+    GROW,
+    IDENTIFIED,
+    PENDING,
+    START,
+    Advice,
+    Candidate,
+    CoreLink,
+    StatusChange,
+    priority_of,
+)
 
 # (name, national code body, mobile, place, intent, field, years of experience); Jafar and
 # Maryam are the host's personas, so their identity comes from their member rows.
@@ -194,3 +206,118 @@ def _demo_link(session: Session, scope: services.GuideScope, made: list[Any]) ->
         )
     except BadInput:
         return  # the cores demo made them differently: the demo goes on without the link
+
+
+# --- more rows, to count pages at size -----------------------------------------------------------
+
+# The candidates of the rows at size: national codes 0983NNNNN and mobiles 09983NNNNNN.
+ROW_CODES = "0983"
+ROW_MOBILES = "09983"
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more of every list the guides' pages show (``resalat_demo_rows``).
+
+    The Zanjan guide gets ``rows`` more candidates, each identified and advised with a follow-up
+    due (their list, where they come first as the longest waiting; the dashboard); each of the
+    demo's candidates ``rows`` more advice (a candidate's page; its status history is the
+    pipeline's few steps); the demo's link
+    between his core and the weavers of Ardakan ``rows`` more of its kind, in both directions and
+    pending (the area's links, the dashboard, each core leader's links).
+    """
+    guide, jafar = world.members.get("guide"), world.members.get("core_leader")
+    if guide is None:
+        return
+    scope = services.scope_of(session, guide)
+    his = (
+        session.scalar(select(Candidate).where(Candidate.national_code == jafar.national_code).limit(1))
+        if jafar is not None
+        else None
+    )
+    if his is None:
+        return
+    now = utcnow()
+    day = services.today()
+    start = (
+        session.scalar(select(func.count(Candidate.id)).where(Candidate.mobile.like(f"{ROW_MOBILES}%"))) or 0
+    )
+    made = []
+    for n in range(start, start + rows):
+        name = f"متقاضی نمونه‌ی {to_persian_digits(str(n + 1))}"
+        made.append(
+            {
+                "guide_id": guide.id,
+                "name": name,
+                "name_key": search_key(name),
+                "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
+                "mobile": f"{ROW_MOBILES}{n:06d}",
+                "region_id": his.region_id,
+                "intent": GROW,
+                "field_id": his.field_id,
+                "experience_years": 3,
+                "priority": priority_of(3, GROW),
+                "status": IDENTIFIED,
+                # Waiting longer than the demo's own: the first page of the list shows them.
+                "created_at": his.created_at - timedelta(days=1, seconds=n),
+                "updated_at": now,
+            }
+        )
+    # The demo's own candidates (a page may name any of them) get ``rows`` more advice each; those
+    # of earlier runs are left as they are.
+    demo_candidates = list(
+        session.scalars(
+            select(Candidate.id)
+            .where(~Candidate.mobile.like(f"{ROW_MOBILES}%"))
+            .order_by(Candidate.id)
+            .limit(60)
+        )
+    )
+    ids = list(session.scalars(insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True), made))
+    advice = [
+        {
+            "candidate_id": cid,
+            "guide_id": guide.id,
+            "advised_on": day - timedelta(days=7),
+            "text": "دیدار نخست: از تجربه و ابزار کارش پرسیدیم و راه ثبت هسته گفته شد.",
+            "next_step": "آماده کردن مدارک ثبت هسته",
+            "follow_up_on": day - timedelta(days=1),
+            "created_at": now,
+        }
+        for cid in [*ids, *(c for c in demo_candidates for _ in range(rows))]
+    ]
+    session.execute(insert(Advice), advice)
+    changes = [
+        {
+            "candidate_id": cid,
+            "from_status": None,
+            "to_status": IDENTIFIED,
+            "reason": "",
+            "actor_id": guide.id,
+            "created_at": now,
+        }
+        for cid in ids
+    ]
+    session.execute(insert(StatusChange), changes)
+    _links(session, scope, rows, now)
+
+
+def _links(session: Session, scope: services.GuideScope, rows: int, now: Any) -> None:
+    link = session.scalar(select(CoreLink).order_by(CoreLink.id).limit(1))
+    if link is None:
+        return
+    ends = ((link.source_core_id, link.target_core_id), (link.target_core_id, link.source_core_id))
+    session.execute(
+        insert(CoreLink),
+        [
+            {
+                "source_core_id": ends[n % 2][0],
+                "target_core_id": ends[n % 2][1],
+                "product": link.product,
+                "note": link.note,
+                "status": PENDING,
+                "suggested_by_id": scope.actor.id,
+                "created_at": now,
+            }
+            for n in range(rows)
+        ],
+    )

@@ -54,6 +54,26 @@ def test_the_demo_gives_the_zanjan_guide_a_pipeline_and_jafars_story(app, db):
     assert linked == ("livestock", "hand_weaving", "yazd/ardakan", "pending")
     assert board.candidates_total == 6 and board.follow_ups and board.pending_links.total == 1
 
+    # The rows at size: two more of every list, the new candidates first in the order of work.
+    from resalat_core.demo import demo_world
+
+    with db() as s:
+        hooks.resalat_demo_rows(session=s, world=demo_world(s), rows=2)
+    with db() as s:
+        scope = services.scope_of(s, s.scalar(select(Member).where(Member.mobile == "09120000005")))
+        board = services.dashboard(s, scope)
+        listed = services.list_candidates(s, scope).items
+        jafar = s.scalar(select(Candidate).where(Candidate.mobile == "09120000003"))
+        grown = (
+            board.candidates_total,
+            board.pending_links.total,
+            services.advice_of(s, jafar).total,
+            [c.status for c in listed[:2]],
+            [len(services.history_of(s, c)) for c in listed[:2]],
+            [services.advice_of(s, c).total for c in listed[:2]],
+        )
+    assert grown == (8, 3, 5, ["identified"] * 2, [1, 1], [1, 1])
+
 
 def test_the_guides_demo_stands_alone_when_the_cores_demo_made_nothing(app, db, make_member):
     ids = {

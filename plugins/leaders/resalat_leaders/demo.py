@@ -9,14 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func, insert, select
+
 from resalat_core.sdk import (
     Member,
     Registration,
     find_member,
     national_code_with_check_digit,
     register_member,
+    search_key,
+    to_persian_digits,
+    utcnow,
 )
 from resalat_leaders import services
+from resalat_leaders.models import ACTIVE, NEW, SocialGuarantee, TalentIntroduction, TradeIntroduction
 
 TOMAN = 10  # rials
 
@@ -99,3 +105,88 @@ def build(session: Any, world: Any) -> None:
         ),
     ]
     world.extras["leaders"] = {"trade": needlework, "guarantees": guarantees, "makers": makers}
+
+
+# --- more rows, to count pages at size -----------------------------------------------------------
+
+# The members of the rows at size: national codes 0984NNNNN and mobiles 09984NNNNNN.
+ROW_CODES = "0984"
+ROW_MOBILES = "09984"
+
+
+def add_rows(session: Any, world: Any, rows: int) -> None:
+    """``rows`` more of every list the leaders' pages show (``resalat_demo_rows``).
+
+    Ms. Ghaderi introduces ``rows`` more makers of Arbab (new members) as talents and ``rows``
+    more trades, and vouches for each maker (her talents, trades and signed guarantees; an admin's
+    guarantees of the region). The cores of her community are the cores plugin's list: its rows
+    and the centres' grow it.
+    """
+    leader = world.members.get("social_leader")
+    if leader is None:
+        return
+    now = utcnow()
+    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{ROW_MOBILES}%"))) or 0
+    made = [
+        {
+            "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
+            "mobile": f"{ROW_MOBILES}{n:06d}",
+            "name": f"بانوی هنرمند {to_persian_digits(str(n + 1))}",
+            "region_id": leader.region_id,
+            "password_hash": leader.password_hash,
+            "language": "fa",
+            "created_at": now,
+        }
+        for n in range(start, start + rows)
+    ]
+    makers = list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
+    talents = [talent for *_rest, talent in ARBAB_MEMBERS]
+    session.execute(
+        insert(TalentIntroduction),
+        [
+            {
+                "leader_id": leader.id,
+                "member_id": member_id,
+                "region_id": leader.region_id,
+                "talent": talents[n % len(talents)],
+                "note": "از زنان سرپرست خانوار؛ برای ثبت هسته به رهیار معرفی شود.",
+                "status": NEW,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n, member_id in enumerate(makers)
+        ],
+    )
+    trades = []
+    for n in range(start, start + rows):
+        name = f"سوزن‌دوزی بلوچ، نقش {to_persian_digits(str(n + 1))}"
+        trades.append(
+            {
+                "leader_id": leader.id,
+                "region_id": leader.region_id,
+                "name": name,
+                "name_key": search_key(name),
+                "description": "نقشی از سوزن‌دوزی بلوچ که زنان ارباب هنوز می‌دوزند.",
+                "households": 5 + n % 20,
+                "status": NEW,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    session.execute(insert(TradeIntroduction), trades)
+    session.execute(
+        insert(SocialGuarantee),
+        [
+            {
+                "leader_id": leader.id,
+                "member_id": member_id,
+                "region_id": leader.region_id,
+                "cap_rials": 20_000_000 * TOMAN,
+                "statement": "این بانو را می‌شناسم؛ هنرمند و خوش‌حساب است و ضامن خوش‌قولی او هستم.",
+                "valid_until": services.today() + timedelta(days=365) if n % 2 else None,
+                "status": ACTIVE,
+                "signed_at": now,
+            }
+            for n, member_id in enumerate(makers)
+        ],
+    )

@@ -80,6 +80,22 @@ def test_the_demo_gives_ghaderi_talents_baluchi_needlework_and_guarantees(db, ma
     assert [x.value for x in signals_of(tailor)] == [500_000_000]
     assert world.extras["leaders"]["trade"].name == "سوزن‌دوزی بلوچ"
 
+    # The rows at size: two more makers, each introduced and vouched for, and two more trades.
+    with db() as s:
+        world.members = {"social_leader": s.get(Member, leader)}
+        hooks.resalat_demo_rows(session=s, world=world, rows=2)
+    with db() as s:
+        ghaderi = s.get(Member, leader)
+        area = services.community_of(s, ghaderi)
+        talents = list(s.scalars(services.talents_query(area)))
+        trades = list(s.scalars(services.trades_query(area)))
+        signed = list(s.scalars(services.signed_query(s, ghaderi)))
+        makers = [t.member for t in talents[:2]]
+        assert (len(talents), len(trades), len(signed)) == (5, 3, 4)
+        assert {g.member_id for g in signed[:2]} == {m.id for m in makers}
+        assert all(m.region.code == "sistan-baluchestan/arbab" for m in makers)
+        assert services.active_total(s, ghaderi) == 800_000_000 + 2 * 200_000_000
+
 
 def test_resalat_demo_loads_the_leaders_part_with_every_other_plugin(app, db):
     result = app.test_cli_runner().invoke(args=["demo"])

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any
 
 from resalat_bazaar import services as bazaar
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, Region, ResalatError
+from resalat_core.sdk import (
+    Member,
+    Region,
+    ResalatError,
+    national_code_with_check_digit,
+    to_persian_digits,
+    utcnow,
+)
 from resalat_supervision import services
-from resalat_supervision.models import BOOTH, PRICE, PRODUCT, QUALITY, TAKE, WARN, Report, Review
+from resalat_supervision.models import (
+    BOOTH,
+    CLOSE,
+    CLOSED,
+    DISMISS,
+    DISMISSED,
+    OPEN,
+    OPENED,
+    PRICE,
+    PRODUCT,
+    QUALITY,
+    RESOLVED,
+    TAKE,
+    UNDER_REVIEW,
+    WARN,
+    Report,
+    ReportAction,
+    Review,
+)
 
 # (stars, text): what buyers in a village market might say.
 REVIEWS = (
@@ -164,3 +190,131 @@ def _reports(session: Session, world: Any) -> list[Report]:
             )
     session.flush()
     return made
+
+
+# --- more rows, to count pages at size -----------------------------------------------------------
+
+# The buyers of the rows at size: national codes 0985NNNNN and mobiles 09985NNNNNN.
+ROW_CODES = "0985"
+ROW_MOBILES = "09985"
+# Their orders' ids start this far past any order a review names: bazaar's own rows at size are its
+# orders, and no page of a review shows the order it came from.
+ORDER_GAP = 1_000_000_000
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more of every list the supervision pages show (``resalat_demo_rows``).
+
+    ``rows`` new buyers of Zanjan each review every booth and product the demo's buyers reviewed,
+    and each files a report about the subject of the demo's first report, waiting in the handlers'
+    queue (a subject's reviews and reports, its history, the queue). The host's member writes
+    ``rows`` more reviews and has ``rows`` more reports, dismissed and closed (their own lists).
+    """
+    member = world.members.get("member")
+    first = session.scalar(select(Report).order_by(Report.id).limit(1))
+    subjects = list(session.execute(select(Review.kind, Review.subject_id, Review.booth_id).distinct()))
+    if member is None or first is None or not subjects:
+        return
+    now = utcnow()
+    buyers = _buyers(session, member, rows, now)
+    order = count((session.scalar(select(func.max(Review.order_id))) or 0) + ORDER_GAP)
+    reviews = []
+    for kind, subject_id, booth_id in subjects:
+        for n, author in enumerate(buyers):
+            stars, text = REVIEWS[n % len(REVIEWS)]
+            reviews.append(_review(kind, subject_id, booth_id, next(order), author, stars, text, now))
+    kind, subject_id, booth_id = subjects[0]
+    for n in range(rows):
+        stars, text = REVIEWS[n % len(REVIEWS)]
+        reviews.append(_review(kind, subject_id, booth_id, next(order), member.id, stars, text, now))
+    session.execute(insert(Review), reviews)
+    # The buyers' reports wait (one pending each, as the rule allows); the member's were handled.
+    about = {
+        "kind": first.kind,
+        "subject_id": first.subject_id,
+        "booth_id": first.booth_id,
+        "region_id": first.region_id,
+    }
+    reports: list[dict[str, Any]] = [
+        {
+            **about,
+            "reporter_id": who,
+            "category": QUALITY,
+            "description": "کالای رسیده با عکس غرفه فرق داشت و کیفیتش پایین‌تر بود.",
+            "status": OPEN if n % 2 else UNDER_REVIEW,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n, who in enumerate(buyers)
+    ]
+    reports += [
+        {
+            **about,
+            "reporter_id": member.id,
+            "category": QUALITY,
+            "description": "بسته‌ها بدون برچسب تاریخ تولید فرستاده می‌شوند.",
+            "status": CLOSED,
+            "outcome": DISMISSED,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for _ in range(rows)
+    ]
+    ids = list(session.scalars(insert(Report).returning(Report.id, sort_by_parameter_order=True), reports))
+    handler = world.members.get("admin") or member
+    actions = []
+    for report_id, report in zip(ids, reports, strict=True):
+        actions.append(_action(report_id, report["reporter_id"], OPENED, None, OPEN, now))
+        if report["status"] in (UNDER_REVIEW, CLOSED):
+            actions.append(_action(report_id, handler.id, TAKE, OPEN, UNDER_REVIEW, now))
+        if report["status"] == CLOSED:
+            actions.append(_action(report_id, handler.id, DISMISS, UNDER_REVIEW, RESOLVED, now))
+            actions.append(_action(report_id, handler.id, CLOSE, RESOLVED, CLOSED, now))
+    session.execute(insert(ReportAction), actions)
+
+
+def _buyers(session: Session, like: Member, rows: int, now: Any) -> list[int]:
+    """``rows`` new members of ``like``'s place, with the demo's password."""
+    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{ROW_MOBILES}%"))) or 0
+    made = [
+        {
+            "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
+            "mobile": f"{ROW_MOBILES}{n:06d}",
+            "name": f"خریدار {to_persian_digits(str(n + 1))}",
+            "region_id": like.region_id,
+            "password_hash": like.password_hash,
+            "language": "fa",
+            "created_at": now,
+        }
+        for n in range(start, start + rows)
+    ]
+    return list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
+
+
+def _review(
+    kind: str, subject_id: int, booth_id: int, order_id: int, author_id: int, stars: int, text: str, now: Any
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "subject_id": subject_id,
+        "booth_id": booth_id,
+        "order_id": order_id,
+        "author_id": author_id,
+        "stars": stars,
+        "text": text,
+        "created_at": now,
+    }
+
+
+def _action(
+    report_id: int, actor_id: int, action: str, went: str | None, to: str, now: Any
+) -> dict[str, Any]:
+    return {
+        "report_id": report_id,
+        "actor_id": actor_id,
+        "action": action,
+        "from_status": went,
+        "to_status": to,
+        "note": "" if action in (OPENED, TAKE) else "گزارش بررسی شد؛ مشکلی دیده نشد.",
+        "created_at": now,
+    }

@@ -157,3 +157,8 @@ def resalat_credit_signals_many(session: Session, members: list[Member]) -> dict
 @hookimpl
 def resalat_demo(session: Session, world: Any) -> None:
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

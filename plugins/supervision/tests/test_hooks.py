@@ -145,6 +145,32 @@ def test_the_demo_adds_reviews_of_completed_orders_and_open_reports_in_zanjan(ap
             assert services.queue(s, admin).total >= 2
     stats = json.loads(runner.invoke(args=["supervision", "stats", "--json"]).output)
     assert stats["pending"] == sum(r.status == "open" for r in reports)
+    if not zanjan_booths:
+        return
+
+    # The rows at size: two new buyers review every reviewed subject and report the first report's;
+    # the member writes two more reviews and has two more handled reports.
+    from resalat_core.demo import demo_world
+
+    with app.test_request_context():
+        s = get_db().session
+        member = s.scalar(select(Member).where(Member.mobile == "09120000002"))
+        subjects = s.execute(select(Review.kind, Review.subject_id).distinct()).all()
+        queued, mine = services.queue(s, admin).total, services.reports_by(s, member).total
+        reviews = {(k, i): services.reviews_of(s, k, i).total for k, i in subjects}
+        hooks.resalat_demo_rows(session=s, world=demo_world(s), rows=2)
+        s.commit()
+        grown = {(k, i): services.reviews_of(s, k, i).total - n for (k, i), n in reviews.items()}
+        assert services.queue(s, admin).total == queued + 2
+        assert services.reports_by(s, member).total == mine + 2
+        assert services.reviews_by(s, member).total >= 2
+        assert sorted(grown.values())[0] >= 2  # a booth's page also counts its products' reviews
+        steps = [
+            [a.action for a in services.get_report(s, admin, r.id).actions]
+            for r in services.queue(s, admin, per_page=100).items
+            if r.reporter_id not in {member.id, admin.id}
+        ]
+        assert steps and all(a[0] == "opened" for a in steps)
 
 
 def test_switched_off_in_a_region_it_is_gone_there_and_nowhere_else(app, shop, db):

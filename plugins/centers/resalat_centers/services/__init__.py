@@ -9,8 +9,8 @@ No Flask here. The rooms, by responsibility:
 - ``telling``: who is notified of what; ``checks``: what the rules accept (typed values).
 
 Public for other plugins (``supporters`` requires this one): ``Centre``, ``CentreMember``,
-``get_centre``, ``centres_query``, ``centres_of_member``, ``centre_member_ids``, ``register_centre``
-and ``add_member``.
+``get_centre``, ``centres_query``, ``centres_of_member`` (and its query), ``centre_member_ids``,
+``register_centre`` and ``add_member``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ from resalat_centers.services.registry import (
     centre_counts,
     centre_member_ids,
     centres_of_member,
+    centres_of_member_query,
     centres_query,
     figures,
     get_centre,
@@ -92,6 +93,7 @@ __all__ = [
     "centre_counts",
     "centre_member_ids",
     "centres_of_member",
+    "centres_of_member_query",
     "centres_query",
     "create_order",
     "decline_share",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resalat_cores.services import cores_led_by
+from resalat_cores.services import Core
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -30,15 +30,20 @@ from resalat_core.sdk import BadInput, Member, NotFound, _, utcnow
 
 
 def led_core_ids(session: Session, member: Member) -> list[int]:
-    """The ids of the cores ``member`` leads (as the cores plugin decides)."""
-    return [c.id for c in cores_led_by(session, member)]
+    """The ids of the cores ``member`` leads, oldest first: their ids alone, however many."""
+    return list(session.scalars(_led_cores(member).order_by(Core.id)))
+
+
+def _led_cores(member: Member) -> Select[Any]:
+    """The ids of the cores ``member`` leads, as a subquery: a leader of many cores sends no list."""
+    return select(Core.id).where(Core.leader_id == member.id)
 
 
 def my_shares_query(session: Session, member: Member, *, status: str | None = None) -> Select[Any]:
     """Shares given to the cores ``member`` leads, newest first, with order, centre and core."""
     stmt = (
         select(Share)
-        .where(Share.core_id.in_(led_core_ids(session, member)))
+        .where(Share.core_id.in_(_led_cores(member)))
         .options(joinedload(Share.core), joinedload(Share.order).joinedload(Order.centre))
         .order_by(Share.id.desc())
     )
@@ -49,15 +54,16 @@ def my_shares_query(session: Session, member: Member, *, status: str | None = No
 
 def awaiting_answer(session: Session, member: Member) -> int:
     """How many shares wait for ``member``'s answer as a core leader (for the home tile's badge)."""
-    ids = led_core_ids(session, member)
-    if not ids:
-        return 0
     return (
         session.scalar(
             select(func.count())
             .select_from(Share)
             .join(Order, Order.id == Share.order_id)
-            .where(Share.core_id.in_(ids), Share.status == OFFERED, Order.status.in_((OPEN, IN_PROGRESS)))
+            .where(
+                Share.core_id.in_(_led_cores(member)),
+                Share.status == OFFERED,
+                Order.status.in_((OPEN, IN_PROGRESS)),
+            )
         )
         or 0
     )
@@ -75,7 +81,8 @@ def get_share(session: Session, member: Member, share_id: Any) -> Share:
         if sid is not None
         else None
     )
-    if share is None or share.core_id not in led_core_ids(session, member):
+    # The core came with the share: whether ``member`` leads it needs no other query.
+    if share is None or share.core.leader_id != member.id:
         raise NotFound(_("No such share among your cores' work."), code="unknown_share")
     return share
 

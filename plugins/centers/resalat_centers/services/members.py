@@ -10,7 +10,7 @@ from typing import Any
 from resalat_cores.services import ACTIVE, Core, get_core, get_core_by_code
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from resalat_centers.models import ACCEPTED, OFFERED, Centre, CentreCore, CentreMember, Order, Share
 from resalat_centers.services.checks import bad, id_of
@@ -88,10 +88,12 @@ def centre_cores_query(centre: Centre) -> Select[Any]:
     )
 
 
-def active_cores_of(session: Session, centre: Centre) -> list[Core]:
+def active_cores_of(session: Session, centre: Centre, *, with_leaders: bool = True) -> list[Core]:
     """The centre's active cores in the order they joined: those that can take a share of an order.
 
-    (By name, "هسته ۱۰" would come before "هسته ۲".)
+    (By name, "هسته ۱۰" would come before "هسته ۲".) ``with_leaders=False`` leaves each core's
+    leader unloaded, for a list that names only the cores: hundreds of leaders would cost the
+    member's roles a query for every few hundred of them.
     """
     stmt = (
         select(Core)
@@ -99,6 +101,8 @@ def active_cores_of(session: Session, centre: Centre) -> list[Core]:
         .where(CentreCore.centre_id == centre.id, Core.status == ACTIVE)
         .order_by(CentreCore.id)
     )
+    if not with_leaders:
+        stmt = stmt.options(lazyload(Core.leader))
     return list(session.scalars(stmt))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from resalat_cores.services import Core
 from sqlalchemy import Select, case, exists, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from resalat_centers.models import (
     ACCEPTED,
@@ -346,7 +346,10 @@ def order_progress(session: Session, order: Order) -> list[CoreProgress]:
     ).all()
     if not rows:
         return []
-    cores = {c.id: c for c in session.scalars(select(Core).where(Core.id.in_([r[0] for r in rows])))}
+    # Named by code and name only: their leaders (and the leaders' roles, a query for every few
+    # hundred members) stay unloaded.
+    named = select(Core).where(Core.id.in_([r[0] for r in rows])).options(lazyload(Core.leader))
+    cores = {c.id: c for c in session.scalars(named)}
     progress = [
         CoreProgress(
             core=cores[core_id],

@@ -200,11 +200,16 @@ def centres_query(*, region_ids: Iterable[int] | None = None, q: str | None = No
     return stmt.order_by(Centre.name_key, Centre.id)
 
 
-def centres_of_member(session: Session, member: Member) -> list[Centre]:
-    """The centres ``member`` leads or belongs to, by name."""
+def centres_of_member_query(member: Member) -> Select[Any]:
+    """The centres ``member`` leads or belongs to, by name, for ``paginate``."""
     belongs = exists().where(CentreMember.centre_id == Centre.id, CentreMember.member_id == member.id)
-    stmt = centres_query().where(or_(Centre.leader_id == member.id, belongs))
-    return list(session.scalars(stmt))
+    return centres_query().where(or_(Centre.leader_id == member.id, belongs))
+
+
+def centres_of_member(session: Session, member: Member) -> list[Centre]:
+    """The centres ``member`` leads or belongs to, by name (all of them: for a page, paginate
+    ``centres_of_member_query``)."""
+    return list(session.scalars(centres_of_member_query(member)))
 
 
 def centre_member_ids(session: Session, centre: Centre) -> list[int]:

@@ -6,7 +6,7 @@ transaction decides.
 
 - ``registry``: fields of work, registering a core with its family, finding one by id or core ID;
 - ``review``: approving a candidate (its core ID), suspending and reactivating, a reviewer's queue;
-- ``members``: a core's people, and linking those who join M-Resalat later;
+- ``members``: a core's people and its history, and linking those who join M-Resalat later;
 - ``search``: the public search and its filters, a member's cores, counts;
 - ``access``: who may review or manage a core (by permission, never by a role's name).
 """
@@ -27,6 +27,7 @@ from resalat_cores.services.members import (
     add_core_member,
     core_members,
     core_members_query,
+    history_query,
     link_joined_member,
     remove_core_member,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "count_cores",
     "ensure_default_fields",
     "fields",
+    "history_query",
     "get_core",
     "get_core_by_code",
     "get_field",

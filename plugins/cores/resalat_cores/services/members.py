@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import BadInput, Member, NotFound, _
-from resalat_cores.models import Core, CoreMember
+from resalat_cores.models import Core, CoreMember, CoreStatusChange
 from resalat_cores.services.access import may_manage, require_manager
 from resalat_cores.services.registry import checked_person, member_ids_by_code
 
@@ -87,6 +87,12 @@ def core_members_query(core: Core) -> Select[tuple[CoreMember]]:
     """The core's people, the leader first, for ``paginate``. Check ``may_manage`` before showing
     them: the rows carry national codes and mobiles."""
     return select(CoreMember).where(CoreMember.core_id == core.id).order_by(CoreMember.id)
+
+
+def history_query(core: Core) -> Select[Any]:
+    """The core's status changes, oldest first, each with who made it, for ``paginate``. Check
+    ``may_manage`` before showing them: they name who acted."""
+    return select(CoreStatusChange).where(CoreStatusChange.core_id == core.id).order_by(CoreStatusChange.id)
 
 
 def core_members(session: Session, viewer: Any, core: Core) -> list[CoreMember]:
