@@ -24,6 +24,9 @@ from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, insert, text
 
+# The demo world found again, and grown: for plugins' tests of their ``resalat_demo_rows``.
+from resalat_core.demo import add_demo_rows, demo_world  # noqa: F401
+
 PG_ENV = "RESALAT_TEST_DATABASE_URL"
 # Where databases are created and dropped when the app's URL goes through a pooler (PgBouncer in
 # transaction mode): the same server reached directly. Unset: the app's URL serves for both.

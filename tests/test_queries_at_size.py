@@ -58,6 +58,17 @@ UNCOUNTED: dict[str, str] = {
     "pwa.manifest": "the web manifest, a file",
     "files.show": "a stored file: one lookup by its token, whatever the data",
     "files.thumb": "a stored picture's thumbnail: one lookup by its token",
+    # Plugins' operations that list nothing and that no page's address fills in.
+    "deposits_api.term": "a calculator on an amount the member types; it lists nothing",
+    "supporters_api.ceiling": "arithmetic on an estimate the member types; it lists nothing",
+    "merat.member_report": "opened only by the staff's look-up form, which records the request; "
+    "its parts are counted on merat.requests",
+    "centers.share": "only the leader of a core that received a share opens it; no persona leads one",
+    "centers_api.show_share": "as centers.share",
+    "supervision_api.history": "needs a kind (booth or product) no page's address names; the same "
+    "queries as the booth's and product's pages, counted",
+    "supervision_api.reputation": "as supervision_api.history",
+    "supervision_api.list_reviews": "as supervision_api.history",
 }
 
 
@@ -132,6 +143,14 @@ class Crawl:
             response = self.client.get(url)
             if response.status_code >= 400:
                 continue
+            if response.status_code in (301, 302, 303, 307, 308):
+                # A link that goes on (a notification opened, a core ID typed): where it leads.
+                local = self.local(url, response.headers.get("Location", ""))
+                hit = self.match(urlsplit(local).path) if local else None
+                if local and hit and local not in queued and opened.get(hit[0], 0) < PER_ENDPOINT:
+                    opened[hit[0]] = opened.get(hit[0], 0) + 1
+                    queue.append(local)
+                    queued.add(local)
             found = self.match(urlsplit(url).path)
             if found:
                 self.addresses.setdefault(found[0], url)

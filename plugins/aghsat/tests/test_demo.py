@@ -6,9 +6,8 @@ from __future__ import annotations
 from resalat_aghsat.models import BoothOptIn, Plan, Purchase
 from sqlalchemy import select
 
-from resalat_core.demo import demo_world
 from resalat_core.sdk import system_account, verify_ledger
-from resalat_core.testing import work
+from resalat_core.testing import demo_world, work
 
 REQUIRED = ("cores", "bazaar", "merat", "aghsat")
 

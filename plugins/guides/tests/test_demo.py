@@ -55,7 +55,7 @@ def test_the_demo_gives_the_zanjan_guide_a_pipeline_and_jafars_story(app, db):
     assert board.candidates_total == 6 and board.follow_ups and board.pending_links.total == 1
 
     # The rows at size: two more of every list, the new candidates first in the order of work.
-    from resalat_core.demo import demo_world
+    from resalat_core.testing import demo_world
 
     with db() as s:
         hooks.resalat_demo_rows(session=s, world=demo_world(s), rows=2)

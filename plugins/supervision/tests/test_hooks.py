@@ -150,7 +150,7 @@ def test_the_demo_adds_reviews_of_completed_orders_and_open_reports_in_zanjan(ap
 
     # The rows at size: two new buyers review every reviewed subject and report the first report's;
     # the member writes two more reviews and has two more handled reports.
-    from resalat_core.demo import demo_world
+    from resalat_core.testing import demo_world
 
     with app.test_request_context():
         s = get_db().session
