@@ -143,7 +143,7 @@ def owned_account(session: Session, member: Member, account_id: int) -> Account:
     return account
 
 
-def pending_query(accounts: Iterable[Account]) -> Select[tuple[Transfer]]:
+def pending_query(accounts: Iterable[Account]) -> Select[Transfer]:
     """Open two-phase transfers that touch any of ``accounts``, newest first."""
     ids = [a.id for a in accounts]
     return (

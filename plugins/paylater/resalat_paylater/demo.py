@@ -64,7 +64,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
         select(bazaar.Product.booth_id, bazaar.Product.id).order_by(bazaar.Product.id)
     ):
         products.setdefault(booth_id, []).append(product_id)
-    prices = dict(session.execute(select(bazaar.Product.id, bazaar.Product.price)).all())
+    prices: dict[int, int] = dict(session.execute(select(bazaar.Product.id, bazaar.Product.price)).all())
     account = system_account(session, FUND)
     day = services.today()
     current = services.due_day(day)

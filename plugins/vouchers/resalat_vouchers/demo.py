@@ -204,7 +204,7 @@ def _charges(session: Session, vouchers: list[Voucher], rows: int, run: str) -> 
         each = voucher.balance // (rows + 1)
         if each <= 0:
             continue
-        uses = [
+        uses: list[dict[str, Any]] = [
             {
                 "voucher_id": voucher.id,
                 "key": f"vouchers:charge:{booth.owner_id}:demo-rows:{run}:{voucher.id}:{n}",
