@@ -9,22 +9,30 @@ the seller exactly as it would. Every product gets the picture of its kind that 
 
 from __future__ import annotations
 
+import uuid
 from importlib import resources
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_bazaar import services
+from resalat_bazaar.models import ProductProgramme
+from resalat_bazaar.services.money import PURCHASE, escrow_account
+from resalat_bazaar.services.search import index_text
 from resalat_core.sdk import (
     Member,
     Registration,
+    TransferSpec,
     main_account,
     module_active,
     national_code_with_check_digit,
     register_member,
     system_account,
     transfer,
+    transfer_linked,
+    utcnow,
 )
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (the demo personas' published password)
@@ -567,3 +575,266 @@ def _demo_orders(
         services.transition(session, order, "cancel", maryam, reason="سفارش تکراری بود.")
         made["refunded"] = order
     world.extras["bazaar"]["orders"] = made
+
+
+# --- many more rows: every list the demo's people see, grown by ``rows`` -------------------------
+
+# Transfers made together in one call of the ledger while adding demo rows.
+CHUNK = 250
+DEMO_ADDRESS = "زنجان، گرگ‌تپه، کوچه‌ی مسجد، پلاک ۱۲"
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more products in every booth (with the photo and programmes of its first, so the
+    search and the booth's pages show them as they show real ones), ``rows`` more booths on the
+    market's list, ``rows`` more orders bought by each persona (placed, paid from the main
+    account into escrow, the sellers' lists growing with them) and ``rows`` more lines in each
+    persona's cart."""
+    run = uuid.uuid4().hex[:12]
+    people = list(world.members.values())
+    _more_booths(session, people, rows)
+    products = _more_products(session, rows)
+    booths = {b.id: b for b in session.scalars(select(services.Booth).where(services.Booth.id.in_(products)))}
+    for n, buyer in enumerate(people):
+        # Each buyer from the booths in turn, never their own: every seller's list grows too.
+        theirs = [booths[b] for b in sorted(products) if booths[b].owner_id != buyer.id]
+        if not theirs:
+            continue
+        lines = [
+            (theirs[(n + k) % len(theirs)], products[theirs[(n + k) % len(theirs)].id], k)
+            for k in range(rows)
+        ]
+        add_orders(session, buyer, lines, key=f"demo-rows:{run}:{buyer.id}")
+        # The cart from every booth in turn: what a cart asks per booth shows.
+        _fill_cart(session, buyer, [products[theirs[k % len(theirs)].id][k] for k in range(rows)])
+
+
+def _more_booths(session: Session, people: list[Member], rows: int) -> None:
+    """``rows`` more booths on the market's list, opened as the first booth of someone who is not
+    a persona was (no core: one booth per core), so that no persona's own lists change."""
+    first = session.scalar(
+        select(services.Booth)
+        .where(services.Booth.owner_id.not_in([p.id for p in people]))
+        .order_by(services.Booth.id)
+    )
+    if first is None:
+        return
+    session.execute(
+        insert(services.Booth),
+        [
+            {
+                "owner_id": first.owner_id,
+                "name": f"{first.name} - شعبه‌ی {n + 2}",
+                "description": first.description,
+                "photo": first.photo,
+                "region_id": first.region_id,
+                "delivery_options": first.delivery_options,
+                "status": first.status,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+            for n in range(rows)
+        ],
+    )
+
+
+def _more_products(session: Session, rows: int) -> dict[int, list[int]]:
+    """``rows`` more products in every booth that has one, the newest; booth id -> their ids."""
+    tree = services.category_tree(session)
+    made: dict[int, list[int]] = {}
+    firsts = session.scalars(
+        select(services.Product)
+        .where(
+            services.Product.id.in_(select(func.min(services.Product.id)).group_by(services.Product.booth_id))
+        )
+        .order_by(services.Product.booth_id)
+    ).all()
+    for first in firsts:
+        values = []
+        for n in range(rows):
+            fields = SimpleNamespace(
+                title=f"{first.title} - بسته‌ی {n + 2}",
+                description=first.description,
+                category_id=first.category_id,
+                search_title="",
+                search_text="",
+            )
+            index_text(tree, fields)  # type: ignore[arg-type]  # the columns it reads and fills
+            values.append(
+                {
+                    "booth_id": first.booth_id,
+                    "category_id": first.category_id,
+                    "kind": first.kind,
+                    "title": fields.title,
+                    "description": first.description,
+                    "price": first.price,
+                    "stock": max(first.stock, 10),
+                    "unit": first.unit,
+                    "search_title": fields.search_title,
+                    "search_text": fields.search_text,
+                    "created_at": utcnow(),
+                    "updated_at": utcnow(),
+                }
+            )
+        ids = list(
+            session.scalars(
+                insert(services.Product).returning(services.Product.id, sort_by_parameter_order=True), values
+            )
+        )
+        if first.photos:
+            # Photos are stored by their content: the same picture is one file for all of them.
+            session.execute(
+                insert(services.ProductPhoto),
+                [{"product_id": i, "key": p.key, "position": p.position} for i in ids for p in first.photos],
+            )
+        if first.programmes:
+            session.execute(
+                insert(ProductProgramme),
+                [{"product_id": i, "programme": code} for i in ids for code in first.programmes],
+            )
+        made[first.booth_id] = ids
+    return made
+
+
+def _fill_cart(session: Session, member: Member, product_ids: list[int]) -> None:
+    have = set(
+        session.scalars(select(services.CartItem.product_id).where(services.CartItem.member_id == member.id))
+    )
+    wanted = [p for p in product_ids if p not in have]
+    if wanted:
+        session.execute(
+            insert(services.CartItem),
+            [{"member_id": member.id, "product_id": p, "quantity": 1, "added_at": utcnow()} for p in wanted],
+        )
+
+
+def add_orders(
+    session: Session,
+    buyer: Member,
+    lines: list[tuple[Any, list[int], int]],
+    *,
+    key: str,
+    pay_from: Any = None,
+    method: str | None = None,
+    purpose: str | None = None,
+) -> list[Any]:
+    """Demo rows: one placed order per ``(booth, product ids, n)`` of ``lines`` for ``buyer``, each
+    of two products of the booth (the ``n``-th and the next), as a checkout places it: its own
+    checkout, items at the listed prices, the "placed" step, and its total moved into escrow.
+
+    Paid from the buyer's main account (cash brought in first), or, with ``method``, by another
+    plugin's way to pay from ``pay_from`` (an ``OrderPayment`` of ``purpose``, as
+    ``resalat_payment_take`` answers). Returns the orders, flushed."""
+    if not lines:
+        return []
+    ids = sorted(
+        {pid for _booth, pids, n in lines for pid in (pids[n % len(pids)], pids[(n + 1) % len(pids)])}
+    )
+    found = {p.id: p for p in session.scalars(select(services.Product).where(services.Product.id.in_(ids)))}
+    checkouts, orders = [], []
+    for number, (booth, pids, n) in enumerate(lines):
+        chosen = [found[pids[n % len(pids)]]] + ([found[pids[(n + 1) % len(pids)]]] if len(pids) > 1 else [])
+        total = sum(p.price for p in chosen)
+        checkouts.append(
+            {"buyer_id": buyer.id, "key": f"{key}:{number}", "total": total, "funding": services.FUND_MAIN}
+        )
+        orders.append((booth, chosen, total))
+    checkout_ids = list(
+        session.scalars(
+            insert(services.Checkout).returning(services.Checkout.id, sort_by_parameter_order=True), checkouts
+        )
+    )
+    now = utcnow()
+    order_ids = list(
+        session.scalars(
+            insert(services.Order).returning(services.Order.id, sort_by_parameter_order=True),
+            [
+                {
+                    "checkout_id": checkout_id,
+                    "buyer_id": buyer.id,
+                    "booth_id": booth.id,
+                    "seller_id": booth.owner_id,
+                    "status": services.PLACED,
+                    "total": total,
+                    "paid_main": 0 if method else total,
+                    "paid_earmarked": 0,
+                    "paid_other": total if method else 0,
+                    "delivery": next((o for o in booth.delivery_options if o != "mst"), "pickup"),
+                    "address": DEMO_ADDRESS,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for checkout_id, (booth, _chosen, total) in zip(checkout_ids, orders, strict=True)
+            ],
+        )
+    )
+    session.execute(
+        insert(services.OrderItem),
+        [
+            {
+                "order_id": order_id,
+                "product_id": p.id,
+                "category_id": p.category_id,
+                "title": p.title,
+                "unit": p.unit,
+                "unit_price": p.price,
+                "quantity": 1,
+            }
+            for order_id, (_booth, chosen, _total) in zip(order_ids, orders, strict=True)
+            for p in chosen
+        ],
+    )
+    session.execute(
+        insert(services.OrderEvent),
+        [
+            {
+                "order_id": i,
+                "from_status": None,
+                "to_status": services.PLACED,
+                "actor_id": buyer.id,
+                "at": now,
+            }
+            for i in order_ids
+        ],
+    )
+    escrow = escrow_account(session)
+    if method:
+        session.execute(
+            insert(services.OrderPayment),
+            [
+                {
+                    "order_id": order_id,
+                    "method": method,
+                    "account_id": pay_from.id,
+                    "amount": total,
+                    "purpose": purpose,
+                    "created_at": now,
+                }
+                for order_id, (_booth, _chosen, total) in zip(order_ids, orders, strict=True)
+            ],
+        )
+    else:
+        pay_from = main_account(session, buyer)
+        transfer(
+            session,
+            f"bazaar:{key}:fund",
+            system_account(session, "cash_in"),
+            pay_from,
+            sum(total for _b, _c, total in orders),
+            "admin_adjustment",
+        )
+    specs = [
+        TransferSpec(
+            key=f"bazaar:order:{order_id}:pay:{'other:0' if method else 'main'}",
+            debit=pay_from,
+            credit=escrow,
+            amount=total,
+            purpose=purpose if method and purpose else PURCHASE,
+            reference=f"bazaar:order:{order_id}",
+            params={"order": order_id, "booth": booth.name},
+        )
+        for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
+    ]
+    for start in range(0, len(specs), CHUNK):
+        transfer_linked(session, specs[start : start + CHUNK], actor=buyer)
+    return list(session.scalars(select(services.Order).where(services.Order.id.in_(order_ids))))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, object_session
 from resalat_bazaar import plugin, services
 from resalat_bazaar.api import bp as api_bp
 from resalat_bazaar.cli import bazaar as bazaar_cli
-from resalat_bazaar.demo import load_demo
+from resalat_bazaar.demo import add_rows, load_demo
 from resalat_bazaar.models import COMPLETED, Order
 from resalat_bazaar.mydata import resalat_closing_blockers as resalat_closing_blockers
 from resalat_bazaar.mydata import resalat_member_closed as resalat_member_closed
@@ -163,3 +163,8 @@ def resalat_file_stores(session: Session) -> list[FileStore]:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     load_demo(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    add_rows(session, world, rows)

@@ -19,6 +19,7 @@ from resalat_core.sdk import (
     login_required,
     me,
     page_args,
+    paginate,
 )
 from resalat_hesam import payments, services, withdrawals
 from resalat_hesam.models import CardPayment, Withdrawal
@@ -154,13 +155,15 @@ def statement(account_id: int) -> Any:
 
 
 @bp.get("/pending")
-@api_doc(summary="Pending reservations on my accounts", response=PendingSchema, many=True)
+@api_doc(summary="Pending reservations on my accounts, newest first", response=PendingSchema, paginated=True)
 @login_required
 def pending() -> Any:
     session = db_session()
     found = services.overview(session, me())
     session.commit()
     mine = {a.id for a in found.accounts}
+    page, per_page = page_args()
+    result = paginate(session, services.pending_query(found.accounts), page, per_page)
     items = [
         {
             "transfer_id": t.id,
@@ -171,9 +174,9 @@ def pending() -> Any:
             "created_at": t.created_at,
             "timeout_at": t.timeout_at,
         }
-        for t in found.pending
+        for t in result.items
     ]
-    return jsonify(dump(PendingSchema, items, many=True))
+    return {"items": dump(PendingSchema, items, many=True), "meta": result.meta()}
 
 
 @bp.post("/transfers")

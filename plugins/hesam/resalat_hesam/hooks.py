@@ -127,3 +127,8 @@ def resalat_stats(session: Session, area: list[int] | None) -> list[Figure]:
 @hookimpl
 def resalat_demo(session: Session, world: Any) -> None:
     demo.build(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Session, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

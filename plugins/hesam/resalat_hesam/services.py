@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -67,6 +67,8 @@ CSV_BATCH = 500
 # The ledger's account kinds and the transfer state this plugin reads (as the host stores them).
 MAIN = MEMBER_MAIN
 PENDING = "pending"
+# How many of the open reservations the accounts page shows: the latest; the API pages through all.
+PENDING_SHOWN = 20
 # Account ids are 32-bit in the database; a bigger one in a URL cannot exist (and upsets PostgreSQL).
 _ID_MAX = 2**31 - 1
 _PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
@@ -100,7 +102,8 @@ class AccountsOverview:
     main: Account
     earmarked: list[Account]
     others: list[Account]
-    pending: list[Transfer]
+    pending: list[Transfer]  # the latest PENDING_SHOWN
+    pending_total: int = 0
 
     @property
     def accounts(self) -> list[Account]:
@@ -108,7 +111,8 @@ class AccountsOverview:
 
 
 def overview(session: Session, member: Member) -> AccountsOverview:
-    """The member's accounts and their open reservations, in three queries whatever their size.
+    """The member's accounts, their latest open reservations and how many there are, in five
+    queries whatever their size.
 
     The main account is opened on first use (the member's first visit).
     """
@@ -118,8 +122,12 @@ def overview(session: Session, member: Member) -> AccountsOverview:
         main = main_account(session, member)
     earmarked = [a for a in accounts if a.kind == EARMARKED]
     others = [a for a in accounts if a.kind not in (MAIN, EARMARKED)]
-    pending = pending_transfers(session, [main, *earmarked, *others])
-    return AccountsOverview(main=main, earmarked=earmarked, others=others, pending=pending)
+    mine = [main, *earmarked, *others]
+    pending = pending_transfers(session, mine, limit=PENDING_SHOWN)
+    total = int(session.scalar(select(func.count()).select_from(pending_query(mine).subquery())) or 0)
+    return AccountsOverview(
+        main=main, earmarked=earmarked, others=others, pending=pending, pending_total=total
+    )
 
 
 def find_main_account(session: Session, member: Member) -> Account | None:
@@ -135,21 +143,31 @@ def owned_account(session: Session, member: Member, account_id: int) -> Account:
     return account
 
 
-def pending_transfers(session: Session, accounts: Iterable[Account]) -> list[Transfer]:
-    """Open two-phase transfers that touch any of ``accounts``, newest first (one query)."""
+def pending_query(accounts: Iterable[Account]) -> Select[Transfer]:
+    """Open two-phase transfers that touch any of ``accounts``, newest first."""
     ids = [a.id for a in accounts]
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Transfer)
-            .where(
-                Transfer.state == PENDING,
-                or_(Transfer.debit_account_id.in_(ids), Transfer.credit_account_id.in_(ids)),
-            )
-            .order_by(Transfer.id.desc())
-        ).unique()
+    return (
+        select(Transfer)
+        .where(
+            Transfer.state == PENDING,
+            or_(Transfer.debit_account_id.in_(ids), Transfer.credit_account_id.in_(ids)),
+        )
+        .order_by(Transfer.id.desc())
     )
+
+
+def pending_transfers(
+    session: Session, accounts: Iterable[Account], limit: int | None = None
+) -> list[Transfer]:
+    """Open two-phase transfers that touch any of ``accounts``, newest first, at most ``limit`` (one
+    query): a member with many withdrawals waiting has as many."""
+    mine = list(accounts)
+    if not mine:
+        return []
+    stmt = pending_query(mine)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt).unique())
 
 
 def spend_purposes(account: Account) -> list[str]:

@@ -218,7 +218,7 @@ def test_pending_reservations_are_listed_apart(app, maryam, make_member):
         s.commit()
         transfer_id = t.id
 
-    (held,) = maryam.get(f"{API}/pending").get_json()
+    (held,) = maryam.get(f"{API}/pending").get_json()["items"]
     main = maryam.get(f"{API}/accounts").get_json()[0]
 
     assert (held["transfer_id"], held["direction"], held["amount_rials"], held["purpose"]) == (

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from resalat_core.sdk import utcnow
 from resalat_notifications import services
-from resalat_notifications.messages import ANNOUNCEMENT
+from resalat_notifications.messages import ANNOUNCEMENT, WELCOME
+from resalat_notifications.models import Notification
 
 # (persona, message, already read?): the welcome comes from joining; the rest are announcements.
 DEMO = (
@@ -50,3 +53,30 @@ def load(session: Session, world: Any) -> None:
             services.open_notification(session, member, notification.id)
         delivered.append(notification)
     world.extras["notifications"] = delivered
+
+
+def add_rows(session: Session, world: Any, rows: int) -> None:
+    """``rows`` more notifications in every persona's inbox, the newest of it, every other one unread:
+    announcements that open a page and welcomes, as delivered (one bulk insert per persona)."""
+    announcement = services.check_message(
+        ANNOUNCEMENT(
+            title_fa="برنامه‌ی هفتگی بازارچه‌ی محله",
+            title_en="The neighbourhood market's weekly programme",
+            body_fa="غرفه‌ها از شنبه تا چهارشنبه، ساعت ۹ تا ۱۳ باز هستند.",
+            body_en="Booths are open Saturday to Wednesday, 9 to 13.",
+            url="/notifications/",
+        )
+    )
+    welcome = services.check_message(WELCOME())
+    now = utcnow()
+    for member in world.members.values():
+        batch = [
+            {
+                **(announcement if n % 2 else welcome),
+                "member_id": member.id,
+                "created_at": now,
+                "read_at": None if n % 2 else now,
+            }
+            for n in range(rows)
+        ]
+        session.execute(insert(Notification), batch)

@@ -114,3 +114,8 @@ def resalat_member_joined(member: Member) -> None:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

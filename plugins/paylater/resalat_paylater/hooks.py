@@ -200,4 +200,9 @@ def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
 
 
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)
+
+
 __all__ = ["NAME"]

@@ -43,15 +43,27 @@ def list_vouchers() -> Any:
 
 
 @bp.get("/vouchers/<int:voucher_id>")
-@api_doc(summary="One of my vouchers, with its uses", response=VoucherDetailSchema)
+@api_doc(summary="One of my vouchers, with its latest uses", response=VoucherDetailSchema)
 @login_required
 def get_voucher(voucher_id: int) -> Any:
-    """Another member's voucher answers 404."""
+    """Another member's voucher answers 404. ``uses`` holds the latest 20, the latest first; all
+    of them are at ``/vouchers/<voucher_id>/uses``, page by page."""
     session = db_session()
     voucher = services.own_voucher(session, me(), voucher_id)
     data = dump(VoucherSchema, voucher)
     data["uses"] = dump(UseSchema, services.uses_of(session, voucher), many=True)
     return data
+
+
+@bp.get("/vouchers/<int:voucher_id>/uses")
+@api_doc(summary="What happened to one of my vouchers, the latest first", response=UseSchema, paginated=True)
+@login_required
+def voucher_uses(voucher_id: int) -> Any:
+    """Another member's voucher answers 404."""
+    session = db_session()
+    voucher = services.own_voucher(session, me(), voucher_id)
+    page = paginate(session, services.uses_query(voucher))
+    return {"items": dump(UseSchema, page.items, many=True), "meta": page.meta()}
 
 
 @bp.post("/vouchers/<int:voucher_id>/gift")

@@ -86,3 +86,8 @@ def resalat_payment_refunded(order: Any, payments: list[Any]) -> None:
 @hookimpl
 def resalat_demo(session: Any, world: Any) -> None:
     demo.load(session, world)
+
+
+@hookimpl
+def resalat_demo_rows(session: Any, world: Any, rows: int) -> None:
+    demo.add_rows(session, world, rows)

@@ -121,7 +121,7 @@ def _voucher_page(voucher_id: int, errors: dict[str, str], status: int, confirm:
         plugin=plugin,
         voucher=found,
         where=_where(found),
-        uses=services.uses_of(session, found),
+        uses=paginate(session, services.uses_query(found)),
         qr=qr_svg(scan) if found.usable else None,
         errors=errors,
         mobile=request.form.get("mobile", "") if request.method == "POST" else "",

@@ -146,6 +146,14 @@ def test_the_api_lists_gives_issues_and_charges(app, make_shop, api_as):
     assert preview.status_code == 200 and preview.get_json()["left_rials"] == 600_000
     charged = seller.post(f"{API}/charges", json=body, headers={"Idempotency-Key": "c-1"})
     assert charged.status_code == 201, charged.get_json()
+    again = seller.post(
+        f"{API}/charges", json={**body, "amount_rials": 100_000}, headers={"Idempotency-Key": "c-3"}
+    )
+    assert again.status_code == 201, again.get_json()
+    # The latest use first, page by page; another member's voucher is as unknown as none.
+    uses = holder.get(f"{API}/vouchers/{item['id']}/uses?per_page=1").get_json()
+    assert [u["amount_rials"] for u in uses["items"]] == [100_000] and uses["meta"]["total"] == 2
+    assert friend.get(f"{API}/vouchers/{item['id']}/uses").status_code == 404
     too_much = {**body, "amount_rials": 700_000}
     refused = seller.post(f"{API}/charges", json=too_much, headers={"Idempotency-Key": "c-2"})
     assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "insufficient_funds"
@@ -156,7 +164,7 @@ def test_the_api_lists_gives_issues_and_charges(app, make_shop, api_as):
         headers={"Idempotency-Key": "g-1"},
     )
     assert given.status_code == 200, given.get_json()
-    assert friend.get(f"{API}/vouchers").get_json()["items"][0]["balance_rials"] == 600_000
+    assert friend.get(f"{API}/vouchers").get_json()["items"][0]["balance_rials"] == 500_000
 
 
 def test_every_operation_is_in_the_openapi_document(client):
@@ -169,6 +177,7 @@ def test_every_operation_is_in_the_openapi_document(client):
         f"{API}/vouchers": ["get"],
         f"{API}/vouchers/{{voucher_id}}": ["get"],
         f"{API}/vouchers/{{voucher_id}}/gift": ["post"],
+        f"{API}/vouchers/{{voucher_id}}/uses": ["get"],
     }
     assert all(re.match(r"^[A-Za-z]", paths[p][op]["summary"]) for p in mine for op in paths[p])
 

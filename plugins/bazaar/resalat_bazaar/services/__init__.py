@@ -24,6 +24,8 @@ exports (``services.checkout`` is the function): reach a module's other names wi
 ``from resalat_bazaar.services.search import SEARCH_COUNT_CAP``.
 """
 
+from typing import Any
+
 from resalat_bazaar.hookspecs import FIRST, REST, DeliveryQuote, Due, PaymentMethod, PaymentPart, Reputation
 from resalat_bazaar.models import (
     ACCEPTED,
@@ -174,6 +176,15 @@ from resalat_bazaar.services.seller import (
     update_booth,
     update_product,
 )
+
+
+def demo_orders(session: Any, buyer: Any, lines: Any, **kw: Any) -> Any:
+    """The demo's rows of placed orders (``resalat_bazaar.demo.add_orders``), for the plugins
+    whose demo rows are paid M-Bazar orders (pay later, instalments)."""
+    from resalat_bazaar.demo import add_orders  # the demo imports these services
+
+    return add_orders(session, buyer, lines, **kw)
+
 
 __all__ = [
     # models, statuses and codes
@@ -331,4 +342,6 @@ __all__ = [
     "ImportRefused",
     "import_products",
     "read_csv",
+    # demo rows
+    "demo_orders",
 ]

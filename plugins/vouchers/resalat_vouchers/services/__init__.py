@@ -52,10 +52,18 @@ def batches_query(issuer: Member) -> Select[VoucherBatch]:
     return select(VoucherBatch).where(VoucherBatch.issuer_id == issuer.id).order_by(VoucherBatch.id.desc())
 
 
-def uses_of(session: Session, voucher: Voucher) -> list[VoucherUse]:
-    return list(
-        session.scalars(select(VoucherUse).where(VoucherUse.voucher_id == voucher.id).order_by(VoucherUse.id))
-    )
+# How many of a voucher's latest uses its detail in the API carries; the rest page by page.
+USES_SHOWN = 20
+
+
+def uses_query(voucher: Voucher) -> Select[VoucherUse]:
+    """What happened to the voucher, the latest first: a voucher spent in small parts has many."""
+    return select(VoucherUse).where(VoucherUse.voucher_id == voucher.id).order_by(VoucherUse.id.desc())
+
+
+def uses_of(session: Session, voucher: Voucher, limit: int = USES_SHOWN) -> list[VoucherUse]:
+    """The voucher's ``limit`` latest uses, the latest first."""
+    return list(session.scalars(uses_query(voucher).limit(limit)))
 
 
 def batch_left(session: Session, batch_ids: list[int]) -> dict[int, int]:
@@ -106,7 +114,9 @@ __all__ = [
     "supports",
     "take",
     "usable_vouchers",
+    "USES_SHOWN",
     "uses_of",
+    "uses_query",
     "vouchers_of_batch",
     "vouchers_query",
 ]
