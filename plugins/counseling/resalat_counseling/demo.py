@@ -226,21 +226,22 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     ahead = int(plugin.setting("days_ahead"))
     first_off = services.tehran_day(at) + timedelta(days=ahead + 1)
     taken = set(session.scalars(select(DayOff.day).where(DayOff.counselor_id == profile.id)))
+    # A further run adds the days after the last one's.
+    first_off = max([first_off, *(day + timedelta(days=1) for day in taken)])
     session.execute(
         insert(DayOff),
-        [
-            {"counselor_id": profile.id, "day": day}
-            for n in range(rows)
-            if (day := first_off + timedelta(days=n)) not in taken
-        ],
+        [{"counselor_id": profile.id, "day": first_off + timedelta(days=n)} for n in range(rows)],
     )
     topic = profile.topics[0].id
     bookings = []
+    # A further run starts after the last one's bookings, so no start is taken twice.
+    done = session.scalar(select(func.count(Booking.id)).where(Booking.key.like("demo-rows-%"))) or 0
     for who in [m for k in ("admin", "member") if (m := world.members.get(k))]:
         for n in range(rows):
             coming = n % 2 == 0
             # Minutes apart: a booking per counsellor and start, whoever booked it.
-            offset = timedelta(minutes=n * 2 + (1 if who.id == world.members.get("member", who).id else 0))
+            step = (done + n) * 2
+            offset = timedelta(minutes=step + (1 if who.id == world.members.get("member", who).id else 0))
             starts_at = (at + timedelta(days=1) if coming else at - timedelta(days=2)) + offset
             bookings.append(
                 {

@@ -292,17 +292,17 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
             for n, pid in enumerate(ids)
         ],
     )
-    # Each question is shown to every other one of the people, as experts.
-    session.execute(
-        insert(RasanExpert),
-        [
-            {"post_id": pid, "member_id": expert.id, "title": "بافنده‌ی کرباس", "answered": False}
-            for n, pid in enumerate(ids)
-            if post_rows[n]["kind"] == QUESTION
-            for expert in people
-            if expert.id != post_rows[n]["author_id"]
-        ],
-    )
+    # Each question is shown to every other one of the people, as experts (a few rows may hold
+    # no question: an empty list would be one INSERT of nothing).
+    experts = [
+        {"post_id": pid, "member_id": expert.id, "title": "بافنده‌ی کرباس", "answered": False}
+        for n, pid in enumerate(ids)
+        if post_rows[n]["kind"] == QUESTION
+        for expert in people
+        if expert.id != post_rows[n]["author_id"]
+    ]
+    if experts:
+        session.execute(insert(RasanExpert), experts)
     # Every seventh reported by another of the people; the hidden ones were decided.
     reports = []
     for n, pid in enumerate(ids):
