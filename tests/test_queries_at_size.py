@@ -77,6 +77,9 @@ UNCOUNTED: dict[str, str] = {
     "hesam.sandbox_pay": "the sandbox gateway's page, reached by a token after a form is sent",
     "hesam.payouts_batch": "a batch's bank file, linked right after the batch is made; two queries "
     "whatever its size (its members read in one)",
+    "maher_api.verify": "checks a certificate by the code printed on it, typed in; one lookup",
+    "supervision.order_review": "opened from a review invitation in the buyer's notifications; the "
+    "crawl may open another notification first",
     "bazaar.edit_product": "one product's form; the owner's own product comes after other booths' "
     "in the crawl, and nothing on it grows",
 }
@@ -89,6 +92,12 @@ KNOWN_GROWING: dict[str, str] = {
     "(M-ST reads its tariff, parcel profiles and open consignments each time): needs a batched "
     "delivery-quote hook",
     "bazaar_api.cart": "as bazaar.cart_page",
+    "account.data": "a member's own data (every plugin's section of it): some sections read per "
+    "row; the export must ask each plugin for its rows in a few queries",
+    "account.data_json": "as account.data",
+    "api.my_data": "as account.data",
+    "maher_api.my_certificates": "two more queries at size, not yet traced",
+    "rasan.hashtag": "two more queries at size, not yet traced",
 }
 
 
