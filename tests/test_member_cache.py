@@ -246,3 +246,45 @@ def test_a_token_used_for_the_first_time_is_answered_with_the_cache_on(
     client = token_client(cached, make_member())
     answer = client.get("/api/v1/me")
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+
+
+def _token(html: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no form token on the page"
+    return found.group(1)
+
+
+def test_the_home_page_is_kept_whole_with_each_sessions_own_form_token(
+    app, make_app, make_member, memo, redis_url
+):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    member = make_member(name="زهرا رضایی")
+    phone, laptop = _client(cached, member), _client(cached, member)
+    first = _home(phone)
+    with Queries(cached) as again:
+        kept = _home(laptop)
+    # Kept whole: the member with their roles (and SQLite's BEGIN), nothing else.
+    assert again.count <= 2, again.statements
+    assert kept.replace(_token(kept), "") == first.replace(_token(first), "")
+    # The laptop's page carries the laptop's token, and its sign-out form works with it.
+    assert _token(kept) != _token(first)
+    out = laptop.post("/auth/logout", data={"csrf_token": _token(kept)})
+    assert out.status_code in (302, 303), out.status_code
+    assert phone.post("/auth/logout", data={"csrf_token": _token(_home(phone))}).status_code in (302, 303)
+
+
+def test_a_message_to_flash_and_a_query_string_are_never_kept(app, make_app, make_member, memo, redis_url):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    member = make_member(name="زهرا رضایی")
+    client = _client(cached, member)
+    _home(client)
+    with client.session_transaction() as sess:
+        sess["_flashes"] = [("success", "پیام یک‌باره")]
+    assert "پیام یک‌باره" in _home(client)
+    assert "پیام یک‌باره" not in _home(client)
+    # The language links carry the address the page was asked at, query and all.
+    answer = client.get("/?from=sms")
+    assert answer.status_code == 200 and "from%3Dsms" in answer.get_data(as_text=True)
+    assert "from%3Dsms" not in _home(client)

@@ -41,8 +41,11 @@ log = logging.getLogger(__name__)
 EXTENSION = "resalat_member_cache"
 _TOUCHED = "resalat_touched_members"
 _MODULES = "resalat_touched_modules"
-# The fragments a page may show: the bar's links on every page, the next steps and tiles at home.
+# The fragments a page may show: the bar's links on every page, the next steps and tiles at home,
+# and the home page whole (asked first there: on a hit nothing else is read).
 FRAGMENTS = ("nav", "steps", "tiles")
+# Where the request's own CSRF token stood in a page when it was stored.
+_TOKEN_MARK = "\x00csrf\x00"  # noqa: S105 (a mark, not a secret)
 T = TypeVar("T")
 
 
@@ -219,6 +222,46 @@ def cached_items(member: Any, what: str, compute: Callable[[], list[T]], kind: t
                 log.warning("the member cache cannot be written", exc_info=True)
     memo[what] = items
     return items
+
+
+def cached_page(member: Any, what: str, render: Callable[[], str]) -> str:
+    """A whole page of ``member``'s that shows only what their generation covers (the home page),
+    from the cache when it holds it; ``render()`` otherwise, stored for the next request.
+
+    What belongs to the request rather than the member is never stored: a page with messages to
+    flash or with a query string is rendered every time, and the form token is stored as a mark
+    and written back with this request's own.
+    """
+    from flask import request, session
+    from flask_wtf.csrf import generate_csrf
+
+    cache = member_cache()
+    if cache is None or request.query_string or session.get("_flashes"):
+        return render()
+    name = f"page:{what}"
+    key = _key(member, name)
+    if key is None:
+        return render()
+    held = g.setdefault("resalat_member_stored", {})
+    if name not in held:
+        # One round trip for the page and the fragments rendering it would need on a miss.
+        wanted = [w for w in (name, *FRAGMENTS) if w not in held]
+        try:
+            values = cache.get_many([k for w in wanted if (k := _key(member, w)) is not None])
+        except Exception:  # noqa: BLE001
+            log.warning("the member cache cannot be read", exc_info=True)
+            values = [None] * len(wanted)
+        held.update(zip(wanted, values, strict=False))
+    stored = held.pop(name)
+    token = generate_csrf()
+    if isinstance(stored, str):
+        return stored.replace(_TOKEN_MARK, token)
+    html = render()
+    try:
+        cache.put(key, html.replace(token, _TOKEN_MARK))
+    except Exception:  # noqa: BLE001
+        log.warning("the member cache cannot be written", exc_info=True)
+    return html
 
 
 def init_member_cache(app: Flask, session_factory: Any) -> None:

@@ -14,7 +14,7 @@ from resalat_core.db import db_session
 from resalat_core.i18n import LANGUAGES
 from resalat_core.plugins.activation import is_active, region_hook
 from resalat_core.plugins.base import NextStep, Tile
-from resalat_core.web.membercache import cached_items
+from resalat_core.web.membercache import cached_items, cached_page
 from resalat_core.web.safety import safe_next
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,14 @@ def next_steps(member: Any) -> list[NextStep]:
 def home() -> Any:
     if not current_user.is_authenticated:
         return render_template("core/welcome.html")
-    return render_template("core/home.html", steps=next_steps(current_user), tiles=home_tiles(current_user))
+    # Everything on it is the member's (name, place, next steps, tiles, the bar): kept whole under
+    # their generation when the member cache is on.
+    member = current_user
+    return cached_page(
+        member,
+        "home",
+        lambda: render_template("core/home.html", steps=next_steps(member), tiles=home_tiles(member)),
+    )
 
 
 @bp.get("/lang/<code>")
