@@ -288,3 +288,39 @@ def test_a_message_to_flash_and_a_query_string_are_never_kept(app, make_app, mak
     answer = client.get("/?from=sms")
     assert answer.status_code == 200 and "from%3Dsms" in answer.get_data(as_text=True)
     assert "from%3Dsms" not in _home(client)
+
+
+def test_a_region_picker_is_read_once_per_worker_until_the_switches_move(
+    app, make_app, make_member, memo, redis_url
+):
+    from resalat_core.regions.services import region_choices
+
+    plugin, _hooks = memo
+    namespace = uuid.uuid4().hex
+    cached, other = (
+        make_app(extra_plugins={"memo": plugin}, ratelimit_namespace=namespace, member_cache_url=redis_url)
+        for _ in range(2)
+    )
+    db = cached.extensions["resalat"].db
+
+    def choices() -> tuple[list[tuple[str, str]], int]:
+        with cached.test_request_context("/"), db.new_session() as s, Queries(cached) as asked:
+            found = region_choices(s, "fa")
+        return found, len([q for q in asked.statements if "FROM regions" in q])
+
+    first, read = choices()
+    assert read == 1 and ("zanjan", "زنجان") in first
+    again, read = choices()
+    assert read == 0 and again == first
+    # A switch made on another worker moves the generation this worker keeps them under.
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        set_module(s, "memo", enabled=False, region=get_region(s, "zanjan"))
+    assert choices()[1] == 1
+
+    # Without the member cache every request reads them.
+    plain = _app(app, make_app, memo)
+    plain_db = plain.extensions["resalat"].db
+    for _ in range(2):
+        with plain.test_request_context("/"), plain_db.new_session() as s, Queries(plain) as asked:
+            region_choices(s, "fa")
+        assert [q for q in asked.statements if "FROM regions" in q]

@@ -106,9 +106,12 @@ def _keep_snapshot(snapshot: Activation) -> None:
 
 
 def forget_activation() -> None:
+    from resalat_core.web.membercache import forget_kept
+
     if has_app_context():
         g.pop("resalat_activation", None)
         current_app.extensions.pop(_SHARED, None)
+        forget_kept()
 
 
 def _plugins() -> Any:

@@ -44,6 +44,11 @@ def load_regions(session: Session) -> tuple[int, int]:
         for place in province.get("places", []):
             upsert(place["code"], place["name_fa"], place["name_en"], place["kind"], prov)
     session.flush()
+    if added or updated:
+        from resalat_core.web.membercache import touch_modules
+
+        # Every worker's kept region pickers (``region_choices``), once this commits.
+        touch_modules(session)
     return added, updated
 
 
@@ -87,16 +92,22 @@ def region_choices(
 ) -> list[tuple[str, str]]:
     """(code, label) pairs for a region picker: each province, then its places indented.
 
-    ``within`` keeps only those region ids (an area from ``area_of``); None keeps all.
+    ``within`` keeps only those region ids (an area from ``area_of``); None keeps all. The rows
+    are kept by the worker between requests (``kept_by_worker``): 158 regions are read on every
+    search page otherwise.
     """
+    from resalat_core.web.membercache import kept_by_worker
+
+    def rows() -> list[tuple[int, str, bool, str, str]]:
+        return [(r.id, r.code, r.parent_id is not None, r.name_fa, r.name_en) for r in all_regions(session)]
+
     keep = None if within is None else set(within)
-    choices = []
-    for region in all_regions(session):
-        if keep is not None and region.id not in keep:
-            continue
-        label = region.name_fa if lang == "fa" else region.name_en
-        choices.append((region.code, f"— {label}" if region.parent_id else label))
-    return choices
+    return [
+        (code, f"— {label}" if is_place else label)
+        for region_id, code, is_place, name_fa, name_en in kept_by_worker("regions", rows)
+        if keep is None or region_id in keep
+        for label in [name_fa if lang == "fa" else name_en]
+    ]
 
 
 def provinces(session: Session) -> list[Region]:

@@ -160,6 +160,35 @@ def modules_generation() -> int | None:
     return None if found is None else found[1]
 
 
+_KEPT = "resalat_kept_by_worker"
+
+
+def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
+    """What depends on the module switches and the regions only, never on the reader (a region
+    picker's choices): kept by this worker while the generation of the switches stands, and at most
+    ``member_cache_seconds``; loading regions moves that generation on too. Without the member
+    cache it is computed for every request."""
+    import time
+
+    generation = modules_generation()
+    if generation is None:
+        return compute()
+    kept = current_app.extensions.setdefault(_KEPT, {})
+    found = kept.get(name)
+    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
+    if found is not None and found[0] == generation and time.monotonic() - found[1] <= seconds:
+        return found[2]  # type: ignore[no-any-return]
+    value = compute()
+    kept[name] = (generation, time.monotonic(), value)
+    return value
+
+
+def forget_kept() -> None:
+    """This worker's kept values are stale (a module was switched here; tests emptied the tables)."""
+    if has_app_context():
+        current_app.extensions.pop(_KEPT, None)
+
+
 def _key(member: Any, what: str) -> str | None:
     """The fragment's key for ``member`` now, or None when the cache cannot be reached."""
     found = _generations(member.id)
