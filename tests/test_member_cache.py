@@ -324,3 +324,22 @@ def test_a_region_picker_is_read_once_per_worker_until_the_switches_move(
         with plain.test_request_context("/"), plain_db.new_session() as s, Queries(plain) as asked:
             region_choices(s, "fa")
         assert [q for q in asked.statements if "FROM regions" in q]
+
+
+def test_a_place_shows_its_province_from_the_kept_names_without_a_query(
+    app, make_app, make_member, memo, redis_url
+):
+    from sqlalchemy import select
+
+    from resalat_core.regions.models import Region
+    from resalat_core.web.templating import place
+
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    db = cached.extensions["resalat"].db
+    with cached.test_request_context("/"), db.new_session() as s:
+        places = list(s.scalars(select(Region).where(Region.parent_id.is_not(None)).limit(20)))
+        place(places[0])  # the worker reads the names once
+        with Queries(cached) as asked:
+            shown = [place(p) for p in places]
+        assert asked.count == 0, asked.statements
+        assert shown[0] == f"{places[0].name_fa}، {places[0].parent.name_fa}"

@@ -87,27 +87,42 @@ def ids_under(session: Session, regions: Iterable[Region | int]) -> list[int]:
     )
 
 
+def _kept_rows(session: Session) -> list[tuple[int, str, int | None, str, str]]:
+    """(id, code, parent id, Persian name, English name) of every region in picker order, kept by
+    the worker between requests (``kept_by_worker``)."""
+    from resalat_core.web.membercache import kept_by_worker
+
+    def rows() -> list[tuple[int, str, int | None, str, str]]:
+        return [(r.id, r.code, r.parent_id, r.name_fa, r.name_en) for r in all_regions(session)]
+
+    return kept_by_worker("regions", rows)
+
+
 def region_choices(
     session: Session, lang: str = "fa", within: list[int] | None = None
 ) -> list[tuple[str, str]]:
     """(code, label) pairs for a region picker: each province, then its places indented.
 
     ``within`` keeps only those region ids (an area from ``area_of``); None keeps all. The rows
-    are kept by the worker between requests (``kept_by_worker``): 158 regions are read on every
-    search page otherwise.
+    are kept by the worker between requests: 158 regions were read on every search page.
     """
-    from resalat_core.web.membercache import kept_by_worker
-
-    def rows() -> list[tuple[int, str, bool, str, str]]:
-        return [(r.id, r.code, r.parent_id is not None, r.name_fa, r.name_en) for r in all_regions(session)]
-
     keep = None if within is None else set(within)
     return [
-        (code, f"— {label}" if is_place else label)
-        for region_id, code, is_place, name_fa, name_en in kept_by_worker("regions", rows)
+        (code, f"— {label}" if parent_id else label)
+        for region_id, code, parent_id, name_fa, name_en in _kept_rows(session)
         if keep is None or region_id in keep
         for label in [name_fa if lang == "fa" else name_en]
     ]
+
+
+def kept_names(session: Session) -> dict[int, dict[str, str]] | None:
+    """Every region's names by id, as this worker keeps them (``name_fa``, ``name_en``); None
+    without the member cache, where nothing is kept between requests."""
+    from resalat_core.web.membercache import modules_generation
+
+    if modules_generation() is None:
+        return None
+    return {rid: {"name_fa": fa, "name_en": en} for rid, _code, _parent, fa, en in _kept_rows(session)}
 
 
 def provinces(session: Session) -> list[Region]:

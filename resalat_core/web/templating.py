@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from sqlalchemy import inspect as sa_inspect
 
 from resalat_core import formats
 from resalat_core.text import to_persian_digits
@@ -70,8 +71,22 @@ def place(region: Any) -> str:
     if region is None:
         return ""
     parts = [localized(region, "name")]
-    if getattr(region, "parent", None) is not None:
-        parts.append(localized(region.parent, "name"))
+    parent_id = getattr(region, "parent_id", None)
+    if parent_id is not None:
+        parent: Any = None
+        state = sa_inspect(region, raiseerr=False)
+        if state is not None and "parent" in state.unloaded:
+            # Not loaded with the place: the worker's kept names serve every row of a list
+            # without a query each (without the member cache, the parent is read as before).
+            from resalat_core.db import db_session
+            from resalat_core.regions.services import kept_names
+
+            names = kept_names(db_session())
+            parent = names.get(parent_id) if names is not None else None
+        if parent is None:
+            parent = region.parent
+        if parent is not None:
+            parts.append(localized(parent, "name"))
     return join_words(parts)
 
 
