@@ -803,12 +803,22 @@ def add_orders(
         ],
     )
     escrow = escrow_account(session)
+    if not method:
+        pay_from = main_account(session, buyer)
+        transfer(
+            session,
+            f"bazaar:{key}:fund",
+            system_account(session, "cash_in"),
+            pay_from,
+            sum(total for _b, _c, total in orders),
+            "admin_adjustment",
+        )
+    split = parts or (lambda total: [(pay_from, total, (purpose if method else None) or PURCHASE)])
+    paid = [
+        (order_id, booth, split(total))
+        for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
+    ]
     if method:
-        split = parts or (lambda total: [(pay_from, total, purpose or PURCHASE)])
-        paid = [
-            (order_id, booth, split(total))
-            for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
-        ]
         session.execute(
             insert(services.OrderPayment),
             [
@@ -820,45 +830,23 @@ def add_orders(
                     "purpose": part_purpose if parts else purpose,
                     "created_at": now,
                 }
-                for order_id, _booth, split_parts in paid
-                for account, amount, part_purpose in split_parts
+                for order_id, _booth, shares in paid
+                for account, amount, part_purpose in shares
             ],
         )
-        specs = [
-            TransferSpec(
-                key=f"bazaar:order:{order_id}:pay:other:{n}",
-                debit=account,
-                credit=escrow,
-                amount=amount,
-                purpose=part_purpose,
-                reference=f"bazaar:order:{order_id}",
-                params={"order": order_id, "booth": booth.name},
-            )
-            for order_id, booth, split_parts in paid
-            for n, (account, amount, part_purpose) in enumerate(split_parts)
-        ]
-    else:
-        pay_from = main_account(session, buyer)
-        transfer(
-            session,
-            f"bazaar:{key}:fund",
-            system_account(session, "cash_in"),
-            pay_from,
-            sum(total for _b, _c, total in orders),
-            "admin_adjustment",
+    specs = [
+        TransferSpec(
+            key=f"bazaar:order:{order_id}:pay:{f'other:{n}' if method else 'main'}",
+            debit=account,
+            credit=escrow,
+            amount=amount,
+            purpose=part_purpose,
+            reference=f"bazaar:order:{order_id}",
+            params={"order": order_id, "booth": booth.name},
         )
-        specs = [
-            TransferSpec(
-                key=f"bazaar:order:{order_id}:pay:main",
-                debit=pay_from,
-                credit=escrow,
-                amount=total,
-                purpose=PURCHASE,
-                reference=f"bazaar:order:{order_id}",
-                params={"order": order_id, "booth": booth.name},
-            )
-            for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
-        ]
+        for order_id, booth, shares in paid
+        for n, (account, amount, part_purpose) in enumerate(shares)
+    ]
     for start in range(0, len(specs), CHUNK):
         transfer_linked(session, specs[start : start + CHUNK], actor=buyer)
     return list(

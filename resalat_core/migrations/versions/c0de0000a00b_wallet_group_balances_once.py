@@ -63,6 +63,7 @@ DECLARE
     side integer;
     v_amount bigint;
     found_id bigint;
+    made_id bigint;
     found_fingerprint varchar;
     -- The entries of the posted transfers, in the order the step writes them.
     e integer := 0;
@@ -99,44 +100,43 @@ BEGIN
         END LOOP;
         FOR i IN 1..n LOOP
             -- The lone transfer's checks, in its order. The key is looked up with the locks held.
+            made_id := NULL;
             SELECT t.id, t.fingerprint INTO found_id, found_fingerprint
               FROM wallet_transfers t WHERE t.key = p_keys[i];
-            IF FOUND THEN
-                IF found_fingerprint <> p_fingerprints[i] THEN
-                    RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'key_reused', DETAIL = i::text;
-                END IF;
-                results[i] := 'replay';
-                ids[i] := found_id;
-                CONTINUE;
-            END IF;
-            d := array_position(acc_ids, p_debits[i]);
-            c := array_position(acc_ids, p_credits[i]);
-            v_amount := p_amounts[i];
-            IF d IS NULL OR c IS NULL THEN
-                RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'unknown_account', DETAIL = i::text;
-            END IF;
-            IF acc_closed[d] OR acc_closed[c] THEN
-                RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'closed', DETAIL = i::text;
-            END IF;
-            IF acc_kinds[d] = 'earmarked' AND NOT p_spend_checked THEN
-                RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'earmarked', DETAIL = i::text;
-            END IF;
-            IF acc_guarded[d] AND acc_posted[d] - acc_pending_debits[d] < v_amount THEN
-                RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'insufficient_funds', DETAIL = i::text;
-            END IF;
-            INSERT INTO wallet_transfers (key, fingerprint, debit_account_id, credit_account_id,
-                                          amount, purpose, reference, params, memo, state, link_id,
-                                          timeout_at, created_by_id, created_at)
-            VALUES (p_keys[i], p_fingerprints[i], p_debits[i], p_credits[i], v_amount,
-                    p_purposes[i], p_references[i], p_params[i]::json, p_memos[i],
-                    CASE WHEN p_pending[i] THEN 'pending' ELSE 'posted' END, p_link_id,
-                    p_timeouts[i], p_actor, p_now)
-            ON CONFLICT (key) DO NOTHING
-            RETURNING id INTO found_id;
             IF NOT FOUND THEN
-                -- A concurrent caller took the key and committed while we waited: answer as if second.
-                SELECT t.id, t.fingerprint INTO found_id, found_fingerprint
-                  FROM wallet_transfers t WHERE t.key = p_keys[i];
+                d := array_position(acc_ids, p_debits[i]);
+                c := array_position(acc_ids, p_credits[i]);
+                v_amount := p_amounts[i];
+                IF d IS NULL OR c IS NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'unknown_account', DETAIL = i::text;
+                END IF;
+                IF acc_closed[d] OR acc_closed[c] THEN
+                    RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'closed', DETAIL = i::text;
+                END IF;
+                IF acc_kinds[d] = 'earmarked' AND NOT p_spend_checked THEN
+                    RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'earmarked', DETAIL = i::text;
+                END IF;
+                IF acc_guarded[d] AND acc_posted[d] - acc_pending_debits[d] < v_amount THEN
+                    RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'insufficient_funds',
+                        DETAIL = i::text;
+                END IF;
+                INSERT INTO wallet_transfers (key, fingerprint, debit_account_id, credit_account_id,
+                                              amount, purpose, reference, params, memo, state,
+                                              link_id, timeout_at, created_by_id, created_at)
+                VALUES (p_keys[i], p_fingerprints[i], p_debits[i], p_credits[i], v_amount,
+                        p_purposes[i], p_references[i], p_params[i]::json, p_memos[i],
+                        CASE WHEN p_pending[i] THEN 'pending' ELSE 'posted' END, p_link_id,
+                        p_timeouts[i], p_actor, p_now)
+                ON CONFLICT (key) DO NOTHING
+                RETURNING id INTO made_id;
+                IF made_id IS NULL THEN
+                    -- A concurrent caller took the key and committed while we waited.
+                    SELECT t.id, t.fingerprint INTO found_id, found_fingerprint
+                      FROM wallet_transfers t WHERE t.key = p_keys[i];
+                END IF;
+            END IF;
+            IF made_id IS NULL THEN
+                -- The key's transfer: answered as a replay if its content is the same.
                 IF found_fingerprint <> p_fingerprints[i] THEN
                     RAISE EXCEPTION USING ERRCODE = 'RZ001', MESSAGE = 'key_reused', DETAIL = i::text;
                 END IF;
@@ -155,14 +155,14 @@ BEGIN
                 -- The lower account id's entry first, as the step writes them.
                 FOREACH side IN ARRAY CASE WHEN d < c THEN ARRAY[d, c] ELSE ARRAY[c, d] END LOOP
                     e := e + 1;
-                    entry_transfers[e] := found_id;
+                    entry_transfers[e] := made_id;
                     entry_accounts[e] := acc_ids[side];
                     entry_amounts[e] := CASE WHEN side = d THEN -v_amount ELSE v_amount END;
                     entry_balances[e] := acc_posted[side];
                 END LOOP;
             END IF;
             results[i] := 'made';
-            ids[i] := found_id;
+            ids[i] := made_id;
         END LOOP;
         INSERT INTO wallet_entries (transfer_id, account_id, amount, balance_after, created_at)
         SELECT w.transfer_id, w.account_id, w.amount, w.balance_after, p_now
