@@ -3,13 +3,15 @@ plugin adds its part through ``resalat_demo``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
+from resalat_core.db import utcnow
 from resalat_core.identity import national_code_with_check_digit
 from resalat_core.members.models import Member
 from resalat_core.members.passwords import one_hash_for
@@ -18,9 +20,11 @@ from resalat_core.plugins.activation import enable_everything
 from resalat_core.plugins.base import Persona, Role
 from resalat_core.regions.models import Region
 from resalat_core.regions.services import get_region, load_regions
+from resalat_core.text import to_persian_digits
 from resalat_core.vocabulary import vocabulary
 
 DEMO_PASSWORD = "resalat-1404"  # noqa: S105 (documented in the README; demo only)
+DEMO_SEED = "seed"  # the run of demo rows a plugin's own demo adds once (``seed_demo_rows``)
 
 
 @dataclass
@@ -115,6 +119,58 @@ def add_demo_rows(app: Flask, session: Session, rows: int, progress: Any = None)
         if progress is not None:
             progress(name)
     return world
+
+
+def add_demo_members(
+    session: Session,
+    like: Member,
+    rows: int,
+    *,
+    mobiles: str,
+    codes: str,
+    name: str,
+    regions: Sequence[int] = (),
+) -> list[int]:
+    """``rows`` more members for a plugin's demo rows, in one statement: their ids, in order.
+
+    The k-th member made with a prefix (from 0, counting those made before) has the mobile
+    ``mobiles`` followed by k (eleven digits in all), the national code ``codes`` followed by k
+    (nine digits, then their check digit) and the name ``name`` with k + 1 in Persian digits; a
+    further call with the same ``mobiles`` numbers on after the last. Each shares ``like``'s
+    password hash (the demo's password, hashed once) and lives in ``like``'s region, or in
+    ``regions[k % len(regions)]``. A plugin gives prefixes of its own, so that its members meet
+    neither another plugin's nor the personas'. ``ValueError`` when the numbers run out.
+    """
+    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{mobiles}%"))) or 0
+    mobile_width, code_width = 11 - len(mobiles), 9 - len(codes)
+    if min(mobile_width, code_width) < 1 or start + rows > 10 ** min(mobile_width, code_width):
+        raise ValueError(f"no more numbers after {mobiles} and {codes} for {rows} more members")
+    places = list(regions) or [like.region_id]
+    now = utcnow()
+    made = [
+        {
+            "national_code": national_code_with_check_digit(f"{codes}{n:0{code_width}d}"),
+            "mobile": f"{mobiles}{n:0{mobile_width}d}",
+            "name": f"{name} {to_persian_digits(str(n + 1))}",
+            "region_id": places[n % len(places)],
+            "password_hash": like.password_hash,
+            "language": "fa",
+            "created_at": now,
+        }
+        for n in range(start, start + rows)
+    ]
+    return list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
+
+
+def seed_demo_rows(session: Session, world: Any, add_rows: Callable[..., None], seeded: Select[Any]) -> None:
+    """One entry of each list for every persona in the demo world itself, once, so that every
+    list a persona is counted on holds a few before ``resalat demo --rows N`` adds more.
+
+    For a plugin's ``resalat_demo``: runs its own rows, ``add_rows(session, world, 1,
+    run=DEMO_SEED)``, unless ``seeded`` (a query of a row that run writes) finds one already.
+    """
+    if session.scalar(seeded.limit(1)) is None:
+        add_rows(session, world, 1, run=DEMO_SEED)
 
 
 def _host_rows(session: Session, world: World, rows: int) -> None:

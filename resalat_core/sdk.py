@@ -41,6 +41,8 @@ What is here, by the plugin's rooms:
   ``run_job`` plans a job and runs its chunks in this process (a plugin's own command),
   ``plan_job``, ``JobResult``, and ``split_ids`` to cut sorted ids into ranges for a plan;
   ``hook_answers_many`` asks each plugin once about many members (a chunk's batched hook);
+- demo rows (since 1.8): ``add_demo_members`` writes many members at once for a plugin's
+  ``resalat_demo_rows``, and ``seed_demo_rows`` runs its own rows once in its ``resalat_demo``;
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -56,6 +58,7 @@ from resalat_core.audit.services import UnknownAuditAction, audit
 from resalat_core.auth import services as auth_services
 from resalat_core.cli import cli_errors, echo_json, fund_command, json_option
 from resalat_core.db import Base, BigId, db_session, get_db, is_sqlite, utcnow
+from resalat_core.demo import DEMO_SEED, add_demo_members, seed_demo_rows
 from resalat_core.errors import BadInput, Conflict, NotAllowed, NotFound, ResalatError, TooManyAttempts
 from resalat_core.files.models import IMAGE, PDF, StoredFile
 from resalat_core.files.services import (
@@ -237,6 +240,9 @@ def confirm_password(session: Session, member: Member, password: str) -> bool:
 
 
 __all__ = [
+    "DEMO_SEED",
+    "add_demo_members",
+    "seed_demo_rows",
     "MAX_BIG_ID",
     "BigRowId",
     "BigId",

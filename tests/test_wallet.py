@@ -168,6 +168,68 @@ def test_linked_transfers_succeed_or_fail_together(session, people):
     assert main.posted == 2_000
 
 
+def test_a_linked_group_moves_money_in_its_order(session, people):
+    # Each transfer of a group sees the balances the ones before it left: money the group brings
+    # in may be spent later in it, not earlier; holds count at once; entries record the running
+    # balances; replays (a key used before, or twice in the group) move nothing again.
+    maryam, jafar, zahra = people
+    fund(session, maryam, 1_000)
+    a, b, c = (ledger.main_account(session, m) for m in people)
+    first = ledger.transfer(session, "ord:0", a, c, 100, "fixture_transfer")
+    session.commit()
+    with pytest.raises(BadInput) as early:  # b spends before the group pays it: refused, undone
+        ledger.transfer_linked(
+            session,
+            [
+                ledger.TransferSpec("ord:x1", b, c, 300, "fixture_transfer"),
+                ledger.TransferSpec("ord:x2", a, b, 600, "fixture_transfer"),
+            ],
+        )
+    assert early.value.code == "insufficient_funds"
+    session.commit()
+    assert (a.posted, b.posted, c.posted) == (900, 0, 100)
+    made = ledger.transfer_linked(
+        session,
+        [
+            ledger.TransferSpec("ord:0", a, c, 100, "fixture_transfer"),  # a replay
+            ledger.TransferSpec("ord:1", a, b, 600, "fixture_transfer"),
+            ledger.TransferSpec("ord:2", b, c, 500, "fixture_transfer"),  # what ord:1 brought
+            ledger.TransferSpec("ord:3", a, c, 250, "fixture_transfer", pending=True),
+            ledger.TransferSpec("ord:1", a, b, 600, "fixture_transfer"),  # twice in the group
+            ledger.TransferSpec("ord:4", c, b, 50, "fixture_transfer"),
+        ],
+    )
+    session.commit()
+    assert made[0].id == first.id and made[4].id == made[1].id
+    assert len({t.id for t in made}) == 5 and made[3].state == "pending"
+    assert (a.posted, a.pending_debits, a.available) == (300, 250, 50)
+    assert (b.posted, c.posted, c.pending_credits) == (150, 550, 250)
+    with pytest.raises(BadInput):  # the hold is spent money
+        ledger.transfer_linked(
+            session,
+            [
+                ledger.TransferSpec("ord:5", c, a, 1, "fixture_transfer"),
+                ledger.TransferSpec("ord:6", a, b, 52, "fixture_transfer"),
+            ],
+        )
+    entries = session.scalars(
+        select(Entry).where(Entry.transfer_id.in_([t.id for t in made[1:]])).order_by(Entry.id)
+    ).all()
+    # Within a transfer the two entries' order is the path's own (by account id on PostgreSQL).
+    lines = sorted((e.transfer_id, e.account_id, e.amount, e.balance_after) for e in entries)
+    assert lines == sorted(
+        [
+            (made[1].id, a.id, -600, 300),
+            (made[1].id, b.id, 600, 600),
+            (made[2].id, b.id, -500, 100),
+            (made[2].id, c.id, 500, 600),
+            (made[5].id, c.id, -50, 550),
+            (made[5].id, b.id, 50, 150),
+        ]
+    )
+    assert ledger.verify(session).ok
+
+
 def test_loan_money_cannot_leave_the_bazaar(session, people):
     borrower, other, _ = people
     loan = ledger.open_earmarked(

@@ -223,7 +223,9 @@ def resalat_demo_rows(session: Session, world: World, rows: int) -> None:
     (a member's orders, a booth's products, a guide's queue, an officer's table, a thread's
     messages) gets ``rows`` more entries the persona sees, so that a page that asks the database
     once per row shows it. Use bulk inserts of your own models where no money moves; money moves
-    only through the ledger, as everywhere. Arguments: ``session`` (flush, never commit);
+    only through the ledger, as everywhere. ``add_demo_members`` (SDK 1.8) makes the new people
+    a list needs in one statement; ``seed_demo_rows`` lets ``resalat_demo`` add a row of each list
+    once. Arguments: ``session`` (flush, never commit);
     ``world.members`` by persona key; ``rows``, e.g. 1,000. Transaction: one for the host and
     every plugin; an exception rolls all of it back and the command (or test) fails.
     """

@@ -607,11 +607,13 @@ def expire_pending(
 #
 # On PostgreSQL a transfer (or a linked group) is one call of the ``wallet_transfers`` function
 # (migration c0de0000a009): the keyed insert, both balance updates with the accounts locked in id
-# order, both entries. It answers every refusal before it writes, and a linked group's refusal
-# undoes the group inside the function, so no savepoint is needed: on any error nothing of the
-# transfer remains. An earmarked debit needs the plugins' spend policy, which lives in Python:
-# the function refuses it ('earmarked'), and the full path below reads the accounts, asks the
-# policy and calls the function again, told the spend was checked.
+# order, both entries; a group writes each account's balance once, at its end (c0de0000a00b), so
+# its cost per transfer does not grow with its length. It answers every refusal before it
+# writes, and a linked group's refusal undoes the group inside the function, so no savepoint is
+# needed: on any error nothing of the transfer remains. An earmarked debit needs the plugins'
+# spend policy, which lives in Python: the function refuses it ('earmarked'), and the full path
+# below reads the accounts, asks the policy and calls the function again, told the spend was
+# checked.
 
 # Sent through the driver as they are (no SQL compiling per call): this is the hot path. A lone
 # transfer calls the step with scalars; a group passes arrays, one element per transfer.

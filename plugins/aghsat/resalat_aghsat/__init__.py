@@ -21,7 +21,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("M-Aghsat"),
     package=__name__,
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; seed_demo_rows
     # Plans are offered at M-Bazar's checkout; the buyer's Merat rating decides which; what the
     # buyer owes shows among M-Hesam's credit lines.
     requires=("bazaar", "merat", "hesam"),

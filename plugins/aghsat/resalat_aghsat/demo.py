@@ -14,9 +14,11 @@ from resalat_aghsat import DOWN_PAYMENT, FINANCED, FUND, FUNDING, services
 from resalat_aghsat.models import CURRENT, RUNNING, BoothOptIn, Instalment, Purchase
 from resalat_aghsat.services.schedules import quote
 from resalat_core.sdk import (
+    DEMO_SEED,
     BadInput,
     TransferSpec,
     main_account,
+    seed_demo_rows,
     system_account,
     today_in_iran,
     transfer_linked,
@@ -94,15 +96,10 @@ def _buy(session: Session, buyer: Any, product: Any) -> Any:
     return order
 
 
-SEED = "seed"
-
-
 def seed(session: Session, world: Any) -> None:
-    """One entry of each list for every persona in the demo world itself (once), so that every list
-    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
-    seeded = select(bazaar.Checkout.id).where(bazaar.Checkout.key == f"demo-rows-{SEED}-0")
-    if session.scalar(seeded.limit(1)) is None:
-        add_rows(session, world, 1, run=SEED)
+    """One entry of each list for every persona in the demo world itself, once (``seed_demo_rows``)."""
+    seeded = select(bazaar.Checkout.id).where(bazaar.Checkout.key == f"demo-rows-{DEMO_SEED}:0")
+    seed_demo_rows(session, world, add_rows, seeded)
 
 
 def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:
@@ -119,100 +116,53 @@ def add_rows(session: Session, world: Any, rows: int, run: str | None = None) ->
     ).first()
     if plan is None or product is None:
         return
-    booth = product.booth
-    price = product.price
-    q = quote(price, plan.months, plan.down_bps, plan.fee_bps, today_in_iran())
+    q = quote(product.price, plan.months, plan.down_bps, plan.fee_bps, today_in_iran())
     run = run or uuid.uuid4().hex[:12]
-    cash_in, fund, escrow = (system_account(session, code) for code in ("cash_in", FUND, "escrow"))
+    cash_in, fund = (system_account(session, code) for code in ("cash_in", FUND))
     people = [world.members[key] for key in sorted(world.members)]
-    # The fund lends what the rows finance, brought in from outside first.
-    specs = [
-        TransferSpec(f"aghsat:fund:demo-rows-{run}", cash_in, fund, q.financed * rows * len(people), FUNDING)
-    ]
+    # The fund lends what the rows finance, and each buyer pays the down payments: money brought
+    # in from outside first.
+    transfer_linked(
+        session,
+        [
+            TransferSpec(
+                f"aghsat:fund:demo-rows-{run}", cash_in, fund, q.financed * rows * len(people), FUNDING
+            )
+        ]
+        + [
+            TransferSpec(
+                f"demo:aghsat:rows:{run}:{buyer.id}",
+                cash_in,
+                main_account(session, buyer),
+                q.down_payment * rows,
+                "admin_adjustment",
+            )
+            for buyer in people
+        ],
+    )
     for buyer in people:
-        specs += _purchases(session, buyer, booth, product, plan, q, rows, run, (cash_in, fund, escrow))
-    transfer_linked(session, specs)
+        _purchases(session, buyer, product, plan, q, rows, run, fund)
 
 
 def _purchases(
-    session: Session,
-    buyer: Any,
-    booth: Any,
-    product: Any,
-    plan: Any,
-    q: Any,
-    rows: int,
-    run: str,
-    accounts: Any,
-) -> list[TransferSpec]:
-    """The buyer's ``rows`` orders and purchases written; the transfers that pay them, to make."""
-    cash_in, fund, escrow = accounts
+    session: Session, buyer: Any, product: Any, plan: Any, q: Any, rows: int, run: str, fund: Any
+) -> None:
+    """The buyer's ``rows`` orders, placed and paid as M-Bazar's demo orders are (the down payment
+    from the buyer's main account, the financed rest from the fund), with their purchases and
+    schedules."""
     main = main_account(session, buyer)
-    method = services.method_code(plan)
-    checkouts = list(
-        session.scalars(
-            insert(bazaar.Checkout).returning(bazaar.Checkout.id, sort_by_parameter_order=True),
-            [
-                {
-                    "buyer_id": buyer.id,
-                    "key": f"demo-rows-{run}-{n}",
-                    "total": q.price,
-                    "funding": bazaar.FUND_MAIN,
-                }
-                for n in range(rows)
-            ],
+    shares = [(main, q.down_payment, DOWN_PAYMENT), (fund, q.financed, FINANCED)]
+    orders = [
+        order.id
+        for order in bazaar.demo_orders(
+            session,
+            buyer,
+            [(product.booth, [product.id], n) for n in range(rows)],
+            key=f"demo-rows-{run}",
+            method=services.method_code(plan),
+            parts=lambda _total: [share for share in shares if share[1]],
         )
-    )
-    orders = list(
-        session.scalars(
-            insert(bazaar.Order).returning(bazaar.Order.id, sort_by_parameter_order=True),
-            [
-                {
-                    "checkout_id": c,
-                    "buyer_id": buyer.id,
-                    "booth_id": booth.id,
-                    "seller_id": booth.owner_id,
-                    "status": bazaar.PLACED,
-                    "total": q.price,
-                    "paid_main": 0,
-                    "paid_earmarked": 0,
-                    "paid_other": q.price,
-                    "delivery": booth.delivery_options[0],
-                    "address": "زنجان، گرگ‌تپه، کوچه‌ی مسجد، پلاک ۱۲",
-                }
-                for c in checkouts
-            ],
-        )
-    )
-    session.execute(
-        insert(bazaar.OrderItem),
-        [
-            {
-                "order_id": o,
-                "product_id": product.id,
-                "category_id": product.category_id,
-                "title": product.title,
-                "unit": product.unit,
-                "unit_price": product.price,
-                "quantity": 1,
-            }
-            for o in orders
-        ],
-    )
-    session.execute(
-        insert(bazaar.OrderEvent),
-        [
-            {"order_id": o, "from_status": None, "to_status": bazaar.PLACED, "actor_id": buyer.id}
-            for o in orders
-        ],
-    )
-    payments = [
-        {"order_id": o, "method": method, "account_id": account.id, "amount": amount, "purpose": purpose}
-        for o in orders
-        for account, amount, purpose in ((main, q.down_payment, DOWN_PAYMENT), (fund, q.financed, FINANCED))
-        if amount
     ]
-    session.execute(insert(bazaar.OrderPayment), payments)
     purchases = list(
         session.scalars(
             insert(Purchase).returning(Purchase.id, sort_by_parameter_order=True),
@@ -222,7 +172,7 @@ def _purchases(
                     "plan_id": plan.id,
                     "order_id": o,
                     "region_id": buyer.region_id,
-                    "checkout_key": f"demo-rows-{run}-{n}",
+                    "checkout_key": f"demo-rows-{run}:{n}",
                     "rating": plan.min_rating,
                     "price": q.price,
                     "down_payment": q.down_payment,
@@ -251,27 +201,3 @@ def _purchases(
             for line in q.lines
         ],
     )
-    specs = [
-        TransferSpec(
-            f"demo:aghsat:rows:{run}:{buyer.id}", cash_in, main, q.down_payment * rows, "admin_adjustment"
-        )
-    ]
-    for o in orders:
-        reference = f"bazaar:order:{o}"
-        params = {"order": o, "booth": booth.name}
-        for n, (account, amount, purpose) in enumerate(
-            ((main, q.down_payment, DOWN_PAYMENT), (fund, q.financed, FINANCED))
-        ):
-            if amount:
-                specs.append(
-                    TransferSpec(
-                        f"{reference}:pay:other:{n}",
-                        account,
-                        escrow,
-                        amount,
-                        purpose,
-                        reference,
-                        params=params,
-                    )
-                )
-    return specs

@@ -10,6 +10,7 @@ the seller exactly as it would. Every product gets the picture of its kind that 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from importlib import resources
 from types import SimpleNamespace
 from typing import Any
@@ -717,14 +718,18 @@ def add_orders(
     pay_from: Any = None,
     method: str | None = None,
     purpose: str | None = None,
+    parts: Callable[[int], list[tuple[Any, int, str]]] | None = None,
 ) -> list[Any]:
     """Demo rows: one placed order per ``(booth, product ids, n)`` of ``lines`` for ``buyer``, each
-    of two products of the booth (the ``n``-th and the next), as a checkout places it: its own
-    checkout, items at the listed prices, the "placed" step, and its total moved into escrow.
+    of two products of the booth (the ``n``-th and the next; one when only one is given), as a
+    checkout places it: its own checkout (key ``key:number``), items at the listed prices, the
+    "placed" step, and its total moved into escrow.
 
     Paid from the buyer's main account (cash brought in first), or, with ``method``, by another
     plugin's way to pay from ``pay_from`` (an ``OrderPayment`` of ``purpose``, as
-    ``resalat_payment_take`` answers). Returns the orders, flushed."""
+    ``resalat_payment_take`` answers), or from several accounts: ``parts(total)`` names each
+    ``(account, amount, purpose)`` (an ``OrderPayment`` each, as a checkout records a split).
+    Returns the orders in the order of ``lines``, flushed."""
     if not lines:
         return []
     ids = sorted(
@@ -798,22 +803,7 @@ def add_orders(
         ],
     )
     escrow = escrow_account(session)
-    if method:
-        session.execute(
-            insert(services.OrderPayment),
-            [
-                {
-                    "order_id": order_id,
-                    "method": method,
-                    "account_id": pay_from.id,
-                    "amount": total,
-                    "purpose": purpose,
-                    "created_at": now,
-                }
-                for order_id, (_booth, _chosen, total) in zip(order_ids, orders, strict=True)
-            ],
-        )
-    else:
+    if not method:
         pay_from = main_account(session, buyer)
         transfer(
             session,
@@ -823,18 +813,44 @@ def add_orders(
             sum(total for _b, _c, total in orders),
             "admin_adjustment",
         )
+    split = parts or (lambda total: [(pay_from, total, (purpose if method else None) or PURCHASE)])
+    paid = [
+        (order_id, booth, split(total))
+        for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
+    ]
+    if method:
+        session.execute(
+            insert(services.OrderPayment),
+            [
+                {
+                    "order_id": order_id,
+                    "method": method,
+                    "account_id": account.id,
+                    "amount": amount,
+                    "purpose": part_purpose if parts else purpose,
+                    "created_at": now,
+                }
+                for order_id, _booth, shares in paid
+                for account, amount, part_purpose in shares
+            ],
+        )
     specs = [
         TransferSpec(
-            key=f"bazaar:order:{order_id}:pay:{'other:0' if method else 'main'}",
-            debit=pay_from,
+            key=f"bazaar:order:{order_id}:pay:{f'other:{n}' if method else 'main'}",
+            debit=account,
             credit=escrow,
-            amount=total,
-            purpose=purpose if method and purpose else PURCHASE,
+            amount=amount,
+            purpose=part_purpose,
             reference=f"bazaar:order:{order_id}",
             params={"order": order_id, "booth": booth.name},
         )
-        for order_id, (booth, _chosen, total) in zip(order_ids, orders, strict=True)
+        for order_id, booth, shares in paid
+        for n, (account, amount, part_purpose) in enumerate(shares)
     ]
     for start in range(0, len(specs), CHUNK):
         transfer_linked(session, specs[start : start + CHUNK], actor=buyer)
-    return list(session.scalars(select(services.Order).where(services.Order.id.in_(order_ids))))
+    return list(
+        session.scalars(
+            select(services.Order).where(services.Order.id.in_(order_ids)).order_by(services.Order.id)
+        )
+    )

@@ -4,7 +4,7 @@ from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
     name="centers",
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; add_demo_members
     title=_l("Cooperation centres"),
     package=__name__,
     # A centre links cores and splits its customers' orders among them. Centres move no money:

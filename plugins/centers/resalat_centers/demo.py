@@ -23,7 +23,7 @@ from resalat_centers.models import (
 )
 from resalat_core.sdk import (
     Member,
-    national_code_with_check_digit,
+    add_demo_members,
     search_key,
     to_persian_digits,
     today_in_iran,
@@ -151,7 +151,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     if centre is None or model is None:
         return
     now = utcnow()
-    people = _members(session, leader, rows, now)
+    people = add_demo_members(session, leader, rows, mobiles=ROW_MOBILES, codes=ROW_CODES, name="بانوی همیار")
     cores = _cores(session, model, people, registrar, now)
     session.execute(
         insert(CentreMember),
@@ -178,24 +178,6 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
         )
     session.execute(insert(Centre), centres)
     _orders(session, centre, leader, cores, rows, now)
-
-
-def _members(session: Session, like: Member, rows: int, now: Any) -> list[int]:
-    """``rows`` new members of ``like``'s place, with ``like``'s (the demo's) password."""
-    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{ROW_MOBILES}%"))) or 0
-    made = [
-        {
-            "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
-            "mobile": f"{ROW_MOBILES}{n:06d}",
-            "name": f"بانوی همیار {to_persian_digits(str(n + 1))}",
-            "region_id": like.region_id,
-            "password_hash": like.password_hash,
-            "language": "fa",
-            "created_at": now,
-        }
-        for n in range(start, start + rows)
-    ]
-    return list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
 
 
 def _cores(session: Session, model: Core, people: list[int], approver: Member, now: Any) -> list[int]:

@@ -17,7 +17,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("Online counselling"),
     package=__name__,
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; add_demo_members
     requires=(),
     description=_l("Book a session with a counsellor, exchange messages before and after, keep the summary."),
     icon="chat-heart",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from resalat_core.sdk import (
     Member,
     Registration,
+    add_demo_members,
     find_member,
     national_code_with_check_digit,
     register_member,
@@ -152,28 +153,6 @@ def _zanjan_member(session: Session) -> Member:
     )
 
 
-def _members(
-    session: Session, world: Any, rows: int, prefix: str, name: str, region_ids: list[int]
-) -> list[int]:
-    """``rows`` more members (mobiles ``prefix`` + a number, in ``region_ids`` in turn), sharing the
-    demo's password: their ids in order. A further run numbers on after the last."""
-    like = next(iter(world.members.values()))
-    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{prefix}%"))) or 0
-    width = 11 - len(prefix)
-    made = [
-        {
-            "national_code": national_code_with_check_digit(f"8{prefix[-2:]}{n:06d}"),
-            "mobile": f"{prefix}{n:0{width}d}",
-            "name": f"{name} {n + 1}",
-            "region_id": region_ids[n % len(region_ids)],
-            "password_hash": like.password_hash,
-            "language": "fa",
-        }
-        for n in range(start, start + rows)
-    ]
-    return list(session.scalars(insert(Member).returning(Member.id), made))
-
-
 def add_rows(session: Session, world: Any, rows: int) -> None:
     """``rows`` more entries in every counselling list the demo's people see.
 
@@ -190,7 +169,16 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     # Seven seconds past the minute: never the start of a real slot, so no demo booking clashes.
     at = services.now().replace(second=7, microsecond=0)
     regions = sorted({m.region_id for k in ("admin", "guide") if (m := world.members.get(k))})
-    members = _members(session, world, rows, "091591", "مشاور", regions or [profile.region_id])
+    like = next(iter(world.members.values()))
+    members = add_demo_members(
+        session,
+        like,
+        rows,
+        mobiles="091591",
+        codes="891",
+        name="مشاور",
+        regions=regions or [profile.region_id],
+    )
     counselors = list(
         session.scalars(
             insert(Counselor).returning(Counselor.id),

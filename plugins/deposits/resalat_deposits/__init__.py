@@ -8,7 +8,7 @@ from resalat_core.sdk import AccountKind, Plugin, Purpose, _l
 
 plugin = Plugin(
     name="deposits",
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; seed_demo_rows
     title=_l("Qard al-Hasan deposits and points"),
     package=__name__,
     requires=(),

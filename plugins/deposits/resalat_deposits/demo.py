@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
+    DEMO_SEED,
     Entry,
     Member,
     Registration,
@@ -19,6 +20,7 @@ from resalat_core.sdk import (
     main_account,
     national_code_with_check_digit,
     register_member,
+    seed_demo_rows,
     system_account,
     transfer,
     transfer_linked,
@@ -114,15 +116,10 @@ def build(session: Session, world: Any) -> None:
     seed(session, world)
 
 
-SEED = "seed"
-
-
 def seed(session: Session, world: Any) -> None:
-    """One entry of each list for every persona in the demo world itself (once), so that every list
-    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
-    seeded = select(PointsMovement.id).where(PointsMovement.reference.like(f"gift:%:demo-rows-{SEED}-0"))
-    if session.scalar(seeded.limit(1)) is None:
-        add_rows(session, world, 1, run=SEED)
+    """One entry of each list for every persona in the demo world itself, once (``seed_demo_rows``)."""
+    seeded = select(PointsMovement.id).where(PointsMovement.reference.like(f"gift:%:demo-rows-{DEMO_SEED}-0"))
+    seed_demo_rows(session, world, add_rows, seeded)
 
 
 def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:

@@ -8,7 +8,7 @@ from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
 
 plugin = Plugin(
     name="icap",
-    sdk=">=1.7,<2",  # BigId, audit(), a member's own data
+    sdk=">=1.8,<2",  # BigId, audit(), a member's own data; seed_demo_rows
     title=_l("iCAP electronic promissory notes"),
     package=__name__,
     description=_l(

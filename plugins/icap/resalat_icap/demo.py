@@ -10,10 +10,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
+    DEMO_SEED,
     Digits,
     Member,
     TransferSpec,
     main_account,
+    seed_demo_rows,
     system_account,
     transfer,
     transfer_linked,
@@ -81,14 +83,9 @@ def build(session: Session, world: Any) -> None:
     seed(session, world)
 
 
-SEED = "seed"
-
-
 def seed(session: Session, world: Any) -> None:
-    """One entry of each list for every persona in the demo world itself (once), so that every list
-    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
-    if session.scalar(select(Note.id).where(Note.key == f"demo:rows:{SEED}:0").limit(1)) is None:
-        add_rows(session, world, 1, run=SEED)
+    """One entry of each list for every persona in the demo world itself, once (``seed_demo_rows``)."""
+    seed_demo_rows(session, world, add_rows, select(Note.id).where(Note.key == f"demo:rows:{DEMO_SEED}:0"))
 
 
 def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:

@@ -8,7 +8,7 @@ from resalat_core.sdk import Persona, Plugin, Role, _l
 
 plugin = Plugin(
     name="leaders",
-    sdk=">=1,<2",
+    sdk=">=1.8,<2",  # add_demo_members
     title=_l("Social leaders"),
     package=__name__,
     # The community page lists the cores of the leader's region through the cores plugin.

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from resalat_core.sdk import (
     Member,
     Registration,
+    add_demo_members,
     find_member,
     national_code_with_check_digit,
     register_member,
@@ -126,20 +127,11 @@ def add_rows(session: Any, world: Any, rows: int) -> None:
     if leader is None:
         return
     now = utcnow()
+    # The makers' numbers name their trades too.
     start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{ROW_MOBILES}%"))) or 0
-    made = [
-        {
-            "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
-            "mobile": f"{ROW_MOBILES}{n:06d}",
-            "name": f"بانوی هنرمند {to_persian_digits(str(n + 1))}",
-            "region_id": leader.region_id,
-            "password_hash": leader.password_hash,
-            "language": "fa",
-            "created_at": now,
-        }
-        for n in range(start, start + rows)
-    ]
-    makers = list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
+    makers = add_demo_members(
+        session, leader, rows, mobiles=ROW_MOBILES, codes=ROW_CODES, name="بانوی هنرمند"
+    )
     talents = [talent for *_rest, talent in ARBAB_MEMBERS]
     session.execute(
         insert(TalentIntroduction),

@@ -8,7 +8,7 @@ from resalat_core.sdk import Persona, Plugin, Purpose, Role, SystemAccount, _l
 
 plugin = Plugin(
     name="loans",
-    sdk=">=1.7,<2",  # BigId, audit(), a member's own data
+    sdk=">=1.8,<2",  # BigId, audit(), a member's own data; seed_demo_rows
     title=_l("Qard al-Hasan loans"),
     package=__name__,
     hookspecs="resalat_loans.hookspecs",

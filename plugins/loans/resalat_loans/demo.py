@@ -20,7 +20,15 @@ from resalat_merat import services as merat
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from resalat_core.sdk import Member, ResalatError, main_account, system_account, transfer
+from resalat_core.sdk import (
+    DEMO_SEED,
+    Member,
+    ResalatError,
+    main_account,
+    seed_demo_rows,
+    system_account,
+    transfer,
+)
 from resalat_loans import services
 from resalat_loans.models import CURRENT, REQUESTED, Instalment, Loan, LoanEvent, LoanProduct
 
@@ -358,14 +366,10 @@ def load_demo(session: Session, world: Any) -> None:
     seed(session, world)
 
 
-SEED = "seed"
-
-
 def seed(session: Session, world: Any) -> None:
-    """One entry of each list for every persona in the demo world itself (once), so that every list
-    a persona is counted on holds a few before ``resalat demo --rows N`` adds more."""
-    if session.scalar(select(Loan.id).where(Loan.request_key == f"demo:rows:{SEED}:0").limit(1)) is None:
-        add_rows(session, world, 1, run=SEED)
+    """One entry of each list for every persona in the demo world itself, once (``seed_demo_rows``)."""
+    seeded = select(Loan.id).where(Loan.request_key == f"demo:rows:{DEMO_SEED}:0")
+    seed_demo_rows(session, world, add_rows, seeded)
 
 
 def add_rows(session: Session, world: Any, rows: int, run: str | None = None) -> None:

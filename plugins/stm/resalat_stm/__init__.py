@@ -26,7 +26,7 @@ plugin = Plugin(
     name=NAME,
     title=_l("M-ST"),
     package=__name__,
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; add_demo_members
     # The orders it carries are M-Bazar's; it answers M-Bazar's delivery hooks.
     requires=("bazaar",),
     hookspecs="resalat_stm.hookspecs",

@@ -11,10 +11,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
-    Member,
     ResalatError,
+    add_demo_members,
     main_account,
-    national_code_with_check_digit,
     system_account,
     transfer,
     utcnow,
@@ -148,26 +147,6 @@ def load(session: Session, world: Any) -> None:
     world.extras["stm"] = made
 
 
-def _members(session: Session, world: Any, rows: int, prefix: str, name: str) -> list[int]:
-    """``rows`` more members of the guide's region (mobiles ``prefix`` + a number), sharing the
-    demo's password: ids, in order. A further run numbers on after the last."""
-    like = world.members.get("guide") or next(iter(world.members.values()))
-    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{prefix}%"))) or 0
-    width = 11 - len(prefix)
-    made = [
-        {
-            "national_code": national_code_with_check_digit(f"8{prefix[-2:]}{n:06d}"),
-            "mobile": f"{prefix}{n:0{width}d}",
-            "name": f"{name} {n + 1}",
-            "region_id": like.region_id,
-            "password_hash": like.password_hash,
-            "language": "fa",
-        }
-        for n in range(start, start + rows)
-    ]
-    return list(session.scalars(insert(Member).returning(Member.id), made))
-
-
 def add_rows(session: Session, world: Any, rows: int) -> None:
     """``rows`` more entries in every M-ST list the demo's people see.
 
@@ -255,7 +234,8 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
                 for n in range(rows)
             ],
         )
-        members = _members(session, world, rows, "091590", "باربر زنجانی")
+        like = world.members.get("guide") or next(iter(world.members.values()))
+        members = add_demo_members(session, like, rows, mobiles="091590", codes="890", name="باربر زنجانی")
         operators = list(
             session.scalars(
                 insert(Operator).returning(Operator.id),

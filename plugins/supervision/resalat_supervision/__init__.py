@@ -6,7 +6,7 @@ from resalat_core.sdk import Plugin, _l
 
 plugin = Plugin(
     name="supervision",
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.8,<2",  # BigId and widen_ids; add_demo_members
     title=_l("Social supervision"),
     package=__name__,
     # Reviews and reports are about M-Bazar's booths, products and orders; M-Bazar asks this

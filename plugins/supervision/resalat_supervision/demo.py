@@ -13,8 +13,7 @@ from resalat_core.sdk import (
     Member,
     Region,
     ResalatError,
-    national_code_with_check_digit,
-    to_persian_digits,
+    add_demo_members,
     utcnow,
 )
 from resalat_supervision import services
@@ -216,7 +215,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     if member is None or first is None or not subjects:
         return
     now = utcnow()
-    buyers = _buyers(session, member, rows, now)
+    buyers = add_demo_members(session, member, rows, mobiles=ROW_MOBILES, codes=ROW_CODES, name="خریدار")
     order = count((session.scalar(select(func.max(Review.order_id))) or 0) + ORDER_GAP)
     reviews = []
     for kind, subject_id, booth_id in subjects:
@@ -271,24 +270,6 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
             actions.append(_action(report_id, handler.id, DISMISS, UNDER_REVIEW, RESOLVED, now))
             actions.append(_action(report_id, handler.id, CLOSE, RESOLVED, CLOSED, now))
     session.execute(insert(ReportAction), actions)
-
-
-def _buyers(session: Session, like: Member, rows: int, now: Any) -> list[int]:
-    """``rows`` new members of ``like``'s place, with the demo's password."""
-    start = session.scalar(select(func.count(Member.id)).where(Member.mobile.like(f"{ROW_MOBILES}%"))) or 0
-    made = [
-        {
-            "national_code": national_code_with_check_digit(f"{ROW_CODES}{n:05d}"),
-            "mobile": f"{ROW_MOBILES}{n:06d}",
-            "name": f"خریدار {to_persian_digits(str(n + 1))}",
-            "region_id": like.region_id,
-            "password_hash": like.password_hash,
-            "language": "fa",
-            "created_at": now,
-        }
-        for n in range(start, start + rows)
-    ]
-    return list(session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), made))
 
 
 def _review(
