@@ -196,7 +196,7 @@ def test_booths_are_quoted_together_and_one_refused_hides_none_of_the_others(
 
     page = with_courier.test_client().sign_in(buyer).get("/bazaar/cart").get_data(as_text=True)
     # The courier is asked once for the whole cart, about every booth that offers its option.
-    assert ASKED == [("mst", [heavy.booth_id, light.booth_id, near.booth_id])]
+    assert [("mst", [heavy.booth_id, light.booth_id, near.booth_id])] == ASKED
     assert page.count('data-testid="delivery-refused"') == 1
     assert "پیک آزمایشی بیش از ده قلم نمی‌برد." in page.split('data-testid="delivery-refused"')[1]
     groups = token_client(with_courier, buyer).get("/api/v1/bazaar/cart").get_json()["groups"]
@@ -211,7 +211,7 @@ def test_booths_are_quoted_together_and_one_refused_hides_none_of_the_others(
     with pytest.raises(BadInput) as refused:
         _pay_each(with_courier, buyer, dict.fromkeys((heavy.booth_id, light.booth_id, near.booth_id), "mst"))
     assert set(refused.value.fields) == {f"delivery_{heavy.booth_id}"}
-    assert ASKED == [("mst", [heavy.booth_id, light.booth_id, near.booth_id])]
+    assert [("mst", [heavy.booth_id, light.booth_id, near.booth_id])] == ASKED
     assert snapshot() == before
 
     # Pickup for the heavy booth: the others pay their own fees.
