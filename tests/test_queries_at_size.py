@@ -88,10 +88,6 @@ UNCOUNTED: dict[str, str] = {
 # counted and reported, but not failed, so that every other page keeps its guard. An entry here
 # is an open bug.
 KNOWN_GROWING: dict[str, str] = {
-    "bazaar.cart_page": "M-Bazar asks each delivery plugin for a quote once per booth in the cart "
-    "(M-ST reads its tariff, parcel profiles and open consignments each time): needs a batched "
-    "delivery-quote hook",
-    "bazaar_api.cart": "as bazaar.cart_page",
     "account.data": "a member's own data (every plugin's section of it): some sections read per "
     "row; the export must ask each plugin for its rows in a few queries",
     "account.data_json": "as account.data",

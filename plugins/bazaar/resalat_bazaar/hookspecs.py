@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from resalat_bazaar.models import BazaarOrder as Order
     from resalat_bazaar.models import OrderPayment
     from resalat_bazaar.services.cart import Cart, CartGroup
-    from resalat_core.sdk import Account, Member
+    from resalat_core.sdk import Account, BadInput, Member
 
 METHOD_CODE_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.\-]{1,60}$")
 
@@ -271,19 +271,43 @@ def resalat_payment_refunded(order: Order, payments: list[OrderPayment]) -> None
     """
 
 
-@hookspec(firstresult=True)
-def resalat_delivery_quote(buyer: Member, group: CartGroup, option: str) -> DeliveryQuote | None:
-    """The fee for delivering one booth's part of the cart by ``option`` (``"mst"``, ``"post"``).
+@hookspec
+def resalat_delivery_quotes(
+    buyer: Member, groups: list[CartGroup], option: str
+) -> dict[int, DeliveryQuote | BadInput | None] | None:
+    """The fee for delivering each booth's part of the cart by ``option`` (``"mst"``, ``"post"``).
 
-    When: on the checkout page (for every delivery option of every booth but pickup), in the
-    API's cart, and at checkout for the option chosen; only plugins active in the buyer's region
-    are asked. Arguments: ``buyer``; ``group``, one booth's part of the cart (``group.booth``,
-    ``group.lines`` with each ``product`` and ``item.quantity``, ``group.total``); ``option``.
-    Transaction: the request's (the checkout's at checkout). Return a ``DeliveryQuote`` for the
-    options your plugin carries, None for the others; the first answer wins, and an option no
-    plugin prices costs nothing. Raise ``BadInput`` when you cannot carry this order (too heavy,
-    outside your area): the page shows why and the checkout refuses that option; any other
-    exception is a 500 of the page (and fails the checkout, nothing paid).
+    When: on the checkout page and in the API's cart, once per delivery option but pickup, with
+    every booth of the cart that offers it; at checkout, once per option chosen, with the booths
+    it was chosen for. Only plugins active in the buyer's region are asked. Arguments:
+    ``buyer``; ``groups``, the booths' parts of the cart (each ``group.booth``, ``group.lines``
+    with each ``product`` and ``item.quantity``, ``group.total``); ``option``. Transaction: the
+    request's (the checkout's at checkout); read what you need for all the groups at once, a
+    few queries whatever their number.
+
+    Return None for an option your plugin does not carry; else a dict by ``group.booth.id``:
+    a ``DeliveryQuote``, or a ``BadInput`` (returned, not raised, its message in the buyer's
+    words) when you cannot carry that booth's order (too heavy, outside your area), or None
+    (or no entry) for a booth you do not price. For each booth the first plugin's answer wins,
+    and an option no plugin prices costs nothing. A refused booth's page shows why and the
+    checkout refuses that option for it, while the other booths keep their quotes. Raising
+    ``BadInput`` refuses the option for every group given; any other exception is a 500 of the
+    page (and fails the checkout, nothing paid).
+
+    Example::
+
+        @hookimpl
+        def resalat_delivery_quotes(buyer, groups, option):
+            if option != "post":
+                return None
+            answers = {}
+            for group in groups:
+                items = sum(line.item.quantity for line in group.lines)
+                if items > 10:
+                    answers[group.booth.id] = BadInput(_("The post carries at most ten items."))
+                else:
+                    answers[group.booth.id] = DeliveryQuote(items * 50_000, "post_fees", "post_fee")
+            return answers
     """
 
 

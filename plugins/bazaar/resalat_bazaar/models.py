@@ -291,7 +291,7 @@ class BazaarOrder(Base):
     paid_other: Mapped[int] = mapped_column(BigInteger, default=0)
     earmarked_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))
     delivery: Mapped[str] = mapped_column(String(16))
-    # What the delivery service charged (``resalat_delivery_quote``), paid from the main account
+    # What the delivery service charged (``resalat_delivery_quotes``), paid from the main account
     # beside the goods into the service's account: not part of ``total``, which is the seller's.
     delivery_fee: Mapped[int] = mapped_column(BigInteger, default=0)
     delivery_fee_account_id: Mapped[int | None] = mapped_column(ForeignKey("wallet_accounts.id"))

@@ -1,4 +1,4 @@
-"""Delivery fees: a delivery plugin prices an option (``resalat_delivery_quote``), the buyer sees
+"""Delivery fees: a delivery plugin prices an option (``resalat_delivery_quotes``), the buyer sees
 the fee before paying, pays it from the main account into the service's account beside the goods,
 and gets it back if the order is cancelled before it leaves (``resalat_order_cancelled``)."""
 
@@ -21,7 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def with_courier(make_app, monkeypatch):
     monkeypatch.syspath_prepend(str(FIXTURES))
     from resalat_fixture_courier import plugin
-    from resalat_fixture_courier.hooks import CANCELLED
+    from resalat_fixture_courier.hooks import ASKED, CANCELLED
 
     built = make_app(extra_plugins={"fixture_courier": plugin})
     enabled = built.test_cli_runner().invoke(args=["modules", "enable", "fixture_courier", "--all"])
@@ -29,7 +29,7 @@ def with_courier(make_app, monkeypatch):
     # The test courier is the only delivery service here: another installed plugin that prices
     # the same option (M-ST) is switched off, so what is checked is M-Bazar's side alone.
     plugins = built.extensions["resalat"].plugins
-    for name, _impl in plugins.impls("resalat_delivery_quote"):
+    for name, _impl in plugins.impls("resalat_delivery_quotes"):
         if name != "fixture_courier":
             off = built.test_cli_runner().invoke(
                 args=["modules", "disable", name, "--all", "--with-dependants"]
@@ -37,6 +37,7 @@ def with_courier(make_app, monkeypatch):
             assert off.exit_code == 0, off.output
     built.test_client_class = ResalatClient
     CANCELLED.clear()
+    ASKED.clear()
     return built
 
 
@@ -58,6 +59,14 @@ def _pay(app, buyer: int, shop, option: str = "mst", key: str = "fee-1"):
             services.CheckoutRequest(key=key, delivery={shop.booth_id: option}, address="زنجان، خیابان اصلی"),
         )
         return result.orders[0].id
+
+
+def _pay_each(app, buyer: int, delivery: dict[int, str], key: str = "fee-1") -> dict[int, Order]:
+    """Check the whole cart out with each booth's way of delivery: its orders by booth id."""
+    with work(app) as s:
+        request = services.CheckoutRequest(key=key, delivery=delivery, address="زنجان، خیابان اصلی")
+        result = services.checkout(s, s.get(Member, buyer), request)
+        return {order.booth_id: order for order in result.orders}
 
 
 def _fees_held(app) -> int:
@@ -169,6 +178,53 @@ def test_an_order_the_service_cannot_carry_is_refused_with_its_reason_and_nothin
 
     assert "پیک آزمایشی بیش از ده قلم نمی‌برد." in str(refused.value.fields[f"delivery_{shop.booth_id}"])
     assert snapshot() == before
+
+
+def test_booths_are_quoted_together_and_one_refused_hides_none_of_the_others(
+    with_courier, make_shop, make_member, fund, in_cart, snapshot, balance
+):
+    from resalat_fixture_courier.hooks import ASKED
+
+    heavy, light, near = (
+        make_shop([{"price": "10000", "stock": 50}], delivery=["mst", "pickup"]) for _ in range(3)
+    )
+    buyer = make_member()
+    fund(buyer, 1_000_000)
+    in_cart(buyer, heavy.product_ids[0], 11)  # more than the courier carries
+    in_cart(buyer, light.product_ids[0], 2)
+    in_cart(buyer, near.product_ids[0], 1)
+
+    page = with_courier.test_client().sign_in(buyer).get("/bazaar/cart").get_data(as_text=True)
+    # The courier is asked once for the whole cart, about every booth that offers its option.
+    assert [("mst", [heavy.booth_id, light.booth_id, near.booth_id])] == ASKED
+    assert page.count('data-testid="delivery-refused"') == 1
+    assert "پیک آزمایشی بیش از ده قلم نمی‌برد." in page.split('data-testid="delivery-refused"')[1]
+    groups = token_client(with_courier, buyer).get("/api/v1/bazaar/cart").get_json()["groups"]
+    mst = {g["booth_id"]: next(f for f in g["delivery_fees"] if f["option"] == "mst") for g in groups}
+    assert mst[heavy.booth_id]["refused"] == "پیک آزمایشی بیش از ده قلم نمی‌برد."
+    assert (mst[light.booth_id]["fee_rials"], mst[light.booth_id]["refused"]) == (100_000, None)
+    assert (mst[near.booth_id]["fee_rials"], mst[near.booth_id]["refused"]) == (50_000, None)
+
+    # Choosing the refused way for the heavy booth refuses the checkout, naming that booth alone.
+    before = snapshot()
+    ASKED.clear()
+    with pytest.raises(BadInput) as refused:
+        _pay_each(with_courier, buyer, dict.fromkeys((heavy.booth_id, light.booth_id, near.booth_id), "mst"))
+    assert set(refused.value.fields) == {f"delivery_{heavy.booth_id}"}
+    assert [("mst", [heavy.booth_id, light.booth_id, near.booth_id])] == ASKED
+    assert snapshot() == before
+
+    # Pickup for the heavy booth: the others pay their own fees.
+    orders = _pay_each(
+        with_courier,
+        buyer,
+        {heavy.booth_id: "pickup", light.booth_id: "mst", near.booth_id: "mst"},
+        key="fee-2",
+    )
+    fees = {booth_id: order.delivery_fee for booth_id, order in orders.items()}
+    assert fees == {heavy.booth_id: 0, light.booth_id: 100_000, near.booth_id: 50_000}
+    assert _fees_held(with_courier) == 150_000
+    assert balance(buyer) == 10_000_000 - (11 + 2 + 1) * 100_000 - 150_000
 
 
 def test_a_buyer_who_cannot_pay_the_fee_pays_nothing(

@@ -41,9 +41,11 @@ def test_search_and_booth_pages(app, client, make_shop, count_queries):
 
 
 def test_cart_orders_and_dashboard_pages(app, client_as, make_shop, fund, buy, in_cart, count_queries):
-    # Pickup only: a delivery plugin's quote (asked once per booth) is its own cost, not M-Bazar's.
+    # With a delivery option besides pickup: each delivery plugin is asked once per option for
+    # every booth of the cart (``resalat_delivery_quotes``), not once per booth.
     shops = [
-        make_shop([{"price": "1000", "stock": 100} for _ in range(3)], delivery=["pickup"]) for _ in range(4)
+        make_shop([{"price": "1000", "stock": 100} for _ in range(3)], delivery=["pickup", "mst"])
+        for _ in range(4)
     ]
     few_buyer, many_buyer = client_as(), client_as()
     for member in (few_buyer, many_buyer):

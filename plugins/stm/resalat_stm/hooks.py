@@ -127,10 +127,10 @@ def resalat_demo(session: Any, world: Any) -> None:
 
 
 @hookimpl
-def resalat_delivery_quote(buyer: Member, group: Any, option: str) -> Any:
+def resalat_delivery_quotes(buyer: Member, groups: list[Any], option: str) -> Any:
     if option != OPTION:
         return None
-    return services.quote(_session_of(buyer), buyer, group)
+    return services.quotes(_session_of(buyer), buyer, groups)
 
 
 @hookimpl

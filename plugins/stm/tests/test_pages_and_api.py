@@ -195,3 +195,52 @@ def test_every_page_answers_the_people_it_is_for(
             page = client.get(url)
             assert page.status_code == 200, (url, page.status_code)
     assert signed_in(app, buyer).get(f"/stm/consignments/{consignment_id}").status_code == 404
+
+
+def test_the_cart_asks_as_many_queries_for_many_booths_as_for_one(
+    app, make_shop, make_member, in_cart, act, count_queries
+):
+    # Booths in several places, each priced its own way: an open consignment to the buyer's city,
+    # the seller's parcel size, a tariff row between provinces, and an order too heavy to carry.
+    with work(app) as s:
+        services.import_tariff(
+            s,
+            services.read_tariff_csv("origin,destination,max_grams,price_rials\ntehran,zanjan,5000,800000\n"),
+        )
+    leader = make_member("admin", region="zanjan/gorg-tappeh", role_region="zanjan")
+    with work(app) as s:
+        services.open_new_consignment(s, s.get(Member, leader), "zanjan/gorg-tappeh", "zanjan/zanjan")
+    places = ("zanjan/gorg-tappeh", "zanjan/abhar", "tehran/tehran", "yazd/ardakan")
+    consigned, sized, tariffed, heavy = (
+        make_shop([(100_000, "kg"), (9_500_000, "head")], region=p) for p in places
+    )
+    act(services.set_parcel, sized.owner_id, sized.product_ids[0], 12_000, "large")
+    one, many = (make_member(region="zanjan/zanjan") for _ in range(2))
+    in_cart(one, consigned.product_ids[0], 2)
+    for shop in (consigned, sized, tariffed, heavy):
+        in_cart(many, shop.product_ids[0], 2)
+    in_cart(many, heavy.product_ids[1], 30)  # 30 lambs, 1,200 kg: more than M-ST carries
+
+    def counted(client, url: str) -> int:
+        client.get(url)  # warm the caches of the app (activation, vocabulary)
+        with count_queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return queries.count
+
+    for url in ("/bazaar/cart", "/api/v1/bazaar/cart"):
+        clients = [signed_in(app, m) if url == "/bazaar/cart" else token_client(app, m) for m in (one, many)]
+        assert counted(clients[0], url) == counted(clients[1], url), url
+
+    groups = token_client(app, many).get("/api/v1/bazaar/cart").get_json()["groups"]
+    mst = {g["booth_id"]: next(f for f in g["delivery_fees"] if f["option"] == "mst") for g in groups}
+    assert {booth: fee["fee_rials"] for booth, fee in mst.items()} == {
+        consigned.booth_id: 600_000 * 60 // 100,
+        sized.booth_id: 1_500_000,  # 24 kg: the 30 kg band
+        tariffed.booth_id: 800_000,
+        heavy.booth_id: 0,
+    }
+    assert [booth for booth, fee in mst.items() if fee["refused"]] == [heavy.booth_id]
+    assert "۱۲۰۲" in mst[heavy.booth_id]["refused"]  # kg: more than the 1,000 between provinces
+    page = signed_in(app, many).get("/bazaar/cart").get_data(as_text=True)
+    assert page.count('data-testid="delivery-refused"') == 1

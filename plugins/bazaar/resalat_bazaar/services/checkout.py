@@ -129,27 +129,62 @@ def payment_methods(buyer: Member, current: Cart) -> list[PaymentMethod]:
     return found
 
 
+def delivery_quotes(
+    buyer: Member, groups: Sequence[CartGroup], option: str
+) -> dict[int, DeliveryQuote | BadInput | None]:
+    """What the delivery plugins active in the buyer's region charge to carry each of ``groups``
+    by ``option``, by booth id, in one call of ``resalat_delivery_quotes``: a ``DeliveryQuote``,
+    the ``BadInput`` that says why a booth's order cannot go that way, or None (free, as pickup
+    is, or no plugin prices it)."""
+    found: dict[int, DeliveryQuote | BadInput | None] = {group.booth.id: None for group in groups}
+    if option == PICKUP or not groups:
+        return found
+    try:
+        answers = region_hook("resalat_delivery_quotes", buyer)(
+            buyer=buyer, groups=list(groups), option=option
+        )
+    except BadInput as refused:
+        return dict.fromkeys(found, refused)
+    for answer in answers:  # in the hook's order: for each booth, the first answer wins
+        if not isinstance(answer, Mapping):
+            raise TypeError(f"resalat_delivery_quotes answered {answer!r}, not a dict by booth id")
+        for booth_id, quote in answer.items():
+            if quote is None or booth_id not in found or found[booth_id] is not None:
+                continue  # not priced, a booth it was not asked about, or priced already
+            if not isinstance(quote, DeliveryQuote | BadInput):
+                raise TypeError(
+                    f"resalat_delivery_quotes answered {quote!r}, not a DeliveryQuote or BadInput"
+                )
+            found[booth_id] = quote
+    return found
+
+
 def delivery_quote(buyer: Member, group: CartGroup, option: str) -> DeliveryQuote | None:
     """What the delivery plugin active in the buyer's region charges for ``option`` (None: free,
     as pickup is, or no plugin prices it). ``BadInput`` when it cannot carry this order."""
-    if option == PICKUP:
-        return None
-    quote = region_hook("resalat_delivery_quote", buyer)(buyer=buyer, group=group, option=option)
-    if quote is not None and not isinstance(quote, DeliveryQuote):
-        raise TypeError(f"resalat_delivery_quote answered {quote!r}, not a DeliveryQuote")
+    quote = delivery_quotes(buyer, [group], option)[group.booth.id]
+    if isinstance(quote, BadInput):
+        raise quote
     return quote
 
 
 def delivery_offers(buyer: Member, current: Cart) -> dict[int, list[DeliveryOffer]]:
-    """Each booth's delivery options with their fees (or why an option cannot be had), by booth id."""
+    """Each booth's delivery options with their fees (or why an option cannot be had), by booth id:
+    each delivery plugin asked once per option, whatever the number of booths."""
+    offering: dict[str, list[CartGroup]] = {}
+    for group in current.groups:
+        for option in group.booth.delivery_options or []:
+            offering.setdefault(option, []).append(group)
+    quotes = {option: delivery_quotes(buyer, groups, option) for option, groups in offering.items()}
     offers: dict[int, list[DeliveryOffer]] = {}
     for group in current.groups:
         found = []
         for option in group.booth.delivery_options or []:
-            try:
-                found.append(DeliveryOffer(option, delivery_quote(buyer, group, option)))
-            except BadInput as refused:
-                found.append(DeliveryOffer(option, refused=str(refused)))
+            quote = quotes[option][group.booth.id]
+            if isinstance(quote, BadInput):
+                found.append(DeliveryOffer(option, refused=str(quote)))
+            else:
+                found.append(DeliveryOffer(option, quote))
         offers[group.booth.id] = found
     return offers
 
@@ -243,17 +278,18 @@ def _check_choices(session: Session, buyer: Member, current: Cart, request: Chec
         else:
             deliveries[group.booth.id] = chosen
     fees: dict[int, DeliveryQuote] = {}
+    choosing: dict[str, list[CartGroup]] = {}
     for group in current.groups:
         chosen = deliveries.get(group.booth.id)
-        if chosen is None:
-            continue
-        try:
-            quote = delivery_quote(buyer, group, chosen)
-        except BadInput as refused:
-            errors[f"delivery_{group.booth.id}"] = str(refused)
-            continue
-        if quote is not None and quote.fee:
-            fees[group.booth.id] = quote
+        if chosen is not None:
+            choosing.setdefault(chosen, []).append(group)
+    quotes = {chosen: delivery_quotes(buyer, groups, chosen) for chosen, groups in choosing.items()}
+    for booth_id, chosen in deliveries.items():
+        quote = quotes[chosen][booth_id]
+        if isinstance(quote, BadInput):
+            errors[f"delivery_{booth_id}"] = str(quote)
+        elif quote is not None and quote.fee:
+            fees[booth_id] = quote
     address = clean_text(request.address, multiline=True)
     if any(d != PICKUP for d in deliveries.values()) and len(address) < 5:
         errors["address"] = _("Enter the address to deliver to.")

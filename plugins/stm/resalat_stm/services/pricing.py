@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resalat_bazaar import services as bazaar
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -57,7 +57,11 @@ def profiles(session: Session, product_ids: Iterable[int]) -> dict[int, ParcelPr
 
 def weigh(session: Session, lines: Sequence[tuple[Any, int]]) -> tuple[int, str]:
     """The grams and the size class of these (product, quantity) lines, in one query."""
-    found = profiles(session, [p.id for p, _q in lines])
+    return _weigh(profiles(session, [p.id for p, _q in lines]), lines)
+
+
+def _weigh(found: dict[int, ParcelProfile], lines: Sequence[tuple[Any, int]]) -> tuple[int, str]:
+    """The grams and the size class of these lines, with their products' parcel sizes ``found``."""
     grams, size = 0, "small"
     for product, quantity in lines:
         profile = found.get(product.id)
@@ -129,22 +133,30 @@ def _province(region: Region) -> int:
     return region.province_id
 
 
-def price_for(session: Session, origin: Region, destination: Region, grams: int) -> Price:
-    """The tariff's price for a parcel of ``grams`` between two regions' provinces: the matrix's
-    smallest band that holds it, else the default bands of the settings (same or other province).
-    Too heavy for every band is refused."""
-    a, b = _province(origin), _province(destination)
-    rows = list(
-        session.execute(
-            select(TariffRow.max_grams, TariffRow.price)
-            .where(TariffRow.origin_id == a, TariffRow.destination_id == b)
-            .order_by(TariffRow.max_grams)
-        )
-    )
-    bands = [(int(g), int(p)) for g, p in rows]
+def tariff_bands(
+    session: Session, origins: Iterable[int], destination: int
+) -> dict[int, list[tuple[int, int]]]:
+    """The tariff's (up to grams, rials) bands from each of the ``origins`` provinces to the
+    ``destination`` province, lightest first, in one query; an origin without rows is left out."""
+    ids = sorted(set(origins))
+    if not ids:
+        return {}
+    found: dict[int, list[tuple[int, int]]] = {}
+    for origin, most, fee in session.execute(
+        select(TariffRow.origin_id, TariffRow.max_grams, TariffRow.price)
+        .where(TariffRow.origin_id.in_(ids), TariffRow.destination_id == destination)
+        .order_by(TariffRow.origin_id, TariffRow.max_grams)
+    ):
+        found.setdefault(int(origin), []).append((int(most), int(fee)))
+    return found
+
+
+def _priced(bands: list[tuple[int, int]] | None, same_province: bool, grams: int) -> Price:
+    """The price of a parcel of ``grams`` in the matrix's ``bands`` for its provinces (None: no
+    row, so the default bands of the settings); BadInput when it is too heavy for every band."""
     matrix = bool(bands)
-    if not matrix:
-        key = "default_same_province" if a == b else "default_other_province"
+    if not bands:
+        key = "default_same_province" if same_province else "default_other_province"
         bands = [(int(g), int(p)) for g, p in setting(key) or []]
     for most, fee in bands:
         if grams <= most:
@@ -160,17 +172,68 @@ def price_for(session: Session, origin: Region, destination: Region, grams: int)
     )
 
 
-def open_consignment(session: Session, origin_id: int, destination_id: int) -> Consignment | None:
-    return session.scalar(
-        select(Consignment)
+def price_for(session: Session, origin: Region, destination: Region, grams: int) -> Price:
+    """The tariff's price for a parcel of ``grams`` between two regions' provinces: the matrix's
+    smallest band that holds it, else the default bands of the settings (same or other province).
+    Too heavy for every band is refused."""
+    a, b = _province(origin), _province(destination)
+    return _priced(tariff_bands(session, [a], b).get(a), a == b, grams)
+
+
+def open_consignments_to(
+    session: Session, origin_ids: Iterable[int], destination_id: int
+) -> dict[int, Consignment]:
+    """The open consignment (the oldest) from each of ``origin_ids`` to ``destination_id``, by
+    origin, in one query; an origin without one is left out."""
+    ids = sorted(set(origin_ids))
+    if not ids:
+        return {}
+    oldest = (
+        select(func.min(Consignment.id))
         .where(
             Consignment.status == C_OPEN,
-            Consignment.origin_id == origin_id,
+            Consignment.origin_id.in_(ids),
             Consignment.destination_id == destination_id,
         )
-        .order_by(Consignment.id)
-        .limit(1)
+        .group_by(Consignment.origin_id)
     )
+    return {c.origin_id: c for c in session.scalars(select(Consignment).where(Consignment.id.in_(oldest)))}
+
+
+def open_consignment(session: Session, origin_id: int, destination_id: int) -> Consignment | None:
+    return open_consignments_to(session, [origin_id], destination_id).get(origin_id)
+
+
+def price_orders(
+    session: Session, buyer: Member, orders: Sequence[tuple[Any, Sequence[tuple[Any, int]]]]
+) -> list[tuple[Price, int, str] | BadInput]:
+    """For each (booth, lines) of ``orders``, (price, grams, size) for carrying its lines from the
+    booth to the buyer, or the ``BadInput`` that refuses it (too heavy): the consignment price
+    when an open consignment goes from the booth's place to the buyer's. Three queries whatever
+    the number of booths: parcel sizes, tariff rows, open consignments."""
+    if not orders:
+        return []
+    found = profiles(session, [p.id for _booth, lines in orders for p, _q in lines])
+    destination = _member_region(session, buyer)
+    bands = tariff_bands(
+        session, [_province(booth.region) for booth, _lines in orders], destination.province_id
+    )
+    joined = open_consignments_to(session, [booth.region_id for booth, _lines in orders], buyer.region_id)
+    percent = int(setting("consignment_percent"))
+    answers: list[tuple[Price, int, str] | BadInput] = []
+    for booth, lines in orders:
+        grams, size = _weigh(found, lines)
+        origin = _province(booth.region)
+        try:
+            price = _priced(bands.get(origin), origin == destination.province_id, grams)
+        except BadInput as refused:
+            answers.append(refused)
+            continue
+        consignment = joined.get(booth.region_id)
+        if consignment is not None:
+            price = Price(price.fee * percent // 100, price.max_grams, price.from_matrix, consignment)
+        answers.append((price, grams, size))
+    return answers
 
 
 def price_order(
@@ -178,43 +241,61 @@ def price_order(
 ) -> tuple[Price, int, str]:
     """(price, grams, size) for carrying these lines from the booth to the buyer: the consignment
     price when an open consignment goes from the booth's place to the buyer's."""
-    grams, size = weigh(session, lines)
-    found = price_for(session, booth.region, _member_region(session, buyer), grams)
-    joined = open_consignment(session, booth.region_id, buyer.region_id)
-    if joined is not None:
-        fee = found.fee * int(setting("consignment_percent")) // 100
-        found = Price(fee, found.max_grams, found.from_matrix, joined)
-    return found, grams, size
+    (answer,) = price_orders(session, buyer, [(booth, lines)])
+    if isinstance(answer, BadInput):
+        raise answer
+    return answer
+
+
+def quotes(
+    session: Session, buyer: Member, groups: Sequence[Any]
+) -> dict[int, bazaar.DeliveryQuote | BadInput]:
+    """M-Bazar's quotes for carrying each booth's part of the cart to the buyer, by booth id (a
+    ``BadInput`` for a booth's order M-ST cannot carry), in a few queries whatever their number."""
+    destination = _member_region(session, buyer)
+    orders = [(group.booth, [(line.product, line.item.quantity) for line in group.lines]) for group in groups]
+    # With carrier set, M-Bazar leaves "sent" and "delivered" to our operators (see the README).
+    carrier = NAME if setting("carrier") else None
+    answers: dict[int, bazaar.DeliveryQuote | BadInput] = {}
+    for group, priced in zip(groups, price_orders(session, buyer, orders), strict=True):
+        if isinstance(priced, BadInput):
+            answers[group.booth.id] = priced
+            continue
+        found = priced[0]
+        origin = group.booth.region
+        same = origin.province_id == destination.province_id
+        days = int(setting("days_same_province" if same else "days_other_province"))
+        terms: list[Any] = [
+            _l(
+                "%(origin)s to %(destination)s, up to %(kg)s kg",
+                origin=Named(origin.name_fa, origin.name_en),
+                destination=Named(destination.name_fa, destination.name_en),
+                kg=Digits(str(max(1, found.max_grams // 1000))),
+            ),
+            _l(
+                "Within %(days)s days; you give the operator a delivery code at the door.",
+                days=Digits(str(days)),
+            ),
+        ]
+        if found.consignment is not None:
+            terms.append(
+                _l(
+                    "A lower price: it travels with the consignment to %(city)s.",
+                    city=Named(destination.name_fa, destination.name_en),
+                )
+            )
+        answers[group.booth.id] = bazaar.DeliveryQuote(
+            fee=found.fee, account=FEES, purpose=FEE, terms=tuple(terms), carrier=carrier
+        )
+    return answers
 
 
 def quote(session: Session, buyer: Member, group: Any) -> bazaar.DeliveryQuote:
     """M-Bazar's quote for carrying one booth's part of the cart to the buyer."""
-    lines = [(line.product, line.item.quantity) for line in group.lines]
-    found, grams, _size = price_order(session, group.booth, buyer, lines)
-    origin, destination = group.booth.region, _member_region(session, buyer)
-    same = origin.province_id == destination.province_id
-    days = int(setting("days_same_province" if same else "days_other_province"))
-    terms: list[Any] = [
-        _l(
-            "%(origin)s to %(destination)s, up to %(kg)s kg",
-            origin=Named(origin.name_fa, origin.name_en),
-            destination=Named(destination.name_fa, destination.name_en),
-            kg=Digits(str(max(1, found.max_grams // 1000))),
-        ),
-        _l(
-            "Within %(days)s days; you give the operator a delivery code at the door.", days=Digits(str(days))
-        ),
-    ]
-    if found.consignment is not None:
-        terms.append(
-            _l(
-                "A lower price: it travels with the consignment to %(city)s.",
-                city=Named(destination.name_fa, destination.name_en),
-            )
-        )
-    # With carrier set, M-Bazar leaves "sent" and "delivered" to our operators (see the README).
-    carrier = NAME if setting("carrier") else None
-    return bazaar.DeliveryQuote(fee=found.fee, account=FEES, purpose=FEE, terms=tuple(terms), carrier=carrier)
+    answer = quotes(session, buyer, [group])[group.booth.id]
+    if isinstance(answer, BadInput):
+        raise answer
+    return answer
 
 
 @dataclass
