@@ -92,12 +92,6 @@ KNOWN_GROWING: dict[str, str] = {
     "(M-ST reads its tariff, parcel profiles and open consignments each time): needs a batched "
     "delivery-quote hook",
     "bazaar_api.cart": "as bazaar.cart_page",
-    "account.data": "a member's own data (every plugin's section of it): some sections read per "
-    "row; the export must ask each plugin for its rows in a few queries",
-    "account.data_json": "as account.data",
-    "api.my_data": "as account.data",
-    "maher_api.my_certificates": "two more queries at size, not yet traced",
-    "rasan.hashtag": "two more queries at size, not yet traced",
 }
 
 
