@@ -87,14 +87,7 @@ UNCOUNTED: dict[str, str] = {
 # Endpoints known to ask more queries as their lists grow, each with why and what would mend it:
 # counted and reported, but not failed, so that every other page keeps its guard. An entry here
 # is an open bug.
-KNOWN_GROWING: dict[str, str] = {
-    "account.data": "a member's own data (every plugin's section of it): some sections read per "
-    "row; the export must ask each plugin for its rows in a few queries",
-    "account.data_json": "as account.data",
-    "api.my_data": "as account.data",
-    "maher_api.my_certificates": "two more queries at size, not yet traced",
-    "rasan.hashtag": "two more queries at size, not yet traced",
-}
+KNOWN_GROWING: dict[str, str] = {}
 
 
 class _Links(HTMLParser):

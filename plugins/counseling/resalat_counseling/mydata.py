@@ -10,23 +10,42 @@ loses its text, topics and hours, so nobody can book them again.
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from resalat_core.sdk import DataRow, DataSection, Member, Moment, _, _l, hookimpl, utcnow
 
 from .models import BOOKED, Booking, CounselNote, Counselor, CounselTopic, Hours
 
 
-def _bookings(session: Session, member: Member) -> list[Booking]:
-    return list(session.scalars(select(Booking).where(Booking.member_id == member.id).order_by(Booking.id)))
-
-
 @hookimpl
 def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
-    bookings = _bookings(session, member)
-    profile = session.scalar(select(Counselor).where(Counselor.member_id == member.id))
+    # Of each session only its topic's title is read: not its people (each member with their roles,
+    # one more query) nor its counsellor's topics; of the profile, its topics.
+    bookings = list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.member_id == member.id)
+            .order_by(Booking.id)
+            .options(lazyload("*"), joinedload(Booking.topic).lazyload("*"))
+        )
+    )
+    profile = session.scalar(
+        select(Counselor)
+        .where(Counselor.member_id == member.id)
+        .options(lazyload("*"), selectinload(Counselor.topics).lazyload("*"))
+    )
     if not bookings and profile is None:
         return []
+    # Every session's notes in one query (not one per session), in each thread's order.
+    notes: dict[int, list[dict[str, object]]] = {}
+    for booking_id, body, author_id, created_at in session.execute(
+        select(CounselNote.booking_id, CounselNote.body, CounselNote.author_id, CounselNote.created_at)
+        .where(CounselNote.booking_id.in_(select(Booking.id).where(Booking.member_id == member.id)))
+        .order_by(CounselNote.booking_id, CounselNote.id)
+    ):
+        notes.setdefault(booking_id, []).append(
+            {"body": body, "mine": author_id == member.id, "created_at": created_at.isoformat()}
+        )
     rows = [
         DataRow(_l("Counselling session of %(moment)s", moment=Moment(b.starts_at)), b.topic.title)
         for b in bookings
@@ -47,12 +66,7 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
                 "summary": b.summary,
                 "rating": b.rating,
                 "rating_comment": b.rating_comment,
-                "notes": [
-                    {"body": n.body, "mine": n.author_id == member.id, "created_at": n.created_at.isoformat()}
-                    for n in session.scalars(
-                        select(CounselNote).where(CounselNote.booking_id == b.id).order_by(CounselNote.id)
-                    )
-                ],
+                "notes": notes.get(b.id, []),
             }
             for b in bookings
         ],

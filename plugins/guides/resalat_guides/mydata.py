@@ -9,7 +9,7 @@ advice written about them, keeping the record's steps (the guide's work is still
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from resalat_core.sdk import DataRow, DataSection, Day, Member, _l, hookimpl, search_key
 from resalat_guides.models import Advice, Candidate
@@ -17,7 +17,12 @@ from resalat_guides.models import Advice, Candidate
 
 def _records(session: Session, member: Member) -> list[Candidate]:
     return list(
-        session.scalars(select(Candidate).where(Candidate.member_id == member.id).order_by(Candidate.id))
+        session.scalars(
+            select(Candidate)
+            .where(Candidate.member_id == member.id)
+            .order_by(Candidate.id)
+            .options(lazyload("*"), joinedload(Candidate.field).lazyload("*"))
+        )
     )
 
 
@@ -28,7 +33,11 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
         return []
     advice = list(
         session.scalars(
-            select(Advice).where(Advice.candidate_id.in_([c.id for c in records])).order_by(Advice.id)
+            select(Advice)
+            .where(Advice.candidate_id.in_([c.id for c in records]))
+            .order_by(Advice.id)
+            # Not the guide who wrote it (with their roles, one more query).
+            .options(lazyload("*"))
         )
     )
     rows = [DataRow(_l("A guide's record of you"), c.name) for c in records]

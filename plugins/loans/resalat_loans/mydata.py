@@ -8,7 +8,7 @@ running loan of someone else that the member guarantees.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from resalat_core.sdk import DataRow, DataSection, Member, _, _l, current_language, hookimpl
 from resalat_loans.models import DISBURSED, REQUESTED, Loan, LoanGuarantee
@@ -22,8 +22,15 @@ STATUS = {
 }
 
 
+# Of each loan only its product's name is read besides its own columns: not its member (with
+# their roles, one more query) nor its schedule, events and guarantees.
+_OWN = (lazyload("*"), joinedload(Loan.product).lazyload("*"))
+
+
 def _loans(session: Session, member: Member) -> list[Loan]:
-    return list(session.scalars(select(Loan).where(Loan.member_id == member.id).order_by(Loan.id)))
+    return list(
+        session.scalars(select(Loan).where(Loan.member_id == member.id).order_by(Loan.id).options(*_OWN))
+    )
 
 
 def _guaranteed(session: Session, member: Member) -> list[Loan]:
@@ -33,6 +40,7 @@ def _guaranteed(session: Session, member: Member) -> list[Loan]:
             .join(LoanGuarantee, LoanGuarantee.loan_id == Loan.id)
             .where(LoanGuarantee.member_id == member.id)
             .order_by(Loan.id)
+            .options(*_OWN)
         )
     )
 

@@ -9,31 +9,48 @@ certificates stay, so a certificate's code still checks.
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from resalat_core.sdk import DataRow, DataSection, Member, _l, hookimpl
 from resalat_maher.models import DRAFT, Course, Enrolment, MentoringRequest, Recommendation, Skill
 
+# The export reads only each row's own columns: none of the joined relationships (the member, a
+# skill's field and region, a course's author and cover), whose members would each bring their
+# roles in one more query.
+_OWN = lazyload("*")
+
 
 @hookimpl
 def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
-    skills = list(session.scalars(select(Skill).where(Skill.member_id == member.id).order_by(Skill.id)))
-    courses = list(session.scalars(select(Course).where(Course.author_id == member.id).order_by(Course.id)))
+    skills = list(
+        session.scalars(select(Skill).where(Skill.member_id == member.id).order_by(Skill.id).options(_OWN))
+    )
+    courses = list(
+        session.scalars(select(Course).where(Course.author_id == member.id).order_by(Course.id).options(_OWN))
+    )
     enrolments = list(
-        session.scalars(select(Enrolment).where(Enrolment.member_id == member.id).order_by(Enrolment.id))
+        session.scalars(
+            select(Enrolment).where(Enrolment.member_id == member.id).order_by(Enrolment.id).options(_OWN)
+        )
     )
     asked = list(
         session.scalars(
             select(MentoringRequest)
             .where(MentoringRequest.learner_id == member.id)
             .order_by(MentoringRequest.id)
+            .options(_OWN)
         )
     )
     if not (skills or courses or enrolments or asked):
         return []
-    titles = {
-        c.id: c.title
-        for c in session.scalars(select(Course).where(Course.id.in_([e.course_id for e in enrolments])))
+    # The titles of the courses learnt, in one query of two columns.
+    titles: dict[int, str] = {
+        key: value
+        for key, value in session.execute(
+            select(Course.id, Course.title).where(
+                Course.id.in_(select(Enrolment.course_id).where(Enrolment.member_id == member.id))
+            )
+        )
     }
     rows = [DataRow(_l("Skill"), s.name) for s in skills]
     rows += [DataRow(_l("Course you wrote"), c.title) for c in courses]

@@ -50,7 +50,6 @@ def post_data(session: Session, posts: Sequence[RasanPost]) -> list[dict[str, An
     """Posts as the API shows them, with cards, likes and photos loaded for all at once."""
     viewer = me()
     cards = services.cards_for(session, posts)
-    core_of = services.cores_for(session, posts)
     liked = services.liked_ids(session, viewer, posts)
     photos = photos_for(session, posts)
     out = []
@@ -66,13 +65,12 @@ def post_data(session: Session, posts: Sequence[RasanPost]) -> list[dict[str, An
                 "available": available,
                 "url": url_for("bazaar.product", product_id=post.product_id) if available else None,
             }
-        core = core_of.get(post.core_id) if post.core_id else None
         out.append(
             {
                 "id": post.id,
                 "author": {"id": post.author_id, "name": post.author.name},
                 "core_id": post.core_id,
-                "core_name": core.name if core is not None else None,
+                "core_name": post.core_name if post.core_id else None,
                 "group_id": post.group_id,
                 "kind": post.kind,
                 "field": post.field_code,

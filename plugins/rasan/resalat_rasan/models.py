@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from resalat_cores import services as cores
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -16,8 +17,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from resalat_core.sdk import Base, BigId, Member, Region, utcnow
 
@@ -111,6 +113,12 @@ class RasanPost(Base):
     author: Mapped[Member] = relationship(lazy="joined")
     photos: Mapped[list[RasanPostPhoto]] = relationship(
         order_by="RasanPostPhoto.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    # The name of the core it was written as, read in the post's own query: a page of posts costs
+    # the same whether a core's post is on it or not (a look-up of the page's cores was one query
+    # more, and their leaders' roles another, as soon as one was).
+    core_name: Mapped[str | None] = column_property(
+        select(cores.Core.name).where(cores.Core.id == core_id).correlate_except(cores.Core).scalar_subquery()
     )
 
 

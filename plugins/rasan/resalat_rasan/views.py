@@ -65,7 +65,6 @@ def _decorated(session: Session, posts: list[RasanPost]) -> dict[str, Any]:
     """What a list of posts shows beside them, in a few queries for the whole page."""
     return {
         "cards": services.cards_for(session, posts),
-        "core_of": services.cores_for(session, posts),
         "liked": services.liked_ids(session, me(), posts),
         "photos": photos_for(session, posts),
     }

@@ -8,17 +8,24 @@ blanks the texts the member wrote as a supporter (what the support was, a sponso
 from __future__ import annotations
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from resalat_core.sdk import DataRow, DataSection, Member, _l, hookimpl
 from resalat_supporters.models import Introduction, Sponsorship, SupportAction
+
+# The export reads only each row's own columns: not the people, cores and centres it names (each
+# member with their roles, one more query each).
+_OWN = lazyload("*")
 
 
 @hookimpl
 def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
     given = list(
         session.scalars(
-            select(SupportAction).where(SupportAction.supporter_id == member.id).order_by(SupportAction.id)
+            select(SupportAction)
+            .where(SupportAction.supporter_id == member.id)
+            .order_by(SupportAction.id)
+            .options(_OWN)
         )
     )
     received = list(
@@ -26,6 +33,7 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
             select(SupportAction)
             .where(SupportAction.beneficiary_member_id == member.id)
             .order_by(SupportAction.id)
+            .options(_OWN)
         )
     )
     intros = list(
@@ -33,11 +41,15 @@ def resalat_member_data(session: Session, member: Member) -> list[DataSection]:
             select(Introduction)
             .where(or_(Introduction.member_id == member.id, Introduction.supporter_id == member.id))
             .order_by(Introduction.id)
+            .options(_OWN)
         )
     )
     sponsorships = list(
         session.scalars(
-            select(Sponsorship).where(Sponsorship.supporter_id == member.id).order_by(Sponsorship.id)
+            select(Sponsorship)
+            .where(Sponsorship.supporter_id == member.id)
+            .order_by(Sponsorship.id)
+            .options(_OWN)
         )
     )
     if not (given or received or intros or sponsorships):

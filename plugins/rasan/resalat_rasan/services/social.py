@@ -377,13 +377,6 @@ def cards_for(session: Session, posts: Sequence[RasanPost]) -> dict[int, Card]:
     return cards
 
 
-def cores_for(session: Session, posts: Sequence[RasanPost]) -> dict[int, Any]:
-    ids = {p.core_id for p in posts if p.core_id}
-    if not ids:
-        return {}
-    return {c.id: c for c in session.scalars(select(cores.Core).where(cores.Core.id.in_(ids))).unique()}
-
-
 def my_products(session: Session, member: Member) -> list[Any]:
     """The member's listed products, for the card a post may show (newest first, at most 100)."""
     booth_ids = [b.id for b in bazaar.booths_of(session, member)]
