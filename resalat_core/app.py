@@ -395,7 +395,7 @@ def module_of_request() -> str | None:
 def _init_auth(app: Flask) -> None:
     from sqlalchemy.orm import joinedload
 
-    from resalat_core.auth.services import member_for_token
+    from resalat_core.auth.services import TOKEN_TOUCHED, member_for_token
     from resalat_core.db import db_session
     from resalat_core.i18n import _l
     from resalat_core.members.models import Member, RoleGrant
@@ -429,10 +429,14 @@ def _init_auth(app: Flask) -> None:
         header = req.headers.get("Authorization", "")
         if not header.lower().startswith("bearer "):
             return None
-        member = member_for_token(db_session(), header[7:].strip())
+        session = db_session()
+        member = member_for_token(session, header[7:].strip())
         if member is not None:
             g.resalat_token_auth = True
-            db_session().commit()
+        if session.info.pop(TOKEN_TOUCHED, False):
+            # The token's last use (written at most once a minute) stays, whatever the request does
+            # next; a use that wrote nothing costs no commit and no new transaction.
+            session.commit()
         return member
 
 

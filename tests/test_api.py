@@ -77,6 +77,50 @@ def test_a_member_with_a_token_sees_who_they_are(api_as):
     assert "password_hash" not in me
 
 
+def test_a_tokens_reader_is_one_query_and_its_last_use_is_written_once_a_minute(app, api_as):
+    from sqlalchemy import event
+
+    api = api_as("steward", region="zanjan/abhar")
+    engine = db(app).engine
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    assert api.get("/api/v1/me").status_code == 200  # the first use writes its time
+    with db(app).new_session() as s:
+        first = s.scalar(select(ApiToken.last_used_at).where(ApiToken.member_id == api.member_id))
+    assert first is not None
+    commits: list[int] = []
+
+    def committed(_conn):  # type: ignore[no-untyped-def]
+        commits.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "commit", committed)
+    try:
+        me = api.get("/api/v1/me")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "commit", committed)
+    assert me.status_code == 200 and me.get_json()["region"]["code"] == "zanjan/abhar"
+    # The token, its member, their place and its province, their roles: one statement (and
+    # SQLite's BEGIN); within the minute nothing is written and nothing committed.
+    reads = [q for q in seen if q.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, seen
+    assert not [q for q in seen if q.lstrip().upper().startswith("UPDATE")] and not commits, seen
+
+    # A minute on, the use is written and kept even though the request itself is refused.
+    with db(app).new_session() as s:
+        token = s.scalar(select(ApiToken).where(ApiToken.member_id == api.member_id))
+        token.last_used_at = first - timedelta(minutes=5)
+        s.commit()
+    assert api.get("/api/v1/no-such-operation").status_code == 404
+    with db(app).new_session() as s:
+        later = s.scalar(select(ApiToken.last_used_at).where(ApiToken.member_id == api.member_id))
+    assert later is not None and later > first - timedelta(minutes=5)
+
+
 def test_without_a_token_the_api_answers_401_in_the_error_shape(client):
     error = assert_error_body(client.get("/api/v1/me"), 401, "unauthenticated")
 

@@ -222,10 +222,29 @@ def issue_token(
     return plain, token
 
 
+# Set in ``session.info`` when a token's last use was written and is for the caller to commit.
+TOKEN_TOUCHED = "resalat_token_touched"  # noqa: S105 (a key of session.info, not a secret)
+
+
 def member_for_token(session: Session, plain: str) -> Member | None:
     if not plain or not plain.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    from sqlalchemy.orm import joinedload
+
+    from resalat_core.members.models import RoleGrant
+    from resalat_core.regions.models import Region
+
+    # The token with what every request reads of its reader (their place with its province, their
+    # roles with their regions) in one query, as a signed-in page loads its member.
+    member = joinedload(ApiToken.member)
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _digest(plain))
+        .options(
+            member.joinedload(Member.region).joinedload(Region.parent),
+            member.joinedload(Member.roles).joinedload(RoleGrant.region),
+        )
+    )
     now = utcnow()
     if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at < now):
         return None
@@ -235,6 +254,7 @@ def member_for_token(session: Session, plain: str) -> Member | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         session.flush()
+        session.info[TOKEN_TOUCHED] = True
     return token.member
 
 
