@@ -275,6 +275,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         rows = [Row("bare Flask endpoint", *measure(reference.base + "/bare", {})[:3])]
         rows.append(Row("bare page: 3 queries, 60 cards", *measure(reference.base + "/page", {})[:3]))
         bare_json = Row("bare JSON read", *measure(reference.base + "/json", {})[:3])
+        # The bare endpoint again: one measurement of it has come out at a third of another in
+        # the same minute on a quiet machine, and every ratio divides by it. The faster of the two
+        # is kept (the stricter reference), and both are printed.
+        again = Row("bare Flask endpoint", *measure(reference.base + "/bare", {})[:3])
+        print(f"bare endpoint measured twice: {rows[0].rps:.0f} and {again.rps:.0f} req/s", file=sys.stderr)
+        if again.rps > rows[0].rps:
+            rows[0] = again
         reference.stop()
         servers.remove(reference)
 
