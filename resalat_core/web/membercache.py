@@ -177,7 +177,7 @@ def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
     found = kept.get(name)
     seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
     if found is not None and found[0] == generation and time.monotonic() - found[1] <= seconds:
-        return found[2]  # type: ignore[no-any-return]
+        return found[2]
     value = compute()
     kept[name] = (generation, time.monotonic(), value)
     return value
