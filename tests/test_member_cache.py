@@ -66,6 +66,17 @@ def _home(client: ResalatClient) -> str:
     return answer.get_data(as_text=True)
 
 
+def _two_workers(make_app: Any, memo: Any, redis_url: str) -> tuple[Flask, Flask]:
+    """Two apps of one deployment, as two workers: the same cache server and namespace."""
+    plugin, _hooks = memo
+    namespace = uuid.uuid4().hex
+    one, other = (
+        make_app(extra_plugins={"memo": plugin}, ratelimit_namespace=namespace, member_cache_url=redis_url)
+        for _ in range(2)
+    )
+    return one, other
+
+
 def _rename_quietly(app: Flask, member_id: int, name: str) -> None:
     """Another hand changes the name without telling the member (no notification)."""
     with app.extensions["resalat"].db.new_session() as s:
@@ -205,12 +216,7 @@ def test_roles_region_language_and_switches_are_part_of_the_key(app, make_app, m
 def test_a_switch_made_on_another_worker_reaches_this_workers_kept_snapshot(
     app, make_app, make_member, memo, redis_url
 ):
-    plugin, _hooks = memo
-    namespace = uuid.uuid4().hex
-    one, other = (
-        make_app(extra_plugins={"memo": plugin}, ratelimit_namespace=namespace, member_cache_url=redis_url)
-        for _ in range(2)
-    )
+    one, other = _two_workers(make_app, memo, redis_url)
     assert one.test_cli_runner().invoke(args=["modules", "enable", "memo", "--all"]).exit_code == 0
     client = _client(one, make_member(region="zanjan/zanjan"))
     assert client.get("/memo/look").status_code == 200
@@ -295,12 +301,7 @@ def test_a_region_picker_is_read_once_per_worker_until_the_switches_move(
 ):
     from resalat_core.regions.services import region_choices
 
-    plugin, _hooks = memo
-    namespace = uuid.uuid4().hex
-    cached, other = (
-        make_app(extra_plugins={"memo": plugin}, ratelimit_namespace=namespace, member_cache_url=redis_url)
-        for _ in range(2)
-    )
+    cached, other = _two_workers(make_app, memo, redis_url)
     db = cached.extensions["resalat"].db
 
     def choices() -> tuple[list[tuple[str, str]], int]:
