@@ -231,7 +231,11 @@ def update_booth(booth_id: int) -> Any:
 @bp.get("/mine")
 @login_required
 def my_booths() -> Any:
-    return render_template("bazaar/mine.html", booths=services.booths_of(db_session(), me()), **_common())
+    # Paged like every list that can grow: a cooperative may run many booths.
+    session = db_session()
+    page, per_page = page_args()
+    result = paginate(session, services.booths_of_query(me()), page, per_page)
+    return render_template("bazaar/mine.html", booths=result.items, page=result, **_common())
 
 
 # --- products ------------------------------------------------------------------------------------

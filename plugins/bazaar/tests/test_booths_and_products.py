@@ -377,3 +377,19 @@ def test_the_owner_edits_the_booth_and_gives_it_a_photo(app, client_as, make_sho
         ["post"],
         True,
     )
+
+
+def test_my_booths_are_paged(app, make_member, client_as):
+    client = client_as()
+    with work(app) as s:
+        owner = s.get(Member, client.member_id)
+        for n in range(3):
+            services.open_booth(s, owner, {"name": f"غرفه {n}", "delivery_options": ["post"]})
+    first = client.get("/bazaar/mine?per_page=2")
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert html.count('data-testid="my-booth"') == 2 and "غرفه 0" in html and "غرفه 2" not in html
+    assert "page=2" in html
+    second = client.get("/bazaar/mine?per_page=2&page=2").get_data(as_text=True)
+    assert second.count('data-testid="my-booth"') == 1 and "غرفه 2" in second
+    assert client.get("/bazaar/mine?page=x").status_code == 400

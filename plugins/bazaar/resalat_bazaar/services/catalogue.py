@@ -213,8 +213,13 @@ def owned_booth(session: Session, member: Any, booth_id: int) -> Booth:
     return booth
 
 
+def booths_of_query(member: Member) -> Select[tuple[Booth]]:
+    """The member's own booths, oldest first (for a paged list)."""
+    return select(Booth).where(Booth.owner_id == member.id).order_by(Booth.id)
+
+
 def booths_of(session: Session, member: Member) -> list[Booth]:
-    return list(session.scalars(select(Booth).where(Booth.owner_id == member.id).order_by(Booth.id)))
+    return list(session.scalars(booths_of_query(member)))
 
 
 def booths_query(session: Session, *, region: Region | None = None) -> Select[tuple[Booth]]:
