@@ -199,8 +199,11 @@ def empty_tables(app: Flask) -> None:
 
     db = app.extensions["resalat"].db
     db.session.remove()
-    # The worker's kept snapshot of the module switches (with the member cache on) goes too.
-    app.extensions.pop("resalat_activation_shared", None)
+    # What the worker keeps between requests (with the member cache on: the snapshot of the module
+    # switches, the regions) goes too.
+    from resalat_core.web.membercache import forget_kept
+
+    forget_kept(app)
     limiter = app.extensions.get("resalat_ratelimit")
     if limiter is not None:  # the counts of the test before (its members' ids come again)
         limiter.storage.reset()

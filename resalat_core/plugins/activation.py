@@ -6,7 +6,6 @@ no plugin checks activation itself. The activation table is read once per reques
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
@@ -59,50 +58,19 @@ def load_activation(session: Session) -> Activation:
     return Activation([(str(m), r, bool(on)) for m, r, on in rows])
 
 
-# A worker keeps its last snapshot between requests while the module switches' generation (in the
-# member cache's server, shared by every web machine) stays the same, and at most this long.
-_SHARED = "resalat_activation_shared"
-
-
 def activation() -> Activation:
     """This request's snapshot (read once, cached on ``g``).
 
     With the member cache on, the worker's snapshot serves every request until a switch moves the
-    generation on (``touch_modules``) or ``member_cache_seconds`` pass; without it, the table is
-    read once per request."""
-    if has_app_context() and "resalat_activation" in g:
-        return g.resalat_activation
-    snapshot = _kept_snapshot() if has_app_context() else None
-    if snapshot is None:
-        snapshot = load_activation(db_session())
-        _keep_snapshot(snapshot)
-    if has_app_context():
-        g.resalat_activation = snapshot
-    return snapshot
-
-
-def _kept_snapshot() -> Activation | None:
-    from resalat_core.web.membercache import modules_generation
-
-    generation = modules_generation()
-    kept = current_app.extensions.get(_SHARED)
-    if generation is None or kept is None:
-        return None
-    kept_generation, since, snapshot = kept
-    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
-    if kept_generation != generation or time.monotonic() - since > seconds:
-        return None
-    return snapshot
-
-
-def _keep_snapshot(snapshot: Activation) -> None:
-    from resalat_core.web.membercache import modules_generation
+    generation on (``touch_modules``) or ``member_cache_seconds`` pass (``kept_by_worker``);
+    without it, the table is read once per request."""
+    from resalat_core.web.membercache import kept_by_worker
 
     if not has_app_context():
-        return
-    generation = modules_generation()
-    if generation is not None:
-        current_app.extensions[_SHARED] = (generation, time.monotonic(), snapshot)
+        return load_activation(db_session())
+    if "resalat_activation" not in g:
+        g.resalat_activation = kept_by_worker("activation", lambda: load_activation(db_session()))
+    return g.resalat_activation
 
 
 def forget_activation() -> None:
@@ -110,7 +78,6 @@ def forget_activation() -> None:
 
     if has_app_context():
         g.pop("resalat_activation", None)
-        current_app.extensions.pop(_SHARED, None)
         forget_kept()
 
 

@@ -118,11 +118,15 @@ def region_choices(
 def kept_names(session: Session) -> dict[int, dict[str, str]] | None:
     """Every region's names by id, as this worker keeps them (``name_fa``, ``name_en``); None
     without the member cache, where nothing is kept between requests."""
-    from resalat_core.web.membercache import modules_generation
+    from resalat_core.web.membercache import kept_by_worker, modules_generation
 
     if modules_generation() is None:
         return None
-    return {rid: {"name_fa": fa, "name_en": en} for rid, _code, _parent, fa, en in _kept_rows(session)}
+    # Kept as it is: ``place`` asks for it once a row.
+    return kept_by_worker(
+        "region-names",
+        lambda: {rid: {"name_fa": fa, "name_en": en} for rid, _code, _parent, fa, en in _kept_rows(session)},
+    )
 
 
 def provinces(session: Session) -> list[Region]:

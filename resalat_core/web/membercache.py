@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -41,8 +42,8 @@ log = logging.getLogger(__name__)
 EXTENSION = "resalat_member_cache"
 _TOUCHED = "resalat_touched_members"
 _MODULES = "resalat_touched_modules"
-# The fragments a page may show: the bar's links on every page, the next steps and tiles at home,
-# and the home page whole (asked first there: on a hit nothing else is read).
+# The fragments a page may show: the bar's links on every page, the next steps and tiles at home
+# (fetched in the same round trip as a whole page kept by ``cached_page``).
 FRAGMENTS = ("nav", "steps", "tiles")
 # Where the request's own CSRF token stood in a page when it was stored.
 _TOKEN_MARK = "\x00csrf\x00"  # noqa: S105 (a mark, not a secret)
@@ -164,12 +165,10 @@ _KEPT = "resalat_kept_by_worker"
 
 
 def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
-    """What depends on the module switches and the regions only, never on the reader (a region
-    picker's choices): kept by this worker while the generation of the switches stands, and at most
-    ``member_cache_seconds``; loading regions moves that generation on too. Without the member
-    cache it is computed for every request."""
-    import time
-
+    """What depends on the module switches and the regions only, never on the reader (the
+    activation snapshot, a region picker's choices): kept by this worker while the generation of
+    the switches stands, and at most ``member_cache_seconds``; loading regions moves that
+    generation on too. Without the member cache it is computed for every request."""
     generation = modules_generation()
     if generation is None:
         return compute()
@@ -183,9 +182,11 @@ def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def forget_kept() -> None:
+def forget_kept(app: Flask | None = None) -> None:
     """This worker's kept values are stale (a module was switched here; tests emptied the tables)."""
-    if has_app_context():
+    if app is not None:
+        app.extensions.pop(_KEPT, None)
+    elif has_app_context():
         current_app.extensions.pop(_KEPT, None)
 
 
@@ -271,17 +272,8 @@ def cached_page(member: Any, what: str, render: Callable[[], str]) -> str:
     key = _key(member, name)
     if key is None:
         return render()
-    held = g.setdefault("resalat_member_stored", {})
-    if name not in held:
-        # One round trip for the page and the fragments rendering it would need on a miss.
-        wanted = [w for w in (name, *FRAGMENTS) if w not in held]
-        try:
-            values = cache.get_many([k for w in wanted if (k := _key(member, w)) is not None])
-        except Exception:  # noqa: BLE001
-            log.warning("the member cache cannot be read", exc_info=True)
-            values = [None] * len(wanted)
-        held.update(zip(wanted, values, strict=False))
-    stored = held.pop(name)
+    # One round trip for the page and the fragments rendering it would need on a miss.
+    stored = _fetched(cache, member, name)
     token = generate_csrf()
     if isinstance(stored, str):
         return stored.replace(_TOKEN_MARK, token)
