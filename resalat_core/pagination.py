@@ -58,11 +58,16 @@ def _limits() -> tuple[int, int]:
     return 20, 100
 
 
+def _field_label(field: str) -> str:
+    """The query field as the reader calls it (the page shows the message, not the address)."""
+    return _("Page number") if field == "page" else _("Items per page")
+
+
 def _positive_int(raw: Any, field: str, upper: int) -> int:
     text = to_latin_digits(str(raw)).strip()
     if not _WHOLE.fullmatch(text):
         raise BadInput(
-            _("%(field)s must be a whole number.", field=field),
+            _("%(field)s must be a whole number.", field=_field_label(field)),
             fields={field: _("Must be a whole number.")},
         )
     # Past the upper bound already when longer than it: no need to read a thousand digits.

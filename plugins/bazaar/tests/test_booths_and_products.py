@@ -393,3 +393,13 @@ def test_my_booths_are_paged(app, make_member, client_as):
     second = client.get("/bazaar/mine?per_page=2&page=2").get_data(as_text=True)
     assert second.count('data-testid="my-booth"') == 1 and "غرفه 2" in second
     assert client.get("/bazaar/mine?page=x").status_code == 400
+
+
+def test_a_bad_page_number_is_told_in_the_readers_words(app, client_as):
+    client = client_as()
+    answer = client.get("/bazaar/mine?page=x")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "شمارهٔ صفحه باید عدد صحیح باشد" in html and "page باید" not in html
+    assert client.get("/lang/en").status_code == 302
+    assert "Page number must be a whole number" in client.get("/bazaar/mine?page=x").get_data(as_text=True)
