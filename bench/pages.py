@@ -49,6 +49,7 @@ SEARCH_WORD = "زعفران"
 TARGETS = {
     "bare page: 3 queries, 60 cards": None,
     "/healthz": 0.7,
+    "/readyz: one database round trip": None,
     "home page, signed in": 0.2,
     "M-Bazar search page": 0.2,
     "product page": 0.2,
@@ -297,6 +298,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         served = 0
         for figure, url, headers in (
             ("/healthz", "/healthz", {}),
+            ("/readyz: one database round trip", "/readyz", {}),
             ("home page, signed in", "/", cookie),
             ("M-Bazar search page", "/bazaar/?q=" + quote(SEARCH_WORD), cookie),
             ("product page", f"/bazaar/products/{product}", cookie),

@@ -51,3 +51,11 @@ def test_no_template_of_the_host_or_any_plugin_holds_inline_script():
         for match in inline.finditer(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/nowhere"])
+def test_each_security_header_is_sent_once(app, path):
+    # A stored file's own, stricter policy is kept (tests/test_files.py).
+    response = app.test_client().get(path)
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name

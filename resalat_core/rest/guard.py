@@ -40,9 +40,10 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 
 
 def _inputs() -> Iterator[tuple[str, str]]:
-    for name, value in request.args.items(multi=True):
-        yield name, name
-        yield name, value
+    if request.query_string:  # most requests have none: no need to parse one
+        for name, value in request.args.items(multi=True):
+            yield name, name
+            yield name, value
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.is_json:
             body = request.get_json(silent=True)

@@ -14,7 +14,7 @@ from resalat_core.db import db_session
 from resalat_core.i18n import LANGUAGES
 from resalat_core.plugins.activation import is_active, region_hook
 from resalat_core.plugins.base import NextStep, Tile
-from resalat_core.web.membercache import cached_items, cached_page
+from resalat_core.web.membercache import cached_items, cached_page, member_cache
 from resalat_core.web.safety import safe_next
 
 log = logging.getLogger(__name__)
@@ -76,19 +76,46 @@ def set_language(code: str) -> Any:
 @bp.get("/healthz")
 @public
 def health() -> Any:
+    """Liveness: this worker answers requests. It asks nothing of the database or the cache, so a
+    load balancer or supervisor may call it as often as it likes, and a database that is down does
+    not make every worker look dead (restarting them would not bring it back): ``/readyz`` says
+    whether a worker can serve."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def ready() -> Any:
+    """Readiness: the database answers (and the member cache, when one is set); 503 naming what
+    does not, so a load balancer sends no member to a machine that cannot serve them."""
     from sqlalchemy import text
 
     from resalat_core.db import get_db, is_sqlite
 
-    engine = get_db().engine
-    if is_sqlite(engine):
-        # The embedded set-up begins its transactions itself (resalat_core.db); no round trip.
-        db_session().execute(text("SELECT 1"))
-        return {"status": "ok"}
-    # One round trip: no transaction to begin and roll back around the probe's one statement.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("SELECT 1")
-    return {"status": "ok"}
+    checks: dict[str, str] = {}
+    try:
+        engine = get_db().engine
+        if is_sqlite(engine):
+            # The embedded set-up begins its transactions itself (resalat_core.db); no round trip.
+            db_session().execute(text("SELECT 1"))
+        else:
+            # One round trip: no transaction to begin and roll back around the probe's statement.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - what a probe reports, not a failure of the probe
+        log.warning("readiness: the database does not answer", exc_info=True)
+        checks["database"] = "unavailable"
+    cache = member_cache()
+    if cache is not None:
+        try:
+            cache.client.ping()
+            checks["member_cache"] = "ok"
+        except Exception:  # noqa: BLE001
+            log.warning("readiness: the member cache does not answer", exc_info=True)
+            checks["member_cache"] = "unavailable"
+    ok = all(state == "ok" for state in checks.values())
+    return {"status": "ok" if ok else "unavailable", **checks}, 200 if ok else 503
 
 
 @dataclass(frozen=True)
