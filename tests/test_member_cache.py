@@ -42,6 +42,7 @@ def memo(monkeypatch: pytest.MonkeyPatch) -> Any:
 
     for calls in hooks.CALLS.values():
         calls.clear()
+    hooks.SHOWN_AS.clear()
     return memo_plugin, hooks
 
 
@@ -77,8 +78,15 @@ def _two_workers(make_app: Any, memo: Any, redis_url: str) -> tuple[Flask, Flask
     return one, other
 
 
-def _rename_quietly(app: Flask, member_id: int, name: str) -> None:
-    """Another hand changes the name without telling the member (no notification)."""
+def _rename_quietly(member_id: int, name: str) -> None:
+    """What the memo plugin shows of the member changes with no write the cache sees."""
+    from resalat_fixture_memo import hooks
+
+    hooks.SHOWN_AS[member_id] = name
+
+
+def _rename_elsewhere(app: Flask, member_id: int, name: str) -> None:
+    """Another hand (an administrator, a job) renames the member, without telling them."""
     with app.extensions["resalat"].db.new_session() as s:
         s.get(Member, member_id).name = name
 
@@ -154,7 +162,7 @@ def test_another_hands_change_waits_for_a_notification_or_the_time(
     client = _client(cached, member)
     _home(client)
 
-    _rename_quietly(cached, member, "زهرا کریمی")
+    _rename_quietly(member, "زهرا کریمی")
     assert "Step of زهرا رضایی" in _home(client)  # kept: nobody told the member
 
     with cached.app_context():
@@ -166,7 +174,7 @@ def test_another_hands_change_waits_for_a_notification_or_the_time(
         teller.close()
     assert "Step of زهرا کریمی" in _home(client)
 
-    _rename_quietly(cached, member, "زهرا احمدی")
+    _rename_quietly(member, "زهرا احمدی")
     assert "Step of زهرا کریمی" in _home(client)
     time.sleep(2.2)
     assert "Step of زهرا احمدی" in _home(client)
@@ -181,7 +189,7 @@ def test_a_notification_refreshes_the_told_member(app, make_app, make_member, me
     member = make_member(name="زهرا رضایی")
     client = _client(cached, member)
     _home(client)
-    _rename_quietly(cached, member, "زهرا کریمی")
+    _rename_quietly(member, "زهرا کریمی")
 
     with cached.test_request_context("/"):
         session = cached.extensions["resalat"].db.session()
@@ -344,3 +352,71 @@ def test_a_place_shows_its_province_from_the_kept_names_without_a_query(
             shown = [place(p) for p in places]
         assert asked.count == 0, asked.statements
         assert shown[0] == f"{places[0].name_fa}، {places[0].parent.name_fa}"
+
+
+def _reads_members(statements: list[str]) -> list[str]:
+    return [q for q in statements if "FROM members" in q]
+
+
+def test_the_reader_is_kept_by_the_worker_and_attached_without_a_query(
+    app, make_app, make_member, memo, redis_url
+):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    client = _client(cached, make_member(name="زهرا رضایی", region="zanjan/zanjan"))
+    with Queries(cached) as first:
+        assert client.get("/memo/me").get_json()["name"] == "زهرا رضایی"
+    assert _reads_members(first.statements)
+    with Queries(cached) as again:
+        seen = client.get("/memo/me").get_json()
+    assert seen == {"name": "زهرا رضایی", "place": "زنجان", "province": "زنجان", "roles": []}
+    # The member, their place, its province and their roles, with no query at all.
+    assert not _reads_members(again.statements) and not [q for q in again.statements if "regions" in q]
+
+
+def test_without_the_cache_the_reader_is_read_for_every_request(app, make_app, make_member, memo):
+    plain = _app(app, make_app, memo)
+    client = _client(plain, make_member())
+    client.get("/memo/me")
+    with Queries(plain) as again:
+        assert client.get("/memo/me").status_code == 200
+    assert _reads_members(again.statements)
+
+
+def test_another_hands_change_to_the_reader_counts_at_their_next_request_on_every_worker(
+    app, make_app, make_member, memo, redis_url
+):
+    from resalat_core.regions.models import Region
+
+    one, other = _two_workers(make_app, memo, redis_url)
+    assert one.test_cli_runner().invoke(args=["modules", "enable", "memo", "--all"]).exit_code == 0
+    member = make_member(name="زهرا رضایی", region="zanjan/zanjan")
+    client = _client(one, member)
+    client.get("/memo/me")
+    assert client.get("/memo/me").get_json()["roles"] == []  # now kept by worker one
+
+    # Changes made on the other worker (an administrator, a job), none of them telling the member.
+    _rename_elsewhere(other, member, "زهرا کریمی")
+    assert client.get("/memo/me").get_json()["name"] == "زهرا کریمی"
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        s.add(RoleGrant(member_id=member, role="guide", region=get_region(s, "zanjan")))
+    assert client.get("/memo/me").get_json()["roles"] == ["guide"]
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        s.query(Region).filter_by(code="zanjan").one().name_fa = "زنجان نو"
+    assert client.get("/memo/me").get_json()["province"] == "زنجان نو"
+
+    # Blocked: signed out at once, though the worker kept the reader a moment ago.
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        s.get(Member, member).is_active = False
+    answer = client.get("/memo/me")
+    assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
+
+
+def test_a_new_password_elsewhere_signs_the_kept_reader_out(app, make_app, make_member, memo, redis_url):
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    member = make_member()
+    client = _client(cached, member)
+    client.get("/memo/me")
+    assert client.get("/memo/me").status_code == 200
+    with cached.app_context(), cached.extensions["resalat"].db.new_session() as s:
+        s.get(Member, member).session_version += 1  # what a password change or "sign out everywhere" does
+    assert client.get("/memo/me").status_code == 302

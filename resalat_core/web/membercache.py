@@ -17,12 +17,20 @@ The same generation of the module switches lets each worker keep its snapshot of
 table between requests (``resalat_core.plugins.activation``). A request asks the cache server
 twice at most: once for both generations, once for every fragment of the member it will show.
 
+The signed-in reader itself (the member, their place and roles: what every request loads before
+its page does anything) is kept by each worker under both generations too (``kept_reader``), and
+attached to the request's session without a query. Any change to a member's row or roles, by
+whoever makes it (an administrator, a job, the member), moves that member's generation on when it
+commits, and any change to a region moves the switches' one; so a blocked member, a new password
+(the session's version) or a granted role counts at the member's next request, on every worker.
+
 Without the setting nothing is cached (the embedded set-up, and the tests of other parts). An
 unreachable cache server is logged and the page computed as before: it never fails a page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -120,8 +128,8 @@ def touch_modules(session: Session) -> None:
         session.info[_MODULES] = True
 
 
-def _bump(member_ids: set[int], modules: bool = False) -> None:
-    cache = member_cache()
+def _bump(member_ids: set[int], modules: bool = False, cache: MemberCache | None = None) -> None:
+    cache = cache or member_cache()
     if cache is None or not (member_ids or modules):
         return
     try:
@@ -188,6 +196,42 @@ def forget_kept(app: Flask | None = None) -> None:
         app.extensions.pop(_KEPT, None)
     elif has_app_context():
         current_app.extensions.pop(_KEPT, None)
+
+
+# How many readers a worker keeps (the oldest kept goes first): a few kilobytes each.
+READERS_KEPT = 2000
+
+
+def kept_reader(member_id: int, load: Callable[[], Any]) -> Any:
+    """The signed-in reader for this request: ``load()`` (a query) or, with the member cache on,
+    a copy of what this worker loaded before, while the member's generation and the switches'
+    stand and for at most ``member_cache_seconds``, attached to the request's session without a
+    query. ``load`` must read the member with everything a page reads of its reader."""
+    from resalat_core.db import db_session
+
+    found = _generations(member_id)
+    if found is None:
+        return load()
+    readers = current_app.extensions.setdefault(_KEPT, {}).setdefault("readers", {})
+    entry = readers.get(member_id)
+    now = time.monotonic()
+    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
+    if entry is not None and entry[0] == found and now - entry[1] <= seconds:
+        # Each request gets its own copy: the kept one is shared by the worker's threads.
+        return db_session().merge(entry[2], load=False)
+    member = load()
+    if member is None:
+        return None
+    # A detached copy for the next requests: merged into a session with no connection, then let
+    # go; the request goes on with the member it loaded.
+    scratch = Session()
+    kept = scratch.merge(member, load=False)
+    scratch.close()
+    if len(readers) >= READERS_KEPT:
+        with contextlib.suppress(StopIteration, RuntimeError, KeyError):
+            readers.pop(next(iter(readers)))
+    readers[member_id] = (found, now, kept)
+    return member
 
 
 def _key(member: Any, what: str) -> str | None:
@@ -292,21 +336,38 @@ def init_member_cache(app: Flask, session_factory: Any) -> None:
     url = str(config.get("member_cache_url") or "")
     if not url:
         return
-    app.extensions[EXTENSION] = MemberCache(
+    cache = app.extensions[EXTENSION] = MemberCache(
         url, int(config["member_cache_seconds"]), str(config.get("ratelimit_namespace") or "resalat")
     )
+
+    from resalat_core.members.models import Member, RoleGrant
+    from resalat_core.regions.models import Region
 
     @event.listens_for(session_factory, "after_flush")
     def _wrote(session: Session, _context: Any) -> None:
         # Whatever a member's own request writes may change what they see. Only a member already
         # signed in for this request counts: asking ``current_user`` here would load them, and
         # loading a member by token writes (its last use), flushing again inside this flush.
+        touched: set[int] = set()
         member = g.get("_login_user") if has_request_context() else None
         if member is not None and member.is_authenticated:
-            session.info.setdefault(_TOUCHED, set()).add(member.id)
+            touched.add(member.id)
+        # Whoever changes a member's row or roles (an administrator, a job), the readers kept of
+        # that member are stale; a changed region is part of every reader kept in it.
+        for changed in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(changed, Member) and changed.id is not None:
+                touched.add(changed.id)
+            elif isinstance(changed, RoleGrant) and changed.member_id is not None:
+                touched.add(changed.member_id)
+            elif isinstance(changed, Region):
+                session.info[_MODULES] = True
+        if touched:
+            session.info.setdefault(_TOUCHED, set()).update(touched)
 
     @event.listens_for(session_factory, "after_commit")
     def _committed(session: Session) -> None:
         # A rolled-back request keeps its set until the session is dropped at the request's end:
         # a needless bump at worst, never a missed one.
-        _bump(session.info.pop(_TOUCHED, set()), bool(session.info.pop(_MODULES, False)))
+        # The app's own cache, not the current one: a session of this app may commit outside its
+        # context (a script's, a test's), and another app's context must not take its bumps.
+        _bump(session.info.pop(_TOUCHED, set()), bool(session.info.pop(_MODULES, False)), cache)
