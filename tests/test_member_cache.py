@@ -420,3 +420,47 @@ def test_a_new_password_elsewhere_signs_the_kept_reader_out(app, make_app, make_
     with cached.app_context(), cached.extensions["resalat"].db.new_session() as s:
         s.get(Member, member).session_version += 1  # what a password change or "sign out everywhere" does
     assert client.get("/memo/me").status_code == 302
+
+
+def test_a_token_checked_before_is_taken_without_a_query_until_it_is_revoked(
+    app, make_app, make_member, memo, redis_url
+):
+    from resalat_core.auth.models import ApiToken
+    from resalat_core.testing import token_client
+
+    one, other = _two_workers(make_app, memo, redis_url)
+    member = make_member(name="زهرا رضایی")
+    client = token_client(one, member)
+    # The first use writes its time; the next ones teach the worker whose it is, then the token,
+    # then the member.
+    for _ in range(4):
+        assert client.get("/api/v1/me").status_code == 200
+    with Queries(one) as again:
+        answer = client.get("/api/v1/me")
+    assert answer.status_code == 200 and answer.get_json()["name"] == "زهرا رضایی"
+    assert not [q for q in again.statements if "api_tokens" in q or "FROM members" in q], again.statements
+
+    # Revoked on another worker: refused at once here, though this worker kept it.
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        for token in s.query(ApiToken).filter_by(member_id=member):
+            token.revoked_at = token.created_at
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_kept_token_whose_time_ran_out_is_refused(app, make_app, make_member, memo, redis_url):
+    from datetime import timedelta
+
+    from resalat_core.auth.models import ApiToken
+    from resalat_core.db import utcnow
+    from resalat_core.testing import token_client
+
+    cached = _app(app, make_app, memo, member_cache_url=redis_url)
+    member = make_member()
+    client = token_client(cached, member)
+    with cached.app_context(), cached.extensions["resalat"].db.new_session() as s:
+        for token in s.query(ApiToken).filter_by(member_id=member):
+            token.expires_at = utcnow() + timedelta(seconds=2)
+    for _ in range(4):
+        assert client.get("/api/v1/me").status_code == 200
+    time.sleep(2.2)
+    assert client.get("/api/v1/me").status_code == 401

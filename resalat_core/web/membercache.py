@@ -36,7 +36,8 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import fields
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
@@ -234,6 +235,54 @@ def kept_reader(member_id: int, load: Callable[[], Any]) -> Any:
     return member
 
 
+@dataclass(frozen=True)
+class KeptToken:
+    """What a worker keeps of a bearer token it checked: whose it is and until when it serves."""
+
+    member_id: int
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def kept_token(digest: str) -> KeptToken | None:
+    """The token with this digest as this worker checked it before, while its member's generation
+    and the switches' stand (any change to the token moves the member's on) and for at most
+    ``member_cache_seconds``; None when it must be read. Asks the cache server for the
+    generations, so that ``keep_token`` stores under the ones read before the token was."""
+    kept = current_app.extensions.setdefault(_KEPT, {}) if member_cache() is not None else None
+    if kept is None or not has_request_context():
+        return None
+    member_id = kept.setdefault("token_owners", {}).get(digest)
+    if member_id is None:
+        return None
+    found = _generations(member_id)
+    entry = kept.setdefault("tokens", {}).get(digest)
+    g.resalat_token_generations = found
+    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
+    if found is None or entry is None or entry[0] != found or time.monotonic() - entry[1] > seconds:
+        return None
+    return entry[2]  # type: ignore[no-any-return]
+
+
+def keep_token(digest: str, token: KeptToken) -> None:
+    """Keep ``token`` (just read) for the next requests: under the generations ``kept_token`` read
+    before it was, so a change committed meanwhile is never hidden; the first time a worker sees a
+    token it only learns whose it is."""
+    if member_cache() is None or not has_request_context():
+        return
+    kept = current_app.extensions.setdefault(_KEPT, {})
+    owners = kept.setdefault("token_owners", {})
+    tokens = kept.setdefault("tokens", {})
+    found = g.pop("resalat_token_generations", None)
+    for store in (owners, tokens):
+        if len(store) >= READERS_KEPT:
+            with contextlib.suppress(StopIteration, RuntimeError, KeyError):
+                store.pop(next(iter(store)))
+    if owners.get(digest) == token.member_id and found is not None:
+        tokens[digest] = (found, time.monotonic(), token)
+    owners[digest] = token.member_id
+
+
 def _key(member: Any, what: str) -> str | None:
     """The fragment's key for ``member`` now, or None when the cache cannot be reached."""
     found = _generations(member.id)
@@ -340,6 +389,7 @@ def init_member_cache(app: Flask, session_factory: Any) -> None:
         url, int(config["member_cache_seconds"]), str(config.get("ratelimit_namespace") or "resalat")
     )
 
+    from resalat_core.auth.models import ApiToken
     from resalat_core.members.models import Member, RoleGrant
     from resalat_core.regions.models import Region
 
@@ -358,6 +408,9 @@ def init_member_cache(app: Flask, session_factory: Any) -> None:
             if isinstance(changed, Member) and changed.id is not None:
                 touched.add(changed.id)
             elif isinstance(changed, RoleGrant) and changed.member_id is not None:
+                touched.add(changed.member_id)
+            elif isinstance(changed, ApiToken) and changed.member_id is not None:
+                # A revoked token must not be taken by a worker that kept it.
                 touched.add(changed.member_id)
             elif isinstance(changed, Region):
                 session.info[_MODULES] = True
