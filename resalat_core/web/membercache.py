@@ -261,7 +261,7 @@ def kept_token(digest: str) -> KeptToken | None:
     seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
     if found is None or entry is None or entry[0] != found or time.monotonic() - entry[1] > seconds:
         return None
-    return entry[2]  # type: ignore[no-any-return]
+    return entry[2]
 
 
 def keep_token(digest: str, token: KeptToken) -> None:
