@@ -48,7 +48,7 @@ def _wanted(endpoint: str) -> bool:
 # Links that change the session, switch the language or leave the pages.
 SKIP_PATH = re.compile(r"^/(auth/logout|logout|lang/|static/)")
 # Where each crawl starts: the home page, and what no page links to.
-START = ("/", "/healthz", "/offline")
+START = ("/", "/healthz", "/readyz", "/offline")
 # How many addresses of one endpoint a person opens: someone else's booth first, then their own.
 PER_ENDPOINT = 3
 

@@ -59,7 +59,7 @@ PERSIAN_RUN = re.compile(f"[{_ARABIC_SCRIPT}][{_ARABIC_SCRIPT}\u200c .:]*")
 
 # Links a crawl follows only once: they change the session or leave the pages.
 SKIP_PATH = re.compile(
-    r"^/(auth/logout|logout|lang/|static/|api/|openapi|healthz)|\.(pdf|csv|xlsx|zip|png|jpg|svg)$"
+    r"^/(auth/logout|logout|lang/|static/|api/|openapi|healthz|readyz)|\.(pdf|csv|xlsx|zip|png|jpg|svg)$"
 )
 
 PHONE = 390  # a phone's width in CSS pixels
@@ -168,7 +168,8 @@ OWN = re.compile(r"\.(mine|my_\w+)$")
 # GET routes that are not pages a reader sees: no words to read, no layout to check.
 NOT_PAGES = {
     "static": "style sheets, scripts and fonts",
-    "web.health": "the load balancer's probe (JSON)",
+    "web.health": "the supervisor's liveness probe (JSON)",
+    "web.ready": "the load balancer's readiness probe (JSON)",
     "web.set_language": "switches the language and goes back",
     "notifications.open_notification": "marks a notification read and goes to its page",
     "bazaar.photo": "a product's photo",
