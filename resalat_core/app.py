@@ -431,19 +431,11 @@ def module_of_request() -> str | None:
 
 
 def _init_auth(app: Flask) -> None:
-    from sqlalchemy.orm import joinedload
-
-    from resalat_core.auth.services import TOKEN_TOUCHED, member_for_token
+    from resalat_core.auth.services import TOKEN_TOUCHED, member_for_token, reader_options
     from resalat_core.db import db_session
     from resalat_core.i18n import _l
-    from resalat_core.members.models import Member, RoleGrant
-    from resalat_core.regions.models import Region
+    from resalat_core.members.models import Member
     from resalat_core.web.membercache import kept_reader
-
-    _READER = [
-        joinedload(Member.region).joinedload(Region.parent),
-        joinedload(Member.roles).joinedload(RoleGrant.region),
-    ]
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -459,7 +451,7 @@ def _init_auth(app: Flask) -> None:
         # One query for what every page reads of its reader: the member, their place with its
         # province, and their roles (each with its region), instead of three or four.
         member = kept_reader(
-            int(member_id), lambda: db_session().get(Member, int(member_id), options=_READER)
+            int(member_id), lambda: db_session().get(Member, int(member_id), options=reader_options())
         )
         if member is None or not member.is_active or str(member.session_version) != version:
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import secrets
@@ -228,6 +229,22 @@ TOKEN_TOUCHED = "resalat_token_touched"  # noqa: S105 (a key of session.info, no
 TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 
 
+@functools.cache
+def reader_options() -> list[Any]:
+    """The loader options for what every request reads of its reader: their place with its
+    province, their roles with their regions (one query with the member). Built once: building
+    them configures the mappers."""
+    from sqlalchemy.orm import joinedload
+
+    from resalat_core.members.models import RoleGrant
+    from resalat_core.regions.models import Region
+
+    return [
+        joinedload(Member.region).joinedload(Region.parent),
+        joinedload(Member.roles).joinedload(RoleGrant.region),
+    ]
+
+
 def member_for_token(session: Session, plain: str) -> Member | None:
     """The member a bearer token stands for, or None (unknown, revoked, expired, blocked).
 
@@ -243,10 +260,6 @@ def member_for_token(session: Session, plain: str) -> Member | None:
     from resalat_core.regions.models import Region
     from resalat_core.web.membercache import KeptToken, keep_token, kept_reader, kept_token
 
-    reader = [
-        joinedload(Member.region).joinedload(Region.parent),
-        joinedload(Member.roles).joinedload(RoleGrant.region),
-    ]
     digest = _digest(plain)
     now = utcnow()
     kept = kept_token(digest)
@@ -257,7 +270,7 @@ def member_for_token(session: Session, plain: str) -> Member | None:
         and now - kept.last_used_at <= TOKEN_TOUCH_EVERY
     ):
         member_id = kept.member_id
-        held = kept_reader(member_id, lambda: session.get(Member, member_id, options=reader))
+        held = kept_reader(member_id, lambda: session.get(Member, member_id, options=reader_options()))
         return held if held is not None and held.is_active else None
     # The token with what every request reads of its reader (their place with its province, their
     # roles with their regions) in one query, as a signed-in page loads its member.

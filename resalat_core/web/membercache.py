@@ -173,6 +173,22 @@ def modules_generation() -> int | None:
 _KEPT = "resalat_kept_by_worker"
 
 
+def _standing(entry: tuple[Any, float, Any] | None, generation: Any) -> bool:
+    """A worker's kept ``(generation, when, value)`` still serves: same generation, and kept for
+    at most ``member_cache_seconds``."""
+    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
+    return entry is not None and entry[0] == generation and time.monotonic() - entry[1] <= seconds
+
+
+def _keep(store: dict[Any, Any], key: Any, value: Any) -> None:
+    """``store[key] = value``, letting the oldest kept go when ``store`` holds ``KEPT_AT_MOST``."""
+    if len(store) >= KEPT_AT_MOST and key not in store:
+        # Threads share the store: another may have let the same one go first.
+        with contextlib.suppress(StopIteration, RuntimeError, KeyError):
+            store.pop(next(iter(store)))
+    store[key] = value
+
+
 def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
     """What depends on the module switches and the regions only, never on the reader (the
     activation snapshot, a region picker's choices): kept by this worker while the generation of
@@ -183,8 +199,7 @@ def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
         return compute()
     kept = current_app.extensions.setdefault(_KEPT, {})
     found = kept.get(name)
-    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
-    if found is not None and found[0] == generation and time.monotonic() - found[1] <= seconds:
+    if _standing(found, generation):
         return found[2]
     value = compute()
     kept[name] = (generation, time.monotonic(), value)
@@ -199,8 +214,9 @@ def forget_kept(app: Flask | None = None) -> None:
         current_app.extensions.pop(_KEPT, None)
 
 
-# How many readers a worker keeps (the oldest kept goes first): a few kilobytes each.
-READERS_KEPT = 2000
+# How many readers (and as many tokens) a worker keeps, the oldest kept going first: a few
+# kilobytes each.
+KEPT_AT_MOST = 2000
 
 
 def kept_reader(member_id: int, load: Callable[[], Any]) -> Any:
@@ -216,8 +232,7 @@ def kept_reader(member_id: int, load: Callable[[], Any]) -> Any:
     readers = current_app.extensions.setdefault(_KEPT, {}).setdefault("readers", {})
     entry = readers.get(member_id)
     now = time.monotonic()
-    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
-    if entry is not None and entry[0] == found and now - entry[1] <= seconds:
+    if _standing(entry, found):
         # Each request gets its own copy: the kept one is shared by the worker's threads.
         return db_session().merge(entry[2], load=False)
     member = load()
@@ -228,10 +243,7 @@ def kept_reader(member_id: int, load: Callable[[], Any]) -> Any:
     scratch = Session()
     kept = scratch.merge(member, load=False)
     scratch.close()
-    if len(readers) >= READERS_KEPT:
-        with contextlib.suppress(StopIteration, RuntimeError, KeyError):
-            readers.pop(next(iter(readers)))
-    readers[member_id] = (found, now, kept)
+    _keep(readers, member_id, (found, now, kept))
     return member
 
 
@@ -258,8 +270,7 @@ def kept_token(digest: str) -> KeptToken | None:
     found = _generations(member_id)
     entry = kept.setdefault("tokens", {}).get(digest)
     g.resalat_token_generations = found
-    seconds = float(current_app.config["RESALAT"]["member_cache_seconds"])
-    if found is None or entry is None or entry[0] != found or time.monotonic() - entry[1] > seconds:
+    if found is None or not _standing(entry, found):
         return None
     return entry[2]
 
@@ -274,13 +285,9 @@ def keep_token(digest: str, token: KeptToken) -> None:
     owners = kept.setdefault("token_owners", {})
     tokens = kept.setdefault("tokens", {})
     found = g.pop("resalat_token_generations", None)
-    for store in (owners, tokens):
-        if len(store) >= READERS_KEPT:
-            with contextlib.suppress(StopIteration, RuntimeError, KeyError):
-                store.pop(next(iter(store)))
     if owners.get(digest) == token.member_id and found is not None:
-        tokens[digest] = (found, time.monotonic(), token)
-    owners[digest] = token.member_id
+        _keep(tokens, digest, (found, time.monotonic(), token))
+    _keep(owners, digest, token.member_id)
 
 
 def _key(member: Any, what: str) -> str | None:
