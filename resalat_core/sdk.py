@@ -43,6 +43,9 @@ What is here, by the plugin's rooms:
   ``hook_answers_many`` asks each plugin once about many members (a chunk's batched hook);
 - demo rows (since 1.8): ``add_demo_members`` writes many members at once for a plugin's
   ``resalat_demo_rows``, and ``seed_demo_rows`` runs its own rows once in its ``resalat_demo``;
+- reference data kept by each worker (since 1.9): ``kept_by_worker(name, compute)`` serves what
+  depends on no reader and changes with the module switches only (a category tree), while
+  their generation stands, computing it again when it moves;
 - the CLI's helpers and the database's ``Base`` and session.
 """
 
@@ -189,7 +192,7 @@ from resalat_core.web.edge import (
     read_count,
     read_money,
 )
-from resalat_core.web.membercache import touch
+from resalat_core.web.membercache import kept_by_worker, touch
 from resalat_core.web.templating import current_language
 from resalat_core.words import (
     Day,
@@ -376,6 +379,7 @@ __all__ = [
     "join_words",
     "national_code_with_check_digit",
     "json_option",
+    "kept_by_worker",
     "lazy_gettext",
     "lazy_pgettext",
     "load",

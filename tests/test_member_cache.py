@@ -464,3 +464,30 @@ def test_a_kept_token_whose_time_ran_out_is_refused(app, make_app, make_member, 
         assert client.get("/api/v1/me").status_code == 200
     time.sleep(2.2)
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_kept_by_worker_keeps_what_a_plugin_computes_only_when_it_says_so(
+    app, make_app, make_member, memo, redis_url
+):
+    from resalat_core.sdk import kept_by_worker
+
+    cached, other = _two_workers(make_app, memo, redis_url)
+    computed: list[int] = []
+
+    def compute() -> tuple[int, ...]:
+        computed.append(1)
+        return (len(computed),)
+
+    def ask(**kwargs: Any) -> tuple[int, ...]:
+        with cached.test_request_context("/"):
+            return kept_by_worker("fixture.reference", compute, **kwargs)
+
+    # Not to be kept (computed from what its transaction has not committed): asked again.
+    assert ask(keep=lambda value: False) == (1,)
+    assert ask(keep=lambda value: False) == (2,)
+    # Kept: the same value while the switches' generation stands, on this worker only.
+    assert ask() == (3,) and ask() == (3,)
+    with other.app_context(), other.extensions["resalat"].db.new_session() as s:
+        set_module(s, "memo", enabled=False, region=get_region(s, "zanjan"))
+    assert ask() == (4,)
+    assert len(computed) == 4

@@ -189,11 +189,18 @@ def _keep(store: dict[Any, Any], key: Any, value: Any) -> None:
     store[key] = value
 
 
-def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
+def kept_by_worker(name: str, compute: Callable[[], T], *, keep: Callable[[T], bool] | None = None) -> T:
     """What depends on the module switches and the regions only, never on the reader (the
-    activation snapshot, a region picker's choices): kept by this worker while the generation of
-    the switches stands, and at most ``member_cache_seconds``; loading regions moves that
-    generation on too. Without the member cache it is computed for every request."""
+    activation snapshot, a region picker's choices, a plugin's reference data such as M-Bazar's
+    category tree): kept by this worker while the generation of the switches stands, and at most
+    ``member_cache_seconds``; loading regions moves that generation on too. Without the member
+    cache it is computed for every request.
+
+    The value is shared by the worker's threads, so it must be immutable plain data (never rows
+    of a session). ``keep(value)`` False serves this request without keeping the value: for one
+    computed from what this request's transaction has not committed yet (reference data seeded
+    on first use), which a rollback would take back.
+    """
     generation = modules_generation()
     if generation is None:
         return compute()
@@ -202,7 +209,8 @@ def kept_by_worker(name: str, compute: Callable[[], T]) -> T:
     if _standing(found, generation):
         return found[2]
     value = compute()
-    kept[name] = (generation, time.monotonic(), value)
+    if keep is None or keep(value):
+        kept[name] = (generation, time.monotonic(), value)
     return value
 
 

@@ -4,7 +4,7 @@ from resalat_core.sdk import Plugin, Purpose, SystemAccount, _l
 
 plugin = Plugin(
     name="bazaar",
-    sdk=">=1.7,<2",  # BigId and widen_ids
+    sdk=">=1.9,<2",  # kept_by_worker (the category tree)
     title=_l("M-Bazar"),
     package=__name__,
     hookspecs="resalat_bazaar.hookspecs",

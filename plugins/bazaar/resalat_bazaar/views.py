@@ -79,7 +79,8 @@ def index() -> Any:
         errors = exc.form_errors()
         filters = services.SearchFilters(q=request.args.get("q", ""))
         result = Page(items=[], page=1, per_page=per_page, total=0)
-    session.commit()  # the categories, if this first visit seeded them
+    if not tree.committed:
+        session.commit()  # this first visit seeded the categories
     return render_template(
         "bazaar/index.html",
         page=result,

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+import pytest
+from resalat_bazaar import services
+from sqlalchemy import func, select
+
 from .conftest import png, work
 
 
@@ -95,3 +102,62 @@ def test_search_page_and_api_do_not_ask_per_result(app, client, make_shop, count
             few = queries(count_queries, client, f"{base}q=موم{filters}")
             many = queries(count_queries, client, f"{base}q=گلیم{filters}")
             assert few == many, (base, filters)
+
+
+def _redis_or_skip() -> str:
+    import redis
+
+    url = "redis://127.0.0.1:6379/2"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    return url
+
+
+def _category_reads(app, url: str) -> tuple[int, int]:
+    """(categories read, every statement) for one visit of ``url`` on ``app``."""
+    from resalat_core.testing import counting_queries
+
+    with counting_queries(app) as counted:
+        assert app.test_client().get(url).status_code == 200, url
+    return len([q for q in counted.statements if "FROM bazaar_categories" in q]), counted.count
+
+
+def test_with_the_member_cache_each_worker_keeps_the_category_tree(app, make_app, make_shop):
+    # Reference data every search and product page shows: read once by a worker, then kept
+    # while the module switches' generation stands (as the deployment runs, with Redis).
+    cached = make_app(member_cache_url=_redis_or_skip(), ratelimit_namespace=uuid.uuid4().hex)
+    shop = make_shop([{"title": "عسل کوهستان"}])
+    product = f"/bazaar/products/{shop.product_ids[0]}"
+    assert _category_reads(cached, "/bazaar/?q=عسل")[0] >= 1
+    assert _category_reads(cached, "/bazaar/?q=عسل")[0] == 0
+    assert _category_reads(cached, product)[0] == 0
+    # The product page's own reads: the product with its booth, place, photos and programmes
+    # in one statement, and what the community says of it in another.
+    assert _category_reads(cached, product)[1] <= 2
+    # Without the member cache every page reads the tree (the embedded set-up).
+    assert _category_reads(app, "/bazaar/?q=عسل")[0] == 1
+
+
+def test_a_tree_seeded_by_a_transaction_that_rolls_back_is_not_kept(app, make_app):
+    from resalat_bazaar.models import Category
+
+    from resalat_core.testing import counting_queries
+
+    cached = make_app(member_cache_url=_redis_or_skip(), ratelimit_namespace=uuid.uuid4().hex)
+    db = cached.extensions["resalat"].db
+
+    def tree_and_reads() -> tuple[Any, int]:
+        with cached.test_request_context("/"), db.new_session() as s, counting_queries(cached) as counted:
+            tree = services.category_tree(s)
+            s.rollback()  # the visit fails after seeding: its ids are taken back
+        return tree, len([q for q in counted.statements if "FROM bazaar_categories" in q])
+
+    seeded, _reads = tree_and_reads()
+    assert not seeded.committed and seeded.by_code["honey"]
+    # Not kept: the next visit reads (and seeds) again rather than trust ids that were rolled back.
+    again, reads = tree_and_reads()
+    assert reads >= 1 and not again.committed
+    with cached.app_context(), db.new_session() as s:
+        assert s.scalar(select(func.count()).select_from(Category)) == 0

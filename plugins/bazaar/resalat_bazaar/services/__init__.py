@@ -72,6 +72,7 @@ from resalat_bazaar.services.cart import (
 )
 from resalat_bazaar.services.catalogue import (
     DEFAULT_CATEGORIES,
+    CategoryRow,
     CategoryTree,
     booth_products,
     booth_region_id,
@@ -250,6 +251,7 @@ __all__ = [
     "unit_label",
     # catalogue
     "DEFAULT_CATEGORIES",
+    "CategoryRow",
     "CategoryTree",
     "booth_products",
     "booth_region_id",

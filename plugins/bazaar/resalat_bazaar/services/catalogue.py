@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from resalat_bazaar import messages
 from resalat_bazaar.hookspecs import Reputation
@@ -26,6 +26,7 @@ from resalat_core.sdk import (
     _,
     current_language,
     ids_under,
+    kept_by_worker,
     notify,
     paginate,
     region_hook,
@@ -107,23 +108,46 @@ def categories(session: Session) -> list[Category]:
 
 
 @dataclass(frozen=True)
+class CategoryRow:
+    """A category as the tree holds it: plain values, so one tree may serve many requests."""
+
+    id: int
+    code: str
+    parent_id: int | None
+    name_fa: str
+    name_en: str
+    position: int
+
+    @classmethod
+    def of(cls, row: Category) -> CategoryRow:
+        return cls(row.id, row.code, row.parent_id, row.name_fa, row.name_en, row.position)
+
+
 class CategoryTree:
-    """The category tree in memory: one query, then lookups."""
+    """The category tree in memory: one query, then lookups (built once, read by many threads)."""
 
-    rows: list[Category]
+    def __init__(self, rows: list[CategoryRow], *, committed: bool = True) -> None:
+        self.rows = rows
+        # False when this request seeded the rows: a rollback would take their ids back.
+        self.committed = committed
+        self.by_id: dict[int, CategoryRow] = {c.id: c for c in rows}
+        self.by_code: dict[str, CategoryRow] = {c.code: c for c in rows}
+        under: dict[int | None, list[CategoryRow]] = {}
+        for c in rows:
+            under.setdefault(c.parent_id, []).append(c)
+        self._under = under
+        self._flat: list[tuple[int, CategoryRow]] = []
+        self._walk(None, 0)
 
-    @property
-    def by_id(self) -> dict[int, Category]:
-        return {c.id: c for c in self.rows}
+    def _walk(self, parent: int | None, depth: int) -> None:
+        for c in self.children(parent):
+            self._flat.append((depth, c))
+            self._walk(c.id, depth + 1)
 
-    @property
-    def by_code(self) -> dict[str, Category]:
-        return {c.code: c for c in self.rows}
+    def children(self, category_id: int | None) -> list[CategoryRow]:
+        return list(self._under.get(category_id, ()))
 
-    def children(self, category_id: int | None) -> list[Category]:
-        return [c for c in self.rows if c.parent_id == category_id]
-
-    def chain(self, category: Category) -> list[Category]:
+    def chain(self, category: CategoryRow) -> list[CategoryRow]:
         """The category and its ancestors, root first."""
         by_id = self.by_id
         chain = [category]
@@ -131,43 +155,47 @@ class CategoryTree:
             chain.insert(0, by_id[chain[0].parent_id])
         return chain
 
-    def subtree_ids(self, category: Category) -> list[int]:
+    def subtree_ids(self, category: CategoryRow) -> list[int]:
         """The category and every category under it."""
         found, frontier = [category.id], [category.id]
         while frontier:
-            frontier = [c.id for c in self.rows if c.parent_id in frontier]
+            frontier = [c.id for parent in frontier for c in self._under.get(parent, ())]
             found += frontier
         return found
 
-    def find(self, ref: Any) -> Category | None:
+    def find(self, ref: Any) -> CategoryRow | None:
         """A category by its code or id (as typed or sent); None if there is none."""
         if ref is None or ref == "":
             return None
-        if isinstance(ref, Category):
+        if isinstance(ref, CategoryRow):
             return ref
+        if isinstance(ref, Category):
+            return self.by_id.get(ref.id)
         text = to_latin_digits(str(ref)).strip()
         if text.isdecimal():
             return self.by_id.get(int(text))
         return self.by_code.get(text.lower())
 
-    def flat(self) -> list[tuple[int, Category]]:
+    def flat(self) -> list[tuple[int, CategoryRow]]:
         """(depth, category) in tree order: for select boxes."""
-        out: list[tuple[int, Category]] = []
-
-        def walk(parent: int | None, depth: int) -> None:
-            for c in self.children(parent):
-                out.append((depth, c))
-                walk(c.id, depth + 1)
-
-        walk(None, 0)
-        return out
+        return list(self._flat)
 
 
 def category_tree(session: Session) -> CategoryTree:
-    return CategoryTree(categories(session))
+    """The category tree: reference data that changes only when first seeded, so each worker
+    keeps it (with the member cache on) instead of reading it for every search and product."""
+
+    def read() -> CategoryTree:
+        rows = session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+        if len(rows) >= len(DEFAULT_CATEGORIES):
+            return CategoryTree([CategoryRow.of(c) for c in rows])
+        # Seeded by this request: not kept until committed (a later request reads it again).
+        return CategoryTree([CategoryRow.of(c) for c in categories(session)], committed=False)
+
+    return kept_by_worker("bazaar.categories", read, keep=lambda tree: tree.committed)
 
 
-def category_name(category: Category) -> str:
+def category_name(category: Category | CategoryRow) -> str:
     """The category's name in the reader's language (both are on the row, as reference data)."""
     return category.name_fa if current_language() == "fa" else category.name_en
 
@@ -249,8 +277,17 @@ def may_see_product(member: Any, product: Product) -> bool:
     return product.is_public and not booth.hidden
 
 
+# What a product's page and answer show of it, in the product's own statement: its booth (with
+# the booth's place, joined by the booth's mapping), photos and programmes; a few rows each.
+SHOWN_WITH = (joinedload(Product.booth), joinedload(Product.photos), joinedload(Product.programme_rows))
+
+
 def visible_product(session: Session, viewer: Any, product_id: int) -> Product:
-    product = get_product(session, product_id)
+    """The product with this id as ``viewer`` may see it (with what its page shows, one
+    statement); NotFound for a missing one and for one hidden from them alike."""
+    product = session.get(Product, product_id, options=SHOWN_WITH) if isinstance(product_id, int) else None
+    if product is None:
+        raise NotFound(_("No such product."), code="unknown_product")
     if not may_see_product(viewer, product):
         raise NotFound(_("No such product."), code="unknown_product")
     return product

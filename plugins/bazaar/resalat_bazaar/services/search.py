@@ -18,11 +18,10 @@ from resalat_bazaar.models import (
     PROGRAMMES,
     TITLE_MAX,
     Booth,
-    Category,
     Product,
     ProductProgramme,
 )
-from resalat_bazaar.services.catalogue import CategoryTree, category_tree
+from resalat_bazaar.services.catalogue import CategoryRow, CategoryTree, category_tree
 from resalat_bazaar.services.fields import clean_text, invalid
 from resalat_bazaar.services.labels import SORTS
 from resalat_core.sdk import (
@@ -48,7 +47,7 @@ class SearchFilters:
     """What a search asks for; prices in rials."""
 
     q: str = ""
-    category: Category | None = None
+    category: CategoryRow | None = None
     region: Region | None = None
     booth_id: int | None = None
     min_price: int | None = None
