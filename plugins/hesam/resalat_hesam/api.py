@@ -98,8 +98,9 @@ def _transfer(t: Transfer, viewer: Member) -> dict[str, Any]:
 def accounts() -> Any:
     """The main account first, then earmarked funds with what they may pay for and until when."""
     session = db_session()
-    found = services.overview(session, me())
-    session.commit()  # the main account, if this call opened it
+    found = services.overview(session, me(), with_pending=False)
+    if found.opened:
+        session.commit()  # this call opened the main account
     return jsonify(dump(AccountSchema, [_account(a) for a in found.accounts], many=True))
 
 
@@ -159,8 +160,9 @@ def statement(account_id: int) -> Any:
 @login_required
 def pending() -> Any:
     session = db_session()
-    found = services.overview(session, me())
-    session.commit()
+    found = services.overview(session, me(), with_pending=False)
+    if found.opened:
+        session.commit()  # this call opened the main account
     mine = {a.id for a in found.accounts}
     page, per_page = page_args()
     result = paginate(session, services.pending_query(found.accounts), page, per_page)

@@ -104,30 +104,37 @@ class AccountsOverview:
     others: list[Account]
     pending: list[Transfer]  # the latest PENDING_SHOWN
     pending_total: int = 0
+    # The main account was opened by this read (the member's first visit): commit it.
+    opened: bool = False
 
     @property
     def accounts(self) -> list[Account]:
         return [self.main, *self.earmarked, *self.others]
 
 
-def overview(session: Session, member: Member) -> AccountsOverview:
-    """The member's accounts, their latest open reservations and how many there are, in five
-    queries whatever their size.
+def overview(session: Session, member: Member, *, with_pending: bool = True) -> AccountsOverview:
+    """The member's accounts, their latest open reservations and how many there are, in two
+    queries whatever their size (three with more reservations than a page shows; one without
+    the reservations, ``with_pending=False``).
 
     The main account is opened on first use (the member's first visit).
     """
     accounts = accounts_of(session, member)
     main = next((a for a in accounts if a.kind == MAIN), None)
+    opened = main is None
     if main is None:
         main = main_account(session, member)
     earmarked = [a for a in accounts if a.kind == EARMARKED]
     others = [a for a in accounts if a.kind not in (MAIN, EARMARKED)]
-    mine = [main, *earmarked, *others]
-    pending = pending_transfers(session, mine, limit=PENDING_SHOWN)
-    total = int(session.scalar(select(func.count()).select_from(pending_query(mine).subquery())) or 0)
-    return AccountsOverview(
-        main=main, earmarked=earmarked, others=others, pending=pending, pending_total=total
-    )
+    found = AccountsOverview(main=main, earmarked=earmarked, others=others, pending=[], opened=opened)
+    if with_pending:
+        found.pending = pending_transfers(session, found.accounts, limit=PENDING_SHOWN)
+        # Fewer than a page: that is all of them, without counting again.
+        found.pending_total = len(found.pending)
+        if found.pending_total >= PENDING_SHOWN:
+            counted = select(func.count()).select_from(pending_query(found.accounts).subquery())
+            found.pending_total = int(session.scalar(counted) or 0)
+    return found
 
 
 def find_main_account(session: Session, member: Member) -> Account | None:

@@ -59,7 +59,8 @@ def accounts() -> Any:
     member = me()
     found = services.overview(db, member)
     lines = services.credit_lines(member)
-    db.commit()  # the main account, if this first visit opened it
+    if found.opened:
+        db.commit()  # this first visit opened the main account
     return render_template(
         "hesam/accounts.html",
         overview=found,

@@ -6,9 +6,19 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from resalat_hesam.services import PENDING_SHOWN
 from sqlalchemy import update
 
-from resalat_core.sdk import Entry, Member, get_db, main_account, statement_query, transfer, utcnow
+from resalat_core.sdk import (
+    Entry,
+    Member,
+    get_db,
+    main_account,
+    statement_query,
+    to_persian_digits,
+    transfer,
+    utcnow,
+)
 from resalat_core.testing import Roles
 
 
@@ -225,3 +235,35 @@ def test_the_home_tile_shows_the_main_balance(client_as, fund):
 
     assert "ام‌حساب" in html
     assert "موجودی: ۲٬۵۰۰ تومان" in html
+
+
+@pytest.mark.parametrize("held", [3, PENDING_SHOWN, PENDING_SHOWN + 2])
+def test_the_page_says_how_many_reservations_there_are_past_the_latest_shown(
+    app, client_as, fund, count_queries, held
+):
+    member = client_as()
+    fund(member.member_id, 100_000)
+    for n in range(held):
+        _reserve(app, member.member_id, 10, f"order:{member.member_id}:{n}")
+    assert member.get("/hesam/").status_code == 200  # the first visit may open the main account
+    with count_queries() as q:
+        html = member.get("/hesam/").get_data(as_text=True)
+    assert html.count('data-testid="pending-item"') == min(held, PENDING_SHOWN)
+    more = 'data-testid="pending-more"' in html
+    assert more == (held > PENDING_SHOWN)
+    if more:
+        shown, total = (to_persian_digits(str(n)) for n in (PENDING_SHOWN, held))
+        assert f"آخرین {shown} مورد از {total} رزرو" in html
+    # Fewer than a page is all of them: counted only when the page is full.
+    counted = [s for s in q.statements if "count(" in s.lower() and "wallet_transfers" in s]
+    assert len(counted) == (1 if held >= PENDING_SHOWN else 0)
+
+
+def test_the_accounts_api_reads_the_accounts_alone_and_opens_the_main_one_once(client_as, count_queries):
+    member = client_as()
+    first = member.get("/api/v1/hesam/accounts")
+    assert first.status_code == 200 and first.get_json()[0]["posted"] == 0
+    with count_queries() as q:
+        again = member.get("/api/v1/hesam/accounts")
+    assert again.get_json()[0]["id"] == first.get_json()[0]["id"]
+    assert not [s for s in q.statements if "wallet_transfers" in s]

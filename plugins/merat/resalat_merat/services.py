@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from flask import has_request_context
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import (
@@ -273,14 +274,37 @@ def newest_score(session: Session, member: Member) -> Score | None:
     ).first()
 
 
+# A request's pages ask for the same member's score from several plugins (pay later's and
+# instalments' credit lines on one page): read once a request, forgotten at the session's next
+# flush, commit or rollback, whatever was written.
+_ASKED = "resalat_merat_current_scores"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_flush(session: Session, _context: Any) -> None:
+    session.info.pop(_ASKED, None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_ASKED, None)
+
+
 def current_score(session: Session, member: Member) -> Score | None:
     """The newest score still valid (computed within the validity months), or None."""
-    return session.scalars(
+    asked = session.info.setdefault(_ASKED, {}) if has_request_context() else None
+    if asked is not None and member.id in asked:
+        return asked[member.id]
+    found = session.scalars(
         select(Score)
         .where(Score.member_id == member.id, Score.valid_until > utcnow())
         .order_by(Score.id.desc())
         .limit(1)
     ).first()
+    if asked is not None:
+        asked[member.id] = found
+    return found
 
 
 def scores_of(session: Session, member: Member, page: int = 1, per_page: int = 20) -> Page:

@@ -261,3 +261,26 @@ def test_bad_weights_in_config_are_named(signals_app):
     typo = signals_app([], kinds=[GOOD_HABIT], weights={"good_habit": {"pionts": 1}})
     with typo.app_context(), pytest.raises(ValueError, match="weights.good_habit has unknown keys: pionts"):
         services.weights()
+
+
+def test_a_request_reads_the_current_score_once_until_something_is_written(app, db, make_member):
+    # Pay later's and instalments' credit lines on one page both ask for it: one read a request.
+    from resalat_core.testing import counting_queries
+
+    member_id = make_member()
+    first = score_in(app, member_id)
+    with app.test_request_context("/"), db() as s:
+        member = s.get(Member, member_id)
+        with counting_queries(app) as counted:
+            assert services.current_score(s, member).id == first["id"]
+            assert services.current_score(s, member).id == first["id"]
+        assert len([q for q in counted.statements if "FROM merat_scores" in q]) == 1
+        # A score written in the same request is what the next ask sees (the flush forgets).
+        newer = services.score_member(s, member, requested_by=member, reason="on_demand")
+        assert services.current_score(s, member).id == newer.id != first["id"]
+    # Outside a request (a job over many members) nothing is held between asks.
+    with db() as s, counting_queries(app) as counted:
+        member = s.get(Member, member_id)
+        services.current_score(s, member)
+        services.current_score(s, member)
+    assert len([q for q in counted.statements if "FROM merat_scores" in q]) == 2

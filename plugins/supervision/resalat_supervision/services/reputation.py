@@ -8,7 +8,7 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from resalat_bazaar.services import Reputation
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from resalat_core.sdk import Member
@@ -27,22 +27,33 @@ from resalat_supervision.services.subjects import about, history_path
 
 
 def reputation(session: Session, kind: str, subject_id: int) -> Reputation | None:
-    """What the community says about a booth (with its products) or a product: two queries.
+    """What the community says about a booth (with its products) or a product: one statement.
 
     None for a kind this plugin does not know. ``hidden`` is True while a handler's decision to
     hide this very booth or product is in force.
     """
     if kind not in KINDS:
         return None
-    rating, count = session.execute(
-        select(func.avg(Review.stars), func.count(Review.id)).where(about(Review, kind, subject_id))
-    ).one()
+    reviews = (
+        select(func.avg(Review.stars).label("rating"), func.count(Review.id).label("count"))
+        .where(about(Review, kind, subject_id))
+        .subquery("reviews")
+    )
     is_this = and_(Report.kind == kind, Report.subject_id == subject_id, Report.subject_hidden.is_(True))
-    open_reports, hidden = session.execute(
+    reports = (
         select(
-            func.coalesce(func.sum(case((Report.status.in_(PENDING), 1), else_=0)), 0),
-            func.coalesce(func.max(case((is_this, 1), else_=0)), 0),
-        ).where(about(Report, kind, subject_id))
+            func.coalesce(func.sum(case((Report.status.in_(PENDING), 1), else_=0)), 0).label("open"),
+            func.coalesce(func.max(case((is_this, 1), else_=0)), 0).label("hidden"),
+        )
+        .where(about(Report, kind, subject_id))
+        .subquery("reports")
+    )
+    # Each side is an aggregate without grouping, one row always: joined, one round trip (a
+    # product page asks this of every visit).
+    rating, count, open_reports, hidden = session.execute(
+        select(reviews.c.rating, reviews.c.count, reports.c.open, reports.c.hidden).select_from(
+            reviews.join(reports, true())
+        )
     ).one()
     return Reputation(
         rating=round(float(rating), 2) if rating is not None else None,
