@@ -701,7 +701,9 @@ def _fill_cart(session: Session, member: Member, product_ids: list[int]) -> None
     have = set(
         session.scalars(select(services.CartItem.product_id).where(services.CartItem.member_id == member.id))
     )
-    wanted = [p for p in product_ids if p not in have]
+    # As full as a member may fill it, never fuller (``CART_LINES_MAX``).
+    room = max(0, services.CART_LINES_MAX - len(have))
+    wanted = [p for p in dict.fromkeys(product_ids) if p not in have][:room]
     if wanted:
         session.execute(
             insert(services.CartItem),

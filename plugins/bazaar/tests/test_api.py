@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from resalat_bazaar import services
 from resalat_bazaar.models import Order, Product
 
 from .conftest import png, work
@@ -174,3 +175,48 @@ def test_the_dashboard_and_the_openapi_document(app, api_as, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/bazaar/checkout" in spec["paths"]
     assert "/api/v1/bazaar/orders/{order_id}/transitions" in spec["paths"]
+
+
+def _filled_cart(app, member_id: int, product_ids: list[int]) -> None:
+    """The cart as full as it gets, in one statement (as the demo's rows fill it)."""
+    from sqlalchemy import insert
+
+    from resalat_core.sdk import utcnow
+
+    now = utcnow()
+    rows = [{"member_id": member_id, "product_id": p, "quantity": 1, "added_at": now} for p in product_ids]
+    with work(app) as s:
+        s.execute(insert(services.CartItem), rows)
+
+
+def test_a_cart_holds_at_most_so_many_different_products(app, api_as, client_as, make_shop, snapshot):
+    from sqlalchemy import func, select
+
+    most = services.CART_LINES_MAX
+    shop = make_shop([{"stock": 5, "title": f"عسل {n}"} for n in range(most + 2)])
+    *filled, extra, another = shop.product_ids
+    buyer = api_as()
+    _filled_cart(app, buyer.member_id, filled)
+    before = snapshot()
+
+    refused = buyer.put(f"/api/v1/bazaar/cart/items/{extra}", json={"quantity": 1})
+    assert refused.status_code == 400
+    error = refused.get_json()["error"]
+    assert error["code"] == "cart_full" and "۱۰۰" in error["message"] and "quantity" in error["fields"]
+    assert snapshot() == before
+    # A line already there may still change, and a freed place takes a new product.
+    assert buyer.put(f"/api/v1/bazaar/cart/items/{filled[0]}", json={"quantity": 2}).status_code == 200
+    assert buyer.delete(f"/api/v1/bazaar/cart/items/{filled[1]}").status_code in (200, 204)
+    assert buyer.put(f"/api/v1/bazaar/cart/items/{extra}", json={"quantity": 1}).status_code == 200
+
+    # The product page's button says the same in Persian and adds nothing.
+    page_buyer = client_as()
+    _filled_cart(app, page_buyer.member_id, filled)
+    product = f"/bazaar/products/{another}"
+    answer = page_buyer.form(f"{product}/cart", {"quantity": "1"}, token_from=product)
+    assert answer.status_code in (302, 303)
+    shown = page_buyer.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "حداکثر ۱۰۰ کالای مختلف" in shown
+    with work(app) as s:
+        held = s.scalar(select(func.count()).where(services.CartItem.member_id == page_buyer.member_id))
+    assert held == most

@@ -60,6 +60,7 @@ from resalat_bazaar.models import (
 )
 from resalat_bazaar.services.access import ADMIN, SELL, is_admin, may_sell, setting
 from resalat_bazaar.services.cart import (
+    CART_LINES_MAX,
     MAX_QUANTITY,
     Cart,
     CartGroup,
@@ -284,6 +285,7 @@ __all__ = [
     "search",
     "search_query",
     # cart and checkout
+    "CART_LINES_MAX",
     "MAX_QUANTITY",
     "Cart",
     "CartGroup",

@@ -15,6 +15,10 @@ from resalat_bazaar.services.fields import invalid, whole
 from resalat_core.sdk import BadInput, Member, NotFound, _
 
 MAX_QUANTITY = 10_000
+# Different products one cart holds: a cart is what one checkout prices, checks against every
+# spend rule and pays in one request, and every page shows it whole. A member buying more buys in
+# two checkouts. (Two tabs adding at the same moment may pass it by one: harmless.)
+CART_LINES_MAX = 100
 
 
 @dataclass
@@ -132,6 +136,13 @@ def set_cart_quantity(
     if problem:
         raise BadInput(problem, fields={"quantity": problem}, code="not_available")
     if item is None:
+        lines = session.scalar(select(func.count()).where(CartItem.member_id == member.id)) or 0
+        if lines >= CART_LINES_MAX:
+            refused = _(
+                "Your cart holds at most %(n)s different products: buy these first, or remove some.",
+                n=CART_LINES_MAX,
+            )
+            raise BadInput(refused, fields={"quantity": refused}, code="cart_full")
         item = CartItem(member_id=member.id, product_id=product.id, quantity=total)
         try:
             with session.begin_nested():
