@@ -175,6 +175,9 @@ class Crawl:
                 self.ids.update({k: str(v) for k, v in found[1].items()})
                 self.query.update({k: v for k, v in parse_qsl(urlsplit(url).query) if v})
             if "text/html" not in response.content_type:
+                # Not read (a streamed CSV export, a photo): closed now, so that its generator's
+                # request context is popped here and not when it is collected inside another's.
+                response.close()
                 continue
             parser = _Links()
             parser.feed(response.get_data(as_text=True))
@@ -244,9 +247,11 @@ class Crawl:
 
 
 def _counted(app: Flask, client: Any, url: str) -> tuple[int, int]:
-    client.get(url)  # the first asks fill caches (a member's bar, the translations)
+    client.get(url).close()  # the first asks fill caches (a member's bar, the translations)
     with counting_queries(app) as counter:
         response = client.get(url)
+    # What the request asked; a streamed export's body (read 500 rows a batch, by design) is not.
+    response.close()
     return response.status_code, counter.count
 
 
