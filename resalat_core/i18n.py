@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import has_request_context
-from flask_babel import get_domain
+from flask import g, has_app_context, has_request_context
+from flask_babel import get_domain, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
@@ -44,21 +44,40 @@ def _format(text: str, variables: dict[str, Any]) -> str:
     return text % rendered
 
 
+def _translations() -> Any:
+    """The catalogue of the reader's language, found once per request and locale.
+
+    Flask-Babel looks it up again for every message (the locale, its name, a cache) where a page
+    translates a hundred or more; held on ``g`` with the locale object it is for, so a message
+    written in another member's language (``force_locale``, which sets another locale object)
+    is still translated into that one.
+    """
+    if not has_app_context():
+        return get_domain().get_translations()
+    locale = get_locale()
+    held = g.get("_resalat_translations")
+    if held is not None and held[0] is locale:
+        return held[1]
+    found = get_domain().get_translations()
+    g._resalat_translations = (locale, found)
+    return found
+
+
 def gettext(message: str, **variables: Any) -> str:
     """Translate now; outside an app context (no catalog) the English text is returned."""
-    text = get_domain().get_translations().ugettext(message)
+    text = _translations().ugettext(message)
     return _format(text, variables)
 
 
 def pgettext(context: str, message: str, **variables: Any) -> str:
     """Translate ``message`` in ``context``: one English word with two senses gets two wordings."""
-    text = get_domain().get_translations().upgettext(context, message)
+    text = _translations().upgettext(context, message)
     return _format(text, variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text = get_domain().get_translations().ungettext(singular, plural, num)
+    text = _translations().ungettext(singular, plural, num)
     return _format(text, variables)
 
 
@@ -81,16 +100,16 @@ def _markup(text: str, variables: dict[str, Any]) -> Markup:
 
 def template_gettext(message: str, **variables: Any) -> Markup:
     """``_()`` in templates: like ``gettext``, with the variables HTML-escaped."""
-    return _markup(get_domain().get_translations().ugettext(message), variables)
+    return _markup(_translations().ugettext(message), variables)
 
 
 def template_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
     variables.setdefault("num", num)
-    return _markup(get_domain().get_translations().ungettext(singular, plural, num), variables)
+    return _markup(_translations().ungettext(singular, plural, num), variables)
 
 
 def template_pgettext(context: str, message: str, **variables: Any) -> Markup:
-    return _markup(get_domain().get_translations().upgettext(context, message), variables)
+    return _markup(_translations().upgettext(context, message), variables)
 
 
 _ = gettext
