@@ -117,3 +117,17 @@ def test_templates_using_the_do_extension_are_extracted(tmp_path: Path) -> None:
         "{% set args = {} %}{% do args.update(page=2) %}<a>{{ _('Next') }}</a>"
     )
     assert [m.id for m in extract(package) if m.id] == ["Next"]
+
+
+def test_a_request_holds_its_catalogue_yet_force_locale_still_writes_another_language(app) -> None:
+    # The catalogue is found once a request (held with its locale); a message for another member
+    # (an SMS, a notification in their language) is written under force_locale all the same.
+    from flask_babel import force_locale
+
+    from resalat_core.i18n import gettext, template_gettext
+
+    with app.test_request_context("/"):
+        assert gettext("Search") == "جست‌وجو"
+        with force_locale("en"):
+            assert gettext("Search") == "Search" and str(template_gettext("Search")) == "Search"
+        assert gettext("Search") == "جست‌وجو"
