@@ -67,6 +67,8 @@ def _detail(festival: Festival) -> dict[str, Any]:
                     }
                     for p in b.products
                 ],
+                "more_products": b.more,
+                "booth_url": url_for("bazaar.booth", booth_id=b.booth_id) if b.more else None,
             }
             for b in services.booths_of(db_session(), festival)
         ],

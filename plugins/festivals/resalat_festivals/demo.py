@@ -163,7 +163,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
             )
         )
     active = list(session.scalars(select(Core).where(Core.status == ACTIVE).order_by(Core.id)).unique())
-    products = services.core_products(session, [c.id for c in active])
+    products = services.newest_products(session, [c.id for c in active], 3)
     applications: list[dict[str, Any]] = []
     leader = members.get("core_leader")
     guide = members.get("guide")
@@ -191,7 +191,7 @@ def add_rows(session: Session, world: Any, rows: int) -> None:
     brought = [
         {"application_id": i, "product_id": p.id}
         for i, a in zip(ids, applications, strict=True)
-        for p in products.get(a["core_id"], [])[:3]
+        for p in products.get(a["core_id"], services.Offered([])).products
     ]
     if brought:
         session.execute(insert(ApplicationProduct), brought)

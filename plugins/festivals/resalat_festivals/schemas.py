@@ -100,7 +100,20 @@ class CoreSchema(Schema):
 
 class BoothSchema(Schema):
     core = fields.Nested(CoreSchema)
-    products = fields.List(fields.Nested(ProductSchema))
+    products = fields.List(
+        fields.Nested(ProductSchema),
+        metadata={
+            "description": "the products the core chose (at most 20); when it chose none, the newest "
+            "20 of its M-Bazar booth"
+        },
+    )
+    more_products = fields.Boolean(
+        metadata={"description": "the core chose none and its booth has more products than those listed"}
+    )
+    booth_url = fields.String(
+        allow_none=True,
+        metadata={"description": "its M-Bazar booth's page, with all its products, when more_products"},
+    )
 
 
 class FestivalDetailSchema(FestivalSchema):

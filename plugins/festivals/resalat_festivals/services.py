@@ -24,7 +24,7 @@ from resalat_bazaar import services as bazaar
 from resalat_cores.services import ACTIVE as CORE_ACTIVE
 from resalat_cores.services import Core
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from resalat_core.sdk import (
     MAX_AMOUNT,
@@ -74,13 +74,20 @@ from resalat_festivals.models import (
 # Who may announce festivals and manage them where they are held: admins, and the guides' and
 # social leaders' roles (declared by their plugins; a role nobody declares is left alone).
 ORGANISE = "festivals.organise"
-# At most this many products in one application: a fair's table, not a catalogue.
+# At most this many products in one application: a fair's table, not a catalogue. The fair's page
+# shows as many of a core's newest when it chose none.
 PRODUCTS_MAX = 20
+# The apply form lists each core's newest this many products to choose from: a leader chooses at
+# most PRODUCTS_MAX, and a booth of thousands would make a form nobody reads and a query that grows
+# with the catalogue; the form says when there are more.
+FORM_PRODUCTS = 100
 # Days after the fair's last day during which a core's leader may report what it sold there.
 REPORT_DAYS = 7
 # The M-Bazar orders that count as sold: paid and not cancelled or refunded.
 SOLD = (bazaar.PLACED, bazaar.ACCEPTED, bazaar.SHIPPED, bazaar.DELIVERED, bazaar.COMPLETED)
 TEHRAN = ZoneInfo("Asia/Tehran")
+# What a fair shows of M-Bazar, and what a core may bring: listed, visible products of a visible booth.
+ON_SALE = (bazaar.Booth.hidden.is_(False), bazaar.Product.listed.is_(True), bazaar.Product.hidden.is_(False))
 
 # Which step may follow which, and the words for each (kept as codes; shown by the pages).
 NEXT = {ANNOUNCED: (CLOSED, RUNNING), CLOSED: (ANNOUNCED, RUNNING), RUNNING: (FINISHED,)}
@@ -381,27 +388,58 @@ def cores_to_apply(session: Session, member: Member) -> list[Core]:
     )
 
 
-def core_products(session: Session, core_ids: Iterable[int]) -> dict[int, list[Any]]:
-    """The listed, visible products of each core's M-Bazar booth, by core id (two queries)."""
-    ids = list(core_ids)
+@dataclass(frozen=True)
+class Offered:
+    """A core's newest listed products in M-Bazar, at most as many as asked, and whether it has more."""
+
+    products: list[Any]
+    more: bool = False
+
+    @property
+    def booth_id(self) -> int | None:
+        """The core's M-Bazar booth (where all of them are), when it shows any."""
+        return self.products[0].booth_id if self.products else None
+
+
+def newest_products(
+    session: Session, core_ids: Iterable[int], limit: int = FORM_PRODUCTS, *, photos: bool = False
+) -> dict[int, Offered]:
+    """The newest ``limit`` listed, visible products of each core's visible M-Bazar booth, and
+    whether it has more, by core id: one query for all cores whatever their catalogues' size (a
+    window numbers each booth's products, newest first), plus one for their photos when asked.
+
+    Without ``photos`` only the id, title, price and booth are read: a list of names loads no
+    photos, programmes or category."""
+    ids = sorted(set(core_ids))
     if not ids:
         return {}
-    Booth, Product = bazaar.Booth, bazaar.Product
-    rows = session.execute(
-        select(Booth.core_id, Product)
-        .join(Product, Product.booth_id == Booth.id)
-        .where(
-            Booth.core_id.in_(ids),
-            Booth.hidden.is_(False),
-            Product.listed.is_(True),
-            Product.hidden.is_(False),
+    Product = bazaar.Product
+    ranked = (
+        select(
+            bazaar.Booth.core_id.label("core_id"),
+            Product.id.label("product_id"),
+            func.row_number()
+            .over(partition_by=bazaar.Booth.core_id, order_by=Product.id.desc())
+            .label("rank"),
         )
-        .order_by(Product.id)
+        .join(Product, Product.booth_id == bazaar.Booth.id)
+        .where(bazaar.Booth.core_id.in_(ids), *ON_SALE)
+        .subquery()
+    )
+    lean = [load_only(Product.id, Product.booth_id, Product.title, Product.price), lazyload(Product.category)]
+    options = [lazyload(Product.programme_rows), *([] if photos else [*lean, lazyload(Product.photos)])]
+    rows = session.execute(
+        select(ranked.c.core_id, Product)
+        .join(ranked, ranked.c.product_id == Product.id)
+        # One past the limit says whether there are more, without counting them all.
+        .where(ranked.c.rank <= limit + 1)
+        .order_by(ranked.c.core_id, ranked.c.rank)
+        .options(*options)
     ).all()
     found: dict[int, list[Any]] = {i: [] for i in ids}
     for core_id, product in rows:
         found[core_id].append(product)
-    return found
+    return {i: Offered(products[:limit], len(products) > limit) for i, products in found.items()}
 
 
 # --- applying ------------------------------------------------------------------------------------
@@ -426,7 +464,17 @@ def _products(session: Session, core: Core, refs: Sequence[Any]) -> list[int]:
         if pid is None:
             raise bad(_("Choose products of your core's booth."), "products")
         ids.append(pid)
-    offered = {p.id for p in core_products(session, [core.id])[core.id]}
+    if not ids:
+        return []
+    # Only the chosen ids are read (at most PRODUCTS_MAX), never the booth's whole catalogue.
+    Booth, Product = bazaar.Booth, bazaar.Product
+    offered = set(
+        session.scalars(
+            select(Product.id)
+            .join(Booth, Booth.id == Product.booth_id)
+            .where(Product.id.in_(set(ids)), Booth.core_id == core.id, *ON_SALE)
+        )
+    )
     if not set(ids) <= offered:
         raise bad(_("Choose products of your core's booth."), "products")
     return sorted(set(ids))
@@ -555,35 +603,71 @@ def decide(session: Session, actor: Member, application_id: Any, *, accept: bool
 
 @dataclass
 class Booth:
-    """An accepted core at the fair, with the products it brings (its booth's, when it chose none)."""
+    """An accepted core at the fair, with the products it brings: those it chose, or when it chose
+    none its booth's newest ``PRODUCTS_MAX`` (``more`` when the booth has more than those)."""
 
     application: Application
     core: Core
     products: list[Any] = field(default_factory=list)
+    more: bool = False
+
+    @property
+    def booth_id(self) -> int | None:
+        """The core's M-Bazar booth, where all its products are (known when it shows any)."""
+        return self.products[0].booth_id if self.products else None
+
+
+def _chosen_products(session: Session, application_ids: list[int]) -> dict[int, list[Any]]:
+    """The products each application chose that its core's booth still lists, by application id,
+    with their photos (two queries). An application that chose some has its entry even when none
+    is listed any more: it shows none rather than the booth's others."""
+    Booth, Product = bazaar.Booth, bazaar.Product
+    rows = session.execute(
+        select(ApplicationProduct.application_id, Product)
+        .join(Application, Application.id == ApplicationProduct.application_id)
+        .outerjoin(Booth, Booth.core_id == Application.core_id)
+        .outerjoin(
+            Product, and_(Product.id == ApplicationProduct.product_id, Product.booth_id == Booth.id, *ON_SALE)
+        )
+        .where(ApplicationProduct.application_id.in_(application_ids))
+        .order_by(ApplicationProduct.application_id, ApplicationProduct.product_id)
+        .options(lazyload(Product.programme_rows))
+    ).all()
+    chosen: dict[int, list[Any]] = {}
+    for application_id, product in rows:
+        listed = chosen.setdefault(application_id, [])
+        if product is not None:
+            listed.append(product)
+    return chosen
 
 
 def booths_of(session: Session, festival: Festival) -> list[Booth]:
-    """The accepted cores and their products, in three queries whatever their number."""
+    """The accepted cores and their products (at most ``PRODUCTS_MAX`` each), in at most five
+    queries whatever the number of cores and the size of their catalogues: the applications, the
+    products they chose, and the newest of the booths of those that chose none (each with photos)."""
     accepted = (
         session.scalars(
             select(Application)
             .where(Application.festival_id == festival.id, Application.status == ACCEPTED)
-            .options(
-                selectinload(Application.products),
-                joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent),
-            )
+            .options(joinedload(Application.core).joinedload(Core.region).joinedload(Region.parent))
             .order_by(Application.id)
         )
         .unique()
         .all()
     )
-    offered = core_products(session, [a.core_id for a in accepted])
+    if not accepted:
+        return []
+    chosen = _chosen_products(session, [a.id for a in accepted])
+    newest = newest_products(
+        session, [a.core_id for a in accepted if a.id not in chosen], PRODUCTS_MAX, photos=True
+    )
     booths = []
     for application in accepted:
-        everything = offered.get(application.core_id, [])
-        chosen = {p.product_id for p in application.products}
-        products = [p for p in everything if p.id in chosen] if chosen else everything
-        booths.append(Booth(application, application.core, products))
+        if application.id in chosen:
+            booths.append(Booth(application, application.core, chosen[application.id]))
+        else:
+            offered = newest.get(application.core_id, Offered([]))
+            booths.append(Booth(application, application.core, offered.products, offered.more))
     return booths
 
 
