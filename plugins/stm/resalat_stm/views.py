@@ -16,6 +16,7 @@ from resalat_core.sdk import (
     handle_form,
     login_required,
     me,
+    page_args,
     paginate,
     permission_required,
     read_count,
@@ -63,7 +64,7 @@ def home() -> Any:
         page=paginate(session, services.mine_query(member, as_seller=as_seller)),
         as_seller=as_seller,
         operator=operator,
-        sells=bool(services.seller_products(session, member)),
+        sells=services.sells(session, member),
         may_consign=can(CONSIGN, None, member),
         may_approve=can(APPROVE, None, member),
     )
@@ -221,44 +222,57 @@ def deliver(shipment_id: int) -> Any:
 # --- the seller's parcel sizes --------------------------------------------------------------------
 
 
+def _parcels_place() -> tuple[int, int, dict[str, int]]:
+    """The page of the parcels list this request is on (``?page=&per_page=``, checked: a bad value
+    is the usual 400), and the query arguments that lead back to it (page 1 needs none)."""
+    page, per_page = page_args()
+    back = {"page": page} if page > 1 else {}
+    if "per_page" in request.args:
+        back["per_page"] = per_page
+    return page, per_page, back
+
+
+def _parcels_page(errors: dict[str, str] | None = None, status: int = 200, failed: int | None = None) -> Any:
+    page, per_page, back = _parcels_place()
+    return (
+        render_template(
+            "stm/parcels.html",
+            page=services.seller_products(db_session(), me(), page, per_page),
+            place=back,
+            sizes=SIZES,
+            unit_grams=services.unit_grams,
+            errors=errors or {},
+            failed=failed,
+        ),
+        status,
+    )
+
+
 @bp.get("/parcels")
 @login_required
 def parcels() -> Any:
-    """The seller's goods with the weight and size M-ST prices them by."""
-    session = db_session()
-    return render_template(
-        "stm/parcels.html",
-        rows=services.seller_products(session, me()),
-        sizes=SIZES,
-        unit_grams=services.unit_grams,
-        errors={},
-    )
+    """The seller's goods, newest first and a page at a time, with the weight and size M-ST prices
+    them by."""
+    return _parcels_page()
 
 
 @bp.post("/parcels/<int:product_id>")
 @login_required
 def set_parcel(product_id: int) -> Any:
+    # The row's form carries the list's page in its address: back to that page, saved or refused.
+    _page, _per_page, back = _parcels_place()
     form = request.form
 
     def act(session: Any) -> Any:
         grams = read_count(form.get("weight_grams", ""), field="weight_grams")
         return services.set_parcel(session, me(), product_id, grams, form.get("size", ""))
 
-    def again(errors: dict[str, str], status: int) -> Any:
-        session = db_session()
-        return (
-            render_template(
-                "stm/parcels.html",
-                rows=services.seller_products(session, me()),
-                sizes=SIZES,
-                unit_grams=services.unit_grams,
-                errors=errors,
-                failed=product_id,
-            ),
-            status,
-        )
-
-    return handle_form(act, again=again, to=url_for(".parcels"), done=_l("Saved."))
+    return handle_form(
+        act,
+        again=lambda errors, status: _parcels_page(errors, status, product_id),
+        to=url_for(".parcels", **back),
+        done=_l("Saved."),
+    )
 
 
 # --- consignments ---------------------------------------------------------------------------------

@@ -10,16 +10,18 @@ from typing import Any
 
 from resalat_bazaar import services as bazaar
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from resalat_core.sdk import (
     BadInput,
     Digits,
     Member,
     Named,
+    Page,
     Region,
     _,
     _l,
+    paginate,
     to_latin_digits,
 )
 
@@ -74,20 +76,45 @@ def _weigh(found: dict[int, ParcelProfile], lines: Sequence[tuple[Any, int]]) ->
     return grams, size
 
 
-def seller_products(session: Session, member: Member) -> list[tuple[Any, ParcelProfile | None]]:
-    """The seller's goods with their parcel sizes (None: the default by unit), in two queries."""
-    booths = [b.id for b in bazaar.booths_of(session, member)]
-    if not booths:
-        return []
-    products = list(
-        session.scalars(
-            select(bazaar.Product)
-            .where(bazaar.Product.booth_id.in_(booths), bazaar.Product.kind == "goods")
-            .order_by(bazaar.Product.id)
-        )
+def _goods_of(member: Member) -> Select[tuple[Any]]:
+    """The goods of the member's booths (M-Bazar says which booths are theirs)."""
+    product = bazaar.Product
+    booths = bazaar.booths_of_query(member).with_only_columns(bazaar.Booth.id).order_by(None)
+    return select(product).where(product.booth_id.in_(booths), product.kind == "goods")
+
+
+def seller_products_query(member: Member) -> Select[tuple[Any]]:
+    """The seller's goods, newest first, as the parcels page shows them: the title and unit only.
+
+    M-Bazar's product loads its photos and programmes with it (a query each, and more past 500
+    rows) and joins its category; the page shows none of them, so none is loaded.
+    """
+    product = bazaar.Product
+    return (
+        _goods_of(member)
+        .options(load_only(product.id, product.title, product.unit), lazyload("*"))
+        .order_by(product.id.desc())
     )
-    found = profiles(session, [p.id for p in products])
-    return [(p, found.get(p.id)) for p in products]
+
+
+def seller_products(
+    session: Session, member: Member, page: int, per_page: int
+) -> Page[tuple[Any, ParcelProfile | None]]:
+    """One page of the seller's goods with their parcel sizes (None: the default by unit), in
+    three queries whatever the number of goods: the count, the page's products, their sizes."""
+    found = paginate(session, seller_products_query(member), page, per_page)
+    sizes = profiles(session, [p.id for p in found.items])
+    return Page(
+        items=[(p, sizes.get(p.id)) for p in found.items],
+        page=found.page,
+        per_page=found.per_page,
+        total=found.total,
+    )
+
+
+def sells(session: Session, member: Member) -> bool:
+    """Whether the member has goods in M-Bazar, in one query."""
+    return bool(session.scalar(select(_goods_of(member).exists())))
 
 
 def set_parcel(
