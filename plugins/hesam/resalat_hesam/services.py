@@ -114,8 +114,7 @@ class AccountsOverview:
 
 def overview(session: Session, member: Member, *, with_pending: bool = True) -> AccountsOverview:
     """The member's accounts, their latest open reservations and how many there are, in two
-    queries whatever their size (three with more reservations than a page shows; one without
-    the reservations, ``with_pending=False``).
+    queries whatever their size (one without the reservations, ``with_pending=False``).
 
     The main account is opened on first use (the member's first visit).
     """
@@ -128,12 +127,13 @@ def overview(session: Session, member: Member, *, with_pending: bool = True) -> 
     others = [a for a in accounts if a.kind not in (MAIN, EARMARKED)]
     found = AccountsOverview(main=main, earmarked=earmarked, others=others, pending=[], opened=opened)
     if with_pending:
-        found.pending = pending_transfers(session, found.accounts, limit=PENDING_SHOWN)
-        # Fewer than a page: that is all of them, without counting again.
-        found.pending_total = len(found.pending)
-        if found.pending_total >= PENDING_SHOWN:
-            counted = select(func.count()).select_from(pending_query(found.accounts).subquery())
-            found.pending_total = int(session.scalar(counted) or 0)
+        # The latest ones and how many there are in one statement (the count is a window over
+        # every match, taken before the limit).
+        rows = session.execute(
+            pending_query(found.accounts).add_columns(func.count().over()).limit(PENDING_SHOWN)
+        ).all()
+        found.pending = [transfer for transfer, _total in rows]
+        found.pending_total = int(rows[0][1]) if rows else 0
     return found
 
 
