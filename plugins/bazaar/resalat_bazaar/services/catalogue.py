@@ -7,6 +7,7 @@ pages for everyone but its owner, who reads why, and the administrators.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -277,15 +278,19 @@ def may_see_product(member: Any, product: Product) -> bool:
     return product.is_public and not booth.hidden
 
 
-# What a product's page and answer show of it, in the product's own statement: its booth (with
-# the booth's place, joined by the booth's mapping), photos and programmes; a few rows each.
-SHOWN_WITH = (joinedload(Product.booth), joinedload(Product.photos), joinedload(Product.programme_rows))
+@cache
+def _shown_with() -> tuple[Any, ...]:
+    """What a product's page and answer show of it, in the product's own statement: its booth
+    (with the booth's place, joined by the booth's mapping), photos and programmes; a few rows
+    each. Built at first use: building loader options maps every class, which at import time
+    would run before the other plugins' tables are declared."""
+    return (joinedload(Product.booth), joinedload(Product.photos), joinedload(Product.programme_rows))
 
 
 def visible_product(session: Session, viewer: Any, product_id: int) -> Product:
     """The product with this id as ``viewer`` may see it (with what its page shows, one
     statement); NotFound for a missing one and for one hidden from them alike."""
-    product = session.get(Product, product_id, options=SHOWN_WITH) if isinstance(product_id, int) else None
+    product = session.get(Product, product_id, options=_shown_with()) if isinstance(product_id, int) else None
     if product is None:
         raise NotFound(_("No such product."), code="unknown_product")
     if not may_see_product(viewer, product):
