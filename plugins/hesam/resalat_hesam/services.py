@@ -163,20 +163,6 @@ def pending_query(accounts: Iterable[Account]) -> Select[Transfer]:
     )
 
 
-def pending_transfers(
-    session: Session, accounts: Iterable[Account], limit: int | None = None
-) -> list[Transfer]:
-    """Open two-phase transfers that touch any of ``accounts``, newest first, at most ``limit`` (one
-    query): a member with many withdrawals waiting has as many."""
-    mine = list(accounts)
-    if not mine:
-        return []
-    stmt = pending_query(mine)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(session.scalars(stmt).unique())
-
-
 def spend_purposes(account: Account) -> list[str]:
     """What earmarked money may pay for: the purpose codes of its spend rules."""
     return list((account.spend_rules or {}).get("purposes", []))

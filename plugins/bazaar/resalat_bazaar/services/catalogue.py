@@ -6,6 +6,7 @@ pages for everyone but its owner, who reads why, and the administrators.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -100,12 +101,20 @@ def ensure_categories(session: Session) -> int:
     return len(missing)
 
 
+def _categories(session: Session) -> tuple[list[Category], bool]:
+    """Every category, parents before children, in their seeded order; and whether they were all
+    there already (False when this transaction seeded them, or another is seeding them now)."""
+    rows = list(session.scalars(select(Category).order_by(Category.position, Category.id)))
+    if len(rows) >= len(DEFAULT_CATEGORIES):
+        return rows, True
+    if ensure_categories(session):
+        rows = list(session.scalars(select(Category).order_by(Category.position, Category.id)))
+    return rows, False
+
+
 def categories(session: Session) -> list[Category]:
     """Every category, parents before children, in their seeded order."""
-    rows = list(session.scalars(select(Category).order_by(Category.position, Category.id)))
-    if len(rows) < len(DEFAULT_CATEGORIES) and ensure_categories(session):
-        rows = list(session.scalars(select(Category).order_by(Category.position, Category.id)))
-    return rows
+    return _categories(session)[0]
 
 
 @dataclass(frozen=True)
@@ -187,11 +196,9 @@ def category_tree(session: Session) -> CategoryTree:
     keeps it (with the member cache on) instead of reading it for every search and product."""
 
     def read() -> CategoryTree:
-        rows = session.scalars(select(Category).order_by(Category.position, Category.id)).all()
-        if len(rows) >= len(DEFAULT_CATEGORIES):
-            return CategoryTree([CategoryRow.of(c) for c in rows])
+        rows, there = _categories(session)
         # Seeded by this request: not kept until committed (a later request reads it again).
-        return CategoryTree([CategoryRow.of(c) for c in categories(session)], committed=False)
+        return CategoryTree([CategoryRow.of(c) for c in rows], committed=there)
 
     return kept_by_worker("bazaar.categories", read, keep=lambda tree: tree.committed)
 
@@ -262,9 +269,10 @@ def booths_query(session: Session, *, region: Region | None = None) -> Select[tu
 # --- products ------------------------------------------------------------------------------------
 
 
-def get_product(session: Session, product_id: int) -> Product:
-    """The product with this id, hidden or not (for services and supervision); NotFound otherwise."""
-    product = session.get(Product, product_id) if isinstance(product_id, int) else None
+def get_product(session: Session, product_id: int, *, options: Sequence[Any] = ()) -> Product:
+    """The product with this id, hidden or not (for services and supervision), loaded with
+    ``options``; NotFound otherwise."""
+    product = session.get(Product, product_id, options=options) if isinstance(product_id, int) else None
     if product is None:
         raise NotFound(_("No such product."), code="unknown_product")
     return product
@@ -290,9 +298,7 @@ def _shown_with() -> tuple[Any, ...]:
 def visible_product(session: Session, viewer: Any, product_id: int) -> Product:
     """The product with this id as ``viewer`` may see it (with what its page shows, one
     statement); NotFound for a missing one and for one hidden from them alike."""
-    product = session.get(Product, product_id, options=_shown_with()) if isinstance(product_id, int) else None
-    if product is None:
-        raise NotFound(_("No such product."), code="unknown_product")
+    product = get_product(session, product_id, options=_shown_with())
     if not may_see_product(viewer, product):
         raise NotFound(_("No such product."), code="unknown_product")
     return product
