@@ -211,7 +211,12 @@ def test_a_cart_holds_at_most_so_many_different_products(app, api_as, client_as,
 
     # The product page's button says the same in Persian and adds nothing.
     page_buyer = client_as()
-    _filled_cart(app, page_buyer.member_id, filled)
+    _filled_cart(app, page_buyer.member_id, filled[:-1])
+    assert 'data-testid="cart-full"' not in page_buyer.get("/bazaar/cart").get_data(as_text=True)
+    _filled_cart(app, page_buyer.member_id, filled[-1:])
+    # The cart page says so before a product page's button would refuse.
+    cart_page = page_buyer.get("/bazaar/cart").get_data(as_text=True)
+    assert 'data-testid="cart-full"' in cart_page and "حداکثر ۱۰۰ کالای مختلف" in cart_page
     product = f"/bazaar/products/{another}"
     answer = page_buyer.form(f"{product}/cart", {"quantity": "1"}, token_from=product)
     assert answer.status_code in (302, 303)

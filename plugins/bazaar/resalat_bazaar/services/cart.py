@@ -64,6 +64,16 @@ class Cart:
     def problems(self) -> list[str]:
         return [line.problem for line in self.lines if line.problem]
 
+    @property
+    def full(self) -> bool:
+        """No other product may be added (``CART_LINES_MAX``): the page says so before a product
+        page's button would refuse."""
+        return len(self.lines) >= CART_LINES_MAX
+
+    @property
+    def most(self) -> int:
+        return CART_LINES_MAX
+
 
 def line_problem(member: Member, product: Product, quantity: int) -> str | None:
     """Why ``quantity`` of ``product`` cannot be bought by ``member`` now, or None."""
