@@ -231,3 +231,22 @@ def test_one_hash_for_reuses_a_valid_hash_in_its_block_only() -> None:
     assert not verify_password(first, "another-pass-1") and verify_password(other, "another-pass-1")
     assert seen[0] != first and verify_password(seen[0], "resalat-1404")  # a thread of its own
     assert hash_password("resalat-1404") != first  # after the block, a salt of its own again
+
+
+def test_a_list_of_members_reads_no_roles_until_one_is_asked_for(
+    session, make_member, count_queries, registry
+):
+    # A page of orders, posts or requests names many members and almost never their roles; reading
+    # them with each member cost a query per path the statement reached members by, and more or
+    # fewer as the people on the page had been read before.
+    ids = [make_member("steward", role_region="zanjan") for _ in range(3)]
+    session.commit()
+    session.expunge_all()
+    with count_queries() as q:
+        members = list(session.scalars(select(Member).where(Member.id.in_(ids)).order_by(Member.id)))
+        names = [(m.name, m.region.code) for m in members]
+    assert q.count == 1 and len(names) == 3
+    zanjan = place(session, "zanjan")
+    with count_queries() as q:
+        held = services.can(members[0], GUIDE_PERMISSION, zanjan, registry)
+    assert held and q.count == 1  # this member's roles, when asked
