@@ -238,3 +238,23 @@ def test_the_document_lists_every_answer_and_the_bounds(api: ResalatClient) -> N
     assert (body["parent_id"]["minimum"], body["parent_id"]["maximum"]) == (1, MAX_INT)
     thing = document["components"]["schemas"]["fixture_edge.Thing"]["properties"]
     assert thing["seen_at"]["format"] == "date-time"
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "too_many", "too_long"),
+    [("en", "At most 3 entries.", "At most 10 characters."), ("fa", "حداکثر ۳ مورد.", "حداکثر ۱۰ نویسه.")],
+)
+def test_a_list_too_long_is_told_in_entries_and_a_word_too_long_in_characters(
+    api_in: Any, language: str, too_many: str, too_long: str
+) -> None:
+    client = api_in(language)
+    response = client.post("/api/v1/edge/things/1", json={"labels": ["a", "b", "c", "d"]})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"labels": [too_many]}
+    response = client.post("/api/v1/edge/things/1", json={"labels": ["a", "b" * 11]})
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"labels": {"1": [too_long]}}
+    assert client.post("/api/v1/edge/things/1", json={"labels": ["a", "b", "c"]}).status_code == 200

@@ -154,7 +154,52 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise BadInput(_("Please correct the marked fields."), fields=field_errors(exc.messages)) from None
+        messages = _lists_in_entries(schema, exc.messages)
+        raise BadInput(_("Please correct the marked fields."), fields=field_errors(messages)) from None
+
+
+# marshmallow's Length says "length" of a string and of a list alike; a list's is said in entries
+# ("at most 20 entries"), not in characters, so the schema's fields are asked which ones are lists.
+_LIST_SAID: list[tuple[re.Pattern[str], Callable[..., str]]] = [
+    (
+        re.compile(r"Longer than maximum length ([0-9]+)\."),
+        lambda high: _("At most %(max)s entries.", max=_num(high)),
+    ),
+    (
+        re.compile(r"Shorter than minimum length ([0-9]+)\."),
+        lambda low: _("At least %(min)s entries.", min=_num(low)),
+    ),
+    (
+        re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
+        lambda low, high: _("From %(min)s to %(max)s entries.", min=_num(low), max=_num(high)),
+    ),
+]
+
+
+def _lists_in_entries(schema: Schema, messages: Any) -> Any:
+    """``messages`` with the length errors of ``schema``'s list fields (and its nested schemas')
+    said in entries; the rest is left for ``localize_messages``."""
+    if not isinstance(messages, dict):
+        return messages
+    by_key = {(f.data_key or name): f for name, f in schema.fields.items()}
+    said: dict[Any, Any] = {}
+    for key, value in messages.items():
+        field = by_key.get(key)
+        if isinstance(field, fields.List) and isinstance(value, list):
+            value = [_said_of_list(v) for v in value]
+        elif isinstance(field, fields.Nested) and isinstance(field.schema, Schema) and not field.many:
+            value = _lists_in_entries(field.schema, value)
+        said[key] = value
+    return said
+
+
+def _said_of_list(message: Any) -> Any:
+    if isinstance(message, str):
+        for pattern, say in _LIST_SAID:
+            found = pattern.fullmatch(message)
+            if found:
+                return say(*found.groups())
+    return message
 
 
 def field_errors(messages: Any) -> dict[str, Any]:
