@@ -11,6 +11,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from resalat_core.sdk import UtcDateTime, format_date, to_latin_digits
+from resalat_festivals.services import PRODUCTS_MAX
 
 
 def jalali(day: Any) -> str | None:
@@ -132,8 +133,12 @@ class ApplyBodySchema(Schema):
     products = fields.List(
         fields.Raw(),
         load_default=list,
-        validate=validate.Length(max=100),
-        metadata={"description": "ids of the core's M-Bazar products it will bring"},
+        # The service refuses more than PRODUCTS_MAX in the fair's words ("at most 20 products"),
+        # before it reads any; the document says the same limit.
+        metadata={
+            "description": "ids of the core's M-Bazar products it will bring",
+            "maxItems": PRODUCTS_MAX,
+        },
     )
 
 
