@@ -430,12 +430,15 @@ PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
 def jalali_in(*, days: int) -> str:
-    """A Jalali date ``days`` from today, as a person types it (1404/07/15)."""
+    """A Jalali date ``days`` from Iran's today (the app's, not the machine's), as a person types it
+    (1404/07/15)."""
     import datetime
 
     import jdatetime
 
-    return jdatetime.date.fromgregorian(date=datetime.date.today() + datetime.timedelta(days=days)).strftime(
+    from resalat_core.formats import today_in_iran
+
+    return jdatetime.date.fromgregorian(date=today_in_iran() + datetime.timedelta(days=days)).strftime(
         "%Y/%m/%d"
     )
 
