@@ -34,7 +34,7 @@ class Member(Base):
     region: Mapped[Region] = relationship(lazy="joined")
     # Read when asked for, not with every member a list shows: a page of orders, posts or requests
     # names many members and almost never their roles. The signed-in member's roles come with the
-    # member (``load_member``); a list that asks many members' roles loads them with selectinload.
+    # member (``reader_options``); a list that asks many members' roles loads them with selectinload.
     roles: Mapped[list[RoleGrant]] = relationship(back_populates="member", cascade="all, delete-orphan")
 
     # Flask-Login protocol.
