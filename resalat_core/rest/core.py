@@ -160,20 +160,25 @@ def load(schema: Schema | type[Schema], data: Any = None) -> Any:
 
 # marshmallow's Length says "length" of a string and of a list alike; a list's is said in entries
 # ("at most 20 entries"), not in characters, so the schema's fields are asked which ones are lists.
-_LIST_SAID: list[tuple[re.Pattern[str], Callable[..., str]]] = [
-    (
-        re.compile(r"Longer than maximum length ([0-9]+)\."),
-        lambda high: _("At most %(max)s entries.", max=_num(high)),
-    ),
-    (
-        re.compile(r"Shorter than minimum length ([0-9]+)\."),
-        lambda low: _("At least %(min)s entries.", min=_num(low)),
-    ),
-    (
-        re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
-        lambda low, high: _("From %(min)s to %(max)s entries.", min=_num(low), max=_num(high)),
-    ),
-]
+def _lengths_said(
+    at_least: Callable[..., str], at_most: Callable[..., str], between: Callable[..., str]
+) -> list[tuple[re.Pattern[str], Callable[..., str]]]:
+    """marshmallow's three Length messages, said with the given words (of characters or entries)."""
+    return [
+        (re.compile(r"Shorter than minimum length ([0-9]+)\."), lambda low: at_least(min=_num(low))),
+        (re.compile(r"Longer than maximum length ([0-9]+)\."), lambda high: at_most(max=_num(high))),
+        (
+            re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
+            lambda low, high: between(min=_num(low), max=_num(high)),
+        ),
+    ]
+
+
+_LIST_SAID = _lengths_said(
+    lambda **n: _("At least %(min)s entries.", **n),
+    lambda **n: _("At most %(max)s entries.", **n),
+    lambda **n: _("From %(min)s to %(max)s entries.", **n),
+)
 
 
 def _lists_in_entries(schema: Schema, messages: Any) -> Any:
@@ -186,16 +191,17 @@ def _lists_in_entries(schema: Schema, messages: Any) -> Any:
     for key, value in messages.items():
         field = by_key.get(key)
         if isinstance(field, fields.List) and isinstance(value, list):
-            value = [_said_of_list(v) for v in value]
+            value = [_said(_LIST_SAID, v) for v in value]
         elif isinstance(field, fields.Nested) and isinstance(field.schema, Schema) and not field.many:
             value = _lists_in_entries(field.schema, value)
         said[key] = value
     return said
 
 
-def _said_of_list(message: Any) -> Any:
+def _said(patterns: list[tuple[re.Pattern[str], Callable[..., str]]], message: Any) -> Any:
+    """``message`` said by the first of ``patterns`` it matches whole, or as it is."""
     if isinstance(message, str):
-        for pattern, say in _LIST_SAID:
+        for pattern, say in patterns:
             found = pattern.fullmatch(message)
             if found:
                 return say(*found.groups())
@@ -253,17 +259,10 @@ _SAID: list[tuple[re.Pattern[str], Callable[..., str]]] = [
         re.compile(rf"Must be less than {_NUMBER}\."),
         lambda high: _("Must be less than %(max)s.", max=_num(high)),
     ),
-    (
-        re.compile(r"Shorter than minimum length ([0-9]+)\."),
-        lambda low: _("At least %(min)s characters.", min=_num(low)),
-    ),
-    (
-        re.compile(r"Longer than maximum length ([0-9]+)\."),
-        lambda high: _("At most %(max)s characters.", max=_num(high)),
-    ),
-    (
-        re.compile(r"Length must be between ([0-9]+) and ([0-9]+)\."),
-        lambda low, high: _("From %(min)s to %(max)s characters.", min=_num(low), max=_num(high)),
+    *_lengths_said(
+        lambda **n: _("At least %(min)s characters.", **n),
+        lambda **n: _("At most %(max)s characters.", **n),
+        lambda **n: _("From %(min)s to %(max)s characters.", **n),
     ),
     (re.compile(r"Length must be ([0-9]+)\."), lambda n: _("Exactly %(count)s characters.", count=_num(n))),
     (
@@ -287,12 +286,7 @@ def localize_messages(messages: Any) -> Any:
         return {k: localize_messages(v) for k, v in messages.items()}
     if isinstance(messages, list):
         return [localize_messages(v) for v in messages]
-    if isinstance(messages, str):
-        for pattern, say in _SAID:
-            found = pattern.fullmatch(messages)
-            if found:
-                return say(*found.groups())
-    return messages
+    return _said(_SAID, messages)
 
 
 def dump(schema: Schema | type[Schema], obj: Any, *, many: bool = False) -> Any:
