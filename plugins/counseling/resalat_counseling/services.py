@@ -587,16 +587,12 @@ def party_booking(session: Session, viewer: Member, booking_id: int) -> Booking:
 
 def my_bookings_query(member: Member) -> Select[Booking]:
     """The member's bookings (and those a guide made for others): the coming ones first."""
-    # A booking names its counsellor and member: their roles and the counsellor's topics are not
-    # read (one query each, whether one booking is listed or a thousand).
+    # A booking names its counsellor and member: the counsellor's topics are not read (one query,
+    # whether one booking is listed or a thousand); the host reads members' roles only if asked.
     return (
         select(Booking)
         .where(or_(Booking.member_id == member.id, Booking.booked_by_id == member.id))
-        .options(
-            defaultload(Booking.member).lazyload(Member.roles),
-            defaultload(Booking.counselor).defaultload(Counselor.member).lazyload(Member.roles),
-            defaultload(Booking.counselor).lazyload(Counselor.topics),
-        )
+        .options(defaultload(Booking.counselor).lazyload(Counselor.topics))
         .order_by(Booking.starts_at.desc(), Booking.id.desc())
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from resalat_core.sdk import BadInput, Member, Page, _, paginate, utcnow
+from resalat_core.sdk import BadInput, Page, _, paginate, utcnow
 from resalat_guides.models import ADVISED, DROPPED, IDENTIFIED, NEXT_STEP_MAX, TEXT_MAX, Advice, Candidate
 from resalat_guides.services.area import GuideScope, check_errors, paragraphs, read_day, short_text, today
 from resalat_guides.services.candidates import move
@@ -75,8 +75,8 @@ def advice_of(session: Session, candidate: Candidate, *, page: int = 1, per_page
     stmt = (
         select(Advice)
         .where(Advice.candidate_id == candidate.id)
-        # The page names each adviser; their roles are not read (loaded only if asked for).
-        .options(joinedload(Advice.guide).lazyload(Member.roles))
+        # The page names each adviser, read with the advice (the host reads roles only if asked).
+        .options(joinedload(Advice.guide))
         .order_by(Advice.advised_on.desc(), Advice.id.desc())
     )
     return paginate(session, stmt, page, per_page)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defaultload
+from sqlalchemy.orm import Session
 
 from resalat_core.sdk import BadInput, Member, NotFound, _, notify, to_latin_digits, utcnow
 from resalat_maher import messages
@@ -133,17 +133,12 @@ def certificate(session: Session, code: Any) -> Enrolment:
 
 
 def certificates_query(member_id: int) -> Select[tuple[Enrolment]]:
-    """A member's certificates, newest first, with the learner, the course and its author joined;
-    not those people's roles, which no certificate shows (their loading cost two more queries as
-    soon as the list held one)."""
+    """A member's certificates, newest first, with the learner, the course and its author joined
+    (their roles, which no certificate shows, are read by the host only if asked for)."""
     return (
         select(Enrolment)
         .where(Enrolment.member_id == member_id, Enrolment.completed_at.is_not(None))
         .order_by(Enrolment.completed_at.desc())
-        .options(
-            defaultload(Enrolment.member).lazyload(Member.roles),
-            defaultload(Enrolment.course).defaultload(Course.author).lazyload(Member.roles),
-        )
     )
 
 
